@@ -1,0 +1,398 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import pLimit from "p-limit";
+import { ConfigurationError } from "../errors.ts";
+import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "./backoff.ts";
+import { ExportAttemptError, type ExportClient } from "./export-client.ts";
+import { CorruptExportError, unpackExport, type MemberFile } from "./export-archive.ts";
+import { formatHour, formatWindow, splitWindow, windowHours, cutWindows, type HourWindow } from "./hours.ts";
+
+export const MAX_CONCURRENCY = 5;
+/** Snowflake's VARIANT limit: a longer line could never be loaded. */
+export const DEFAULT_MAX_LINE_BYTES = 128 * 1024 * 1024;
+export const MANIFEST_FILE = "manifest.json";
+
+export type WindowOutcome =
+  | {
+      status: "exported";
+      window: HourWindow;
+      /** One folder per app id in the export (normally one). */
+      folders: string[];
+      files: number;
+      events: number;
+      bytes: number;
+      rejected: number;
+      attempts: number;
+    }
+  | { status: "empty"; window: HourWindow; attempts: number }
+  | { status: "failed"; window: HourWindow; attempts: number; error: string };
+
+export interface ExtractReporter {
+  windowStarted?(window: HourWindow): void;
+  bytesReceived?(window: HourWindow, total: number): void;
+  retrying?(window: HourWindow, attempt: number, delayMs: number, reason: string): void;
+  splitting?(window: HourWindow, halves: [HourWindow, HourWindow], reason: string): void;
+  windowFinished?(outcome: WindowOutcome): void;
+}
+
+export interface ExtractOptions {
+  client: ExportClient;
+  range: HourWindow;
+  outDir: string;
+  hoursPerWindow?: number;
+  concurrency?: number;
+  maxLineBytes?: number;
+  /** Tries per window before it is split (or, at one hour, failed). */
+  attempts?: number;
+  /** 429 answers allowed per window; they wait for Retry-After and do not use up `attempts`. */
+  rateLimitAttempts?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => Date;
+  runId?: string;
+  reporter?: ExtractReporter;
+}
+
+export interface ExtractSummary {
+  /** Windows that completed, data or empty, after splitting. */
+  windows: number;
+  files: number;
+  events: number;
+  bytes: number;
+  rejected: number;
+  outcomes: WindowOutcome[];
+  failed: Array<Extract<WindowOutcome, { status: "failed" }>>;
+}
+
+export interface WindowManifest {
+  manifest_version: 1;
+  app_id: string;
+  window: { start: string; end: string };
+  run_id: string;
+  extracted_at: string;
+  request: string;
+  totals: { files: number; bytes: number; lines: number; events: number; rejected: number };
+  files: Array<{
+    name: string;
+    member: string;
+    bytes: number;
+    sha256: string;
+    lines: number;
+    events: number;
+    rejected: number;
+    min_server_upload_time: string | null;
+    max_server_upload_time: string | null;
+  }>;
+  ignored_members: string[];
+  timings: {
+    attempts: number;
+    request_ms: number;
+    download_ms: number;
+    unpack_ms: number;
+    zip_bytes: number;
+  };
+}
+
+export function validateExtractSettings(settings: { concurrency?: number; hoursPerWindow?: number }): void {
+  const { concurrency, hoursPerWindow } = settings;
+  if (
+    concurrency !== undefined &&
+    !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= MAX_CONCURRENCY)
+  ) {
+    throw new ConfigurationError(
+      `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (Amplitude allows about 5 concurrent requests per project)`,
+    );
+  }
+  if (
+    hoursPerWindow !== undefined &&
+    !(Number.isInteger(hoursPerWindow) && hoursPerWindow >= 1 && hoursPerWindow <= 8760)
+  ) {
+    throw new ConfigurationError(
+      "window hours must be a whole number from 1 to 8760 (the Export API takes at most 365 days)",
+    );
+  }
+}
+
+/**
+ * Exports every hour of `options.range` into `<outDir>/<appId>/<window>/`. Windows that fail after
+ * retries and splitting are returned in `failed`; a configuration error stops everything at once.
+ */
+export async function extract(options: ExtractOptions): Promise<ExtractSummary> {
+  validateExtractSettings(options);
+  const windows = cutWindows(options.range, options.hoursPerWindow ?? 24);
+  const tmpRoot = join(options.outDir, ".tmp");
+  await mkdir(tmpRoot, { recursive: true });
+  await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());
+  const exporter = new WindowExporter(options, tmpRoot);
+  const limit = pLimit(options.concurrency ?? 2);
+  let configurationError: unknown;
+  const results = await Promise.all(
+    windows.map((window) =>
+      limit(async () => {
+        if (configurationError) return [];
+        try {
+          return await exporter.export(window);
+        } catch (error) {
+          // Stop here: the queued windows see the error and return at once.
+          configurationError ??= error;
+          return [];
+        }
+      }),
+    ),
+  );
+  // Leave no empty scaffolding behind; a folder another run is still using is not empty and stays.
+  await rmdir(tmpRoot).catch(() => {});
+  if (configurationError) throw configurationError;
+  const outcomes = results.flat().sort((a, b) => a.window.start - b.window.start);
+  const summary: ExtractSummary = {
+    windows: 0,
+    files: 0,
+    events: 0,
+    bytes: 0,
+    rejected: 0,
+    outcomes,
+    failed: [],
+  };
+  for (const outcome of outcomes) {
+    if (outcome.status === "failed") {
+      summary.failed.push(outcome);
+      continue;
+    }
+    summary.windows += 1;
+    if (outcome.status === "exported") {
+      summary.files += outcome.files;
+      summary.events += outcome.events;
+      summary.bytes += outcome.bytes;
+      summary.rejected += outcome.rejected;
+    }
+  }
+  return summary;
+}
+
+class WindowExporter {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly now: () => Date;
+  private readonly runId: string;
+
+  constructor(
+    private readonly options: ExtractOptions,
+    private readonly tmpRoot: string,
+  ) {
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
+    this.runId = options.runId ?? `local-${this.now().toISOString()}`;
+  }
+
+  async export(window: HourWindow): Promise<WindowOutcome[]> {
+    const { reporter } = this.options;
+    const attempts = this.options.attempts ?? 4;
+    const rateLimitAttempts = this.options.rateLimitAttempts ?? 10;
+    reporter?.windowStarted?.(window);
+    let tries = 0;
+    let rateLimited = 0;
+    let failure: ExportAttemptError;
+    while (true) {
+      tries += 1;
+      try {
+        const outcome = await this.exportOnce(window, tries + rateLimited);
+        reporter?.windowFinished?.(outcome);
+        return [outcome];
+      } catch (error) {
+        failure = asAttemptError(error);
+        const isRateLimit = failure.status === 429;
+        if (isRateLimit) {
+          rateLimited += 1;
+          tries -= 1;
+        }
+        const canRetry =
+          failure.retryable && (isRateLimit ? rateLimited < rateLimitAttempts : tries < attempts);
+        if (!canRetry) break;
+        const delay = backoffDelay(
+          isRateLimit ? rateLimited : tries,
+          { ...DEFAULT_BACKOFF, ...this.options.backoff, random: this.random },
+          failure.retryAfterMs,
+        );
+        reporter?.retrying?.(window, tries + rateLimited, delay, failure.message);
+        await this.sleep(delay);
+      }
+    }
+    if (failure.splittable && windowHours(window) > 1) {
+      const halves = splitWindow(window);
+      reporter?.splitting?.(window, halves, failure.message);
+      return [...(await this.export(halves[0])), ...(await this.export(halves[1]))];
+    }
+    const outcome: WindowOutcome = {
+      status: "failed",
+      window,
+      attempts: tries + rateLimited,
+      error: failureMessage(window, failure),
+    };
+    reporter?.windowFinished?.(outcome);
+    return [outcome];
+  }
+
+  private async exportOnce(window: HourWindow, attempt: number): Promise<WindowOutcome> {
+    const { client, reporter } = this.options;
+    const workDir = join(this.tmpRoot, `${formatWindow(window)}-${randomBytes(4).toString("hex")}`);
+    const staging = join(workDir, "apps");
+    const zipPath = join(workDir, "export.zip");
+    await mkdir(staging, { recursive: true });
+    try {
+      const download = await client.download(window, zipPath, (n) => reporter?.bytesReceived?.(window, n));
+      if (download.kind === "empty") return { status: "empty", window, attempts: attempt };
+      const unpackStarted = Date.now();
+      const unpacked = await unpackExport(zipPath, staging, {
+        maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      });
+      const timings = {
+        attempts: attempt,
+        request_ms: download.requestMs,
+        download_ms: download.downloadMs,
+        unpack_ms: Date.now() - unpackStarted,
+        zip_bytes: download.bytes,
+      };
+      await rm(zipPath);
+      const byApp = groupBy(unpacked.files, (f) => f.appId);
+      if (byApp.size === 0) {
+        // A 200 whose ZIP holds no event member: treat as empty but keep the evidence in the message.
+        if (unpacked.ignored.length > 0) {
+          throw new CorruptExportError(
+            `the export ZIP holds no event files, only: ${unpacked.ignored.join(", ")}`,
+          );
+        }
+        return { status: "empty", window, attempts: attempt };
+      }
+      const folders: string[] = [];
+      for (const [appId, files] of byApp) {
+        const manifest = this.manifest(appId, window, files, unpacked.ignored, timings);
+        await writeFile(join(staging, appId, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+        folders.push(await this.commit(join(staging, appId), appId, window, workDir));
+      }
+      return {
+        status: "exported",
+        window,
+        folders,
+        files: unpacked.files.length,
+        events: sum(unpacked.files, (f) => f.events),
+        bytes: sum(unpacked.files, (f) => f.bytes),
+        rejected: sum(unpacked.files, (f) => f.rejected),
+        attempts: attempt,
+      };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Renames the finished folder into place. A folder already there for the same window is moved aside
+   * first and removed after, so a reader sees the old window or the new one, never a mix; folders of
+   * smaller windows that this one covers are retired the same way.
+   */
+  private async commit(source: string, appId: string, window: HourWindow, workDir: string): Promise<string> {
+    const appDir = join(this.options.outDir, appId);
+    await mkdir(appDir, { recursive: true });
+    const target = join(appDir, formatWindow(window));
+    const retired = join(workDir, "retired");
+    await mkdir(retired, { recursive: true });
+    for (const name of await readdir(appDir)) {
+      const covered = parseWindowFolder(name);
+      if (covered && covered.start >= window.start && covered.end <= window.end) {
+        await rename(join(appDir, name), join(retired, name));
+      }
+    }
+    await rename(source, target);
+    return target;
+  }
+
+  private manifest(
+    appId: string,
+    window: HourWindow,
+    files: MemberFile[],
+    ignored: string[],
+    timings: WindowManifest["timings"],
+  ): WindowManifest {
+    return {
+      manifest_version: 1,
+      app_id: appId,
+      window: { start: formatHour(window.start), end: formatHour(window.end) },
+      run_id: this.runId,
+      extracted_at: this.now().toISOString(),
+      request: this.options.client.exportUrl(window),
+      totals: {
+        files: files.length,
+        bytes: sum(files, (f) => f.bytes),
+        lines: sum(files, (f) => f.lines),
+        events: sum(files, (f) => f.events),
+        rejected: sum(files, (f) => f.rejected),
+      },
+      files: files.map((f) => ({
+        name: f.name,
+        member: f.member,
+        bytes: f.bytes,
+        sha256: f.sha256,
+        lines: f.lines,
+        events: f.events,
+        rejected: f.rejected,
+        min_server_upload_time: f.minServerUploadTime,
+        max_server_upload_time: f.maxServerUploadTime,
+      })),
+      ignored_members: ignored,
+      timings,
+    };
+  }
+}
+
+/** `YYYY-MM-DDTHH_YYYY-MM-DDTHH` back to a window; null for any other name. */
+export function parseWindowFolder(name: string): HourWindow | null {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2})_(\d{4}-\d{2}-\d{2}T\d{2})$/.exec(name);
+  if (!match) return null;
+  const toHour = (text: string) => Date.parse(`${text}:00:00Z`) / 3_600_000;
+  return { start: toHour(match[1]!), end: toHour(match[2]!) };
+}
+
+function asAttemptError(error: unknown): ExportAttemptError {
+  if (error instanceof ExportAttemptError) return error;
+  if (error instanceof CorruptExportError) {
+    return new ExportAttemptError(error.message, { retryable: true, splittable: true, cause: error });
+  }
+  // Configuration errors and local failures (disk full, permissions) are not the window's fault.
+  throw error;
+}
+
+function failureMessage(window: HourWindow, failure: ExportAttemptError): string {
+  const what =
+    windowHours(window) === 1 ? `hour ${formatHour(window.start)}` : `window ${formatWindow(window)}`;
+  const retryCommand = `extract --start ${formatHour(window.start)} --end ${formatHour(window.end)}`;
+  const remedy = failure.splittable
+    ? `re-run \`${retryCommand}\` later; if it keeps failing, take this hour from Amplitude's S3 export or ask Amplitude support`
+    : `fix the cause and re-run \`${retryCommand}\``;
+  return `${what} could not be exported: ${failure.message}. Remedy: ${remedy}`;
+}
+
+async function removeStaleTemporaries(tmpRoot: string, now: Date): Promise<void> {
+  for (const name of await readdir(tmpRoot)) {
+    const path = join(tmpRoot, name);
+    const info = await stat(path).catch(() => null);
+    if (info && now.getTime() - info.mtimeMs > 24 * 3_600_000)
+      await rm(path, { recursive: true, force: true });
+  }
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function sum<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
+}

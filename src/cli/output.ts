@@ -1,0 +1,52 @@
+/** Where a command writes: results to stdout, progress and errors to stderr. Injected so tests can read both. */
+export interface Output {
+  out(line: string): void;
+  err(line: string): void;
+  /** Rewrites the current stderr line in place; a no-op off a terminal. */
+  status(line: string): void;
+  isTTY: boolean;
+}
+
+export function processOutput(): Output {
+  const isTTY = Boolean(process.stderr.isTTY);
+  let statusShown = false;
+  const clearStatus = () => {
+    if (statusShown) process.stderr.write("\r\x1b[K");
+    statusShown = false;
+  };
+  return {
+    isTTY,
+    out(line) {
+      clearStatus();
+      process.stdout.write(line + "\n");
+    },
+    err(line) {
+      clearStatus();
+      process.stderr.write(line + "\n");
+    },
+    status(line) {
+      if (!isTTY) return;
+      process.stderr.write("\r\x1b[K" + line.slice(0, (process.stderr.columns || 100) - 1));
+      statusShown = true;
+    },
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

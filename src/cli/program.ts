@@ -1,0 +1,118 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/extract.ts";
+import { AmplitudeSimulator } from "../amplitude/simulator/server.ts";
+import type { Env } from "../config.ts";
+import { runDemo } from "./demo-command.ts";
+import { runExtract } from "./extract-command.ts";
+import type { Output } from "./output.ts";
+
+export interface ProgramContext {
+  env: Env;
+  output: Output;
+  /** Set by a command that finished but failed (exit code 1). */
+  failed: boolean;
+  /** Resolves when a long-running command (the simulator) should stop. */
+  untilStopped?: () => Promise<void>;
+}
+
+const DEFAULT_OUT = "data/exports";
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+export function buildProgram(context: ProgramContext): Command {
+  const program = new Command("amplitude-pipeline")
+    .description("Amplitude Analytics into Snowflake (or an embedded DuckDB), through S3 or a local lake.")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
+      writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
+    })
+    .exitOverride();
+
+  program
+    .command("extract")
+    .description("export hours from the Amplitude Export API into the backup folder, one folder per window")
+    .option("--start <hour>", "first hour, inclusive: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC)")
+    .option("--end <hour>", "last hour, inclusive (default: the last hour Amplitude has settled)")
+    .option("--out <dir>", "backup folder", DEFAULT_OUT)
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addOption(
+      new Option("--window-hours <n>", "hours per export request").default(24).argParser(integer(1, 8760)),
+    )
+    .addOption(
+      new Option("--concurrency <n>", "windows requested at once")
+        .default(2)
+        .argParser(integer(1, MAX_CONCURRENCY)),
+    )
+    .addOption(
+      new Option("--max-line-bytes <n>", "longest line accepted; longer ones are rejected")
+        .default(DEFAULT_MAX_LINE_BYTES)
+        .argParser(integer(1, 2 ** 31)),
+    )
+    .addOption(
+      new Option("--settle-hours <n>", "hours Amplitude needs to complete an hour's data")
+        .default(2)
+        .argParser(integer(0, 72)),
+    )
+    .addHelpText(
+      "after",
+      "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL.\n" +
+        "Exit codes: 0 done, 1 an hour could not be exported, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const summary = await runExtract(options, { env: context.env, output: context.output });
+      if (summary.failed.length > 0) context.failed = true;
+    });
+
+  program
+    .command("demo")
+    .description(
+      "run the pipeline for a few days against the built-in Amplitude simulator, on embedded defaults",
+    )
+    .addOption(new Option("--days <n>", "complete UTC days to export").default(3).argParser(integer(1, 31)))
+    .addOption(
+      new Option("--events-per-hour <n>", "simulated events in a busy hour")
+        .default(250)
+        .argParser(integer(1, 1_000_000)),
+    )
+    .option("--out <dir>", "backup folder", DEFAULT_OUT)
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .action(async (options) => {
+      const summary = await runDemo(options, { env: context.env, output: context.output });
+      if (summary.failed.length > 0) context.failed = true;
+    });
+
+  program
+    .command("simulator")
+    .description(
+      "serve the built-in Amplitude simulator on 127.0.0.1 until interrupted (for trying extract by hand)",
+    )
+    .addOption(new Option("--port <n>", "port (0 picks a free one)").default(0).argParser(integer(0, 65535)))
+    .addOption(
+      new Option("--events-per-hour <n>", "simulated events in a busy hour")
+        .default(250)
+        .argParser(integer(1, 1_000_000)),
+    )
+    .action(async (options) => {
+      const server = await new AmplitudeSimulator({
+        eventsPerHour: options.eventsPerHour,
+        cache: true,
+      }).start(options.port);
+      context.output.out(`AMPLITUDE_API_URL=${server.url}`);
+      context.output.out(`AMP_API_KEY=${server.apiKey}`);
+      context.output.out(`AMP_SECRET_KEY=${server.secretKey}`);
+      context.output.err("Serving the Amplitude simulator; press Ctrl-C to stop.");
+      await (context.untilStopped?.() ?? new Promise<void>(() => {}));
+      await server.close();
+    });
+
+  return program;
+}
