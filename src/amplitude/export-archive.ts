@@ -72,7 +72,10 @@ export async function unpackExport(
         const key = `${target.appId}/${target.name}`;
         if (seen.has(key)) throw new CorruptExportError(`the export ZIP holds ${key} twice`);
         seen.add(key);
-        pending.push(limit(() => unpackMember(entry, target, stagingDir, options.maxLineBytes)));
+        const unpacking = limit(() => unpackMember(entry, target, stagingDir, options.maxLineBytes));
+        // Handled by settleAll below; without this a member failing mid-iteration counts as unhandled.
+        unpacking.catch(() => {});
+        pending.push(unpacking);
       }
     } catch (error) {
       if (error instanceof CorruptExportError) throw error;

@@ -1,7 +1,7 @@
 import { startSimulator } from "../amplitude/simulator/server.ts";
 import { formatHour, hourFromDate } from "../amplitude/hours.ts";
 import type { Env } from "../config.ts";
-import { runExtract, type ExtractCommandOptions } from "./extract-command.ts";
+import { extractFigures, runExtract, type ExtractCommandOptions } from "./extract-command.ts";
 import type { Output } from "./output.ts";
 
 export interface DemoOptions {
@@ -24,7 +24,7 @@ export async function runDemo(options: DemoOptions, deps: { env: Env; output: Ou
       start: formatHour(today - options.days * 24),
       end: formatHour(today - 1),
       out: options.out,
-      json: options.json,
+      json: false,
       windowHours: 24,
       concurrency: 2,
       maxLineBytes: 128 * 1024 * 1024,
@@ -44,6 +44,7 @@ export async function runDemo(options: DemoOptions, deps: { env: Env; output: Ou
     deps.output.out(
       `Backups are in ${options.out}/${simulator.traffic.appId}/<window>/ (member files, manifest.json, rejected/).`,
     );
+    if (options.json) deps.output.out(JSON.stringify(extractFigures(summary)));
     return summary;
   } finally {
     await simulator.close();

@@ -77,6 +77,9 @@ export class AmplitudeSimulator {
   readonly served: ServedTotals = { requests: 0, exports: 0, files: 0, events: 0, bytes: 0, badLines: 0 };
   /** Every window requested, in order, as `YYYYMMDDTHH-YYYYMMDDTHH`. */
   readonly requests: string[] = [];
+  /** The most export requests that were in progress at the same moment. */
+  maxConcurrentRequests = 0;
+  private inFlight = 0;
   private readonly users;
   private readonly cache = new Map<string, Promise<RenderedExport>>();
   private server: Server | null = null;
@@ -104,10 +107,14 @@ export class AmplitudeSimulator {
   async start(port = 0): Promise<this> {
     this.workDir = await mkdtemp(join(tmpdir(), "amplitude-simulator-"));
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
-        res.end(`simulator error: ${(error as Error).message}`);
-      });
+      this.inFlight += 1;
+      this.maxConcurrentRequests = Math.max(this.maxConcurrentRequests, this.inFlight);
+      this.handle(req, res)
+        .catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(`simulator error: ${(error as Error).message}`);
+        })
+        .finally(() => (this.inFlight -= 1));
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);

@@ -1,0 +1,161 @@
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.ts";
+import { listFiles, tempDir } from "./support/files.ts";
+import { simulator } from "./support/simulator.ts";
+
+const simEnv = (sim: { url: string; apiKey: string; secretKey: string }) => ({
+  AMPLITUDE_API_URL: sim.url,
+  AMP_API_KEY: sim.apiKey,
+  AMP_SECRET_KEY: sim.secretKey,
+});
+
+describe("the amplitude-pipeline CLI", () => {
+  it.each([[[]], [["--help"]], [["extract", "--help"]], [["demo", "--help"]], [["simulator", "--help"]]])(
+    "prints help for %j",
+    async (args) => {
+      const result = await runCli(args);
+      expect(result.stdout + result.stderr).toMatch(/Usage: amplitude-pipeline/);
+      // Bare invocation is a usage error; asking for help is not.
+      expect(result.code).toBe(args.length === 0 ? 2 : 0);
+    },
+  );
+
+  it("documents the environment and exit codes in extract's help", async () => {
+    const { stdout } = await runCli(["extract", "--help"]);
+    expect(stdout).toMatch(/AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION/);
+    expect(stdout).toMatch(/--start <hour>/);
+    expect(stdout).toMatch(/Exit codes: 0 done, 1 .*, 2 usage or configuration error/);
+  });
+
+  it("exits 2 on an unknown command or option", async () => {
+    expect((await runCli(["launch"])).code).toBe(2);
+    const result = await runCli(["extract", "--start", "2025-11-04", "--frobnicate"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it("exits 2 naming the option when an hour is malformed", async () => {
+    const result = await runCli(["extract", "--start", "04/11/2025"], {
+      env: { AMP_API_KEY: "k", AMP_SECRET_KEY: "s" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /--start "04\/11\/2025" is not an hour: use YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH/,
+    );
+  });
+
+  it("exits 2 naming the missing variables", async () => {
+    const result = await runCli(["extract", "--start", "2025-11-04", "--end", "2025-11-04"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AMP_API_KEY and AMP_SECRET_KEY are not set/);
+  });
+
+  it("exits 2 on a concurrency above Amplitude's limit", async () => {
+    const result = await runCli(["extract", "--start", "2025-11-04", "--concurrency", "9"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--concurrency.*from 1 to 5/);
+  });
+
+  it("exits 2 with the credentials hint when Amplitude refuses the keys", async () => {
+    const sim = await simulator();
+    const result = await runCli(
+      ["extract", "--start", "2025-11-04", "--end", "2025-11-04", "--out", await tempDir()],
+      {
+        env: { ...simEnv(sim), AMP_SECRET_KEY: "not-the-secret" },
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /configuration error: Amplitude refused the credentials .*AMPLITUDE_REGION/,
+    );
+    expect(result.stderr).not.toMatch(/not-the-secret/);
+  });
+
+  it("extracts with --json: the last stdout line holds the figures the simulator served", async () => {
+    const sim = await simulator();
+    const out = await tempDir();
+    const result = await runCli(
+      ["extract", "--start", "20251104T00", "--end", "2025-11-05T23", "--out", out, "--json"],
+      { env: simEnv(sim) },
+    );
+    expect(result.code).toBe(0);
+    expect(result.json()).toEqual({
+      windows: 2,
+      files: sim.served.files,
+      events: sim.served.events,
+      bytes: sim.served.bytes,
+      rejected: 0,
+    });
+    expect(Object.keys(result.json())).toEqual(["windows", "files", "events", "bytes", "rejected"]);
+    expect(result.stderr).toMatch(/window 2025-11-04T00_2025-11-04T23: 23 files/);
+    expect(await readdir(join(out, "187520"))).toEqual([
+      "2025-11-04T00_2025-11-04T23",
+      "2025-11-05T00_2025-11-05T23",
+    ]);
+  });
+
+  it("counts rejected lines in the figures", async () => {
+    const sim = await simulator({ faults: { badLinesPerMember: 2 } });
+    const result = await runCli(
+      ["extract", "--start", "2025-11-04T10", "--end", "2025-11-04T11", "--out", await tempDir(), "--json"],
+      { env: simEnv(sim) },
+    );
+    expect(result.code).toBe(0);
+    expect(result.json()).toMatchObject({ files: 2, rejected: 4, events: sim.served.events });
+  });
+
+  it("exits 1 naming the hour and the remedy when an hour cannot be exported, keeping the rest", async () => {
+    const sim = await simulator({
+      faults: { failingHours: [Date.parse("2025-11-04T05:00:00Z") / 3_600_000] },
+    });
+    const out = await tempDir();
+    const result = await runCli(
+      ["extract", "--start", "2025-11-04", "--end", "2025-11-04", "--out", out, "--json"],
+      {
+        env: simEnv(sim),
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /error: hour 2025-11-04T05 could not be exported: .*HTTP 504.*Remedy: re-run/,
+    );
+    expect(result.json()).toMatchObject({ files: 22 });
+    expect((await listFiles(out)).filter((f) => f.endsWith(".json.gz"))).toHaveLength(22);
+  });
+
+  it("reads the keys from .env in the working directory", async () => {
+    const sim = await simulator();
+    const cwd = await tempDir();
+    await writeFile(
+      join(cwd, ".env"),
+      `AMP_API_KEY=${sim.apiKey}\nAMP_SECRET_KEY=${sim.secretKey}\nAMPLITUDE_API_URL=${sim.url}\n`,
+    );
+    const result = await runCli(["extract", "--start", "2025-11-04T10", "--end", "2025-11-04T10", "--json"], {
+      cwd,
+    });
+    expect(result.code).toBe(0);
+    expect(result.json()).toMatchObject({ windows: 1, files: 1 });
+    expect(await readdir(join(cwd, "data", "exports", "187520"))).toEqual(["2025-11-04T10_2025-11-04T10"]);
+  });
+
+  it("exits 2 on an unknown region", async () => {
+    const result = await runCli(["extract", "--start", "2025-11-04"], {
+      env: { AMP_API_KEY: "k", AMP_SECRET_KEY: "s", AMPLITUDE_REGION: "apac" },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/AMPLITUDE_REGION must be "us" or "eu"/);
+  });
+
+  it("runs the demo on a fresh folder with no account and no network", async () => {
+    const cwd = await tempDir();
+    const result = await runCli(["demo", "--days", "1", "--json"], { cwd });
+    expect(result.code).toBe(0);
+    const figures = result.json<{ windows: number; files: number; events: number }>();
+    expect(figures.windows).toBe(1);
+    expect(figures.files).toBe(23);
+    expect(figures.events).toBeGreaterThan(1_000);
+    expect(result.stdout).toMatch(/Backups are in data\/exports\/187520/);
+  });
+});
