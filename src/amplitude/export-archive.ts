@@ -3,10 +3,10 @@ import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { posix, join } from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createGunzip } from "node:zlib";
 import pLimit from "p-limit";
 import * as yauzl from "yauzl-promise";
-import { LineValidator, type LineStats } from "./line-validator.ts";
+import type { LineStats } from "./line-validator.ts";
+import type { ValidationPool } from "./validation-pool.ts";
 
 /** `<appId>_<YYYY-MM-DD>_<H>#<N>.json.gz`: the hour is not zero-padded and N counts parts of an hour. */
 const MEMBER_NAME = /^(\d+)_(\d{4}-\d{2}-\d{2})_(\d{1,2})#(\d+)\.json\.gz$/;
@@ -29,7 +29,9 @@ export interface UnpackResult {
 
 export interface UnpackOptions {
   maxLineBytes: number;
-  /** Members processed at once; decompression runs on libuv's pool, parsing on this thread. */
+  /** Where members are decompressed and validated. */
+  validation: ValidationPool;
+  /** Members read from the ZIP at once. */
   memberConcurrency?: number;
 }
 
@@ -72,7 +74,7 @@ export async function unpackExport(
         const key = `${target.appId}/${target.name}`;
         if (seen.has(key)) throw new CorruptExportError(`the export ZIP holds ${key} twice`);
         seen.add(key);
-        const unpacking = limit(() => unpackMember(entry, target, stagingDir, options.maxLineBytes));
+        const unpacking = limit(() => unpackMember(entry, target, stagingDir, options));
         // Handled by settleAll below; without this a member failing mid-iteration counts as unhandled.
         unpacking.catch(() => {});
         pending.push(unpacking);
@@ -112,22 +114,24 @@ async function unpackMember(
   entry: yauzl.Entry,
   target: { appId: string; name: string },
   stagingDir: string,
-  maxLineBytes: number,
+  options: UnpackOptions,
 ): Promise<MemberFile> {
   const appDir = join(stagingDir, target.appId);
   await mkdir(appDir, { recursive: true });
   const base = target.name.replace(/\.json\.gz$/, "");
-  const validator = new LineValidator({
-    file: target.name,
-    rejectedLinesPath: join(appDir, "rejected", `${base}.lines`),
-    rejectedReasonsPath: join(appDir, "rejected", `${base}.reasons.jsonl`),
-    maxLineBytes,
-  });
   const file = await open(join(appDir, target.name), "w");
   const copy = new CopyToFile(file);
+  let stats: LineStats;
   try {
     const source = await entry.openReadStream();
-    await pipeline(source, copy, createGunzip(), validator);
+    const validation = options.validation.validate({
+      file: target.name,
+      rejectedLinesPath: join(appDir, "rejected", `${base}.lines`),
+      rejectedReasonsPath: join(appDir, "rejected", `${base}.reasons.jsonl`),
+      maxLineBytes: options.maxLineBytes,
+    });
+    await pipeline(source, copy, validation.sink);
+    stats = await validation.done;
   } catch (error) {
     throw new CorruptExportError(`member ${entry.filename} is damaged (${(error as Error).message})`, {
       cause: error,
@@ -141,7 +145,7 @@ async function unpackMember(
     member: entry.filename,
     bytes: copy.bytes,
     sha256: copy.digest(),
-    ...validator.stats,
+    ...stats,
   };
 }
 

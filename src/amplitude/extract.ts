@@ -6,6 +6,7 @@ import { ConfigurationError } from "../errors.ts";
 import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "./backoff.ts";
 import { ExportAttemptError, type ExportClient } from "./export-client.ts";
 import { CorruptExportError, unpackExport, type MemberFile } from "./export-archive.ts";
+import { ValidationPool } from "./validation-pool.ts";
 import { formatHour, formatWindow, splitWindow, windowHours, cutWindows, type HourWindow } from "./hours.ts";
 
 export const MAX_CONCURRENCY = 5;
@@ -43,6 +44,8 @@ export interface ExtractOptions {
   hoursPerWindow?: number;
   concurrency?: number;
   maxLineBytes?: number;
+  /** Worker threads that decompress and validate (default: up to 2, one per core); 0 = this thread. */
+  validationThreads?: number;
   /** Tries per window before it is split (or, at one hour, failed). */
   attempts?: number;
   /** 429 answers allowed per window; they wait for Retry-After and do not use up `attempts`. */
@@ -125,26 +128,32 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   const tmpRoot = join(options.outDir, ".tmp");
   await mkdir(tmpRoot, { recursive: true });
   await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());
-  const exporter = new WindowExporter(options, tmpRoot);
+  const validation = ValidationPool.create(options.validationThreads);
+  const exporter = new WindowExporter(options, tmpRoot, validation);
   const limit = pLimit(options.concurrency ?? 2);
-  let configurationError: unknown;
-  const results = await Promise.all(
-    windows.map((window) =>
-      limit(async () => {
-        if (configurationError) return [];
-        try {
-          return await exporter.export(window);
-        } catch (error) {
-          // Stop here: the queued windows see the error and return at once.
-          configurationError ??= error;
-          return [];
-        }
-      }),
-    ),
-  );
-  // Leave no empty scaffolding behind; a folder another run is still using is not empty and stays.
-  await rmdir(tmpRoot).catch(() => {});
-  if (configurationError) throw configurationError;
+  // A configuration or local error (bad keys, disk full) ends the run: no other window can do better.
+  let fatal: { error: unknown } | undefined;
+  let results: WindowOutcome[][];
+  try {
+    results = await Promise.all(
+      windows.map((window) =>
+        limit(async () => {
+          if (fatal) return [];
+          try {
+            return await exporter.export(window);
+          } catch (error) {
+            fatal ??= { error };
+            return [];
+          }
+        }),
+      ),
+    );
+  } finally {
+    await validation.close();
+    // Leave no empty scaffolding behind; a folder another run is still using is not empty and stays.
+    await rmdir(tmpRoot).catch(() => {});
+  }
+  if (fatal) throw fatal.error;
   const outcomes = results.flat().sort((a, b) => a.window.start - b.window.start);
   const summary: ExtractSummary = {
     windows: 0,
@@ -180,6 +189,7 @@ class WindowExporter {
   constructor(
     private readonly options: ExtractOptions,
     private readonly tmpRoot: string,
+    private readonly validation: ValidationPool,
   ) {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
@@ -247,6 +257,7 @@ class WindowExporter {
       const unpackStarted = Date.now();
       const unpacked = await unpackExport(zipPath, staging, {
         maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+        validation: this.validation,
       });
       const timings = {
         attempts: attempt,

@@ -3,6 +3,8 @@ import { mkdir } from "node:fs/promises";
 import { once } from "node:events";
 import { dirname } from "node:path";
 import { Writable } from "node:stream";
+import { isUtf8 } from "node:buffer";
+import { checkJsonLine } from "./json-line.ts";
 
 export interface LineStats {
   /** Non-blank lines seen. */
@@ -28,8 +30,8 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
 /**
- * Consumes decompressed NDJSON and checks that every line is a JSON object with a `uuid` and a
- * `server_upload_time`. Holds at most one line in memory: a line longer than `maxLineBytes` is
+ * Consumes decompressed NDJSON and checks that every line is valid UTF-8 and a JSON object with a `uuid`
+ * and a `server_upload_time`. Holds at most one line in memory: a line longer than `maxLineBytes` is
  * streamed to the rejected file as it arrives instead of being buffered.
  */
 export class LineValidator extends Writable {
@@ -49,7 +51,7 @@ export class LineValidator extends Writable {
   private rejectedReasons: WriteStream | null = null;
 
   constructor(private readonly options: LineValidatorOptions) {
-    super({ highWaterMark: 1 << 20 });
+    super();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -128,26 +130,18 @@ export class LineValidator extends Writable {
     this.lineNumber += 1;
     if (isBlank(buffer, start, end)) return null;
     this.stats.lines += 1;
-    const reason = this.validate(buffer.toString("utf8", start, end));
+    const reason = this.validate(buffer, start, end);
     return reason === null ? null : this.reject(buffer.subarray(start, end), reason, end - start);
   }
 
   /** Returns null when the line is a valid event, otherwise the reason it is not. */
-  private validate(text: string): string | null {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return `not valid JSON (${(error as Error).message})`;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      return "not a JSON object";
-    }
-    const event = value as Record<string, unknown>;
-    if (typeof event.uuid !== "string" || event.uuid === "") return "no uuid";
-    const uploaded = event.server_upload_time;
-    if (typeof uploaded !== "string" || uploaded === "") return "no server_upload_time";
+  private validate(buffer: Buffer, start: number, end: number): string | null {
+    const verdict = checkJsonLine(buffer, start, end);
+    if (!verdict.ok) return verdict.reason;
+    // Snowflake refuses invalid UTF-8 at load time; catch it here, where the line can still be set aside.
+    if (!isUtf8(buffer.subarray(start, end))) return "not valid UTF-8";
     this.stats.events += 1;
+    const uploaded = verdict.serverUploadTime;
     const { minServerUploadTime: min, maxServerUploadTime: max } = this.stats;
     if (min === null || uploaded < min) this.stats.minServerUploadTime = uploaded;
     if (max === null || uploaded > max) this.stats.maxServerUploadTime = uploaded;

@@ -26,6 +26,7 @@ export interface ExtractCommandOptions {
   concurrency: number;
   maxLineBytes: number;
   settleHours: number;
+  validationThreads?: number;
 }
 
 export interface ExtractCommandDeps {
@@ -85,6 +86,7 @@ export async function runExtract(
     hoursPerWindow: options.windowHours,
     concurrency: options.concurrency,
     maxLineBytes: options.maxLineBytes,
+    validationThreads: options.validationThreads,
     sleep: deps.sleep,
     now,
     runId: deps.env.GITHUB_RUN_ID

@@ -53,6 +53,11 @@ export function buildProgram(context: ProgramContext): Command {
         .argParser(integer(1, MAX_CONCURRENCY)),
     )
     .addOption(
+      new Option("--validation-threads <n>", "worker threads that decompress and validate; 0 = main thread")
+        .default(undefined, "up to 2, one per core")
+        .argParser(integer(0, 64)),
+    )
+    .addOption(
       new Option("--max-line-bytes <n>", "longest line accepted; longer ones are rejected")
         .default(DEFAULT_MAX_LINE_BYTES)
         .argParser(integer(1, 2 ** 31)),
