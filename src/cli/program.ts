@@ -1,8 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/extract.ts";
-import { AmplitudeSimulator } from "../amplitude/simulator/server.ts";
 import type { Env } from "../config.ts";
-import { runDemo } from "./demo-command.ts";
 import { runExtract } from "./extract-command.ts";
 import type { Output } from "./output.ts";
 
@@ -91,6 +89,8 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {
+      // Loaded on demand: the simulator and its ZIP writer cost start-up time every other command would pay.
+      const { runDemo } = await import("./demo-command.ts");
       const summary = await runDemo(options, { env: context.env, output: context.output });
       if (summary.failed.length > 0) context.failed = true;
     });
@@ -107,6 +107,7 @@ export function buildProgram(context: ProgramContext): Command {
         .argParser(integer(1, 1_000_000)),
     )
     .action(async (options) => {
+      const { AmplitudeSimulator } = await import("../amplitude/simulator/server.ts");
       const server = await new AmplitudeSimulator({
         eventsPerHour: options.eventsPerHour,
         cache: true,

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../src/cli/bin.ts", import.meta.url));
@@ -19,7 +20,8 @@ export function runCli(
 ) {
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", TSX, BIN, ...args], {
-      cwd: options.cwd,
+      // Not the repository: a developer's own .env there must not leak into the tests.
+      cwd: options.cwd ?? tmpdir(),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
