@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/extract.ts";
 import type { Env } from "../config.ts";
 import { runExtract } from "./extract-command.ts";
+import { runUpload } from "./upload-command.ts";
+import { DEFAULT_LAKE, defaultLakeUrl } from "../lake/open-lake.ts";
 import type { Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -73,6 +75,31 @@ export function buildProgram(context: ProgramContext): Command {
     .action(async (options) => {
       const summary = await runExtract(options, { env: context.env, output: context.output });
       if (summary.failed.length > 0) context.failed = true;
+    });
+
+  program
+    .command("upload")
+    .description("copy exported files to the lake (S3 or a local folder), skipping what is already there")
+    .option("--from <dir>", "backup folder, or a downloaded run artifact with the same layout", DEFAULT_OUT)
+    .option(
+      "--lake <url>",
+      `file://DIR or s3://bucket/prefix (default: s3://$AWS_BUCKET_NAME/ when set, else ${DEFAULT_LAKE})`,
+    )
+    .option("--overwrite", "replace lake files whose content differs instead of failing")
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addOption(new Option("--concurrency <n>", "files uploaded at once").default(4).argParser(integer(1, 32)))
+    .addHelpText(
+      "after",
+      "\nEnvironment: AWS_BUCKET_NAME, AWS_REGION, S3_ENDPOINT, and the AWS SDK's credential chain\n" +
+        "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, roles; AWS_ACCESS_KEY/AWS_ACCESS_SECRET_KEY also work).\n" +
+        "Exit codes: 0 done, 1 a file could not be uploaded, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const summary = await runUpload(
+        { ...options, lake: options.lake ?? defaultLakeUrl(context.env) },
+        { env: context.env, output: context.output },
+      );
+      if (summary.failures.length > 0) context.failed = true;
     });
 
   program

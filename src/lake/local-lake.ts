@@ -1,0 +1,99 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { Transform, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { pathToFileURL } from "node:url";
+import { ConfigurationError } from "../errors.ts";
+import { sha256OfFile } from "./digest.ts";
+import { damagedBackup, type Lake, type LakeObject, type PutOptions } from "./lake.ts";
+
+/** A folder as a lake: the embedded default, `file://data/lake`. Writes go to a temp file, then rename. */
+export class LocalLake implements Lake {
+  readonly root: string;
+  readonly url: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.url = pathToFileURL(this.root).href;
+  }
+
+  async check(): Promise<void> {
+    try {
+      await mkdir(this.root, { recursive: true });
+    } catch (error) {
+      throw new ConfigurationError(
+        `the lake folder ${this.root} cannot be created: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  describe(key: string): string {
+    return this.path(key);
+  }
+
+  async head(key: string): Promise<LakeObject | null> {
+    const path = this.path(key);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) return null;
+    // A folder keeps no metadata: hash the file. Only files already in the lake pay this, on re-runs.
+    return { key, size: info.size, sha256: await sha256OfFile(path) };
+  }
+
+  async put(key: string, localPath: string, options: PutOptions): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const temp = `${target}.tmp-${randomBytes(4).toString("hex")}`;
+    try {
+      const hash = createHash("sha256");
+      let size = 0;
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      });
+      await pipeline(
+        createReadStream(localPath, { highWaterMark: 1 << 20 }),
+        hashing,
+        createWriteStream(temp),
+      );
+      const sha256 = hash.digest("hex");
+      if (size !== options.size || sha256 !== options.sha256) {
+        throw damagedBackup(localPath, { size, sha256 }, options);
+      }
+      await rename(temp, target);
+      options.onProgress?.(options.size);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<LakeObject> {
+    const base = this.path(prefix);
+    const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
+    const files = entries
+      .filter((e) => e.isFile() && !/\.tmp-[0-9a-f]{8}$/.test(e.name))
+      .map((e) => join(e.parentPath, e.name))
+      .sort();
+    for (const path of files) {
+      const info = await stat(path);
+      yield { key: relative(this.root, path).split(sep).join("/"), size: info.size, sha256: null };
+    }
+  }
+
+  async read(key: string): Promise<Readable> {
+    return createReadStream(this.path(key));
+  }
+
+  private path(key: string): string {
+    const path = resolve(this.root, ...key.split("/"));
+    if (path !== this.root && !path.startsWith(this.root + sep)) {
+      throw new ConfigurationError(`lake key ${JSON.stringify(key)} leaves the lake folder`);
+    }
+    return path;
+  }
+}
