@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, type FileHandle } from "node:fs/promises";
 import { posix, join } from "node:path";
-import { Transform, type TransformCallback } from "node:stream";
+import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pLimit from "p-limit";
 import * as yauzl from "yauzl-promise";
@@ -9,7 +9,7 @@ import type { LineStats } from "./line-validator.ts";
 import type { ValidationPool } from "./validation-pool.ts";
 
 /** `<appId>_<YYYY-MM-DD>_<H>#<N>.json.gz`: the hour is not zero-padded and N counts parts of an hour. */
-const MEMBER_NAME = /^(\d+)_(\d{4}-\d{2}-\d{2})_(\d{1,2})#(\d+)\.json\.gz$/;
+export const MEMBER_NAME = /^(\d+)_(\d{4}-\d{2}-\d{2})_(\d{1,2})#(\d+)\.json\.gz$/;
 
 export interface MemberFile extends LineStats {
   appId: string;
@@ -74,7 +74,9 @@ export async function unpackExport(
         const key = `${target.appId}/${target.name}`;
         if (seen.has(key)) throw new CorruptExportError(`the export ZIP holds ${key} twice`);
         seen.add(key);
-        const unpacking = limit(() => unpackMember(entry, target, stagingDir, options));
+        const unpacking = limit(() =>
+          unpackMember(entry.filename, () => entry.openReadStream(), target, stagingDir, options),
+        );
         // Handled by settleAll below; without this a member failing mid-iteration counts as unhandled.
         unpacking.catch(() => {});
         pending.push(unpacking);
@@ -94,7 +96,7 @@ export async function unpackExport(
 }
 
 /** Waits for every promise, then rethrows the first failure: no member keeps writing after we return. */
-async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
+export async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
   const results = await Promise.allSettled(promises);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) throw failure.reason;
@@ -110,8 +112,13 @@ export function memberTarget(filename: string): { appId: string; name: string } 
   return null;
 }
 
-async function unpackMember(
-  entry: yauzl.Entry,
+/**
+ * Writes one member to `<stagingDir>/<appId>/<name>` byte for byte while it is decompressed and validated
+ * in the same pass. `member` names it in messages and the manifest.
+ */
+export async function unpackMember(
+  member: string,
+  openSource: () => Promise<Readable>,
   target: { appId: string; name: string },
   stagingDir: string,
   options: UnpackOptions,
@@ -119,11 +126,16 @@ async function unpackMember(
   const appDir = join(stagingDir, target.appId);
   await mkdir(appDir, { recursive: true });
   const base = target.name.replace(/\.json\.gz$/, "");
-  const file = await open(join(appDir, target.name), "w");
+  // Errors opening the source (S3 access, a missing key) pass through as they are; only damage to the
+  // bytes themselves makes the member corrupt.
+  const source = await openSource();
+  const file = await open(join(appDir, target.name), "w").catch((error: unknown) => {
+    source.destroy();
+    throw error;
+  });
   const copy = new CopyToFile(file);
   let stats: LineStats;
   try {
-    const source = await entry.openReadStream();
     const validation = options.validation.validate({
       file: target.name,
       rejectedLinesPath: join(appDir, "rejected", `${base}.lines`),
@@ -133,7 +145,8 @@ async function unpackMember(
     await pipeline(source, copy, validation.sink);
     stats = await validation.done;
   } catch (error) {
-    throw new CorruptExportError(`member ${entry.filename} is damaged (${(error as Error).message})`, {
+    if ((error as { code?: string }).code === "ENOSPC") throw error;
+    throw new CorruptExportError(`member ${member} is damaged (${(error as Error).message})`, {
       cause: error,
     });
   } finally {
@@ -142,7 +155,7 @@ async function unpackMember(
   return {
     appId: target.appId,
     name: target.name,
-    member: entry.filename,
+    member,
     bytes: copy.bytes,
     sha256: copy.digest(),
     ...stats,

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import { ConfigurationError } from "../errors.ts";
+import { ConfigurationError, ExternalServiceError } from "../errors.ts";
 import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "./backoff.ts";
 import { ExportAttemptError, type ExportClient } from "./export-client.ts";
-import { CorruptExportError, unpackExport, type MemberFile } from "./export-archive.ts";
+import { ApiExportSource, type ExportSource, type FetchedWindow } from "./export-source.ts";
+import { CorruptExportError, type MemberFile } from "./export-archive.ts";
 import { ValidationPool } from "./validation-pool.ts";
 import { formatHour, formatWindow, splitWindow, windowHours, cutWindows, type HourWindow } from "./hours.ts";
 
@@ -38,7 +39,9 @@ export interface ExtractReporter {
 }
 
 export interface ExtractOptions {
-  client: ExportClient;
+  /** Where windows come from; `client` is the shorthand for the Export API. */
+  source?: ExportSource;
+  client?: ExportClient;
   range: HourWindow;
   outDir: string;
   hoursPerWindow?: number;
@@ -89,13 +92,7 @@ export interface WindowManifest {
     max_server_upload_time: string | null;
   }>;
   ignored_members: string[];
-  timings: {
-    attempts: number;
-    request_ms: number;
-    download_ms: number;
-    unpack_ms: number;
-    zip_bytes: number;
-  };
+  timings: { attempts: number } & FetchedWindow["timings"];
 }
 
 export function validateExtractSettings(settings: { concurrency?: number; hoursPerWindow?: number }): void {
@@ -124,12 +121,14 @@ export function validateExtractSettings(settings: { concurrency?: number; hoursP
  */
 export async function extract(options: ExtractOptions): Promise<ExtractSummary> {
   validateExtractSettings(options);
+  const source = options.source ?? (options.client ? new ApiExportSource(options.client) : undefined);
+  if (!source) throw new ConfigurationError("extract needs a source: the Export API or an S3 export");
   const windows = cutWindows(options.range, options.hoursPerWindow ?? 24);
   const tmpRoot = join(options.outDir, ".tmp");
   await mkdir(tmpRoot, { recursive: true });
   await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());
   const validation = ValidationPool.create(options.validationThreads);
-  const exporter = new WindowExporter(options, tmpRoot, validation);
+  const exporter = new WindowExporter(options, source, tmpRoot, validation);
   const limit = pLimit(options.concurrency ?? 2);
   // A configuration or local error (bad keys, disk full) ends the run: no other window can do better.
   let fatal: { error: unknown } | undefined;
@@ -188,6 +187,7 @@ class WindowExporter {
 
   constructor(
     private readonly options: ExtractOptions,
+    private readonly source: ExportSource,
     private readonly tmpRoot: string,
     private readonly validation: ValidationPool,
   ) {
@@ -246,27 +246,23 @@ class WindowExporter {
   }
 
   private async exportOnce(window: HourWindow, attempt: number): Promise<WindowOutcome> {
-    const { client, reporter } = this.options;
+    const { reporter } = this.options;
     const workDir = join(this.tmpRoot, `${formatWindow(window)}-${randomBytes(4).toString("hex")}`);
     const staging = join(workDir, "apps");
-    const zipPath = join(workDir, "export.zip");
     await mkdir(staging, { recursive: true });
     try {
-      const download = await client.download(window, zipPath, (n) => reporter?.bytesReceived?.(window, n));
-      if (download.kind === "empty") return { status: "empty", window, attempts: attempt };
-      const unpackStarted = Date.now();
-      const unpacked = await unpackExport(zipPath, staging, {
-        maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-        validation: this.validation,
+      const fetched = await this.source.fetch(window, {
+        workDir,
+        stagingDir: staging,
+        unpack: {
+          maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+          validation: this.validation,
+        },
+        onBytes: (n) => reporter?.bytesReceived?.(window, n),
       });
-      const timings = {
-        attempts: attempt,
-        request_ms: download.requestMs,
-        download_ms: download.downloadMs,
-        unpack_ms: Date.now() - unpackStarted,
-        zip_bytes: download.bytes,
-      };
-      await rm(zipPath);
+      if (!fetched) return { status: "empty", window, attempts: attempt };
+      const { unpacked } = fetched;
+      const timings = { attempts: attempt, ...fetched.timings };
       const byApp = groupBy(unpacked.files, (f) => f.appId);
       if (byApp.size === 0) {
         // A 200 whose ZIP holds no event member: treat as empty but keep the evidence in the message.
@@ -332,7 +328,7 @@ class WindowExporter {
       window: { start: formatHour(window.start), end: formatHour(window.end) },
       run_id: this.runId,
       extracted_at: this.now().toISOString(),
-      request: this.options.client.exportUrl(window),
+      request: this.source.describe(window),
       totals: {
         files: files.length,
         bytes: sum(files, (f) => f.bytes),
@@ -367,6 +363,15 @@ export function parseWindowFolder(name: string): HourWindow | null {
 
 function asAttemptError(error: unknown): ExportAttemptError {
   if (error instanceof ExportAttemptError) return error;
+  if (error instanceof ExternalServiceError && error.retryable) {
+    // A storage hiccup (S3 throttling or 5xx after the SDK's own retries): try again, no point splitting.
+    return new ExportAttemptError(error.message, {
+      status: error.status,
+      retryable: true,
+      splittable: false,
+      cause: error,
+    });
+  }
   if (error instanceof CorruptExportError) {
     return new ExportAttemptError(error.message, { retryable: true, splittable: true, cause: error });
   }

@@ -1,4 +1,6 @@
 import { ExportClient } from "../amplitude/export-client.ts";
+import { ApiExportSource, LakeExportSource, type ExportSource } from "../amplitude/export-source.ts";
+import { openLake } from "../lake/open-lake.ts";
 import {
   extract,
   type ExtractReporter,
@@ -27,6 +29,8 @@ export interface ExtractCommandOptions {
   maxLineBytes: number;
   settleHours: number;
   validationThreads?: number;
+  /** Read Amplitude's S3 export (s3://bucket/prefix, or file://DIR) instead of the Export API. */
+  source?: string;
 }
 
 export interface ExtractCommandDeps {
@@ -71,16 +75,15 @@ export async function runExtract(
 ): Promise<ExtractSummary> {
   const now = deps.now ?? (() => new Date());
   const range = resolveRange(options, now());
-  const config = deps.amplitude ?? amplitudeConfig(deps.env);
-  const client = new ExportClient(config);
+  const source = exportSource(options, deps);
   const output = deps.output;
   const started = Date.now();
   output.err(
-    `Exporting ${formatWindow(range)} (${windowHours(range)} h) from ${config.baseUrl} into ${options.out}` +
+    `Exporting ${formatWindow(range)} (${windowHours(range)} h) from ${source.name} into ${options.out}` +
       ` in windows of ${options.windowHours} h, ${options.concurrency} at a time`,
   );
   const summary = await extract({
-    client,
+    source: source.source,
     range,
     outDir: options.out,
     hoursPerWindow: options.windowHours,
@@ -102,6 +105,18 @@ export async function runExtract(
   for (const failed of summary.failed) output.err(`error: ${failed.error}`);
   if (options.json) output.out(JSON.stringify(extractFigures(summary)));
   return summary;
+}
+
+function exportSource(
+  options: ExtractCommandOptions,
+  deps: ExtractCommandDeps,
+): { source: ExportSource; name: string } {
+  if (options.source) {
+    const lake = openLake(options.source, deps.env);
+    return { source: new LakeExportSource(lake), name: `Amplitude's S3 export at ${lake.url}` };
+  }
+  const config = deps.amplitude ?? amplitudeConfig(deps.env);
+  return { source: new ApiExportSource(new ExportClient(config)), name: config.baseUrl };
 }
 
 function progressReporter(output: Output): ExtractReporter {

@@ -43,6 +43,10 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--start <hour>", "first hour, inclusive: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC)")
     .option("--end <hour>", "last hour, inclusive (default: the last hour Amplitude has settled)")
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
+    .option(
+      "--source <url>",
+      "read the files Amplitude's S3 export wrote (s3://bucket/prefix, or file://DIR) instead of the Export API",
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addOption(
       new Option("--window-hours <n>", "hours per export request").default(24).argParser(integer(1, 8760)),
