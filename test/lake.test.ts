@@ -36,8 +36,8 @@ async function readAll(lake: Lake, key: string): Promise<Buffer> {
 }
 
 const kinds = [
-  ["the local folder", async () => openLake(`file://${await tempDir()}`, {})],
-  ["S3 (s3rver)", async () => openLake("s3://lake-bucket/team/prefix", (await s3Server()).env)],
+  ["the local folder", async () => await openLake(`file://${await tempDir()}`, {})],
+  ["S3 (s3rver)", async () => await openLake("s3://lake-bucket/team/prefix", (await s3Server()).env)],
 ] as const;
 
 describe.each(kinds)("upload to %s", (_name, makeLake) => {
@@ -158,12 +158,12 @@ describe("the local lake", () => {
   it("leaves no temporary file behind and never exposes a partial one", async () => {
     const { out } = await backup();
     const root = await tempDir();
-    await upload({ lake: openLake(`file://${root}`, {}), from: out });
+    await upload({ lake: await openLake(`file://${root}`, {}), from: out });
     expect((await listFiles(root)).filter((f) => f.includes(".tmp-"))).toEqual([]);
   });
 
   it("rejects a key that would leave the folder", async () => {
-    const lake = openLake(`file://${await tempDir()}`, {});
+    const lake = await openLake(`file://${await tempDir()}`, {});
     await expect(lake.head("../../etc/passwd")).rejects.toThrow(/leaves the lake folder/);
   });
 });
@@ -184,7 +184,7 @@ describe("the S3 lake", () => {
       files: [{ name, bytes: content.length, sha256 }],
     };
     await writeFile(join(folder, "manifest.json"), JSON.stringify(manifest));
-    const lake = openLake("s3://lake-bucket/big", env, {
+    const lake = await openLake("s3://lake-bucket/big", env, {
       multipartThreshold: 8 * 1024 * 1024,
       partSize: 5 * 1024 * 1024,
     });
@@ -207,16 +207,17 @@ describe("the S3 lake", () => {
 
   it("names the bucket when it does not exist", async () => {
     const { env } = await s3Server();
-    const error = await upload({ lake: openLake("s3://no-such-bucket/p", env), from: await tempDir() }).catch(
-      (e) => e,
-    );
+    const error = await upload({
+      lake: await openLake("s3://no-such-bucket/p", env),
+      from: await tempDir(),
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toMatch(/bucket no-such-bucket does not exist/);
   });
 
   it("says which credentials to check when access is refused", async () => {
     const { env } = await s3Server();
-    const lake = openLake("s3://lake-bucket/p", { ...env, AWS_ACCESS_KEY_ID: "NOT-A-KEY" });
+    const lake = await openLake("s3://lake-bucket/p", { ...env, AWS_ACCESS_KEY_ID: "NOT-A-KEY" });
     await expect(upload({ lake, from: await tempDir() })).rejects.toThrow(
       /access to bucket lake-bucket was refused.*AWS_ACCESS_KEY_ID.*AWS_ACCESS_SECRET_KEY/,
     );

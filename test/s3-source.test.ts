@@ -39,7 +39,7 @@ describe("extract --source: Amplitude's own S3 export", () => {
   it("produces the same backup and manifest files as the Export API", async () => {
     const { env, apiOut } = await amplitudeS3Export();
     const out = await tempDir();
-    const source = new LakeExportSource(openLake("s3://customer-bucket/amplitude-export", env));
+    const source = new LakeExportSource(await openLake("s3://customer-bucket/amplitude-export", env));
     const summary = await extract({
       source,
       range: { start: DAY.start, end: DAY.end + 24 },
@@ -61,7 +61,7 @@ describe("extract --source: Amplitude's own S3 export", () => {
   it("fails only the hour whose file is damaged, naming it", async () => {
     const { env } = await amplitudeS3Export(`${APP}_2025-11-04_14#0.json.gz`);
     const out = await tempDir();
-    const source = new LakeExportSource(openLake("s3://customer-bucket/amplitude-export", env));
+    const source = new LakeExportSource(await openLake("s3://customer-bucket/amplitude-export", env));
     const summary = await extract({ source, range: DAY, outDir: out, attempts: 2, sleep: async () => {} });
     expect(summary.failed.map((f) => formatWindow(f.window))).toEqual(["2025-11-04T14_2025-11-04T14"]);
     expect(summary.failed[0]!.error).toMatch(

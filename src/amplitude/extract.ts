@@ -8,11 +8,10 @@ import { ExportAttemptError, type ExportClient } from "./export-client.ts";
 import { ApiExportSource, type ExportSource, type FetchedWindow } from "./export-source.ts";
 import { CorruptExportError, type MemberFile } from "./export-archive.ts";
 import { ValidationPool } from "./validation-pool.ts";
+import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "./limits.ts";
 import { formatHour, formatWindow, splitWindow, windowHours, cutWindows, type HourWindow } from "./hours.ts";
 
-export const MAX_CONCURRENCY = 5;
-/** Snowflake's VARIANT limit: a longer line could never be loaded. */
-export const DEFAULT_MAX_LINE_BYTES = 128 * 1024 * 1024;
+export { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY };
 export const MANIFEST_FILE = "manifest.json";
 
 export type WindowOutcome =

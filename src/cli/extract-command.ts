@@ -75,7 +75,7 @@ export async function runExtract(
 ): Promise<ExtractSummary> {
   const now = deps.now ?? (() => new Date());
   const range = resolveRange(options, now());
-  const source = exportSource(options, deps);
+  const source = await exportSource(options, deps);
   const output = deps.output;
   const started = Date.now();
   output.err(
@@ -107,12 +107,12 @@ export async function runExtract(
   return summary;
 }
 
-function exportSource(
+async function exportSource(
   options: ExtractCommandOptions,
   deps: ExtractCommandDeps,
-): { source: ExportSource; name: string } {
+): Promise<{ source: ExportSource; name: string }> {
   if (options.source) {
-    const lake = openLake(options.source, deps.env);
+    const lake = await openLake(options.source, deps.env);
     return { source: new LakeExportSource(lake), name: `Amplitude's S3 export at ${lake.url}` };
   }
   const config = deps.amplitude ?? amplitudeConfig(deps.env);

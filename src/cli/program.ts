@@ -1,9 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/extract.ts";
+import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
-import { runExtract } from "./extract-command.ts";
-import { runUpload } from "./upload-command.ts";
-import { DEFAULT_LAKE, defaultLakeUrl } from "../lake/open-lake.ts";
+import { DEFAULT_LAKE, defaultLakeUrl } from "../lake/lake-url.ts";
 import type { Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -77,6 +75,7 @@ export function buildProgram(context: ProgramContext): Command {
         "Exit codes: 0 done, 1 an hour could not be exported, 2 usage or configuration error.",
     )
     .action(async (options) => {
+      const { runExtract } = await import("./extract-command.ts");
       const summary = await runExtract(options, { env: context.env, output: context.output });
       if (summary.failed.length > 0) context.failed = true;
     });
@@ -99,6 +98,7 @@ export function buildProgram(context: ProgramContext): Command {
         "Exit codes: 0 done, 1 a file could not be uploaded, 2 usage or configuration error.",
     )
     .action(async (options) => {
+      const { runUpload } = await import("./upload-command.ts");
       const summary = await runUpload(
         { ...options, lake: options.lake ?? defaultLakeUrl(context.env) },
         { env: context.env, output: context.output },
@@ -120,7 +120,7 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {
-      // Loaded on demand: the simulator and its ZIP writer cost start-up time every other command would pay.
+      // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
       const { runDemo } = await import("./demo-command.ts");
       const summary = await runDemo(options, { env: context.env, output: context.output });
       if (summary.failed.length > 0) context.failed = true;

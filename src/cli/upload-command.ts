@@ -22,7 +22,7 @@ export async function runUpload(
   deps: { env: Env; output: Output },
 ): Promise<UploadSummary> {
   const { output } = deps;
-  const lake = openLake(options.lake, deps.env);
+  const lake = await openLake(options.lake, deps.env);
   const started = Date.now();
   output.err(`Uploading ${options.from} to ${lake.url}, ${options.concurrency} files at a time`);
   const inFlight = new Map<string, number>();

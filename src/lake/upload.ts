@@ -55,13 +55,25 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
   await Promise.all(
     windows.map(async (backup) => {
       const { manifest } = backup;
+      // One listing per window tells which keys exist; only those need a closer look.
+      const present = await presentKeys(
+        lake,
+        manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start)),
+      );
       const results = await Promise.all(
         manifest.files.map((file) =>
           limit(async () => {
             const key = eventKey(manifest.app_id, file.name, manifest.window.start);
             if (options.signal?.aborted) return false;
             try {
-              const outcome = await putIfNeeded(lake, key, join(backup.folder, file.name), file, options);
+              const outcome = await putIfNeeded(
+                lake,
+                key,
+                present.has(key),
+                join(backup.folder, file.name),
+                file,
+                options,
+              );
               if (outcome === "uploaded") {
                 summary.files += 1;
                 summary.bytes += file.bytes;
@@ -100,11 +112,12 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
 async function putIfNeeded(
   lake: Lake,
   key: string,
+  listed: boolean,
   path: string,
   file: WindowManifest["files"][number],
   options: UploadOptions,
 ): Promise<"uploaded" | "skipped"> {
-  const existing = await lake.head(key);
+  const existing = listed ? await lake.head(key) : null;
   if (existing) {
     const same =
       existing.size === file.bytes && (existing.sha256 === null || existing.sha256 === file.sha256);
@@ -124,6 +137,19 @@ async function putIfNeeded(
     onProgress: (sent) => options.reporter?.fileProgress?.(key, sent, file.bytes),
   });
   return "uploaded";
+}
+
+/** The keys among `keys` that the lake holds, found with one listing per partition folder. */
+async function presentKeys(lake: Lake, keys: string[]): Promise<Set<string>> {
+  const wanted = new Set(keys);
+  const folders = new Set(
+    keys.map((key) => key.slice(0, key.lastIndexOf("/") + 1).replace(/hour=\d+\/$/, "")),
+  );
+  const present = new Set<string>();
+  for (const folder of folders) {
+    for await (const object of lake.list(folder)) if (wanted.has(object.key)) present.add(object.key);
+  }
+  return present;
 }
 
 export class ConflictError extends Error {

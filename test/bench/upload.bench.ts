@@ -1,0 +1,151 @@
+/**
+ * npm run bench:upload — 1 GB of exported files (hourly members of realistic size plus a few large enough
+ * for multipart) to s3rver and to the local lake: this upload against the seed's one-file-at-a-time
+ * loop, in the same run. Prints MB/s, peak RSS and the ratio of each pair.
+ */
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const TOTAL_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
+const APP = "187520";
+
+interface Measurement {
+  seconds: number;
+  peakRssMb: number;
+}
+
+async function measure(
+  label: string,
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  megabytes: number,
+): Promise<Measurement> {
+  const child = spawn("/usr/bin/time", ["-f", "TIME %e %M", ...command], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d));
+  const [status] = (await once(child, "close")) as [number | null];
+  const match = /TIME ([\d.]+) (\d+)/.exec(stderr);
+  if (status !== 0 || !match) throw new Error(`${label} failed (exit ${status}):\n${stderr.slice(-3000)}`);
+  const m = { seconds: Number(match[1]), peakRssMb: Number(match[2]) / 1024 };
+  console.log(
+    `${label.padEnd(46)} ${m.seconds.toFixed(2).padStart(7)} s ${(megabytes / m.seconds).toFixed(0).padStart(6)} MB/s   peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB`,
+  );
+  return m;
+}
+
+/** Windows of 24 hourly members (~2 MB each) and, every tenth window, one 40 MB member (multipart). */
+async function makeBackup(dir: string): Promise<{ files: number; megabytes: number }> {
+  let bytes = 0;
+  let files = 0;
+  for (let day = 0; bytes < TOTAL_MB * 1024 * 1024; day++) {
+    const date = new Date(Date.UTC(2025, 0, 1 + day)).toISOString().slice(0, 10);
+    const window = `${date}T00_${date}T23`;
+    const folder = join(dir, APP, window);
+    await mkdir(folder, { recursive: true });
+    const entries = [];
+    for (let hour = 0; hour < 24 && bytes < TOTAL_MB * 1024 * 1024; hour++) {
+      const size = hour === 12 && day % 10 === 0 ? 40 * 1024 * 1024 : 1_500_000 + ((hour * 7919) % 1_000_000);
+      const content = randomBytes(size);
+      const name = `${APP}_${date}_${hour}#0.json.gz`;
+      await writeFile(join(folder, name), content);
+      entries.push({ name, bytes: size, sha256: createHash("sha256").update(content).digest("hex") });
+      bytes += size;
+      files += 1;
+    }
+    await writeFile(
+      join(folder, "manifest.json"),
+      JSON.stringify({ app_id: APP, window: { start: `${date}T00`, end: `${date}T23` }, files: entries }),
+    );
+  }
+  return { files, megabytes: bytes / 1024 / 1024 };
+}
+
+async function startS3rver(directory: string, bucket: string) {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, "test", "bench", "s3rver-process.mjs"), directory, bucket],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const [line] = (await once(child.stdout, "data")) as [Buffer];
+  return { port: Number(line.toString().trim()), stop: () => child.kill("SIGTERM") };
+}
+
+async function main() {
+  const work = await mkdtemp(join(tmpdir(), "bench-upload-"));
+  try {
+    const backup = join(work, "exports");
+    const { files, megabytes } = await makeBackup(backup);
+    console.log(`Backup: ${files} files, ${megabytes.toFixed(0)} MB\n`);
+    const cli = join(ROOT, "lib", "cli", "bin.js");
+    const tsx = ["--import", "tsx"];
+
+    const s3Dir = join(work, "s3rver");
+    await mkdir(s3Dir);
+    const s3 = await startS3rver(s3Dir, "bench");
+    const env = {
+      ...process.env,
+      S3_ENDPOINT: `http://127.0.0.1:${s3.port}`,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: "1",
+    };
+    const seedS3 = await measure(
+      "S3: seed loop, one file at a time",
+      [process.execPath, ...tsx, join(ROOT, "test", "bench", "seed-upload.ts"), backup, "s3://bench"],
+      env,
+      megabytes,
+    );
+    const oursS3 = await measure(
+      "S3: upload (4 at a time, verified)",
+      [process.execPath, cli, "upload", "--from", backup, "--lake", "s3://bench/lake", "--json"],
+      env,
+      megabytes,
+    );
+    s3.stop();
+
+    const seedLocal = await measure(
+      "local: seed loop, one file at a time",
+      [
+        process.execPath,
+        ...tsx,
+        join(ROOT, "test", "bench", "seed-upload.ts"),
+        backup,
+        join(work, "seed-lake"),
+      ],
+      env,
+      megabytes,
+    );
+    await rm(join(work, "seed-lake"), { recursive: true, force: true });
+    const oursLocal = await measure(
+      "local: upload (4 at a time, verified)",
+      [process.execPath, cli, "upload", "--from", backup, "--lake", `file://${join(work, "lake")}`, "--json"],
+      env,
+      megabytes,
+    );
+
+    console.log("");
+    console.log(
+      `S3 speed-up over the seed loop:    ${(seedS3.seconds / oursS3.seconds).toFixed(2)}x (target >= 2)`,
+    );
+    console.log(`local speed-up over the seed loop: ${(seedLocal.seconds / oursLocal.seconds).toFixed(2)}x`);
+    console.log(
+      `peak RSS: S3 ${oursS3.peakRssMb.toFixed(0)} MB, local ${oursLocal.peakRssMb.toFixed(0)} MB (target < 150)`,
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
