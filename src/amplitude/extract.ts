@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { ConfigurationError, ExternalServiceError } from "../errors.ts";
-import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "./backoff.ts";
+import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "../backoff.ts";
 import { ExportAttemptError, type ExportClient } from "./export-client.ts";
 import { ApiExportSource, type ExportSource, type FetchedWindow } from "./export-source.ts";
 import { CorruptExportError, type MemberFile } from "./export-archive.ts";

@@ -12,7 +12,8 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { readSecret, type Env } from "../config.ts";
 import { ConfigurationError, ExternalServiceError } from "../errors.ts";
-import { digestFile } from "./digest.ts";
+import { backoffDelay, realSleep } from "../backoff.ts";
+import { digestFile, type FileDigests } from "./digest.ts";
 import { damagedBackup, type Lake, type LakeObject, type PutOptions } from "./lake.ts";
 
 export interface S3LakeOptions {
@@ -25,9 +26,12 @@ export interface S3LakeOptions {
   /** Files at least this large go up in parts, streamed from disk. */
   multipartThreshold?: number;
   partSize?: number;
+  /** Tries per file: the SDK cannot resend a streamed body itself, so throttling and 5xx are retried here. */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
 const CREDENTIAL_HINT =
@@ -100,6 +104,27 @@ export class S3Lake implements Lake {
     if (digests.size !== options.size || digests.sha256 !== options.sha256) {
       throw damagedBackup(localPath, digests, options);
     }
+    const attempts = this.options.attempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.putOnce(key, localPath, options, digests, multipart);
+      } catch (error) {
+        const retryable = error instanceof ExternalServiceError && error.retryable;
+        if (!retryable || attempt >= attempts) throw error;
+        await (this.options.sleep ?? realSleep)(
+          backoffDelay(attempt, { baseMs: 200, maxMs: 5_000, random: Math.random }),
+        );
+      }
+    }
+  }
+
+  private async putOnce(
+    key: string,
+    localPath: string,
+    options: PutOptions,
+    digests: FileDigests,
+    multipart: boolean,
+  ): Promise<void> {
     const { client, bucket } = { client: this.options.client, bucket: this.options.bucket };
     const params = {
       Bucket: bucket,
