@@ -151,7 +151,7 @@ export class S3Lake implements Lake {
         const result = await client.send(
           new PutObjectCommand({
             ...params,
-            Body: createReadStream(localPath),
+            Body: createReadStream(localPath, { highWaterMark: 1 << 20 }),
             ContentLength: options.size,
             ContentMD5: digests.md5,
             ChecksumSHA256: this.options.awsChecksums

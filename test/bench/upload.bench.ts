@@ -43,7 +43,7 @@ async function measure(
 }
 
 /** Windows of 24 hourly members (~2 MB each) and, every tenth window, one 80 MB member (multipart above the 64 MiB threshold). */
-async function makeBackup(dir: string): Promise<{ files: number; megabytes: number }> {
+async function makeBackup(dir: string, large = true): Promise<{ files: number; megabytes: number }> {
   let bytes = 0;
   let files = 0;
   for (let day = 0; bytes < TOTAL_MB * 1024 * 1024; day++) {
@@ -53,7 +53,7 @@ async function makeBackup(dir: string): Promise<{ files: number; megabytes: numb
     await mkdir(folder, { recursive: true });
     const entries = [];
     for (let hour = 0; hour < 24 && bytes < TOTAL_MB * 1024 * 1024; hour++) {
-      const size = hour === 12 && day % 10 === 0 ? 80 * 1024 * 1024 : 1_500_000 + ((hour * 7919) % 1_000_000);
+      const size = large && hour === 12 && day % 10 === 0 ? 80 * 1024 * 1024 : 1_500_000 + ((hour * 7919) % 1_000_000);
       const content = randomBytes(size);
       const name = `${APP}_${date}_${hour}#0.json.gz`;
       await writeFile(join(folder, name), content);
@@ -75,20 +75,18 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function startS3rver(directory: string, bucket: string) {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, "test", "bench", "s3rver-process.mjs"), directory, bucket],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+/** A server script of test/bench/ in a process of its own; it prints its port on its first line. */
+async function startServer(script: string, ...args: string[]) {
+  const child = spawn(process.execPath, [join(ROOT, "test", "bench", script), ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [line] = (await once(child.stdout, "data")) as [Buffer];
   return { port: Number(line.toString().trim()), pid: child.pid!, stop: () => child.kill("SIGTERM") };
 }
 
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "bench-upload-"));
+  const servers: Array<{ stop(): void }> = [];
   try {
     const backup = join(work, "exports");
     const { files, megabytes } = await makeBackup(backup);
@@ -98,7 +96,8 @@ async function main() {
 
     const s3Dir = join(work, "s3rver");
     await mkdir(s3Dir);
-    const s3 = await startS3rver(s3Dir, "bench");
+    const s3 = await startServer("s3rver-process.mjs", s3Dir, "bench");
+    servers.push(s3);
     const env = {
       ...process.env,
       S3_ENDPOINT: `http://127.0.0.1:${s3.port}`,
@@ -145,7 +144,30 @@ async function main() {
       megabytes,
     );
 
+    // The same pair against a server that stores and hashes nothing: what the uploaders themselves can do.
+    const small = join(work, "small-files");
+    const smallSet = await makeBackup(small, false);
+    const discard = await startServer("discard-s3-process.mjs");
+    servers.push(discard);
+    const discardEnv = { ...env, S3_ENDPOINT: `http://127.0.0.1:${discard.port}` };
+    const seedDiscard = await measure(
+      "discard server: seed loop, one file at a time",
+      [process.execPath, ...tsx, join(ROOT, "test", "bench", "seed-upload.ts"), small, "s3://bench"],
+      discardEnv,
+      smallSet.megabytes,
+    );
+    const oursDiscard = await measure(
+      "discard server: upload (4 at a time, verified)",
+      [process.execPath, cli, "upload", "--from", small, "--lake", "s3://bench/lake", "--json"],
+      discardEnv,
+      smallSet.megabytes,
+    );
+    discard.stop();
+
     console.log("");
+    console.log(
+      `against a server that costs nothing, upload is ${(seedDiscard.seconds / oursDiscard.seconds).toFixed(2)}x the seed loop`,
+    );
     console.log(
       `S3 speed-up over the seed loop:    ${(seedS3.seconds / oursS3.seconds).toFixed(2)}x (target >= 2)`,
     );
@@ -161,6 +183,7 @@ async function main() {
       `peak RSS: S3 ${oursS3.peakRssMb.toFixed(0)} MB, local ${oursLocal.peakRssMb.toFixed(0)} MB (target < 150)`,
     );
   } finally {
+    for (const server of servers) server.stop();
     await rm(work, { recursive: true, force: true });
   }
 }
