@@ -235,7 +235,7 @@ describe("the upload command", () => {
       AWS_ACCESS_SECRET_KEY: "S3RVER",
       AWS_BUCKET_NAME: "lake-bucket",
     };
-    const first = await runCli(["upload", "--from", out, "--json"], { env: legacy });
+    const first = await runCli(["upload", "--from", out, "--lake", "s3://", "--json"], { env: legacy });
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({ files, bytes, skipped: 0 });
     expect(first.stderr).not.toMatch(/S3RVER/);

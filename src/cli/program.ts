@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
-import { DEFAULT_LAKE, defaultLakeUrl } from "../lake/lake-url.ts";
+import { DEFAULT_LAKE } from "../lake/lake-url.ts";
 import type { Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -86,7 +86,8 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--from <dir>", "backup folder, or a downloaded run artifact with the same layout", DEFAULT_OUT)
     .option(
       "--lake <url>",
-      `file://DIR or s3://bucket/prefix (default: s3://$AWS_BUCKET_NAME/ when set, else ${DEFAULT_LAKE})`,
+      "file://DIR or s3://bucket/prefix (s3:// alone takes AWS_BUCKET_NAME)",
+      DEFAULT_LAKE,
     )
     .option("--overwrite", "replace lake files whose content differs instead of failing")
     .option("--json", "print the figures as one JSON object on the last line of stdout")
@@ -99,10 +100,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runUpload } = await import("./upload-command.ts");
-      const summary = await runUpload(
-        { ...options, lake: options.lake ?? defaultLakeUrl(context.env) },
-        { env: context.env, output: context.output },
-      );
+      const summary = await runUpload(options, { env: context.env, output: context.output });
       if (summary.failures.length > 0) context.failed = true;
     });
 

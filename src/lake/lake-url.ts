@@ -1,8 +1,2 @@
-import type { Env } from "../config.ts";
-
+/** The embedded default lake (DESIGN.md); `--lake s3://` with no bucket takes AWS_BUCKET_NAME. */
 export const DEFAULT_LAKE = "file://data/lake";
-
-/** The lake a command uses when `--lake` is not given: the team's bucket when configured, else the local folder. */
-export function defaultLakeUrl(env: Env): string {
-  return env.AWS_BUCKET_NAME ? `s3://${env.AWS_BUCKET_NAME}/` : DEFAULT_LAKE;
-}

@@ -3,7 +3,7 @@ import type { Env } from "../config.ts";
 import type { Lake } from "./lake.ts";
 import { LocalLake } from "./local-lake.ts";
 
-export { DEFAULT_LAKE, defaultLakeUrl } from "./lake-url.ts";
+export { DEFAULT_LAKE } from "./lake-url.ts";
 
 /** `file://DIR` (relative or absolute) or `s3://bucket/prefix`; `s3://` alone takes the bucket from AWS_BUCKET_NAME. */
 export async function openLake(

@@ -10,7 +10,9 @@ const server = createServer((req, res) => {
     const path = req.url.split("?")[0];
     if (req.method === "GET" && req.url.includes("list-type=2")) {
       res.writeHead(200, { "Content-Type": "application/xml" });
-      res.end('<?xml version="1.0"?><ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+      res.end(
+        '<?xml version="1.0"?><ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>',
+      );
       return;
     }
     if (req.method === "PUT") {

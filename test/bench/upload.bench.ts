@@ -53,7 +53,8 @@ async function makeBackup(dir: string, large = true): Promise<{ files: number; m
     await mkdir(folder, { recursive: true });
     const entries = [];
     for (let hour = 0; hour < 24 && bytes < TOTAL_MB * 1024 * 1024; hour++) {
-      const size = large && hour === 12 && day % 10 === 0 ? 80 * 1024 * 1024 : 1_500_000 + ((hour * 7919) % 1_000_000);
+      const size =
+        large && hour === 12 && day % 10 === 0 ? 80 * 1024 * 1024 : 1_500_000 + ((hour * 7919) % 1_000_000);
       const content = randomBytes(size);
       const name = `${APP}_${date}_${hour}#0.json.gz`;
       await writeFile(join(folder, name), content);

@@ -22,7 +22,12 @@ export function runCli(
     const child = spawn(process.execPath, ["--import", TSX, BIN, ...args], {
       // Not the repository: a developer's own .env there must not leak into the tests.
       cwd: options.cwd ?? tmpdir(),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: "true", ...options.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_EC2_METADATA_DISABLED: "true",
+        ...options.env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
