@@ -3,14 +3,14 @@
  * the same run: (a) the seed's Python approach, (b) `unzip -p | gzip -dc`, (c) this extract. Prints wall
  * time and peak RSS of each and the ratios c/a and c/b, then (c) on a two-day export to show RSS is flat.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { measure } from "./measure.ts";
 import fetch from "node-fetch";
 import { ExportClient } from "../../src/amplitude/export-client.ts";
 import { AmplitudeSimulator } from "../../src/amplitude/simulator/server.ts";
@@ -22,34 +22,6 @@ const DAY = {
   end: Date.parse("2025-11-04T23:00:00Z") / 3_600_000,
 };
 const TWO_DAYS = { start: DAY.start, end: DAY.end + 24 };
-
-interface Measurement {
-  seconds: number;
-  peakRssMb: number;
-}
-
-/** Runs a command under GNU time: wall seconds and the peak RSS of the largest process it waited for. */
-async function measure(
-  label: string,
-  command: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<Measurement> {
-  // Asynchronous on purpose: the simulator answering the command lives in this process's event loop.
-  const child = spawn("/usr/bin/time", ["-f", "TIME %e %M", ...command], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  const [status] = (await once(child, "close")) as [number | null];
-  const match = /TIME ([\d.]+) (\d+)/.exec(stderr);
-  if (status !== 0 || !match) throw new Error(`${label} failed (exit ${status}):\n${stderr.slice(-2000)}`);
-  const m = { seconds: Number(match[1]), peakRssMb: Number(match[2]) / 1024 };
-  console.log(
-    `${label.padEnd(44)} ${m.seconds.toFixed(2).padStart(7)} s   peak RSS ${m.peakRssMb.toFixed(0).padStart(5)} MB`,
-  );
-  return m;
-}
 
 async function main() {
   for (const tool of ["/usr/bin/time", "unzip", "gzip", "python3"]) {

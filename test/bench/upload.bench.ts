@@ -10,37 +10,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measure } from "./measure.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TOTAL_MB = Number(process.env.BENCH_UPLOAD_MB ?? 1024);
 const APP = "187520";
-
-interface Measurement {
-  seconds: number;
-  peakRssMb: number;
-}
-
-async function measure(
-  label: string,
-  command: string[],
-  env: NodeJS.ProcessEnv,
-  megabytes: number,
-): Promise<Measurement> {
-  const child = spawn("/usr/bin/time", ["-f", "TIME %e %M", ...command], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  const [status] = (await once(child, "close")) as [number | null];
-  const match = /TIME ([\d.]+) (\d+)/.exec(stderr);
-  if (status !== 0 || !match) throw new Error(`${label} failed (exit ${status}):\n${stderr.slice(-3000)}`);
-  const m = { seconds: Number(match[1]), peakRssMb: Number(match[2]) / 1024 };
-  console.log(
-    `${label.padEnd(46)} ${m.seconds.toFixed(2).padStart(7)} s ${(megabytes / m.seconds).toFixed(0).padStart(6)} MB/s   peak RSS ${m.peakRssMb.toFixed(0).padStart(4)} MB`,
-  );
-  return m;
-}
 
 /** Windows of 24 hourly members (~2 MB each) and, every tenth window, one 80 MB member (multipart above the 64 MiB threshold). */
 async function makeBackup(dir: string, large = true): Promise<{ files: number; megabytes: number }> {
