@@ -30,7 +30,7 @@ export async function digestFile(path: string, partSize?: number): Promise<FileD
   let part = createHash("md5");
   let inPart = 0;
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 }) as AsyncIterable<Buffer>) {
     sha256.update(chunk);
     md5.update(chunk);
     size += chunk.length;

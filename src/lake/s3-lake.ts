@@ -138,9 +138,10 @@ export class S3Lake implements Lake {
       if (multipart) {
         const upload = new Upload({
           client,
-          params: { ...params, Body: createReadStream(localPath, { highWaterMark: 1 << 20 }) },
+          params: { ...params, Body: createReadStream(localPath, { highWaterMark: 1 << 18 }) },
           partSize: this.partSize,
-          queueSize: 2,
+          // One part in flight per file: four large files at once stay at 4 x 8 MiB of buffers.
+          queueSize: 1,
           leavePartsOnError: false,
         });
         upload.on("httpUploadProgress", (p) => options.onProgress?.(p.loaded ?? 0));
@@ -151,7 +152,7 @@ export class S3Lake implements Lake {
         const result = await client.send(
           new PutObjectCommand({
             ...params,
-            Body: createReadStream(localPath, { highWaterMark: 1 << 20 }),
+            Body: createReadStream(localPath, { highWaterMark: 1 << 18 }),
             ContentLength: options.size,
             ContentMD5: digests.md5,
             ChecksumSHA256: this.options.awsChecksums
