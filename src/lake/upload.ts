@@ -52,13 +52,17 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
   const windows = await findWindows(options.from);
   const summary: UploadSummary = { files: 0, bytes: 0, skipped: 0, windows: 0, failures: [] };
   const limit = pLimit(options.concurrency ?? 4);
+  // A backfill can hold hundreds of windows: list a few at a time, not all at once.
+  const listing = pLimit(4);
   await Promise.all(
     windows.map(async (backup) => {
       const { manifest } = backup;
       // One listing per window tells which keys exist; only those need a closer look.
-      const present = await presentKeys(
-        lake,
-        manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start)),
+      const present = await listing(() =>
+        presentKeys(
+          lake,
+          manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start)),
+        ),
       );
       const results = await Promise.all(
         manifest.files.map((file) =>
