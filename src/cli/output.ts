@@ -10,6 +10,7 @@ export interface Output {
 export function processOutput(): Output {
   const isTTY = Boolean(process.stderr.isTTY);
   let statusShown = false;
+  let lastStatusAt = 0;
   const clearStatus = () => {
     if (statusShown) process.stderr.write("\r\x1b[K");
     statusShown = false;
@@ -25,7 +26,10 @@ export function processOutput(): Output {
       process.stderr.write(line + "\n");
     },
     status(line) {
-      if (!isTTY) return;
+      // Ten redraws a second are plenty; a large download reports far more often than that.
+      const now = Date.now();
+      if (!isTTY || now - lastStatusAt < 100) return;
+      lastStatusAt = now;
       process.stderr.write("\r\x1b[K" + line.slice(0, (process.stderr.columns || 100) - 1));
       statusShown = true;
     },
