@@ -6,10 +6,8 @@ import { pipeline } from "node:stream/promises";
 import pLimit from "p-limit";
 import * as yauzl from "yauzl-promise";
 import type { LineStats } from "./line-validator.ts";
+import { parseMemberName } from "./member-name.ts";
 import type { ValidationPool } from "./validation-pool.ts";
-
-/** `<appId>_<YYYY-MM-DD>_<H>#<N>.json.gz`: the hour is not zero-padded and N counts parts of an hour. */
-export const MEMBER_NAME = /^(\d+)_(\d{4}-\d{2}-\d{2})_(\d{1,2})#(\d+)\.json\.gz$/;
 
 export interface MemberFile extends LineStats {
   appId: string;
@@ -105,8 +103,8 @@ export async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
 
 export function memberTarget(filename: string): { appId: string; name: string } | null {
   const name = posix.basename(filename);
-  const match = MEMBER_NAME.exec(name);
-  if (match) return { appId: match[1]!, name };
+  const parsed = parseMemberName(name);
+  if (parsed) return { appId: parsed.appId, name };
   const folder = filename.split("/")[0] ?? "";
   if (name.endsWith(".json.gz") && /^\d+$/.test(folder)) return { appId: folder, name };
   return null;

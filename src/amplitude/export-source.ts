@@ -4,7 +4,6 @@ import pLimit from "p-limit";
 import type { Lake } from "../lake/lake.ts";
 import {
   CorruptExportError,
-  MEMBER_NAME,
   settleAll,
   unpackExport,
   unpackMember,
@@ -12,6 +11,7 @@ import {
   type UnpackResult,
 } from "./export-archive.ts";
 import type { ExportClient } from "./export-client.ts";
+import { parseMemberName } from "./member-name.ts";
 import { formatWindow, type Hour, type HourWindow } from "./hours.ts";
 
 export interface FetchContext {
@@ -68,7 +68,6 @@ interface SourceMember {
   key: string;
   appId: string;
   name: string;
-  size: number;
 }
 
 /**
@@ -137,13 +136,11 @@ export class LakeExportSource implements ExportSource {
     await this.lake.check();
     for await (const object of this.lake.list("")) {
       const name = posix.basename(object.key);
-      const match = MEMBER_NAME.exec(name);
-      if (!match) continue;
-      const [year, month, day] = match[2]!.split("-").map(Number) as [number, number, number];
-      const hour = Date.UTC(year, month - 1, day, Number(match[3])) / 3_600_000;
-      const list = byHour.get(hour) ?? [];
-      list.push({ key: object.key, appId: match[1]!, name, size: object.size });
-      byHour.set(hour, list);
+      const parsed = parseMemberName(name);
+      if (!parsed) continue;
+      const list = byHour.get(parsed.hour) ?? [];
+      list.push({ key: object.key, appId: parsed.appId, name });
+      byHour.set(parsed.hour, list);
     }
     return byHour;
   }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { parseMemberName } from "../amplitude/member-name.ts";
 
 /** What the lake knows of an object: enough to decide whether an upload is already done. */
 export interface LakeObject {
@@ -32,16 +33,14 @@ export interface Lake {
   describe(key: string): string;
 }
 
-const MEMBER_NAME = /^(\d+)_(\d{4}-\d{2}-\d{2})_(\d{1,2})#(\d+)\.json\.gz$/;
-
 /**
  * `amplitude/events/app=<appId>/date=<YYYY-MM-DD>/hour=<HH>/<member name>`: partitions Snowflake can prune
  * and people can read. `fallbackHour` (`YYYY-MM-DDTHH`) places a member whose name does not say its hour.
  */
 export function eventKey(appId: string, memberName: string, fallbackHour: string): string {
-  const match = MEMBER_NAME.exec(memberName);
-  const date = match ? match[2]! : fallbackHour.slice(0, 10);
-  const hour = match ? match[3]!.padStart(2, "0") : fallbackHour.slice(11, 13);
+  const parsed = parseMemberName(memberName);
+  const date = parsed ? parsed.date : fallbackHour.slice(0, 10);
+  const hour = parsed ? parsed.hourOfDay : fallbackHour.slice(11, 13);
   return `amplitude/events/app=${appId}/date=${date}/hour=${hour}/${memberName}`;
 }
 
