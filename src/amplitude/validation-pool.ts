@@ -2,11 +2,9 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createGunzip } from "node:zlib";
-import { LineValidator, type LineStats, type LineValidatorOptions } from "./line-validator.ts";
+import { validateGzip, type LineStats, type LineValidatorOptions } from "./line-validator.ts";
 
 /** Messages to a validation worker. */
 export type ToWorker =
@@ -27,9 +25,6 @@ export interface MemberValidation {
   /** Settles once every line has been checked and the rejected files are closed. */
   done: Promise<LineStats>;
 }
-
-/** Larger than zlib's 16 KiB default: a sixteenth of the callbacks and chunks per megabyte decompressed. */
-export const GUNZIP_CHUNK = 256 * 1024;
 
 /**
  * A worker holds one line at a time (long lines live in Buffers, outside these heaps), so a small young
@@ -65,13 +60,7 @@ export class ValidationPool {
   }
 
   validate(options: LineValidatorOptions): MemberValidation {
-    if (this.workers.length === 0) {
-      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-      const validator = new LineValidator(options);
-      const done = pipeline(gunzip, validator).then(() => validator.stats);
-      done.catch(() => {});
-      return { sink: gunzip, done };
-    }
+    if (this.workers.length === 0) return validateGzip(options);
     const slot = this.workers.reduce((a, b) => (b.active < a.active ? b : a));
     const id = this.nextId++;
     const sink = new WorkerSink(id, slot.worker, () => {

@@ -1,8 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import { pipeline } from "node:stream/promises";
-import { createGunzip, type Gunzip } from "node:zlib";
-import { LineValidator } from "./line-validator.ts";
-import { GUNZIP_CHUNK } from "./validation-pool.ts";
+import type { Gunzip } from "node:zlib";
+import { validateGzip } from "./line-validator.ts";
 import type { FromWorker, ToWorker } from "./validation-pool.ts";
 
 /** A validation worker: gunzip and line checks for the members the pool hands it, several at a time. */
@@ -14,12 +12,11 @@ port.on("message", (message: ToWorker) => {
   const { id } = message;
   switch (message.type) {
     case "start": {
-      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
-      const validator = new LineValidator(message.options);
-      members.set(id, gunzip);
-      pipeline(gunzip, validator)
+      const { sink, done } = validateGzip(message.options);
+      members.set(id, sink);
+      done
         .then(
-          () => send({ type: "done", id, stats: validator.stats }),
+          (stats) => send({ type: "done", id, stats }),
           (error: Error) => send({ type: "error", id, message: error.message }),
         )
         .finally(() => members.delete(id));
