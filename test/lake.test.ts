@@ -215,6 +215,15 @@ describe("the S3 lake", () => {
     expect(error.message).toMatch(/bucket no-such-bucket does not exist/);
   });
 
+  it("says which credentials to set when there are none at all", async () => {
+    const { env } = await s3Server();
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = env;
+    const lake = await openLake("s3://lake-bucket/p", withoutKeys);
+    await expect(upload({ lake, from: await tempDir() })).rejects.toThrow(
+      /^no AWS credentials for bucket lake-bucket: check the AWS credentials \(AWS_ACCESS_KEY_ID/,
+    );
+  });
+
   it("says which credentials to check when access is refused", async () => {
     const { env } = await s3Server();
     const lake = await openLake("s3://lake-bucket/p", { ...env, AWS_ACCESS_KEY_ID: "NOT-A-KEY" });

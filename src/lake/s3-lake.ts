@@ -125,7 +125,7 @@ export class S3Lake implements Lake {
     digests: FileDigests,
     multipart: boolean,
   ): Promise<void> {
-    const { client, bucket } = { client: this.options.client, bucket: this.options.bucket };
+    const { client, bucket } = this.options;
     const params = {
       Bucket: bucket,
       Key: this.key(key),
@@ -229,6 +229,10 @@ export class S3Lake implements Lake {
     const status = statusOf(error);
     const code = (error as { name?: string }).name ?? "";
     const message = (error as Error).message ?? String(error);
+    // No request was sent: the SDK's chain found no credentials anywhere.
+    if (code === "CredentialsProviderError") {
+      return new ConfigurationError(`no AWS credentials for ${where}: ${CREDENTIAL_HINT}`);
+    }
     if (code === "NoSuchBucket" || (action === "open" && status === 404)) {
       return new ConfigurationError(
         `bucket ${bucket} does not exist: create it or fix AWS_BUCKET_NAME / --lake`,
@@ -244,19 +248,10 @@ export class S3Lake implements Lake {
     }
     if (
       status === 403 ||
-      [
-        "AccessDenied",
-        "InvalidAccessKeyId",
-        "SignatureDoesNotMatch",
-        "CredentialsProviderError",
-        "ExpiredToken",
-      ].includes(code)
+      ["AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken"].includes(code)
     ) {
       const detail = code && code !== "Unknown" ? `${code}: ${message}` : `HTTP ${status}`;
       return new ConfigurationError(`access to ${where} was refused (${detail}): ${CREDENTIAL_HINT}`);
-    }
-    if (code === "CredentialsProviderError" || /credential/i.test(message)) {
-      return new ConfigurationError(`no AWS credentials for ${where}: ${CREDENTIAL_HINT}`);
     }
     return new ExternalServiceError(
       "S3",
