@@ -18,8 +18,6 @@ export type WindowOutcome =
   | {
       status: "exported";
       window: HourWindow;
-      /** One folder per app id in the export (normally one). */
-      folders: string[];
       files: number;
       events: number;
       bytes: number;
@@ -272,16 +270,14 @@ class WindowExporter {
         }
         return { status: "empty", window, attempts: attempt };
       }
-      const folders: string[] = [];
       for (const [appId, files] of byApp) {
         const manifest = this.manifest(appId, window, files, unpacked.ignored, timings);
         await writeFile(join(staging, appId, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
-        folders.push(await this.commit(join(staging, appId), appId, window, workDir));
+        await this.commit(join(staging, appId), appId, window, workDir);
       }
       return {
         status: "exported",
         window,
-        folders,
         files: unpacked.files.length,
         events: sum(unpacked.files, (f) => f.events),
         bytes: sum(unpacked.files, (f) => f.bytes),
@@ -298,7 +294,7 @@ class WindowExporter {
    * first and removed after, so a reader sees the old window or the new one, never a mix; folders of
    * smaller windows that this one covers are retired the same way.
    */
-  private async commit(source: string, appId: string, window: HourWindow, workDir: string): Promise<string> {
+  private async commit(source: string, appId: string, window: HourWindow, workDir: string): Promise<void> {
     const appDir = join(this.options.outDir, appId);
     await mkdir(appDir, { recursive: true });
     const target = join(appDir, formatWindow(window));
@@ -311,7 +307,6 @@ class WindowExporter {
       }
     }
     await rename(source, target);
-    return target;
   }
 
   private manifest(

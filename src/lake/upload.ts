@@ -57,17 +57,13 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
   await Promise.all(
     windows.map(async (backup) => {
       const { manifest } = backup;
+      const keys = manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start));
       // One listing per window tells which keys exist; only those need a closer look.
-      const present = await listing(() =>
-        presentKeys(
-          lake,
-          manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start)),
-        ),
-      );
+      const present = await listing(() => presentKeys(lake, keys));
       const results = await Promise.all(
-        manifest.files.map((file) =>
+        manifest.files.map((file, index) =>
           limit(async () => {
-            const key = eventKey(manifest.app_id, file.name, manifest.window.start);
+            const key = keys[index]!;
             if (options.signal?.aborted) return false;
             try {
               const outcome = await putIfNeeded(
