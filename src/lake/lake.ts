@@ -31,6 +31,8 @@ export interface Lake {
   read(key: string): Promise<Readable>;
   /** Where a key lives, for messages: `s3://bucket/prefix/key` or a file path. */
   describe(key: string): string;
+  /** The key's file on this machine, when the lake is a folder: readers can open it in place. */
+  localPath?(key: string): string;
 }
 
 /**

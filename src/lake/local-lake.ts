@@ -85,6 +85,10 @@ export class LocalLake implements Lake {
     }
   }
 
+  localPath(key: string): string {
+    return this.path(key);
+  }
+
   async read(key: string): Promise<Readable> {
     return createReadStream(this.path(key));
   }

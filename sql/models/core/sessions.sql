@@ -1,0 +1,70 @@
+{{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], tags=['amplitude']) }}
+
+{#- session_id -1 means the event belongs to no session. -#}
+with events as (
+
+    select * from {{ ref('events') }}
+    where session_id is not null and session_id <> -1
+
+),
+
+{% if is_incremental() %}
+{#- A session that gained events is computed again from all of its events. #}
+touched as (
+
+    select distinct amplitude_id, session_id
+    from events
+    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+
+),
+
+scoped as (
+
+    select events.*
+    from events
+    inner join touched
+        on events.amplitude_id = touched.amplitude_id
+        and events.session_id = touched.session_id
+
+),
+{% else %}
+scoped as (
+
+    select * from events
+
+),
+{% endif %}
+
+ordered as (
+
+    select
+        amplitude_id,
+        session_id,
+        event_time,
+        loaded_at,
+        page_url,
+        first_value(device_id) over (
+            partition by amplitude_id, session_id
+            order by event_time, event_id, uuid
+        ) as device_id
+    from scoped
+
+),
+
+final as (
+
+    select
+        amplitude_id,
+        session_id,
+        min(event_time) as session_start,
+        max(event_time) as session_end,
+        count(*) as event_count,
+        count(distinct page_url) as pages_viewed,
+        max(device_id) as device_id,
+        max(loaded_at) as loaded_at
+    from ordered
+    group by amplitude_id, session_id
+
+)
+
+select * from final

@@ -1,0 +1,93 @@
+{{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], incremental_strategy='delete+insert', tags=['amplitude', 'marts']) }}
+
+{#- Each event of a session with the page it happened on: the page counter, URL and title are carried
+    forward from the last page view, so clicks, videos and forms sit on their page. -#}
+with events as (
+
+    select * from {{ ref('events') }}
+    where session_id is not null and session_id <> -1
+
+),
+
+{% if is_incremental() %}
+touched as (
+
+    select distinct amplitude_id, session_id
+    from events
+    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+
+),
+
+scoped as (
+
+    select events.*
+    from events
+    inner join touched
+        on events.amplitude_id = touched.amplitude_id
+        and events.session_id = touched.session_id
+
+),
+{% else %}
+scoped as (
+
+    select * from events
+
+),
+{% endif %}
+
+carried as (
+
+    select
+        uuid,
+        amplitude_id,
+        session_id,
+        event_id,
+        event_time,
+        event_type,
+        loaded_at,
+        row_number() over (
+            partition by amplitude_id, session_id
+            order by event_time, event_id, uuid
+        ) as step_in_session,
+        last_value(page_counter ignore nulls) over (
+            partition by amplitude_id, session_id
+            order by event_time, event_id, uuid
+            rows between unbounded preceding and current row
+        ) as page_counter,
+        last_value(page_path ignore nulls) over (
+            partition by amplitude_id, session_id
+            order by event_time, event_id, uuid
+            rows between unbounded preceding and current row
+        ) as page_path,
+        last_value(page_title ignore nulls) over (
+            partition by amplitude_id, session_id
+            order by event_time, event_id, uuid
+            rows between unbounded preceding and current row
+        ) as page_title
+    from scoped
+
+),
+
+final as (
+
+    select
+        uuid,
+        amplitude_id,
+        session_id,
+        step_in_session,
+        event_id,
+        event_time,
+        event_type,
+        page_counter,
+        page_path,
+        page_title,
+        lag(page_path) over (
+            partition by amplitude_id, session_id
+            order by step_in_session
+        ) as previous_step_page_path,
+        max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+    from carried
+
+)
+
+select * from final

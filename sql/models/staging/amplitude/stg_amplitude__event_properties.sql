@@ -1,0 +1,24 @@
+{{ config(materialized='incremental', unique_key='uuid', incremental_strategy='delete+insert', tags=['amplitude', 'daily']) }}
+
+with events as (
+
+    select uuid, event_properties, loaded_at
+    from {{ ref('stg_amplitude__events') }}
+    {% if is_incremental() %}
+    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+    {% endif %}
+
+),
+
+flattened as (
+
+    select
+        events.uuid,
+        property.key as property,
+        {{ flattened_text('property') }} as value,
+        events.loaded_at
+    from events, {{ flatten('events.event_properties') }} as property
+
+)
+
+select * from flattened

@@ -1,0 +1,225 @@
+import nunjucks from "nunjucks";
+import { ConfigurationError } from "../errors.ts";
+import type { Dialect } from "../warehouse/warehouse.ts";
+import { DIALECTS } from "./dialects.ts";
+import type { ModelFile, Project, Severity, SingularTest } from "./project.ts";
+
+export type Materialization = "view" | "table" | "incremental";
+export type IncrementalStrategy = "merge" | "delete+insert";
+
+export interface ModelConfig {
+  materialized: Materialization;
+  schema: string;
+  uniqueKey: string[];
+  strategy: IncrementalStrategy;
+  tags: string[];
+}
+
+export interface CompiledModel {
+  name: string;
+  path: string;
+  relation: string;
+  config: ModelConfig;
+  refs: string[];
+  sources: string[];
+  sql: string;
+}
+
+export interface CompiledTest {
+  name: string;
+  path: string;
+  severity: Severity;
+  refs: string[];
+  sources: string[];
+  sql: string;
+}
+
+/** A model or test that cannot be compiled: names the file and, when known, the line. */
+export class CompileError extends ConfigurationError {}
+
+export interface CompileOptions {
+  dialect: Dialect;
+  /** Render `is_incremental()` as true: the model's table exists and no full refresh was asked for. */
+  incremental?: boolean;
+}
+
+const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
+
+/**
+ * Renders one model with Jinja syntax through nunjucks: `ref`, `source`, `config`, `this`,
+ * `is_incremental()`, `target` and the dialect macros. Unknown refs and sources are compile errors
+ * naming the file and line.
+ */
+export function compileModel(project: Project, model: ModelFile, options: CompileOptions): CompiledModel {
+  const refs = new Set<string>();
+  const sources = new Set<string>();
+  const called: Record<string, unknown> = {};
+  const schemaOf = (name: string) => schemaOfModel(project.models.get(name)!);
+  const context = {
+    ...macros(options.dialect),
+    target: { name: options.dialect, type: options.dialect },
+    this: `${schemaOf(model.name)}.${model.name}`,
+    is_incremental: () => options.incremental === true,
+    ref: (name: string) => {
+      if (!project.models.has(name)) throw new CompileError(unknownRef(model.path, model.sql, name, project));
+      refs.add(name);
+      return `${schemaOf(name)}.${name}`;
+    },
+    source: (sourceName: string, table: string) => {
+      const declared = project.sources.get(`${sourceName}.${table}`);
+      if (!declared) {
+        throw new CompileError(
+          `${model.path}:${lineOf(model.sql, table)}: source('${sourceName}', '${table}') is not declared in any sources yml`,
+        );
+      }
+      sources.add(`${sourceName}.${table}`);
+      return `${declared.schema}.${declared.identifier}`;
+    },
+    config: (...args: unknown[]) => {
+      Object.assign(called, keywords(args));
+      return "";
+    },
+  };
+  const sql = render(model.path, model.sql, context);
+  const config = modelConfig(model, called);
+  return {
+    name: model.name,
+    path: model.path,
+    relation: `${config.schema}.${model.name}`,
+    config,
+    refs: [...refs],
+    sources: [...sources],
+    sql: sql.trim(),
+  };
+}
+
+export function compileSingularTest(project: Project, test: SingularTest, dialect: Dialect): CompiledTest {
+  const refs = new Set<string>();
+  const sources = new Set<string>();
+  const called: Record<string, unknown> = {};
+  const sql = render(test.path, test.sql, {
+    ...macros(dialect),
+    target: { name: dialect, type: dialect },
+    ref: (name: string) => {
+      const model = project.models.get(name);
+      if (!model) throw new CompileError(unknownRef(test.path, test.sql, name, project));
+      refs.add(name);
+      return `${schemaOfModel(model)}.${name}`;
+    },
+    source: (sourceName: string, table: string) => {
+      const declared = project.sources.get(`${sourceName}.${table}`);
+      if (!declared)
+        throw new CompileError(`${test.path}: source('${sourceName}', '${table}') is not declared`);
+      sources.add(`${sourceName}.${table}`);
+      return `${declared.schema}.${declared.identifier}`;
+    },
+    config: (...args: unknown[]) => {
+      Object.assign(called, keywords(args));
+      return "";
+    },
+  });
+  const severity = String(called.severity ?? "error").toLowerCase();
+  if (severity !== "warn" && severity !== "error") {
+    throw new CompileError(`${test.path}: severity must be warn or error, not ${severity}`);
+  }
+  return {
+    name: test.name,
+    path: test.path,
+    severity,
+    refs: [...refs],
+    sources: [...sources],
+    sql: sql.trim(),
+  };
+}
+
+const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+
+function render(path: string, source: string, context: object): string {
+  try {
+    return new nunjucks.Template(source, environment, path, true).render(context);
+  } catch (error) {
+    if (error instanceof CompileError) throw error;
+    throw new CompileError(describeTemplateError(path, error as Error));
+  }
+}
+
+/** nunjucks says `path [Line 3, Column 5]` and wraps errors from globals: bring it to `path:3: message`. */
+function describeTemplateError(path: string, error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof CompileError) return cause.message;
+  const text = error.message.replace(/^\(unknown path\)\s*/, "");
+  const where = /\[Line (\d+), Column (\d+)\]/.exec(text);
+  const message = text
+    .replace(`(${path})`, "")
+    .replace(path, "")
+    .replace(/\[Line \d+, Column \d+\]/, "")
+    .replace(/^\s*Error:\s*/m, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return where ? `${path}:${where[1]}: ${message}` : `${path}: ${message}`;
+}
+
+function macros(dialect: Dialect): Record<string, (...args: never[]) => string> {
+  const implementation = DIALECTS[dialect];
+  const wrapped: Record<string, (...args: never[]) => string> = {};
+  for (const [name, fn] of Object.entries(implementation)) {
+    wrapped[name] = (...args: never[]) => (fn as (...a: never[]) => string).apply(implementation, args);
+  }
+  return wrapped;
+}
+
+/** nunjucks passes keyword arguments as a trailing object marked `__keywords`. */
+function keywords(args: unknown[]): Record<string, unknown> {
+  const last = args.at(-1);
+  if (last && typeof last === "object" && (last as { __keywords?: boolean }).__keywords) {
+    const { __keywords: _, ...rest } = last as Record<string, unknown>;
+    return rest;
+  }
+  return {};
+}
+
+/** Refs need a model's schema before it renders: it comes from its folder or its yml, not its config() call. */
+function schemaOfModel(model: ModelFile): string {
+  return String(model.ymlConfig.schema ?? model.folderSchema);
+}
+
+function modelConfig(model: ModelFile, called: Record<string, unknown>): ModelConfig {
+  const merged = { ...model.ymlConfig, ...called };
+  const materialized = String(merged.materialized ?? "view") as Materialization;
+  if (!MATERIALIZATIONS.includes(materialized)) {
+    throw new CompileError(
+      `${model.path}: materialized=${JSON.stringify(materialized)} is not one of ${MATERIALIZATIONS.join(", ")}`,
+    );
+  }
+  const uniqueKey = merged.unique_key === undefined ? [] : [merged.unique_key].flat().map(String);
+  if (materialized === "incremental" && uniqueKey.length === 0) {
+    throw new CompileError(`${model.path}: an incremental model needs unique_key in its config()`);
+  }
+  const strategy = String(merged.incremental_strategy ?? "merge") as IncrementalStrategy;
+  if (strategy !== "merge" && strategy !== "delete+insert") {
+    throw new CompileError(`${model.path}: incremental_strategy must be merge or delete+insert`);
+  }
+  const tags = merged.tags === undefined ? [] : [merged.tags].flat().map(String);
+  const schema = schemaOfModel(model);
+  if (called.schema !== undefined && called.schema !== schema) {
+    throw new CompileError(
+      `${model.path}: set the schema in the model's yml config or by its folder, not in config()`,
+    );
+  }
+  return { materialized, schema, uniqueKey, strategy, tags };
+}
+
+function unknownRef(path: string, sql: string, name: string, project: Project): string {
+  const known = [...project.models.keys()].sort();
+  const close = known.filter((k) => k.includes(name) || name.includes(k)).slice(0, 3);
+  const hint = close.length > 0 ? ` (did you mean ${close.join(", ")}?)` : "";
+  return `${path}:${lineOf(sql, name)}: ref('${name}') names no model${hint}`;
+}
+
+/** The first line mentioning a ref'd name, for messages: template errors from globals carry no line. */
+export function lineOf(sql: string, name: string): number {
+  const lines = sql.split("\n");
+  const quoted = new RegExp(`['"]${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}['"]`);
+  const index = lines.findIndex((line) => quoted.test(line));
+  return index + 1 || 1;
+}

@@ -1,0 +1,110 @@
+import { CompileError, type CompiledModel } from "./compile.ts";
+import type { DeclaredTest, Project, Severity } from "./project.ts";
+
+/** A test ready to run: a query whose rows are the failures. */
+export interface PlannedTest {
+  /** `not_null_events__uuid`, `accepted_values_stg_amplitude__events__event_type`, or the singular file's name. */
+  name: string;
+  /** The model or source it belongs to (singular tests: the models they ref). */
+  on: string[];
+  severity: Severity;
+  sql: string;
+  declaredIn: string;
+  /** Source freshness: the test's row carries `age_hours`, compared with these. */
+  freshness?: { warnAfterHours: number; errorAfterHours?: number };
+}
+
+function literal(value: string | number | boolean): string {
+  return typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
+}
+
+function identifier(name: string, file: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new CompileError(`${file}: ${JSON.stringify(name)} is not a column name`);
+  return name;
+}
+
+/**
+ * The SQL of a yml test against `relation`. `resolve` turns a relationships `to:` (`ref('x')` or
+ * `source('a', 'b')`) into a relation.
+ */
+export function genericTestSql(
+  test: DeclaredTest,
+  relation: string,
+  resolve: (reference: string) => string,
+): string {
+  const column = test.column ? identifier(test.column, test.file) : "";
+  switch (test.kind) {
+    case "not_null":
+      return `select * from ${relation} where ${column} is null`;
+    case "unique":
+      return `select ${column}, count(*) as occurrences from ${relation} where ${column} is not null group by ${column} having count(*) > 1`;
+    case "unique_combination_of_columns": {
+      const columns = test.columns!.map((c) => identifier(c, test.file)).join(", ");
+      return `select ${columns}, count(*) as occurrences from ${relation} group by ${columns} having count(*) > 1`;
+    }
+    case "accepted_values":
+      return `select ${column} as value, count(*) as occurrences from ${relation} where ${column} is not null and ${column} not in (${test.values!.map(literal).join(", ")}) group by ${column}`;
+    case "relationships": {
+      const parent = resolve(test.to!);
+      const field = identifier(test.field!, test.file);
+      return `select child.${column} from ${relation} as child left join ${parent} as parent on child.${column} = parent.${field} where child.${column} is not null and parent.${field} is null`;
+    }
+  }
+}
+
+export function testName(test: DeclaredTest, on: string): string {
+  const what = test.kind === "unique_combination_of_columns" ? test.columns!.join("__") : test.column;
+  return `${test.kind}_${on}__${what}`;
+}
+
+/** The yml tests of the selected models and of the sources they read. */
+export function plannedGenericTests(
+  project: Project,
+  compiled: Map<string, CompiledModel>,
+  selected: Set<string>,
+): PlannedTest[] {
+  const resolve = (file: string) => (reference: string) => {
+    const ref = /^ref\(\s*['"]([a-z0-9_]+)['"]\s*\)$/.exec(reference.trim());
+    if (ref) {
+      const model = compiled.get(ref[1]!);
+      if (!model) throw new CompileError(`${file}: ${reference} names no model`);
+      return model.relation;
+    }
+    const source = /^source\(\s*['"]([a-z0-9_]+)['"]\s*,\s*['"]([a-z0-9_]+)['"]\s*\)$/.exec(reference.trim());
+    const declared = source ? project.sources.get(`${source[1]}.${source[2]}`) : undefined;
+    if (!declared)
+      throw new CompileError(
+        `${file}: relationships to: ${reference} is not ref('model') or a declared source`,
+      );
+    return `${declared.schema}.${declared.identifier}`;
+  };
+  const planned: PlannedTest[] = [];
+  const readSources = new Set<string>();
+  for (const name of [...selected].sort()) {
+    const model = compiled.get(name)!;
+    model.sources.forEach((s) => readSources.add(s));
+    for (const test of project.models.get(name)!.tests) {
+      planned.push({
+        name: testName(test, name),
+        on: [name],
+        severity: test.severity,
+        sql: genericTestSql(test, model.relation, resolve(test.file)),
+        declaredIn: test.file,
+      });
+    }
+  }
+  for (const key of [...readSources].sort()) {
+    const source = project.sources.get(key)!;
+    for (const test of source.tests) {
+      planned.push({
+        name: testName(test, `source_${source.source}_${source.name}`),
+        on: [key],
+        severity: test.severity,
+        sql: genericTestSql(test, `${source.schema}.${source.identifier}`, resolve(test.file)),
+        declaredIn: test.file,
+      });
+    }
+  }
+  return planned;
+}

@@ -1,0 +1,270 @@
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join, relative, sep } from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { ConfigurationError } from "../errors.ts";
+
+export type Severity = "warn" | "error";
+
+/** A data test declared in yml, attached to a model or source (and a column, for column tests). */
+export interface DeclaredTest {
+  kind: "not_null" | "unique" | "accepted_values" | "relationships" | "unique_combination_of_columns";
+  column?: string;
+  severity: Severity;
+  /** accepted_values: the list; relationships: `to` (a ref or source call) and `field`; combination: columns. */
+  values?: Array<string | number | boolean>;
+  to?: string;
+  field?: string;
+  columns?: string[];
+  /** Where it was declared, for messages. */
+  file: string;
+}
+
+export interface ColumnDoc {
+  name: string;
+  description?: string;
+}
+
+export interface ModelFile {
+  name: string;
+  /** Relative to the project root, `/`-separated: `models/core/events.sql`. */
+  path: string;
+  sql: string;
+  /** From the folder: staging, core, marts or restricted (a `schema` config overrides it). */
+  folderSchema: string;
+  description?: string;
+  columns: ColumnDoc[];
+  tests: DeclaredTest[];
+  /** Config from yml (`config:` block); the model's own `config()` call wins. */
+  ymlConfig: Record<string, unknown>;
+  ymlFile?: string;
+}
+
+export interface SourceTable {
+  source: string;
+  name: string;
+  schema: string;
+  identifier: string;
+  description?: string;
+  loadedAtField?: string;
+  freshness?: { warnAfterHours?: number; errorAfterHours?: number };
+  tests: DeclaredTest[];
+  file: string;
+}
+
+export interface SingularTest {
+  name: string;
+  path: string;
+  sql: string;
+}
+
+export interface Project {
+  root: string;
+  models: Map<string, ModelFile>;
+  sources: Map<string, SourceTable>;
+  singularTests: SingularTest[];
+}
+
+export const DEFAULT_PROJECT = "sql";
+const MODEL_SCHEMAS = ["staging", "core", "marts", "restricted"];
+
+/**
+ * Reads `models/**` (`.sql` models and `.yml` files declaring them and the sources) and `tests/*.sql`
+ * under the project root. Everything wrong with the files is reported at once, each with its file.
+ */
+export async function readProject(root: string = DEFAULT_PROJECT): Promise<Project> {
+  const problems: string[] = [];
+  const modelsDir = join(root, "models");
+  const files = await listFiles(modelsDir).catch(() => {
+    throw new ConfigurationError(
+      `there is no model folder at ${modelsDir}: run from the project root or pass --project`,
+    );
+  });
+  const models = new Map<string, ModelFile>();
+  for (const file of files.filter((f) => f.endsWith(".sql"))) {
+    const path = relative(root, file).split(sep).join("/");
+    const name = basename(file, ".sql");
+    const folder = path.split("/")[1] ?? "";
+    if (models.has(name)) {
+      problems.push(`${path}: a second model named ${name} (the first is ${models.get(name)!.path})`);
+      continue;
+    }
+    models.set(name, {
+      name,
+      path,
+      sql: await readFile(file, "utf8"),
+      folderSchema: MODEL_SCHEMAS.includes(folder) ? folder : "core",
+      columns: [],
+      tests: [],
+      ymlConfig: {},
+    });
+  }
+  const sources = new Map<string, SourceTable>();
+  for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
+    const path = relative(root, file).split(sep).join("/");
+    let doc: unknown;
+    try {
+      doc = parseYaml(await readFile(file, "utf8"));
+    } catch (error) {
+      const where = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}` : "";
+      problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+      continue;
+    }
+    if (doc === null || typeof doc !== "object") continue;
+    const { models: declared = [], sources: sourceList = [] } = doc as {
+      models?: unknown[];
+      sources?: unknown[];
+    };
+    for (const entry of asList(declared)) {
+      const model = models.get(String(entry.name));
+      if (!model) {
+        problems.push(`${path}: declares a model ${JSON.stringify(entry.name)} that has no .sql file`);
+        continue;
+      }
+      model.ymlFile = path;
+      model.description = optionalString(entry.description);
+      model.ymlConfig = (entry.config as Record<string, unknown>) ?? {};
+      model.tests.push(...readTests(entry.data_tests ?? entry.tests, path, undefined, problems));
+      for (const column of asList(entry.columns)) {
+        model.columns.push({ name: String(column.name), description: optionalString(column.description) });
+        model.tests.push(
+          ...readTests(column.data_tests ?? column.tests, path, String(column.name), problems),
+        );
+      }
+    }
+    for (const source of asList(sourceList)) {
+      for (const table of asList(source.tables)) {
+        const key = `${source.name}.${table.name}`;
+        const freshness = (table.freshness ?? source.freshness) as Record<string, unknown> | undefined;
+        const tests: DeclaredTest[] = [
+          ...readTests(table.data_tests ?? table.tests, path, undefined, problems),
+        ];
+        for (const column of asList(table.columns)) {
+          tests.push(...readTests(column.data_tests ?? column.tests, path, String(column.name), problems));
+        }
+        sources.set(key, {
+          source: String(source.name),
+          name: String(table.name),
+          schema: String(source.schema ?? source.name),
+          identifier: String(table.identifier ?? table.name),
+          description: optionalString(table.description),
+          loadedAtField: optionalString(table.loaded_at_field ?? source.loaded_at_field),
+          freshness: freshness
+            ? {
+                warnAfterHours: hours(freshness.warn_after, `${path}: ${key} warn_after`, problems),
+                errorAfterHours: hours(freshness.error_after, `${path}: ${key} error_after`, problems),
+              }
+            : undefined,
+          tests,
+          file: path,
+        });
+      }
+    }
+  }
+  const testsDir = join(root, "tests");
+  const singularTests: SingularTest[] = [];
+  for (const file of (await listFiles(testsDir).catch(() => [])).filter((f) => f.endsWith(".sql"))) {
+    singularTests.push({
+      name: basename(file, ".sql"),
+      path: relative(root, file).split(sep).join("/"),
+      sql: await readFile(file, "utf8"),
+    });
+  }
+  if (problems.length > 0)
+    throw new ConfigurationError(`the model project has errors:\n  ${problems.join("\n  ")}`);
+  return { root, models, sources, singularTests };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+type Entry = Record<string, unknown>;
+
+function asList(value: unknown): Entry[] {
+  return Array.isArray(value) ? value.filter((v): v is Entry => v !== null && typeof v === "object") : [];
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === "string" ? value.trim() : undefined;
+}
+
+const GENERIC_TESTS = new Set([
+  "not_null",
+  "unique",
+  "accepted_values",
+  "relationships",
+  "unique_combination_of_columns",
+]);
+
+function readTests(
+  list: unknown,
+  file: string,
+  column: string | undefined,
+  problems: string[],
+): DeclaredTest[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    problems.push(`${file}: data_tests${column ? ` of ${column}` : ""} must be a list`);
+    return [];
+  }
+  const tests: DeclaredTest[] = [];
+  for (const item of list) {
+    const [kind, rawArgs] =
+      typeof item === "string" ? [item, {}] : (Object.entries(item as object)[0] ?? ["", {}]);
+    if (!GENERIC_TESTS.has(kind)) {
+      problems.push(`${file}: unknown test ${JSON.stringify(kind)}${column ? ` on ${column}` : ""}`);
+      continue;
+    }
+    const args = { ...(rawArgs as Entry), ...((rawArgs as Entry)?.arguments as Entry) };
+    const severity = String((args.config as Entry)?.severity ?? args.severity ?? "error").toLowerCase();
+    if (severity !== "warn" && severity !== "error") {
+      problems.push(
+        `${file}: ${kind}${column ? ` on ${column}` : ""} has severity ${severity}: use warn or error`,
+      );
+      continue;
+    }
+    const test: DeclaredTest = { kind: kind as DeclaredTest["kind"], column, severity, file };
+    if (kind === "accepted_values") {
+      if (!Array.isArray(args.values))
+        problems.push(`${file}: accepted_values on ${column} needs a values list`);
+      test.values = args.values as DeclaredTest["values"];
+    }
+    if (kind === "relationships") {
+      if (typeof args.to !== "string" || typeof args.field !== "string") {
+        problems.push(`${file}: relationships on ${column} needs to: ref('model') and field: column`);
+      }
+      test.to = String(args.to);
+      test.field = String(args.field);
+    }
+    if (kind === "unique_combination_of_columns") {
+      const columns = args.combination_of_columns ?? args.columns;
+      if (!Array.isArray(columns))
+        problems.push(`${file}: unique_combination_of_columns needs combination_of_columns`);
+      test.columns = (columns as string[]) ?? [];
+    }
+    if (
+      (kind !== "unique_combination_of_columns" && column === undefined) ||
+      (kind === "unique_combination_of_columns" && column)
+    ) {
+      problems.push(`${file}: ${kind} belongs ${column ? "to the model" : "to a column"}`);
+      continue;
+    }
+    tests.push(test);
+  }
+  return tests;
+}
+
+function hours(value: unknown, what: string, problems: string[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const { count, period } = value as { count?: unknown; period?: unknown };
+  const per: Record<string, number> = { minute: 1 / 60, hour: 1, day: 24 };
+  if (typeof count !== "number" || !(String(period) in per)) {
+    problems.push(`${what} must be {count: N, period: minute|hour|day}`);
+    return undefined;
+  }
+  return count * per[String(period)]!;
+}

@@ -1,0 +1,401 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ConfigurationError, errorMessage } from "../errors.ts";
+import { type Warehouse } from "../warehouse/warehouse.ts";
+import { DIALECTS } from "./dialects.ts";
+import {
+  compileModel,
+  compileSingularTest,
+  type CompiledModel,
+  type CompiledTest,
+  type Materialization,
+} from "./compile.ts";
+import { plannedGenericTests, type PlannedTest } from "./data-tests.ts";
+import { graphOrder, selectModels } from "./graph.ts";
+import type { Project, Severity } from "./project.ts";
+import type { Dialect } from "../warehouse/warehouse.ts";
+
+export const DEFAULT_TARGET_DIR = "target";
+/** A source nobody configured is stale, with a warning, after a day without new data. */
+export const DEFAULT_FRESHNESS_WARN_HOURS = 24;
+
+export interface ModelResult {
+  name: string;
+  relation: string;
+  materialized: Materialization;
+  /** True when an incremental model merged new rows instead of being rebuilt. */
+  incremental: boolean;
+  status: "success" | "error" | "skipped";
+  rows: number | null;
+  /** Rows the incremental step processed (new or changed); the whole table for a rebuild. */
+  processed: number | null;
+  seconds: number;
+  message?: string;
+}
+
+export interface TestResult {
+  name: string;
+  on: string[];
+  severity: Severity;
+  status: "pass" | "warn" | "fail" | "error" | "skipped";
+  failures: number;
+  seconds: number;
+  message?: string;
+  declaredIn: string;
+}
+
+export interface TransformFigures {
+  models: number;
+  tests_passed: number;
+  tests_failed: number;
+  tests_warned: number;
+}
+
+export interface TransformResult {
+  target: Dialect;
+  selection: string | null;
+  fullRefresh: boolean;
+  startedAt: string;
+  seconds: number;
+  models: ModelResult[];
+  tests: TestResult[];
+  figures: TransformFigures;
+  /** True when a model failed or an error-severity test failed: transform exits 1. */
+  failed: boolean;
+}
+
+export interface TransformReporter {
+  model?(result: ModelResult): void;
+  test?(result: TestResult): void;
+}
+
+export interface TransformOptions {
+  warehouse: Warehouse;
+  project: Project;
+  select?: string;
+  fullRefresh?: boolean;
+  /** Where `run_results.json` goes; undefined writes nothing. */
+  targetDir?: string;
+  reporter?: TransformReporter;
+  now?: () => Date;
+  clock?: () => number;
+}
+
+/** Compiles every model for the graph and plans the tests, without touching a warehouse. */
+export function planProject(project: Project, dialect: Dialect, select?: string) {
+  const compiled = new Map<string, CompiledModel>();
+  for (const model of project.models.values())
+    compiled.set(model.name, compileModel(project, model, { dialect }));
+  const order = graphOrder(project, compiled);
+  const selected = selectModels(compiled, select);
+  const singular = project.singularTests.map((test) => compileSingularTest(project, test, dialect));
+  return { compiled, order, selected, singular };
+}
+
+/**
+ * Builds the selected models in graph order, then runs their tests: the embedded runner of the same
+ * compiled SQL Snowflake runs as procedures. A failed model skips its descendants; the rest go on.
+ */
+export async function transform(options: TransformOptions): Promise<TransformResult> {
+  const { warehouse, project } = options;
+  const clock = options.clock ?? (() => performance.now());
+  const started = clock();
+  const startedAt = (options.now?.() ?? new Date()).toISOString();
+  const { compiled, order, selected, singular } = planProject(project, warehouse.dialect, options.select);
+  await checkSources(warehouse, project, compiled, selected);
+  for (const schema of new Set([...selected].map((name) => compiled.get(name)!.config.schema))) {
+    await warehouse.execute(`create schema if not exists ${schema}`);
+  }
+
+  const models: ModelResult[] = [];
+  const broken = new Set<string>();
+  for (const name of order.filter((n) => selected.has(n))) {
+    const model = compiled.get(name)!;
+    const brokenParent = model.refs.find((parent) => broken.has(parent));
+    let result: ModelResult;
+    if (brokenParent) {
+      broken.add(name);
+      result = {
+        name,
+        relation: model.relation,
+        materialized: model.config.materialized,
+        incremental: false,
+        status: "skipped",
+        rows: null,
+        processed: null,
+        seconds: 0,
+        message: `skipped: ${brokenParent} failed`,
+      };
+    } else {
+      result = await buildModel(warehouse, project, model, options.fullRefresh === true, clock);
+      if (result.status !== "success") broken.add(name);
+    }
+    models.push(result);
+    options.reporter?.model?.(result);
+  }
+
+  const planned = [
+    ...freshnessTests(project, compiled, selected, warehouse.dialect),
+    ...plannedGenericTests(project, compiled, selected),
+    ...singular.filter((test) => runsWith(test, selected)).map(singularPlan),
+  ];
+  const tests: TestResult[] = [];
+  for (const test of planned) {
+    const result = await runTest(warehouse, test, broken, clock);
+    tests.push(result);
+    options.reporter?.test?.(result);
+  }
+
+  const figures: TransformFigures = {
+    models: models.filter((m) => m.status === "success").length,
+    tests_passed: tests.filter((t) => t.status === "pass").length,
+    tests_failed: tests.filter((t) => t.status === "fail" || t.status === "error").length,
+    tests_warned: tests.filter((t) => t.status === "warn").length,
+  };
+  const result: TransformResult = {
+    target: warehouse.dialect,
+    selection: options.select?.trim() || null,
+    fullRefresh: options.fullRefresh === true,
+    startedAt,
+    seconds: (clock() - started) / 1000,
+    models,
+    tests,
+    figures,
+    failed: models.some((m) => m.status !== "success") || figures.tests_failed > 0,
+  };
+  if (options.targetDir) {
+    const path = join(options.targetDir, "run_results.json");
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify(result, null, 2) + "\n");
+  }
+  return result;
+}
+
+async function checkSources(
+  warehouse: Warehouse,
+  project: Project,
+  compiled: Map<string, CompiledModel>,
+  selected: Set<string>,
+) {
+  const needed = new Set([...selected].flatMap((name) => compiled.get(name)!.sources));
+  for (const key of needed) {
+    const source = project.sources.get(key)!;
+    if (!(await warehouse.tableExists(source.schema, source.identifier))) {
+      throw new ConfigurationError(
+        `the source ${key} (${source.schema}.${source.identifier}) does not exist in ${warehouse.url}: run \`load\` first`,
+      );
+    }
+  }
+}
+
+async function relationKind(warehouse: Warehouse, relation: string): Promise<"table" | "view" | null> {
+  const [schema, name] = relation.split(".");
+  const rows = await warehouse.query<{ kind: string }>(
+    `select table_type as kind from information_schema.tables where lower(table_schema) = ? and lower(table_name) = ?`,
+    [schema!, name!],
+  );
+  if (rows.length === 0) return null;
+  return rows[0]!.kind.toUpperCase() === "VIEW" ? "view" : "table";
+}
+
+async function buildModel(
+  warehouse: Warehouse,
+  project: Project,
+  planned: CompiledModel,
+  fullRefresh: boolean,
+  clock: () => number,
+): Promise<ModelResult> {
+  const started = clock();
+  const { materialized } = planned.config;
+  const result: ModelResult = {
+    name: planned.name,
+    relation: planned.relation,
+    materialized,
+    incremental: false,
+    status: "success",
+    rows: null,
+    processed: null,
+    seconds: 0,
+  };
+  try {
+    const kind = await relationKind(warehouse, planned.relation);
+    const wanted = materialized === "view" ? "view" : "table";
+    if (kind && kind !== wanted) await warehouse.execute(`drop ${kind} ${planned.relation}`);
+    const exists = kind === wanted;
+    if (materialized === "view") {
+      await warehouse.execute(`create or replace view ${planned.relation} as\n${planned.sql}`);
+    } else if (materialized === "table" || !exists || fullRefresh) {
+      await warehouse.execute(`create or replace table ${planned.relation} as\n${planned.sql}`);
+    } else {
+      const model = compileModel(project, project.models.get(planned.name)!, {
+        dialect: warehouse.dialect,
+        incremental: true,
+      });
+      result.incremental = true;
+      result.processed = await mergeIncrement(warehouse, model);
+    }
+    if (materialized !== "view") {
+      const [row] = await warehouse.query<{ n: bigint | number }>(
+        `select count(*) as n from ${planned.relation}`,
+      );
+      result.rows = Number(row!.n);
+      result.processed ??= result.rows;
+    }
+  } catch (error) {
+    result.status = "error";
+    result.message = `${planned.path}: ${errorMessage(error)}`;
+  }
+  result.seconds = (clock() - started) / 1000;
+  return result;
+}
+
+/** The increment lands in a temporary table, then merges (or delete+inserts) on the unique key in one transaction. */
+async function mergeIncrement(warehouse: Warehouse, model: CompiledModel): Promise<number> {
+  const [schema, name] = model.relation.split(".");
+  // A plain table beside the model, not a temporary one, so both engines find its columns the same way.
+  const temp = `${model.relation}__increment`;
+  await warehouse.execute(`create or replace table ${temp} as\n${model.sql}`);
+  try {
+    const target = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
+    const incoming = (await warehouse.columns(schema!, `${name}__increment`)).map((c) =>
+      c.name.toLowerCase(),
+    );
+    const added = incoming.filter((c) => !target.includes(c));
+    if (added.length > 0) {
+      throw new ConfigurationError(
+        `the model now has column(s) ${added.join(", ")} that ${model.relation} lacks: run transform --full-refresh --select ${model.name}`,
+      );
+    }
+    const [count] = await warehouse.query<{ n: bigint | number }>(`select count(*) as n from ${temp}`);
+    const processed = Number(count!.n);
+    if (processed === 0) return 0;
+    const keys = model.config.uniqueKey;
+    const columns = incoming.join(", ");
+    await warehouse.transaction(async () => {
+      if (model.config.strategy === "delete+insert") {
+        const keyList = keys.join(", ");
+        await warehouse.execute(
+          `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${temp})`,
+        );
+        await warehouse.execute(`insert into ${model.relation} (${columns}) select ${columns} from ${temp}`);
+      } else {
+        const on = keys.map((k) => `target.${k} = source.${k}`).join(" and ");
+        const set = incoming
+          .filter((c) => !keys.includes(c))
+          .map((c) => `${c} = source.${c}`)
+          .join(", ");
+        await warehouse.execute(
+          `merge into ${model.relation} as target using ${temp} as source on ${on}
+           when matched then update set ${set}
+           when not matched then insert (${columns}) values (${incoming.map((c) => `source.${c}`).join(", ")})`,
+        );
+      }
+    });
+    return processed;
+  } finally {
+    await warehouse.execute(`drop table if exists ${temp}`);
+  }
+}
+
+function singularPlan(test: CompiledTest): PlannedTest {
+  return { name: test.name, on: test.refs, severity: test.severity, sql: test.sql, declaredIn: test.path };
+}
+
+/** A singular test runs when a model it reads is selected (or it reads only sources). */
+function runsWith(test: CompiledTest, selected: Set<string>): boolean {
+  return test.refs.length === 0 || test.refs.some((ref) => selected.has(ref));
+}
+
+function freshnessTests(
+  project: Project,
+  compiled: Map<string, CompiledModel>,
+  selected: Set<string>,
+  dialect: Dialect,
+): PlannedTest[] {
+  const macros = DIALECTS[dialect];
+  const read = new Set([...selected].flatMap((name) => compiled.get(name)!.sources));
+  const tests: PlannedTest[] = [];
+  for (const key of [...read].sort()) {
+    const source = project.sources.get(key)!;
+    if (!source.loadedAtField) continue;
+    const warn = source.freshness?.warnAfterHours ?? DEFAULT_FRESHNESS_WARN_HOURS;
+    const error = source.freshness?.errorAfterHours;
+    const age = macros.hours_between(`max(${source.loadedAtField})`, macros.utc_now());
+    tests.push({
+      name: `freshness_source_${source.source}_${source.name}`,
+      on: [key],
+      severity: error === undefined ? "warn" : "error",
+      // One row when stale (or empty): its age tells which threshold it crossed.
+      sql: `select max(${source.loadedAtField}) as latest, ${age} as age_hours
+            from ${source.schema}.${source.identifier}
+            having max(${source.loadedAtField}) is null or ${age} > ${warn}`,
+      freshness: { warnAfterHours: warn, errorAfterHours: error },
+      declaredIn: source.file,
+    });
+  }
+  return tests;
+}
+
+async function runTest(
+  warehouse: Warehouse,
+  test: PlannedTest,
+  broken: Set<string>,
+  clock: () => number,
+): Promise<TestResult> {
+  const started = clock();
+  const base = { name: test.name, on: test.on, severity: test.severity, declaredIn: test.declaredIn };
+  const brokenModel = test.on.find((name) => broken.has(name));
+  if (brokenModel) {
+    return {
+      ...base,
+      status: "skipped",
+      failures: 0,
+      seconds: 0,
+      message: `skipped: ${brokenModel} was not built`,
+    };
+  }
+  try {
+    const rows = await warehouse.query(`select * from (\n${test.sql}\n) as failures limit 6`);
+    let failures = rows.length;
+    if (failures > 5) {
+      const [row] = await warehouse.query<{ n: bigint | number }>(
+        `select count(*) as n from (\n${test.sql}\n) as failures`,
+      );
+      failures = Number(row!.n);
+    }
+    const severity =
+      test.freshness && rows[0] ? freshnessSeverity(test.freshness, rows[0].age_hours) : test.severity;
+    const status = failures === 0 ? "pass" : severity === "warn" ? "warn" : "fail";
+    return {
+      ...base,
+      severity,
+      status,
+      failures,
+      seconds: (clock() - started) / 1000,
+      message: failures > 0 ? sample(rows) : undefined,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      status: "error",
+      failures: 0,
+      seconds: (clock() - started) / 1000,
+      message: `${test.declaredIn}: ${errorMessage(error)}`,
+    };
+  }
+}
+
+/** Past the error threshold (only when one is configured) fails; past the warning threshold warns. */
+function freshnessSeverity(limits: { errorAfterHours?: number }, age: unknown): Severity {
+  if (limits.errorAfterHours === undefined) return "warn";
+  return age === null || Number(age) > limits.errorAfterHours ? "error" : "warn";
+}
+
+function sample(rows: Record<string, unknown>[]): string {
+  const shown = rows.slice(0, 3).map((row) =>
+    Object.entries(row)
+      .map(([k, v]) => `${k}=${v instanceof Date ? v.toISOString() : String(v)}`)
+      .join(" "),
+  );
+  return `e.g. ${shown.join("; ")}`;
+}

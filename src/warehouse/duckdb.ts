@@ -1,0 +1,108 @@
+import { access, mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { ConfigurationError, SqlExecutionError, errorMessage } from "../errors.ts";
+import type { Column, Row, SqlValue, Warehouse } from "./warehouse.ts";
+
+export interface DuckDbOptions {
+  /** Create the file when it does not exist (load does; transform expects one). */
+  create: boolean;
+}
+
+/** The embedded warehouse: one DuckDB file, one connection, statements run in order. */
+export class DuckDbWarehouse implements Warehouse {
+  readonly dialect = "duckdb" as const;
+  private inTransaction = false;
+
+  private constructor(
+    readonly url: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: DuckDbOptions): Promise<DuckDbWarehouse> {
+    const file = resolve(path);
+    const url = `duckdb:${path}`;
+    if (path !== ":memory:") {
+      const exists = await access(file).then(
+        () => true,
+        () => false,
+      );
+      if (!exists && !options.create) {
+        throw new ConfigurationError(
+          `there is no warehouse at ${file}: run \`load\` first (or pass --warehouse duckdb:PATH to the right file)`,
+        );
+      }
+      await mkdir(dirname(file), { recursive: true });
+    }
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path === ":memory:" ? ":memory:" : file);
+    } catch (error) {
+      throw new ConfigurationError(`the warehouse ${file} cannot be opened: ${errorMessage(error)}`);
+    }
+    const connection = await instance.connect();
+    return new DuckDbWarehouse(url, instance, connection);
+  }
+
+  async execute(sql: string, params: readonly SqlValue[] = []): Promise<void> {
+    await this.run(sql, params);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const reader = await this.run(sql, params, true);
+    return reader!.getRowObjectsJS() as T[];
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work();
+    await this.run("begin transaction", []);
+    this.inTransaction = true;
+    try {
+      const result = await work();
+      await this.run("commit", []);
+      return result;
+    } catch (error) {
+      await this.run("rollback", []).catch(() => undefined);
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async tableExists(schema: string, name: string): Promise<boolean> {
+    return (await this.columns(schema, name)).length > 0;
+  }
+
+  async columns(schema: string, name: string): Promise<Column[]> {
+    const rows = await this.query<{ name: string; type: string }>(
+      `select column_name as name, data_type as type from information_schema.columns
+       where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position`,
+      [schema, name],
+    );
+    return rows.map((row) => ({ name: row.name, type: row.type }));
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async run(sql: string, params: readonly SqlValue[], read = false) {
+    try {
+      const values = params.length > 0 ? (params as DuckDBValue[]) : undefined;
+      if (read) return await this.connection.runAndReadAll(sql, values);
+      await this.connection.run(sql, values);
+      return undefined;
+    } catch (error) {
+      throw new SqlExecutionError(this.url, `${errorMessage(error)}\n  in: ${abbreviate(sql)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function abbreviate(sql: string): string {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}

@@ -1,0 +1,48 @@
+import { SCHEMAS, type Dialect, type Warehouse } from "./warehouse.ts";
+
+/**
+ * The raw layer both engines share. On Snowflake, Snowpipe fills `amplitude_events` and its own load
+ * metadata plays the part of `load_history`; on DuckDB `load` keeps both. Created once, never replaced.
+ */
+export function rawTableStatements(dialect: Dialect): string[] {
+  const json = dialect === "snowflake" ? "variant" : "json";
+  const timestamp = dialect === "snowflake" ? "timestamp_ntz" : "timestamp";
+  return [
+    ...SCHEMAS.map((schema) => `create schema if not exists ${schema}`),
+    `create table if not exists raw.amplitude_events (
+      json_data ${json},
+      source_file varchar not null,
+      file_row_number bigint not null,
+      loaded_at ${timestamp} not null
+    )`,
+    `create table if not exists raw.load_history (
+      file varchar not null,
+      checksum varchar not null,
+      size bigint not null,
+      rows bigint not null,
+      manifest_events bigint,
+      manifest_rejected bigint,
+      app_id varchar,
+      extract_window varchar,
+      loaded_at ${timestamp} not null,
+      primary key (file, checksum)
+    )`,
+    `create table if not exists raw.extract_windows (
+      app_id varchar not null,
+      window_start ${timestamp} not null,
+      window_end ${timestamp} not null,
+      status varchar not null,
+      files bigint not null,
+      events bigint not null,
+      rejected bigint not null,
+      run_id varchar not null,
+      extracted_at ${timestamp},
+      recorded_at ${timestamp} not null,
+      primary key (app_id, window_start, window_end, run_id)
+    )`,
+  ];
+}
+
+export async function ensureRawTables(warehouse: Warehouse): Promise<void> {
+  for (const statement of rawTableStatements(warehouse.dialect)) await warehouse.execute(statement);
+}
