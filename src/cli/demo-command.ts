@@ -1,52 +1,130 @@
 import { startSimulator } from "../amplitude/simulator/server.ts";
 import { formatHour, hourFromDate } from "../amplitude/hours.ts";
+import { DEFAULT_MAX_LINE_BYTES } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
-import { extractFigures, runExtract, type ExtractCommandOptions } from "./extract-command.ts";
-import type { Output } from "./output.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Warehouse } from "../warehouse/warehouse.ts";
+import { formatCount, type Output } from "./output.ts";
+import { runPipeline, type RunSummary } from "./run-command.ts";
 
 export interface DemoOptions {
   days: number;
   out: string;
+  lake: string;
+  warehouse: string;
+  project: string;
+  targetDir: string;
   json?: boolean;
   eventsPerHour: number;
 }
 
+/** The tables the demo counts, in the order a reader meets them. */
+const DEMO_TABLES = [
+  "raw.amplitude_events",
+  "raw.load_history",
+  "raw.extract_windows",
+  "staging.stg_amplitude__events",
+  "staging.stg_amplitude__event_properties",
+  "core.events",
+  "core.sessions",
+  "core.users",
+  "core.devices",
+  "restricted.locations",
+  "marts.page_paths",
+  "marts.web_issues",
+  "marts.company_traffic",
+];
+
 /**
- * The whole pipeline against the built-in simulator, with no account and no network: the last
- * `days` complete UTC days are exported into the backup folder.
+ * The whole pipeline against the built-in simulator, with no account and no network: the last `days`
+ * complete UTC days go through extract, upload, load and transform on the embedded defaults, then the
+ * demo shows what was built.
  */
-export async function runDemo(options: DemoOptions, deps: { env: Env; output: Output; now?: () => Date }) {
+export async function runDemo(
+  options: DemoOptions,
+  deps: { env: Env; output: Output; now?: () => Date },
+): Promise<RunSummary> {
   const now = deps.now?.() ?? new Date();
   const simulator = await startSimulator({ eventsPerHour: options.eventsPerHour, cache: true });
+  let summary: RunSummary;
   try {
     const today = Math.floor(hourFromDate(now) / 24) * 24;
-    const extractOptions: ExtractCommandOptions = {
-      start: formatHour(today - options.days * 24),
-      end: formatHour(today - 1),
-      out: options.out,
-      json: false,
-      windowHours: 24,
-      concurrency: 2,
-      maxLineBytes: 128 * 1024 * 1024,
-      settleHours: 2,
-    };
     deps.output.err(`Demo: the built-in Amplitude simulator is serving ${simulator.url}`);
-    const summary = await runExtract(extractOptions, {
-      env: deps.env,
-      output: deps.output,
-      amplitude: {
-        baseUrl: simulator.url,
-        region: "us",
-        apiKey: simulator.apiKey,
-        secretKey: simulator.secretKey,
+    summary = await runPipeline(
+      {
+        start: formatHour(today - options.days * 24),
+        end: formatHour(today - 1),
+        out: options.out,
+        lake: options.lake,
+        warehouse: options.warehouse,
+        project: options.project,
+        targetDir: options.targetDir,
+        json: false,
+        windowHours: 24,
+        concurrency: 2,
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+        settleHours: 2,
       },
-    });
-    deps.output.out(
-      `Backups are in ${options.out}/${simulator.traffic.appId}/<window>/ (member files, manifest.json, rejected/).`,
+      {
+        env: deps.env,
+        output: deps.output,
+        amplitude: {
+          baseUrl: simulator.url,
+          region: "us",
+          apiKey: simulator.apiKey,
+          secretKey: simulator.secretKey,
+        },
+      },
     );
-    if (options.json) deps.output.out(JSON.stringify(extractFigures(summary)));
-    return summary;
   } finally {
     await simulator.close();
   }
+  const warehouse = await openWarehouse(options.warehouse, { create: false });
+  try {
+    for (const line of await showcase(warehouse)) deps.output.out(line);
+  } finally {
+    await warehouse.close();
+  }
+  deps.output.out(
+    `Backups: ${options.out}/<app>/<window>/ · lake: ${options.lake} · warehouse: ${options.warehouse} · ` +
+      `results: ${options.targetDir}/run_results.json`,
+  );
+  if (options.json)
+    deps.output.out(JSON.stringify({ ...summary.transform.figures, events: summary.extract.events }));
+  return summary;
+}
+
+async function showcase(warehouse: Warehouse): Promise<string[]> {
+  const lines = ["", "Rows per table:"];
+  for (const table of DEMO_TABLES) {
+    const [row] = await warehouse.query<{ n: bigint }>(`select count(*) as n from ${table}`);
+    lines.push(`  ${table.padEnd(42)}${formatCount(Number(row!.n)).padStart(10)}`);
+  }
+  const show = async (title: string, sql: string) => {
+    lines.push("", title);
+    for (const row of await warehouse.query(sql)) {
+      lines.push(
+        "  " +
+          Object.values(row)
+            .map((v) => (v instanceof Date ? v.toISOString().slice(0, 19).replace("T", " ") : String(v)))
+            .join(" | "),
+      );
+    }
+  };
+  await show(
+    "Most viewed pages (marts.page_paths):",
+    `select page_path, count(*) as views from marts.page_paths
+     where event_type = '[Amplitude] Page Viewed' group by page_path order by views desc, page_path limit 5`,
+  );
+  await show(
+    "Web issues by type (marts.web_issues):",
+    `select issue_type, count(*) as issues, count(distinct session_id) as sessions
+     from marts.web_issues group by issue_type order by issues desc`,
+  );
+  await show(
+    "Company traffic (marts.company_traffic):",
+    `select suspected_company, reasoning, count(*) as users from marts.company_traffic
+     group by suspected_company, reasoning order by users desc, suspected_company, reasoning limit 6`,
+  );
+  return lines;
 }

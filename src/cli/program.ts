@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
 import { DEFAULT_LAKE } from "../lake/lake-url.ts";
+import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
+import { DEFAULT_WAREHOUSE } from "../warehouse/open-warehouse.ts";
 import type { Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -25,19 +27,21 @@ function integer(min: number, max: number) {
   };
 }
 
-export function buildProgram(context: ProgramContext): Command {
-  const program = new Command("amplitude-pipeline")
-    .description("Amplitude Analytics into Snowflake (or an embedded DuckDB), through S3 or a local lake.")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
-      writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
-    })
-    .exitOverride();
+const WAREHOUSE_HELP = "duckdb:PATH (the embedded warehouse) or snowflake";
 
-  program
-    .command("extract")
-    .description("export hours from the Amplitude Export API into the backup folder, one folder per window")
+/** The options transform and run share. */
+function addTransformOptions(command: Command): Command {
+  return command
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option("--select <selection>", "models to build: name, +name, name+, tag:x, +tag:x (space-separated)")
+    .option("--full-refresh", "rebuild incremental models from all the data instead of merging what is new")
+    .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
+    .option("--target-dir <dir>", "where run_results.json and compiled SQL go", DEFAULT_TARGET_DIR);
+}
+
+/** The options extract and run share. */
+function addExtractOptions(command: Command): Command {
+  return command
     .option("--start <hour>", "first hour, inclusive: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC)")
     .option("--end <hour>", "last hour, inclusive (default: the last hour Amplitude has settled)")
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
@@ -68,7 +72,26 @@ export function buildProgram(context: ProgramContext): Command {
       new Option("--settle-hours <n>", "hours Amplitude needs to complete an hour's data")
         .default(2)
         .argParser(integer(0, 72)),
-    )
+    );
+}
+
+export function buildProgram(context: ProgramContext): Command {
+  const program = new Command("amplitude-pipeline")
+    .description("Amplitude Analytics into Snowflake (or an embedded DuckDB), through S3 or a local lake.")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
+      writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
+    })
+    .exitOverride();
+
+  addExtractOptions(
+    program
+      .command("extract")
+      .description(
+        "export hours from the Amplitude Export API into the backup folder, one folder per window",
+      ),
+  )
     .addHelpText(
       "after",
       "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL.\n" +
@@ -105,6 +128,69 @@ export function buildProgram(context: ProgramContext): Command {
     });
 
   program
+    .command("load")
+    .description(
+      "embedded warehouse only: read lake files not loaded yet into raw.amplitude_events, exactly once",
+    )
+    .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done, 1 a file could not be loaded, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runLoad } = await import("./load-command.ts");
+      const summary = await runLoad(options, { env: context.env, output: context.output });
+      if (summary.failed.length > 0) context.failed = true;
+    });
+
+  addTransformOptions(
+    program.command("transform").description("build the models in graph order and run their data tests"),
+  )
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 done (warnings allowed), 1 a model failed or an error-severity test failed, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runTransform } = await import("./transform-command.ts");
+      const result = await runTransform(options, { output: context.output });
+      if (result.failed) context.failed = true;
+    });
+
+  program
+    .command("compile")
+    .description("render the models and tests for one engine into target/compiled/<target>/")
+    .addOption(
+      new Option("--target <engine>", "the SQL dialect").choices(["duckdb", "snowflake"]).default("duckdb"),
+    )
+    .option("--select <selection>", "models to compile (default: all)")
+    .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
+    .option("--target-dir <dir>", "where compiled SQL goes", DEFAULT_TARGET_DIR)
+    .action(async (options) => {
+      const { runCompile } = await import("./transform-command.ts");
+      await runCompile(options, { output: context.output });
+    });
+
+  addTransformOptions(
+    addExtractOptions(
+      program.command("run").description("extract -> upload -> load -> transform for a range of hours"),
+    ),
+  )
+    .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
+    .addHelpText(
+      "after",
+      "\nJSON figures: the transform's plus events extracted.\n" +
+        "Exit codes: 0 done, 1 a step failed in part (the rest still ran), 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runPipeline } = await import("./run-command.ts");
+      const summary = await runPipeline(options, { env: context.env, output: context.output });
+      if (summary.failed) context.failed = true;
+    });
+
+  program
     .command("demo")
     .description(
       "run the pipeline for a few days against the built-in Amplitude simulator, on embedded defaults",
@@ -116,12 +202,16 @@ export function buildProgram(context: ProgramContext): Command {
         .argParser(integer(1, 1_000_000)),
     )
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
+    .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
+    .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_TARGET_DIR)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
       const { runDemo } = await import("./demo-command.ts");
       const summary = await runDemo(options, { env: context.env, output: context.output });
-      if (summary.failed.length > 0) context.failed = true;
+      if (summary.failed) context.failed = true;
     });
 
   program

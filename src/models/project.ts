@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigurationError } from "../errors.ts";
+import { DEFAULT_PROJECT } from "./defaults.ts";
 
 export type Severity = "warn" | "error";
 
@@ -64,7 +65,6 @@ export interface Project {
   singularTests: SingularTest[];
 }
 
-export const DEFAULT_PROJECT = "sql";
 const MODEL_SCHEMAS = ["staging", "core", "marts", "restricted"];
 
 /**

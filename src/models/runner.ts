@@ -15,7 +15,6 @@ import { graphOrder, selectModels } from "./graph.ts";
 import type { Project, Severity } from "./project.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 
-export const DEFAULT_TARGET_DIR = "target";
 /** A source nobody configured is stale, with a warning, after a day without new data. */
 export const DEFAULT_FRESHNESS_WARN_HOURS = 24;
 

@@ -1,0 +1,50 @@
+import type { Env } from "../config.ts";
+import { openLake } from "../lake/open-lake.ts";
+import { load, type LoadSummary } from "../warehouse/load.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
+
+export interface LoadCommandOptions {
+  lake: string;
+  warehouse: string;
+  json?: boolean;
+}
+
+export function loadFigures(summary: LoadSummary) {
+  const { files, rows, bytes, skipped, waiting } = summary;
+  return { files, rows, bytes, skipped, waiting, failed: summary.failed.length };
+}
+
+export async function runLoad(
+  options: LoadCommandOptions,
+  deps: { env: Env; output: Output },
+): Promise<LoadSummary> {
+  const { output } = deps;
+  const lake = await openLake(options.lake, deps.env);
+  const warehouse = await openWarehouse(options.warehouse, { create: true });
+  try {
+    const started = Date.now();
+    output.err(`Loading ${lake.url} into ${warehouse.url}`);
+    const summary = await load({
+      lake,
+      warehouse,
+      reporter: {
+        batch: ({ files, rows, done, total }) =>
+          output.err(
+            `loaded ${formatCount(done)}/${formatCount(total)} file(s): ${formatCount(rows)} rows (${files} committed)`,
+          ),
+        warning: (message) => output.err(`warning: ${message}`),
+      },
+    });
+    output.out(
+      `Loaded ${formatCount(summary.files)} file(s), ${formatCount(summary.rows)} rows, ${formatBytes(summary.bytes)}, ` +
+        `in ${formatDuration(Date.now() - started)} into raw.amplitude_events; ${formatCount(summary.skipped)} already loaded` +
+        (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their window's manifest` : ""),
+    );
+    for (const failure of summary.failed) output.err(`error: ${failure.message}`);
+    if (options.json) output.out(JSON.stringify(loadFigures(summary)));
+    return summary;
+  } finally {
+    await warehouse.close();
+  }
+}

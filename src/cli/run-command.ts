@@ -1,0 +1,59 @@
+import type { ExtractSummary } from "../amplitude/extract.ts";
+import type { AmplitudeConfig, Env } from "../config.ts";
+import type { UploadSummary } from "../lake/upload.ts";
+import type { TransformResult } from "../models/runner.ts";
+import type { LoadSummary } from "../warehouse/load.ts";
+import { runExtract, type ExtractCommandOptions } from "./extract-command.ts";
+import { runLoad } from "./load-command.ts";
+import type { Output } from "./output.ts";
+import { runTransform } from "./transform-command.ts";
+import { runUpload } from "./upload-command.ts";
+
+export interface RunCommandOptions extends ExtractCommandOptions {
+  lake: string;
+  warehouse: string;
+  project: string;
+  targetDir: string;
+  select?: string;
+  fullRefresh?: boolean;
+}
+
+export interface RunSummary {
+  extract: ExtractSummary;
+  upload: UploadSummary;
+  load: LoadSummary;
+  transform: TransformResult;
+  failed: boolean;
+}
+
+/**
+ * extract -> upload -> load -> transform. A step that partly fails (an hour not exported, a file not
+ * uploaded) does not stop the next: what did arrive is loaded and modelled, and the run exits 1.
+ */
+export async function runPipeline(
+  options: RunCommandOptions,
+  deps: { env: Env; output: Output; now?: () => Date; amplitude?: AmplitudeConfig },
+): Promise<RunSummary> {
+  const { output } = deps;
+  output.err("== extract");
+  const extract = await runExtract({ ...options, json: false }, deps);
+  output.err("== upload");
+  const upload = await runUpload({ from: options.out, lake: options.lake, concurrency: 4 }, deps);
+  output.err("== load");
+  const load = await runLoad({ lake: options.lake, warehouse: options.warehouse }, deps);
+  output.err("== transform");
+  const transform = await runTransform(
+    {
+      warehouse: options.warehouse,
+      project: options.project,
+      select: options.select,
+      fullRefresh: options.fullRefresh,
+      targetDir: options.targetDir,
+    },
+    deps,
+  );
+  const failed =
+    extract.failed.length > 0 || upload.failures.length > 0 || load.failed.length > 0 || transform.failed;
+  if (options.json) output.out(JSON.stringify({ ...transform.figures, events: extract.events }));
+  return { extract, upload, load, transform, failed };
+}

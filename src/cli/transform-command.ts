@@ -1,0 +1,144 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { ConfigurationError } from "../errors.ts";
+import { compileModel } from "../models/compile.ts";
+import { plannedGenericTests } from "../models/data-tests.ts";
+import { readProject } from "../models/project.ts";
+import {
+  planProject,
+  transform,
+  type ModelResult,
+  type TestResult,
+  type TransformResult,
+} from "../models/runner.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Dialect } from "../warehouse/warehouse.ts";
+import { formatCount, type Output } from "./output.ts";
+
+export interface TransformCommandOptions {
+  warehouse: string;
+  project: string;
+  select?: string;
+  fullRefresh?: boolean;
+  targetDir: string;
+  json?: boolean;
+}
+
+export async function runTransform(
+  options: TransformCommandOptions,
+  deps: { output: Output },
+): Promise<TransformResult> {
+  const { output } = deps;
+  const project = await readProject(options.project);
+  const warehouse = await openWarehouse(options.warehouse, { create: false });
+  try {
+    output.err(
+      `Transforming in ${warehouse.url}` +
+        (options.select ? ` (--select ${options.select})` : "") +
+        (options.fullRefresh ? ", full refresh" : ""),
+    );
+    const result = await transform({
+      warehouse,
+      project,
+      select: options.select,
+      fullRefresh: options.fullRefresh,
+      targetDir: options.targetDir,
+      reporter: {
+        model: (m) =>
+          output.err(
+            `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
+          ),
+        test: (t) => {
+          if (t.status !== "pass")
+            output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
+        },
+      },
+    });
+    for (const line of resultTable(result)) output.out(line);
+    if (options.json) output.out(JSON.stringify(result.figures));
+    return result;
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The terminal report: one table of models, one of tests, and a last line of totals. */
+export function resultTable(result: TransformResult): string[] {
+  const models = table(
+    ["model", "materialized", "rows", "processed", "seconds", "status"],
+    result.models.map((m: ModelResult) => [
+      m.relation,
+      m.incremental ? "incremental (merge)" : m.materialized,
+      m.rows === null ? "" : formatCount(m.rows),
+      m.processed === null ? "" : formatCount(m.processed),
+      m.seconds.toFixed(2),
+      m.status,
+    ]),
+    [false, false, true, true, true, false],
+  );
+  const tests = table(
+    ["test", "severity", "status", "failures"],
+    result.tests.map((t: TestResult) => [t.name, t.severity, t.status, formatCount(t.failures)]),
+    [false, false, false, true],
+  );
+  const { figures } = result;
+  return [
+    ...models,
+    "",
+    ...tests,
+    "",
+    `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
+      `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
+      `Details: run_results.json`,
+  ];
+}
+
+function table(header: string[], rows: string[][], right: boolean[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+export interface CompileCommandOptions {
+  target: string;
+  project: string;
+  select?: string;
+  targetDir: string;
+}
+
+/** Renders every selected model (as a full refresh) and test for one engine into target/compiled/<target>/. */
+export async function runCompile(options: CompileCommandOptions, deps: { output: Output }): Promise<number> {
+  if (options.target !== "duckdb" && options.target !== "snowflake") {
+    throw new ConfigurationError(`--target ${options.target}: use duckdb or snowflake`);
+  }
+  const dialect: Dialect = options.target;
+  const project = await readProject(options.project);
+  const { compiled, order, selected, singular } = planProject(project, dialect, options.select);
+  const root = join(options.targetDir, "compiled", dialect);
+  let written = 0;
+  const write = async (path: string, sql: string) => {
+    const file = join(root, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, sql.endsWith("\n") ? sql : sql + "\n");
+    written += 1;
+  };
+  for (const name of order.filter((n) => selected.has(n))) {
+    const model = compiled.get(name)!;
+    await write(model.path, model.sql);
+    if (model.config.materialized === "incremental") {
+      const increment = compileModel(project, project.models.get(name)!, { dialect, incremental: true });
+      await write(model.path.replace(/\.sql$/, ".incremental.sql"), increment.sql);
+    }
+  }
+  for (const test of plannedGenericTests(project, compiled, selected))
+    await write(`tests/${test.name}.sql`, test.sql);
+  for (const test of singular) await write(test.path, test.sql);
+  deps.output.out(
+    `Compiled ${selected.size} model(s) and their tests for ${dialect}: ${written} file(s) in ${root}`,
+  );
+  return written;
+}
