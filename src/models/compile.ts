@@ -51,25 +51,67 @@ const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
  * naming the file and line.
  */
 export function compileModel(project: Project, model: ModelFile, options: CompileOptions): CompiledModel {
+  const scope = templateScope(project, model, options.dialect);
+  const sql = render(
+    model.path,
+    model.sql,
+    {
+      ...scope.context,
+      this: `${schemaOfModel(model)}.${model.name}`,
+      is_incremental: () => options.incremental === true,
+    },
+    scope.failures,
+  );
+  const config = modelConfig(model, scope.called);
+  return {
+    name: model.name,
+    path: model.path,
+    relation: `${config.schema}.${model.name}`,
+    config,
+    refs: [...scope.refs],
+    sources: [...scope.sources],
+    sql: sql.trim(),
+  };
+}
+
+export function compileSingularTest(project: Project, test: SingularTest, dialect: Dialect): CompiledTest {
+  const scope = templateScope(project, test, dialect);
+  const sql = render(test.path, test.sql, scope.context, scope.failures);
+  const severity = String(scope.called.severity ?? "error").toLowerCase();
+  if (severity !== "warn" && severity !== "error") {
+    throw new CompileError(`${test.path}: severity must be warn or error, not ${severity}`);
+  }
+  return {
+    name: test.name,
+    path: test.path,
+    severity,
+    refs: [...scope.refs],
+    sources: [...scope.sources],
+    sql: sql.trim(),
+  };
+}
+
+/** What a model or test template can call, and what its calls recorded: refs, sources, config. */
+function templateScope(project: Project, file: { path: string; sql: string }, dialect: Dialect) {
   const refs = new Set<string>();
   const sources = new Set<string>();
   const called: Record<string, unknown> = {};
-  const schemaOf = (name: string) => schemaOfModel(project.models.get(name)!);
+  const failures: CompileError[] = [];
   const context = {
-    ...macros(options.dialect),
-    target: { name: options.dialect, type: options.dialect },
-    this: `${schemaOf(model.name)}.${model.name}`,
-    is_incremental: () => options.incremental === true,
+    ...macros(dialect),
+    target: { name: dialect, type: dialect },
     ref: (name: string) => {
-      if (!project.models.has(name)) throw new CompileError(unknownRef(model.path, model.sql, name, project));
+      const model = project.models.get(name);
+      if (!model) fail(failures, unknownRef(file.path, file.sql, name, project));
       refs.add(name);
-      return `${schemaOf(name)}.${name}`;
+      return `${schemaOfModel(model)}.${name}`;
     },
     source: (sourceName: string, table: string) => {
       const declared = project.sources.get(`${sourceName}.${table}`);
       if (!declared) {
-        throw new CompileError(
-          `${model.path}:${lineOf(model.sql, table)}: source('${sourceName}', '${table}') is not declared in any sources yml`,
+        fail(
+          failures,
+          `${file.path}:${lineOf(file.sql, table)}: source('${sourceName}', '${table}') is not declared in any sources yml`,
         );
       }
       sources.add(`${sourceName}.${table}`);
@@ -80,73 +122,33 @@ export function compileModel(project: Project, model: ModelFile, options: Compil
       return "";
     },
   };
-  const sql = render(model.path, model.sql, context);
-  const config = modelConfig(model, called);
-  return {
-    name: model.name,
-    path: model.path,
-    relation: `${config.schema}.${model.name}`,
-    config,
-    refs: [...refs],
-    sources: [...sources],
-    sql: sql.trim(),
-  };
-}
-
-export function compileSingularTest(project: Project, test: SingularTest, dialect: Dialect): CompiledTest {
-  const refs = new Set<string>();
-  const sources = new Set<string>();
-  const called: Record<string, unknown> = {};
-  const sql = render(test.path, test.sql, {
-    ...macros(dialect),
-    target: { name: dialect, type: dialect },
-    ref: (name: string) => {
-      const model = project.models.get(name);
-      if (!model) throw new CompileError(unknownRef(test.path, test.sql, name, project));
-      refs.add(name);
-      return `${schemaOfModel(model)}.${name}`;
-    },
-    source: (sourceName: string, table: string) => {
-      const declared = project.sources.get(`${sourceName}.${table}`);
-      if (!declared)
-        throw new CompileError(`${test.path}: source('${sourceName}', '${table}') is not declared`);
-      sources.add(`${sourceName}.${table}`);
-      return `${declared.schema}.${declared.identifier}`;
-    },
-    config: (...args: unknown[]) => {
-      Object.assign(called, keywords(args));
-      return "";
-    },
-  });
-  const severity = String(called.severity ?? "error").toLowerCase();
-  if (severity !== "warn" && severity !== "error") {
-    throw new CompileError(`${test.path}: severity must be warn or error, not ${severity}`);
-  }
-  return {
-    name: test.name,
-    path: test.path,
-    severity,
-    refs: [...refs],
-    sources: [...sources],
-    sql: sql.trim(),
-  };
+  return { context, refs, sources, called, failures };
 }
 
 const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
 
-function render(path: string, source: string, context: object): string {
+/**
+ * nunjucks wraps what a global throws in a template error of its own; `failures` keeps the first
+ * CompileError a global raised, so its message (with the right line) is the one reported.
+ */
+function render(path: string, source: string, context: object, failures: CompileError[]): string {
   try {
     return new nunjucks.Template(source, environment, path, true).render(context);
   } catch (error) {
+    if (failures[0]) throw failures[0];
     if (error instanceof CompileError) throw error;
     throw new CompileError(describeTemplateError(path, error as Error));
   }
 }
 
+function fail(failures: CompileError[], message: string): never {
+  const error = new CompileError(message);
+  failures.push(error);
+  throw error;
+}
+
 /** nunjucks says `path [Line 3, Column 5]` and wraps errors from globals: bring it to `path:3: message`. */
 function describeTemplateError(path: string, error: Error): string {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof CompileError) return cause.message;
   const text = error.message.replace(/^\(unknown path\)\s*/, "");
   const where = /\[Line (\d+), Column (\d+)\]/.exec(text);
   const message = text

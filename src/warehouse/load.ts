@@ -326,8 +326,9 @@ function selectFile(file: LakeFile, path: string): string {
   const validOnly =
     file.rejected === 0
       ? `json is not null`
-      : `json is not null and json_type(json) = 'OBJECT' and coalesce(json ->> 'uuid', '') <> '' ` +
-        `and json ->> 'server_upload_time' is not null`;
+      : `json is not null and json_type(json) = 'OBJECT' ` +
+        `and coalesce(json_extract_string(json, '$.uuid'), '') <> '' ` +
+        `and json_extract_string(json, '$.server_upload_time') is not null`;
   return `select json as json_data, ${sqlString(file.key)} as source_file, ordinality as file_row_number
     from read_json_objects(${sqlString(path)}, format = 'newline_delimited', compression = 'gzip',
       ignore_errors = true, maximum_object_size = ${DEFAULT_MAX_LINE_BYTES}) with ordinality

@@ -1,0 +1,226 @@
+import { readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigurationError } from "../src/errors.ts";
+import { LocalLake } from "../src/lake/local-lake.ts";
+import { openLake } from "../src/lake/open-lake.ts";
+import { upload } from "../src/lake/upload.ts";
+import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
+import { load } from "../src/warehouse/load.ts";
+import { openWarehouse } from "../src/warehouse/open-warehouse.ts";
+import type { Warehouse } from "../src/warehouse/warehouse.ts";
+import { tempDir } from "./support/files.ts";
+import { s3Server } from "./support/s3.ts";
+import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
+import { eventLine, scalar, simulatedLake, testWarehouse, uploadWindow } from "./support/warehouse.ts";
+
+const DAY: [string, string] = ["2025-11-04T00", "2025-11-04T23"];
+
+async function rawCount(warehouse: Warehouse) {
+  return Number(await scalar<bigint>(warehouse, "select count(*) from raw.amplitude_events"));
+}
+
+describe("load", () => {
+  it("reads every lake file into raw once, with its history row, and a second run loads nothing", async () => {
+    const { lake, events } = await simulatedLake([DAY]);
+    const { warehouse } = await testWarehouse();
+    const first = await load({ lake, warehouse });
+    expect(first).toMatchObject({ files: 23, rows: events, skipped: 0, waiting: 0, windows: 1, failed: [] });
+    expect(await rawCount(warehouse)).toBe(events);
+
+    const history = await warehouse.query<{ file: string; rows: bigint; manifest_events: bigint }>(
+      "select file, rows, manifest_events from raw.load_history order by file",
+    );
+    expect(history).toHaveLength(23);
+    for (const row of history) expect(row.rows).toBe(row.manifest_events);
+    expect(history[0]!.file).toMatch(/^amplitude\/events\/app=187520\/date=2025-11-04\/hour=00\//);
+
+    const windows = await warehouse.query(
+      "select window_start, window_end, status, files, events from raw.extract_windows",
+    );
+    expect(windows).toEqual([
+      {
+        window_start: new Date("2025-11-04T00:00:00Z"),
+        window_end: new Date("2025-11-04T23:00:00Z"),
+        status: "exported",
+        files: 23n,
+        events: BigInt(events),
+      },
+    ]);
+
+    const second = await load({ lake, warehouse });
+    expect(second).toMatchObject({ files: 0, rows: 0, skipped: 23, failed: [] });
+    expect(await rawCount(warehouse)).toBe(events);
+    expect(await scalar(warehouse, "select count(*) from raw.extract_windows")).toBe(1n);
+  });
+
+  it("numbers rows by their line in the file and skips the lines extract set aside", async () => {
+    const sim = await simulator({ faults: { badLinesPerMember: 2 } });
+    const out = await tempDir();
+    const { summary } = await extractFrom(sim, {
+      range: { start: hourOf("2025-11-04T10"), end: hourOf("2025-11-04T11") },
+      outDir: out,
+      validationThreads: 0,
+    });
+    expect(summary.rejected).toBeGreaterThan(0);
+    const lake = new LocalLake(await tempDir());
+    await upload({ lake, from: out });
+    const { warehouse } = await testWarehouse();
+    const loaded = await load({ lake, warehouse });
+    expect(loaded.rows).toBe(summary.events);
+    expect(await rawCount(warehouse)).toBe(summary.events);
+
+    // The rejected lines' numbers are missing from file_row_number; the others keep their place.
+    const folder = join(out, "187520", (await readdir(join(out, "187520")))[0]!);
+    const reasons = (await readdir(join(folder, "rejected"))).filter((n) => n.endsWith(".reasons.jsonl"));
+    expect(reasons.length).toBeGreaterThan(0);
+    const numbers = await warehouse.query<{ source_file: string; file_row_number: bigint }>(
+      "select source_file, file_row_number from raw.amplitude_events order by source_file, file_row_number",
+    );
+    const perFile = new Map<string, number[]>();
+    for (const row of numbers) {
+      perFile.set(row.source_file, [...(perFile.get(row.source_file) ?? []), Number(row.file_row_number)]);
+    }
+    const gaps = [...perFile.values()].flatMap((rows) => rows.filter((n, i) => n !== i + 1).slice(0, 1));
+    expect(gaps.length).toBeGreaterThan(0);
+  });
+
+  it("loads a file that is not gzip as an error naming it, and still loads the rest of its batch", async () => {
+    const lake = new LocalLake(await tempDir());
+    const good = [eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000" })];
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      { name: "187520_2025-11-04_10#0.json.gz", lines: good },
+      { name: "187520_2025-11-04_10#1.json.gz", lines: ["{}"], body: Buffer.from("this is not gzip\n") },
+    ]);
+    const { warehouse } = await testWarehouse();
+    const summary = await load({ lake, warehouse });
+    expect(summary.files).toBe(1);
+    expect(summary.failed).toHaveLength(1);
+    expect(summary.failed[0]!.key).toContain("187520_2025-11-04_10#1.json.gz");
+    expect(summary.failed[0]!.message).toMatch(
+      /10#1\.json\.gz was not loaded: .*gzip.*extract and upload that window again/,
+    );
+    expect(await rawCount(warehouse)).toBe(1);
+    expect(await scalar(warehouse, "select count(*) from raw.load_history")).toBe(1n);
+
+    // Running again retries only the broken file; the good one is not loaded twice.
+    const again = await load({ lake, warehouse });
+    expect(again).toMatchObject({ files: 0, skipped: 1 });
+    expect(again.failed).toHaveLength(1);
+    expect(await rawCount(warehouse)).toBe(1);
+  });
+
+  it("refuses a lake file that no longer matches its manifest, and loads it once it is put right", async () => {
+    const lake = new LocalLake(await tempDir());
+    const window = { start: "2025-11-04T10", end: "2025-11-04T10" };
+    const lines = [1, 2, 3].map((n) =>
+      eventLine({ uuid: `u-${n}`, event_time: "2025-11-04 10:00:00.000000" }),
+    );
+    await uploadWindow(lake, window, [{ name: "187520_2025-11-04_10#0.json.gz", lines }]);
+    const key = "amplitude/events/app=187520/date=2025-11-04/hour=10/187520_2025-11-04_10#0.json.gz";
+    const { gzipSync } = await import("node:zlib");
+    await writeFile(lake.localPath(key), gzipSync(lines.slice(0, 2).join("\n") + "\n"));
+
+    const { warehouse } = await testWarehouse();
+    const summary = await load({ lake, warehouse });
+    expect(summary.files).toBe(0);
+    expect(summary.failed[0]!.message).toMatch(/does not match its manifest .* extract that window again/);
+    expect(await rawCount(warehouse)).toBe(0);
+
+    await uploadWindow(lake, window, [{ name: "187520_2025-11-04_10#0.json.gz", lines }]);
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 1, rows: 3, failed: [] });
+  });
+
+  it("rolls back a batch when the warehouse fails mid-load: the next run loads it exactly once", async () => {
+    const { lake, events } = await simulatedLake([DAY]);
+    const { warehouse } = await testWarehouse();
+    // The connection is lost at the history insert of the second batch, after its rows went into raw,
+    // and stays lost.
+    let historyInserts = 0;
+    let lost = false;
+    const failing: Warehouse = Object.create(warehouse, {
+      execute: {
+        value: async (sql: string, params?: never[]) => {
+          if (sql.startsWith("insert into raw.load_history") && ++historyInserts === 2) lost = true;
+          if (lost && !/^(rollback|commit)/.test(sql)) throw new Error("connection lost");
+          return warehouse.execute(sql, params);
+        },
+      },
+    });
+    const crashed = await load({ lake, warehouse: failing, batchFiles: 5 });
+    expect(crashed.failed.length).toBeGreaterThan(0);
+    const afterCrash = await rawCount(warehouse);
+    expect(afterCrash).toBe(
+      Number(await scalar<bigint>(warehouse, "select coalesce(sum(rows), 0) from raw.load_history")),
+    );
+    expect(afterCrash).toBeLessThan(events);
+
+    const resumed = await load({ lake, warehouse, batchFiles: 5 });
+    expect(resumed.failed).toEqual([]);
+    expect(await rawCount(warehouse)).toBe(events);
+    const duplicates = await scalar<bigint>(
+      warehouse,
+      "select count(*) from (select source_file, file_row_number from raw.amplitude_events group by all having count(*) > 1)",
+    );
+    expect(duplicates).toBe(0n);
+  });
+
+  it("counts lake files that no manifest lists yet as waiting, and leaves them alone", async () => {
+    const { lake, events } = await simulatedLake([DAY]);
+    const stray = "amplitude/events/app=187520/date=2025-11-05/hour=00/187520_2025-11-05_0#0.json.gz";
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(join(lake.localPath(stray), ".."), { recursive: true });
+    await writeFile(lake.localPath(stray), "partial");
+    const { warehouse } = await testWarehouse();
+    expect(await load({ lake, warehouse })).toMatchObject({ rows: events, waiting: 1, failed: [] });
+  });
+
+  it("reads an S3 lake through a local copy, verified against the manifest", async () => {
+    const { out, events } = await simulatedLake([["2025-11-04T09", "2025-11-04T11"]]);
+    const lake = await openLake("s3://lake-bucket/prefix", (await s3Server()).env);
+    await upload({ lake, from: out });
+    const { warehouse } = await testWarehouse();
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 3, rows: events, failed: [] });
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 0, skipped: 3 });
+  });
+});
+
+describe("the warehouse URL", () => {
+  it("refuses a missing DuckDB file when it must exist, naming the file and the remedy", async () => {
+    const path = join(await tempDir(), "nowhere.duckdb");
+    const error = await openWarehouse(`duckdb:${path}`, { create: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain(`there is no warehouse at ${path}: run \`load\` first`);
+  });
+
+  it("says plainly that the Snowflake adapter is not in this version, and rejects unknown schemes", async () => {
+    await expect(openWarehouse("snowflake", { create: false })).rejects.toThrow(
+      /not available in this version/,
+    );
+    await expect(openWarehouse("postgres://x", { create: false })).rejects.toThrow(
+      /use duckdb:PATH or snowflake/,
+    );
+  });
+
+  it("creates the file and the contract's schemas on load", async () => {
+    const dir = await tempDir();
+    const warehouse = await DuckDbWarehouse.open(join(dir, "sub", "w.duckdb"), { create: true });
+    try {
+      await load({ lake: new LocalLake(await tempDir()), warehouse });
+      const schemas = await warehouse.query<{ schema_name: string }>(
+        "select schema_name from information_schema.schemata where catalog_name = current_database() order by 1",
+      );
+      expect(schemas.map((s) => s.schema_name)).toEqual(
+        expect.arrayContaining(["raw", "staging", "core", "marts", "restricted"]),
+      );
+      expect((await warehouse.columns("raw", "amplitude_events")).map((c) => `${c.name} ${c.type}`)).toEqual([
+        "json_data JSON",
+        "source_file VARCHAR",
+        "file_row_number BIGINT",
+        "loaded_at TIMESTAMP",
+      ]);
+    } finally {
+      await warehouse.close();
+    }
+  });
+});

@@ -1,0 +1,199 @@
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CompileError, compileModel } from "../src/models/compile.ts";
+import { graphOrder, selectModels } from "../src/models/graph.ts";
+import { readProject } from "../src/models/project.ts";
+import { planProject } from "../src/models/runner.ts";
+import { tempDir } from "./support/files.ts";
+import { PROJECT_DIR } from "./support/warehouse.ts";
+
+/** A copy of the project to break on purpose. */
+async function projectCopy(): Promise<string> {
+  const dir = await tempDir();
+  await cp(PROJECT_DIR, dir, { recursive: true });
+  return dir;
+}
+
+async function compileError(root: string): Promise<string> {
+  const error = await readProject(root)
+    .then((project) => planProject(project, "duckdb"))
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
+  expect(error).toBeInstanceOf(CompileError);
+  return (error as Error).message;
+}
+
+describe("the model project", () => {
+  it("declares every model of the warehouse contract in its schema, each with a yml", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const { compiled } = planProject(project, "duckdb");
+    expect([...compiled.values()].map((m) => m.relation).sort()).toEqual([
+      "core.devices",
+      "core.events",
+      "core.sessions",
+      "core.users",
+      "marts.company_traffic",
+      "marts.page_paths",
+      "marts.web_issues",
+      "restricted.locations",
+      "staging.stg_amplitude__event_properties",
+      "staging.stg_amplitude__events",
+    ]);
+    for (const model of project.models.values()) {
+      expect(model.ymlFile, model.name).toBeDefined();
+      expect(model.description, model.name).toBeTruthy();
+    }
+    expect(project.singularTests.map((t) => t.name).sort()).toEqual([
+      "core_events_match_raw_uuids",
+      "duplicate_events",
+      "raw_rows_match_manifests",
+    ]);
+  });
+
+  it("renders the dialect macros per target: JSON access, flattening and timestamps", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const staging = project.models.get("stg_amplitude__events")!;
+    const duck = compileModel(project, staging, { dialect: "duckdb" }).sql;
+    const snow = compileModel(project, staging, { dialect: "snowflake" }).sql;
+    expect(duck).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","$insert_id":"VARCHAR"`);
+    expect(duck).toContain(`try_strptime(record."event_time", '%Y-%m-%d %H:%M:%S.%f') as event_time`);
+    expect(duck).toContain("from raw.amplitude_events");
+    expect(snow).toContain(`record:"amplitude_id"::number(38, 0) as amplitude_id`);
+    expect(snow).toContain(
+      `try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time`,
+    );
+    expect(duck).not.toContain("{{");
+
+    const properties = project.models.get("stg_amplitude__event_properties")!;
+    expect(compileModel(project, properties, { dialect: "snowflake" }).sql).toContain(
+      "from events, lateral flatten(input => events.event_properties) as property",
+    );
+    expect(compileModel(project, properties, { dialect: "duckdb" }).sql).toContain(
+      "from events, json_each(events.event_properties) as property",
+    );
+    const events = project.models.get("events")!;
+    expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
+      `event_properties:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,
+    );
+  });
+
+  it("renders is_incremental() only for an incremental run", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const model = project.models.get("events")!;
+    const full = compileModel(project, model, { dialect: "duckdb" });
+    const increment = compileModel(project, model, { dialect: "duckdb", incremental: true });
+    expect(full.sql).not.toContain("max(loaded_at)");
+    expect(increment.sql).toContain("where loaded_at > (select coalesce(max(loaded_at)");
+    expect(increment.sql).toContain("from core.events)");
+    expect(full.config).toMatchObject({ materialized: "incremental", uniqueKey: ["uuid"], schema: "core" });
+  });
+
+  it("orders models after what they ref and selects like dbt", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const { compiled, order } = planProject(project, "duckdb");
+    expect(order.indexOf("stg_amplitude__events")).toBeLessThan(order.indexOf("events"));
+    expect(order.indexOf("events")).toBeLessThan(order.indexOf("sessions"));
+    expect(order.indexOf("page_paths")).toBeLessThan(order.indexOf("web_issues"));
+    expect(graphOrder(project, compiled)).toEqual(order);
+
+    const names = (selection: string) => [...selectModels(compiled, selection)].sort();
+    expect(names("events")).toEqual(["events"]);
+    expect(names("+events")).toEqual(["events", "stg_amplitude__events"]);
+    expect(names("events+")).toEqual([
+      "company_traffic",
+      "events",
+      "page_paths",
+      "sessions",
+      "users",
+      "web_issues",
+    ]);
+    expect(names("tag:marts")).toEqual(["company_traffic", "page_paths", "web_issues"]);
+    expect(names("+tag:marts")).toEqual([
+      "company_traffic",
+      "events",
+      "locations",
+      "page_paths",
+      "stg_amplitude__events",
+      "users",
+      "web_issues",
+    ]);
+    expect(names("tag:amplitude")).toHaveLength(10);
+    expect(names("users devices")).toEqual(["devices", "users"]);
+    expect(() => selectModels(compiled, "tag:nothing")).toThrow(/no model has the tag nothing/);
+    expect(() => selectModels(compiled, "+evnts")).toThrow(/there is no model evnts/);
+  });
+
+  it("names the file and line of an unknown ref", async () => {
+    const root = await projectCopy();
+    const path = join(root, "models/core/users.sql");
+    await writeFile(path, (await readFile(path, "utf8")).replace("ref('events')", "ref('event')"));
+    expect(await compileError(root)).toMatch(
+      /^models\/core\/users\.sql:5: ref\('event'\) names no model \(did you mean events/,
+    );
+  });
+
+  it("names the models of a cycle with the lines of their refs", async () => {
+    const root = await projectCopy();
+    const path = join(root, "models/staging/amplitude/stg_amplitude__events.sql");
+    const sql = await readFile(path, "utf8");
+    await writeFile(path, sql.replace("select * from final", "select * from final\n-- {{ ref('users') }}"));
+    const message = await compileError(root);
+    expect(message).toMatch(/the models form a cycle: /);
+    expect(message).toMatch(/models\/core\/events\.sql:\d+ refs stg_amplitude__events/);
+    expect(message).toMatch(/models\/staging\/amplitude\/stg_amplitude__events\.sql:\d+ refs users/);
+    expect(message).toMatch(/models\/core\/users\.sql:\d+ refs events/);
+  });
+
+  it("reports a template syntax error with its file and line", async () => {
+    const root = await projectCopy();
+    await writeFile(
+      join(root, "models/core/devices.sql"),
+      "{{ config(materialized='table') }}\n\nselect 1 as device_id\n{% if is_incremental() %}\nwhere true\n",
+    );
+    expect(await compileError(root)).toMatch(
+      /^models\/core\/devices\.sql: parseIf: expected elif, else, or endif, got end of file/,
+    );
+    await writeFile(
+      join(root, "models/core/devices.sql"),
+      "select 1 as device_id,\n  {{ json_field('a', ) }}\n",
+    );
+    expect(await compileError(root)).toMatch(/^models\/core\/devices\.sql:2: /);
+  });
+
+  it("rejects an unknown materialization, an incremental model without a key and an undeclared source", async () => {
+    const root = await projectCopy();
+    const path = join(root, "models/core/devices.sql");
+    await writeFile(path, "{{ config(materialized='ephemeral') }}\nselect 1 as device_id");
+    expect(await compileError(root)).toMatch(
+      /devices\.sql: materialized="ephemeral" is not one of view, table, incremental/,
+    );
+    await writeFile(path, "{{ config(materialized='incremental') }}\nselect 1 as device_id");
+    expect(await compileError(root)).toMatch(/devices\.sql: an incremental model needs unique_key/);
+    await writeFile(path, "select * from {{ source('amplitude', 'cohorts') }}");
+    expect(await compileError(root)).toMatch(
+      /devices\.sql:1: source\('amplitude', 'cohorts'\) is not declared/,
+    );
+  });
+
+  it("reports yml mistakes together, each with its file", async () => {
+    const root = await projectCopy();
+    await writeFile(join(root, "models/core/broken.yml"), "models:\n  - name: users\n    columns: [\n");
+    await mkdir(join(root, "models/marts/more"), { recursive: true });
+    await writeFile(
+      join(root, "models/marts/more/extra.yml"),
+      "models:\n  - name: nothing_here\n  - name: devices\n    columns:\n      - name: device_id\n        data_tests: [is_positive]\n",
+    );
+    const error = await readProject(root).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/models\/core\/broken\.yml:\d+: not valid YAML/);
+    expect((error as Error).message).toContain(
+      'models/marts/more/extra.yml: declares a model "nothing_here" that has no .sql file',
+    );
+    expect((error as Error).message).toContain(
+      'models/marts/more/extra.yml: unknown test "is_positive" on device_id',
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { afterEach } from "vitest";
+import type { WindowManifest } from "../../src/amplitude/extract.ts";
+import type { SimulatorOptions } from "../../src/amplitude/simulator/server.ts";
+import { LocalLake } from "../../src/lake/local-lake.ts";
+import { upload } from "../../src/lake/upload.ts";
+import { readProject } from "../../src/models/project.ts";
+import { transform, type TransformOptions } from "../../src/models/runner.ts";
+import { DuckDbWarehouse } from "../../src/warehouse/duckdb.ts";
+import { load } from "../../src/warehouse/load.ts";
+import type { Warehouse } from "../../src/warehouse/warehouse.ts";
+import { tempDir } from "./files.ts";
+import { extractFrom, hourOf, simulator } from "./simulator.ts";
+
+export const PROJECT_DIR = fileURLToPath(new URL("../../sql", import.meta.url));
+export const APP = "187520";
+
+const open: Warehouse[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((w) => w.close()));
+});
+
+/** A new DuckDB file in a temporary folder, closed after the test. */
+export async function testWarehouse(dir?: string): Promise<{ warehouse: DuckDbWarehouse; path: string }> {
+  const path = join(dir ?? (await tempDir()), "warehouse.duckdb");
+  const warehouse = await DuckDbWarehouse.open(path, { create: true });
+  open.push(warehouse);
+  return { warehouse, path };
+}
+
+/** Extracts days from a simulator into a backup folder and uploads them to a local lake. */
+export async function simulatedLake(
+  days: Array<[string, string]>,
+  options: { simulator?: SimulatorOptions; out?: string; lake?: LocalLake } = {},
+) {
+  const sim = await simulator(options.simulator);
+  const out = options.out ?? (await tempDir());
+  const lake = options.lake ?? new LocalLake(await tempDir());
+  let events = 0;
+  for (const [start, end] of days) {
+    const { summary } = await extractFrom(sim, {
+      range: { start: hourOf(start), end: hourOf(end) },
+      outDir: out,
+      validationThreads: 0,
+    });
+    events += summary.events;
+  }
+  await upload({ lake, from: out, overwrite: true });
+  return { lake, out, events, sim };
+}
+
+export interface TestEvent {
+  uuid: string;
+  event_type?: string;
+  event_time: string;
+  processed_time?: string;
+  amplitude_id?: number;
+  session_id?: number;
+  event_id?: number;
+  user_id?: string | null;
+  device_id?: string;
+  event_properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A complete event line from a few chosen fields. */
+export function eventLine(event: TestEvent): string {
+  return JSON.stringify({
+    event_type: "[Amplitude] Page Viewed",
+    amplitude_id: 1001,
+    session_id: 1_762_214_400_000,
+    event_id: 1,
+    user_id: null,
+    device_id: "device-1",
+    event_properties: {},
+    server_upload_time: event.event_time,
+    processed_time: event.event_time,
+    ...event,
+  });
+}
+
+/**
+ * Writes a backup window the way extract does (gzip members and a manifest counting their lines), for
+ * tests that need exact events, then uploads it to the lake. `rejected` lines are counted as extract
+ * would have set them aside.
+ */
+export async function uploadWindow(
+  lake: LocalLake,
+  window: { start: string; end: string },
+  files: Array<{ name: string; lines: string[]; rejected?: number; body?: Buffer }>,
+  extractedAt = new Date().toISOString(),
+) {
+  const out = await tempDir();
+  const folder = join(out, APP, `${window.start}_${window.end}`);
+  await mkdir(folder, { recursive: true });
+  const entries: WindowManifest["files"] = [];
+  for (const file of files) {
+    const body = file.body ?? gzipSync(file.lines.map((l) => l + "\n").join(""));
+    await writeFile(join(folder, file.name), body);
+    const rejected = file.rejected ?? 0;
+    entries.push({
+      name: file.name,
+      member: `${APP}/${file.name}`,
+      bytes: body.length,
+      sha256: createHash("sha256").update(body).digest("hex"),
+      lines: file.lines.length,
+      events: file.lines.length - rejected,
+      rejected,
+      min_server_upload_time: null,
+      max_server_upload_time: null,
+    });
+  }
+  const sum = (key: "bytes" | "lines" | "events" | "rejected") => entries.reduce((a, f) => a + f[key], 0);
+  const manifest: WindowManifest = {
+    manifest_version: 1,
+    app_id: APP,
+    window,
+    run_id: `test-${extractedAt}`,
+    extracted_at: extractedAt,
+    request: "test",
+    totals: {
+      files: entries.length,
+      bytes: sum("bytes"),
+      lines: sum("lines"),
+      events: sum("events"),
+      rejected: sum("rejected"),
+    },
+    files: entries,
+    ignored_members: [],
+    timings: { attempts: 1, request_ms: 0, download_ms: 0, unpack_ms: 0, downloaded_bytes: 0 },
+  };
+  await writeFile(join(folder, "manifest.json"), JSON.stringify(manifest));
+  const summary = await upload({ lake, from: out, overwrite: true });
+  if (summary.failures.length > 0) throw new Error(summary.failures.map((f) => f.error).join("; "));
+}
+
+export async function loadAndTransform(
+  lake: LocalLake,
+  warehouse: Warehouse,
+  options: Omit<TransformOptions, "warehouse" | "project"> = {},
+) {
+  const loaded = await load({ lake, warehouse });
+  const result = await transform({ warehouse, project: await readProject(PROJECT_DIR), ...options });
+  return { loaded, result };
+}
+
+export const CORE_TABLES = [
+  "staging.stg_amplitude__events",
+  "staging.stg_amplitude__event_properties",
+  "core.events",
+  "core.sessions",
+  "core.users",
+  "core.devices",
+  "restricted.locations",
+  "marts.page_paths",
+  "marts.web_issues",
+  "marts.company_traffic",
+];
+
+export async function rowCounts(warehouse: Warehouse, tables = CORE_TABLES): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await warehouse.query<{ n: bigint }>(`select count(*) as n from ${table}`);
+    counts[table] = Number(row!.n);
+  }
+  return counts;
+}
+
+export async function scalar<T = unknown>(warehouse: Warehouse, sql: string): Promise<T> {
+  const [row] = await warehouse.query(sql);
+  return Object.values(row!)[0] as T;
+}
