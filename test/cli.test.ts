@@ -152,10 +152,104 @@ describe("the amplitude-pipeline CLI", () => {
     const cwd = await tempDir();
     const result = await runCli(["demo", "--days", "1", "--json"], { cwd });
     expect(result.code).toBe(0);
-    const figures = result.json<{ windows: number; files: number; events: number }>();
-    expect(figures.windows).toBe(1);
-    expect(figures.files).toBe(23);
+    const figures = result.json();
+    expect(Object.keys(figures).sort()).toEqual([
+      "events",
+      "models",
+      "tests_failed",
+      "tests_passed",
+      "tests_warned",
+    ]);
+    expect(figures).toMatchObject({ models: 10, tests_failed: 0 });
     expect(figures.events).toBeGreaterThan(1_000);
-    expect(result.stdout).toMatch(/Backups are in data\/exports\/187520/);
+    expect(figures.tests_passed).toBeGreaterThan(40);
+    expect(result.stdout).toMatch(/core\.events +[\d,]+\n/);
+    expect(result.stdout).toMatch(/Web issues by type \(marts\.web_issues\):\n  (repeated_click|page_return|page_loop) \| \d+ \| \d+\n/);
+    expect(await listFiles(join(cwd, "data", "lake"))).toContain(
+      "amplitude/_manifests/app=187520/" +
+        (await readdir(join(cwd, "data", "exports", "187520")))[0] +
+        ".json",
+    );
+    expect(await listFiles(join(cwd, "target"))).toEqual(["run_results.json"]);
+  });
+});
+
+describe("the warehouse commands", () => {
+  it("runs extract -> upload -> load -> transform, and a second run of the same hours changes no table", async () => {
+    const sim = await simulator();
+    const cwd = await tempDir();
+    const args = ["run", "--start", "2025-11-04T08", "--end", "2025-11-04T11", "--json"];
+    const first = await runCli(args, { cwd, env: simEnv(sim) });
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    const figures = first.json<Record<string, number>>();
+    expect(figures).toMatchObject({ models: 10, tests_failed: 0, events: sim.served.events });
+    expect(first.stderr).toMatch(/== extract[\s\S]*== upload[\s\S]*== load[\s\S]*== transform/);
+    expect(first.stdout).toMatch(/core\.events +incremental|core\.events +\S+ +[\d,]+/);
+
+    const second = await runCli(args, { cwd, env: simEnv(sim) });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Loaded 0 file\(s\), 0 rows.*4 already loaded/);
+    const rows = (stdout: string) =>
+      stdout
+        .split("\n")
+        .filter((line) => /^(staging|core|marts|restricted)\.\w+ /.test(line))
+        .map((line) =>
+          line
+            .split(/\s{2,}/)
+            .slice(0, 3)
+            .join(" ")
+            .replace("incremental (merge)", "incremental"),
+        );
+    expect(rows(second.stdout)).toEqual(rows(first.stdout));
+  });
+
+  it("compiles for Snowflake into target/compiled without a warehouse", async () => {
+    const cwd = await tempDir();
+    const result = await runCli(["compile", "--target", "snowflake"], { cwd });
+    expect(result.code).toBe(0);
+    const files = await listFiles(join(cwd, "target", "compiled", "snowflake"));
+    expect(files).toContain("models/core/events.sql");
+    expect(files).toContain("models/core/events.incremental.sql");
+    expect(files).toContain("tests/core_events_match_raw_uuids.sql");
+    expect(files).toContain("tests/unique_events__uuid.sql");
+    const { readFile } = await import("node:fs/promises");
+    const sql = await readFile(
+      join(cwd, "target/compiled/snowflake/models/staging/amplitude/stg_amplitude__events.sql"),
+      "utf8",
+    );
+    expect(sql).toContain(`record:"uuid"::varchar as uuid`);
+  });
+
+  it("exits 2 when transform finds no warehouse, and 2 on a selection naming no model", async () => {
+    const cwd = await tempDir();
+    const missing = await runCli(["transform"], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/there is no warehouse at .*data\/warehouse\.duckdb: run `load` first/);
+    const unknown = await runCli(["compile", "--select", "+sesions"], { cwd });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--select \+sesions: there is no model sesions/);
+  });
+
+  it("exits 1 when an error-severity test fails, after building every model", async () => {
+    const sim = await simulator();
+    const cwd = await tempDir();
+    const run = await runCli(["run", "--start", "2025-11-04T08", "--end", "2025-11-04T08"], {
+      cwd,
+      env: simEnv(sim),
+    });
+    expect(run.code).toBe(0);
+    // A singular test of the team's own that fails: every session must have 1,000 events.
+    const { cp } = await import("node:fs/promises");
+    await cp(join(process.cwd(), "sql"), join(cwd, "sql"), { recursive: true });
+    await writeFile(
+      join(cwd, "sql/tests/sessions_are_long.sql"),
+      "select * from {{ ref('sessions') }} where event_count < 1000\n",
+    );
+    const result = await runCli(["transform", "--json"], { cwd });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/FAIL sessions_are_long: e\.g\. amplitude_id=/);
+    expect(result.stdout).toMatch(/sessions_are_long +error +fail +[\d,]+/);
+    expect(result.json()).toMatchObject({ models: 10, tests_failed: 1 });
   });
 });

@@ -10,6 +10,8 @@ export interface PlannedTest {
   severity: Severity;
   sql: string;
   declaredIn: string;
+  /** Relations the test reads besides its own model (a relationships parent): skipped when not built. */
+  needs?: string[];
   /** Source freshness: the test's row carries `age_hours`, compared with these. */
   freshness?: { warnAfterHours: number; errorAfterHours?: number };
 }
@@ -91,6 +93,7 @@ export function plannedGenericTests(
         severity: test.severity,
         sql: genericTestSql(test, model.relation, resolve(test.file)),
         declaredIn: test.file,
+        needs: test.kind === "relationships" ? [resolve(test.file)(test.to!)] : undefined,
       });
     }
   }

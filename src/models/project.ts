@@ -1,4 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { basename, join, relative, sep } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigurationError } from "../errors.ts";
@@ -71,8 +72,9 @@ const MODEL_SCHEMAS = ["staging", "core", "marts", "restricted"];
  * Reads `models/**` (`.sql` models and `.yml` files declaring them and the sources) and `tests/*.sql`
  * under the project root. Everything wrong with the files is reported at once, each with its file.
  */
-export async function readProject(root: string = DEFAULT_PROJECT): Promise<Project> {
+export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Project> {
   const problems: string[] = [];
+  const root = await projectRoot(dir);
   const modelsDir = join(root, "models");
   const files = await listFiles(modelsDir).catch(() => {
     throw new ConfigurationError(
@@ -172,6 +174,19 @@ export async function readProject(root: string = DEFAULT_PROJECT): Promise<Proje
   if (problems.length > 0)
     throw new ConfigurationError(`the model project has errors:\n  ${problems.join("\n  ")}`);
   return { root, models, sources, singularTests };
+}
+
+/**
+ * The default project is `sql/` in the working directory when there is one (a clone of this repository,
+ * or a team's own models), else the models shipped with the package.
+ */
+async function projectRoot(dir: string): Promise<string> {
+  if (dir !== DEFAULT_PROJECT) return dir;
+  const local = await stat(join(dir, "models")).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  return local ? dir : fileURLToPath(new URL("../../sql", import.meta.url));
 }
 
 async function listFiles(dir: string): Promise<string[]> {

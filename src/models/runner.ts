@@ -353,6 +353,18 @@ async function runTest(
       message: `skipped: ${brokenModel} was not built`,
     };
   }
+  for (const relation of test.needs ?? []) {
+    const [schema, name] = relation.split(".");
+    if (!(await warehouse.tableExists(schema!, name!))) {
+      return {
+        ...base,
+        status: "skipped",
+        failures: 0,
+        seconds: 0,
+        message: `skipped: it reads ${relation}, which has not been built (add it to --select)`,
+      };
+    }
+  }
   try {
     const rows = await warehouse.query(`select * from (\n${test.sql}\n) as failures limit 6`);
     let failures = rows.length;

@@ -1,0 +1,264 @@
+import { cp, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LocalLake } from "../src/lake/local-lake.ts";
+import { readProject } from "../src/models/project.ts";
+import { transform, type TransformResult } from "../src/models/runner.ts";
+import { load } from "../src/warehouse/load.ts";
+import type { Warehouse } from "../src/warehouse/warehouse.ts";
+import { readJson, tempDir } from "./support/files.ts";
+import {
+  CORE_TABLES,
+  eventLine,
+  loadAndTransform,
+  PROJECT_DIR,
+  rowCounts,
+  scalar,
+  simulatedLake,
+  testWarehouse,
+  uploadWindow,
+} from "./support/warehouse.ts";
+
+const DAY_1: [string, string] = ["2025-11-04T00", "2025-11-04T23"];
+const DAY_2: [string, string] = ["2025-11-05T00", "2025-11-05T23"];
+
+function failedTests(result: TransformResult) {
+  return result.tests
+    .filter((t) => t.status !== "pass")
+    .map((t) => `${t.name}: ${t.status} ${t.message ?? ""}`);
+}
+
+/** Every row of every model, in a stable order, for comparing two warehouses. */
+async function snapshot(warehouse: Warehouse): Promise<Record<string, string[]>> {
+  const tables: Record<string, string[]> = {};
+  for (const table of CORE_TABLES) {
+    const rows = await warehouse.query(`select * from ${table}`);
+    tables[table] = rows
+      .map((row) => JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)))
+      .sort();
+  }
+  return tables;
+}
+
+describe("transform on the embedded warehouse", () => {
+  it("builds every model from simulated traffic and every test passes", async () => {
+    const { lake, events } = await simulatedLake([DAY_1]);
+    const { warehouse } = await testWarehouse();
+    const targetDir = await tempDir();
+    const { loaded, result } = await loadAndTransform(lake, warehouse, { targetDir });
+    expect(loaded.rows).toBe(events);
+    expect(result.models.map((m) => [m.relation, m.status])).toHaveLength(10);
+    expect(result.models.every((m) => m.status === "success")).toBe(true);
+    expect(failedTests(result)).toEqual([]);
+    expect(result.figures).toEqual({
+      models: 10,
+      tests_passed: result.tests.length,
+      tests_failed: 0,
+      tests_warned: 0,
+    });
+    expect(result.failed).toBe(false);
+
+    const counts = await rowCounts(warehouse);
+    const uuids = Number(
+      await scalar<bigint>(warehouse, "select count(distinct json_data->>'uuid') from raw.amplitude_events"),
+    );
+    expect(uuids).toBeLessThan(events); // the simulator re-delivers some uuids
+    expect(counts["core.events"]).toBe(uuids);
+    expect(counts["staging.stg_amplitude__events"]).toBe(uuids);
+    expect(counts["restricted.locations"]).toBe(uuids);
+    expect(counts["core.sessions"]).toBeGreaterThan(0);
+    expect(counts["marts.web_issues"]).toBeGreaterThan(0);
+    expect(counts["marts.company_traffic"]).toBeGreaterThan(0);
+
+    // Personal location data lives only in restricted.locations.
+    const piiColumns = await warehouse.query<{ table_schema: string; table_name: string }>(
+      `select table_schema, table_name from information_schema.columns
+       where column_name in ('ip_address', 'location_lat', 'location_lng') and table_schema in ('core', 'marts')`,
+    );
+    expect(piiColumns).toEqual([]);
+
+    const results = await readJson<TransformResult>(join(targetDir, "run_results.json"));
+    expect(results.figures).toEqual(result.figures);
+    expect(results.models[0]).toMatchObject({ status: "success", materialized: expect.any(String) });
+  });
+
+  it("gives exactly the rows of a full refresh after incremental runs, and re-running changes nothing", async () => {
+    const first = await simulatedLake([DAY_1]);
+    const { warehouse } = await testWarehouse();
+    await loadAndTransform(first.lake, warehouse);
+    // Day 2 arrives, plus day 1 exported again as two overlapping windows (re-deliveries of the same files).
+    await simulatedLake([DAY_2, ["2025-11-04T12", "2025-11-05T05"]], { lake: first.lake });
+    const { loaded, result } = await loadAndTransform(first.lake, warehouse);
+    expect(loaded.files).toBeGreaterThan(0);
+    expect(result.models.filter((m) => m.incremental).length).toBeGreaterThan(5);
+    expect(failedTests(result)).toEqual([]);
+    const incremental = await snapshot(warehouse);
+    const counts = await rowCounts(warehouse);
+
+    // Nothing new: the same counts, the same rows.
+    const again = await loadAndTransform(first.lake, warehouse);
+    expect(again.loaded.files).toBe(0);
+    expect(again.result.models.filter((m) => m.incremental).every((m) => m.processed === 0)).toBe(true);
+    expect(await rowCounts(warehouse)).toEqual(counts);
+
+    const refreshed = await transform({
+      warehouse,
+      project: await readProject(PROJECT_DIR),
+      fullRefresh: true,
+    });
+    expect(refreshed.models.every((m) => !m.incremental)).toBe(true);
+    expect(await snapshot(warehouse)).toEqual(incremental);
+  });
+
+  it("updates a re-delivered uuid with a later processed_time, and keeps a user's email once found", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const base = { amplitude_id: 42, session_id: 1_762_250_000_000, device_id: "device-42" };
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [
+          eventLine({
+            ...base,
+            uuid: "a",
+            event_id: 1,
+            event_time: "2025-11-04 10:00:00.000000",
+            user_id: null,
+          }),
+          eventLine({
+            ...base,
+            uuid: "b",
+            event_id: 2,
+            event_time: "2025-11-04 10:01:00.000000",
+            user_id: "ada@initech.com",
+          }),
+        ],
+      },
+    ]);
+    await loadAndTransform(lake, warehouse);
+    expect(await scalar(warehouse, "select user_id from core.users where amplitude_id = 42")).toBe(
+      "ada@initech.com",
+    );
+
+    // Hour 11: "a" again with a later processed_time and a new type, and a later event without a user_id.
+    await uploadWindow(lake, { start: "2025-11-04T11", end: "2025-11-04T11" }, [
+      {
+        name: "187520_2025-11-04_11#0.json.gz",
+        lines: [
+          eventLine({
+            ...base,
+            uuid: "a",
+            event_id: 1,
+            event_type: "session_start",
+            event_time: "2025-11-04 10:00:00.000000",
+            processed_time: "2025-11-04 11:30:00.000000",
+            server_upload_time: "2025-11-04 11:29:00.000000",
+          }),
+          eventLine({
+            ...base,
+            uuid: "c",
+            event_id: 3,
+            event_time: "2025-11-04 11:05:00.000000",
+            user_id: null,
+          }),
+          // An older delivery of "b" arriving late loses to the one already held.
+          eventLine({
+            ...base,
+            uuid: "b",
+            event_id: 2,
+            event_type: "video_started",
+            event_time: "2025-11-04 10:01:00.000000",
+            processed_time: "2025-11-04 09:00:00.000000",
+            server_upload_time: "2025-11-04 11:00:00.000000",
+            user_id: "ada@initech.com",
+          }),
+        ],
+      },
+    ]);
+    const { result } = await loadAndTransform(lake, warehouse);
+    expect(result.failed).toBe(false);
+    expect(await warehouse.query("select uuid, event_type from core.events order by uuid")).toEqual([
+      { uuid: "a", event_type: "session_start" },
+      { uuid: "b", event_type: "[Amplitude] Page Viewed" },
+      { uuid: "c", event_type: "[Amplitude] Page Viewed" },
+    ]);
+    expect(await warehouse.query("select amplitude_id, user_id, event_count from core.users")).toEqual([
+      { amplitude_id: 42n, user_id: "ada@initech.com", event_count: 3n },
+    ]);
+    expect(await warehouse.query("select session_id, event_count from core.sessions")).toEqual([
+      { session_id: 1_762_250_000_000n, event_count: 3n },
+    ]);
+  });
+
+  it("fails on an error-severity test, warns on a warn-severity one, and names both", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [
+          eventLine({ uuid: "x", event_time: "2025-11-04 10:00:00.000000", event_type: "Checkout Opened" }),
+          eventLine({ uuid: "y", event_time: "2025-11-04 10:00:01.000000", amplitude_id: null as never }),
+        ],
+      },
+    ]);
+    const { result } = await loadAndTransform(lake, warehouse);
+    const status = Object.fromEntries(result.tests.map((t) => [t.name, t]));
+    expect(status["accepted_values_stg_amplitude__events__event_type"]).toMatchObject({
+      status: "warn",
+      failures: 1,
+      message: expect.stringContaining("value=Checkout Opened"),
+    });
+    expect(status["not_null_stg_amplitude__events__amplitude_id"]).toMatchObject({
+      status: "fail",
+      failures: 1,
+    });
+    expect(result.figures.tests_failed).toBeGreaterThanOrEqual(1);
+    expect(result.figures.tests_warned).toBeGreaterThanOrEqual(1);
+    expect(result.failed).toBe(true);
+  });
+
+  it("reports a model that does not compile in SQL, skips what depends on it, and builds the rest", async () => {
+    const { lake } = await simulatedLake([["2025-11-04T09", "2025-11-04T10"]]);
+    const { warehouse } = await testWarehouse();
+    await load({ lake, warehouse });
+    const root = await tempDir();
+    await cp(PROJECT_DIR, root, { recursive: true });
+    const path = join(root, "models/core/users.sql");
+    await writeFile(
+      path,
+      (await readFile(path, "utf8")).replace(
+        "count(*) as event_count",
+        "count(*) as event_count, no_such_column",
+      ),
+    );
+    const result = await transform({ warehouse, project: await readProject(root) });
+    const byName = Object.fromEntries(result.models.map((m) => [m.name, m]));
+    expect(byName.users).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/^models\/core\/users\.sql: .*no_such_column/s),
+    });
+    expect(byName.company_traffic).toMatchObject({ status: "skipped", message: "skipped: users failed" });
+    expect(byName.sessions!.status).toBe("success");
+    expect(result.tests.find((t) => t.name === "unique_users__amplitude_id")!.status).toBe("skipped");
+    expect(result.failed).toBe(true);
+    expect(result.figures.models).toBe(8);
+  });
+
+  it("builds only the selection, and warns when the source has not been loaded for a day", async () => {
+    const { lake } = await simulatedLake([["2025-11-04T09", "2025-11-04T10"]]);
+    const { warehouse } = await testWarehouse();
+    await load({ lake, warehouse, now: () => new Date("2025-11-04T12:00:00Z") });
+    const result = await transform({ warehouse, project: await readProject(PROJECT_DIR), select: "+events" });
+    expect(result.models.map((m) => m.name)).toEqual(["stg_amplitude__events", "events"]);
+    const freshness = result.tests.find((t) => t.name === "freshness_source_amplitude_events")!;
+    expect(freshness).toMatchObject({ status: "warn", severity: "warn", failures: 1 });
+    expect(result.failed).toBe(false);
+    expect(result.tests.find((t) => t.name === "not_null_events__uuid")!.status).toBe("pass");
+    // events.amplitude_id refers to users, which this selection did not build.
+    expect(result.tests.find((t) => t.name === "relationships_events__amplitude_id")).toMatchObject({
+      status: "skipped",
+      message: "skipped: it reads core.users, which has not been built (add it to --select)",
+    });
+  });
+});
