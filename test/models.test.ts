@@ -76,7 +76,7 @@ describe("the model project", () => {
     );
     const events = project.models.get("events")!;
     expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
-      `event_properties:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,
+      `page:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,
     );
   });
 

@@ -262,3 +262,47 @@ describe("transform on the embedded warehouse", () => {
     });
   });
 });
+
+describe("tests after an incremental build", () => {
+  it("check the rows the run wrote; --full-tests checks whole tables", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const project = await readProject(PROJECT_DIR);
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [eventLine({ uuid: "ok-1", event_time: "2025-11-04 10:00:00.000000" })],
+      },
+    ]);
+    await load({ lake, warehouse });
+    expect((await transform({ warehouse, project })).failed).toBe(false);
+
+    // The next hour brings an event without an amplitude_id.
+    await uploadWindow(lake, { start: "2025-11-04T11", end: "2025-11-04T11" }, [
+      {
+        name: "187520_2025-11-04_11#0.json.gz",
+        lines: [
+          eventLine({ uuid: "bad-1", event_time: "2025-11-04 11:00:00.000000", amplitude_id: null as never }),
+        ],
+      },
+    ]);
+    await load({ lake, warehouse });
+    const incremental = await transform({ warehouse, project });
+    const notNull = (result: TransformResult) =>
+      result.tests.find((t) => t.name === "not_null_stg_amplitude__events__amplitude_id")!;
+    expect(incremental.models.find((m) => m.name === "stg_amplitude__events")).toMatchObject({
+      incremental: true,
+      processed: 1,
+    });
+    expect(notNull(incremental)).toMatchObject({ status: "fail", failures: 1 });
+    expect(incremental.tests.find((t) => t.name === "core_events_match_raw_uuids")!.status).toBe("pass");
+
+    // Nothing new: the bad row is not new either, so the scoped test passes; a full test still fails.
+    const quiet = await transform({ warehouse, project });
+    expect(quiet.models.filter((m) => m.incremental).every((m) => m.processed === 0)).toBe(true);
+    expect(notNull(quiet).status).toBe("pass");
+    const full = await transform({ warehouse, project, fullTests: true });
+    expect(notNull(full)).toMatchObject({ status: "fail", failures: 1 });
+    expect(full.tests.find((t) => t.name === "core_events_match_raw_uuids")!.status).toBe("pass");
+  });
+});

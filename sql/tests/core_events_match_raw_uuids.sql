@@ -1,8 +1,13 @@
-{#- Each distinct uuid in raw is exactly one row of core.events, and core.events holds nothing else. -#}
+{#- Each distinct uuid in raw is exactly one row of core.events, and core.events holds nothing else.
+    After an incremental run (incremental_since is set), the uuids loaded since the previous run are
+    checked, and the rows of core.events that run wrote. -#}
 with raw_uuids as (
 
     select distinct {{ json_field('json_data', 'uuid') }} as uuid
     from {{ source('amplitude', 'events') }}
+    {% if incremental_since %}
+    where loaded_at > {{ incremental_since }}
+    {% endif %}
 
 ),
 
@@ -10,6 +15,9 @@ event_uuids as (
 
     select uuid, count(*) as copies
     from {{ ref('events') }}
+    {% if incremental_since %}
+    where uuid in (select uuid from raw_uuids) or loaded_at > {{ incremental_since }}
+    {% endif %}
     group by uuid
 
 )

@@ -13,6 +13,11 @@ with event_changes as (
         lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
     from {{ ref('events') }}
     where session_id <> -1
+    {% if incremental_since %}
+        and (amplitude_id, session_id) in (
+            select amplitude_id, session_id from {{ ref('events') }} where loaded_at > {{ incremental_since }}
+        )
+    {% endif %}
 
 ),
 

@@ -1,9 +1,13 @@
 {#- Every loaded file has exactly the rows its window manifest counted (lines extract accepted). A
-    difference means lines were lost or duplicated between the export and raw. -#}
+    difference means lines were lost or duplicated between the export and raw. After an incremental
+    run, the files loaded since the previous run are checked. -#}
 with history as (
 
     select file, sum(manifest_events) as manifest_events
     from {{ source('amplitude', 'load_history') }}
+    {% if incremental_since %}
+    where loaded_at > {{ incremental_since }}
+    {% endif %}
     group by file
 
 ),
@@ -12,6 +16,9 @@ loaded as (
 
     select source_file, count(*) as rows_in_raw
     from {{ source('amplitude', 'events') }}
+    {% if incremental_since %}
+    where loaded_at > {{ incremental_since }}
+    {% endif %}
     group by source_file
 
 )

@@ -35,6 +35,10 @@ function addTransformOptions(command: Command): Command {
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
     .option("--select <selection>", "models to build: name, +name, name+, tag:x, +tag:x (space-separated)")
     .option("--full-refresh", "rebuild incremental models from all the data instead of merging what is new")
+    .option(
+      "--full-tests",
+      "test whole tables even after incremental builds (by default, the rows they wrote)",
+    )
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where run_results.json and compiled SQL go", DEFAULT_TARGET_DIR);
 }

@@ -16,6 +16,7 @@ export interface RunCommandOptions extends ExtractCommandOptions {
   targetDir: string;
   select?: string;
   fullRefresh?: boolean;
+  fullTests?: boolean;
 }
 
 export interface RunSummary {
@@ -48,6 +49,7 @@ export async function runPipeline(
       project: options.project,
       select: options.select,
       fullRefresh: options.fullRefresh,
+      fullTests: options.fullTests,
       targetDir: options.targetDir,
     },
     deps,

@@ -20,6 +20,7 @@ export interface TransformCommandOptions {
   project: string;
   select?: string;
   fullRefresh?: boolean;
+  fullTests?: boolean;
   targetDir: string;
   json?: boolean;
 }
@@ -42,6 +43,7 @@ export async function runTransform(
       project,
       select: options.select,
       fullRefresh: options.fullRefresh,
+      fullTests: options.fullTests,
       targetDir: options.targetDir,
       reporter: {
         model: (m) =>

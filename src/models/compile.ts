@@ -74,9 +74,23 @@ export function compileModel(project: Project, model: ModelFile, options: Compil
   };
 }
 
-export function compileSingularTest(project: Project, test: SingularTest, dialect: Dialect): CompiledTest {
+/**
+ * `incrementalSince` (a SQL timestamp) is set after an incremental run: the test may then check only
+ * rows loaded after it, reading `incremental_since` in its template (null on a full run).
+ */
+export function compileSingularTest(
+  project: Project,
+  test: SingularTest,
+  dialect: Dialect,
+  incrementalSince?: string,
+): CompiledTest {
   const scope = templateScope(project, test, dialect);
-  const sql = render(test.path, test.sql, scope.context, scope.failures);
+  const sql = render(
+    test.path,
+    test.sql,
+    { ...scope.context, incremental_since: incrementalSince ?? null },
+    scope.failures,
+  );
   const severity = String(scope.called.severity ?? "error").toLowerCase();
   if (severity !== "warn" && severity !== "error") {
     throw new CompileError(`${test.path}: severity must be warn or error, not ${severity}`);

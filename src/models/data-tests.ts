@@ -28,29 +28,34 @@ function identifier(name: string, file: string): string {
 
 /**
  * The SQL of a yml test against `relation`. `resolve` turns a relationships `to:` (`ref('x')` or
- * `source('a', 'b')`) into a relation.
+ * `source('a', 'b')`) into a relation. With `newRows` (a condition such as `loaded_at > …`), only the
+ * rows an incremental run wrote are checked; uniqueness is still checked against the whole table.
  */
 export function genericTestSql(
   test: DeclaredTest,
   relation: string,
   resolve: (reference: string) => string,
+  newRows?: string,
 ): string {
   const column = test.column ? identifier(test.column, test.file) : "";
+  const rows = newRows ? `(select * from ${relation} where ${newRows})` : relation;
   switch (test.kind) {
     case "not_null":
-      return `select * from ${relation} where ${column} is null`;
+      return `select * from ${rows} as tested where ${column} is null`;
     case "unique":
-      return `select ${column}, count(*) as occurrences from ${relation} where ${column} is not null group by ${column} having count(*) > 1`;
     case "unique_combination_of_columns": {
-      const columns = test.columns!.map((c) => identifier(c, test.file)).join(", ");
-      return `select ${columns}, count(*) as occurrences from ${relation} group by ${columns} having count(*) > 1`;
+      const key =
+        test.kind === "unique" ? column : test.columns!.map((c) => identifier(c, test.file)).join(", ");
+      const notNull = test.kind === "unique" ? ` and ${column} is not null` : "";
+      const touched = newRows ? ` and (${key}) in (select ${key} from ${rows} as fresh)` : "";
+      return `select ${key}, count(*) as occurrences from ${relation} where true${notNull}${touched} group by ${key} having count(*) > 1`;
     }
     case "accepted_values":
-      return `select ${column} as value, count(*) as occurrences from ${relation} where ${column} is not null and ${column} not in (${test.values!.map(literal).join(", ")}) group by ${column}`;
+      return `select ${column} as value, count(*) as occurrences from ${rows} as tested where ${column} is not null and ${column} not in (${test.values!.map(literal).join(", ")}) group by ${column}`;
     case "relationships": {
       const parent = resolve(test.to!);
       const field = identifier(test.field!, test.file);
-      return `select child.${column} from ${relation} as child left join ${parent} as parent on child.${column} = parent.${field} where child.${column} is not null and parent.${field} is null`;
+      return `select child.${column} from ${rows} as child left join ${parent} as parent on child.${column} = parent.${field} where child.${column} is not null and parent.${field} is null`;
     }
   }
 }
@@ -65,6 +70,8 @@ export function plannedGenericTests(
   project: Project,
   compiled: Map<string, CompiledModel>,
   selected: Set<string>,
+  newRows: Map<string, string> = new Map(),
+  sourcesNewerThan?: string,
 ): PlannedTest[] {
   const resolve = (file: string) => (reference: string) => {
     const ref = /^ref\(\s*['"]([a-z0-9_]+)['"]\s*\)$/.exec(reference.trim());
@@ -91,7 +98,7 @@ export function plannedGenericTests(
         name: testName(test, name),
         on: [name],
         severity: test.severity,
-        sql: genericTestSql(test, model.relation, resolve(test.file)),
+        sql: genericTestSql(test, model.relation, resolve(test.file), newRows.get(name)),
         declaredIn: test.file,
         needs: test.kind === "relationships" ? [resolve(test.file)(test.to!)] : undefined,
       });
@@ -104,7 +111,14 @@ export function plannedGenericTests(
         name: testName(test, `source_${source.source}_${source.name}`),
         on: [key],
         severity: test.severity,
-        sql: genericTestSql(test, `${source.schema}.${source.identifier}`, resolve(test.file)),
+        sql: genericTestSql(
+          test,
+          `${source.schema}.${source.identifier}`,
+          resolve(test.file),
+          sourcesNewerThan && source.loadedAtField
+            ? `${source.loadedAtField} > ${sourcesNewerThan}`
+            : undefined,
+        ),
         declaredIn: test.file,
       });
     }

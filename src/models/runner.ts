@@ -30,6 +30,11 @@ export interface ModelResult {
   processed: number | null;
   seconds: number;
   message?: string;
+  /**
+   * For an incremental build: the newest `loaded_at` the model held before it; the rows this run wrote
+   * are newer. Its tests check only those (unless full tests are asked for).
+   */
+  newerThan?: string;
 }
 
 export interface TestResult {
@@ -73,6 +78,8 @@ export interface TransformOptions {
   project: Project;
   select?: string;
   fullRefresh?: boolean;
+  /** Test whole tables even after an incremental build (by default its tests check the rows it wrote). */
+  fullTests?: boolean;
   /** Where `run_results.json` goes; undefined writes nothing. */
   targetDir?: string;
   reporter?: TransformReporter;
@@ -81,13 +88,15 @@ export interface TransformOptions {
 }
 
 /** Compiles every model for the graph and plans the tests, without touching a warehouse. */
-export function planProject(project: Project, dialect: Dialect, select?: string) {
+export function planProject(project: Project, dialect: Dialect, select?: string, incrementalSince?: string) {
   const compiled = new Map<string, CompiledModel>();
   for (const model of project.models.values())
     compiled.set(model.name, compileModel(project, model, { dialect }));
   const order = graphOrder(project, compiled);
   const selected = selectModels(compiled, select);
-  const singular = project.singularTests.map((test) => compileSingularTest(project, test, dialect));
+  const singular = project.singularTests.map((test) =>
+    compileSingularTest(project, test, dialect, incrementalSince),
+  );
   return { compiled, order, selected, singular };
 }
 
@@ -133,10 +142,25 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     options.reporter?.model?.(result);
   }
 
+  // After incremental builds, tests look at the rows this run wrote: the hourly run stays small however
+  // large the tables grow. A full refresh, or --full-tests, checks everything.
+  const newRows = new Map<string, string>();
+  let runSince: string | undefined;
+  if (!options.fullTests) {
+    for (const model of models) {
+      if (!model.newerThan) continue;
+      newRows.set(model.name, `loaded_at > ${timestampLiteral(model.newerThan)}`);
+      if (runSince === undefined || model.newerThan < runSince) runSince = model.newerThan;
+    }
+  }
+  const singularTests =
+    runSince === undefined
+      ? singular
+      : planProject(project, warehouse.dialect, options.select, timestampLiteral(runSince)).singular;
   const planned = [
     ...freshnessTests(project, compiled, selected, warehouse.dialect),
-    ...plannedGenericTests(project, compiled, selected),
-    ...singular.filter((test) => runsWith(test, selected)).map(singularPlan),
+    ...plannedGenericTests(project, compiled, selected, newRows, runSince && timestampLiteral(runSince)),
+    ...singularTests.filter((test) => runsWith(test, selected)).map(singularPlan),
   ];
   const tests: TestResult[] = [];
   for (const test of planned) {
@@ -231,6 +255,7 @@ async function buildModel(
         incremental: true,
       });
       result.incremental = true;
+      result.newerThan = await newestLoad(warehouse, planned.relation);
       result.processed = await mergeIncrement(warehouse, model);
     }
     if (materialized !== "view") {
@@ -246,6 +271,21 @@ async function buildModel(
   }
   result.seconds = (clock() - started) / 1000;
   return result;
+}
+
+/** The newest `loaded_at` a model holds, when it has that column (as `YYYY-MM-DD HH:MM:SS.fff`). */
+async function newestLoad(warehouse: Warehouse, relation: string): Promise<string | undefined> {
+  const [schema, name] = relation.split(".");
+  const columns = await warehouse.columns(schema!, name!);
+  if (!columns.some((c) => c.name.toLowerCase() === "loaded_at")) return undefined;
+  const [row] = await warehouse.query<{ newest: Date | null }>(
+    `select max(loaded_at) as newest from ${relation}`,
+  );
+  return row?.newest ? row.newest.toISOString().replace("T", " ").replace("Z", "") : undefined;
+}
+
+function timestampLiteral(value: string): string {
+  return `cast('${value.replace(/[^0-9:. -]/g, "")}' as timestamp)`;
 }
 
 /** The increment lands in a temporary table, then merges (or delete+inserts) on the unique key in one transaction. */

@@ -9,6 +9,22 @@ with events as (
 
 ),
 
+{%- set page_fields = [
+    ['[Amplitude] Page Counter', 'page_counter', 'integer'],
+    ['[Amplitude] Page Title', 'page_title', 'text'],
+    ['[Amplitude] Page URL', 'page_url', 'text'],
+    ['[Amplitude] Page Path', 'page_path', 'text']
+] %}
+
+with_page as (
+
+    select
+        *,
+        {{ json_record('event_properties', page_fields) }} as page
+    from events
+
+),
+
 final as (
 
     select
@@ -20,14 +36,13 @@ final as (
         amplitude_id,
         user_id,
         device_id,
-        {{ json_field('event_properties', '[Amplitude] Page Counter', 'integer') }} as page_counter,
-        {{ json_field('event_properties', '[Amplitude] Page Title') }} as page_title,
-        {{ json_field('event_properties', '[Amplitude] Page URL') }} as page_url,
-        {{ json_field('event_properties', '[Amplitude] Page Path') }} as page_path,
+        {%- for key, column, type in page_fields %}
+        {{ record_field('page', key, type) }} as {{ column }},
+        {%- endfor %}
         server_upload_time,
         processed_time,
         loaded_at
-    from events
+    from with_page
 
 )
 

@@ -30,33 +30,43 @@ scoped as (
 ),
 {% endif %}
 
-known as (
+latest_user_ids as (
 
     {#- The latest user_id (an email on this site) wins; a later event without one never erases it. #}
+    select amplitude_id, user_id
+    from scoped
+    where user_id is not null
+    qualify row_number() over (
+        partition by amplitude_id
+        order by event_time desc, event_id desc, uuid desc
+    ) = 1
+
+),
+
+activity as (
+
     select
         amplitude_id,
-        event_time,
-        loaded_at,
-        last_value(user_id ignore nulls) over (
-            partition by amplitude_id
-            order by event_time, event_id, uuid
-            rows between unbounded preceding and unbounded following
-        ) as latest_user_id
+        min(event_time) as first_seen_at,
+        max(event_time) as last_seen_at,
+        count(*) as event_count,
+        max(loaded_at) as loaded_at
     from scoped
+    group by amplitude_id
 
 ),
 
 final as (
 
     select
-        amplitude_id,
-        max(latest_user_id) as user_id,
-        min(event_time) as first_seen_at,
-        max(event_time) as last_seen_at,
-        count(*) as event_count,
-        max(loaded_at) as loaded_at
-    from known
-    group by amplitude_id
+        activity.amplitude_id,
+        latest_user_ids.user_id,
+        activity.first_seen_at,
+        activity.last_seen_at,
+        activity.event_count,
+        activity.loaded_at
+    from activity
+    left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
 
 )
 
