@@ -74,6 +74,13 @@ describe("the model project", () => {
     expect(compileModel(project, properties, { dialect: "duckdb" }).sql).toContain(
       "from events, json_each(events.event_properties) as property",
     );
+    const paths = project.models.get("page_paths")!;
+    expect(compileModel(project, paths, { dialect: "snowflake" }).sql).toContain(
+      "last_value(page_counter) ignore nulls over (",
+    );
+    expect(compileModel(project, paths, { dialect: "duckdb" }).sql).toContain(
+      "last_value(page_counter ignore nulls) over (",
+    );
     const events = project.models.get("events")!;
     expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
       `page:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,

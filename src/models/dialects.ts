@@ -30,6 +30,11 @@ export interface DialectMacros {
   hours_between(start: string, end: string): string;
   /** The JSON column type: JSON (DuckDB), VARIANT (Snowflake). */
   json_type(): string;
+  /**
+   * `last_value` skipping nulls, to be followed by `over (…)`: DuckDB writes the null treatment inside
+   * the parentheses, Snowflake after them, and neither accepts the other's form.
+   */
+  last_non_null(expression: string): string;
 }
 
 function checkType(type: string): JsonType {
@@ -112,6 +117,9 @@ const duckdb: DialectMacros = {
   json_type() {
     return "json";
   },
+  last_non_null(expression) {
+    return `last_value(${expression} ignore nulls)`;
+  },
 };
 
 const snowflake: DialectMacros = {
@@ -143,6 +151,9 @@ const snowflake: DialectMacros = {
   },
   json_type() {
     return "variant";
+  },
+  last_non_null(expression) {
+    return `last_value(${expression}) ignore nulls`;
   },
 };
 

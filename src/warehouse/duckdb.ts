@@ -42,6 +42,10 @@ export class DuckDbWarehouse implements Warehouse {
       throw new ConfigurationError(`the warehouse ${file} cannot be opened: ${errorMessage(error)}`);
     }
     const connection = await instance.connect();
+    // A transform commits once per model: checkpointing after each (DuckDB's default past 16 MB of
+    // WAL) rewrote the same row groups again and again, about a quarter of an incremental run. The WAL
+    // is still written at every commit and checkpointed at close.
+    await connection.run("set checkpoint_threshold = '1GB'");
     return new DuckDbWarehouse(url, instance, connection);
   }
 

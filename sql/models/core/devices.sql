@@ -38,32 +38,32 @@ latest as (
         device_id,
         event_time,
         loaded_at,
-        last_value(device_family ignore nulls) over (
+        {{ last_non_null('device_family') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following
         ) as device_family,
-        last_value(device_type ignore nulls) over (
+        {{ last_non_null('device_type') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following
         ) as device_type,
-        last_value(device_model ignore nulls) over (
+        {{ last_non_null('device_model') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following
         ) as device_model,
-        last_value(os_name ignore nulls) over (
+        {{ last_non_null('os_name') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following
         ) as os_name,
-        last_value(os_version ignore nulls) over (
+        {{ last_non_null('os_version') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following
         ) as os_version,
-        last_value(platform ignore nulls) over (
+        {{ last_non_null('platform') }} over (
             partition by device_id
             order by event_time, uuid
             rows between unbounded preceding and unbounded following

@@ -49,17 +49,17 @@ carried as (
             partition by amplitude_id, session_id
             order by event_time, event_id, uuid
         ) as step_in_session,
-        last_value(page_counter ignore nulls) over (
+        {{ last_non_null('page_counter') }} over (
             partition by amplitude_id, session_id
             order by event_time, event_id, uuid
             rows between unbounded preceding and current row
         ) as page_counter,
-        last_value(page_path ignore nulls) over (
+        {{ last_non_null('page_path') }} over (
             partition by amplitude_id, session_id
             order by event_time, event_id, uuid
             rows between unbounded preceding and current row
         ) as page_path,
-        last_value(page_title ignore nulls) over (
+        {{ last_non_null('page_title') }} over (
             partition by amplitude_id, session_id
             order by event_time, event_id, uuid
             rows between unbounded preceding and current row
