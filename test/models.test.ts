@@ -59,7 +59,7 @@ describe("the model project", () => {
     const duck = compileModel(project, staging, { dialect: "duckdb" }).sql;
     const snow = compileModel(project, staging, { dialect: "snowflake" }).sql;
     expect(duck).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","$insert_id":"VARCHAR"`);
-    expect(duck).toContain(`try_strptime(record."event_time", '%Y-%m-%d %H:%M:%S.%f') as event_time`);
+    expect(duck).toContain(`try_cast(record."event_time" as timestamp) as event_time`);
     expect(duck).toContain("from raw.amplitude_events");
     expect(snow).toContain(`record:"amplitude_id"::number(38, 0) as amplitude_id`);
     expect(snow).toContain(

@@ -31,61 +31,21 @@ scoped as (
 ),
 {% endif %}
 
-latest as (
-
-    {#- A device's description as most recently reported. #}
-    select
-        device_id,
-        event_time,
-        loaded_at,
-        {{ last_non_null('device_family') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as device_family,
-        {{ last_non_null('device_type') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as device_type,
-        {{ last_non_null('device_model') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as device_model,
-        {{ last_non_null('os_name') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as os_name,
-        {{ last_non_null('os_version') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as os_version,
-        {{ last_non_null('platform') }} over (
-            partition by device_id
-            order by event_time, uuid
-            rows between unbounded preceding and unbounded following
-        ) as platform
-    from scoped
-
-),
-
 final as (
 
+    {#- A device as it last described itself: each field's latest non-null value. #}
     select
         device_id,
-        max(device_family) as device_family,
-        max(device_type) as device_type,
-        max(device_model) as device_model,
-        max(os_name) as os_name,
-        max(os_version) as os_version,
-        max(platform) as platform,
+        {{ latest_non_null('device_family', 'event_time') }} as device_family,
+        {{ latest_non_null('device_type', 'event_time') }} as device_type,
+        {{ latest_non_null('device_model', 'event_time') }} as device_model,
+        {{ latest_non_null('os_name', 'event_time') }} as os_name,
+        {{ latest_non_null('os_version', 'event_time') }} as os_version,
+        {{ latest_non_null('platform', 'event_time') }} as platform,
         min(event_time) as first_seen_at,
         max(event_time) as last_seen_at,
         max(loaded_at) as loaded_at
-    from latest
+    from scoped
     group by device_id
 
 )
