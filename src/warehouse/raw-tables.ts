@@ -5,7 +5,9 @@ import { SCHEMAS, type Dialect, type Warehouse } from "./warehouse.ts";
  * metadata plays the part of `load_history`; on DuckDB `load` keeps both. Created once, never replaced.
  */
 export function rawTableStatements(dialect: Dialect): string[] {
-  const json = dialect === "snowflake" ? "variant" : "json";
+  // DuckDB's string compression (FSST) costs a third of the load time on JSON text and saves 60% of its
+  // disk; raw keeps it plain, since the lake holds every file gzip-compressed anyway.
+  const json = dialect === "snowflake" ? "variant" : "json using compression uncompressed";
   const timestamp = dialect === "snowflake" ? "timestamp_ntz" : "timestamp";
   return [
     ...SCHEMAS.map((schema) => `create schema if not exists ${schema}`),
