@@ -165,7 +165,7 @@ describe("the amplitude-pipeline CLI", () => {
     expect(figures.tests_passed).toBeGreaterThan(40);
     expect(result.stdout).toMatch(/core\.events +[\d,]+\n/);
     expect(result.stdout).toMatch(
-      /Web issues by type \(marts\.web_issues\):\n  (repeated_click|page_return|page_loop) \| \d+ \| \d+\n/,
+      /Web issues by type \(marts\.web_issues\):\n {2}(repeated_click|page_return|page_loop) \| \d+ \| \d+\n/,
     );
     expect(await listFiles(join(cwd, "data", "lake"))).toContain(
       "amplitude/_manifests/app=187520/" +
