@@ -91,10 +91,25 @@ describe("the model project", () => {
     const project = await readProject(PROJECT_DIR);
     const model = project.models.get("events")!;
     const full = compileModel(project, model, { dialect: "duckdb" });
-    const increment = compileModel(project, model, { dialect: "duckdb", incremental: true });
-    expect(full.sql).not.toContain("max(loaded_at)");
-    expect(increment.sql).toContain("where loaded_at > (select coalesce(max(loaded_at)");
-    expect(increment.sql).toContain("from core.events)");
+    const since = "cast('2025-11-04 10:00:00.000' as timestamp)";
+    const increment = compileModel(project, model, {
+      dialect: "duckdb",
+      incremental: true,
+      incrementalSince: since,
+    });
+    expect(full.sql).not.toContain("where loaded_at >");
+    expect(increment.sql).toContain(`where loaded_at > ${since}`);
+    // An empty model table: everything is newer than the epoch.
+    const first = compileModel(project, model, { dialect: "duckdb", incremental: true });
+    expect(first.sql).toContain("where loaded_at > cast('1970-01-01' as timestamp)");
+    const staging = compileModel(project, project.models.get("stg_amplitude__events")!, {
+      dialect: "duckdb",
+      incremental: true,
+      incrementalSince: since,
+    });
+    expect(staging.sql).toContain(
+      "from staging.stg_amplitude__events\n    where uuid in (select uuid from latest)",
+    );
     expect(full.config).toMatchObject({ materialized: "incremental", uniqueKey: ["uuid"], schema: "core" });
   });
 

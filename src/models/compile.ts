@@ -41,8 +41,15 @@ export interface CompileOptions {
   dialect: Dialect;
   /** Render `is_incremental()` as true: the model's table exists and no full refresh was asked for. */
   incremental?: boolean;
+  /**
+   * For an incremental build, the newest `loaded_at` the model holds, as a SQL timestamp: templates
+   * read it as `incremental_since`. A literal, unlike a subquery on the model, lets the engine skip
+   * whole blocks of older rows.
+   */
+  incrementalSince?: string;
 }
 
+const EPOCH = "cast('1970-01-01' as timestamp)";
 const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
 
 /**
@@ -59,6 +66,7 @@ export function compileModel(project: Project, model: ModelFile, options: Compil
       ...scope.context,
       this: `${schemaOfModel(model)}.${model.name}`,
       is_incremental: () => options.incremental === true,
+      incremental_since: options.incremental ? (options.incrementalSince ?? EPOCH) : null,
     },
     scope.failures,
   );

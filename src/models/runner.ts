@@ -250,12 +250,13 @@ async function buildModel(
     } else if (materialized === "table" || !exists || fullRefresh) {
       await warehouse.execute(`create or replace table ${planned.relation} as\n${planned.sql}`);
     } else {
+      result.incremental = true;
+      result.newerThan = await newestLoad(warehouse, planned.relation);
       const model = compileModel(project, project.models.get(planned.name)!, {
         dialect: warehouse.dialect,
         incremental: true,
+        incrementalSince: result.newerThan && timestampLiteral(result.newerThan),
       });
-      result.incremental = true;
-      result.newerThan = await newestLoad(warehouse, planned.relation);
       result.processed = await mergeIncrement(warehouse, model);
     }
     if (materialized !== "view") {

@@ -4,7 +4,7 @@ with events as (
 
     select * from {{ ref('stg_amplitude__events') }}
     {% if is_incremental() %}
-    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+    where loaded_at > {{ incremental_since }}
     {% endif %}
 
 ),

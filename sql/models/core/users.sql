@@ -11,7 +11,7 @@ touched as (
 
     select distinct amplitude_id
     from events
-    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+    where loaded_at > {{ incremental_since }}
 
 ),
 

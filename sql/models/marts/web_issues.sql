@@ -8,7 +8,7 @@ with page_paths as (
 
     select * from {{ ref('page_paths') }}
     {% if is_incremental() %}
-    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+    where loaded_at > {{ incremental_since }}
     {% endif %}
 
 ),

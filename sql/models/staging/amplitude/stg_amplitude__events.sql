@@ -63,7 +63,7 @@ with source as (
 
     select * from {{ source('amplitude', 'events') }}
     {% if is_incremental() %}
-    where loaded_at > (select coalesce(max(loaded_at), cast('1970-01-01' as timestamp)) from {{ this }})
+    where loaded_at > {{ incremental_since }}
     {% endif %}
 
 ),
@@ -92,27 +92,47 @@ renamed as (
 
 ),
 
-candidates as (
-
-    select * from renamed
-    {% if is_incremental() %}
-    {#- The row already held for a uuid competes with its new deliveries, so a merge keeps what a full refresh would. #}
-    union all
-    select * from {{ this }}
-    where uuid in (select uuid from renamed)
-    {% endif %}
-
-),
-
-final as (
+latest as (
 
     {#- Amplitude can deliver a uuid more than once: the latest processed_time wins. #}
-    select * from candidates
+    select * from renamed
     qualify row_number() over (
         partition by uuid
         order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
     ) = 1
 
+),
+
+{% if is_incremental() %}
+held as (
+
+    {#- What the model already holds for these uuids: only the columns that decide who wins. #}
+    select uuid, processed_time
+    from {{ this }}
+    where uuid in (select uuid from latest)
+
+),
+
+final as (
+
+    {#- A new delivery replaces the held row unless the held one was processed later. On a tie the new
+        one wins, as in a full refresh: load gives every batch a later loaded_at. #}
+    select latest.*
+    from latest
+    left join held on latest.uuid = held.uuid
+    where held.uuid is null
+        or not (
+            held.processed_time > latest.processed_time
+            or (latest.processed_time is null and held.processed_time is not null)
+        )
+
 )
+{% else %}
+final as (
+
+    select * from latest
+
+)
+{% endif %}
 
 select * from final
