@@ -165,6 +165,22 @@ describe("load", () => {
     expect(duplicates).toBe(0n);
   });
 
+  it("keeps one row per window in raw.extract_windows, from its latest export", async () => {
+    const lake = new LocalLake(await tempDir());
+    const window = { start: "2025-11-04T10", end: "2025-11-04T10" };
+    const lines = [eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000" })];
+    const file = { name: "187520_2025-11-04_10#0.json.gz", lines };
+    await uploadWindow(lake, window, [file], "2025-11-05T08:00:00.000Z");
+    const { warehouse } = await testWarehouse();
+    await load({ lake, warehouse });
+    await uploadWindow(lake, window, [file], "2025-11-06T08:00:00.000Z");
+    await load({ lake, warehouse });
+    expect(await warehouse.query("select window_start, run_id, events from raw.extract_windows")).toEqual([
+      { window_start: new Date("2025-11-04T10:00:00Z"), run_id: "test-2025-11-06T08:00:00.000Z", events: 1n },
+    ]);
+    expect(await rawCount(warehouse)).toBe(1);
+  });
+
   it("counts lake files that no manifest lists yet as waiting, and leaves them alone", async () => {
     const { lake, events } = await simulatedLake([DAY]);
     const stray = "amplitude/events/app=187520/date=2025-11-05/hour=00/187520_2025-11-05_0#0.json.gz";

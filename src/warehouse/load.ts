@@ -175,8 +175,14 @@ async function recordWindows(warehouse: Warehouse, manifests: WindowManifest[], 
       `${m.totals.files}, ${m.totals.events}, ${m.totals.rejected}, ${sqlString(m.run_id)}, ` +
       `${sqlString(m.extracted_at)}::timestamptz::timestamp, ${sqlString(now().toISOString())}::timestamptz::timestamp)`,
   );
+  // One row per window: a window exported again (a re-run, a backfill) updates its row to the latest run.
   await warehouse.execute(
-    `insert into raw.extract_windows values ${rows.join(",\n")} on conflict do nothing`,
+    `insert into raw.extract_windows values ${rows.join(",\n")}
+     on conflict (app_id, window_start, window_end) do update set
+       status = excluded.status, files = excluded.files, events = excluded.events,
+       rejected = excluded.rejected, run_id = excluded.run_id, extracted_at = excluded.extracted_at,
+       recorded_at = excluded.recorded_at
+     where excluded.extracted_at > raw.extract_windows.extracted_at`,
   );
 }
 

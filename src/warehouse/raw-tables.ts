@@ -40,7 +40,7 @@ export function rawTableStatements(dialect: Dialect): string[] {
       run_id varchar not null,
       extracted_at ${timestamp},
       recorded_at ${timestamp} not null,
-      primary key (app_id, window_start, window_end, run_id)
+      primary key (app_id, window_start, window_end)
     )`,
   ];
 }
