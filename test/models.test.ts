@@ -153,7 +153,7 @@ describe("the model project", () => {
     const path = join(root, "models/core/users.sql");
     await writeFile(path, (await readFile(path, "utf8")).replace("ref('events')", "ref('event')"));
     expect(await compileError(root)).toMatch(
-      /^models\/core\/users\.sql:5: ref\('event'\) names no model \(did you mean events/,
+      /^models\/core\/users\.sql:6: ref\('event'\) names no model \(did you mean events/,
     );
   });
 
@@ -183,6 +183,26 @@ describe("the model project", () => {
       "select 1 as device_id,\n  {{ json_field('a', ) }}\n",
     );
     expect(await compileError(root)).toMatch(/^models\/core\/devices\.sql:2: /);
+  });
+
+  it("reads macros from the project's macros folder and names a missing one", async () => {
+    const root = await projectCopy();
+    const project = await readProject(root);
+    const sessions = compileModel(project, project.models.get("sessions")!, {
+      dialect: "duckdb",
+      incremental: true,
+    });
+    expect(sessions.sql).toContain(
+      "inner join touched\n        on events.amplitude_id = touched.amplitude_id",
+    );
+    const path = join(root, "models/core/sessions.sql");
+    await writeFile(
+      path,
+      (await readFile(path, "utf8")).replace("'incremental.sql'", "'incremental_helpers.sql'"),
+    );
+    expect(await compileError(root)).toMatch(
+      /^models\/core\/sessions\.sql: .*template not found: incremental_helpers\.sql/,
+    );
   });
 
   it("rejects an unknown materialization, an incremental model without a key and an undeclared source", async () => {

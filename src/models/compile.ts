@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
@@ -60,6 +61,7 @@ const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
 export function compileModel(project: Project, model: ModelFile, options: CompileOptions): CompiledModel {
   const scope = templateScope(project, model, options.dialect);
   const sql = render(
+    project,
     model.path,
     model.sql,
     {
@@ -94,6 +96,7 @@ export function compileSingularTest(
 ): CompiledTest {
   const scope = templateScope(project, test, dialect);
   const sql = render(
+    project,
     test.path,
     test.sql,
     { ...scope.context, incremental_since: incrementalSince ?? null },
@@ -147,15 +150,32 @@ function templateScope(project: Project, file: { path: string; sql: string }, di
   return { context, refs, sources, called, failures };
 }
 
-const environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+const environments = new Map<string, nunjucks.Environment>();
+
+/** One template environment per project: `{% from 'x.sql' import m %}` reads the project's `macros/`. */
+function environmentFor(project: Project): nunjucks.Environment {
+  let environment = environments.get(project.root);
+  if (!environment) {
+    const loader = new nunjucks.FileSystemLoader(join(project.root, "macros"), { noCache: false });
+    environment = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: true });
+    environments.set(project.root, environment);
+  }
+  return environment;
+}
 
 /**
  * nunjucks wraps what a global throws in a template error of its own; `failures` keeps the first
  * CompileError a global raised, so its message (with the right line) is the one reported.
  */
-function render(path: string, source: string, context: object, failures: CompileError[]): string {
+function render(
+  project: Project,
+  path: string,
+  source: string,
+  context: object,
+  failures: CompileError[],
+): string {
   try {
-    return new nunjucks.Template(source, environment, path, true).render(context);
+    return new nunjucks.Template(source, environmentFor(project), path, true).render(context);
   } catch (error) {
     if (failures[0]) throw failures[0];
     if (error instanceof CompileError) throw error;

@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key='device_id', tags=['amplitude']) }}
+{% from 'incremental.sql' import scope_to_touched %}
 
 with events as (
 
@@ -7,29 +8,7 @@ with events as (
 
 ),
 
-{% if is_incremental() %}
-touched as (
-
-    select distinct device_id
-    from events
-    where loaded_at > {{ incremental_since }}
-
-),
-
-scoped as (
-
-    select events.*
-    from events
-    inner join touched on events.device_id = touched.device_id
-
-),
-{% else %}
-scoped as (
-
-    select * from events
-
-),
-{% endif %}
+{{ scope_to_touched('events', ['device_id'], is_incremental(), incremental_since) }}
 
 final as (
 

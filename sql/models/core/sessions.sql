@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], tags=['amplitude']) }}
+{% from 'incremental.sql' import scope_to_touched %}
 
 {#- session_id -1 means the event belongs to no session. -#}
 with events as (
@@ -8,32 +9,7 @@ with events as (
 
 ),
 
-{% if is_incremental() %}
-{#- A session that gained events is computed again from all of its events. #}
-touched as (
-
-    select distinct amplitude_id, session_id
-    from events
-    where loaded_at > {{ incremental_since }}
-
-),
-
-scoped as (
-
-    select events.*
-    from events
-    inner join touched
-        on events.amplitude_id = touched.amplitude_id
-        and events.session_id = touched.session_id
-
-),
-{% else %}
-scoped as (
-
-    select * from events
-
-),
-{% endif %}
+{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since) }}
 
 ordered as (
 

@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key='amplitude_id', tags=['amplitude']) }}
+{% from 'incremental.sql' import scope_to_touched %}
 
 with events as (
 
@@ -6,29 +7,7 @@ with events as (
 
 ),
 
-{% if is_incremental() %}
-touched as (
-
-    select distinct amplitude_id
-    from events
-    where loaded_at > {{ incremental_since }}
-
-),
-
-scoped as (
-
-    select events.*
-    from events
-    inner join touched on events.amplitude_id = touched.amplitude_id
-
-),
-{% else %}
-scoped as (
-
-    select * from events
-
-),
-{% endif %}
+{{ scope_to_touched('events', ['amplitude_id'], is_incremental(), incremental_since) }}
 
 latest_user_ids as (
 

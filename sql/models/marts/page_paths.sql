@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], incremental_strategy='delete+insert', tags=['amplitude', 'marts']) }}
+{% from 'incremental.sql' import scope_to_touched %}
 
 {#- Each event of a session with the page it happened on: the page counter, URL and title are carried
     forward from the last page view, so clicks, videos and forms sit on their page. -#}
@@ -9,31 +10,7 @@ with events as (
 
 ),
 
-{% if is_incremental() %}
-touched as (
-
-    select distinct amplitude_id, session_id
-    from events
-    where loaded_at > {{ incremental_since }}
-
-),
-
-scoped as (
-
-    select events.*
-    from events
-    inner join touched
-        on events.amplitude_id = touched.amplitude_id
-        and events.session_id = touched.session_id
-
-),
-{% else %}
-scoped as (
-
-    select * from events
-
-),
-{% endif %}
+{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since) }}
 
 carried as (
 
