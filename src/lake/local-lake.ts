@@ -1,12 +1,11 @@
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { createHash, randomBytes } from "node:crypto";
-import { Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { randomBytes } from "node:crypto";
+import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { ConfigurationError } from "../errors.ts";
-import { sha256OfFile } from "./digest.ts";
+import { copyWithSha256, sha256OfFile } from "./digest.ts";
 import { damagedBackup, type Lake, type LakeObject, type PutOptions } from "./lake.ts";
 
 /** A folder as a lake: the embedded default, `file://data/lake`. Writes go to a temp file, then rename. */
@@ -46,21 +45,10 @@ export class LocalLake implements Lake {
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.tmp-${randomBytes(4).toString("hex")}`;
     try {
-      const hash = createHash("sha256");
-      let size = 0;
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          hash.update(chunk);
-          size += chunk.length;
-          callback(null, chunk);
-        },
-      });
-      await pipeline(
+      const { size, sha256 } = await copyWithSha256(
         createReadStream(localPath, { highWaterMark: 1 << 20 }),
-        hashing,
-        createWriteStream(temp),
+        temp,
       );
-      const sha256 = hash.digest("hex");
       if (size !== options.size || sha256 !== options.sha256) {
         throw damagedBackup(localPath, { size, sha256 }, options);
       }

@@ -1,14 +1,10 @@
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { DEFAULT_MAX_LINE_BYTES } from "../amplitude/limits.ts";
 import type { WindowManifest } from "../amplitude/extract.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
-import { sha256OfFile } from "../lake/digest.ts";
+import { copyWithSha256, sha256OfFile } from "../lake/digest.ts";
 import { damagedBackup, eventKey, type Lake } from "../lake/lake.ts";
 import { ensureRawTables } from "./raw-tables.ts";
 import { sqlString, type Warehouse } from "./warehouse.ts";
@@ -241,7 +237,10 @@ async function loadBatch(
         if (lake.localPath)
           return { path: lake.localPath(file.key), sha256: sha256OfFile(lake.localPath(file.key)) };
         const path = join(staging!, `${files.indexOf(file)}.json.gz`);
-        return { path, sha256: Promise.resolve(await download(lake, file.key, path)) };
+        return {
+          path,
+          sha256: Promise.resolve((await copyWithSha256(await lake.read(file.key), path)).sha256),
+        };
       }),
     );
     const checksums = Promise.all(local.map((file) => file.sha256));
@@ -339,19 +338,4 @@ function selectFile(file: LakeFile, path: string): string {
     from read_json_objects(${sqlString(path)}, format = 'newline_delimited', compression = 'gzip',
       ignore_errors = true, maximum_object_size = ${DEFAULT_MAX_LINE_BYTES}) with ordinality
     where ${validOnly}`;
-}
-
-async function download(lake: Lake, key: string, path: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(
-    await lake.read(key),
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    }),
-    createWriteStream(path),
-  );
-  return hash.digest("hex");
 }
