@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { ConfigurationError, errorMessage } from "../errors.ts";
-import { type Warehouse } from "../warehouse/warehouse.ts";
+import { timestampLiteral, timestampText, type Warehouse } from "../warehouse/warehouse.ts";
 import { DIALECTS } from "./dialects.ts";
 import {
   compileModel,
@@ -282,11 +282,7 @@ async function newestLoad(warehouse: Warehouse, relation: string): Promise<strin
   const [row] = await warehouse.query<{ newest: Date | null }>(
     `select max(loaded_at) as newest from ${relation}`,
   );
-  return row?.newest ? row.newest.toISOString().replace("T", " ").replace("Z", "") : undefined;
-}
-
-function timestampLiteral(value: string): string {
-  return `cast('${value.replace(/[^0-9:. -]/g, "")}' as timestamp)`;
+  return row?.newest ? timestampText(row.newest) : undefined;
 }
 
 /** The increment lands in a temporary table, then merges (or delete+inserts) on the unique key in one transaction. */

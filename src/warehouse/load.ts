@@ -7,7 +7,7 @@ import { ConfigurationError, errorMessage } from "../errors.ts";
 import { copyWithSha256, sha256OfFile } from "../lake/digest.ts";
 import { damagedBackup, eventKey, type Lake } from "../lake/lake.ts";
 import { ensureRawTables } from "./raw-tables.ts";
-import { sqlString, type Warehouse } from "./warehouse.ts";
+import { sqlString, timestampLiteral, timestampText, type Warehouse } from "./warehouse.ts";
 
 const MANIFEST_PREFIX = "amplitude/_manifests/";
 const EVENTS_PREFIX = "amplitude/events/";
@@ -164,12 +164,13 @@ function latestFilePerKey(manifests: WindowManifest[]): Map<string, LakeFile> {
 
 async function recordWindows(warehouse: Warehouse, manifests: WindowManifest[], now: () => Date) {
   if (manifests.length === 0) return;
+  // Through timestampText, not `::timestamptz::timestamp`, which would shift by the session's time zone.
   const rows = manifests.map(
     (m) =>
-      `(${sqlString(m.app_id)}, ${sqlString(`${m.window.start}:00:00`)}::timestamp, ` +
-      `${sqlString(`${m.window.end}:00:00`)}::timestamp, 'exported', ` +
+      `(${sqlString(m.app_id)}, ${timestampLiteral(`${m.window.start.replace("T", " ")}:00:00`)}, ` +
+      `${timestampLiteral(`${m.window.end.replace("T", " ")}:00:00`)}, 'exported', ` +
       `${m.totals.files}, ${m.totals.events}, ${m.totals.rejected}, ${sqlString(m.run_id)}, ` +
-      `${sqlString(m.extracted_at)}::timestamptz::timestamp, ${sqlString(now().toISOString())}::timestamptz::timestamp)`,
+      `${timestampLiteral(timestampText(new Date(m.extracted_at)))}, ${timestampLiteral(timestampText(now()))})`,
   );
   // One row per window: a window exported again (a re-run, a backfill) updates its row to the latest run.
   await warehouse.execute(
@@ -193,7 +194,7 @@ function monotonicClock(warehouse: Warehouse, now: () => Date) {
       last = row?.latest ? row.latest.getTime() : 0;
     }
     last = Math.max(now().getTime(), last + 1);
-    return new Date(last).toISOString().replace("T", " ").replace("Z", "");
+    return timestampText(new Date(last));
   };
 }
 
@@ -250,13 +251,13 @@ async function loadBatch(
       const selects = files.map((file, index) => selectFile(file, local[index]!.path));
       await warehouse.execute(
         `insert into raw.amplitude_events (json_data, source_file, file_row_number, loaded_at)
-         select json_data, source_file, file_row_number, ${sqlString(loadedAt)}::timestamp
+         select json_data, source_file, file_row_number, ${timestampLiteral(loadedAt)}
          from (${selects.join("\nunion all\n")})`,
       );
       const counts = new Map(
         (
           await warehouse.query<{ source_file: string; n: bigint }>(
-            `select source_file, count(*) as n from raw.amplitude_events where loaded_at = ${sqlString(loadedAt)}::timestamp group by source_file`,
+            `select source_file, count(*) as n from raw.amplitude_events where loaded_at = ${timestampLiteral(loadedAt)} group by source_file`,
           )
         ).map((row) => [row.source_file, Number(row.n)]),
       );
@@ -275,7 +276,7 @@ async function loadBatch(
         (file) =>
           `(${sqlString(file.key)}, ${sqlString(file.sha256)}, ${file.bytes}, ${counts.get(file.key) ?? 0}, ` +
           `${file.events}, ${file.rejected}, ${sqlString(file.appId)}, ${sqlString(file.window)}, ` +
-          `${sqlString(loadedAt)}::timestamp)`,
+          `${timestampLiteral(loadedAt)})`,
       );
       await warehouse.execute(`insert into raw.load_history values ${history.join(",\n")}`);
       return counts;

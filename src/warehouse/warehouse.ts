@@ -38,3 +38,13 @@ export const SCHEMAS = ["raw", "staging", "core", "marts", "restricted"] as cons
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/** A UTC instant as the warehouse's timestamp without time zone, in text: `YYYY-MM-DD HH:MM:SS.fff`. */
+export function timestampText(date: Date): string {
+  return date.toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** Timestamp text as a SQL literal both engines read. */
+export function timestampLiteral(text: string): string {
+  return `cast(${sqlString(text)} as timestamp)`;
+}
