@@ -178,7 +178,6 @@ function render(
     return new nunjucks.Template(source, environmentFor(project), path, true).render(context);
   } catch (error) {
     if (failures[0]) throw failures[0];
-    if (error instanceof CompileError) throw error;
     throw new CompileError(describeTemplateError(path, error as Error));
   }
 }

@@ -88,15 +88,13 @@ export interface TransformOptions {
 }
 
 /** Compiles every model for the graph and plans the tests, without touching a warehouse. */
-export function planProject(project: Project, dialect: Dialect, select?: string, incrementalSince?: string) {
+export function planProject(project: Project, dialect: Dialect, select?: string) {
   const compiled = new Map<string, CompiledModel>();
   for (const model of project.models.values())
     compiled.set(model.name, compileModel(project, model, { dialect }));
   const order = graphOrder(project, compiled);
   const selected = selectModels(compiled, select);
-  const singular = project.singularTests.map((test) =>
-    compileSingularTest(project, test, dialect, incrementalSince),
-  );
+  const singular = project.singularTests.map((test) => compileSingularTest(project, test, dialect));
   return { compiled, order, selected, singular };
 }
 
@@ -153,10 +151,13 @@ export async function transform(options: TransformOptions): Promise<TransformRes
       if (runSince === undefined || model.newerThan < runSince) runSince = model.newerThan;
     }
   }
+  // Singular tests read `incremental_since`: render them again with it (models need no second compile).
   const singularTests =
     runSince === undefined
       ? singular
-      : planProject(project, warehouse.dialect, options.select, timestampLiteral(runSince)).singular;
+      : project.singularTests.map((test) =>
+          compileSingularTest(project, test, warehouse.dialect, timestampLiteral(runSince!)),
+        );
   const planned = [
     ...freshnessTests(project, compiled, selected, warehouse.dialect),
     ...plannedGenericTests(project, compiled, selected, newRows, runSince && timestampLiteral(runSince)),
@@ -251,13 +252,15 @@ async function buildModel(
       await warehouse.execute(`create or replace table ${planned.relation} as\n${planned.sql}`);
     } else {
       result.incremental = true;
-      result.newerThan = await newestLoad(warehouse, planned.relation);
+      const [schema, name] = planned.relation.split(".");
+      const columns = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
+      result.newerThan = await newestLoad(warehouse, planned.relation, columns);
       const model = compileModel(project, project.models.get(planned.name)!, {
         dialect: warehouse.dialect,
         incremental: true,
         incrementalSince: result.newerThan && timestampLiteral(result.newerThan),
       });
-      result.processed = await mergeIncrement(warehouse, model);
+      result.processed = await mergeIncrement(warehouse, model, columns);
     }
     if (materialized !== "view") {
       const [row] = await warehouse.query<{ n: bigint | number }>(
@@ -275,10 +278,12 @@ async function buildModel(
 }
 
 /** The newest `loaded_at` a model holds, when it has that column (as `YYYY-MM-DD HH:MM:SS.fff`). */
-async function newestLoad(warehouse: Warehouse, relation: string): Promise<string | undefined> {
-  const [schema, name] = relation.split(".");
-  const columns = await warehouse.columns(schema!, name!);
-  if (!columns.some((c) => c.name.toLowerCase() === "loaded_at")) return undefined;
+async function newestLoad(
+  warehouse: Warehouse,
+  relation: string,
+  columns: string[],
+): Promise<string | undefined> {
+  if (!columns.includes("loaded_at")) return undefined;
   const [row] = await warehouse.query<{ newest: Date | null }>(
     `select max(loaded_at) as newest from ${relation}`,
   );
@@ -286,13 +291,12 @@ async function newestLoad(warehouse: Warehouse, relation: string): Promise<strin
 }
 
 /** The increment lands in a temporary table, then merges (or delete+inserts) on the unique key in one transaction. */
-async function mergeIncrement(warehouse: Warehouse, model: CompiledModel): Promise<number> {
+async function mergeIncrement(warehouse: Warehouse, model: CompiledModel, target: string[]): Promise<number> {
   const [schema, name] = model.relation.split(".");
   // A plain table beside the model, not a temporary one, so both engines find its columns the same way.
   const temp = `${model.relation}__increment`;
   await warehouse.execute(`create or replace table ${temp} as\n${model.sql}`);
   try {
-    const target = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
     const incoming = (await warehouse.columns(schema!, `${name}__increment`)).map((c) =>
       c.name.toLowerCase(),
     );
