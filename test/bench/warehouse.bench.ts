@@ -96,35 +96,22 @@ async function main() {
       join(work, "baseline.duckdb"),
       files,
     ]);
-    const b = await measure(
-      "(b) load: seven days into raw",
-      [process.execPath, CLI, "load", "--lake", lake, "--warehouse", warehouse],
-      env,
-    );
-    const c = await measure(
-      "(c) transform: full build and tests",
-      [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", join(work, "target")],
-      env,
-    );
+    const loadStep = (label: string) =>
+      measure(label, [process.execPath, CLI, "load", "--lake", lake, "--warehouse", warehouse], env);
+    const transformStep = (label: string) =>
+      measure(
+        label,
+        [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", join(work, "target")],
+        env,
+      );
+    const b = await loadStep("(b) load: seven days into raw");
+    const c = await transformStep("(c) transform: full build and tests");
 
     await run(["extract", "--start", EXTRA_HOUR, "--end", EXTRA_HOUR, "--out", join(work, "extra")], env);
     await run(["upload", "--from", join(work, "extra"), "--lake", lake], env);
-    const d = await measure(
-      "(d) load: one more hour (~1%)",
-      [process.execPath, CLI, "load", "--lake", lake, "--warehouse", warehouse],
-      env,
-    );
-    const e = await measure(
-      "(e) transform: incremental after that hour",
-      [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", join(work, "target")],
-      env,
-    );
-    const f = await measure(
-      "(f) transform: nothing new",
-      [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", join(work, "target")],
-      env,
-    );
-    void f;
+    const d = await loadStep("(d) load: one more hour (~1%)");
+    const e = await transformStep("(e) transform: incremental after that hour");
+    await transformStep("(f) transform: nothing new");
 
     const ratio = (x: Measurement, y: Measurement) => x.seconds / y.seconds;
     console.log(
