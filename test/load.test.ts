@@ -222,7 +222,17 @@ describe("the warehouse URL", () => {
     const dir = await tempDir();
     const warehouse = await DuckDbWarehouse.open(join(dir, "sub", "w.duckdb"), { create: true });
     try {
-      await load({ lake: new LocalLake(await tempDir()), warehouse });
+      const warnings: string[] = [];
+      await load({
+        lake: new LocalLake(await tempDir()),
+        warehouse,
+        reporter: { warning: (w) => warnings.push(w) },
+      });
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /holds no window manifests: nothing to load \(run upload first, or check --lake\)$/,
+        ),
+      ]);
       const schemas = await warehouse.query<{ schema_name: string }>(
         "select schema_name from information_schema.schemata where catalog_name = current_database() order by 1",
       );

@@ -74,6 +74,11 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
 
   const manifests = await readManifests(lake, summary);
   summary.windows = manifests.length;
+  if (manifests.length === 0 && summary.failed.length === 0) {
+    options.reporter?.warning?.(
+      `${lake.describe(MANIFEST_PREFIX)} holds no window manifests: nothing to load (run upload first, or check --lake)`,
+    );
+  }
   await recordWindows(warehouse, manifests, options.now ?? (() => new Date()));
 
   const listed = latestFilePerKey(manifests);
