@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { WindowManifest } from "../src/amplitude/extract.ts";
 import type { Lake } from "../src/lake/lake.ts";
+import type { LakeManifest } from "../src/lake/manifest.ts";
 import { openLake } from "../src/lake/open-lake.ts";
 import { upload, type UploadReporter } from "../src/lake/upload.ts";
 import { ConfigurationError } from "../src/errors.ts";
@@ -49,18 +50,23 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
 
     const keys = await lakeKeys(lake);
     expect(keys).toHaveLength(files + 1);
-    expect(keys).toContain(
-      `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.json.gz`,
-    );
-    expect(keys).toContain(
-      `amplitude/events/app=${APP}/date=2025-11-04/hour=23/${APP}_2025-11-04_23#0.json.gz`,
-    );
-    expect(keys).toContain(`amplitude/_manifests/app=${APP}/2025-11-04T00_2025-11-04T23.json`);
     const folder = join(out, APP, "2025-11-04T00_2025-11-04T23");
-    const stored = await readAll(
-      lake,
-      `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.json.gz`,
+    const manifest = await readJson<WindowManifest>(join(folder, "manifest.json"));
+    const sha = (name: string) => manifest.files.find((f) => f.name === name)!.sha256.slice(0, 12);
+    const hour7 = `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.${sha(`${APP}_2025-11-04_7#0.json.gz`)}.json.gz`;
+    expect(keys).toContain(hour7);
+    expect(keys).toContain(
+      `amplitude/events/app=${APP}/date=2025-11-04/hour=23/${APP}_2025-11-04_23#0.${sha(`${APP}_2025-11-04_23#0.json.gz`)}.json.gz`,
     );
+    const manifestKeys = keys.filter((k) => k.startsWith("amplitude/_manifests/"));
+    expect(manifestKeys).toHaveLength(1);
+    expect(manifestKeys[0]).toMatch(
+      new RegExp(`^amplitude/_manifests/app=${APP}/\\d{8}T\\d{6}\\.\\d{3}Z_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\\.json$`),
+    );
+    const lakeManifest = JSON.parse((await readAll(lake, manifestKeys[0]!)).toString()) as LakeManifest;
+    expect(lakeManifest).toMatchObject({ manifest_version: 2, supersedes: [], status: "exported" });
+    expect(lakeManifest.files.find((f) => f.key === hour7)).toBeDefined();
+    const stored = await readAll(lake, hour7);
     expect(stored.equals(await readFile(join(folder, `${APP}_2025-11-04_7#0.json.gz`)))).toBe(true);
   });
 
@@ -73,10 +79,11 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
     expect(await lakeKeys(lake)).toHaveLength(files + 1);
   });
 
-  it("refuses to replace different content under the same key, naming both checksums, unless told to overwrite", async () => {
-    const { out } = await backup();
+  it("puts a re-export whose bytes changed under keys of its own, keeping the earlier delivery untouched", async () => {
+    const { out, files } = await backup();
     const lake = await makeLake();
     await upload({ lake, from: out });
+    const before = await lakeKeys(lake);
     const folder = join(out, APP, "2025-11-04T00_2025-11-04T23");
     const manifestPath = join(folder, "manifest.json");
     const manifest = await readJson<WindowManifest>(manifestPath);
@@ -85,22 +92,54 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
     const content = randomBytes(1000);
     await writeFile(join(folder, name), content);
     const entry = manifest.files.find((f) => f.name === name)!;
-    const oldSha = entry.sha256;
     entry.bytes = content.length;
     entry.sha256 = createHash("sha256").update(content).digest("hex");
     await writeFile(manifestPath, JSON.stringify(manifest));
 
-    const refused = await upload({ lake, from: out });
-    expect(refused.failures).toHaveLength(1);
-    expect(refused.failures[0]!.error).toContain(oldSha);
-    expect(refused.failures[0]!.error).toContain(entry.sha256);
-    expect(refused.failures[0]!.error).toMatch(/--overwrite/);
-    expect(refused.windows).toBe(0);
+    const again = await upload({ lake, from: out });
+    expect(again).toMatchObject({ files: 1, skipped: files - 1, windows: 1, deliveries: 1, failures: [] });
+    const after = await lakeKeys(lake);
+    expect(after.filter((k) => !before.includes(k))).toEqual([
+      expect.stringMatching(/_manifests\/.*_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\.json$/),
+      `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.${entry.sha256.slice(0, 12)}.json.gz`,
+    ].sort());
+    expect(before.every((k) => after.includes(k))).toBe(true);
+    const manifests = after.filter((k) => k.includes("_manifests/"));
+    const newest = JSON.parse((await readAll(lake, manifests[1]!)).toString()) as LakeManifest;
+    expect(newest.supersedes).toEqual([manifests[0]]);
+    // A third run finds that delivery complete and reads nothing.
+    expect(await upload({ lake, from: out })).toMatchObject({ files: 0, deliveries: 0, windows: 1 });
+  });
 
-    const replaced = await upload({ lake, from: out, overwrite: true });
-    expect(replaced).toMatchObject({ files: 1, failures: [], windows: 1 });
-    const key = `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${name}`;
-    expect((await readAll(lake, key)).equals(content)).toBe(true);
+  it("refuses to replace an object that does not hold what its content-addressed key says", async () => {
+    const { out } = await backup();
+    const lake = await makeLake();
+    const keysFirst = await upload({ lake, from: out }).then(() => lakeKeys(lake));
+    const eventKeys = keysFirst.filter((k) => k.includes("/events/"));
+    // Someone replaced a lake object by hand, then the window is delivered again with another file changed.
+    const victim = eventKeys[0]!;
+    const bogus = join(await tempDir(), "bogus");
+    await writeFile(bogus, "not the file");
+    await lake.put(victim, bogus, { size: 12, sha256: createHash("sha256").update("not the file").digest("hex") });
+    const folder = join(out, APP, "2025-11-04T00_2025-11-04T23");
+    const manifestPath = join(folder, "manifest.json");
+    const manifest = await readJson<WindowManifest>(manifestPath);
+    const changed = manifest.files.find((f) => !victim.includes(f.name.replace(".json.gz", "")))!;
+    const content = randomBytes(500);
+    await writeFile(join(folder, changed.name), content);
+    changed.bytes = content.length;
+    changed.sha256 = createHash("sha256").update(content).digest("hex");
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const summary = await upload({ lake, from: out });
+    expect(summary.failures).toHaveLength(1);
+    expect(summary.failures[0]!.error).toMatch(/not the .* its name promises.*upload --repair/);
+    expect(summary.deliveries).toBe(0);
+    // The repair tool puts the backup's bytes back (the first delivery's file, from the second's backup).
+    const repaired = await upload({ lake, from: out, repair: true });
+    expect(repaired).toMatchObject({ failures: [], deliveries: 1 });
+    expect((await lake.head(victim))!.sha256).toBe(
+      manifest.files.find((f) => victim.includes(f.name.replace(".json.gz", "")))!.sha256,
+    );
   });
 
   it("refuses a damaged backup file, uploads the rest, and holds back that window's manifest", async () => {
@@ -196,7 +235,7 @@ describe("the S3 lake", () => {
     });
     expect(summary).toMatchObject({ files: 1, bytes: content.length, failures: [] });
     expect(progress.length).toBeGreaterThan(1);
-    const key = `amplitude/events/app=${APP}/date=2025-11-04/hour=00/${name}`;
+    const key = `amplitude/events/app=${APP}/date=2025-11-04/hour=00/${name.replace(".json.gz", "")}.${sha256.slice(0, 12)}.json.gz`;
     expect(await lake.head(key)).toEqual({ key, size: content.length, sha256 });
     expect(
       createHash("sha256")

@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.ts";
@@ -15,6 +15,12 @@ import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
 import { eventLine, scalar, simulatedLake, testWarehouse, uploadWindow } from "./support/warehouse.ts";
 
 const DAY: [string, string] = ["2025-11-04T00", "2025-11-04T23"];
+
+async function listKeys(lake: LocalLake, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const object of lake.list(prefix)) keys.push(object.key);
+  return keys;
+}
 
 async function rawCount(warehouse: Warehouse) {
   return Number(await scalar<bigint>(warehouse, "select count(*) from raw.amplitude_events"));
@@ -48,8 +54,9 @@ describe("load", () => {
       },
     ]);
 
+    // Only manifests uploaded since (and a margin before) the last one read are listed again.
     const second = await load({ lake, warehouse });
-    expect(second).toMatchObject({ files: 0, rows: 0, skipped: 23, failed: [] });
+    expect(second).toMatchObject({ files: 0, rows: 0, windows: 0, listed: 1, failed: [] });
     expect(await rawCount(warehouse)).toBe(events);
     expect(await scalar(warehouse, "select count(*) from raw.extract_windows")).toBe(1n);
   });
@@ -96,16 +103,18 @@ describe("load", () => {
     const summary = await load({ lake, warehouse });
     expect(summary.files).toBe(1);
     expect(summary.failed).toHaveLength(1);
-    expect(summary.failed[0]!.key).toContain("187520_2025-11-04_10#1.json.gz");
+    expect(summary.failed[0]!.key).toMatch(/187520_2025-11-04_10#1\.[0-9a-f]{12}\.json\.gz$/);
     expect(summary.failed[0]!.message).toMatch(
-      /10#1\.json\.gz was not loaded: .*gzip.*extract and upload that window again/,
+      /10#1\.[0-9a-f]{12}\.json\.gz was not loaded: .*gzip.*extract and upload that window again/,
     );
+    // The delivery is not recorded while a file of it is missing: the watermark does not pass it.
+    expect(await scalar(warehouse, "select count(*) from raw.extract_windows")).toBe(0n);
     expect(await rawCount(warehouse)).toBe(1);
     expect(await scalar(warehouse, "select count(*) from raw.load_history")).toBe(1n);
 
     // Running again retries only the broken file; the good one is not loaded twice.
     const again = await load({ lake, warehouse });
-    expect(again).toMatchObject({ files: 0, skipped: 1 });
+    expect(again).toMatchObject({ files: 0, skipped: 1, windows: 0 });
     expect(again.failed).toHaveLength(1);
     expect(await rawCount(warehouse)).toBe(1);
   });
@@ -117,18 +126,19 @@ describe("load", () => {
       eventLine({ uuid: `u-${n}`, event_time: "2025-11-04 10:00:00.000000" }),
     );
     await uploadWindow(lake, window, [{ name: "187520_2025-11-04_10#0.json.gz", lines }]);
-    const key = "amplitude/events/app=187520/date=2025-11-04/hour=10/187520_2025-11-04_10#0.json.gz";
+    const key = (await listKeys(lake, "amplitude/events/"))[0]!;
+    const original = await readFile(lake.localPath(key));
     const { gzipSync } = await import("node:zlib");
     await writeFile(lake.localPath(key), gzipSync(lines.slice(0, 2).join("\n") + "\n"));
 
     const { warehouse } = await testWarehouse();
     const summary = await load({ lake, warehouse });
     expect(summary.files).toBe(0);
-    expect(summary.failed[0]!.message).toMatch(/does not match its manifest .* extract that window again/);
+    expect(summary.failed[0]!.message).toMatch(/does not match its manifest .*upload --repair/);
     expect(await rawCount(warehouse)).toBe(0);
 
-    await uploadWindow(lake, window, [{ name: "187520_2025-11-04_10#0.json.gz", lines }]);
-    expect(await load({ lake, warehouse })).toMatchObject({ files: 1, rows: 3, failed: [] });
+    await writeFile(lake.localPath(key), original); // what upload --repair does, tested with upload
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 1, rows: 3, windows: 1, failed: [] });
   });
 
   it("rolls back a batch when the warehouse fails mid-load: the next run loads it exactly once", async () => {
@@ -165,25 +175,33 @@ describe("load", () => {
     expect(duplicates).toBe(0n);
   });
 
-  it("keeps one row per window in raw.extract_windows, from its latest export", async () => {
+  it("keeps one row per delivery in raw.extract_windows: an identical re-export adds none, a changed one its own", async () => {
     const lake = new LocalLake(await tempDir());
     const window = { start: "2025-11-04T10", end: "2025-11-04T10" };
-    const lines = [eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000" })];
-    const file = { name: "187520_2025-11-04_10#0.json.gz", lines };
+    const line = (processed: string) =>
+      eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000", processed_time: processed });
+    const file = { name: "187520_2025-11-04_10#0.json.gz", lines: [line("2025-11-04 10:00:01.000000")] };
     await uploadWindow(lake, window, [file], "2025-11-05T08:00:00.000Z");
     const { warehouse } = await testWarehouse();
     await load({ lake, warehouse });
     await uploadWindow(lake, window, [file], "2025-11-06T08:00:00.000Z");
-    await load({ lake, warehouse });
-    expect(await warehouse.query("select window_start, run_id, events from raw.extract_windows")).toEqual([
-      { window_start: new Date("2025-11-04T10:00:00Z"), run_id: "test-2025-11-06T08:00:00.000Z", events: 1n },
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 0, windows: 0 });
+    const changed = { ...file, lines: [line("2025-11-06 07:00:00.000000")] };
+    await uploadWindow(lake, window, [changed], "2025-11-07T08:00:00.000Z");
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 1, rows: 1, windows: 1 });
+    expect(
+      await warehouse.query("select window_start, run_id, events from raw.extract_windows order by run_id"),
+    ).toEqual([
+      { window_start: new Date("2025-11-04T10:00:00Z"), run_id: "test-2025-11-05T08:00:00.000Z", events: 1n },
+      { window_start: new Date("2025-11-04T10:00:00Z"), run_id: "test-2025-11-07T08:00:00.000Z", events: 1n },
     ]);
-    expect(await rawCount(warehouse)).toBe(1);
+    expect(await rawCount(warehouse)).toBe(2);
   });
 
   it("counts lake files that no manifest lists yet as waiting, and leaves them alone", async () => {
     const { lake, events } = await simulatedLake([DAY]);
-    const stray = "amplitude/events/app=187520/date=2025-11-05/hour=00/187520_2025-11-05_0#0.json.gz";
+    // A file of another delivery whose upload stopped before its manifest, in a partition being loaded.
+    const stray = "amplitude/events/app=187520/date=2025-11-04/hour=05/187520_2025-11-04_5#0.0123456789ab.json.gz";
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(lake.localPath(stray), ".."), { recursive: true });
     await writeFile(lake.localPath(stray), "partial");
@@ -197,7 +215,7 @@ describe("load", () => {
     await upload({ lake, from: out });
     const { warehouse } = await testWarehouse();
     expect(await load({ lake, warehouse })).toMatchObject({ files: 3, rows: events, failed: [] });
-    expect(await load({ lake, warehouse })).toMatchObject({ files: 0, skipped: 3 });
+    expect(await load({ lake, warehouse })).toMatchObject({ files: 0, windows: 0, failed: [] });
   });
 });
 

@@ -13,6 +13,8 @@ import { formatHour, formatWindow, splitWindow, windowHours, cutWindows, type Ho
 
 export { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY };
 export const MANIFEST_FILE = "manifest.json";
+/** `<out>/<appId>/_failures/`: one record per failed window per run, for "failing since" reports. */
+export const FAILURES_FOLDER = "_failures";
 
 export type WindowOutcome =
   | {
@@ -23,6 +25,7 @@ export type WindowOutcome =
       bytes: number;
       rejected: number;
       attempts: number;
+      apps: string[];
     }
   | { status: "empty"; window: HourWindow; attempts: number }
   | { status: "failed"; window: HourWindow; attempts: number; error: string };
@@ -56,6 +59,13 @@ export interface ExtractOptions {
   now?: () => Date;
   runId?: string;
   reporter?: ExtractReporter;
+  /**
+   * The Amplitude project's app id, when known. An empty or failed window says nothing of its app, so
+   * its record needs the id from here or from a window of the same run that had data.
+   */
+  appId?: string;
+  /** Once aborted, no new window starts; windows under way finish (or are cleaned up). */
+  signal?: AbortSignal;
 }
 
 export interface ExtractSummary {
@@ -67,12 +77,31 @@ export interface ExtractSummary {
   rejected: number;
   outcomes: WindowOutcome[];
   failed: Array<Extract<WindowOutcome, { status: "failed" }>>;
+  /** The app the windows belong to, when the run learnt it. */
+  appId?: string;
+  /** Empty or failed windows that could not be recorded because the app id is unknown. */
+  unrecorded: number;
+  /** Windows not started because the run was interrupted. */
+  notStarted: number;
+}
+
+/** A window that failed in one run: the watermark stays before it, and reports say since when. */
+export interface FailureRecord {
+  app_id: string;
+  window: { start: string; end: string };
+  failed_at: string;
+  run_id: string;
+  error: string;
 }
 
 export interface WindowManifest {
   manifest_version: 1;
   app_id: string;
   window: { start: string; end: string };
+  /** `empty`: Amplitude had no data for the window (404); it is complete all the same. */
+  status: "exported" | "empty";
+  /** The longest line accepted: longer ones were set aside, and load and Snowpipe skip them too. */
+  max_line_bytes: number;
   run_id: string;
   extracted_at: string;
   request: string;
@@ -129,12 +158,17 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   const limit = pLimit(options.concurrency ?? 2);
   // A configuration or local error (bad keys, disk full) ends the run: no other window can do better.
   let fatal: { error: unknown } | undefined;
+  let notStarted = 0;
   let results: WindowOutcome[][];
   try {
     results = await Promise.all(
       windows.map((window) =>
         limit(async () => {
           if (fatal) return [];
+          if (options.signal?.aborted) {
+            notStarted += 1;
+            return [];
+          }
           try {
             return await exporter.export(window);
           } catch (error) {
@@ -159,7 +193,17 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
     rejected: 0,
     outcomes,
     failed: [],
+    unrecorded: 0,
+    notStarted,
   };
+  const apps = new Set(outcomes.flatMap((o) => (o.status === "exported" ? o.apps : [])));
+  summary.appId = options.appId ?? (apps.size === 1 ? [...apps][0] : undefined);
+  if (summary.appId) {
+    await exporter.recordEmptyAndFailed(summary.appId, outcomes);
+    await rmdir(tmpRoot).catch(() => {});
+  } else {
+    summary.unrecorded = outcomes.filter((o) => o.status !== "exported").length;
+  }
   for (const outcome of outcomes) {
     if (outcome.status === "failed") {
       summary.failed.push(outcome);
@@ -181,6 +225,7 @@ class WindowExporter {
   private readonly random: () => number;
   private readonly now: () => Date;
   private readonly runId: string;
+  private readonly maxLineBytes: number;
 
   constructor(
     private readonly options: ExtractOptions,
@@ -192,6 +237,47 @@ class WindowExporter {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
     this.runId = options.runId ?? `local-${this.now().toISOString()}`;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  }
+
+  /**
+   * An empty window is complete: it gets a manifest with no files, so quiet hours move the watermark. A
+   * failed one gets a failure record instead, and no manifest: it holds the watermark back.
+   */
+  async recordEmptyAndFailed(appId: string, outcomes: WindowOutcome[]): Promise<void> {
+    for (const outcome of outcomes) {
+      if (outcome.status === "empty") {
+        const workDir = join(this.tmpRoot, `${formatWindow(outcome.window)}-${randomBytes(4).toString("hex")}`);
+        const folder = join(workDir, "apps", appId);
+        await mkdir(folder, { recursive: true });
+        try {
+          const manifest = this.manifest(appId, outcome.window, [], [], {
+            attempts: outcome.attempts,
+            request_ms: 0,
+            download_ms: 0,
+            unpack_ms: 0,
+            downloaded_bytes: 0,
+          });
+          await writeFile(join(folder, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+          await this.commit(folder, appId, outcome.window, workDir);
+        } finally {
+          await rm(workDir, { recursive: true, force: true });
+        }
+      } else if (outcome.status === "failed") {
+        const failedAt = this.now();
+        const record: FailureRecord = {
+          app_id: appId,
+          window: { start: formatHour(outcome.window.start), end: formatHour(outcome.window.end) },
+          failed_at: failedAt.toISOString(),
+          run_id: this.runId,
+          error: outcome.error,
+        };
+        const dir = join(this.options.outDir, appId, FAILURES_FOLDER);
+        await mkdir(dir, { recursive: true });
+        const name = `${failedAt.toISOString().replace(/[-:]/g, "")}_${formatWindow(outcome.window)}.json`;
+        await writeFile(join(dir, name), JSON.stringify(record, null, 2) + "\n");
+      }
+    }
   }
 
   async export(window: HourWindow): Promise<WindowOutcome[]> {
@@ -283,6 +369,7 @@ class WindowExporter {
         bytes: sum(unpacked.files, (f) => f.bytes),
         rejected: sum(unpacked.files, (f) => f.rejected),
         attempts: attempt,
+        apps: [...byApp.keys()],
       };
     } finally {
       await rm(workDir, { recursive: true, force: true });
@@ -320,6 +407,8 @@ class WindowExporter {
       manifest_version: 1,
       app_id: appId,
       window: { start: formatHour(window.start), end: formatHour(window.end) },
+      status: files.length > 0 ? "exported" : "empty",
+      max_line_bytes: this.maxLineBytes,
       run_id: this.runId,
       extracted_at: this.now().toISOString(),
       request: this.source.describe(window),

@@ -116,7 +116,10 @@ export function buildProgram(context: ProgramContext): Command {
       "file://DIR or s3://bucket/prefix (s3:// alone takes AWS_BUCKET_NAME)",
       DEFAULT_LAKE,
     )
-    .option("--overwrite", "replace lake files whose content differs instead of failing")
+    .option(
+      "--repair",
+      "repair tool: check every lake file, complete deliveries included, and put back the backup's bytes where an object does not hold what its name says",
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addOption(new Option("--concurrency <n>", "files uploaded at once").default(4).argParser(integer(1, 32)))
     .addHelpText(

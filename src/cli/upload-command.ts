@@ -7,8 +7,8 @@ export interface UploadCommandOptions {
   from: string;
   lake: string;
   json?: boolean;
-  overwrite?: boolean;
   concurrency: number;
+  repair?: boolean;
 }
 
 /** The figures `upload --json` prints, as DESIGN.md fixes them. */
@@ -34,8 +34,8 @@ export async function runUpload(
   const summary = await upload({
     lake,
     from: options.from,
-    overwrite: options.overwrite,
     concurrency: options.concurrency,
+    repair: options.repair,
     reporter: {
       fileStarted(key) {
         inFlight.set(key, 0);

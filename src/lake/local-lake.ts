@@ -60,17 +60,29 @@ export class LocalLake implements Lake {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<LakeObject> {
-    const base = this.path(prefix);
+  async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<LakeObject> {
+    // A key prefix need not end at a folder boundary: list the folder it lies in, keep what matches.
+    const folder = prefix.endsWith("/") || prefix === "" ? prefix : prefix.slice(0, prefix.lastIndexOf("/") + 1);
+    const base = this.path(folder);
     const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
-    const files = entries
+    const keys = entries
       .filter((e) => e.isFile() && !/\.tmp-[0-9a-f]{8}$/.test(e.name))
-      .map((e) => join(e.parentPath, e.name))
+      .map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join("/"))
+      .filter((key) => key.startsWith(prefix) && (options.startAfter === undefined || key > options.startAfter))
+      // S3 lists in byte order of the UTF-8 key; JavaScript compares UTF-16 units, the same for these keys.
       .sort();
-    for (const path of files) {
-      const info = await stat(path);
-      yield { key: relative(this.root, path).split(sep).join("/"), size: info.size, sha256: null };
+    for (const key of keys) {
+      const info = await stat(this.path(key));
+      yield { key, size: info.size, sha256: null };
     }
+  }
+
+  async folders(prefix: string): Promise<string[]> {
+    const entries = await readdir(this.path(prefix), { withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   }
 
   localPath(key: string): string {

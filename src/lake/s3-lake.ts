@@ -190,21 +190,46 @@ export class S3Lake implements Lake {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<LakeObject> {
+  async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<LakeObject> {
     try {
       const pages = paginateListObjectsV2(
         { client: this.options.client },
-        { Bucket: this.options.bucket, Prefix: this.key(prefix) },
+        {
+          Bucket: this.options.bucket,
+          Prefix: this.key(prefix),
+          StartAfter: options.startAfter === undefined ? undefined : this.key(options.startAfter),
+        },
       );
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
-          const key = this.options.prefix ? object.Key!.slice(this.options.prefix.length + 1) : object.Key!;
-          yield { key, size: object.Size ?? 0, sha256: null };
+          yield { key: this.unprefixed(object.Key!), size: object.Size ?? 0, sha256: null };
         }
       }
     } catch (error) {
       throw this.explain(error, "list", prefix);
     }
+  }
+
+  async folders(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    try {
+      const pages = paginateListObjectsV2(
+        { client: this.options.client },
+        { Bucket: this.options.bucket, Prefix: this.key(prefix), Delimiter: "/" },
+      );
+      for await (const page of pages) {
+        for (const common of page.CommonPrefixes ?? []) {
+          names.push(this.unprefixed(common.Prefix!).slice(prefix.length).replace(/\/$/, ""));
+        }
+      }
+    } catch (error) {
+      throw this.explain(error, "list", prefix);
+    }
+    return names.sort();
+  }
+
+  private unprefixed(key: string): string {
+    return this.options.prefix ? key.slice(this.options.prefix.length + 1) : key;
   }
 
   async read(key: string): Promise<Readable> {

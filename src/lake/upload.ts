@@ -1,27 +1,50 @@
-import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { ConfigurationError, errorMessage } from "../errors.ts";
-import { MANIFEST_FILE, parseWindowFolder, type WindowManifest } from "../amplitude/extract.ts";
-import { eventKey, manifestKey, type Lake } from "./lake.ts";
+import {
+  FAILURES_FOLDER,
+  MANIFEST_FILE,
+  parseWindowFolder,
+  type FailureRecord,
+  type WindowManifest,
+} from "../amplitude/extract.ts";
+import { sha256OfFile } from "./digest.ts";
+import { appFolder, eventKey, FAILURES_PREFIX, manifestKey, type Lake } from "./lake.ts";
+import { deliveryId, listManifestKeys, type LakeManifest } from "./manifest.ts";
 
 export interface UploadOptions {
   lake: Lake;
   /** The backup folder (`data/exports`) or a downloaded run artifact holding the same layout. */
   from: string;
-  /** Replace lake files whose content differs instead of failing. */
-  overwrite?: boolean;
   concurrency?: number;
+  /**
+   * A repair tool, not part of the normal path: look at every file of every window, deliveries already
+   * complete included, and put back the backup's bytes where a lake object does not hold what its
+   * content-addressed key says (someone changed it by hand, or a disk damaged it).
+   */
+  repair?: boolean;
   reporter?: UploadReporter;
   /** Stops starting new files once aborted; files already under way finish. */
   signal?: AbortSignal;
+  now?: () => Date;
 }
 
 export interface UploadReporter {
   fileStarted?(key: string, bytes: number): void;
   fileProgress?(key: string, sent: number, bytes: number): void;
   fileFinished?(key: string, outcome: "uploaded" | "skipped" | "failed", bytes: number): void;
+  /** A window's delivery: `uploaded` wrote its manifest, `present` found it in the lake already. */
+  windowFinished?(event: {
+    appId: string;
+    window: string;
+    delivery: string;
+    outcome: "uploaded" | "present" | "failed";
+    files: number;
+    skipped: number;
+    bytes: number;
+  }): void;
 }
 
 export interface UploadSummary {
@@ -30,83 +53,165 @@ export interface UploadSummary {
   bytes: number;
   /** Data files the lake already held, byte for byte. */
   skipped: number;
-  /** Windows whose files are all in the lake (their manifests were written). */
+  /** Window deliveries whose files are all in the lake (their manifests are there). */
   windows: number;
+  /** Of those, the deliveries this run completed (it wrote their manifests). */
+  deliveries: number;
   failures: Array<{ key: string; error: string }>;
 }
 
 interface WindowBackup {
   folder: string;
   manifest: WindowManifest;
-  manifestPath: string;
 }
 
 /**
- * Copies every backed-up window into the lake under the partitioned key layout, then its manifest.
- * Idempotent: a file already there with the same size and checksum is skipped; a different one is an
- * error unless `overwrite`. Re-running after a crash finishes the job without duplicates.
+ * Copies every backed-up window into the lake, its files under content-addressed keys, then its manifest.
+ * A re-export is normal: files with the same bytes are the same keys and are skipped; files that changed
+ * get keys of their own, as does the new delivery's manifest. Nothing in the lake is overwritten or
+ * deleted. Re-running after a crash finishes the job without duplicates.
  */
 export async function upload(options: UploadOptions): Promise<UploadSummary> {
   const { lake } = options;
   await lake.check();
-  const windows = await findWindows(options.from);
-  const summary: UploadSummary = { files: 0, bytes: 0, skipped: 0, windows: 0, failures: [] };
+  const backups = await findWindows(options.from);
+  const summary: UploadSummary = { files: 0, bytes: 0, skipped: 0, windows: 0, deliveries: 0, failures: [] };
   const limit = pLimit(options.concurrency ?? 4);
   // A backfill can hold hundreds of windows: list a few at a time, not all at once.
   const listing = pLimit(4);
-  await Promise.all(
-    windows.map(async (backup) => {
-      const { manifest } = backup;
-      const keys = manifest.files.map((file) => eventKey(manifest.app_id, file.name, manifest.window.start));
-      // One listing per window tells which keys exist; only those need a closer look.
-      const present = await listing(() => presentKeys(lake, keys));
-      const results = await Promise.all(
-        manifest.files.map((file, index) =>
-          limit(async () => {
-            const key = keys[index]!;
-            if (options.signal?.aborted) return false;
-            try {
-              const outcome = await putIfNeeded(
-                lake,
-                key,
-                present.has(key),
-                join(backup.folder, file.name),
-                file,
-                options,
-              );
-              if (outcome === "uploaded") {
-                summary.files += 1;
-                summary.bytes += file.bytes;
-              } else {
-                summary.skipped += 1;
+  const now = options.now ?? (() => new Date());
+  const byApp = new Map<string, WindowBackup[]>();
+  for (const backup of backups) {
+    const list = byApp.get(backup.manifest.app_id) ?? [];
+    list.push(backup);
+    byApp.set(backup.manifest.app_id, list);
+  }
+  for (const [appId, windows] of byApp) {
+    // One listing of the app's manifests says which deliveries are complete and what each supersedes.
+    const existing = await listManifestKeys(lake, appId);
+    const present = new Set(existing.map((key) => key.delivery));
+    await Promise.all(
+      windows.map(async ({ folder, manifest }) => {
+        const delivery = deliveryId(manifest);
+        const window = `${manifest.window.start}_${manifest.window.end}`;
+        const report = (outcome: "uploaded" | "present" | "failed", files: number, skipped: number, bytes: number) =>
+          options.reporter?.windowFinished?.({ appId, window, delivery, outcome, files, skipped, bytes });
+        if (present.has(delivery) && !options.repair) {
+          summary.skipped += manifest.files.length;
+          summary.windows += 1;
+          report("present", 0, manifest.files.length, 0);
+          return;
+        }
+        const keys = manifest.files.map((file) =>
+          eventKey(appId, file.name, file.sha256, manifest.window.start),
+        );
+        const inLake = await listing(() => presentKeys(lake, keys));
+        let uploaded = 0;
+        let skipped = 0;
+        let bytes = 0;
+        const results = await Promise.all(
+          manifest.files.map((file, index) =>
+            limit(async () => {
+              const key = keys[index]!;
+              if (options.signal?.aborted) return false;
+              try {
+                const outcome = await putIfNeeded(lake, key, inLake.has(key), join(folder, file.name), file, options);
+                if (outcome === "uploaded") {
+                  uploaded += 1;
+                  bytes += file.bytes;
+                } else {
+                  skipped += 1;
+                }
+                options.reporter?.fileFinished?.(key, outcome, file.bytes);
+                return true;
+              } catch (error) {
+                // Only the user can fix a configuration error, and it would fail every file alike: stop.
+                if (error instanceof ConfigurationError) throw error;
+                summary.failures.push({ key, error: errorMessage(error) });
+                options.reporter?.fileFinished?.(key, "failed", file.bytes);
+                return false;
               }
-              options.reporter?.fileFinished?.(key, outcome, file.bytes);
-              return true;
-            } catch (error) {
-              // Only the user can fix a configuration error, and it would fail every file alike: stop.
-              if (error instanceof ConfigurationError) throw error;
-              summary.failures.push({ key, error: errorMessage(error) });
-              options.reporter?.fileFinished?.(key, "failed", file.bytes);
-              return false;
-            }
-          }),
-        ),
-      );
-      // The manifest goes last: its presence in the lake says the whole window is there.
-      if (!results.every(Boolean)) return;
-      const key = manifestKey(manifest.app_id, `${manifest.window.start}_${manifest.window.end}`);
-      const content = await readFile(backup.manifestPath);
-      const bytes = content.length;
-      const sha256 = createHash("sha256").update(content).digest("hex");
-      const existing = await lake.head(key);
-      // A manifest describes the latest extraction of its window, so a newer one replaces an older one.
-      if (!existing || existing.size !== bytes || (existing.sha256 !== null && existing.sha256 !== sha256)) {
-        await lake.put(key, backup.manifestPath, { size: bytes, sha256 });
-      }
-      summary.windows += 1;
-    }),
-  );
+            }),
+          ),
+        );
+        summary.files += uploaded;
+        summary.bytes += bytes;
+        summary.skipped += skipped;
+        // The manifest goes last: its presence in the lake says the whole delivery is there.
+        if (!results.every(Boolean) || options.signal?.aborted) {
+          report("failed", uploaded, skipped, bytes);
+          return;
+        }
+        if (present.has(delivery)) {
+          summary.windows += 1;
+          report("present", uploaded, skipped, bytes);
+          return;
+        }
+        const uploadedAt = now();
+        const lakeManifest: LakeManifest = {
+          ...manifest,
+          manifest_version: 2,
+          delivery,
+          uploaded_at: uploadedAt.toISOString(),
+          supersedes: supersededBy(manifest, existing),
+          files: manifest.files.map((file, index) => ({ ...file, key: keys[index]! })),
+        };
+        await putJson(lake, manifestKey(appId, uploadedAt, window, delivery), lakeManifest);
+        summary.windows += 1;
+        summary.deliveries += 1;
+        report("uploaded", uploaded, skipped, bytes);
+      }),
+    );
+    await uploadFailures(lake, options.from, appId);
+  }
   return summary;
+}
+
+/** The latest earlier delivery of each window that overlaps this one. */
+function supersededBy(
+  manifest: WindowManifest,
+  existing: Awaited<ReturnType<typeof listManifestKeys>>,
+): string[] {
+  const latest = new Map<string, string>();
+  for (const earlier of existing) {
+    const overlaps = earlier.start <= manifest.window.end && earlier.end >= manifest.window.start;
+    // Keys list in upload order: a later one of the same window replaces an earlier one.
+    if (overlaps) latest.set(`${earlier.start}_${earlier.end}`, earlier.key);
+  }
+  return [...latest.values()];
+}
+
+async function putJson(lake: Lake, key: string, value: unknown): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "amplitude-pipeline-upload-"));
+  try {
+    const path = join(dir, "object.json");
+    const content = JSON.stringify(value, null, 2) + "\n";
+    await writeFile(path, content);
+    await lake.put(key, path, { size: Buffer.byteLength(content), sha256: await sha256OfFile(path) });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Failure records say since when an hour has failed; the lake keeps them for the runs that come after,
+ * on other machines. Their names are unique per failure, so one already there is the same record.
+ */
+async function uploadFailures(lake: Lake, from: string, appId: string): Promise<void> {
+  const names = await readdir(join(from, appId, FAILURES_FOLDER)).catch(() => []);
+  const folder = appFolder(FAILURES_PREFIX, appId);
+  const present = new Set<string>();
+  for await (const object of lake.list(folder)) present.add(object.key);
+  for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+    const key = `${folder}${name}`;
+    if (present.has(key)) continue;
+    const path = join(from, appId, FAILURES_FOLDER, name);
+    const content = await readFile(path);
+    await lake.put(key, path, {
+      size: content.length,
+      sha256: await sha256OfFile(path),
+    });
+  }
 }
 
 async function putIfNeeded(
@@ -122,11 +227,12 @@ async function putIfNeeded(
     const same =
       existing.size === file.bytes && (existing.sha256 === null || existing.sha256 === file.sha256);
     if (same) return "skipped";
-    if (!options.overwrite) {
+    if (!options.repair) {
+      // The key holds the content's own hash: a different object under it was damaged or written by hand.
       throw new ConflictError(
-        `${lake.describe(key)} already holds different content (${existing.size} bytes, sha256 ${existing.sha256 ?? "unknown"}) ` +
-          `than ${path} (${file.bytes} bytes, sha256 ${file.sha256}): Amplitude re-delivered that hour differently; ` +
-          "run upload with --overwrite to replace it",
+        `${lake.describe(key)} holds ${existing.size} bytes (sha256 ${existing.sha256 ?? "unknown"}), not the ` +
+          `${file.bytes} bytes (sha256 ${file.sha256}) its name promises: something other than upload changed it. ` +
+          "Run `upload --repair` to put the backup's bytes back under that name",
       );
     }
   }
@@ -182,8 +288,19 @@ export async function findWindows(from: string): Promise<WindowBackup[]> {
           `${manifestPath} cannot be read (${errorMessage(error)}): the backup of that window is incomplete, extract it again`,
         );
       }
-      windows.push({ folder, manifest, manifestPath });
+      windows.push({ folder, manifest });
     }
   }
   return windows;
+}
+
+/** Failure records in a backup folder, for the watermark's report of hours failing since when. */
+export async function readFailureRecords(from: string, appId: string): Promise<FailureRecord[]> {
+  const dir = join(from, appId, FAILURES_FOLDER);
+  const names = await readdir(dir).catch(() => []);
+  const records: FailureRecord[] = [];
+  for (const name of names.filter((n) => n.endsWith(".json"))) {
+    records.push(JSON.parse(await readFile(join(dir, name), "utf8")) as FailureRecord);
+  }
+  return records;
 }

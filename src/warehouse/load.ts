@@ -2,15 +2,25 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_MAX_LINE_BYTES } from "../amplitude/limits.ts";
-import type { WindowManifest } from "../amplitude/extract.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
 import { copyWithSha256, sha256OfFile } from "../lake/digest.ts";
-import { damagedBackup, eventKey, type Lake } from "../lake/lake.ts";
+import {
+  damagedLakeObject,
+  EVENTS_PREFIX,
+  manifestKeyBefore,
+  MANIFESTS_PREFIX,
+  parseManifestKey,
+  type Lake,
+} from "../lake/lake.ts";
+import { lakeApps, listManifestKeys, readLakeManifest, type LakeManifest } from "../lake/manifest.ts";
 import { ensureRawTables } from "./raw-tables.ts";
 import { sqlString, timestampLiteral, timestampText, type Warehouse } from "./warehouse.ts";
 
-const MANIFEST_PREFIX = "amplitude/_manifests/";
-const EVENTS_PREFIX = "amplitude/events/";
+/**
+ * Manifests uploaded at about the same moment can become visible out of key order (two uploaders, or a
+ * slow PUT): each load looks this far back before the newest manifest it has read.
+ */
+const RESUME_MARGIN_MS = 3_600_000;
 
 export interface LoadReporter {
   batch?(event: { files: number; rows: number; done: number; total: number }): void;
@@ -25,6 +35,8 @@ export interface LoadOptions {
   batchFiles?: number;
   batchBytes?: number;
   now?: () => Date;
+  /** Once aborted, no new batch starts; the batch under way commits or rolls back whole. */
+  signal?: AbortSignal;
 }
 
 export interface LoadSummary {
@@ -32,11 +44,14 @@ export interface LoadSummary {
   files: number;
   rows: number;
   bytes: number;
-  /** Files the manifests list that were already loaded. */
+  /** Files the new manifests list that were already loaded (an identical delivery, or a file two windows share). */
   skipped: number;
-  /** Lake files no manifest lists yet: their window's upload is in progress or was interrupted. */
+  /** Lake files in the partitions this run looked at that no manifest lists yet: an upload in progress or interrupted. */
   waiting: number;
+  /** Window deliveries (manifests) read and recorded by this run. */
   windows: number;
+  /** Manifest keys this run listed: only those since the last load, however long the history. */
+  listed: number;
   failed: Array<{ key: string; message: string }>;
 }
 
@@ -46,15 +61,22 @@ interface LakeFile {
   bytes: number;
   events: number;
   rejected: number;
+  maxLineBytes: number;
   appId: string;
   window: string;
 }
 
+interface PendingManifest {
+  key: string;
+  manifest: LakeManifest;
+}
+
 /**
- * Embedded twin of Snowpipe: every lake file the manifests list that `raw.load_history` does not hold
- * (by key and checksum) is read into `raw.amplitude_events`. A batch of files and their history rows
- * commit together, so a crash loads nothing twice and loses nothing. Lines extract set aside are skipped
- * here too, as Snowflake's `ON_ERROR = CONTINUE` would.
+ * Embedded twin of Snowpipe: every lake file a manifest lists that `raw.load_history` does not hold is
+ * read into `raw.amplitude_events`, once. Only manifests uploaded since the last load are listed (their
+ * keys sort by upload time). A batch of files and their history rows commit together, so a crash loads
+ * nothing twice and loses nothing; a manifest is recorded in `raw.extract_windows` once all its files are
+ * in. Lines extract set aside are skipped here too, as Snowflake's `ON_ERROR = CONTINUE` would.
  */
 export async function load(options: LoadOptions): Promise<LoadSummary> {
   const { lake, warehouse } = options;
@@ -62,6 +84,7 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
     throw new ConfigurationError("load is for the embedded warehouse: on Snowflake, Snowpipe loads the lake");
   }
   await ensureRawTables(warehouse);
+  const now = options.now ?? (() => new Date());
   const summary: LoadSummary = {
     files: 0,
     rows: 0,
@@ -69,46 +92,181 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
     skipped: 0,
     waiting: 0,
     windows: 0,
+    listed: 0,
     failed: [],
   };
-
-  const manifests = await readManifests(lake, summary);
-  summary.windows = manifests.length;
-  if (manifests.length === 0 && summary.failed.length === 0) {
+  const apps = await lakeApps(lake);
+  if (apps.length === 0) {
     options.reporter?.warning?.(
-      `${lake.describe(MANIFEST_PREFIX)} holds no window manifests: nothing to load (run upload first, or check --lake)`,
+      `${lake.describe(MANIFESTS_PREFIX)} holds no window manifests: nothing to load (run upload first, or check --lake)`,
     );
   }
-  await recordWindows(warehouse, manifests, options.now ?? (() => new Date()));
-
-  const listed = latestFilePerKey(manifests);
-  const loaded = new Set(
-    (
-      await warehouse.query<{ file: string; checksum: string }>(`select file, checksum from raw.load_history`)
-    ).map((row) => `${row.file}\n${row.checksum}`),
-  );
-  const pending = [...listed.values()].filter((file) => !loaded.has(`${file.key}\n${file.sha256}`));
-  summary.skipped = listed.size - pending.length;
-  for await (const object of lake.list(EVENTS_PREFIX)) if (!listed.has(object.key)) summary.waiting += 1;
-
-  const clock = monotonicClock(warehouse, options.now ?? (() => new Date()));
-  const batches = batch(pending, options.batchFiles ?? 32, options.batchBytes ?? 512 * 1024 * 1024);
-  let done = 0;
-  for (const files of batches) {
-    const outcome = await loadBatch(lake, warehouse, files, clock, options.reporter);
-    if (outcome.failed.length > 0 && files.length > 1) {
-      // Find the file that broke the batch: load the others one by one.
-      for (const file of files) {
-        const single = await loadBatch(lake, warehouse, [file], clock, options.reporter);
-        addOutcome(summary, single);
-      }
-    } else {
-      addOutcome(summary, outcome);
-    }
-    done += files.length;
-    options.reporter?.batch?.({ files: summary.files, rows: summary.rows, done, total: pending.length });
+  const clock = monotonicClock(warehouse, now);
+  for (const appId of apps) {
+    if (options.signal?.aborted) break;
+    await loadApp(options, appId, summary, clock, now);
   }
   return summary;
+}
+
+async function loadApp(
+  options: LoadOptions,
+  appId: string,
+  summary: LoadSummary,
+  clock: () => Promise<string>,
+  now: () => Date,
+): Promise<void> {
+  const { lake, warehouse } = options;
+  const startAfter = await resumePoint(warehouse, appId);
+  const listed = await listManifestKeys(lake, appId, startAfter);
+  summary.listed += listed.length;
+  const recorded = new Set(
+    (
+      await warehouse.query<{ manifest: string }>(
+        `select manifest from raw.extract_windows where app_id = ? and manifest > ?`,
+        [appId, startAfter ?? ""],
+      )
+    ).map((row) => row.manifest),
+  );
+  const pending: PendingManifest[] = [];
+  for (const { key } of listed) {
+    if (recorded.has(key)) continue;
+    try {
+      pending.push({ key, manifest: await readLakeManifest(lake, key) });
+    } catch (error) {
+      summary.failed.push({ key, message: errorMessage(error) });
+    }
+  }
+  if (pending.length === 0) return;
+
+  const files = filesOf(pending, summary);
+  const loaded = await loadedKeys(warehouse, [...files.keys()]);
+  const toLoad = [...files.values()].filter((file) => !loaded.has(file.key));
+  summary.skipped += files.size - toLoad.length;
+  summary.waiting += await waitingFiles(lake, warehouse, pending, files);
+
+  const failedKeys = new Set<string>();
+  const batches = batch(toLoad, options.batchFiles ?? 32, options.batchBytes ?? 512 * 1024 * 1024);
+  let done = 0;
+  for (const files of batches) {
+    if (options.signal?.aborted) {
+      for (const file of files) failedKeys.add(file.key);
+      continue;
+    }
+    let outcomes = [await loadBatch(lake, warehouse, files, clock, options.reporter)];
+    if (outcomes[0]!.failed.length > 0 && files.length > 1) {
+      // Find the file that broke the batch: load the others one by one.
+      outcomes = [];
+      for (const file of files) outcomes.push(await loadBatch(lake, warehouse, [file], clock, options.reporter));
+    }
+    for (const outcome of outcomes) {
+      addOutcome(summary, outcome);
+      for (const failure of outcome.failed) failedKeys.add(failure.key);
+    }
+    done += files.length;
+    options.reporter?.batch?.({ files: summary.files, rows: summary.rows, done, total: toLoad.length });
+  }
+  // A delivery counts (and moves the warehouse's watermark) once every file it lists is in raw.
+  const complete = pending.filter(({ manifest }) => manifest.files.every((file) => !failedKeys.has(file.key)));
+  // The next load lists from the newest key before which every listed manifest is recorded: a delivery
+  // that failed is listed, and retried, until it loads.
+  const inWarehouse = new Set([...recorded, ...complete.map((entry) => entry.key)]);
+  let cursor: string | undefined;
+  for (const { key } of listed) {
+    if (!inWarehouse.has(key)) break;
+    cursor = key;
+  }
+  await recordWindows(warehouse, appId, complete, cursor, now);
+  summary.windows += complete.length;
+}
+
+/** Where this app's listing starts: a margin before the newest manifest every earlier one of which is in. */
+async function resumePoint(warehouse: Warehouse, appId: string): Promise<string | undefined> {
+  const [row] = await warehouse.query<{ manifest: string | null }>(
+    `select manifest from raw.lake_cursor where app_id = ?`,
+    [appId],
+  );
+  const parts = row?.manifest ? parseManifestKey(row.manifest) : null;
+  if (!parts) return undefined;
+  const uploaded = Date.parse(
+    parts.uploadedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6"),
+  );
+  return manifestKeyBefore(appId, new Date(uploaded - RESUME_MARGIN_MS));
+}
+
+/**
+ * The files the manifests list, one entry per key. Keys hold the content's hash, so two manifests listing
+ * one key (a file two overlapping windows share) list the same bytes; anything else is refused.
+ */
+function filesOf(pending: PendingManifest[], summary: LoadSummary): Map<string, LakeFile> {
+  const files = new Map<string, LakeFile>();
+  for (const { key: manifestKey, manifest } of pending) {
+    const window = `${manifest.window.start}_${manifest.window.end}`;
+    for (const file of manifest.files) {
+      const previous = files.get(file.key);
+      if (previous && previous.sha256 !== file.sha256) {
+        summary.failed.push({
+          key: file.key,
+          message: `${manifestKey} lists ${file.key} with sha256 ${file.sha256}, another manifest with ${previous.sha256}: one of them was edited by hand; upload that window again`,
+        });
+        continue;
+      }
+      files.set(file.key, {
+        key: file.key,
+        sha256: file.sha256,
+        bytes: file.bytes,
+        events: file.events,
+        rejected: file.rejected,
+        maxLineBytes: manifest.max_line_bytes ?? DEFAULT_MAX_LINE_BYTES,
+        appId: manifest.app_id,
+        window,
+      });
+    }
+  }
+  return files;
+}
+
+async function loadedKeys(warehouse: Warehouse, keys: string[]): Promise<Set<string>> {
+  const loaded = new Set<string>();
+  for (let i = 0; i < keys.length; i += 1000) {
+    const chunk = keys.slice(i, i + 1000);
+    const rows = await warehouse.query<{ file: string }>(
+      `select distinct file from raw.load_history where file in (${chunk.map(sqlString).join(", ")})`,
+    );
+    for (const row of rows) loaded.add(row.file);
+  }
+  return loaded;
+}
+
+/** Files in the new deliveries' date partitions that neither a manifest nor the load history knows. */
+async function waitingFiles(
+  lake: Lake,
+  warehouse: Warehouse,
+  pending: PendingManifest[],
+  files: Map<string, LakeFile>,
+): Promise<number> {
+  const partitions = new Set<string>();
+  for (const { manifest } of pending) {
+    for (const date of datesOf(manifest.window.start, manifest.window.end)) {
+      partitions.add(`${EVENTS_PREFIX}app=${manifest.app_id}/date=${date}/`);
+    }
+  }
+  const unknown: string[] = [];
+  for (const partition of partitions) {
+    for await (const object of lake.list(partition)) if (!files.has(object.key)) unknown.push(object.key);
+  }
+  const loaded = await loadedKeys(warehouse, unknown);
+  return unknown.filter((key) => !loaded.has(key)).length;
+}
+
+/** `YYYY-MM-DD` of every day a window touches. */
+function datesOf(start: string, end: string): string[] {
+  const dates: string[] = [];
+  const last = Date.parse(`${end.slice(0, 10)}T00:00:00Z`);
+  for (let day = Date.parse(`${start.slice(0, 10)}T00:00:00Z`); day <= last; day += 86_400_000) {
+    dates.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return dates;
 }
 
 function addOutcome(summary: LoadSummary, outcome: BatchOutcome) {
@@ -118,74 +276,39 @@ function addOutcome(summary: LoadSummary, outcome: BatchOutcome) {
   summary.failed.push(...outcome.failed);
 }
 
-async function readManifests(lake: Lake, summary: LoadSummary): Promise<WindowManifest[]> {
-  const manifests: WindowManifest[] = [];
-  for await (const object of lake.list(MANIFEST_PREFIX)) {
-    if (!object.key.endsWith(".json")) continue;
-    try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await lake.read(object.key)) chunks.push(chunk as Buffer);
-      const manifest = JSON.parse(Buffer.concat(chunks).toString("utf8")) as WindowManifest;
-      if (manifest.manifest_version !== 1 || !Array.isArray(manifest.files)) {
-        throw new Error("not a manifest this version understands");
-      }
-      manifests.push(manifest);
-    } catch (error) {
-      summary.failed.push({
-        key: object.key,
-        message: `${lake.describe(object.key)} cannot be read as a window manifest (${errorMessage(error)}): upload that window again`,
-      });
-    }
-  }
-  return manifests;
-}
-
-/**
- * A re-exported window lists the same keys as the windows it replaced: the newest manifest speaks for
- * each key, since upload --overwrite makes the lake hold only its bytes.
- */
-function latestFilePerKey(manifests: WindowManifest[]): Map<string, LakeFile> {
-  const byKey = new Map<string, LakeFile & { extractedAt: string }>();
-  for (const manifest of manifests) {
-    const window = `${manifest.window.start}_${manifest.window.end}`;
-    for (const file of manifest.files) {
-      const key = eventKey(manifest.app_id, file.name, manifest.window.start);
-      const previous = byKey.get(key);
-      if (previous && previous.extractedAt > manifest.extracted_at) continue;
-      byKey.set(key, {
-        key,
-        sha256: file.sha256,
-        bytes: file.bytes,
-        events: file.events,
-        rejected: file.rejected,
-        appId: manifest.app_id,
-        window,
-        extractedAt: manifest.extracted_at,
-      });
-    }
-  }
-  return byKey;
-}
-
-async function recordWindows(warehouse: Warehouse, manifests: WindowManifest[], now: () => Date) {
-  if (manifests.length === 0) return;
-  // Through timestampText, not `::timestamptz::timestamp`, which would shift by the session's time zone.
+/** One row per delivery, which the watermark reads; and where the next load resumes listing. */
+async function recordWindows(
+  warehouse: Warehouse,
+  appId: string,
+  manifests: PendingManifest[],
+  cursor: string | undefined,
+  now: () => Date,
+) {
+  const hour = (text: string) => timestampLiteral(`${text.replace("T", " ")}:00:00`);
   const rows = manifests.map(
-    (m) =>
-      `(${sqlString(m.app_id)}, ${timestampLiteral(`${m.window.start.replace("T", " ")}:00:00`)}, ` +
-      `${timestampLiteral(`${m.window.end.replace("T", " ")}:00:00`)}, 'exported', ` +
+    ({ key, manifest: m }) =>
+      `(${sqlString(m.app_id)}, ${hour(m.window.start)}, ${hour(m.window.end)}, ${sqlString(m.status ?? "exported")}, ` +
       `${m.totals.files}, ${m.totals.events}, ${m.totals.rejected}, ${sqlString(m.run_id)}, ` +
-      `${timestampLiteral(timestampText(new Date(m.extracted_at)))}, ${timestampLiteral(timestampText(now()))})`,
+      `${timestampLiteral(timestampText(new Date(m.extracted_at)))}, ${sqlString(m.delivery)}, ${sqlString(key)}, ` +
+      `${timestampLiteral(timestampText(new Date(m.uploaded_at)))}, ${timestampLiteral(timestampText(now()))})`,
   );
-  // One row per window: a window exported again (a re-run, a backfill) updates its row to the latest run.
-  await warehouse.execute(
-    `insert into raw.extract_windows values ${rows.join(",\n")}
-     on conflict (app_id, window_start, window_end) do update set
-       status = excluded.status, files = excluded.files, events = excluded.events,
-       rejected = excluded.rejected, run_id = excluded.run_id, extracted_at = excluded.extracted_at,
-       recorded_at = excluded.recorded_at
-     where excluded.extracted_at > raw.extract_windows.extracted_at`,
-  );
+  await warehouse.transaction(async () => {
+    if (rows.length > 0) {
+      await warehouse.execute(
+      `insert into raw.extract_windows
+         (app_id, window_start, window_end, status, files, events, rejected, run_id, extracted_at, delivery, manifest, uploaded_at, recorded_at)
+       values ${rows.join(",\n")}
+       on conflict (manifest) do nothing`,
+      );
+    }
+    if (cursor === undefined) return;
+    await warehouse.execute(
+      `insert into raw.lake_cursor (app_id, manifest, updated_at)
+       values (?, ?, ${timestampLiteral(timestampText(now()))})
+       on conflict (app_id) do update set manifest = excluded.manifest, updated_at = excluded.updated_at`,
+      [appId, cursor],
+    );
+  });
 }
 
 /** loaded_at must grow with every batch: incremental models take the rows newer than what they hold. */
@@ -270,7 +393,7 @@ async function loadBatch(
       for (const [index, file] of files.entries()) {
         const sha256 = actual[index]!;
         if (sha256 !== file.sha256) {
-          throw damagedBackup(
+          throw damagedLakeObject(
             lake.describe(file.key),
             { size: file.bytes, sha256 },
             { size: file.bytes, sha256: file.sha256 },
@@ -342,6 +465,6 @@ function selectFile(file: LakeFile, path: string): string {
         `and json_extract_string(json, '$.server_upload_time') is not null`;
   return `select json as json_data, ${sqlString(file.key)} as source_file, ordinality as file_row_number
     from read_json_objects(${sqlString(path)}, format = 'newline_delimited', compression = 'gzip',
-      ignore_errors = true, maximum_object_size = ${DEFAULT_MAX_LINE_BYTES}) with ordinality
+      ignore_errors = true, maximum_object_size = ${file.maxLineBytes}) with ordinality
     where ${validOnly}`;
 }

@@ -1,3 +1,4 @@
+import { ConfigurationError } from "../errors.ts";
 import { SCHEMAS, type Dialect, type Warehouse } from "./warehouse.ts";
 
 /**
@@ -39,12 +40,30 @@ export function rawTableStatements(dialect: Dialect): string[] {
       rejected bigint not null,
       run_id varchar not null,
       extracted_at ${timestamp},
+      delivery varchar not null,
+      manifest varchar not null,
+      uploaded_at ${timestamp},
       recorded_at ${timestamp} not null,
-      primary key (app_id, window_start, window_end)
+      primary key (manifest)
+    )`,
+    `create table if not exists raw.lake_cursor (
+      app_id varchar not null,
+      manifest varchar not null,
+      updated_at ${timestamp} not null,
+      primary key (app_id)
     )`,
   ];
 }
 
 export async function ensureRawTables(warehouse: Warehouse): Promise<void> {
   for (const statement of rawTableStatements(warehouse.dialect)) await warehouse.execute(statement);
+  const columns = (await warehouse.columns("raw", "extract_windows")).map((c) => c.name.toLowerCase());
+  if (!columns.includes("manifest")) {
+    // Before deliveries had keys of their own, this table held one row per window and the lake another
+    // key layout: nothing here can be carried over safely.
+    throw new ConfigurationError(
+      `${warehouse.url} was made by an earlier version (raw.extract_windows has one row per window, not per delivery): ` +
+        "move it aside and run upload into a new lake folder and load again; the backup folder holds everything",
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { afterEach } from "vitest";
-import type { WindowManifest } from "../../src/amplitude/extract.ts";
+import { DEFAULT_MAX_LINE_BYTES, type WindowManifest } from "../../src/amplitude/extract.ts";
 import type { SimulatorOptions } from "../../src/amplitude/simulator/server.ts";
 import { LocalLake } from "../../src/lake/local-lake.ts";
 import { upload } from "../../src/lake/upload.ts";
@@ -49,7 +49,7 @@ export async function simulatedLake(
     });
     events += summary.events;
   }
-  await upload({ lake, from: out, overwrite: true });
+  await upload({ lake, from: out });
   return { lake, out, events, sim };
 }
 
@@ -119,6 +119,8 @@ export async function uploadWindow(
     manifest_version: 1,
     app_id: APP,
     window,
+    status: entries.length > 0 ? "exported" : "empty",
+    max_line_bytes: DEFAULT_MAX_LINE_BYTES,
     run_id: `test-${extractedAt}`,
     extracted_at: extractedAt,
     request: "test",
@@ -134,7 +136,7 @@ export async function uploadWindow(
     timings: { attempts: 1, request_ms: 0, download_ms: 0, unpack_ms: 0, downloaded_bytes: 0 },
   };
   await writeFile(join(folder, "manifest.json"), JSON.stringify(manifest));
-  const summary = await upload({ lake, from: out, overwrite: true });
+  const summary = await upload({ lake, from: out });
   if (summary.failures.length > 0) throw new Error(summary.failures.map((f) => f.error).join("; "));
 }
 
