@@ -114,7 +114,7 @@ describe("S3 answers s3rver cannot give", () => {
     expect(summary.files).toBe(0);
     expect(summary.windows).toBe(0);
     expect(summary.failures[0]!.error).toMatch(
-      /could not write s3:\/\/busy-bucket\/p\/amplitude\/events\/app=187520\/date=2025-11-04\/hour=05\/187520_2025-11-04_5#0\.json\.gz: SlowDown/,
+      /could not write s3:\/\/busy-bucket\/p\/amplitude\/events\/app=187520\/date=2025-11-04\/hour=05\/187520_2025-11-04_5#0\.[0-9a-f]{12}\.json\.gz: SlowDown/,
     );
   });
 });

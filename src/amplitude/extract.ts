@@ -42,7 +42,8 @@ export interface ExtractOptions {
   /** Where windows come from; `client` is the shorthand for the Export API. */
   source?: ExportSource;
   client?: ExportClient;
-  range: HourWindow;
+  /** The hours to export: one range, or several (the gaps a resumed run fills). */
+  range: HourWindow | HourWindow[];
   outDir: string;
   hoursPerWindow?: number;
   concurrency?: number;
@@ -149,7 +150,7 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   validateExtractSettings(options);
   const source = options.source ?? (options.client ? new ApiExportSource(options.client) : undefined);
   if (!source) throw new ConfigurationError("extract needs a source: the Export API or an S3 export");
-  const windows = cutWindows(options.range, options.hoursPerWindow ?? 24);
+  const windows = [options.range].flat().flatMap((range) => cutWindows(range, options.hoursPerWindow ?? 24));
   const tmpRoot = join(options.outDir, ".tmp");
   await mkdir(tmpRoot, { recursive: true });
   await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());

@@ -1,5 +1,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/limits.ts";
+import {
+  DEFAULT_HISTORY,
+  DEFAULT_MAX_HOURS,
+  DEFAULT_MAX_LINE_BYTES,
+  MAX_CONCURRENCY,
+} from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
 import { DEFAULT_LAKE } from "../lake/lake-url.ts";
 import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
@@ -46,8 +51,24 @@ function addTransformOptions(command: Command): Command {
 /** The options extract and run share. */
 function addExtractOptions(command: Command): Command {
   return command
-    .option("--start <hour>", "first hour, inclusive: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC)")
-    .option("--end <hour>", "last hour, inclusive (default: the last hour Amplitude has settled)")
+    .option(
+      "--start <hour>",
+      "first hour, inclusive: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC); default: resume from the watermark",
+    )
+    .option(
+      "--end <hour>",
+      "last hour, inclusive (default, and at most: the last hour Amplitude has settled)",
+    )
+    .option(
+      "--history <span>",
+      "where a project with no completed window starts, before the end: 3m, 90d, 12w, 1y, 48h, or all (since 2012)",
+      DEFAULT_HISTORY,
+    )
+    .addOption(
+      new Option("--max-hours <n>", "hours one run exports at most when it resumes from the watermark")
+        .default(DEFAULT_MAX_HOURS)
+        .argParser(integer(1, 24 * 366)),
+    )
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option(
       "--source <url>",
@@ -96,9 +117,12 @@ export function buildProgram(context: ProgramContext): Command {
         "export hours from the Amplitude Export API into the backup folder, one folder per window",
       ),
   )
+    .option("--lake <url>", "the lake whose manifests hold the watermark: file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
     .addHelpText(
       "after",
-      "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL.\n" +
+      "\nWith no --start, extract resumes from the watermark: the first hour not covered by a completed window\n" +
+        "in the lake or the backup folder; it exports only the hours still missing, at most --max-hours.\n" +
+        "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL, AMPLITUDE_APP_ID.\n" +
         "Exit codes: 0 done, 1 an hour could not be exported, 2 usage or configuration error.",
     )
     .action(async (options) => {

@@ -1,9 +1,13 @@
-import type { ExtractSummary } from "../amplitude/extract.ts";
+
 import type { AmplitudeConfig, Env } from "../config.ts";
 import type { UploadSummary } from "../lake/upload.ts";
 import type { TransformResult } from "../models/runner.ts";
 import type { LoadSummary } from "../warehouse/load.ts";
-import { runExtract, type ExtractCommandOptions } from "./extract-command.ts";
+import {
+  runExtract,
+  type ExtractCommandOptions,
+  type ExtractCommandSummary,
+} from "./extract-command.ts";
 import { runLoad } from "./load-command.ts";
 import type { Output } from "./output.ts";
 import { runTransform } from "./transform-command.ts";
@@ -20,7 +24,7 @@ export interface RunCommandOptions extends ExtractCommandOptions {
 }
 
 export interface RunSummary {
-  extract: ExtractSummary;
+  extract: ExtractCommandSummary;
   upload: UploadSummary;
   load: LoadSummary;
   transform: TransformResult;
@@ -33,7 +37,7 @@ export interface RunSummary {
  */
 export async function runPipeline(
   options: RunCommandOptions,
-  deps: { env: Env; output: Output; now?: () => Date; amplitude?: AmplitudeConfig },
+  deps: { env: Env; output: Output; now?: () => Date; amplitude?: AmplitudeConfig; signal?: AbortSignal },
 ): Promise<RunSummary> {
   const { output } = deps;
   output.err("== extract");
@@ -56,6 +60,16 @@ export async function runPipeline(
   );
   const failed =
     extract.failed.length > 0 || upload.failures.length > 0 || load.failed.length > 0 || transform.failed;
-  if (options.json) output.out(JSON.stringify({ ...transform.figures, events: extract.events }));
+  if (options.json) {
+    output.out(
+      JSON.stringify({
+        ...transform.figures,
+        events: extract.events,
+        rejected: extract.rejected,
+        failed_hours: extract.failedHours,
+        watermark: extract.watermark ?? null,
+      }),
+    );
+  }
   return { extract, upload, load, transform, failed };
 }

@@ -7,7 +7,6 @@ import {
   FAILURES_FOLDER,
   MANIFEST_FILE,
   parseWindowFolder,
-  type FailureRecord,
   type WindowManifest,
 } from "../amplitude/extract.ts";
 import { sha256OfFile } from "./digest.ts";
@@ -292,15 +291,4 @@ export async function findWindows(from: string): Promise<WindowBackup[]> {
     }
   }
   return windows;
-}
-
-/** Failure records in a backup folder, for the watermark's report of hours failing since when. */
-export async function readFailureRecords(from: string, appId: string): Promise<FailureRecord[]> {
-  const dir = join(from, appId, FAILURES_FOLDER);
-  const names = await readdir(dir).catch(() => []);
-  const records: FailureRecord[] = [];
-  for (const name of names.filter((n) => n.endsWith(".json"))) {
-    records.push(JSON.parse(await readFile(join(dir, name), "utf8")) as FailureRecord);
-  }
-  return records;
 }
