@@ -162,7 +162,7 @@ describe("the amplitude-pipeline CLI", () => {
       "tests_passed",
       "tests_warned",
     ]);
-    expect(figures).toMatchObject({ models: 10, tests_failed: 0 });
+    expect(figures).toMatchObject({ models: 11, tests_failed: 0 });
     expect(figures.events).toBeGreaterThan(1_000);
     expect(figures.tests_passed).toBeGreaterThan(40);
     expect(result.stdout).toMatch(/core\.events +[\d,]+\n/);
@@ -188,7 +188,7 @@ describe("the warehouse commands", () => {
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.code).toBe(0);
     const figures = first.json<Record<string, number>>();
-    expect(figures).toMatchObject({ models: 10, tests_failed: 0, events: sim.served.events });
+    expect(figures).toMatchObject({ models: 11, tests_failed: 0, events: sim.served.events });
     expect(first.stderr).toMatch(/== extract[\s\S]*== upload[\s\S]*== load[\s\S]*== transform/);
     expect(first.stdout).toMatch(/core\.events +incremental|core\.events +\S+ +[\d,]+/);
 
@@ -256,6 +256,6 @@ describe("the warehouse commands", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/FAIL sessions_are_long: e\.g\. amplitude_id=/);
     expect(result.stdout).toMatch(/sessions_are_long +error +fail +[\d,]+/);
-    expect(result.json()).toMatchObject({ models: 10, tests_failed: 1 });
+    expect(result.json()).toMatchObject({ models: 11, tests_failed: 1 });
   });
 });

@@ -39,6 +39,7 @@ describe("the model project", () => {
       "marts.page_paths",
       "marts.web_issues",
       "restricted.locations",
+      "staging.stg_amplitude__event_deliveries",
       "staging.stg_amplitude__event_properties",
       "staging.stg_amplitude__events",
     ]);
@@ -138,11 +139,12 @@ describe("the model project", () => {
       "events",
       "locations",
       "page_paths",
+      "stg_amplitude__event_deliveries",
       "stg_amplitude__events",
       "users",
       "web_issues",
     ]);
-    expect(names("tag:amplitude")).toHaveLength(10);
+    expect(names("tag:amplitude")).toHaveLength(11);
     expect(names("users devices")).toEqual(["devices", "users"]);
     expect(() => selectModels(compiled, "tag:nothing")).toThrow(/no model has the tag nothing/);
     expect(() => selectModels(compiled, "+evnts")).toThrow(/there is no model evnts/);

@@ -14,6 +14,12 @@ export interface ModelConfig {
   uniqueKey: string[];
   strategy: IncrementalStrategy;
   tags: string[];
+  /**
+   * The CTE holding the keys an incremental build replaces, named by `{{ output('final', scope='touched') }}`:
+   * every row whose unique key is in it is deleted before the increment goes in, so an entity that lost
+   * all its rows (a session whose events moved away) disappears, as it would from a full refresh.
+   */
+  scope?: string;
 }
 
 export interface CompiledModel {
@@ -48,6 +54,8 @@ export interface CompileOptions {
    * whole blocks of older rows.
    */
   incrementalSince?: string;
+  /** Render the keys an incremental build replaces (the `scope` of `output()`) instead of the model's rows. */
+  scope?: boolean;
 }
 
 const EPOCH = "cast('1970-01-01' as timestamp)";
@@ -60,6 +68,7 @@ const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
  */
 export function compileModel(project: Project, model: ModelFile, options: CompileOptions): CompiledModel {
   const scope = templateScope(project, model, options.dialect);
+  let replaceScope: string | undefined;
   const sql = render(
     project,
     model.path,
@@ -69,10 +78,27 @@ export function compileModel(project: Project, model: ModelFile, options: Compil
       this: `${schemaOfModel(model)}.${model.name}`,
       is_incremental: () => options.incremental === true,
       incremental_since: options.incremental ? (options.incrementalSince ?? EPOCH) : null,
+      // The model's last statement: its rows, or (for the runner) the keys an incremental build replaces.
+      output: (...args: unknown[]) => {
+        const rows = String(args[0]);
+        const named = keywords(args).scope ?? (typeof args[1] === "string" ? args[1] : undefined);
+        replaceScope = named === undefined ? undefined : String(named);
+        for (const name of [rows, replaceScope]) {
+          if (name !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+            fail(scope.failures, `${model.path}: output() takes CTE names, not ${JSON.stringify(name)}`);
+          }
+        }
+        if (!options.scope) return `select * from ${rows}`;
+        const keys = [scope.called.unique_key ?? []].flat().map(String);
+        if (!replaceScope || keys.length === 0) {
+          fail(scope.failures, `${model.path}: output() names no scope, or config() no unique_key`);
+        }
+        return `select distinct ${keys.join(", ")} from ${replaceScope}`;
+      },
     },
     scope.failures,
   );
-  const config = modelConfig(model, scope.called);
+  const config = modelConfig(model, scope.called, replaceScope);
   return {
     name: model.name,
     path: model.path,
@@ -226,7 +252,7 @@ function schemaOfModel(model: ModelFile): string {
   return String(model.ymlConfig.schema ?? model.folderSchema);
 }
 
-function modelConfig(model: ModelFile, called: Record<string, unknown>): ModelConfig {
+function modelConfig(model: ModelFile, called: Record<string, unknown>, scope?: string): ModelConfig {
   const merged = { ...model.ymlConfig, ...called };
   const materialized = String(merged.materialized ?? "view") as Materialization;
   if (!MATERIALIZATIONS.includes(materialized)) {
@@ -238,9 +264,14 @@ function modelConfig(model: ModelFile, called: Record<string, unknown>): ModelCo
   if (materialized === "incremental" && uniqueKey.length === 0) {
     throw new CompileError(`${model.path}: an incremental model needs unique_key in its config()`);
   }
-  const strategy = String(merged.incremental_strategy ?? "merge") as IncrementalStrategy;
+  const strategy = String(merged.incremental_strategy ?? (scope ? "delete+insert" : "merge")) as IncrementalStrategy;
   if (strategy !== "merge" && strategy !== "delete+insert") {
     throw new CompileError(`${model.path}: incremental_strategy must be merge or delete+insert`);
+  }
+  if (scope && strategy !== "delete+insert") {
+    throw new CompileError(
+      `${model.path}: output() with a scope replaces the rows of its keys: use incremental_strategy='delete+insert'`,
+    );
   }
   const tags = merged.tags === undefined ? [] : [merged.tags].flat().map(String);
   const schema = schemaOfModel(model);
@@ -249,7 +280,7 @@ function modelConfig(model: ModelFile, called: Record<string, unknown>): ModelCo
       `${model.path}: set the schema in the model's yml config or by its folder, not in config()`,
     );
   }
-  return { materialized, schema, uniqueKey, strategy, tags };
+  return { materialized, schema, uniqueKey, strategy, tags, scope };
 }
 
 function unknownRef(path: string, sql: string, name: string, project: Project): string {

@@ -260,7 +260,15 @@ async function buildModel(
         incremental: true,
         incrementalSince: result.newerThan && timestampLiteral(result.newerThan),
       });
-      result.processed = await mergeIncrement(warehouse, model, columns);
+      const scopeSql = model.config.scope
+        ? compileModel(project, project.models.get(planned.name)!, {
+            dialect: warehouse.dialect,
+            incremental: true,
+            incrementalSince: result.newerThan && timestampLiteral(result.newerThan),
+            scope: true,
+          }).sql
+        : undefined;
+      result.processed = await mergeIncrement(warehouse, model, columns, scopeSql);
     }
     if (materialized !== "view") {
       const [row] = await warehouse.query<{ n: bigint | number }>(
@@ -290,13 +298,23 @@ async function newestLoad(
   return row?.newest ? timestampText(row.newest) : undefined;
 }
 
-/** The increment lands in a temporary table, then merges (or delete+inserts) on the unique key in one transaction. */
-async function mergeIncrement(warehouse: Warehouse, model: CompiledModel, target: string[]): Promise<number> {
+/**
+ * The increment lands in a table beside the model, then merges (or delete+inserts) on the unique key in
+ * one transaction. With a scope (the keys the build computed again), every row of those keys is
+ * replaced, including keys the increment no longer has: they are gone from a full refresh too.
+ */
+async function mergeIncrement(
+  warehouse: Warehouse,
+  model: CompiledModel,
+  target: string[],
+  scopeSql: string | undefined,
+): Promise<number> {
   const [schema, name] = model.relation.split(".");
-  // A plain table beside the model, not a temporary one, so both engines find its columns the same way.
+  // Plain tables beside the model, not temporary ones, so both engines find their columns the same way.
   const temp = `${model.relation}__increment`;
-  await warehouse.execute(`create or replace table ${temp} as\n${model.sql}`);
+  const scope = `${model.relation}__scope`;
   try {
+    await warehouse.execute(`create or replace table ${temp} as\n${model.sql}`);
     const incoming = (await warehouse.columns(schema!, `${name}__increment`)).map((c) =>
       c.name.toLowerCase(),
     );
@@ -306,19 +324,28 @@ async function mergeIncrement(warehouse: Warehouse, model: CompiledModel, target
         `the model now has column(s) ${added.join(", ")} that ${model.relation} lacks: run transform --full-refresh --select ${model.name}`,
       );
     }
-    const [count] = await warehouse.query<{ n: bigint | number }>(`select count(*) as n from ${temp}`);
-    const processed = Number(count!.n);
-    if (processed === 0) return 0;
-    const keys = model.config.uniqueKey;
+    const processed = await count(warehouse, temp);
+    const keyList = model.config.uniqueKey.join(", ");
+    let scoped = 0;
+    if (scopeSql) {
+      await warehouse.execute(`create or replace table ${scope} as\n${scopeSql}`);
+      scoped = await count(warehouse, scope);
+    }
+    if (processed === 0 && scoped === 0) return 0;
     const columns = incoming.join(", ");
     await warehouse.transaction(async () => {
       if (model.config.strategy === "delete+insert") {
-        const keyList = keys.join(", ");
+        if (scopeSql) {
+          await warehouse.execute(
+            `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${scope})`,
+          );
+        }
         await warehouse.execute(
           `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${temp})`,
         );
         await warehouse.execute(`insert into ${model.relation} (${columns}) select ${columns} from ${temp}`);
       } else {
+        const keys = model.config.uniqueKey;
         const on = keys.map((k) => `target.${k} = source.${k}`).join(" and ");
         const set = incoming
           .filter((c) => !keys.includes(c))
@@ -334,7 +361,13 @@ async function mergeIncrement(warehouse: Warehouse, model: CompiledModel, target
     return processed;
   } finally {
     await warehouse.execute(`drop table if exists ${temp}`);
+    await warehouse.execute(`drop table if exists ${scope}`);
   }
+}
+
+async function count(warehouse: Warehouse, relation: string): Promise<number> {
+  const [row] = await warehouse.query<{ n: bigint | number }>(`select count(*) as n from ${relation}`);
+  return Number(row!.n);
 }
 
 function singularPlan(test: CompiledTest): PlannedTest {

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key='device_id', tags=['amplitude']) }}
+{{ config(materialized='incremental', unique_key='device_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
 {% from 'incremental.sql' import scope_to_touched %}
 
 with events as (
@@ -8,7 +8,7 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['device_id'], is_incremental(), incremental_since) }}
+{{ scope_to_touched('events', ['device_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
 
 final as (
 
@@ -29,4 +29,4 @@ final as (
 
 )
 
-select * from final
+{{ output('final', scope='touched') }}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], tags=['amplitude']) }}
+{{ config(materialized='incremental', unique_key=['amplitude_id', 'session_id'], incremental_strategy='delete+insert', tags=['amplitude']) }}
 {% from 'incremental.sql' import scope_to_touched %}
 
 {#- session_id -1 means the event belongs to no session. -#}
@@ -9,7 +9,7 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since) }}
+{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
 
 ordered as (
 
@@ -43,4 +43,4 @@ final as (
 
 )
 
-select * from final
+{{ output('final', scope='touched') }}

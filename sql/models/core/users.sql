@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key='amplitude_id', tags=['amplitude']) }}
+{{ config(materialized='incremental', unique_key='amplitude_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
 {% from 'incremental.sql' import scope_to_touched %}
 
 with events as (
@@ -7,7 +7,7 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['amplitude_id'], is_incremental(), incremental_since) }}
+{{ scope_to_touched('events', ['amplitude_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
 
 latest_user_ids as (
 
@@ -49,4 +49,4 @@ final as (
 
 )
 
-select * from final
+{{ output('final', scope='touched') }}

@@ -10,7 +10,7 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since) }}
+{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
 
 carried as (
 
@@ -67,4 +67,4 @@ final as (
 
 )
 
-select * from final
+{{ output('final', scope='touched') }}

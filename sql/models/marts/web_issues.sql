@@ -4,14 +4,14 @@
     repeated_click  the same event_id arrives again at a later time (a click that seemed to do nothing),
     page_return     a page viewed again later in the same session,
     page_loop       A -> B -> A: the visitor went back to the page they had just left. -#}
+{% from 'incremental.sql' import scope_to_touched %}
 with page_paths as (
 
     select * from {{ ref('page_paths') }}
-    {% if is_incremental() %}
-    where loaded_at > {{ incremental_since }}
-    {% endif %}
 
 ),
+
+{{ scope_to_touched('page_paths', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
 
 steps as (
 
@@ -19,7 +19,7 @@ steps as (
         *,
         lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
         lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
-    from page_paths
+    from scoped
 
 ),
 
@@ -33,7 +33,7 @@ page_views as (
             partition by amplitude_id, session_id, page_path
             order by step_in_session
         ) as visit_of_page
-    from page_paths
+    from scoped
     where event_type = '[Amplitude] Page Viewed'
 
 ),
@@ -89,7 +89,7 @@ final as (
     from unioned
     inner join (
         select amplitude_id, session_id, max(loaded_at) as loaded_at
-        from page_paths
+        from scoped
         group by amplitude_id, session_id
     ) as session_loads
         on unioned.amplitude_id = session_loads.amplitude_id
@@ -97,4 +97,4 @@ final as (
 
 )
 
-select * from final
+{{ output('final', scope='touched') }}

@@ -21,4 +21,5 @@ flattened as (
 
 )
 
-select * from flattened
+{#- An event whose new delivery has fewer properties (or none) loses the others: every uuid read is replaced. #}
+{{ output('flattened', scope='events') }}

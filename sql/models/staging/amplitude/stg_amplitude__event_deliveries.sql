@@ -1,0 +1,47 @@
+{{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='delete+insert', tags=['amplitude']) }}
+
+{#- The fields that place an event (its user, session and device) in every delivery of it, not only the
+    latest: when Amplitude re-processes an event into another session or user, the incremental models
+    read here which entities it left, and compute those again too. -#}
+{%- set fields = [
+    ['uuid', 'uuid', 'text'],
+    ['processed_time', 'processed_time', 'timestamp'],
+    ['amplitude_id', 'amplitude_id', 'integer'],
+    ['session_id', 'session_id', 'integer'],
+    ['device_id', 'device_id', 'text']
+] -%}
+
+with source as (
+
+    select * from {{ source('amplitude', 'events') }}
+    {% if is_incremental() %}
+    where loaded_at > {{ incremental_since }}
+    {% endif %}
+
+),
+
+parsed as (
+
+    select
+        {{ json_record('json_data', fields) }} as record,
+        source_file,
+        file_row_number,
+        loaded_at
+    from source
+
+),
+
+final as (
+
+    select
+        {%- for key, column, type in fields %}
+        {{ record_field('record', key, type) }} as {{ column }},
+        {%- endfor %}
+        source_file,
+        file_row_number,
+        loaded_at
+    from parsed
+
+)
+
+select * from final
