@@ -69,6 +69,17 @@ describe("transform on the embedded warehouse", () => {
     expect(counts["core.sessions"]).toBeGreaterThan(0);
     expect(counts["marts.web_issues"]).toBeGreaterThan(0);
     expect(counts["marts.company_traffic"]).toBeGreaterThan(0);
+    // Every page view has its path, the older SDK's (which send only the URL) included.
+    const [pages] = await warehouse.query<Record<string, bigint>>(
+      `select count(*) as views, count(events.page_path) as with_path,
+              count(case when events.page_url = 'https://www.thedataschool.co.uk' || events.page_path then 1 end) as matching_url,
+              count(case when staging.library = 'amplitude-js/8.21.9' then 1 end) as older_sdk
+       from core.events as events inner join staging.stg_amplitude__events as staging using (uuid)
+       where events.event_type = '[Amplitude] Page Viewed'`,
+    );
+    expect(pages!.older_sdk).toBeGreaterThan(0n);
+    expect(pages!.with_path).toBe(pages!.views);
+    expect(pages!.matching_url).toBe(pages!.views);
 
     // Personal location data lives only in restricted.locations.
     const piiColumns = await warehouse.query<{ table_schema: string; table_name: string }>(
