@@ -2,11 +2,12 @@ import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CompileError, compileModel } from "../src/models/compile.ts";
+import { DIALECTS } from "../src/models/dialects.ts";
 import { graphOrder, selectModels } from "../src/models/graph.ts";
 import { readProject } from "../src/models/project.ts";
 import { planProject } from "../src/models/runner.ts";
 import { tempDir } from "./support/files.ts";
-import { PROJECT_DIR } from "./support/warehouse.ts";
+import { PROJECT_DIR, testWarehouse } from "./support/warehouse.ts";
 
 /** A copy of the project to break on purpose. */
 async function projectCopy(): Promise<string> {
@@ -86,6 +87,48 @@ describe("the model project", () => {
     expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
       `page:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,
     );
+  });
+
+  it("renders url_path per target, and core.events reads a missing page path from the URL", async () => {
+    const pattern = "'^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)'";
+    expect(DIALECTS.duckdb.url_path("page_url")).toBe(
+      `case when page_url <> '' then coalesce(nullif(regexp_extract(page_url, ${pattern}, 3), ''), '/') end`,
+    );
+    expect(DIALECTS.snowflake.url_path("page_url")).toBe(
+      `case when page_url <> '' then coalesce(nullif(regexp_substr(page_url, ${pattern}, 1, 1, 'e', 3), ''), '/') end`,
+    );
+    const project = await readProject(PROJECT_DIR);
+    const events = project.models.get("events")!;
+    const duck = compileModel(project, events, { dialect: "duckdb" }).sql;
+    const snow = compileModel(project, events, { dialect: "snowflake" }).sql;
+    expect(duck).toContain(
+      `coalesce(\n            nullif(page."[Amplitude] Page Path", ''),\n            ${DIALECTS.duckdb.url_path('page."[Amplitude] Page URL"')}\n        ) as page_path,`,
+    );
+    expect(snow).toContain(
+      `coalesce(\n            nullif(page:"[Amplitude] Page Path"::varchar, ''),\n            ${DIALECTS.snowflake.url_path('page:"[Amplitude] Page URL"::varchar')}\n        ) as page_path,`,
+    );
+  });
+
+  it("url_path on DuckDB gives what location.pathname would", async () => {
+    const { warehouse } = await testWarehouse();
+    const cases: Array<[string | null, string | null]> = [
+      ["https://learn.example.com/courses/sql?x=1#top", "/courses/sql"],
+      ["https://learn.example.com", "/"],
+      ["https://learn.example.com?x=1", "/"],
+      ["https://learn.example.com/#top", "/"],
+      ["HTTP://user:pw@learn.example.com:8080/Blog/Window%20Functions/", "/Blog/Window%20Functions/"],
+      ["//cdn.example.com/downloads/syllabus.pdf", "/downloads/syllabus.pdf"],
+      ["/courses?page=2", "/courses"],
+      ["", null],
+      [null, null],
+    ];
+    for (const [url, path] of cases) {
+      const [row] = await warehouse.query<{ path: string | null }>(
+        `select ${DIALECTS.duckdb.url_path("cast($1 as varchar)")} as path`,
+        [url],
+      );
+      expect(row!.path, String(url)).toBe(path);
+    }
   });
 
   it("renders is_incremental() only for an incremental run", async () => {

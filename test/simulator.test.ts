@@ -34,6 +34,34 @@ describe("the Amplitude simulator", () => {
     expect(events.some((e) => typeof e.user_id === "string" && e.user_id.includes("@"))).toBe(true);
   });
 
+  it("sends a share of page views from an older SDK, with a URL and a title but no Page Path", () => {
+    const day = { start: hourOf("2025-11-04T00"), end: hourOf("2025-11-04T23") };
+    const pages = [...new AmplitudeSimulator().events(day)].filter(
+      (e) => e.event_type === "[Amplitude] Page Viewed",
+    );
+    const older = pages.filter((e) => e.library === "amplitude-js/8.21.9");
+    for (const e of older) {
+      expect(e.event_properties).not.toHaveProperty(["[Amplitude] Page Path"]);
+      expect(e.event_properties).toHaveProperty(["[Amplitude] Page Title"]);
+      expect(e.event_properties).toHaveProperty(
+        ["[Amplitude] Page URL"],
+        expect.stringMatching(/^https:\/\/www\.thedataschool\.co\.uk\//),
+      );
+    }
+    for (const e of pages.filter((e) => e.library !== "amplitude-js/8.21.9")) {
+      expect(e.event_properties).toHaveProperty(["[Amplitude] Page Path"]);
+    }
+    // A small share, and always the same users' devices.
+    expect(older.length / pages.length).toBeGreaterThan(0.02);
+    expect(older.length / pages.length).toBeLessThan(0.2);
+    expect(new Set(older.map((e) => e.amplitude_id)).size).toBeGreaterThan(1);
+    for (const id of new Set(older.map((e) => e.amplitude_id))) {
+      expect(
+        pages.filter((e) => e.amplitude_id === id).every((e) => e.library === "amplitude-js/8.21.9"),
+      ).toBe(true);
+    }
+  });
+
   it("serves a ZIP of <appId>/<appId>_<date>_<H>#<N>.json.gz members", async () => {
     const sim = await simulator();
     const response = await fetch(`${sim.url}/api/2/export?start=20251104T09&end=20251104T10`, {

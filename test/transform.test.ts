@@ -69,6 +69,17 @@ describe("transform on the embedded warehouse", () => {
     expect(counts["core.sessions"]).toBeGreaterThan(0);
     expect(counts["marts.web_issues"]).toBeGreaterThan(0);
     expect(counts["marts.company_traffic"]).toBeGreaterThan(0);
+    // Every page view has its path, the older SDK's (which send only the URL) included.
+    const [pages] = await warehouse.query<Record<string, bigint>>(
+      `select count(*) as views, count(events.page_path) as with_path,
+              count(case when events.page_url = 'https://www.thedataschool.co.uk' || events.page_path then 1 end) as matching_url,
+              count(case when staging.library = 'amplitude-js/8.21.9' then 1 end) as older_sdk
+       from core.events as events inner join staging.stg_amplitude__events as staging using (uuid)
+       where events.event_type = '[Amplitude] Page Viewed'`,
+    );
+    expect(pages!.older_sdk).toBeGreaterThan(0n);
+    expect(pages!.with_path).toBe(pages!.views);
+    expect(pages!.matching_url).toBe(pages!.views);
 
     // Personal location data lives only in restricted.locations.
     const piiColumns = await warehouse.query<{ table_schema: string; table_name: string }>(
@@ -304,5 +315,150 @@ describe("tests after an incremental build", () => {
     const full = await transform({ warehouse, project, fullTests: true });
     expect(notNull(full)).toMatchObject({ status: "fail", failures: 1 });
     expect(full.tests.find((t) => t.name === "core_events_match_raw_uuids")!.status).toBe("pass");
+  });
+});
+
+describe("pages whose events carry a URL but no [Amplitude] Page Path", () => {
+  const SESSION = 1_762_250_400_000;
+  /** One session's events a minute apart, as older SDKs and hand-made tracking send them. */
+  function session(
+    amplitudeId: number,
+    steps: Array<{ type?: string; url?: string; path?: string; title?: string }>,
+  ): string[] {
+    return steps.map((step, i) => {
+      const properties: Record<string, unknown> = {};
+      if (step.title !== undefined) properties["[Amplitude] Page Title"] = step.title;
+      if (step.url !== undefined) properties["[Amplitude] Page URL"] = step.url;
+      if (step.path !== undefined) properties["[Amplitude] Page Path"] = step.path;
+      return eventLine({
+        uuid: `${amplitudeId}-${String(i + 1).padStart(2, "0")}`,
+        event_type: step.type ?? "[Amplitude] Page Viewed",
+        event_time: `2025-11-04 10:${String(i + 1).padStart(2, "0")}:00.000000`,
+        amplitude_id: amplitudeId,
+        session_id: SESSION,
+        event_id: i + 1,
+        device_id: `device-${amplitudeId}`,
+        event_properties: properties,
+      });
+    });
+  }
+
+  it("derive the path from the URL, carry it forward, and flag only real returns and loops", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const site = "https://learn.example.com";
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [
+          ...session(1, [
+            { url: `${site}/courses/sql?x=1#top`, title: "SQL" }, // 01 /courses/sql
+            { type: "[Amplitude] Element Clicked", url: `${site}/courses/sql?x=1#top` }, // 02
+            { url: `${site}/blog`, title: "Blog" }, // 03 /blog
+            { url: site, title: "Home" }, // 04 / (a URL with no path)
+            { url: `${site}/courses/sql?x=2`, title: "SQL" }, // 05 back on /courses/sql: a real return
+            { path: "/", url: `${site}/?utm_source=mail`, title: "Home" }, // 06 the property wins: / again, a loop
+            { title: "Untitled" }, // 07 neither path nor URL
+            { type: "video_started" }, // 08 on the page of 07: unknown
+            { title: "Untitled" }, // 09 neither path nor URL
+            { url: `${site}/blog#comments`, title: "Blog" }, // 10 /blog again: a real return
+            { title: "Untitled" }, // 11 neither path nor URL
+            { url: `${site}/blog`, title: "Blog" }, // 12 /blog again; /blog -> ? -> /blog is no known loop
+          ]),
+          // The reported case: every page view with a URL and a title, each page once.
+          ...session(2, [
+            { url: `${site}/`, title: "Home" },
+            { url: `${site}/courses`, title: "Courses" },
+            { url: `${site}/courses/sql`, title: "SQL" },
+            { url: `${site}/apply?from=sql`, title: "Apply" },
+          ]),
+          // Page views with a title only are no known pages, however many there are.
+          ...session(3, [{ title: "A" }, { title: "B" }, { title: "A" }, { title: "C" }]),
+        ],
+      },
+    ]);
+    const { result } = await loadAndTransform(lake, warehouse);
+    expect(failedTests(result)).toEqual([]);
+
+    const paths = async (table: string) =>
+      Object.fromEntries(
+        (
+          await warehouse.query<{ uuid: string; page_path: string | null }>(
+            `select uuid, page_path from ${table} where amplitude_id = 1 order by uuid`,
+          )
+        ).map((row) => [row.uuid, row.page_path]),
+      );
+    expect(await paths("core.events")).toEqual({
+      "1-01": "/courses/sql",
+      "1-02": "/courses/sql",
+      "1-03": "/blog",
+      "1-04": "/",
+      "1-05": "/courses/sql",
+      "1-06": "/",
+      "1-07": null,
+      "1-08": null,
+      "1-09": null,
+      "1-10": "/blog",
+      "1-11": null,
+      "1-12": "/blog",
+    });
+    // page_paths carries a page view's path to the events after it, and a page view with no path
+    // starts an unknown page rather than inheriting the one before.
+    expect(await paths("marts.page_paths")).toEqual({
+      "1-01": "/courses/sql",
+      "1-02": "/courses/sql",
+      "1-03": "/blog",
+      "1-04": "/",
+      "1-05": "/courses/sql",
+      "1-06": "/",
+      "1-07": null,
+      "1-08": null,
+      "1-09": null,
+      "1-10": "/blog",
+      "1-11": null,
+      "1-12": "/blog",
+    });
+    expect(
+      await warehouse.query(
+        `select amplitude_id, uuid, issue_type, page_path, detail from marts.web_issues
+         order by amplitude_id, uuid, issue_type`,
+      ),
+    ).toEqual([
+      {
+        amplitude_id: 1n,
+        uuid: "1-05",
+        issue_type: "page_return",
+        page_path: "/courses/sql",
+        detail: "visit 2 of this page",
+      },
+      {
+        amplitude_id: 1n,
+        uuid: "1-06",
+        issue_type: "page_loop",
+        page_path: "/",
+        detail: "back from /courses/sql",
+      },
+      {
+        amplitude_id: 1n,
+        uuid: "1-06",
+        issue_type: "page_return",
+        page_path: "/",
+        detail: "visit 2 of this page",
+      },
+      {
+        amplitude_id: 1n,
+        uuid: "1-10",
+        issue_type: "page_return",
+        page_path: "/blog",
+        detail: "visit 2 of this page",
+      },
+      {
+        amplitude_id: 1n,
+        uuid: "1-12",
+        issue_type: "page_return",
+        page_path: "/blog",
+        detail: "visit 3 of this page",
+      },
+    ]);
   });
 });

@@ -37,6 +37,12 @@ export interface DialectMacros {
   last_non_null(expression: string): string;
   /** Aggregate: the value of `expression` at the greatest `ordering` among rows where it is not null. */
   latest_non_null(expression: string, ordering: string): string;
+  /**
+   * The path of a URL as a browser's `location.pathname` gives it, which is what `[Amplitude] Page Path`
+   * holds: no scheme, host, query string or fragment; `/` when the URL has no path; not decoded, a
+   * trailing slash kept. Text without a scheme or `//` is taken as a path. Null for a null or empty URL.
+   */
+  url_path(expression: string): string;
 }
 
 function checkType(type: string): JsonType {
@@ -58,6 +64,17 @@ function quotedKey(key: string): string {
   if (key.includes('"') || key.includes("\\"))
     throw new Error(`JSON key ${JSON.stringify(key)} holds a quote`);
   return `"${key.replaceAll("'", "''")}"`;
+}
+
+/**
+ * An optional `scheme://host` (or `//host`), then the path up to a query string or fragment: group 3.
+ * The same POSIX-compatible pattern on both engines, so both derive the same paths. Snowflake's PARSE_URL
+ * is not used: it drops the path's leading slash and fails the query on a malformed URL.
+ */
+const URL_PATH_PATTERN = "^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)";
+
+function urlPath(expression: string, extractPathGroup: (url: string) => string): string {
+  return `case when ${expression} <> '' then coalesce(nullif(${extractPathGroup(expression)}, ''), '/') end`;
 }
 
 const DUCKDB_TYPES: Record<JsonType, string> = {
@@ -127,6 +144,9 @@ const duckdb: DialectMacros = {
     // arg_max skips rows whose value is null.
     return `arg_max(${expression}, ${ordering})`;
   },
+  url_path(expression) {
+    return urlPath(expression, (url) => `regexp_extract(${url}, '${URL_PATH_PATTERN}', 3)`);
+  },
 };
 
 const snowflake: DialectMacros = {
@@ -165,6 +185,9 @@ const snowflake: DialectMacros = {
   latest_non_null(expression, ordering) {
     // max_by skips rows whose ordering is null: make it null where the value is.
     return `max_by(${expression}, iff(${expression} is null, null, ${ordering}))`;
+  },
+  url_path(expression) {
+    return urlPath(expression, (url) => `regexp_substr(${url}, '${URL_PATH_PATTERN}', 1, 1, 'e', 3)`);
   },
 };
 

@@ -37,7 +37,15 @@ final as (
         user_id,
         device_id,
         {%- for key, column, type in page_fields %}
+        {%- if column == 'page_path' %}
+        {#- Older SDKs and hand-made tracking send the URL but no path: the path is read from the URL. #}
+        coalesce(
+            nullif({{ record_field('page', key, type) }}, ''),
+            {{ url_path(record_field('page', '[Amplitude] Page URL')) }}
+        ) as page_path,
+        {%- else %}
         {{ record_field('page', key, type) }} as {{ column }},
+        {%- endif %}
         {%- endfor %}
         server_upload_time,
         processed_time,

@@ -31,10 +31,15 @@ carried as (
             order by event_time, event_id, uuid
             rows between unbounded preceding and current row
         ) as page_counter,
-        {{ last_non_null('page_path') }} over (
-            partition by amplitude_id, session_id
-            order by event_time, event_id, uuid
-            rows between unbounded preceding and current row
+        {#- A page view with no path still starts a new page: '' (never a path in core.events) marks it,
+            so neither it nor the events after it are put on the page before it, and nullif makes it null. #}
+        nullif(
+            {{ last_non_null("case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end") }} over (
+                partition by amplitude_id, session_id
+                order by event_time, event_id, uuid
+                rows between unbounded preceding and current row
+            ),
+            ''
         ) as page_path,
         {{ last_non_null('page_title') }} over (
             partition by amplitude_id, session_id

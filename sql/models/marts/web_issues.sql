@@ -29,10 +29,12 @@ page_views as (
         *,
         lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
         lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
-        row_number() over (
+        -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+        -- a loop either: comparing null paths in page_loops is never true.)
+        case when page_path is not null then row_number() over (
             partition by amplitude_id, session_id, page_path
             order by step_in_session
-        ) as visit_of_page
+        ) end as visit_of_page
     from scoped
     where event_type = '[Amplitude] Page Viewed'
 

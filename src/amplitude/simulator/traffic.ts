@@ -116,6 +116,14 @@ const DEVICES = [
   { family: "iOS", type: "Apple iPhone", os: "Mobile Safari", platform: "Web" },
   { family: "Android", type: "Android", os: "Chrome Mobile", platform: "Web" },
 ] as const;
+/**
+ * Every tenth user's browser runs an older SDK with hand-made page tracking: its events carry the page's
+ * URL and title but no `[Amplitude] Page Path`. Chosen by index, not by the random stream, so the rest
+ * of the traffic stays as it was.
+ */
+const OLDER_SDK = { library: "amplitude-js/8.21.9", everyNthUser: 10 } as const;
+const usesOlderSdk = (user: User) => user.index % OLDER_SDK.everyNthUser === OLDER_SDK.everyNthUser - 1;
+
 const REFERRERS = [
   "https://www.google.com/",
   "https://www.linkedin.com/",
@@ -303,7 +311,7 @@ function buildEvent(
     device_type: user.device.type,
     dma: user.place.dma,
     event_id: eventId,
-    event_properties: eventProperties(type, page, pageCounter, random),
+    event_properties: withoutPagePathFor(user, eventProperties(type, page, pageCounter, random)),
     event_time: amplitudeTime(time),
     event_type: type,
     global_user_properties: {},
@@ -313,7 +321,7 @@ function buildEvent(
     ip_address: user.ip,
     is_attribution_event: false,
     language: "English",
-    library: "amplitude-ts/2.11.8",
+    library: usesOlderSdk(user) ? OLDER_SDK.library : "amplitude-ts/2.11.8",
     location_lat: user.place.lat,
     location_lng: user.place.lng,
     os_name: user.device.os,
@@ -414,6 +422,12 @@ function eventProperties(
     case "session_start":
       return {};
   }
+}
+
+function withoutPagePathFor(user: User, properties: Record<string, unknown>): Record<string, unknown> {
+  if (!usesOlderSdk(user)) return properties;
+  const { "[Amplitude] Page Path": _path, ...rest } = properties;
+  return rest;
 }
 
 /** Amplitude's export time format: `YYYY-MM-DD HH:MM:SS.ffffff`, UTC. */
