@@ -92,6 +92,25 @@ describe("load", () => {
     expect(gaps.length).toBeGreaterThan(0);
   });
 
+  it("skips the lines longer than the limit extract applied, which its manifest records", async () => {
+    const sim = await simulator();
+    const out = await tempDir();
+    const { summary } = await extractFrom(sim, {
+      range: { start: hourOf("2025-11-04T10"), end: hourOf("2025-11-04T10") },
+      outDir: out,
+      validationThreads: 0,
+      maxLineBytes: 2500,
+    });
+    expect(summary.rejected).toBeGreaterThan(0);
+    expect(summary.events).toBeGreaterThan(0);
+    const lake = new LocalLake(await tempDir());
+    await upload({ lake, from: out });
+    const { warehouse } = await testWarehouse();
+    expect(await load({ lake, warehouse })).toMatchObject({ rows: summary.events, failed: [] });
+    const longest = await scalar<number>(warehouse, "select max(strlen(json_data::varchar)) from raw.amplitude_events");
+    expect(Number(longest)).toBeLessThanOrEqual(2500);
+  });
+
   it("loads a file that is not gzip as an error naming it, and still loads the rest of its batch", async () => {
     const lake = new LocalLake(await tempDir());
     const good = [eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000" })];

@@ -460,7 +460,8 @@ function selectFile(file: LakeFile, path: string): string {
   const validOnly =
     file.rejected === 0
       ? `json is not null`
-      : `json is not null and json_type(json) = 'OBJECT' ` +
+      : // maximum_object_size alone does not drop a longer object when errors are ignored: filter on length.
+        `json is not null and strlen(json) <= ${file.maxLineBytes} and json_type(json) = 'OBJECT' ` +
         `and coalesce(json_extract_string(json, '$.uuid'), '') <> '' ` +
         `and json_extract_string(json, '$.server_upload_time') is not null`;
   return `select json as json_data, ${sqlString(file.key)} as source_file, ordinality as file_row_number
