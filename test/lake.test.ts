@@ -61,7 +61,9 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
     const manifestKeys = keys.filter((k) => k.startsWith("amplitude/_manifests/"));
     expect(manifestKeys).toHaveLength(1);
     expect(manifestKeys[0]).toMatch(
-      new RegExp(`^amplitude/_manifests/app=${APP}/\\d{8}T\\d{6}\\.\\d{3}Z_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\\.json$`),
+      new RegExp(
+        `^amplitude/_manifests/app=${APP}/\\d{8}T\\d{6}\\.\\d{3}Z_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\\.json$`,
+      ),
     );
     const lakeManifest = JSON.parse((await readAll(lake, manifestKeys[0]!)).toString()) as LakeManifest;
     expect(lakeManifest).toMatchObject({ manifest_version: 2, supersedes: [], status: "exported" });
@@ -99,10 +101,12 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
     const again = await upload({ lake, from: out });
     expect(again).toMatchObject({ files: 1, skipped: files - 1, windows: 1, deliveries: 1, failures: [] });
     const after = await lakeKeys(lake);
-    expect(after.filter((k) => !before.includes(k))).toEqual([
-      expect.stringMatching(/_manifests\/.*_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\.json$/),
-      `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.${entry.sha256.slice(0, 12)}.json.gz`,
-    ].sort());
+    expect(after.filter((k) => !before.includes(k))).toEqual(
+      [
+        expect.stringMatching(/_manifests\/.*_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\.json$/),
+        `amplitude/events/app=${APP}/date=2025-11-04/hour=07/${APP}_2025-11-04_7#0.${entry.sha256.slice(0, 12)}.json.gz`,
+      ].sort(),
+    );
     expect(before.every((k) => after.includes(k))).toBe(true);
     const manifests = after.filter((k) => k.includes("_manifests/"));
     const newest = JSON.parse((await readAll(lake, manifests[1]!)).toString()) as LakeManifest;
@@ -120,7 +124,10 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
     const victim = eventKeys[0]!;
     const bogus = join(await tempDir(), "bogus");
     await writeFile(bogus, "not the file");
-    await lake.put(victim, bogus, { size: 12, sha256: createHash("sha256").update("not the file").digest("hex") });
+    await lake.put(victim, bogus, {
+      size: 12,
+      sha256: createHash("sha256").update("not the file").digest("hex"),
+    });
     const folder = join(out, APP, "2025-11-04T00_2025-11-04T23");
     const manifestPath = join(folder, "manifest.json");
     const manifest = await readJson<WindowManifest>(manifestPath);

@@ -107,7 +107,10 @@ describe("load", () => {
     await upload({ lake, from: out });
     const { warehouse } = await testWarehouse();
     expect(await load({ lake, warehouse })).toMatchObject({ rows: summary.events, failed: [] });
-    const longest = await scalar<number>(warehouse, "select max(strlen(json_data::varchar)) from raw.amplitude_events");
+    const longest = await scalar<number>(
+      warehouse,
+      "select max(strlen(json_data::varchar)) from raw.amplitude_events",
+    );
     expect(Number(longest)).toBeLessThanOrEqual(2500);
   });
 
@@ -220,7 +223,8 @@ describe("load", () => {
   it("counts lake files that no manifest lists yet as waiting, and leaves them alone", async () => {
     const { lake, events } = await simulatedLake([DAY]);
     // A file of another delivery whose upload stopped before its manifest, in a partition being loaded.
-    const stray = "amplitude/events/app=187520/date=2025-11-04/hour=05/187520_2025-11-04_5#0.0123456789ab.json.gz";
+    const stray =
+      "amplitude/events/app=187520/date=2025-11-04/hour=05/187520_2025-11-04_5#0.0123456789ab.json.gz";
     const { mkdir } = await import("node:fs/promises");
     await mkdir(join(lake.localPath(stray), ".."), { recursive: true });
     await writeFile(lake.localPath(stray), "partial");

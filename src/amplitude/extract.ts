@@ -248,7 +248,10 @@ class WindowExporter {
   async recordEmptyAndFailed(appId: string, outcomes: WindowOutcome[]): Promise<void> {
     for (const outcome of outcomes) {
       if (outcome.status === "empty") {
-        const workDir = join(this.tmpRoot, `${formatWindow(outcome.window)}-${randomBytes(4).toString("hex")}`);
+        const workDir = join(
+          this.tmpRoot,
+          `${formatWindow(outcome.window)}-${randomBytes(4).toString("hex")}`,
+        );
         const folder = join(workDir, "apps", appId);
         await mkdir(folder, { recursive: true });
         try {

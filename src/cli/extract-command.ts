@@ -74,7 +74,15 @@ export interface ExtractCommandSummary extends ExtractSummary {
 /** The figures `extract --json` prints: DESIGN.md's, plus the hours that failed and the watermark. */
 export function extractFigures(summary: ExtractCommandSummary) {
   const { windows, files, events, bytes, rejected } = summary;
-  return { windows, files, events, bytes, rejected, failed_hours: summary.failedHours, watermark: summary.watermark ?? null };
+  return {
+    windows,
+    files,
+    events,
+    bytes,
+    rejected,
+    failed_hours: summary.failedHours,
+    watermark: summary.watermark ?? null,
+  };
 }
 
 /** The last hour to export: `--end`, but never past the last hour Amplitude has settled. */

@@ -117,7 +117,11 @@ export function buildProgram(context: ProgramContext): Command {
         "export hours from the Amplitude Export API into the backup folder, one folder per window",
       ),
   )
-    .option("--lake <url>", "the lake whose manifests hold the watermark: file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
+    .option(
+      "--lake <url>",
+      "the lake whose manifests hold the watermark: file://DIR or s3://bucket/prefix",
+      DEFAULT_LAKE,
+    )
     .addHelpText(
       "after",
       "\nWith no --start, extract resumes from the watermark: the first hour not covered by a completed window\n" +

@@ -1,13 +1,8 @@
-
 import type { AmplitudeConfig, Env } from "../config.ts";
 import type { UploadSummary } from "../lake/upload.ts";
 import type { TransformResult } from "../models/runner.ts";
 import type { LoadSummary } from "../warehouse/load.ts";
-import {
-  runExtract,
-  type ExtractCommandOptions,
-  type ExtractCommandSummary,
-} from "./extract-command.ts";
+import { runExtract, type ExtractCommandOptions, type ExtractCommandSummary } from "./extract-command.ts";
 import { runLoad } from "./load-command.ts";
 import type { Output } from "./output.ts";
 import { runTransform } from "./transform-command.ts";

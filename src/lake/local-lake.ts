@@ -62,13 +62,16 @@ export class LocalLake implements Lake {
 
   async *list(prefix: string, options: { startAfter?: string } = {}): AsyncIterable<LakeObject> {
     // A key prefix need not end at a folder boundary: list the folder it lies in, keep what matches.
-    const folder = prefix.endsWith("/") || prefix === "" ? prefix : prefix.slice(0, prefix.lastIndexOf("/") + 1);
+    const folder =
+      prefix.endsWith("/") || prefix === "" ? prefix : prefix.slice(0, prefix.lastIndexOf("/") + 1);
     const base = this.path(folder);
     const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch(() => []);
     const keys = entries
       .filter((e) => e.isFile() && !/\.tmp-[0-9a-f]{8}$/.test(e.name))
       .map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join("/"))
-      .filter((key) => key.startsWith(prefix) && (options.startAfter === undefined || key > options.startAfter))
+      .filter(
+        (key) => key.startsWith(prefix) && (options.startAfter === undefined || key > options.startAfter),
+      )
       // S3 lists in byte order of the UTF-8 key; JavaScript compares UTF-16 units, the same for these keys.
       .sort();
     for (const key of keys) {

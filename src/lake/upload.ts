@@ -93,8 +93,12 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
       windows.map(async ({ folder, manifest }) => {
         const delivery = deliveryId(manifest);
         const window = `${manifest.window.start}_${manifest.window.end}`;
-        const report = (outcome: "uploaded" | "present" | "failed", files: number, skipped: number, bytes: number) =>
-          options.reporter?.windowFinished?.({ appId, window, delivery, outcome, files, skipped, bytes });
+        const report = (
+          outcome: "uploaded" | "present" | "failed",
+          files: number,
+          skipped: number,
+          bytes: number,
+        ) => options.reporter?.windowFinished?.({ appId, window, delivery, outcome, files, skipped, bytes });
         if (present.has(delivery) && !options.repair) {
           summary.skipped += manifest.files.length;
           summary.windows += 1;
@@ -114,7 +118,14 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
               const key = keys[index]!;
               if (options.signal?.aborted) return false;
               try {
-                const outcome = await putIfNeeded(lake, key, inLake.has(key), join(folder, file.name), file, options);
+                const outcome = await putIfNeeded(
+                  lake,
+                  key,
+                  inLake.has(key),
+                  join(folder, file.name),
+                  file,
+                  options,
+                );
                 if (outcome === "uploaded") {
                   uploaded += 1;
                   bytes += file.bytes;

@@ -264,7 +264,9 @@ function modelConfig(model: ModelFile, called: Record<string, unknown>, scope?: 
   if (materialized === "incremental" && uniqueKey.length === 0) {
     throw new CompileError(`${model.path}: an incremental model needs unique_key in its config()`);
   }
-  const strategy = String(merged.incremental_strategy ?? (scope ? "delete+insert" : "merge")) as IncrementalStrategy;
+  const strategy = String(
+    merged.incremental_strategy ?? (scope ? "delete+insert" : "merge"),
+  ) as IncrementalStrategy;
   if (strategy !== "merge" && strategy !== "delete+insert") {
     throw new CompileError(`${model.path}: incremental_strategy must be merge or delete+insert`);
   }

@@ -1,7 +1,14 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { FAILURES_FOLDER, parseWindowFolder } from "../amplitude/extract.ts";
-import { formatHour, hourFromDate, parseHour, windowHours, type Hour, type HourWindow } from "../amplitude/hours.ts";
+import {
+  formatHour,
+  hourFromDate,
+  parseHour,
+  windowHours,
+  type Hour,
+  type HourWindow,
+} from "../amplitude/hours.ts";
 import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "../amplitude/limits.ts";
 import { ConfigurationError } from "../errors.ts";
 import { appFolder, FAILURES_PREFIX, type Lake } from "../lake/lake.ts";
@@ -105,7 +112,12 @@ export function planResume(options: {
     reason = `resumed from the watermark at ${formatHour(mark)}, the first hour not covered by a completed window in ${options.source}`;
   }
   if (start > end) {
-    return { ranges: [], watermark: mark, reason: `${reason}; every hour to ${formatHour(end)} is done`, deferredHours: 0 };
+    return {
+      ranges: [],
+      watermark: mark,
+      reason: `${reason}; every hour to ${formatHour(end)} is done`,
+      deferredHours: 0,
+    };
   }
   const ranges: HourWindow[] = [];
   let budget = maxHours;
@@ -149,7 +161,11 @@ export interface FailedWindow {
 }
 
 /** Failure records (backup and lake) by their names alone: `<failed at>_<window>.json`. */
-export async function failureHistory(outDir: string, lake: Lake | undefined, appId: string): Promise<FailedWindow[]> {
+export async function failureHistory(
+  outDir: string,
+  lake: Lake | undefined,
+  appId: string,
+): Promise<FailedWindow[]> {
   const names = new Set((await readdir(join(outDir, appId, FAILURES_FOLDER)).catch(() => [])) as string[]);
   if (lake) {
     const folder = appFolder(FAILURES_PREFIX, appId);

@@ -157,7 +157,8 @@ async function loadApp(
     if (outcomes[0]!.failed.length > 0 && files.length > 1) {
       // Find the file that broke the batch: load the others one by one.
       outcomes = [];
-      for (const file of files) outcomes.push(await loadBatch(lake, warehouse, [file], clock, options.reporter));
+      for (const file of files)
+        outcomes.push(await loadBatch(lake, warehouse, [file], clock, options.reporter));
     }
     for (const outcome of outcomes) {
       addOutcome(summary, outcome);
@@ -167,7 +168,9 @@ async function loadApp(
     options.reporter?.batch?.({ files: summary.files, rows: summary.rows, done, total: toLoad.length });
   }
   // A delivery counts (and moves the warehouse's watermark) once every file it lists is in raw.
-  const complete = pending.filter(({ manifest }) => manifest.files.every((file) => !failedKeys.has(file.key)));
+  const complete = pending.filter(({ manifest }) =>
+    manifest.files.every((file) => !failedKeys.has(file.key)),
+  );
   // The next load lists from the newest key before which every listed manifest is recorded: a delivery
   // that failed is listed, and retried, until it loads.
   const inWarehouse = new Set([...recorded, ...complete.map((entry) => entry.key)]);
@@ -295,7 +298,7 @@ async function recordWindows(
   await warehouse.transaction(async () => {
     if (rows.length > 0) {
       await warehouse.execute(
-      `insert into raw.extract_windows
+        `insert into raw.extract_windows
          (app_id, window_start, window_end, status, files, events, rejected, run_id, extracted_at, delivery, manifest, uploaded_at, recorded_at)
        values ${rows.join(",\n")}
        on conflict (manifest) do nothing`,
