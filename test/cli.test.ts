@@ -90,7 +90,13 @@ describe("the amplitude-pipeline CLI", () => {
       failed_hours: [],
       watermark: "2025-11-06T00",
     });
-    expect(Object.keys(result.json()).slice(0, 5)).toEqual(["windows", "files", "events", "bytes", "rejected"]);
+    expect(Object.keys(result.json()).slice(0, 5)).toEqual([
+      "windows",
+      "files",
+      "events",
+      "bytes",
+      "rejected",
+    ]);
     expect(result.stderr).toMatch(/window 2025-11-04T00_2025-11-04T23: 23 files/);
     expect(await readdir(join(out, "187520"))).toEqual([
       "2025-11-04T00_2025-11-04T23",
@@ -172,7 +178,9 @@ describe("the amplitude-pipeline CLI", () => {
     const firstWindow = (await readdir(join(cwd, "data", "exports", "187520")))[0]!;
     expect(await listFiles(join(cwd, "data", "lake"))).toContainEqual(
       expect.stringMatching(
-        new RegExp(`^amplitude/_manifests/app=187520/\\d{8}T\\d{6}\\.\\d{3}Z_${firstWindow}_[0-9a-f]{12}\\.json$`),
+        new RegExp(
+          `^amplitude/_manifests/app=187520/\\d{8}T\\d{6}\\.\\d{3}Z_${firstWindow}_[0-9a-f]{12}\\.json$`,
+        ),
       ),
     );
     expect(await listFiles(join(cwd, "target"))).toEqual(["run_results.json"]);

@@ -34,7 +34,12 @@ describe.each([
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();
     for (const hoursPerWindow of sizes) {
-      const { summary } = await extractFrom(sim, { range: RANGE, outDir: out, hoursPerWindow, validationThreads: 0 });
+      const { summary } = await extractFrom(sim, {
+        range: RANGE,
+        outDir: out,
+        hoursPerWindow,
+        validationThreads: 0,
+      });
       expect(summary.failed).toEqual([]);
       const uploaded = await upload({ lake, from: out });
       expect(uploaded.failures).toEqual([]);

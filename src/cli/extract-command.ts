@@ -17,6 +17,7 @@ import {
   type HourWindow,
 } from "../amplitude/hours.ts";
 import type { Lake } from "../lake/lake.ts";
+import { lockRun } from "../pipeline/lock.ts";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
@@ -52,6 +53,8 @@ export interface ExtractCommandOptions {
   history?: string;
   /** Hours one run exports at most when it resumes from the watermark. */
   maxHours?: number;
+  /** Wait for another run that holds the backup folder instead of failing at once. */
+  wait?: boolean;
 }
 
 export interface ExtractCommandDeps {
@@ -160,6 +163,26 @@ export async function planExtract(
 }
 
 export async function runExtract(
+  options: ExtractCommandOptions,
+  deps: ExtractCommandDeps,
+): Promise<ExtractCommandSummary> {
+  const output = deps.output;
+  const lock = await lockRun(
+    { out: options.out },
+    {
+      command: "extract",
+      wait: options.wait,
+      onWait: (what, pid) => output.err(`waiting: another run (pid ${pid}) holds ${what}`),
+    },
+  );
+  try {
+    return await extractUnlocked(options, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function extractUnlocked(
   options: ExtractCommandOptions,
   deps: ExtractCommandDeps,
 ): Promise<ExtractCommandSummary> {

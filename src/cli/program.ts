@@ -69,6 +69,7 @@ function addExtractOptions(command: Command): Command {
         .default(DEFAULT_MAX_HOURS)
         .argParser(integer(1, 24 * 366)),
     )
+    .option("--wait", "when another run holds the backup folder or warehouse, wait for it instead of failing")
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option(
       "--source <url>",

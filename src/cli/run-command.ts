@@ -5,6 +5,8 @@ import type { LoadSummary } from "../warehouse/load.ts";
 import { runExtract, type ExtractCommandOptions, type ExtractCommandSummary } from "./extract-command.ts";
 import { runLoad } from "./load-command.ts";
 import type { Output } from "./output.ts";
+import { lockRun } from "../pipeline/lock.ts";
+import { checkRunTargets } from "../pipeline/preflight.ts";
 import { runTransform } from "./transform-command.ts";
 import { runUpload } from "./upload-command.ts";
 
@@ -18,6 +20,14 @@ export interface RunCommandOptions extends ExtractCommandOptions {
   fullTests?: boolean;
 }
 
+type RunDeps = {
+  env: Env;
+  output: Output;
+  now?: () => Date;
+  amplitude?: AmplitudeConfig;
+  signal?: AbortSignal;
+};
+
 export interface RunSummary {
   extract: ExtractCommandSummary;
   upload: UploadSummary;
@@ -30,10 +40,26 @@ export interface RunSummary {
  * extract -> upload -> load -> transform. A step that partly fails (an hour not exported, a file not
  * uploaded) does not stop the next: what did arrive is loaded and modelled, and the run exits 1.
  */
-export async function runPipeline(
-  options: RunCommandOptions,
-  deps: { env: Env; output: Output; now?: () => Date; amplitude?: AmplitudeConfig; signal?: AbortSignal },
-): Promise<RunSummary> {
+export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Promise<RunSummary> {
+  const { output } = deps;
+  const lock = await lockRun(
+    { out: options.out, warehouse: options.warehouse },
+    {
+      command: "run",
+      wait: options.wait,
+      onWait: (what, pid) => output.err(`waiting: another run (pid ${pid}) holds ${what}`),
+    },
+  );
+  try {
+    // Every target is opened and every model compiled before the first request to Amplitude.
+    await checkRunTargets(options, deps.env);
+    return await runSteps(options, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunSummary> {
   const { output } = deps;
   output.err("== extract");
   const extract = await runExtract({ ...options, json: false }, deps);

@@ -16,7 +16,12 @@ export interface CliResult {
 /** Runs the CLI from source as a child process, the way a user runs the bin. */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string | undefined>;
+    /** Called with everything written to stderr so far, each time it grows. */
+    onStderr?: (stderr: string) => void;
+  } = {},
 ) {
   return new Promise<CliResult>((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", TSX, BIN, ...args], {
@@ -33,7 +38,10 @@ export function runCli(
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+      options.onStderr?.(stderr);
+    });
     child.on("error", reject);
     child.on("close", (code) =>
       resolve({

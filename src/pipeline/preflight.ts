@@ -1,0 +1,37 @@
+import { amplitudeConfig, type Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
+import { openLake } from "../lake/open-lake.ts";
+import { readProject } from "../models/project.ts";
+import { planProject } from "../models/runner.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Dialect } from "../warehouse/warehouse.ts";
+
+export interface RunTargets {
+  lake: string;
+  warehouse: string;
+  project: string;
+  select?: string;
+  /** Amplitude's S3 export instead of the Export API: then no Amplitude keys are needed. */
+  source?: string;
+}
+
+/**
+ * Everything `run` will need, checked before the first request to Amplitude: a backfill takes hours, and
+ * a mistyped warehouse, lake, selection or model must not wait for the end of it. Opens the lake and the
+ * warehouse, compiles every model and the selection, and reads the Amplitude settings.
+ */
+export async function checkRunTargets(targets: RunTargets, env: Env): Promise<void> {
+  if (!targets.source) amplitudeConfig(env);
+  const lake = await openLake(targets.lake, env);
+  await lake.check();
+  const warehouse = await openWarehouse(targets.warehouse, { create: true });
+  let dialect: Dialect;
+  try {
+    dialect = warehouse.dialect;
+  } finally {
+    await warehouse.close();
+  }
+  const project = await readProject(targets.project);
+  const { selected } = planProject(project, dialect, targets.select);
+  if (selected.size === 0) throw new ConfigurationError(`--select ${targets.select} selects no model`);
+}
