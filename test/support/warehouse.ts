@@ -176,3 +176,54 @@ export async function scalar<T = unknown>(warehouse: Warehouse, sql: string): Pr
   const [row] = await warehouse.query(sql);
   return Object.values(row!)[0] as T;
 }
+
+/**
+ * Every row of every table the models build (staging, core, restricted, marts: found in the catalog, so a
+ * new model is covered too), as sorted JSON text per table, to compare two states of a warehouse.
+ */
+export async function snapshotModels(warehouse: Warehouse): Promise<Record<string, string[]>> {
+  const relations = await warehouse.query<{ relation: string }>(
+    `select table_schema || '.' || table_name as relation from information_schema.tables
+     where table_schema in ('staging', 'core', 'restricted', 'marts')
+       and table_name not like '%\\_\\_increment' escape '\\' and table_name not like '%\\_\\_scope' escape '\\'
+     order by relation`,
+  );
+  const tables: Record<string, string[]> = {};
+  for (const { relation } of relations) {
+    const rows = await warehouse.query(`select * from ${relation}`);
+    tables[relation] = rows
+      .map((row) => JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)))
+      .sort();
+  }
+  return tables;
+}
+
+/** What a full refresh changes in the model tables: nothing, when the incremental models were right. */
+export async function fullRefreshDifferences(warehouse: Warehouse) {
+  const incremental = await snapshotModels(warehouse);
+  await transform({ warehouse, project: await readProject(PROJECT_DIR), fullRefresh: true });
+  const refreshed = await snapshotModels(warehouse);
+  const differences: Record<string, { onlyIncremental: string[]; onlyFullRefresh: string[] }> = {};
+  for (const table of new Set([...Object.keys(incremental), ...Object.keys(refreshed)])) {
+    const a = incremental[table] ?? [];
+    const b = refreshed[table] ?? [];
+    const onlyIncremental = multisetMinus(a, b);
+    const onlyFullRefresh = multisetMinus(b, a);
+    if (onlyIncremental.length > 0 || onlyFullRefresh.length > 0) {
+      differences[table] = { onlyIncremental, onlyFullRefresh };
+    }
+  }
+  return differences;
+}
+
+/** The rows of `a` left after taking away one copy for each row of `b` (an `except all`). */
+function multisetMinus(a: string[], b: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const row of b) counts.set(row, (counts.get(row) ?? 0) + 1);
+  return a.filter((row) => {
+    const n = counts.get(row) ?? 0;
+    if (n === 0) return true;
+    counts.set(row, n - 1);
+    return false;
+  });
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { LocalLake } from "../src/lake/local-lake.ts";
+import { tempDir } from "./support/files.ts";
+import {
+  eventLine,
+  fullRefreshDifferences,
+  loadAndTransform,
+  scalar,
+  testWarehouse,
+  uploadWindow,
+  type TestEvent,
+} from "./support/warehouse.ts";
+
+const WINDOW = { start: "2025-11-04T10", end: "2025-11-04T10" };
+const FILE = "187520_2025-11-04_10#0.json.gz";
+const SESSION_A = 1_762_250_000_000;
+const SESSION_B = 1_762_251_000_000;
+const base = { amplitude_id: 42, device_id: "device-42", user_id: null };
+
+const pageView = (
+  uuid: string,
+  eventId: number,
+  minute: number,
+  path: string,
+  extra: Partial<TestEvent> = {},
+) =>
+  ({
+    ...base,
+    uuid,
+    event_id: eventId,
+    session_id: SESSION_A,
+    event_time: `2025-11-04 10:${String(minute).padStart(2, "0")}:00.000000`,
+    processed_time: `2025-11-04 10:${String(minute).padStart(2, "0")}:01.000000`,
+    event_properties: { "[Amplitude] Page Path": path, "[Amplitude] Page Title": path, shown: "yes" },
+    ...extra,
+  }) satisfies TestEvent;
+
+/** The first delivery: one visitor, two sessions, A -> B -> A in the first (a loop and a return). */
+const original = [
+  pageView("p1", 1, 0, "/a"),
+  pageView("p2", 2, 1, "/b"),
+  pageView("p3", 3, 2, "/a"),
+  pageView("s2", 4, 30, "/c", { session_id: SESSION_B }),
+];
+
+/** Amplitude re-processed the hour: each event changed in one way, with a later processed_time. */
+const reprocessed = [
+  // Properties removed: all of them.
+  pageView("p1", 1, 0, "/a", { event_properties: {}, processed_time: "2025-11-05 08:00:00.000000" }),
+  // Event type changed: the return to /a is no page view any more, so no loop and no return.
+  pageView("p3", 3, 2, "/a", {
+    event_type: "[Amplitude] Element Clicked",
+    processed_time: "2025-11-05 08:00:00.000000",
+  }),
+  // Moved to another session: session B loses its only event and must disappear.
+  pageView("s2", 4, 30, "/c", { session_id: SESSION_A, processed_time: "2025-11-05 08:00:00.000000" }),
+  // A user id found.
+  pageView("p2", 2, 1, "/b", { user_id: "ada@example.com", processed_time: "2025-11-05 08:00:00.000000" }),
+];
+
+async function deliver(lake: LocalLake, events: TestEvent[], extractedAt: string) {
+  await uploadWindow(lake, WINDOW, [{ name: FILE, lines: events.map(eventLine) }], extractedAt);
+}
+
+describe("a re-export whose events Amplitude re-processed", () => {
+  it("goes under keys of its own, loads once, wins by processed_time, and leaves exactly a full refresh", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    await deliver(lake, original, "2025-11-04T12:00:00.000Z");
+    await loadAndTransform(lake, warehouse);
+    expect(await scalar(warehouse, "select count(*) from core.sessions")).toBe(2n);
+    expect(await scalar(warehouse, "select count(*) from marts.web_issues")).toBe(2n);
+
+    await deliver(lake, reprocessed, "2025-11-05T09:00:00.000Z");
+    const { loaded, result } = await loadAndTransform(lake, warehouse);
+    expect(loaded).toMatchObject({ files: 1, rows: 4, windows: 1, failed: [] });
+    expect(result.tests.filter((t) => t.status === "fail" || t.status === "error")).toEqual([]);
+    expect(await scalar(warehouse, "select count(distinct source_file) from raw.amplitude_events")).toBe(2n);
+
+    expect(
+      await warehouse.query("select property from staging.stg_amplitude__event_properties where uuid = 'p1'"),
+    ).toEqual([]);
+    expect(await warehouse.query("select session_id, event_count from core.sessions")).toEqual([
+      { session_id: BigInt(SESSION_A), event_count: 4n },
+    ]);
+    expect(await scalar(warehouse, "select user_id from core.users where amplitude_id = 42")).toBe(
+      "ada@example.com",
+    );
+    expect(
+      await scalar(warehouse, "select count(*) from marts.page_paths where session_id = " + SESSION_B),
+    ).toBe(0n);
+    expect(await scalar(warehouse, "select count(*) from marts.web_issues")).toBe(0n);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+  });
+
+  it("loses to the newer delivery when an older one arrives after it", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    await deliver(lake, reprocessed, "2025-11-05T09:00:00.000Z");
+    await loadAndTransform(lake, warehouse);
+    const before = await warehouse.query("select * from core.events order by uuid");
+    // The first export of the hour turns up late (a backup replayed, a slow job): its processed_time is older.
+    await deliver(lake, original, "2025-11-04T12:00:00.000Z");
+    const { loaded } = await loadAndTransform(lake, warehouse);
+    expect(loaded.rows).toBe(4);
+    const after = await warehouse.query("select * from core.events order by uuid");
+    expect(after.map((row) => ({ ...row, loaded_at: null }))).toEqual(
+      before.map((row) => ({ ...row, loaded_at: null })),
+    );
+    expect(await scalar(warehouse, "select count(*) from core.sessions")).toBe(1n);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+  });
+});
