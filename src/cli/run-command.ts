@@ -52,7 +52,7 @@ export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Pr
   );
   try {
     // Every target is opened and every model compiled before the first request to Amplitude.
-    await checkRunTargets(options, deps.env);
+    await checkRunTargets({ ...options, amplitude: deps.amplitude }, deps.env);
     return await runSteps(options, deps);
   } finally {
     await lock.release();

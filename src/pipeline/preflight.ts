@@ -13,6 +13,8 @@ export interface RunTargets {
   select?: string;
   /** Amplitude's S3 export instead of the Export API: then no Amplitude keys are needed. */
   source?: string;
+  /** Settings given by the caller (the demo's simulator) instead of the environment's. */
+  amplitude?: unknown;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface RunTargets {
  * warehouse, compiles every model and the selection, and reads the Amplitude settings.
  */
 export async function checkRunTargets(targets: RunTargets, env: Env): Promise<void> {
-  if (!targets.source) amplitudeConfig(env);
+  if (!targets.source && !targets.amplitude) amplitudeConfig(env);
   const lake = await openLake(targets.lake, env);
   await lake.check();
   const warehouse = await openWarehouse(targets.warehouse, { create: true });
