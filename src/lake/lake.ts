@@ -103,31 +103,31 @@ export function compactTime(time: Date): string {
   return time.toISOString().replace(/[-:]/g, "");
 }
 
-/** A backed-up file that no longer matches its manifest: that window must be extracted again. */
+/** A file that no longer matches its manifest: a damaged backup, or a lake object changed after upload. */
 export class DamagedBackupError extends Error {
   override readonly name = "DamagedBackupError";
 }
 
-export function damagedBackup(
-  path: string,
-  actual: { size: number; sha256: string },
-  expected: { size: number; sha256: string },
-) {
+type Digest = { size: number; sha256: string };
+
+function mismatch(where: string, actual: Digest, expected: Digest, remedy: string) {
   return new DamagedBackupError(
-    `${path} does not match its manifest (${actual.size} bytes, sha256 ${actual.sha256}; the manifest says ` +
-      `${expected.size} bytes, sha256 ${expected.sha256}): the backup is damaged, extract that window again`,
+    `${where} does not match its manifest (${actual.size} bytes, sha256 ${actual.sha256}; the manifest says ` +
+      `${expected.size} bytes, sha256 ${expected.sha256}): ${remedy}`,
   );
 }
 
+export function damagedBackup(path: string, actual: Digest, expected: Digest) {
+  return mismatch(path, actual, expected, "the backup is damaged, extract that window again");
+}
+
 /** A lake object that no longer holds what its manifest (and its content-addressed name) say. */
-export function damagedLakeObject(
-  where: string,
-  actual: { size: number; sha256: string },
-  expected: { size: number; sha256: string },
-) {
-  return new DamagedBackupError(
-    `${where} does not match its manifest (${actual.size} bytes, sha256 ${actual.sha256}; the manifest says ` +
-      `${expected.size} bytes, sha256 ${expected.sha256}): the lake object changed after upload. Restore it with ` +
-      "`upload --repair` from a backup that holds the window (extract the window again if none does), then load again",
+export function damagedLakeObject(where: string, actual: Digest, expected: Digest) {
+  return mismatch(
+    where,
+    actual,
+    expected,
+    "the lake object changed after upload. Restore it with `upload --repair` from a backup that holds the " +
+      "window (extract the window again if none does), then load again",
   );
 }
