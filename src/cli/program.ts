@@ -55,7 +55,13 @@ function addExtractOptions(command: Command): Command {
     )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addOption(
-      new Option("--window-hours <n>", "hours per export request").default(24).argParser(integer(1, 8760)),
+      new Option(
+        "--window-hours <n>",
+        "hours per export request, aligned to UTC days: a divisor of 24 tiles each day, other sizes " +
+          "restart at midnight, 24 or more is rounded down to whole days starting at midnight",
+      )
+        .default(24)
+        .argParser(integer(1, 8760)),
     )
     .addOption(
       new Option("--concurrency <n>", "windows requested at once")
