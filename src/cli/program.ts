@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MAX_LINE_BYTES, MAX_CONCURRENCY } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
@@ -85,9 +86,21 @@ function addExtractOptions(command: Command): Command {
     );
 }
 
+/**
+ * The version in package.json, found beside this module: `../../package.json` is the package root both
+ * from src/cli/ (run through tsx) and from lib/cli/ (the built bin, also when installed as a dependency).
+ */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === "string" ? manifest.version : "unknown";
+}
+
 export function buildProgram(context: ProgramContext): Command {
   const program = new Command("amplitude-pipeline")
     .description("Amplitude Analytics into Snowflake (or an embedded DuckDB), through S3 or a local lake.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
