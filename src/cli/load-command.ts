@@ -1,4 +1,5 @@
 import type { Env } from "../config.ts";
+import { LocalLake } from "../lake/local-lake.ts";
 import { openLake } from "../lake/open-lake.ts";
 import { load, type LoadSummary } from "../warehouse/load.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
@@ -21,6 +22,9 @@ export async function runLoad(
 ): Promise<LoadSummary> {
   const { output } = deps;
   const lake = await openLake(options.lake, deps.env);
+  // load reads the lake and must not create it: a mistyped --lake would become an empty lake that
+  // loads nothing. An existing lake with no manifests yet stays a warning (load() says so).
+  await (lake instanceof LocalLake ? lake.check({ create: false }) : lake.check());
   const warehouse = await openWarehouse(options.warehouse, { create: true });
   try {
     const started = Date.now();

@@ -28,7 +28,10 @@ function integer(min: number, max: number) {
   };
 }
 
-const WAREHOUSE_HELP = "duckdb:PATH (the embedded warehouse) or snowflake";
+const WAREHOUSE_HELP =
+  "duckdb:PATH (the embedded warehouse), optionally with DuckDB settings: " +
+  "duckdb:PATH?memory_limit=4GB&threads=2 (also temp_directory, max_temp_directory_size; " +
+  "default memory_limit 4GB or 80% of a smaller machine's memory, threads one per core); or snowflake";
 
 /** The options transform and run share. */
 function addTransformOptions(command: Command): Command {

@@ -18,12 +18,33 @@ export class LocalLake implements Lake {
     this.url = pathToFileURL(this.root).href;
   }
 
-  async check(): Promise<void> {
+  /**
+   * Fails with a configuration error when the lake folder cannot be used. `create` (the default, for
+   * upload) makes the folder when it is missing; readers pass `create: false`, since a missing folder
+   * there is a mistyped --lake, not an empty lake.
+   */
+  async check(options: { create?: boolean } = {}): Promise<void> {
+    if (options.create === false) {
+      const info = await stat(this.root).catch(() => null);
+      if (!info) {
+        throw new ConfigurationError(
+          `--lake ${this.url}: the lake folder ${this.root} does not exist: run upload first, ` +
+            "or point --lake at the folder upload wrote (file://DIR)",
+        );
+      }
+      if (!info.isDirectory()) {
+        throw new ConfigurationError(
+          `--lake ${this.url}: ${this.root} is a file, not a lake folder: point --lake at a folder (file://DIR)`,
+        );
+      }
+      return;
+    }
     try {
-      await mkdir(this.root, { recursive: true });
+      await makeFolder(this.root);
     } catch (error) {
       throw new ConfigurationError(
-        `the lake folder ${this.root} cannot be created: ${(error as Error).message}`,
+        `--lake ${this.url}: the lake folder ${this.root} cannot be created (${(error as Error).message}): ` +
+          "point --lake at a folder you can write, or one whose parent exists (file://DIR)",
       );
     }
   }
@@ -42,7 +63,7 @@ export class LocalLake implements Lake {
 
   async put(key: string, localPath: string, options: PutOptions): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target));
     const temp = `${target}.tmp-${randomBytes(4).toString("hex")}`;
     try {
       const { size, sha256 } = await copyWithSha256(
@@ -88,4 +109,33 @@ export class LocalLake implements Lake {
     }
     return path;
   }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdir retries for ever when mkdir answers ENOENT
+ * under a parent that exists (any path below /proc, say), spinning a core; here each level is tried at
+ * most twice, and the error names the level that failed.
+ */
+export async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return existingFolder(path, error);
+    const parent = dirname(path);
+    if (code !== "ENOENT" || parent === path) throw error;
+  }
+  await makeFolder(dirname(path));
+  try {
+    await mkdir(path);
+  } catch (error) {
+    // Another upload of the same lake may have made it meanwhile.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return existingFolder(path, error);
+    throw error;
+  }
+}
+
+async function existingFolder(path: string, error: unknown): Promise<void> {
+  if (!(await stat(path)).isDirectory()) throw error;
 }
