@@ -140,6 +140,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option("--overwrite", "replace lake files whose content differs instead of failing")
     .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .option("--verbose", "one line per file (by default, one line per window)")
     .addOption(new Option("--concurrency <n>", "files uploaded at once").default(4).argParser(integer(1, 32)))
     .addHelpText(
       "after",
