@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.ts";
-import { tempDir } from "./support/files.ts";
+import { listFiles, tempDir } from "./support/files.ts";
 import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
 
 const WINDOW_LINE = /^window 187520\/\S+: \d+ file\(s\) uploaded \([\d.]+ [KMG]?B\), \d+ already there$/;
@@ -50,5 +51,18 @@ describe("upload's progress", () => {
 
   it("says --verbose in its help", async () => {
     expect((await runCli(["upload", "--help"])).stdout).toMatch(/--verbose +one line per file/);
+  });
+});
+
+describe("the demo and transform", () => {
+  it("name the run_results.json they wrote, under --target-dir", async () => {
+    const cwd = await tempDir();
+    const result = await runCli(["demo", "--days", "1", "--target-dir", "build/results"], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Details: build\/results\/run_results\.json\n/);
+    expect(await listFiles(join(cwd, "build", "results"))).toEqual(["run_results.json"]);
+    // The demo's upload step: one line for its one window, none per file.
+    expect(result.stderr.match(/^window 187520\//gm)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/^uploaded /m);
   });
 });

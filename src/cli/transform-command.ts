@@ -56,7 +56,7 @@ export async function runTransform(
         },
       },
     });
-    for (const line of resultTable(result)) output.out(line);
+    for (const line of resultTable(result, options.targetDir)) output.out(line);
     if (options.json) output.out(JSON.stringify(result.figures));
     return result;
   } finally {
@@ -64,8 +64,12 @@ export async function runTransform(
   }
 }
 
-/** The terminal report: one table of models, one of tests, and a last line of totals. */
-export function resultTable(result: TransformResult): string[] {
+/**
+ * The terminal report: one table of models, one of tests, and a last line of totals that names the
+ * run_results.json the runner wrote under `targetDir` (the path as given, so it opens from where the
+ * command ran).
+ */
+export function resultTable(result: TransformResult, targetDir: string): string[] {
   const models = table(
     ["model", "materialized", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
@@ -91,7 +95,7 @@ export function resultTable(result: TransformResult): string[] {
     "",
     `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
-      `Details: run_results.json`,
+      `Details: ${join(targetDir, "run_results.json")}`,
   ];
 }
 
