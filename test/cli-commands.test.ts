@@ -66,3 +66,12 @@ describe("the demo and transform", () => {
     expect(result.stderr).not.toMatch(/^uploaded /m);
   });
 });
+
+describe("--window-hours help", () => {
+  it("says how windows align to UTC days", async () => {
+    const { stdout } = await runCli(["extract", "--help"]);
+    expect(stdout.replace(/\s+/g, " ")).toMatch(
+      /--window-hours <n> hours per export request, aligned to UTC days: a divisor of 24 tiles each day, other sizes restart at midnight, 24 or more is rounded down to whole days starting at midnight/,
+    );
+  });
+});
