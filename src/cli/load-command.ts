@@ -18,15 +18,18 @@ export function loadFigures(summary: LoadSummary) {
 
 export async function runLoad(
   options: LoadCommandOptions,
-  deps: { env: Env; output: Output },
+  deps: { env: Env; output: Output; signal?: AbortSignal },
 ): Promise<LoadSummary> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const lake = await openLake(options.lake, deps.env);
   // load reads the lake and must not create it: a mistyped --lake would become an empty lake that
   // loads nothing. An existing lake with no manifests yet stays a warning (load() says so).
   await (lake instanceof LocalLake ? lake.check({ create: false }) : lake.check());
   const warehouse = await openWarehouse(options.warehouse, { create: true });
   try {
+    // Batches commit one by one inside load(); before the first is the point to stop from here.
+    signal?.throwIfAborted();
     const started = Date.now();
     output.err(`Loading ${lake.url} into ${warehouse.url}`);
     const summary = await load({

@@ -12,8 +12,13 @@ export interface ProgramContext {
   output: Output;
   /** Set by a command that finished but failed (exit code 1). */
   failed: boolean;
-  /** Resolves when a long-running command (the simulator) should stop. */
-  untilStopped?: () => Promise<void>;
+  /**
+   * Aborts on the first SIGINT or SIGTERM (its reason an `Interrupted`): commands pass it to the library,
+   * stop starting new work, and let their cleanup run. main() then exits 130 or 143.
+   */
+  signal: AbortSignal;
+  /** Set by a command that runs until stopped (the simulator): a signal is its normal end, exit 0. */
+  stopsOnSignal?: boolean;
 }
 
 const DEFAULT_OUT = "data/exports";
@@ -150,7 +155,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runUpload } = await import("./upload-command.ts");
-      const summary = await runUpload(options, { env: context.env, output: context.output });
+      const summary = await runUpload(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failures.length > 0) context.failed = true;
     });
 
@@ -168,7 +177,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runLoad } = await import("./load-command.ts");
-      const summary = await runLoad(options, { env: context.env, output: context.output });
+      const summary = await runLoad(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed.length > 0) context.failed = true;
     });
 
@@ -182,7 +195,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runTransform } = await import("./transform-command.ts");
-      const result = await runTransform(options, { output: context.output });
+      const result = await runTransform(options, { output: context.output, signal: context.signal });
       if (result.failed) context.failed = true;
     });
 
@@ -237,7 +250,11 @@ export function buildProgram(context: ProgramContext): Command {
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
       const { runDemo } = await import("./demo-command.ts");
-      const summary = await runDemo(options, { env: context.env, output: context.output });
+      const summary = await runDemo(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed) context.failed = true;
     });
 
@@ -253,6 +270,7 @@ export function buildProgram(context: ProgramContext): Command {
         .argParser(integer(1, 1_000_000)),
     )
     .action(async (options) => {
+      context.stopsOnSignal = true;
       const { AmplitudeSimulator } = await import("../amplitude/simulator/server.ts");
       const server = await new AmplitudeSimulator({
         eventsPerHour: options.eventsPerHour,
@@ -262,7 +280,11 @@ export function buildProgram(context: ProgramContext): Command {
       context.output.out(`AMP_API_KEY=${server.apiKey}`);
       context.output.out(`AMP_SECRET_KEY=${server.secretKey}`);
       context.output.err("Serving the Amplitude simulator; press Ctrl-C to stop.");
-      await (context.untilStopped?.() ?? new Promise<void>(() => {}));
+      const { signal } = context;
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener("abort", () => resolve(), { once: true });
+      });
       await server.close();
     });
 

@@ -27,12 +27,16 @@ export interface TransformCommandOptions {
 
 export async function runTransform(
   options: TransformCommandOptions,
-  deps: { output: Output },
+  deps: { output: Output; signal?: AbortSignal },
 ): Promise<TransformResult> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const project = await readProject(options.project);
   const warehouse = await openWarehouse(options.warehouse, { create: false });
   try {
+    // The runner builds the models in one call and cannot be stopped between them from here: an
+    // interruption before it starts is the last chance to leave the warehouse untouched.
+    signal?.throwIfAborted();
     output.err(
       `Transforming in ${warehouse.url}` +
         (options.select ? ` (--select ${options.select})` : "") +

@@ -34,9 +34,10 @@ const finished = (t: WindowTally) => t.uploaded + t.skipped + t.failed;
 
 export async function runUpload(
   options: UploadCommandOptions,
-  deps: { env: Env; output: Output },
+  deps: { env: Env; output: Output; signal?: AbortSignal },
 ): Promise<UploadSummary> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const lake = await openLake(options.lake, deps.env);
   const started = Date.now();
   output.err(`Uploading ${options.from} to ${lake.url}, ${options.concurrency} files at a time`);
@@ -52,6 +53,7 @@ export async function runUpload(
     from: options.from,
     overwrite: options.overwrite,
     concurrency: options.concurrency,
+    signal,
     reporter: {
       fileStarted(key) {
         inFlight.set(key, 0);
