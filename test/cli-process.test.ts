@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WindowManifest } from "../src/amplitude/extract.ts";
 import { buildCli, runBuiltCli, startBuiltCli } from "./support/built-cli.ts";
 import { listFiles, readJson, tempDir } from "./support/files.ts";
+import { s3Server } from "./support/s3.ts";
 import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -212,5 +213,19 @@ describe("the built bin", () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toBe(`${version}\n`);
     }
+  });
+
+  it("prints no AWS SDK notice about Node versions on an S3 command", async () => {
+    // Only Node < 22 gets the notice; on a newer Node this passes trivially.
+    const { env } = await s3Server();
+    const from = await tempDir();
+    await writeFile(join(from, "README"), "an empty backup folder\n");
+    const result = await runBuiltCli(["upload", "--from", from, "--lake", "s3://lake-bucket/raw", "--json"], {
+      env,
+    });
+    expect(result.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript|node >=22/);
+    expect(result.stderr).not.toMatch(/\(node:\d+\)/);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toEqual({ files: 0, bytes: 0, skipped: 0 });
   });
 });

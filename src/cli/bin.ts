@@ -3,6 +3,11 @@ import { loadDotEnv } from "../config.ts";
 import { EXIT_INTERRUPTED, Interrupted, main, type StopSignal } from "./main.ts";
 
 loadDotEnv();
+// The AWS SDK's own switch for its 9-line notice that its releases after January 2027 need Node 22: the
+// README and package.json engines say which Node versions this runs on; every S3 command repeating it
+// buries the command's own output. Set before the SDK loads (it is imported only for S3 lakes).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const interrupt = new AbortController();
 let received: StopSignal | undefined;
 const onSignal = (name: StopSignal) => {
