@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Without credentials the AWS SDK would probe the instance-metadata address; tests stay on loopback.
-    env: { AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: "1" },
+    env: { AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

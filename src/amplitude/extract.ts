@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import { ConfigurationError, ExternalServiceError } from "../errors.ts";
+import { ConfigurationError, errorMessage, ExternalServiceError } from "../errors.ts";
+import { makeFolder } from "../make-folder.ts";
 import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "../backoff.ts";
 import { ExportAttemptError, type ExportClient } from "./export-client.ts";
 import { ApiExportSource, type ExportSource, type FetchedWindow } from "./export-source.ts";
@@ -152,7 +153,9 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   if (!source) throw new ConfigurationError("extract needs a source: the Export API or an S3 export");
   const windows = [options.range].flat().flatMap((range) => cutWindows(range, options.hoursPerWindow ?? 24));
   const tmpRoot = join(options.outDir, ".tmp");
-  await mkdir(tmpRoot, { recursive: true });
+  await makeFolder(tmpRoot).catch((error: unknown) => {
+    throw new ConfigurationError(`the backup folder ${options.outDir} cannot be created (${errorMessage(error)}): choose another --out`);
+  });
   await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());
   const validation = ValidationPool.create(options.validationThreads);
   const exporter = new WindowExporter(options, source, tmpRoot, validation);

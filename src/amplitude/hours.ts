@@ -69,9 +69,16 @@ export function windowHours(window: HourWindow): number {
   return window.end - window.start + 1;
 }
 
+const DAY_HOURS = 24;
+
 /**
- * Cuts [start, end] into windows of at most `hoursPerWindow` hours, aligned to multiples of that size
- * from the epoch (so daily windows are UTC days): the same hour always lands in the same window.
+ * Cuts [start, end] into windows aligned to UTC days, so the same hour always lands in the same window and
+ * a re-export replaces the same backup folders. A window never crosses midnight unless it is a whole number
+ * of days starting at midnight: sizes that divide 24 tile each day, other sizes below 24 restart at each
+ * midnight (5 h: 00-04, 05-09, 10-14, 15-19, 20-23), and sizes of 24 h or more are rounded down to whole
+ * days, aligned to multiples of that many days from the epoch. Amplitude's files are named by date and
+ * hour, and the lake partitions by date, so a window that spans a day boundary by a few hours would
+ * straddle two partitions for no gain.
  */
 export function cutWindows(range: HourWindow, hoursPerWindow: number): HourWindow[] {
   if (range.end < range.start) {
@@ -79,20 +86,55 @@ export function cutWindows(range: HourWindow, hoursPerWindow: number): HourWindo
       `the range ends (${formatHour(range.end)}) before it starts (${formatHour(range.start)})`,
     );
   }
+  if (!Number.isInteger(hoursPerWindow) || hoursPerWindow < 1) {
+    throw new ConfigurationError(
+      `hours per window must be a whole number of at least 1, not ${hoursPerWindow}`,
+    );
+  }
   const windows: HourWindow[] = [];
   let start = range.start;
   while (start <= range.end) {
-    const alignedEnd = (Math.floor(start / hoursPerWindow) + 1) * hoursPerWindow - 1;
-    const end = Math.min(alignedEnd, range.end);
+    let end = Math.min(alignedWindowEnd(start, hoursPerWindow), range.end);
+    // A multi-day window cut short by the range would end inside its last day: end it at the midnight
+    // before, and let that last part of a day be a window of its own.
+    if (dayOf(end) > dayOf(start) && (end + 1) % DAY_HOURS !== 0) end = dayOf(end) * DAY_HOURS - 1;
     windows.push({ start, end });
     start = end + 1;
   }
   return windows;
 }
 
-/** Halves a window; the caller must not split a one-hour window. */
+/** The last hour of the aligned window that holds `start`, ignoring where the range ends. */
+function alignedWindowEnd(start: Hour, hoursPerWindow: number): Hour {
+  const dayStart = dayOf(start) * DAY_HOURS;
+  const endOfDay = dayStart + DAY_HOURS - 1;
+  if (hoursPerWindow < DAY_HOURS) {
+    return Math.min(
+      dayStart + (Math.floor((start - dayStart) / hoursPerWindow) + 1) * hoursPerWindow - 1,
+      endOfDay,
+    );
+  }
+  // A range that starts inside a day takes the rest of that day first, so the next window starts at midnight.
+  if (start !== dayStart) return endOfDay;
+  const days = Math.floor(hoursPerWindow / DAY_HOURS);
+  return (Math.floor(dayOf(start) / days) + 1) * days * DAY_HOURS - 1;
+}
+
+function dayOf(hour: Hour): number {
+  return Math.floor(hour / DAY_HOURS);
+}
+
+/**
+ * Halves a window; the caller must not split a one-hour window. A window of whole days starting at
+ * midnight is split at a midnight, so both halves keep the day alignment cutWindows gives.
+ */
 export function splitWindow(window: HourWindow): [HourWindow, HourWindow] {
-  const mid = window.start + Math.floor(windowHours(window) / 2);
+  const hours = windowHours(window);
+  const wholeDays = window.start % DAY_HOURS === 0 && hours % DAY_HOURS === 0 ? hours / DAY_HOURS : 0;
+  const mid =
+    wholeDays >= 2
+      ? window.start + Math.floor(wholeDays / 2) * DAY_HOURS
+      : window.start + Math.floor(hours / 2);
   return [
     { start: window.start, end: mid - 1 },
     { start: mid, end: window.end },

@@ -1,12 +1,25 @@
 #!/usr/bin/env node
 import { loadDotEnv } from "../config.ts";
-import { main } from "./main.ts";
+import { EXIT_INTERRUPTED, Interrupted, main, type StopSignal } from "./main.ts";
 
 loadDotEnv();
-const stop = new Promise<void>((resolve) => {
-  process.once("SIGINT", resolve);
-  process.once("SIGTERM", resolve);
-});
-const code = await main(process.argv.slice(2), { untilStopped: () => stop });
+// The AWS SDK's own switch for its 9-line notice that its releases after January 2027 need Node 22: the
+// README and package.json engines say which Node versions this runs on; every S3 command repeating it
+// buries the command's own output. Set before the SDK loads (it is imported only for S3 lakes).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const interrupt = new AbortController();
+let received: StopSignal | undefined;
+const onSignal = (name: StopSignal) => {
+  // A second signal means "now": whatever is under way is left as a crash would leave it, which every
+  // step survives (temporary folders and names, transactions), and the next run resumes from there.
+  if (received) process.exit(EXIT_INTERRUPTED[received]);
+  received = name;
+  interrupt.abort(new Interrupted(name));
+};
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
+
+const code = await main(process.argv.slice(2), { signal: interrupt.signal });
 // Exit explicitly: a keep-alive socket or a stray timer must not hold the process open.
 process.exit(code);

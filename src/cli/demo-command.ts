@@ -42,14 +42,26 @@ const DEMO_TABLES = [
  */
 export async function runDemo(
   options: DemoOptions,
-  deps: { env: Env; output: Output; now?: () => Date },
+  deps: { env: Env; output: Output; now?: () => Date; signal?: AbortSignal },
 ): Promise<RunSummary> {
+  deps.signal?.throwIfAborted();
   const now = deps.now?.() ?? new Date();
   const simulator = await startSimulator({ eventsPerHour: options.eventsPerHour, cache: true });
   let summary: RunSummary;
   try {
     const today = Math.floor(hourFromDate(now) / 24) * 24;
     deps.output.err(`Demo: the built-in Amplitude simulator is serving ${simulator.url}`);
+    const pipelineDeps = {
+      env: deps.env,
+      output: deps.output,
+      signal: deps.signal,
+      amplitude: {
+        baseUrl: simulator.url,
+        region: "us" as const,
+        apiKey: simulator.apiKey,
+        secretKey: simulator.secretKey,
+      },
+    };
     summary = await runPipeline(
       {
         start: formatHour(today - options.days * 24),
@@ -65,20 +77,13 @@ export async function runDemo(
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,
         settleHours: 2,
       },
-      {
-        env: deps.env,
-        output: deps.output,
-        amplitude: {
-          baseUrl: simulator.url,
-          region: "us",
-          apiKey: simulator.apiKey,
-          secretKey: simulator.secretKey,
-        },
-      },
+      pipelineDeps,
     );
   } finally {
     await simulator.close();
   }
+  // Interrupted: what was built stays, but the showcase would read a half-built warehouse.
+  deps.signal?.throwIfAborted();
   const warehouse = await openWarehouse(options.warehouse, { create: false });
   try {
     for (const line of await showcase(warehouse)) deps.output.out(line);

@@ -17,17 +17,24 @@ export function loadFigures(summary: LoadSummary) {
 
 export async function runLoad(
   options: LoadCommandOptions,
-  deps: { env: Env; output: Output },
+  deps: { env: Env; output: Output; signal?: AbortSignal },
 ): Promise<LoadSummary> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const lake = await openLake(options.lake, deps.env);
+  // load reads the lake and must not create it: a mistyped --lake would become an empty lake that
+  // loads nothing. An existing lake with no manifests yet stays a warning (load() says so).
+  await lake.check({ create: false });
   const warehouse = await openWarehouse(options.warehouse, { create: true });
   try {
+    // Batches commit one by one inside load(); before the first is the point to stop from here.
+    signal?.throwIfAborted();
     const started = Date.now();
     output.err(`Loading ${lake.url} into ${warehouse.url}`);
     const summary = await load({
       lake,
       warehouse,
+      signal,
       reporter: {
         batch: ({ files, rows, done, total }) =>
           output.err(
@@ -38,8 +45,10 @@ export async function runLoad(
     });
     output.out(
       `Loaded ${formatCount(summary.files)} file(s), ${formatCount(summary.rows)} rows, ${formatBytes(summary.bytes)}, ` +
-        `in ${formatDuration(Date.now() - started)} into raw.amplitude_events; ${formatCount(summary.skipped)} already loaded` +
-        (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their window's manifest` : ""),
+        `in ${formatDuration(Date.now() - started)} into raw.amplitude_events from ${summary.windows} new ` +
+        `deliver${summary.windows === 1 ? "y" : "ies"} (${formatCount(summary.listed)} manifest(s) listed since the last load)` +
+        (summary.skipped > 0 ? `; ${formatCount(summary.skipped)} file(s) they list were loaded already` : "") +
+        (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their delivery's manifest` : ""),
     );
     for (const failure of summary.failed) output.err(`error: ${failure.message}`);
     if (options.json) output.out(JSON.stringify(loadFigures(summary)));

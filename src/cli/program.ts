@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import {
   DEFAULT_HISTORY,
@@ -16,8 +17,13 @@ export interface ProgramContext {
   output: Output;
   /** Set by a command that finished but failed (exit code 1). */
   failed: boolean;
-  /** Resolves when a long-running command (the simulator) should stop. */
-  untilStopped?: () => Promise<void>;
+  /**
+   * Aborts on the first SIGINT or SIGTERM (its reason an `Interrupted`): commands pass it to the library,
+   * stop starting new work, and let their cleanup run. main() then exits 130 or 143.
+   */
+  signal: AbortSignal;
+  /** Set by a command that runs until stopped (the simulator): a signal is its normal end, exit 0. */
+  stopsOnSignal?: boolean;
 }
 
 const DEFAULT_OUT = "data/exports";
@@ -32,7 +38,10 @@ function integer(min: number, max: number) {
   };
 }
 
-const WAREHOUSE_HELP = "duckdb:PATH (the embedded warehouse) or snowflake";
+const WAREHOUSE_HELP =
+  "duckdb:PATH (the embedded warehouse), optionally with DuckDB settings: " +
+  "duckdb:PATH?memory_limit=4GB&threads=2 (also temp_directory, max_temp_directory_size; " +
+  "default memory_limit 4GB or 80% of a smaller machine's memory, threads one per core); or snowflake";
 
 /** The options transform and run share. */
 function addTransformOptions(command: Command): Command {
@@ -77,7 +86,13 @@ function addExtractOptions(command: Command): Command {
     )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addOption(
-      new Option("--window-hours <n>", "hours per export request").default(24).argParser(integer(1, 8760)),
+      new Option(
+        "--window-hours <n>",
+        "hours per export request, aligned to UTC days: a divisor of 24 tiles each day, other sizes " +
+          "restart at midnight, 24 or more is rounded down to whole days starting at midnight",
+      )
+        .default(24)
+        .argParser(integer(1, 8760)),
     )
     .addOption(
       new Option("--concurrency <n>", "windows requested at once")
@@ -101,9 +116,21 @@ function addExtractOptions(command: Command): Command {
     );
 }
 
+/**
+ * The version in package.json, found beside this module: `../../package.json` is the package root both
+ * from src/cli/ (run through tsx) and from lib/cli/ (the built bin, also when installed as a dependency).
+ */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === "string" ? manifest.version : "unknown";
+}
+
 export function buildProgram(context: ProgramContext): Command {
   const program = new Command("amplitude-pipeline")
     .description("Amplitude Analytics into Snowflake (or an embedded DuckDB), through S3 or a local lake.")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
@@ -132,7 +159,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runExtract } = await import("./extract-command.ts");
-      const summary = await runExtract(options, { env: context.env, output: context.output });
+      const summary = await runExtract(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed.length > 0) context.failed = true;
     });
 
@@ -150,6 +181,7 @@ export function buildProgram(context: ProgramContext): Command {
       "repair tool: check every lake file, complete deliveries included, and put back the backup's bytes where an object does not hold what its name says",
     )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .option("--verbose", "one line per file (by default, one line per window)")
     .addOption(new Option("--concurrency <n>", "files uploaded at once").default(4).argParser(integer(1, 32)))
     .addHelpText(
       "after",
@@ -159,7 +191,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runUpload } = await import("./upload-command.ts");
-      const summary = await runUpload(options, { env: context.env, output: context.output });
+      const summary = await runUpload(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failures.length > 0) context.failed = true;
     });
 
@@ -177,7 +213,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runLoad } = await import("./load-command.ts");
-      const summary = await runLoad(options, { env: context.env, output: context.output });
+      const summary = await runLoad(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed.length > 0) context.failed = true;
     });
 
@@ -191,7 +231,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runTransform } = await import("./transform-command.ts");
-      const result = await runTransform(options, { output: context.output });
+      const result = await runTransform(options, { output: context.output, signal: context.signal });
       if (result.failed) context.failed = true;
     });
 
@@ -222,7 +262,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runPipeline } = await import("./run-command.ts");
-      const summary = await runPipeline(options, { env: context.env, output: context.output });
+      const summary = await runPipeline(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed) context.failed = true;
     });
 
@@ -246,7 +290,11 @@ export function buildProgram(context: ProgramContext): Command {
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
       const { runDemo } = await import("./demo-command.ts");
-      const summary = await runDemo(options, { env: context.env, output: context.output });
+      const summary = await runDemo(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (summary.failed) context.failed = true;
     });
 
@@ -262,6 +310,7 @@ export function buildProgram(context: ProgramContext): Command {
         .argParser(integer(1, 1_000_000)),
     )
     .action(async (options) => {
+      context.stopsOnSignal = true;
       const { AmplitudeSimulator } = await import("../amplitude/simulator/server.ts");
       const server = await new AmplitudeSimulator({
         eventsPerHour: options.eventsPerHour,
@@ -271,7 +320,11 @@ export function buildProgram(context: ProgramContext): Command {
       context.output.out(`AMP_API_KEY=${server.apiKey}`);
       context.output.out(`AMP_SECRET_KEY=${server.secretKey}`);
       context.output.err("Serving the Amplitude simulator; press Ctrl-C to stop.");
-      await (context.untilStopped?.() ?? new Promise<void>(() => {}));
+      const { signal } = context;
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener("abort", () => resolve(), { once: true });
+      });
       await server.close();
     });
 

@@ -63,6 +63,8 @@ async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunS
   const { output } = deps;
   output.err("== extract");
   const extract = await runExtract({ ...options, json: false }, deps);
+  // After an interruption no new step starts; what a step finished is kept, and a re-run resumes.
+  deps.signal?.throwIfAborted();
   output.err("== upload");
   const upload = await runUpload({ from: options.out, lake: options.lake, concurrency: 4 }, deps);
   output.err("== load");

@@ -27,12 +27,16 @@ export interface TransformCommandOptions {
 
 export async function runTransform(
   options: TransformCommandOptions,
-  deps: { output: Output },
+  deps: { output: Output; signal?: AbortSignal },
 ): Promise<TransformResult> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const project = await readProject(options.project);
   const warehouse = await openWarehouse(options.warehouse, { create: false });
   try {
+    // The runner builds the models in one call and cannot be stopped between them from here: an
+    // interruption before it starts is the last chance to leave the warehouse untouched.
+    signal?.throwIfAborted();
     output.err(
       `Transforming in ${warehouse.url}` +
         (options.select ? ` (--select ${options.select})` : "") +
@@ -45,6 +49,7 @@ export async function runTransform(
       fullRefresh: options.fullRefresh,
       fullTests: options.fullTests,
       targetDir: options.targetDir,
+      signal,
       reporter: {
         model: (m) =>
           output.err(
@@ -56,7 +61,7 @@ export async function runTransform(
         },
       },
     });
-    for (const line of resultTable(result)) output.out(line);
+    for (const line of resultTable(result, options.targetDir)) output.out(line);
     if (options.json) output.out(JSON.stringify(result.figures));
     return result;
   } finally {
@@ -64,8 +69,12 @@ export async function runTransform(
   }
 }
 
-/** The terminal report: one table of models, one of tests, and a last line of totals. */
-export function resultTable(result: TransformResult): string[] {
+/**
+ * The terminal report: one table of models, one of tests, and a last line of totals that names the
+ * run_results.json the runner wrote under `targetDir` (the path as given, so it opens from where the
+ * command ran).
+ */
+export function resultTable(result: TransformResult, targetDir: string): string[] {
   const models = table(
     ["model", "materialized", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
@@ -91,7 +100,7 @@ export function resultTable(result: TransformResult): string[] {
     "",
     `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
-      `Details: run_results.json`,
+      `Details: ${join(targetDir, "run_results.json")}`,
   ];
 }
 

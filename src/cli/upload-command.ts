@@ -9,6 +9,8 @@ export interface UploadCommandOptions {
   json?: boolean;
   concurrency: number;
   repair?: boolean;
+  /** One line per file instead of one per window. */
+  verbose?: boolean;
 }
 
 /** The figures `upload --json` prints, as DESIGN.md fixes them. */
@@ -19,9 +21,10 @@ export function uploadFigures(summary: UploadSummary) {
 
 export async function runUpload(
   options: UploadCommandOptions,
-  deps: { env: Env; output: Output },
+  deps: { env: Env; output: Output; signal?: AbortSignal },
 ): Promise<UploadSummary> {
-  const { output } = deps;
+  const { output, signal } = deps;
+  signal?.throwIfAborted();
   const lake = await openLake(options.lake, deps.env);
   const started = Date.now();
   output.err(`Uploading ${options.from} to ${lake.url}, ${options.concurrency} files at a time`);
@@ -36,6 +39,7 @@ export async function runUpload(
     from: options.from,
     concurrency: options.concurrency,
     repair: options.repair,
+    signal,
     reporter: {
       fileStarted(key) {
         inFlight.set(key, 0);
@@ -47,12 +51,27 @@ export async function runUpload(
       },
       fileFinished(key, outcome, bytes) {
         inFlight.delete(key);
-        if (outcome === "skipped") return;
         if (outcome === "uploaded") sent += bytes;
-        output.err(
-          `${outcome === "uploaded" ? "uploaded" : "FAILED"} ${lake.describe(key)} (${formatBytes(bytes)})`,
-        );
+        if (options.verbose && outcome !== "skipped") {
+          output.err(
+            `${outcome === "uploaded" ? "uploaded" : "FAILED"} ${lake.describe(key)} (${formatBytes(bytes)})`,
+          );
+        }
         if (inFlight.size > 0) showStatus();
+      },
+      windowFinished(window) {
+        const name = `window ${window.appId}/${window.window}`;
+        if (window.outcome === "present") {
+          output.err(`${name}: delivery ${window.delivery} already in the lake`);
+          return;
+        }
+        const left = window.total - window.files - window.skipped - window.failed;
+        output.err(
+          `${name}: ${window.files} file(s) uploaded (${formatBytes(window.bytes)}), ${window.skipped} already there` +
+            (window.failed > 0 ? `, ${window.failed} FAILED (its manifest is held back)` : "") +
+            (left > 0 ? `, ${left} not started` : "") +
+            (window.outcome === "uploaded" ? `; delivery ${window.delivery} complete` : ""),
+        );
       },
     },
   });

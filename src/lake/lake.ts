@@ -24,7 +24,7 @@ export interface Lake {
   /** `s3://bucket/prefix` or `file:///abs/dir`, for messages. */
   readonly url: string;
   /** Fails with a configuration error when the lake cannot be reached or written (missing bucket, no access). */
-  check(): Promise<void>;
+  check(options?: { create?: boolean }): Promise<void>;
   head(key: string): Promise<LakeObject | null>;
   put(key: string, localPath: string, options: PutOptions): Promise<void>;
   /** Objects under `prefix` in key order; `startAfter` (a full key) skips every key up to and including it. */

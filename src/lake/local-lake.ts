@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigurationError } from "../errors.ts";
 import { copyWithSha256, sha256OfFile } from "./digest.ts";
 import { damagedBackup, type Lake, type LakeObject, type PutOptions } from "./lake.ts";
+import { makeFolder } from "../make-folder.ts";
 
 /** A folder as a lake: the embedded default, `file://data/lake`. Writes go to a temp file, then rename. */
 export class LocalLake implements Lake {
@@ -18,12 +19,33 @@ export class LocalLake implements Lake {
     this.url = pathToFileURL(this.root).href;
   }
 
-  async check(): Promise<void> {
+  /**
+   * Fails with a configuration error when the lake folder cannot be used. `create` (the default, for
+   * upload) makes the folder when it is missing; readers pass `create: false`, since a missing folder
+   * there is a mistyped --lake, not an empty lake.
+   */
+  async check(options: { create?: boolean } = {}): Promise<void> {
+    if (options.create === false) {
+      const info = await stat(this.root).catch(() => null);
+      if (!info) {
+        throw new ConfigurationError(
+          `--lake ${this.url}: the lake folder ${this.root} does not exist: run upload first, ` +
+            "or point --lake at the folder upload wrote (file://DIR)",
+        );
+      }
+      if (!info.isDirectory()) {
+        throw new ConfigurationError(
+          `--lake ${this.url}: ${this.root} is a file, not a lake folder: point --lake at a folder (file://DIR)`,
+        );
+      }
+      return;
+    }
     try {
-      await mkdir(this.root, { recursive: true });
+      await makeFolder(this.root);
     } catch (error) {
       throw new ConfigurationError(
-        `the lake folder ${this.root} cannot be created: ${(error as Error).message}`,
+        `--lake ${this.url}: the lake folder ${this.root} cannot be created (${(error as Error).message}): ` +
+          "point --lake at a folder you can write, or one whose parent exists (file://DIR)",
       );
     }
   }
@@ -42,7 +64,7 @@ export class LocalLake implements Lake {
 
   async put(key: string, localPath: string, options: PutOptions): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolder(dirname(target));
     const temp = `${target}.tmp-${randomBytes(4).toString("hex")}`;
     try {
       const { size, sha256 } = await copyWithSha256(

@@ -40,8 +40,11 @@ export interface UploadReporter {
     window: string;
     delivery: string;
     outcome: "uploaded" | "present" | "failed";
+    /** Files in the delivery; of them, uploaded (`files`), already there, and failed. */
+    total: number;
     files: number;
     skipped: number;
+    failed: number;
     bytes: number;
   }): void;
 }
@@ -93,12 +96,24 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
       windows.map(async ({ folder, manifest }) => {
         const delivery = deliveryId(manifest);
         const window = `${manifest.window.start}_${manifest.window.end}`;
+        let failed = 0;
         const report = (
           outcome: "uploaded" | "present" | "failed",
           files: number,
           skipped: number,
           bytes: number,
-        ) => options.reporter?.windowFinished?.({ appId, window, delivery, outcome, files, skipped, bytes });
+        ) =>
+          options.reporter?.windowFinished?.({
+            appId,
+            window,
+            delivery,
+            outcome,
+            total: manifest.files.length,
+            files,
+            skipped,
+            failed,
+            bytes,
+          });
         if (present.has(delivery) && !options.repair) {
           summary.skipped += manifest.files.length;
           summary.windows += 1;
@@ -138,6 +153,7 @@ export async function upload(options: UploadOptions): Promise<UploadSummary> {
                 // Only the user can fix a configuration error, and it would fail every file alike: stop.
                 if (error instanceof ConfigurationError) throw error;
                 summary.failures.push({ key, error: errorMessage(error) });
+                failed += 1;
                 options.reporter?.fileFinished?.(key, "failed", file.bytes);
                 return false;
               }

@@ -85,6 +85,8 @@ export interface TransformOptions {
   reporter?: TransformReporter;
   now?: () => Date;
   clock?: () => number;
+  /** Once aborted, no new model starts: each model's build commits or rolls back whole. */
+  signal?: AbortSignal;
 }
 
 /** Compiles every model for the graph and plans the tests, without touching a warehouse. */
@@ -116,6 +118,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const models: ModelResult[] = [];
   const broken = new Set<string>();
   for (const name of order.filter((n) => selected.has(n))) {
+    options.signal?.throwIfAborted();
     const model = compiled.get(name)!;
     const brokenParent = model.refs.find((parent) => broken.has(parent));
     let result: ModelResult;

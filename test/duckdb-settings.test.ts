@@ -1,0 +1,109 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError } from "../src/errors.ts";
+import { defaultMemoryLimit } from "../src/warehouse/duckdb.ts";
+import { openWarehouse, parseDuckDbUrl } from "../src/warehouse/open-warehouse.ts";
+import type { Warehouse } from "../src/warehouse/warehouse.ts";
+import { runCli } from "./support/cli.ts";
+import { tempDir } from "./support/files.ts";
+
+const opened: Warehouse[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((w) => w.close()));
+});
+
+async function settingsOf(url: string) {
+  const warehouse = await openWarehouse(url, { create: true });
+  opened.push(warehouse);
+  const [row] = await warehouse.query<{ memory: string; threads: bigint }>(
+    "select current_setting('memory_limit') as memory, current_setting('threads') as threads",
+  );
+  return { memory: row!.memory, threads: Number(row!.threads) };
+}
+
+const UNITS: Record<string, number> = { KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
+const bytesOf = (shown: string) => {
+  const [value, unit] = shown.split(" ");
+  return Number(value) * UNITS[unit!]!;
+};
+
+describe("DuckDB settings in --warehouse duckdb:PATH?…", () => {
+  it("take effect: memory_limit and threads", async () => {
+    const dir = await tempDir();
+    const settings = await settingsOf(`duckdb:${dir}/w.duckdb?memory_limit=1GB&threads=1`);
+    expect(settings).toEqual({ memory: "953.6 MiB", threads: 1 });
+  });
+
+  it("limit the buffer pool to 4 GB by default (DuckDB's own is 80% of memory), threads as DuckDB chooses", async () => {
+    const dir = await tempDir();
+    const { memory } = await settingsOf(`duckdb:${dir}/w.duckdb`);
+    expect(bytesOf(memory)).toBeLessThanOrEqual(4e9);
+    expect(defaultMemoryLimit()).toMatch(/^(4GB|\d+MB)$/);
+    const { threads } = await settingsOf(`duckdb:${dir}/other.duckdb?memory_limit=2GiB`);
+    expect(threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it("apply to an in-memory warehouse too", async () => {
+    expect(await settingsOf("duckdb::memory:?threads=1")).toMatchObject({ threads: 1 });
+  });
+
+  it("keep the path apart from the settings", () => {
+    expect(parseDuckDbUrl("duckdb:data/w.duckdb?memory_limit=4GB&threads=2")).toEqual({
+      path: "data/w.duckdb",
+      settings: { memory_limit: "4GB", threads: "2" },
+    });
+    expect(parseDuckDbUrl("duckdb:data/w.duckdb")).toEqual({ path: "data/w.duckdb", settings: {} });
+  });
+
+  it.each([
+    [
+      "duckdb:w.duckdb?memory=4GB",
+      /"memory" is not a DuckDB setting this accepts: use memory_limit, threads/,
+    ],
+    ["duckdb:w.duckdb?memory_limit=lots", /memory_limit="lots" is not valid: use a size such as 4GB/],
+    ["duckdb:w.duckdb?memory_limit=80%25", /memory_limit="80%" is not valid/],
+    ["duckdb:w.duckdb?threads=0", /threads="0" is not valid: use a whole number of threads from 1 to 1024/],
+    ["duckdb:w.duckdb?threads=two", /threads="two" is not valid/],
+    ["duckdb:w.duckdb?threads=1&threads=2", /threads is given twice/],
+    ["duckdb:?threads=1", /names no file: use duckdb:PATH/],
+  ])("refuse %s with a configuration error naming --warehouse", (url, message) => {
+    expect(() => parseDuckDbUrl(url)).toThrow(ConfigurationError);
+    expect(() => parseDuckDbUrl(url)).toThrow(message);
+    expect(() => parseDuckDbUrl(url)).toThrow(`--warehouse ${url}`);
+  });
+
+  it("a bad setting on the command line is exit 2, and no warehouse file is created", async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, "lake"));
+    const result = await runCli(
+      ["load", "--lake", "file://lake", "--warehouse", "duckdb:w.duckdb?memory_limit=4 gigs"],
+      { cwd },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /configuration error: --warehouse duckdb:w\.duckdb\?memory_limit=4 gigs: memory_limit="4 gigs" is not valid/,
+    );
+    expect(existsSync(join(cwd, "w.duckdb"))).toBe(false);
+  });
+
+  it("a good setting on the command line loads as before", async () => {
+    const cwd = await tempDir();
+    await mkdir(join(cwd, "lake"));
+    const result = await runCli(
+      [
+        "load",
+        "--lake",
+        "file://lake",
+        "--warehouse",
+        "duckdb:w.duckdb?memory_limit=512MB&threads=1",
+        "--json",
+      ],
+      { cwd },
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Loading .* into duckdb:w\.duckdb\n/);
+    expect(existsSync(join(cwd, "w.duckdb"))).toBe(true);
+  });
+});
