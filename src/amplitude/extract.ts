@@ -154,7 +154,9 @@ export async function extract(options: ExtractOptions): Promise<ExtractSummary> 
   const windows = [options.range].flat().flatMap((range) => cutWindows(range, options.hoursPerWindow ?? 24));
   const tmpRoot = join(options.outDir, ".tmp");
   await makeFolder(tmpRoot).catch((error: unknown) => {
-    throw new ConfigurationError(`the backup folder ${options.outDir} cannot be created (${errorMessage(error)}): choose another --out`);
+    throw new ConfigurationError(
+      `the backup folder ${options.outDir} cannot be created (${errorMessage(error)}): choose another --out`,
+    );
   });
   await removeStaleTemporaries(tmpRoot, options.now?.() ?? new Date());
   const validation = ValidationPool.create(options.validationThreads);

@@ -47,7 +47,9 @@ export async function runLoad(
       `Loaded ${formatCount(summary.files)} file(s), ${formatCount(summary.rows)} rows, ${formatBytes(summary.bytes)}, ` +
         `in ${formatDuration(Date.now() - started)} into raw.amplitude_events from ${summary.windows} new ` +
         `deliver${summary.windows === 1 ? "y" : "ies"} (${formatCount(summary.listed)} manifest(s) listed since the last load)` +
-        (summary.skipped > 0 ? `; ${formatCount(summary.skipped)} file(s) they list were loaded already` : "") +
+        (summary.skipped > 0
+          ? `; ${formatCount(summary.skipped)} file(s) they list were loaded already`
+          : "") +
         (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their delivery's manifest` : ""),
     );
     for (const failure of summary.failed) output.err(`error: ${failure.message}`);
