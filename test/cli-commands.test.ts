@@ -4,7 +4,8 @@ import { runCli } from "./support/cli.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
 
-const WINDOW_LINE = /^window 187520\/\S+: \d+ file\(s\) uploaded \([\d.]+ [KMG]?B\), \d+ already there$/;
+const WINDOW_LINE =
+  /^window 187520\/\S+: \d+ file\(s\) uploaded \([\d.]+ [KMG]?B\), \d+ already there(; delivery [0-9a-f]{12} (complete|was complete already))?$/;
 
 describe("upload's progress", () => {
   it("prints one line per window, per-file lines only with --verbose", async () => {

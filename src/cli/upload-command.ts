@@ -61,16 +61,13 @@ export async function runUpload(
       },
       windowFinished(window) {
         const name = `window ${window.appId}/${window.window}`;
-        if (window.outcome === "present") {
-          output.err(`${name}: delivery ${window.delivery} already in the lake`);
-          return;
-        }
         const left = window.total - window.files - window.skipped - window.failed;
         output.err(
           `${name}: ${window.files} file(s) uploaded (${formatBytes(window.bytes)}), ${window.skipped} already there` +
             (window.failed > 0 ? `, ${window.failed} FAILED (its manifest is held back)` : "") +
             (left > 0 ? `, ${left} not started` : "") +
-            (window.outcome === "uploaded" ? `; delivery ${window.delivery} complete` : ""),
+            (window.outcome === "uploaded" ? `; delivery ${window.delivery} complete` : "") +
+            (window.outcome === "present" ? `; delivery ${window.delivery} was complete already` : ""),
         );
       },
     },
