@@ -4,6 +4,7 @@ import { join } from "node:path";
 import pLimit from "p-limit";
 import { ConfigurationError, errorMessage, ExternalServiceError } from "../errors.ts";
 import { makeFolder } from "../make-folder.ts";
+import { compactTime } from "../lake/lake.ts";
 import { backoffDelay, DEFAULT_BACKOFF, realSleep } from "../backoff.ts";
 import { ExportAttemptError, type ExportClient } from "./export-client.ts";
 import { ApiExportSource, type ExportSource, type FetchedWindow } from "./export-source.ts";
@@ -283,7 +284,7 @@ class WindowExporter {
         };
         const dir = join(this.options.outDir, appId, FAILURES_FOLDER);
         await mkdir(dir, { recursive: true });
-        const name = `${failedAt.toISOString().replace(/[-:]/g, "")}_${formatWindow(outcome.window)}.json`;
+        const name = `${compactTime(failedAt)}_${formatWindow(outcome.window)}.json`;
         await writeFile(join(dir, name), JSON.stringify(record, null, 2) + "\n");
       }
     }

@@ -103,6 +103,11 @@ export function compactTime(time: Date): string {
   return time.toISOString().replace(/[-:]/g, "");
 }
 
+/** `20261201T183005.123Z` back to `2026-12-01T18:30:05.123Z`. */
+export function isoFromCompactTime(text: string): string {
+  return text.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6");
+}
+
 /** A file that no longer matches its manifest: a damaged backup, or a lake object changed after upload. */
 export class DamagedBackupError extends Error {
   override readonly name = "DamagedBackupError";

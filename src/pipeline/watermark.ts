@@ -11,7 +11,7 @@ import {
 } from "../amplitude/hours.ts";
 import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "../amplitude/limits.ts";
 import { ConfigurationError } from "../errors.ts";
-import { appFolder, FAILURES_PREFIX, type Lake } from "../lake/lake.ts";
+import { appFolder, FAILURES_PREFIX, isoFromCompactTime, type Lake } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys } from "../lake/manifest.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
@@ -176,11 +176,7 @@ export async function failureHistory(
     const match = /^(\d{8}T\d{6}\.\d{3}Z)_(.+)\.json$/.exec(name);
     const window = match ? parseWindowFolder(match[2]!) : null;
     if (!match || !window) continue;
-    const t = match[1]!;
-    failures.push({
-      window,
-      failedAt: `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 11)}:${t.slice(11, 13)}:${t.slice(13)}`,
-    });
+    failures.push({ window, failedAt: isoFromCompactTime(match[1]!) });
   }
   return failures;
 }

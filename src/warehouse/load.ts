@@ -7,6 +7,7 @@ import { copyWithSha256, sha256OfFile } from "../lake/digest.ts";
 import {
   damagedLakeObject,
   EVENTS_PREFIX,
+  isoFromCompactTime,
   manifestKeyBefore,
   MANIFESTS_PREFIX,
   parseManifestKey,
@@ -191,9 +192,7 @@ async function resumePoint(warehouse: Warehouse, appId: string): Promise<string 
   );
   const parts = row?.manifest ? parseManifestKey(row.manifest) : null;
   if (!parts) return undefined;
-  const uploaded = Date.parse(
-    parts.uploadedAt.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/, "$1-$2-$3T$4:$5:$6"),
-  );
+  const uploaded = Date.parse(isoFromCompactTime(parts.uploadedAt));
   return manifestKeyBefore(appId, new Date(uploaded - RESUME_MARGIN_MS));
 }
 
