@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatHour, type HourWindow } from "../src/amplitude/hours.ts";
 import { intBetween, mixSeed, pick, seededRandom } from "../src/amplitude/simulator/random.ts";
-import type { AmplitudeSimulator } from "../src/amplitude/simulator/server.ts";
+import type { AmplitudeSimulator, ReprocessRates } from "../src/amplitude/simulator/server.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { upload } from "../src/lake/upload.ts";
 import { readProject, type Project } from "../src/models/project.ts";
@@ -40,6 +40,15 @@ const LOAD_TIME_COLUMN = /^(.+_)?loaded_at$/;
 const RANGE: HourWindow = { start: hourOf("2025-11-04T00"), end: hourOf("2025-11-05T23") };
 const TRAFFIC = { eventsPerHour: 20, users: 15, duplicateRate: 0.05 };
 const WINDOW_SIZES = [24, 24, 12, 5, 3, 1];
+/** More of each change than the simulator's defaults: every delivery has more chances to break a model. */
+const REPROCESS_RATES: Partial<ReprocessRates> = {
+  propertiesRemoved: 0.15,
+  sessionMoved: 0.15,
+  userIdGained: 0.2,
+  eventTypeChanged: 0.1,
+  amplitudeIdChanged: 0.05,
+  deviceIdChanged: 0.05,
+};
 const SAMPLE_ROWS = 3;
 
 /** Fixed seeds for CI: a failure names its seed, and the same seed replays the same deliveries. */
@@ -126,7 +135,7 @@ async function deliver(
   warehousePath: string,
   project: Project,
 ): Promise<void> {
-  sim.reprocess = { round: delivery.round, seed };
+  sim.reprocess = { round: delivery.round, seed, rates: REPROCESS_RATES };
   const out = await tempDir();
   const { summary } = await extractFrom(sim, {
     range: delivery.range,
@@ -253,6 +262,8 @@ async function compareWithFullRefresh(
     }
     return differences;
   } finally {
+    // The copy is thrown away: writing its full refresh back to disk at close would be wasted time.
+    await warehouse.execute("pragma disable_checkpoint_on_shutdown").catch(() => undefined);
     await warehouse.close();
   }
 }
