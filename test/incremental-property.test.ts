@@ -49,7 +49,7 @@ const REPROCESS_RATES: Partial<ReprocessRates> = {
   amplitudeIdChanged: 0.05,
   deviceIdChanged: 0.05,
 };
-const SAMPLE_ROWS = 3;
+const SAMPLE_ROWS = 6;
 
 /** Fixed seeds for CI: a failure names its seed, and the same seed replays the same deliveries. */
 const DEFAULT_FIRST_SEED = 1;
@@ -118,8 +118,8 @@ function seedsToRun(): number[] {
 interface TableDifference {
   table: string;
   problem: string;
-  incrementalOnly: Row[];
-  fullRefreshOnly: Row[];
+  /** Differing rows of both sides, sorted on their columns so a key's two versions sit together. */
+  samples: Array<{ side: "incremental only" | "full refresh only"; row: Row }>;
 }
 
 /**
@@ -220,7 +220,6 @@ async function compareWithFullRefresh(
     const fullTables = shape(full);
     const incrementalTables = shape(incremental);
     const differences: TableDifference[] = [];
-    const none = { incrementalOnly: [], fullRefreshOnly: [] };
     for (const table of new Set([...fullTables.keys(), ...incrementalTables.keys()])) {
       const a = incrementalTables.get(table);
       const b = fullTables.get(table);
@@ -228,7 +227,7 @@ async function compareWithFullRefresh(
         differences.push({
           table,
           problem: `only in the ${a ? "incremental" : "full-refresh"} build`,
-          ...none,
+          samples: [],
         });
         continue;
       }
@@ -236,7 +235,7 @@ async function compareWithFullRefresh(
         differences.push({
           table,
           problem: `columns differ: incremental (${a.join(", ")}) vs full refresh (${b.join(", ")})`,
-          ...none,
+          samples: [],
         });
         continue;
       }
@@ -248,16 +247,24 @@ async function compareWithFullRefresh(
            (select count(*) from (select ${list} from ${table} except all select ${list} from incremental.${table})) as full_only`,
       );
       if (counts!.incremental_only === 0n && counts!.full_only === 0n) continue;
-      const sample = (from: string, minus: string) =>
-        warehouse.query(
-          `select * from (select ${list} from ${from} except all select ${list} from ${minus})
-           order by all limit ${SAMPLE_ROWS}`,
-        );
+      // Models list their key columns first, so sorting on all columns pairs a stale row with its
+      // correct version.
+      const rows = await warehouse.query(
+        `select * from (
+           (select ${list}, 'incremental only' as "side of the difference" from incremental.${table}
+            except all select ${list}, 'incremental only' from ${table})
+           union all
+           (select ${list}, 'full refresh only' from ${table}
+            except all select ${list}, 'full refresh only' from incremental.${table})
+         ) order by all limit ${SAMPLE_ROWS}`,
+      );
       differences.push({
         table,
         problem: `${counts!.incremental_only} row(s) only in the incremental build, ${counts!.full_only} only in the full refresh`,
-        incrementalOnly: await sample(`incremental.${table}`, table),
-        fullRefreshOnly: await sample(table, `incremental.${table}`),
+        samples: rows.map(({ "side of the difference": side, ...row }) => ({
+          side: side as "incremental only" | "full refresh only",
+          row,
+        })),
       });
     }
     return differences;
@@ -306,8 +313,7 @@ function report(
       `${table}: first after delivery ${first.delivery + 1}: ${first.problem}` +
         ` (differs after deliveries ${at.map((i) => i + 1).join(", ")})`,
     );
-    for (const row of first.incrementalOnly) lines.push(`  incremental only:  ${formatRow(row)}`);
-    for (const row of first.fullRefreshOnly) lines.push(`  full refresh only: ${formatRow(row)}`);
+    for (const { side, row } of first.samples) lines.push(`  ${side.padEnd(17)}  ${formatRow(row)}`);
   }
   return lines.join("\n");
 }
