@@ -30,7 +30,7 @@ export interface ReprocessOptions {
 }
 
 export interface ReprocessRates {
-  /** Some `event_properties` keys removed; a third of the events hit lose all of them (`{}`). */
+  /** Some `event_properties` keys removed (each with even odds, at least one); a third of the events hit lose all (`{}`). */
   propertiesRemoved: number;
   /**
    * `session_id` changed: half to another session of the same user from the last day (a new session
