@@ -9,13 +9,11 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import yazl from "yazl";
 import { formatApiHour, hourToDate, type Hour, type HourWindow } from "../hours.ts";
-import {
-  DEFAULT_TRAFFIC,
-  eventsForHour,
-  makeUsers,
-  type AmplitudeEvent,
-  type TrafficOptions,
-} from "./traffic.ts";
+import { checkReprocessOptions, gzipMtimeFor, Reprocessor, type ReprocessOptions } from "./reprocess.ts";
+import { DEFAULT_TRAFFIC, makeUsers, type AmplitudeEvent, type TrafficOptions } from "./traffic.ts";
+
+export type { ReprocessOptions, ReprocessRates } from "./reprocess.ts";
+export { DEFAULT_REPROCESS_RATES } from "./reprocess.ts";
 
 /** Switches that make the simulator fail the way Amplitude does. Counted faults fire on the next N requests. */
 export interface SimulatorFaults {
@@ -47,6 +45,14 @@ export interface SimulatorOptions extends Partial<TrafficOptions> {
   deflateEntries?: boolean;
   /** Keep rendered exports and serve them again for the same window (benchmarks, the demo). */
   cache?: boolean;
+  /**
+   * Serve windows as a re-export in round `reprocess.round` would deliver them: some events re-processed
+   * by Amplitude (same uuid, later processed_time, properties removed, moved to another session, a user
+   * id gained, another event type, now and then another amplitude_id or device_id), and gzip headers
+   * that differ per export. Omitted or round 0: the first export, byte for byte what the simulator
+   * serves without it. `AmplitudeSimulator.reprocess` changes it between requests.
+   */
+  reprocess?: ReprocessOptions;
 }
 
 /** What the simulator has served in complete 200 responses: what an extract should report. */
@@ -81,6 +87,8 @@ export class AmplitudeSimulator {
   maxConcurrentRequests = 0;
   private inFlight = 0;
   private readonly users;
+  private readonly reprocessor: Reprocessor;
+  private reprocessing: ReprocessOptions | undefined;
   private readonly cache = new Map<string, Promise<RenderedExport>>();
   private server: Server | null = null;
   private workDir = "";
@@ -89,6 +97,18 @@ export class AmplitudeSimulator {
     this.traffic = { ...DEFAULT_TRAFFIC, ...pickTraffic(options) };
     this.faults = options.faults ?? {};
     this.users = makeUsers(this.traffic);
+    this.reprocessor = new Reprocessor(this.traffic, this.users);
+    this.reprocess = options.reprocess;
+  }
+
+  /** The re-export round later requests are served as (see `SimulatorOptions.reprocess`). */
+  get reprocess(): ReprocessOptions | undefined {
+    return this.reprocessing;
+  }
+  set reprocess(options: ReprocessOptions | undefined) {
+    if (options) checkReprocessOptions(options);
+    // A copy: a caller changing its object later must not change an export already under way.
+    this.reprocessing = options && { ...options, rates: options.rates && { ...options.rates } };
   }
 
   get apiKey(): string {
@@ -136,7 +156,7 @@ export class AmplitudeSimulator {
   /** The events of a window exactly as a successful export would deliver them, for test expectations. */
   *events(window: HourWindow): Generator<AmplitudeEvent> {
     for (let hour = window.start; hour <= window.end; hour++)
-      yield* eventsForHour(hour, this.traffic, this.users);
+      yield* this.reprocessor.eventsForHour(hour, this.reprocessing);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -171,7 +191,7 @@ export class AmplitudeSimulator {
     }
     const corrupt = consume(faults.corruptMember) ? (faults.corruptMember!.hours ?? "all") : null;
     const cacheable = Boolean(this.options.cache) && corrupt === null && !faults.badLinesPerMember;
-    const rendered = await this.render(window, corrupt, cacheable);
+    const rendered = await this.render(window, corrupt, cacheable, this.reprocessing);
     try {
       await this.respond(res, rendered);
     } finally {
@@ -213,18 +233,24 @@ export class AmplitudeSimulator {
     window: HourWindow,
     corrupt: Hour[] | "all" | null,
     cacheable: boolean,
+    reprocess: ReprocessOptions | undefined,
   ): Promise<RenderedExport> {
-    if (!cacheable) return this.renderZip(window, corrupt);
-    const key = `${window.start}-${window.end}`;
+    if (!cacheable) return this.renderZip(window, corrupt, reprocess);
+    const round = reprocess && reprocess.round > 0 ? `-${JSON.stringify(reprocess)}` : "";
+    const key = `${window.start}-${window.end}${round}`;
     let rendering = this.cache.get(key);
     if (!rendering) {
-      rendering = this.renderZip(window, null);
+      rendering = this.renderZip(window, null, reprocess);
       this.cache.set(key, rendering);
     }
     return rendering;
   }
 
-  private async renderZip(window: HourWindow, corrupt: Hour[] | "all" | null): Promise<RenderedExport> {
+  private async renderZip(
+    window: HourWindow,
+    corrupt: Hour[] | "all" | null,
+    reprocess: ReprocessOptions | undefined,
+  ): Promise<RenderedExport> {
     const path = join(
       this.workDir,
       `${window.start}-${window.end}-${Math.random().toString(36).slice(2)}.zip`,
@@ -233,8 +259,9 @@ export class AmplitudeSimulator {
     const totals = { files: 0, events: 0, bytes: 0, badLines: 0 };
     const { appId, eventsPerMember } = this.traffic;
     const badLines = this.faults.badLinesPerMember ?? 0;
+    const mtime = gzipMtimeFor(window, reprocess);
     for (let hour = window.start; hour <= window.end; hour++) {
-      const events = eventsForHour(hour, this.traffic, this.users);
+      const events = this.reprocessor.eventsForHour(hour, reprocess);
       let first = events.next();
       const date = hourToDate(hour).toISOString().slice(0, 10);
       const hourOfDay = hourToDate(hour).getUTCHours();
@@ -251,7 +278,8 @@ export class AmplitudeSimulator {
         const name = `${appId}/${appId}_${date}_${hourOfDay}#${part}.json.gz`;
         zip.addReadStreamLazy(name, { compress: this.options.deflateEntries ?? false }, (callback) => {
           const counter = new ByteCounter((n) => (totals.bytes += n));
-          const gzip = Readable.from(memberLines(batch, badLines)).pipe(createGzip());
+          const compressed = Readable.from(memberLines(batch, badLines)).pipe(createGzip());
+          const gzip = mtime === null ? compressed : compressed.pipe(new GzipMtime(mtime));
           callback(null, damaged ? gzip.pipe(new Corrupter()).pipe(counter) : gzip.pipe(counter));
         });
       }
@@ -330,6 +358,30 @@ class ByteCounter extends Transform {
   ) {
     this.onBytes(chunk.length);
     callback(null, chunk);
+  }
+}
+
+/** Writes MTIME (bytes 4–7, little-endian) into a gzip header: the stream stays valid, its bytes change. */
+class GzipMtime extends Transform {
+  private seen = 0;
+  constructor(private readonly mtime: number) {
+    super();
+  }
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (e?: Error | null, d?: Buffer) => void,
+  ) {
+    let out = chunk;
+    if (this.seen < 8) {
+      out = Buffer.from(chunk);
+      for (let i = 0; i < out.length && this.seen + i < 8; i++) {
+        const offset = this.seen + i;
+        if (offset >= 4) out[i] = (this.mtime >>> ((offset - 4) * 8)) & 0xff;
+      }
+    }
+    this.seen += chunk.length;
+    callback(null, out);
   }
 }
 

@@ -137,7 +137,7 @@ const DAILY_CURVE = [
   0.4, 0.3, 0.2,
 ];
 
-interface User {
+export interface User {
   index: number;
   amplitudeId: number;
   deviceId: string;
