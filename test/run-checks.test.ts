@@ -85,6 +85,25 @@ describe("two runs at once", () => {
     }
   });
 
+  it("holds load and transform off a warehouse another run is using, with the same message", async () => {
+    const cwd = await tempDir();
+    const other = await holder();
+    try {
+      await mkdir(join(cwd, "data", "lake"), { recursive: true });
+      await writeFile(
+        join(cwd, "data", "warehouse.duckdb.lock"),
+        JSON.stringify({ pid: other.pid, started_at: "2026-12-01T10:00:00.000Z", command: "run" }),
+      );
+      for (const command of ["load", "transform"]) {
+        const result = await runCli([command], { cwd });
+        expect(result.code, command).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`another run \\(pid ${other.pid}.*holds the warehouse`));
+      }
+    } finally {
+      other.stop();
+    }
+  });
+
   it("takes over a lock left by a run that crashed, and a process never blocks itself", async () => {
     const dir = await tempDir();
     const path = join(dir, "x.lock");
@@ -111,6 +130,22 @@ describe("two runs at once", () => {
     } finally {
       other.stop();
     }
+  });
+});
+
+describe("run --json", () => {
+  it("reports the lines set aside and the hours that failed", async () => {
+    const sim = await simulator({
+      faults: { badLinesPerMember: 1, failingHours: [Date.parse("2025-11-04T11:00:00Z") / 3_600_000] },
+    });
+    const env = { AMPLITUDE_API_URL: sim.url, AMP_API_KEY: sim.apiKey, AMP_SECRET_KEY: sim.secretKey };
+    const result = await runCli([...RUN, "--window-hours", "1", "--json"], { env, cwd: await tempDir() });
+    expect(result.code).toBe(1);
+    expect(result.json()).toMatchObject({
+      rejected: 1,
+      failed_hours: ["2025-11-04T11"],
+      watermark: "2025-11-04T11",
+    });
   });
 });
 

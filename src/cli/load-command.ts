@@ -1,5 +1,6 @@
 import type { Env } from "../config.ts";
 import { openLake } from "../lake/open-lake.ts";
+import { lockRun } from "../pipeline/lock.ts";
 import { load, type LoadSummary } from "../warehouse/load.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
@@ -25,7 +26,11 @@ export async function runLoad(
   // load reads the lake and must not create it: a mistyped --lake would become an empty lake that
   // loads nothing. An existing lake with no manifests yet stays a warning (load() says so).
   await lake.check({ create: false });
-  const warehouse = await openWarehouse(options.warehouse, { create: true });
+  const lock = await lockRun({ warehouse: options.warehouse }, { command: "load" });
+  const warehouse = await openWarehouse(options.warehouse, { create: true }).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
+  });
   try {
     // Batches commit one by one inside load(); before the first is the point to stop from here.
     signal?.throwIfAborted();
@@ -57,5 +62,6 @@ export async function runLoad(
     return summary;
   } finally {
     await warehouse.close();
+    await lock.release();
   }
 }

@@ -11,6 +11,7 @@ import {
   type TestResult,
   type TransformResult,
 } from "../models/runner.ts";
+import { lockRun } from "../pipeline/lock.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 import { formatCount, type Output } from "./output.ts";
@@ -32,10 +33,14 @@ export async function runTransform(
   const { output, signal } = deps;
   signal?.throwIfAborted();
   const project = await readProject(options.project);
-  const warehouse = await openWarehouse(options.warehouse, { create: false });
+  const lock = await lockRun({ warehouse: options.warehouse }, { command: "transform" });
+  const warehouse = await openWarehouse(options.warehouse, { create: false }).catch(
+    async (error: unknown) => {
+      await lock.release();
+      throw error;
+    },
+  );
   try {
-    // The runner builds the models in one call and cannot be stopped between them from here: an
-    // interruption before it starts is the last chance to leave the warehouse untouched.
     signal?.throwIfAborted();
     output.err(
       `Transforming in ${warehouse.url}` +
@@ -66,6 +71,7 @@ export async function runTransform(
     return result;
   } finally {
     await warehouse.close();
+    await lock.release();
   }
 }
 

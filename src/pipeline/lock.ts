@@ -1,8 +1,9 @@
 import { rmSync } from "node:fs";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { open, readFile, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { realSleep } from "../backoff.ts";
-import { errorMessage } from "../errors.ts";
+import { ConfigurationError, errorMessage } from "../errors.ts";
+import { makeFolder } from "../make-folder.ts";
 
 /** Another run holds the warehouse or backup folder: a failure of this run (exit 1), not of its settings. */
 export class LockHeldError extends Error {
@@ -44,7 +45,11 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     started_at: (options.now?.() ?? new Date()).toISOString(),
     command: options.command,
   };
-  await mkdir(dirname(file), { recursive: true });
+  await makeFolder(dirname(file)).catch((error: unknown) => {
+    throw new ConfigurationError(
+      `cannot take the lock ${file} for ${options.what}: its folder cannot be created (${errorMessage(error)})`,
+    );
+  });
   let waited = false;
   while (true) {
     try {
@@ -119,7 +124,7 @@ function isRunning(pid: number): boolean {
  * time is told who holds them (or waits, with `wait`) instead of meeting DuckDB's lock halfway through.
  */
 export async function lockRun(
-  targets: { out: string; warehouse?: string },
+  targets: { out?: string; warehouse?: string },
   options: { command: string; wait?: boolean; onWait?: (what: string, pid: number) => void },
 ): Promise<Lock> {
   const locks: Lock[] = [];
@@ -134,12 +139,13 @@ export async function lockRun(
     );
   };
   try {
-    await take(resolve(targets.out, ".lock"), `the backup folder ${targets.out}`);
+    if (targets.out) await take(resolve(targets.out, ".lock"), `the backup folder ${targets.out}`);
     const duckdb = targets.warehouse?.startsWith("duckdb:")
-      ? targets.warehouse.slice("duckdb:".length)
+      ? resolve(targets.warehouse.slice("duckdb:".length).split("?")[0]!)
       : undefined;
-    if (duckdb && duckdb !== ":memory:") {
-      await take(`${resolve(duckdb.split("?")[0]!)}.lock`, `the warehouse ${targets.warehouse}`);
+    // No folder yet means no warehouse yet: opening it will say what is wrong, or load will make it.
+    if (duckdb && !duckdb.endsWith(":memory:") && (await isFolder(dirname(duckdb)))) {
+      await take(`${duckdb}.lock`, `the warehouse ${targets.warehouse}`);
     }
   } catch (error) {
     for (const lock of locks.reverse()) await lock.release();
@@ -150,4 +156,8 @@ export async function lockRun(
       for (const lock of locks.reverse()) await lock.release();
     },
   };
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() === true;
 }
