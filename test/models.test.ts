@@ -103,10 +103,11 @@ describe("the model project", () => {
     expect(duck.relation).toBe("restricted.locations");
     expect(duck.refs).toEqual(["stg_amplitude__events"]);
     expect(duck.sources).toEqual(["amplitude.events"]);
-    expect(duck.sql).toContain(`json_transform(source.json_data, '{"ip_address":"VARCHAR","city":"VARCHAR"`);
+    // Only the documents staging kept are parsed; the engine holds their keys, not their JSON.
     expect(duck.sql).toContain(
-      "on events.source_file = source.source_file\n        and events.file_row_number = source.file_row_number",
+      "where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)",
     );
+    expect(duck.sql).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","amplitude_id":"BIGINT"`);
     expect(snow.sql).toContain(`record:"ip_address"::varchar as ip_address`);
     expect(snow.sql).toContain(`record:"location_lat"::float as location_lat`);
   });

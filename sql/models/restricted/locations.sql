@@ -2,9 +2,14 @@
 
 {#- The only model holding IP addresses and geolocation: grant its schema to as few roles as possible.
     Staging leaves these fields out, so they are read from raw here, from the one delivery of each uuid
-    that staging chose (its source_file and file_row_number): the same delivery wins in both, on a full
-    build and an incremental one alike, and only the winning documents are parsed. -#}
+    that staging kept (its source_file and file_row_number): the same delivery wins in both, on a full
+    build and an incremental one alike. Only those documents are parsed, and the keys (not the JSON) are
+    what the engine holds in memory to find them. uuid, amplitude_id and event_time come from the same
+    document with staging's casts, so they equal staging's. -#}
 {%- set fields = [
+    ['uuid', 'uuid', 'text'],
+    ['amplitude_id', 'amplitude_id', 'integer'],
+    ['event_time', 'event_time', 'timestamp'],
     ['ip_address', 'ip_address', 'text'],
     ['city', 'city', 'text'],
     ['region', 'region', 'text'],
@@ -14,9 +19,20 @@
     ['location_lng', 'location_lng', 'number']
 ] -%}
 
-with events as (
+with source as (
 
-    select uuid, amplitude_id, event_time, source_file, file_row_number, loaded_at
+    select * from {{ source('amplitude', 'events') }}
+    {% if is_incremental() %}
+    where loaded_at > {{ incremental_since }}
+    {% endif %}
+
+),
+
+kept_deliveries as (
+
+    {#- A staging row carries its delivery's loaded_at: the ones it changed since this model's
+        watermark are newer than it in raw too. -#}
+    select source_file, file_row_number
     from {{ ref('stg_amplitude__events') }}
     {% if is_incremental() %}
     where loaded_at > {{ incremental_since }}
@@ -24,44 +40,31 @@ with events as (
 
 ),
 
-source as (
+kept as (
 
-    {#- A staging row carries its delivery's loaded_at, so the deliveries it chose in this run are
-        newer than the watermark too. -#}
-    select json_data, source_file, file_row_number
-    from {{ source('amplitude', 'events') }}
-    {% if is_incremental() %}
-    where loaded_at > {{ incremental_since }}
-    {% endif %}
+    select json_data, loaded_at
+    from source
+    where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)
 
 ),
 
-winning_deliveries as (
+parsed as (
 
     select
-        events.uuid,
-        events.amplitude_id,
-        events.event_time,
-        events.loaded_at,
-        {{ json_record('source.json_data', fields) }} as record
-    from events
-    inner join source
-        on events.source_file = source.source_file
-        and events.file_row_number = source.file_row_number
+        {{ json_record('json_data', fields) }} as record,
+        loaded_at
+    from kept
 
 ),
 
 final as (
 
     select
-        uuid,
-        amplitude_id,
-        event_time,
         {%- for key, column, type in fields %}
         {{ record_field('record', key, type) }} as {{ column }},
         {%- endfor %}
         loaded_at
-    from winning_deliveries
+    from parsed
 
 )
 
