@@ -89,6 +89,29 @@ describe("the model project", () => {
     );
   });
 
+  it("keeps location fields out of staging: restricted.locations reads them from raw for staging's delivery", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const staging = compileModel(project, project.models.get("stg_amplitude__events")!, {
+      dialect: "duckdb",
+    });
+    for (const field of ["ip_address", "city", "region", "country", "dma", "location_lat", "location_lng"]) {
+      expect(staging.sql, field).not.toContain(`"${field}"`);
+    }
+    const model = project.models.get("locations")!;
+    const duck = compileModel(project, model, { dialect: "duckdb" });
+    const snow = compileModel(project, model, { dialect: "snowflake" });
+    expect(duck.relation).toBe("restricted.locations");
+    expect(duck.refs).toEqual(["stg_amplitude__events"]);
+    expect(duck.sources).toEqual(["amplitude.events"]);
+    // Only the documents staging kept are parsed; the engine holds their keys, not their JSON.
+    expect(duck.sql).toContain(
+      "where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)",
+    );
+    expect(duck.sql).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","amplitude_id":"BIGINT"`);
+    expect(snow.sql).toContain(`record:"ip_address"::varchar as ip_address`);
+    expect(snow.sql).toContain(`record:"location_lat"::float as location_lat`);
+  });
+
   it("renders url_path per target, and core.events reads a missing page path from the URL", async () => {
     const pattern = "'^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)'";
     expect(DIALECTS.duckdb.url_path("page_url")).toBe(

@@ -11,6 +11,8 @@ import {
   CORE_TABLES,
   eventLine,
   loadAndTransform,
+  personalDataOutsideRestricted,
+  PII_COLUMNS,
   PROJECT_DIR,
   rowCounts,
   scalar,
@@ -81,12 +83,22 @@ describe("transform on the embedded warehouse", () => {
     expect(pages!.with_path).toBe(pages!.views);
     expect(pages!.matching_url).toBe(pages!.views);
 
-    // Personal location data lives only in restricted.locations.
-    const piiColumns = await warehouse.query<{ table_schema: string; table_name: string }>(
-      `select table_schema, table_name from information_schema.columns
-       where column_name in ('ip_address', 'location_lat', 'location_lng') and table_schema in ('core', 'marts')`,
+    // Personal location data lives only in restricted.locations (and raw, as delivered): no column of
+    // any other relation is named like it or holds one of its IP addresses.
+    const pii = await personalDataOutsideRestricted(warehouse);
+    expect(pii.findings).toEqual([]);
+    expect(pii.relations).toEqual(
+      expect.arrayContaining(CORE_TABLES.filter((t) => !t.startsWith("restricted."))),
     );
-    expect(piiColumns).toEqual([]);
+    expect(pii.addresses).toBeGreaterThan(1);
+    // The same search over restricted finds what it holds, so an empty finding above is no blind spot.
+    const restricted = await personalDataOutsideRestricted(warehouse, ["raw"]);
+    expect(restricted.findings).toEqual(
+      expect.arrayContaining([
+        ...PII_COLUMNS.map((c) => `restricted.locations.${c}: a personal data column`),
+        expect.stringMatching(/^restricted\.locations\.ip_address holds an IP address/),
+      ]),
+    );
 
     const results = await readJson<TransformResult>(join(targetDir, "run_results.json"));
     expect(results.figures).toEqual(result.figures);
@@ -103,6 +115,7 @@ describe("transform on the embedded warehouse", () => {
     expect(loaded.files).toBeGreaterThan(0);
     expect(result.models.filter((m) => m.incremental).length).toBeGreaterThan(5);
     expect(failedTests(result)).toEqual([]);
+    expect((await personalDataOutsideRestricted(warehouse)).findings).toEqual([]);
     const incremental = await snapshot(warehouse);
     const counts = await rowCounts(warehouse);
 
@@ -229,6 +242,36 @@ describe("transform on the embedded warehouse", () => {
     expect(result.failed).toBe(true);
   });
 
+  it("asks for a full refresh when a model no longer makes a column its table has, instead of merging", async () => {
+    const { lake } = await simulatedLake([["2025-11-04T09", "2025-11-04T10"]]);
+    const { warehouse } = await testWarehouse();
+    await loadAndTransform(lake, warehouse);
+    await simulatedLake([["2025-11-04T11", "2025-11-04T11"]], { lake });
+    await load({ lake, warehouse });
+    const root = await tempDir();
+    await cp(PROJECT_DIR, root, { recursive: true });
+    const path = join(root, "models/core/devices.sql");
+    const sql = await readFile(path, "utf8");
+    await writeFile(
+      path,
+      sql.replace(/\n\s*\{\{ latest_non_null\('platform', 'event_time'\) \}\} as platform,/, ""),
+    );
+    const result = await transform({ warehouse, project: await readProject(root) });
+    expect(result.models.find((m) => m.name === "devices")).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(
+        /core\.devices has column\(s\) platform that the model no longer makes: run transform --full-refresh --select devices/,
+      ),
+    });
+    const refreshed = await transform({
+      warehouse,
+      project: await readProject(root),
+      fullRefresh: true,
+      select: "devices",
+    });
+    expect(refreshed.failed).toBe(false);
+  });
+
   it("reports a model that does not compile in SQL, skips what depends on it, and builds the rest", async () => {
     const { lake } = await simulatedLake([["2025-11-04T09", "2025-11-04T10"]]);
     const { warehouse } = await testWarehouse();
@@ -271,6 +314,108 @@ describe("transform on the embedded warehouse", () => {
       status: "skipped",
       message: "skipped: it reads core.users, which has not been built (add it to --select)",
     });
+  });
+});
+
+describe("restricted.locations", () => {
+  /** One delivery of an event sent from `ip`, at a place named after it. */
+  const sent = (uuid: string, ip: string, processed: string | null) =>
+    eventLine({
+      uuid,
+      event_time: "2025-11-04 10:00:00.000000",
+      processed_time: processed as string,
+      server_upload_time: "2025-11-04 10:00:01.000000",
+      ip_address: ip,
+      city: `city of ${ip}`,
+      region: `region of ${ip}`,
+      country: `country of ${ip}`,
+      dma: null,
+      location_lat: Number(ip.split(".").at(-1)),
+      location_lng: -1.5,
+    });
+
+  it("holds the location of the delivery staging keeps, incrementally as on a full refresh", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const project = await readProject(PROJECT_DIR);
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [
+          sent("later-wins", "10.0.0.1", "2025-11-04 10:00:02.000000"),
+          sent("older-loses", "10.0.0.3", "2025-11-04 10:00:02.000000"),
+          sent("tie-later-load", "10.0.0.4", "2025-11-04 10:00:02.000000"),
+          sent("null-loses", "10.0.0.11", "2025-11-04 10:00:02.000000"),
+        ],
+      },
+    ]);
+    await load({ lake, warehouse });
+    expect((await transform({ warehouse, project })).failed).toBe(false);
+
+    // The next hour re-delivers all of them, and two more uuids twice each within the hour.
+    await uploadWindow(lake, { start: "2025-11-04T11", end: "2025-11-04T11" }, [
+      {
+        name: "187520_2025-11-04_11#0.json.gz",
+        lines: [
+          sent("later-wins", "10.0.0.2", "2025-11-04 11:30:00.000000"),
+          sent("older-loses", "10.0.0.9", "2025-11-04 09:00:00.000000"),
+          sent("tie-later-load", "10.0.0.5", "2025-11-04 10:00:02.000000"),
+          sent("null-loses", "10.0.0.12", null),
+          sent("tie-later-row", "10.0.0.6", "2025-11-04 11:00:00.000000"),
+          sent("tie-later-row", "10.0.0.7", "2025-11-04 11:00:00.000000"),
+          sent("tie-later-file", "10.0.0.8", "2025-11-04 11:00:00.000000"),
+        ],
+      },
+      {
+        name: "187520_2025-11-04_11#1.json.gz",
+        lines: [sent("tie-later-file", "10.0.0.10", "2025-11-04 11:00:00.000000")],
+      },
+    ]);
+    await load({ lake, warehouse });
+    const incremental = await transform({ warehouse, project });
+    expect(incremental.failed).toBe(false);
+    expect(incremental.models.find((m) => m.name === "locations")).toMatchObject({ incremental: true });
+
+    const locations = () =>
+      warehouse.query(
+        `select uuid, ip_address, city, region, country, dma, location_lat, location_lng, amplitude_id
+         from restricted.locations order by uuid`,
+      );
+    const expected = [
+      ["later-wins", "10.0.0.2"],
+      ["null-loses", "10.0.0.11"],
+      ["older-loses", "10.0.0.3"],
+      ["tie-later-file", "10.0.0.10"],
+      ["tie-later-load", "10.0.0.5"],
+      ["tie-later-row", "10.0.0.7"],
+    ].map(([uuid, ip]) => ({
+      uuid,
+      ip_address: ip,
+      city: `city of ${ip}`,
+      region: `region of ${ip}`,
+      country: `country of ${ip}`,
+      dma: null,
+      location_lat: Number(ip!.split(".").at(-1)),
+      location_lng: -1.5,
+      amplitude_id: 1001n,
+    }));
+    expect(await locations()).toEqual(expected);
+    // Each row is the delivery staging keeps: the same file and line.
+    expect(
+      await scalar(
+        warehouse,
+        `select count(*) from restricted.locations as locations
+         inner join staging.stg_amplitude__events as staging using (uuid)
+         inner join raw.amplitude_events as raw
+           on raw.source_file = staging.source_file and raw.file_row_number = staging.file_row_number
+         where raw.json_data->>'ip_address' = locations.ip_address and staging.loaded_at = locations.loaded_at`,
+      ),
+    ).toBe(BigInt(expected.length));
+
+    const held = await warehouse.query("select * from restricted.locations order by uuid");
+    expect((await transform({ warehouse, project, fullRefresh: true })).failed).toBe(false);
+    expect(await warehouse.query("select * from restricted.locations order by uuid")).toEqual(held);
+    expect((await personalDataOutsideRestricted(warehouse)).findings).toEqual([]);
   });
 });
 

@@ -327,6 +327,14 @@ async function mergeIncrement(
         `the model now has column(s) ${added.join(", ")} that ${model.relation} lacks: run transform --full-refresh --select ${model.name}`,
       );
     }
+    // A column the model no longer makes would keep old values beside nulls (personal data left
+    // outside restricted, say): rebuild rather than merge.
+    const dropped = target.filter((c) => !incoming.includes(c));
+    if (dropped.length > 0) {
+      throw new ConfigurationError(
+        `${model.relation} has column(s) ${dropped.join(", ")} that the model no longer makes: run transform --full-refresh --select ${model.name}`,
+      );
+    }
     const processed = await count(warehouse, temp);
     const keyList = model.config.uniqueKey.join(", ");
     let scoped = 0;

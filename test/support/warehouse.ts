@@ -12,7 +12,7 @@ import { readProject } from "../../src/models/project.ts";
 import { transform, type TransformOptions } from "../../src/models/runner.ts";
 import { DuckDbWarehouse } from "../../src/warehouse/duckdb.ts";
 import { load } from "../../src/warehouse/load.ts";
-import type { Warehouse } from "../../src/warehouse/warehouse.ts";
+import { sqlString, type Warehouse } from "../../src/warehouse/warehouse.ts";
 import { tempDir } from "./files.ts";
 import { extractFrom, hourOf, simulator } from "./simulator.ts";
 
@@ -226,4 +226,65 @@ function multisetMinus(a: string[], b: string[]): string[] {
     counts.set(row, n - 1);
     return false;
   });
+}
+
+/** Column names that hold personal location data: allowed only in raw and restricted. */
+export const PII_COLUMNS = ["ip_address", "city", "country", "region", "dma", "location_lat", "location_lng"];
+const PII_SCHEMAS = ["raw", "restricted"];
+
+/**
+ * Every place outside raw and restricted where personal location data shows: a column named like one,
+ * or any value (of any column of any table or view, cast to text) that holds an IP address that
+ * restricted.locations holds. Relations are discovered from information_schema, so a model added later
+ * is checked too. Returns one line per finding, and what was checked, so a caller can tell an empty
+ * finding from an empty search.
+ */
+export async function personalDataOutsideRestricted(
+  warehouse: Warehouse,
+  allowedSchemas: readonly string[] = PII_SCHEMAS,
+): Promise<{ findings: string[]; relations: string[]; columns: number; addresses: number }> {
+  const columns = await warehouse.query<{ table_schema: string; table_name: string; column_name: string }>(
+    `select table_schema, table_name, column_name from information_schema.columns
+     where table_catalog = current_database()
+       and lower(table_schema) not in ('information_schema', 'pg_catalog', ${allowedSchemas.map((s) => `'${s}'`).join(", ")})
+     order by table_schema, table_name, ordinal_position`,
+  );
+  const findings: string[] = [];
+  for (const { table_schema, table_name, column_name } of columns) {
+    if (PII_COLUMNS.includes(column_name.toLowerCase())) {
+      findings.push(`${table_schema}.${table_name}.${column_name}: a personal data column`);
+    }
+  }
+  const ips = await warehouse.query<{ ip_address: string }>(
+    "select distinct ip_address from restricted.locations where ip_address is not null order by ip_address",
+  );
+  // Any address as a whole token (1.2.3.4 is not found inside 11.2.3.45, but is inside a URL or JSON):
+  // one constant pattern, one scan per relation with a count per column.
+  const pattern = sqlString(
+    `(^|[^0-9.])(${ips.map((ip) => ip.ip_address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})($|[^0-9.])`,
+  );
+  const byRelation = new Map<string, typeof columns>();
+  for (const column of columns) {
+    const relation = `"${column.table_schema}"."${column.table_name}"`;
+    byRelation.set(relation, [...(byRelation.get(relation) ?? []), column]);
+  }
+  for (const [relation, its] of ips.length > 0 ? byRelation : []) {
+    const text = (column: string) => `cast("${column}" as varchar)`;
+    const [counts] = await warehouse.query<Record<string, bigint>>(
+      `select ${its
+        .map((c, i) => `count(*) filter (where regexp_matches(${text(c.column_name)}, ${pattern})) as c${i}`)
+        .join(", ")} from ${relation}`,
+    );
+    for (const [i, { table_schema, table_name, column_name }] of its.entries()) {
+      if (Number(counts![`c${i}`]) === 0) continue;
+      const [example] = await warehouse.query<{ value: string }>(
+        `select ${text(column_name)} as value from ${relation} where regexp_matches(${text(column_name)}, ${pattern}) limit 1`,
+      );
+      findings.push(
+        `${table_schema}.${table_name}.${column_name} holds an IP address of restricted.locations in ${counts![`c${i}`]} row(s), e.g. ${example!.value.slice(0, 80)}`,
+      );
+    }
+  }
+  const relations = [...new Set(columns.map((c) => `${c.table_schema}.${c.table_name}`))];
+  return { findings, relations, columns: columns.length, addresses: ips.length };
 }

@@ -1,6 +1,8 @@
 {{ config(materialized='incremental', unique_key='uuid', tags=['amplitude', 'daily']) }}
 
-{#- Every field of an export line: [key in the JSON, column name, type]. -#}
+{#- Every field of an export line but where it was sent from (ip_address, city, region, country, dma,
+    location_lat, location_lng): restricted.locations reads those from raw, for the delivery chosen here,
+    so that personal data stays in the restricted schema. [key in the JSON, column name, type]. -#}
 {%- set fields = [
     ['uuid', 'uuid', 'text'],
     ['$insert_id', 'insert_id', 'text'],
@@ -11,10 +13,8 @@
     ['amplitude_event_type', 'amplitude_event_type', 'text'],
     ['amplitude_id', 'amplitude_id', 'integer'],
     ['app', 'app_id', 'integer'],
-    ['city', 'city', 'text'],
     ['client_event_time', 'client_event_time', 'timestamp'],
     ['client_upload_time', 'client_upload_time', 'timestamp'],
-    ['country', 'country', 'text'],
     ['data', 'event_data', 'json'],
     ['data_type', 'data_type', 'text'],
     ['device_brand', 'device_brand', 'text'],
@@ -24,7 +24,6 @@
     ['device_manufacturer', 'device_manufacturer', 'text'],
     ['device_model', 'device_model', 'text'],
     ['device_type', 'device_type', 'text'],
-    ['dma', 'dma', 'text'],
     ['event_id', 'event_id', 'integer'],
     ['event_properties', 'event_properties', 'json'],
     ['event_time', 'event_time', 'timestamp'],
@@ -33,12 +32,9 @@
     ['group_properties', 'group_properties', 'json'],
     ['groups', 'event_groups', 'json'],
     ['idfa', 'idfa', 'text'],
-    ['ip_address', 'ip_address', 'text'],
     ['is_attribution_event', 'is_attribution_event', 'bool'],
     ['language', 'language', 'text'],
     ['library', 'library', 'text'],
-    ['location_lat', 'location_lat', 'number'],
-    ['location_lng', 'location_lng', 'number'],
     ['os_name', 'os_name', 'text'],
     ['os_version', 'os_version', 'text'],
     ['partner_id', 'partner_id', 'text'],
@@ -46,7 +42,6 @@
     ['plan', 'plan_properties', 'json'],
     ['platform', 'platform', 'text'],
     ['processed_time', 'processed_time', 'timestamp'],
-    ['region', 'region', 'text'],
     ['sample_rate', 'sample_rate', 'number'],
     ['server_received_time', 'server_received_time', 'timestamp'],
     ['server_upload_time', 'server_upload_time', 'timestamp'],
