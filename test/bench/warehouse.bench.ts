@@ -55,7 +55,9 @@ async function main() {
     const out = join(work, "exports");
     const baseLake = join(work, "lake-base");
     const lake = `file://${join(work, "lake")}`;
-    const warehouse = `duckdb:${join(work, "warehouse.duckdb")}`;
+    // BENCH_DUCKDB_SETTINGS (e.g. memory_limit=16GB&threads=2) measures other DuckDB settings than the default.
+    const settings = process.env.BENCH_DUCKDB_SETTINGS;
+    const warehouse = `duckdb:${join(work, "warehouse.duckdb")}${settings ? `?${settings}` : ""}`;
     for (const stale of [
       "lake",
       "warehouse.duckdb",
