@@ -190,9 +190,9 @@ async function extractUnlocked(
   const lake = options.lake ? await openLake(options.lake, deps.env) : undefined;
   const plan = await planExtract(options, deps, lake);
   const output = deps.output;
-  for (const notice of plan.notices) output.err(`notice: ${notice}`);
   const hours = plan.ranges.reduce((total, range) => total + windowHours(range), 0);
   if (plan.ranges.length === 0) {
+    for (const notice of plan.notices) output.err(`notice: ${notice}`);
     output.err(`Nothing to export: ${plan.reason}`);
     const summary = emptySummary(plan);
     if (options.json) output.out(JSON.stringify(extractFigures(summary)));
@@ -204,6 +204,7 @@ async function extractUnlocked(
     `Exporting ${plan.ranges.map(formatWindow).join(", ")} (${hours} h; ${plan.reason}) from ${source.name} ` +
       `into ${options.out} in windows of ${options.windowHours} h, ${options.concurrency} at a time`,
   );
+  for (const notice of plan.notices) output.err(`notice: ${notice}`);
   for (const range of plan.ranges) {
     const since = failingSince(plan.failures, range);
     if (since) output.err(`retrying ${formatWindow(range)} first: it has failed since ${since}`);
