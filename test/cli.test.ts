@@ -225,6 +225,8 @@ describe("the warehouse commands", () => {
     const files = await listFiles(join(cwd, "target", "compiled", "snowflake"));
     expect(files).toContain("models/core/events.sql");
     expect(files).toContain("models/core/events.incremental.sql");
+    expect(files).toContain("models/core/sessions.scope.sql");
+    expect(files).not.toContain("models/core/events.scope.sql");
     expect(files).toContain("tests/core_events_match_raw_uuids.sql");
     expect(files).toContain("tests/unique_events__uuid.sql");
     const { readFile } = await import("node:fs/promises");
@@ -233,6 +235,11 @@ describe("the warehouse commands", () => {
       "utf8",
     );
     expect(sql).toContain(`record:"uuid"::varchar as uuid`);
+    const scope = await readFile(
+      join(cwd, "target/compiled/snowflake/models/core/sessions.scope.sql"),
+      "utf8",
+    );
+    expect(scope).toMatch(/select distinct amplitude_id, session_id from touched\s*$/);
   });
 
   it("exits 2 when transform finds no warehouse, and 2 on a selection naming no model", async () => {

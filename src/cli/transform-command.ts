@@ -149,6 +149,15 @@ export async function runCompile(options: CompileCommandOptions, deps: { output:
     if (model.config.materialized === "incremental") {
       const increment = compileModel(project, project.models.get(name)!, { dialect, incremental: true });
       await write(model.path.replace(/\.sql$/, ".incremental.sql"), increment.sql);
+      if (model.config.scope) {
+        // The keys an incremental build replaces: deleted before the increment goes in.
+        const scope = compileModel(project, project.models.get(name)!, {
+          dialect,
+          incremental: true,
+          scope: true,
+        });
+        await write(model.path.replace(/\.sql$/, ".scope.sql"), scope.sql);
+      }
     }
   }
   for (const test of plannedGenericTests(project, compiled, selected))
