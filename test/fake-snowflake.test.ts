@@ -241,6 +241,24 @@ describe("fake Snowflake with the real snowflake-sdk", () => {
     expect(sessionId).toBeGreaterThan(0);
   });
 
+  it("keeps a long statement in progress until the driver has polled for its result", async () => {
+    fake.on(/^execute task/i, {
+      columns: [{ name: "status", type: "text" }],
+      rows: [["Task RUN_ALL is scheduled to run immediately."]],
+      statementTypeId: 0x6000,
+      pendingPolls: 2,
+    });
+    const connection = await connect({ password: PASSWORD });
+    const { rows, queryId } = await execute(connection, "execute task staging.run_all");
+    expect(rows).toEqual([{ status: "Task RUN_ALL is scheduled to run immediately." }]);
+    const resultPath = `/queries/${queryId}/result`;
+    expect(fake.requests.filter((r) => r.path === resultPath)).toEqual([
+      { method: "GET", path: resultPath },
+      { method: "GET", path: resultPath },
+    ]);
+    await destroy(connection);
+  });
+
   it("kept every request on loopback and on paths it knows", () => {
     expect(fake.unknown).toEqual([]);
     // The driver reports its connection shape in-band after each login; the fake answered it.

@@ -39,6 +39,11 @@ export interface FakeResult {
   rows: FakeCell[][];
   /** Snowflake's statement type: 0x1000 select, 0x3100 insert, 0x3200 update, 0x3300 delete, 0x3400 merge, ≥ 0x6000 DDL. */
   statementTypeId?: number;
+  /**
+   * How many times the fake answers "in progress" (code 333333) before the result, as Snowflake does
+   * for a statement that outlasts the request; the driver then polls `GET /queries/<id>/result`.
+   */
+  pendingPolls?: number;
 }
 
 export interface FakeSqlError {
@@ -165,6 +170,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
   );
   const scripts: Array<{ pattern: RegExp; handler: FakeHandler }> = [];
   const sessions = new Map<string, Session>();
+  const pending = new Map<string, { polls: number; response: object }>();
   let nextSessionId = 1;
 
   const fake: Omit<FakeSnowflake, "url" | "port" | "close"> = {
@@ -316,6 +322,41 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
         headers: null,
       };
     }
+    const response = resultResponse(session, query, answer, body);
+    if ((answer.pendingPolls ?? 0) > 0) {
+      pending.set(query.queryId, { polls: answer.pendingPolls ?? 0, response });
+      return inProgress(query.queryId);
+    }
+    return response;
+  }
+
+  function inProgress(queryId: string): object {
+    return {
+      data: {
+        queryId,
+        getResultUrl: `/queries/${queryId}/result`,
+        progressDesc: null,
+        queryAbortsAfterSecs: 300,
+      },
+      code: "333333",
+      message:
+        "Query execution in progress. Query will be aborted unless request for result is received within 300 seconds.",
+      success: true,
+    };
+  }
+
+  function poll(queryId: string): object {
+    const entry = pending.get(queryId);
+    if (entry === undefined) {
+      return { data: { queryId }, code: "000709", message: `Statement ${queryId} not found`, success: false };
+    }
+    entry.polls -= 1;
+    if (entry.polls > 0) return inProgress(queryId);
+    pending.delete(queryId);
+    return entry.response;
+  }
+
+  function resultResponse(session: Session, query: FakeQuery, answer: FakeResult, body: QueryBody): object {
     const rowset = answer.rows.map((row) =>
       answer.columns.map((column, i) => encodeCell(row[i] ?? null, column)),
     );
@@ -361,12 +402,13 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     }
     const token = /^Snowflake Token="(.*)"$/.exec(req.headers.authorization ?? "")?.[1];
     const session = token === undefined ? undefined : sessions.get(token);
+    const resultOf = method === "GET" ? /^\/queries\/([^/]+)\/result$/.exec(url.pathname)?.[1] : undefined;
     const known =
+      resultOf !== undefined ||
       (method === "POST" &&
         ["/queries/v1/query-request", "/session/heartbeat", "/telemetry/send", "/session"].includes(
           url.pathname,
-        )) ||
-      false;
+        ));
     if (!known) {
       fake.unknown.push({ method, path: url.pathname });
       res
@@ -384,7 +426,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       });
       return;
     }
-    if (url.pathname === "/queries/v1/query-request") {
+    if (resultOf !== undefined) {
+      send(poll(resultOf));
+    } else if (url.pathname === "/queries/v1/query-request") {
       send(execute(session, (body ?? {}) as QueryBody));
     } else if (url.pathname === "/session" && url.searchParams.get("delete") === "true") {
       sessions.delete(token);
