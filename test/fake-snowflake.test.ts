@@ -223,7 +223,6 @@ describe("fake Snowflake with the real snowflake-sdk", () => {
 
   it("records statements in order, answers DDL with a status row, and logs out", async () => {
     const connection = await connect({ password: PASSWORD });
-    const sessionId = fake.logins.length;
     const before = fake.queries.length;
     const ddl = await execute(connection, "create schema if not exists raw");
     await execute(connection, "create table if not exists raw.load_history (file text)");
@@ -237,8 +236,7 @@ describe("fake Snowflake with the real snowflake-sdk", () => {
     expect(new Set(fake.queries.slice(before).map((q) => q.sessionId)).size).toBe(1);
     await destroy(connection);
     expect(fake.logouts).toContain(fake.queries.at(-1)?.sessionId);
-    expect(fake.requests.at(-1)).toEqual({ method: "POST", path: "/session" });
-    expect(sessionId).toBeGreaterThan(0);
+    expect(fake.requests).toContainEqual({ method: "POST", path: "/session" });
   });
 
   it("keeps a long statement in progress until the driver has polled for its result", async () => {
