@@ -7,6 +7,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     // Without credentials the AWS SDK would probe the instance-metadata address; tests stay on loopback.
-    env: { AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // snowflake-sdk probes cloud metadata hosts and calls AWS STS the moment it is imported
+    // (lib/telemetry/platform_detection.js) unless platform detection is disabled before that.
+    env: {
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",
+    },
   },
 });
