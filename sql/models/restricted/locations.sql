@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key='uuid', tags=['amplitude', 'pii']) }}
+{% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- The only model holding IP addresses and geolocation: grant its schema to as few roles as possible.
     Staging leaves these fields out, so they are read from raw here, from the one delivery of each uuid
@@ -48,23 +49,11 @@ kept as (
 
 ),
 
-parsed as (
-
-    select
-        {{ json_record('json_data', fields) }} as record,
-        loaded_at
-    from kept
-
-),
+{{ parse_export_fields('kept', fields, ['loaded_at']) }}
 
 final as (
 
-    select
-        {%- for key, column, type in fields %}
-        {{ record_field('record', key, type) }} as {{ column }},
-        {%- endfor %}
-        loaded_at
-    from parsed
+    select * from typed
 
 )
 

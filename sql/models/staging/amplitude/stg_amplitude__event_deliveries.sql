@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='delete+insert', tags=['amplitude']) }}
+{% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- The fields that place an event (its user, session and device) in every delivery of it, not only the
     latest: when Amplitude re-processes an event into another session or user, the incremental models
@@ -20,27 +21,11 @@ with source as (
 
 ),
 
-parsed as (
-
-    select
-        {{ json_record('json_data', fields) }} as record,
-        source_file,
-        file_row_number,
-        loaded_at
-    from source
-
-),
+{{ parse_export_fields('source', fields, ['source_file', 'file_row_number', 'loaded_at']) }}
 
 final as (
 
-    select
-        {%- for key, column, type in fields %}
-        {{ record_field('record', key, type) }} as {{ column }},
-        {%- endfor %}
-        source_file,
-        file_row_number,
-        loaded_at
-    from parsed
+    select * from typed
 
 )
 

@@ -1,4 +1,5 @@
 {{ config(materialized='incremental', unique_key='uuid', tags=['amplitude', 'daily']) }}
+{% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- Every field of an export line but where it was sent from (ip_address, city, region, country, dma,
     location_lat, location_lng): restricted.locations reads those from raw, for the delivery chosen here,
@@ -63,34 +64,12 @@ with source as (
 
 ),
 
-parsed as (
-
-    select
-        {{ json_record('json_data', fields) }} as record,
-        source_file,
-        file_row_number,
-        loaded_at
-    from source
-
-),
-
-renamed as (
-
-    select
-        {%- for key, column, type in fields %}
-        {{ record_field('record', key, type) }} as {{ column }},
-        {%- endfor %}
-        source_file,
-        file_row_number,
-        loaded_at
-    from parsed
-
-),
+{{ parse_export_fields('source', fields, ['source_file', 'file_row_number', 'loaded_at']) }}
 
 latest as (
 
     {#- Amplitude can deliver a uuid more than once: the latest processed_time wins. #}
-    select * from renamed
+    select * from typed
     qualify row_number() over (
         partition by uuid
         order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
