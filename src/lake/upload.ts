@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pLimit from "p-limit";
@@ -232,11 +232,7 @@ async function uploadFailures(lake: Lake, from: string, appId: string): Promise<
     const key = `${folder}${name}`;
     if (present.has(key)) continue;
     const path = join(from, appId, FAILURES_FOLDER, name);
-    const content = await readFile(path);
-    await lake.put(key, path, {
-      size: content.length,
-      sha256: await sha256OfFile(path),
-    });
+    await lake.put(key, path, { size: (await stat(path)).size, sha256: await sha256OfFile(path) });
   }
 }
 
