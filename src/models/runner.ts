@@ -101,6 +101,33 @@ export function planProject(project: Project, dialect: Dialect, select?: string)
 }
 
 /**
+ * The data tests of the selected models, in the order they run: source freshness, yml tests, singular
+ * tests. `newerThan` maps an incrementally built model to a SQL timestamp (a literal or a scalar
+ * subquery): its tests check only rows loaded after it, and singular tests read the smallest as
+ * `incremental_since`. The Snowflake finalizer runs this same list.
+ */
+export function planTests(
+  project: Project,
+  compiled: Map<string, CompiledModel>,
+  selected: Set<string>,
+  dialect: Dialect,
+  newerThan: Map<string, string> = new Map(),
+): PlannedTest[] {
+  const newRows = new Map<string, string>();
+  for (const [name, since] of newerThan) newRows.set(name, `loaded_at > ${since}`);
+  // Literals compare as text (`cast('…' as timestamp)` sorts by its timestamp text); a subquery is the
+  // same for every model.
+  const runSince = [...newerThan.values()].sort()[0];
+  // Singular tests read `incremental_since`: render them with it (models need no second compile).
+  const singular = project.singularTests.map((test) => compileSingularTest(project, test, dialect, runSince));
+  return [
+    ...freshnessTests(project, compiled, selected, dialect),
+    ...plannedGenericTests(project, compiled, selected, newRows, runSince),
+    ...singular.filter((test) => runsWith(test, selected)).map(singularPlan),
+  ];
+}
+
+/**
  * Builds the selected models in graph order, then runs their tests: the embedded runner of the same
  * compiled SQL Snowflake runs as procedures. A failed model skips its descendants; the rest go on.
  */
@@ -109,7 +136,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const startedAt = (options.now?.() ?? new Date()).toISOString();
-  const { compiled, order, selected, singular } = planProject(project, warehouse.dialect, options.select);
+  const { compiled, order, selected } = planProject(project, warehouse.dialect, options.select);
   await checkSources(warehouse, project, compiled, selected);
   for (const schema of new Set([...selected].map((name) => compiled.get(name)!.config.schema))) {
     await warehouse.execute(`create schema if not exists ${schema}`);
@@ -145,27 +172,13 @@ export async function transform(options: TransformOptions): Promise<TransformRes
 
   // After incremental builds, tests look at the rows this run wrote: the hourly run stays small however
   // large the tables grow. A full refresh, or --full-tests, checks everything.
-  const newRows = new Map<string, string>();
-  let runSince: string | undefined;
+  const newerThan = new Map<string, string>();
   if (!options.fullTests) {
     for (const model of models) {
-      if (!model.newerThan) continue;
-      newRows.set(model.name, `loaded_at > ${timestampLiteral(model.newerThan)}`);
-      if (runSince === undefined || model.newerThan < runSince) runSince = model.newerThan;
+      if (model.newerThan) newerThan.set(model.name, timestampLiteral(model.newerThan));
     }
   }
-  // Singular tests read `incremental_since`: render them again with it (models need no second compile).
-  const singularTests =
-    runSince === undefined
-      ? singular
-      : project.singularTests.map((test) =>
-          compileSingularTest(project, test, warehouse.dialect, timestampLiteral(runSince!)),
-        );
-  const planned = [
-    ...freshnessTests(project, compiled, selected, warehouse.dialect),
-    ...plannedGenericTests(project, compiled, selected, newRows, runSince && timestampLiteral(runSince)),
-    ...singularTests.filter((test) => runsWith(test, selected)).map(singularPlan),
-  ];
+  const planned = planTests(project, compiled, selected, warehouse.dialect, newerThan);
   const tests: TestResult[] = [];
   for (const test of planned) {
     const result = await runTest(warehouse, test, broken, clock);
@@ -420,7 +433,7 @@ function freshnessTests(
   return tests;
 }
 
-async function runTest(
+export async function runTest(
   warehouse: Warehouse,
   test: PlannedTest,
   broken: Set<string>,
@@ -459,26 +472,44 @@ async function runTest(
       );
       failures = Number(row!.n);
     }
-    const severity =
-      test.freshness && rows[0] ? freshnessSeverity(test.freshness, rows[0].age_hours) : test.severity;
-    const status = failures === 0 ? "pass" : severity === "warn" ? "warn" : "fail";
-    return {
-      ...base,
-      severity,
-      status,
-      failures,
-      seconds: (clock() - started) / 1000,
-      message: failures > 0 ? sample(rows) : undefined,
-    };
+    return testOutcome(test, { failures, sample: rows, seconds: (clock() - started) / 1000 });
   } catch (error) {
+    return testOutcome(test, { error: errorMessage(error), seconds: (clock() - started) / 1000 });
+  }
+}
+
+/**
+ * A test's result from what its query gave: the number of failing rows and a few of them, or the error
+ * it raised. The embedded runner and the Snowflake finalizer's recorded results both go through here, so
+ * both report alike.
+ */
+export function testOutcome(
+  test: PlannedTest,
+  outcome: { failures?: number; sample?: Record<string, unknown>[]; error?: string; seconds: number },
+): TestResult {
+  const base = { name: test.name, on: test.on, severity: test.severity, declaredIn: test.declaredIn };
+  if (outcome.error !== undefined) {
     return {
       ...base,
       status: "error",
       failures: 0,
-      seconds: (clock() - started) / 1000,
-      message: `${test.declaredIn}: ${errorMessage(error)}`,
+      seconds: outcome.seconds,
+      message: `${test.declaredIn}: ${outcome.error}`,
     };
   }
+  const rows = outcome.sample ?? [];
+  const failures = outcome.failures ?? rows.length;
+  const severity =
+    test.freshness && rows[0] ? freshnessSeverity(test.freshness, rows[0].age_hours) : test.severity;
+  const status = failures === 0 ? "pass" : severity === "warn" ? "warn" : "fail";
+  return {
+    ...base,
+    severity,
+    status,
+    failures,
+    seconds: outcome.seconds,
+    message: failures > 0 ? sample(rows) : undefined,
+  };
 }
 
 /** Past the error threshold (only when one is configured) fails; past the warning threshold warns. */

@@ -1,0 +1,65 @@
+/**
+ * The names of every Snowflake object the pipeline provisions and drives. Provisioning renders them, the
+ * task-graph runner and the pipe watcher read them: one module so they cannot drift apart. Identifiers
+ * are unquoted snake_case (Snowflake stores them uppercase); the database comes from the connection.
+ */
+
+/** Pipeline state that is neither data nor model: what provision applied, graph batches, test results. */
+export const PIPELINE_SCHEMA = "pipeline";
+
+export const CHANGE_HISTORY = `${PIPELINE_SCHEMA}.change_history`;
+
+/**
+ * One row per capture of the stream by the root task: the batch a graph run builds. `first_loaded_at`
+ * bounds what the incremental steps read; `completed_at` is set by the finalizer once every task of the
+ * graph run succeeded, so a batch whose run failed is built again by the next run.
+ */
+export const STREAM_BATCHES = `${PIPELINE_SCHEMA}.stream_batches`;
+
+/** One row per data test per graph run, written by the finalizer. */
+export const TEST_RESULTS = `${PIPELINE_SCHEMA}.test_results`;
+
+/**
+ * raw.amplitude_events as of the latest capture: every step of one graph run, and its tests, read the
+ * same rows however many files Snowpipe loads meanwhile (those wait in the stream for the next run).
+ */
+export const CAPTURED_EVENTS = `${PIPELINE_SCHEMA}.captured_events`;
+
+export const FILE_FORMAT = "raw.amplitude_json_gz";
+export const MANIFEST_FILE_FORMAT = "raw.amplitude_manifest_json";
+export const STAGE = "raw.amplitude_lake";
+/** Lake manifests as Snowpipe loads them; raw.extract_windows and raw.load_history are views over it. */
+export const MANIFESTS_TABLE = "raw.lake_manifests";
+export const EVENTS_PIPE = "raw.amplitude_events_pipe";
+export const MANIFESTS_PIPE = "raw.lake_manifests_pipe";
+export const EVENTS_STREAM = "raw.amplitude_events_stream";
+
+export const ROOT_TASK = `${PIPELINE_SCHEMA}.amplitude_root`;
+export const FINALIZER_TASK = `${PIPELINE_SCHEMA}.amplitude_finalizer`;
+export const CAPTURE_PROCEDURE = `${PIPELINE_SCHEMA}.capture_batch`;
+export const MERGE_PROCEDURE = `${PIPELINE_SCHEMA}.merge_increment`;
+export const TESTS_PROCEDURE = `${PIPELINE_SCHEMA}.run_data_tests`;
+
+/** The task that builds one model (`pipeline.run_<model>`); it calls `buildProcedure(model)`. */
+export function modelTask(model: string): string {
+  return `${PIPELINE_SCHEMA}.run_${model}`;
+}
+
+/** The procedure that builds one model: `call pipeline.build_<model>(full_refresh)`. */
+export function buildProcedure(model: string): string {
+  return `${PIPELINE_SCHEMA}.build_${model}`;
+}
+
+/** The model a task of the graph builds, from its name as TASK_HISTORY gives it (any case); null for the root and finalizer. */
+export function modelOfTask(taskName: string): string | null {
+  const name = taskName.toLowerCase().replace(/^.*\./, "");
+  return name.startsWith("run_") ? name.slice("run_".length) : null;
+}
+
+export const DEFAULT_STORAGE_INTEGRATION = "amplitude_pipeline_s3";
+
+/** `schema.name` to the parts Snowflake's INFORMATION_SCHEMA and SHOW output hold: uppercase. */
+export function upperParts(relation: string): { schema: string; name: string } {
+  const [schema, name] = relation.split(".");
+  return { schema: schema!.toUpperCase(), name: name!.toUpperCase() };
+}
