@@ -1,0 +1,7 @@
+{#- Runs after every graph run, whatever became of its tasks, and records the data tests. -#}
+create or replace task pipeline.amplitude_finalizer
+    warehouse = {{ warehouse }}
+    finalize = pipeline.amplitude_root
+    comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
+    as
+    call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'))
