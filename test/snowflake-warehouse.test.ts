@@ -8,6 +8,7 @@ import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { onSecretRead, type Env } from "../src/config.ts";
 import { ConfigurationError, ExternalServiceError, SqlExecutionError } from "../src/errors.ts";
+import { openWarehouse } from "../src/warehouse/open-warehouse.ts";
 import { snowflakeConfig } from "../src/warehouse/snowflake-config.ts";
 import {
   QUERY_TAG,
@@ -598,6 +599,34 @@ $$`;
     const error = await failure(warehouse.execute("select 2"));
     expect(error).toBeInstanceOf(SqlExecutionError);
     expect(error.message).toBe("select 2: snowflake://acme-test/analytics is closed");
+  });
+});
+
+describe("--warehouse snowflake", () => {
+  it("opens Snowflake from the environment it is given", async () => {
+    const warehouse = await openWarehouse("snowflake", {
+      create: false,
+      env: env({ SNOWFLAKE_PRIVATE_KEY: undefined, SNOWFLAKE_PASSWORD: PASSWORD }),
+      warn: (message) => warnings.push(message),
+    });
+    try {
+      expect(warehouse.dialect).toBe("snowflake");
+      expect(warnings).toHaveLength(1);
+      expect(fake.logins.at(-1)).toMatchObject({ authenticator: "SNOWFLAKE", accepted: true });
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("says which option a configuration error comes from, and refuses anything after snowflake", async () => {
+    const missing = await failure(openWarehouse("snowflake", { create: false, env: {} }));
+    expect(missing).toBeInstanceOf(ConfigurationError);
+    expect(missing.message).toMatch(/^--warehouse snowflake: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER/);
+    const extra = await failure(openWarehouse("snowflake://acme/analytics", { create: false, env: env() }));
+    expect(extra).toBeInstanceOf(ConfigurationError);
+    expect(extra.message).toMatch(
+      /^--warehouse snowflake:\/\/acme\/analytics: write --warehouse snowflake, with nothing after it/,
+    );
   });
 });
 
