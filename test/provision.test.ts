@@ -35,7 +35,14 @@ function env(): Record<string, string> {
 function capture(): Output & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
   const errors: string[] = [];
-  return { lines, errors, isTTY: false, out: (l) => lines.push(l), err: (l) => errors.push(l), status: () => {} };
+  return {
+    lines,
+    errors,
+    isTTY: false,
+    out: (l) => lines.push(l),
+    err: (l) => errors.push(l),
+    status: () => {},
+  };
 }
 
 async function provision(options: Partial<ProvisionCommandOptions> = {}) {
@@ -56,7 +63,9 @@ async function edit(path: string, change: (text: string) => string) {
 }
 
 beforeAll(async () => {
-  fake = await startFakeSnowflake({ publicKey: publicKey.export({ type: "spki", format: "pem" }).toString() });
+  fake = await startFakeSnowflake({
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -75,17 +84,23 @@ afterEach(async () => {
 describe("provision on an empty database", () => {
   it("creates every object in dependency order, records each in the change history, and starts the graph last", async () => {
     const { plan, output } = await provision();
-    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]);
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
     expect(ddl[0]).toBe("create schema if not exists pipeline");
     expect(ddl[1]).toBe("create table if not exists pipeline.change_history (");
     const position = (start: string) => ddl.findIndex((line) => line.startsWith(start));
     // Each object comes after what it reads.
-    expect(position("create stage")).toBeGreaterThan(position("create or replace file format raw.amplitude_json_gz"));
-    expect(position("create pipe if not exists raw.amplitude_events_pipe")).toBeGreaterThan(position("create stage"));
+    expect(position("create stage")).toBeGreaterThan(
+      position("create or replace file format raw.amplitude_json_gz"),
+    );
+    expect(position("create pipe if not exists raw.amplitude_events_pipe")).toBeGreaterThan(
+      position("create stage"),
+    );
     expect(position("create pipe if not exists raw.amplitude_events_pipe")).toBeGreaterThan(
       position("create table if not exists raw.amplitude_events"),
     );
-    expect(position("create stream")).toBeGreaterThan(position("create table if not exists raw.amplitude_events"));
+    expect(position("create stream")).toBeGreaterThan(
+      position("create table if not exists raw.amplitude_events"),
+    );
     expect(position("create or replace view raw.load_history")).toBeGreaterThan(
       position("create or replace view pipeline.captured_events"),
     );
@@ -96,20 +111,25 @@ describe("provision on an empty database", () => {
       position("create or replace task pipeline.run_events"),
     );
     expect(ddl.at(-2)).toBe("create or replace task pipeline.amplitude_finalizer");
-    expect(ddl.at(-1)).toBe("select system$task_dependents_enable('pipeline.amplitude_root');".replace(";", ""));
+    expect(ddl.at(-1)).toBe("select system$task_dependents_enable('pipeline.amplitude_root')");
     // Nothing to suspend on a first run: no root existed.
     expect(ddl.some((line) => line.includes("suspend"))).toBe(false);
     // Every task of the graph is started; one procedure and one task per model.
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
     expect(catalog.procedures.has("PIPELINE.BUILD_SESSIONS")).toBe(true);
-    expect(catalog.tasks.get("PIPELINE.RUN_SESSIONS")?.predecessors).toEqual(["PIPELINE.RUN_EVENTS"]);
+    expect(catalog.tasks.get("PIPELINE.RUN_SESSIONS")?.predecessors).toEqual([
+      "PIPELINE.RUN_EVENTS",
+      "PIPELINE.RUN_STG_AMPLITUDE__EVENT_DELIVERIES",
+    ]);
     expect(catalog.tasks.get("PIPELINE.AMPLITUDE_FINALIZER")?.finalize).toBe("PIPELINE.AMPLITUDE_ROOT");
     // One change-history row per object provision created (the integration is an admin's: only checked).
     const created = plan.changes.filter((change) => change.action === "create").length;
     expect(catalog.history).toHaveLength(created);
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
-    expect(output.lines.join("\n")).toMatch(/Plan: 46 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/);
+    expect(output.lines.join("\n")).toMatch(
+      /Plan: 46 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+    );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
   });
@@ -123,7 +143,9 @@ describe("provision on an empty database", () => {
     expect(catalog.history.length).toBe(historyRows);
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
-    expect(output.lines.join("\n")).toMatch(/Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 47 unchanged/);
+    expect(output.lines.join("\n")).toMatch(
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 47 unchanged/,
+    );
   });
 });
 
@@ -135,10 +157,13 @@ describe("provision after a change", () => {
 
   it("replaces only the procedure of a model whose SQL changed, and leaves the running graph alone", async () => {
     await edit("models/core/sessions.sql", (sql) =>
-      sql.replace("count(*) as event_count,", "count(*) as event_count,\n        min(loaded_at) as first_loaded_at,"),
+      sql.replace(
+        "count(*) as event_count,",
+        "count(*) as event_count,\n        min(loaded_at) as first_loaded_at,",
+      ),
     );
     const { plan } = await provision();
-    expect(catalog.ddl.map((sql) => sql.split("\n")[0])).toEqual([
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
       "create or replace procedure pipeline.build_sessions(full_refresh boolean)",
     ]);
     expect(plan.suspendsGraph).toBe(false);
@@ -149,14 +174,16 @@ describe("provision after a change", () => {
     // company_traffic now also reads sessions: its task runs after another task.
     await edit("models/marts/company_traffic.sql", (sql) => `-- reads {{ ref('sessions') }}\n${sql}`);
     await provision();
-    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]);
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
     expect(ddl[0]).toBe("create or replace procedure pipeline.build_company_traffic(full_refresh boolean)");
     expect(ddl.slice(1)).toEqual([
       "alter task pipeline.amplitude_root suspend",
       "create or replace task pipeline.run_company_traffic",
       "select system$task_dependents_enable('pipeline.amplitude_root')",
     ]);
-    expect(catalog.tasks.get("PIPELINE.RUN_COMPANY_TRAFFIC")?.predecessors).toContain("PIPELINE.RUN_SESSIONS");
+    expect(catalog.tasks.get("PIPELINE.RUN_COMPANY_TRAFFIC")?.predecessors).toContain(
+      "PIPELINE.RUN_SESSIONS",
+    );
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
     // No state-holding object was touched.
     expect(ddl.some((line) => /\b(table|stream|pipe|stage)\b/.test(line))).toBe(false);
@@ -179,10 +206,15 @@ describe("provision after a change", () => {
 
   it("adds a column a raw table lacks and never drops one", async () => {
     await edit("snowflake/table_amplitude_events.sql", (sql) =>
-      sql.replace("loaded_at timestamp_ntz not null", "loaded_at timestamp_ntz not null,\n    pipe_name varchar"),
+      sql.replace(
+        "loaded_at timestamp_ntz not null",
+        "loaded_at timestamp_ntz not null,\n    pipe_name varchar",
+      ),
     );
     await provision();
-    expect(catalog.ddl).toEqual(["alter table raw.amplitude_events add column if not exists pipe_name varchar"]);
+    expect(catalog.ddl).toEqual([
+      "alter table raw.amplitude_events add column if not exists pipe_name varchar",
+    ]);
     expect(catalog.tables.get("RAW.AMPLITUDE_EVENTS")).toEqual([
       "json_data",
       "source_file",
@@ -195,24 +227,32 @@ describe("provision after a change", () => {
     catalog.ddl.length = 0;
     const { plan } = await provision();
     expect(catalog.ddl).toEqual([]);
-    expect(plan.changes.find((c) => c.object.name === "raw.amplitude_events")?.detail).toMatch(/keeps column\(s\).*pipe_name/);
+    expect(plan.changes.find((c) => c.object.name === "raw.amplitude_events")?.detail).toMatch(
+      /keeps column\(s\).*pipe_name/,
+    );
   });
 
   it("refuses to replace a pipe whose COPY changed, naming the steps, until --allow-replace says so", async () => {
-    await edit("snowflake/pipe_events.sql", (sql) => sql.replace("on_error = continue", "on_error = skip_file"));
+    await edit("snowflake/pipe_events.sql", (sql) =>
+      sql.replace("on_error = continue", "on_error = skip_file"),
+    );
     const refused = provision();
     await expect(refused).rejects.toThrow(ConfigurationError);
-    await expect(refused).rejects.toThrow(/raw\.amplitude_events_pipe: its COPY statement changed[\s\S]*--allow-replace=raw\.amplitude_events_pipe[\s\S]*ALTER PIPE|alter pipe raw\.amplitude_events_pipe set pipe_execution_paused = true/);
+    await expect(refused).rejects.toThrow(
+      /raw\.amplitude_events_pipe: its COPY statement changed[\s\S]*--allow-replace=raw\.amplitude_events_pipe[\s\S]*ALTER PIPE|alter pipe raw\.amplitude_events_pipe set pipe_execution_paused = true/,
+    );
     expect(catalog.ddl).toEqual([]);
 
     catalog.pipePending = [3, 1, 0];
     await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
-    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]);
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
     expect(ddl).toEqual([
       "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = true",
       "create or replace pipe raw.amplitude_events_pipe",
       "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
-      expect.stringMatching(/^alter pipe raw\.amplitude_events_pipe refresh modified_after = '\d{4}-\d\d-\d\dT/),
+      expect.stringMatching(
+        /^alter pipe raw\.amplitude_events_pipe refresh modified_after = '\d{4}-\d\d-\d\dT/,
+      ),
     ]);
     // It waited until no file was pending before recreating the pipe.
     const statuses = fake.queries.filter((q) => /system\$pipe_status/i.test(q.sql));
@@ -224,13 +264,19 @@ describe("provision after a change", () => {
   });
 
   it("refuses a stream whose source changed", async () => {
-    await edit("snowflake/stream_events.sql", (sql) => sql.replace("on table raw.amplitude_events", "on table raw.lake_manifests"));
-    await expect(provision()).rejects.toThrow(/raw\.amplitude_events_stream: its source changed.*resets its offset/);
+    await edit("snowflake/stream_events.sql", (sql) =>
+      sql.replace("on table raw.amplitude_events", "on table raw.lake_manifests"),
+    );
+    await expect(provision()).rejects.toThrow(
+      /raw\.amplitude_events_stream: its source changed.*resets its offset/,
+    );
     expect(catalog.ddl).toEqual([]);
   });
 
   it("prints the plan and stops with --plan", async () => {
-    await edit("snowflake/view_extract_windows.sql", (sql) => sql.replace("as recorded_at", "as recorded_at,\n    1 as marker"));
+    await edit("snowflake/view_extract_windows.sql", (sql) =>
+      sql.replace("as recorded_at", "as recorded_at,\n    1 as marker"),
+    );
     const { output } = await provision({ plan: true });
     expect(catalog.ddl).toEqual([]);
     expect(output.lines.join("\n")).toMatch(/replace\s+view\s+raw\.extract_windows\s+definition changed/);
@@ -241,23 +287,53 @@ describe("provision after a change", () => {
 describe("provision refuses what it cannot do safely", () => {
   it("names the missing storage integration and the SQL an admin runs", async () => {
     catalog.integrations.clear();
-    await expect(provision()).rejects.toThrow(/storage integration amplitude_pipeline_s3 does not exist[\s\S]*CREATE STORAGE INTEGRATION/);
+    await expect(provision()).rejects.toThrow(
+      /storage integration amplitude_pipeline_s3 does not exist[\s\S]*CREATE STORAGE INTEGRATION/,
+    );
     expect(catalog.ddl).toEqual([]);
   });
 
   it("creates the integration with --create-integration and an IAM role", async () => {
     catalog.integrations.clear();
-    await provision({ createIntegration: true, awsRoleArn: "arn:aws:iam::123456789012:role/snowflake-amplitude" });
-    expect(catalog.ddl.some((sql) => sql.startsWith("create storage integration if not exists amplitude_pipeline_s3"))).toBe(true);
+    await provision({
+      createIntegration: true,
+      awsRoleArn: "arn:aws:iam::123456789012:role/snowflake-amplitude",
+    });
+    expect(
+      catalog.ddl.some((sql) =>
+        sql.startsWith("create storage integration if not exists amplitude_pipeline_s3"),
+      ),
+    ).toBe(true);
   });
 
-  it("exits 2 through the CLI with a refusal, and 0 with the plan of a first run", async () => {
+  it("exits 2 through the CLI with a refusal, and 0 with the figures of a first run", async () => {
     catalog.integrations.clear();
-    const refused = await runCli(["provision", "--lake", "s3://amplitude-lake/prod", "--project", project], { env: env() });
+    const refused = await runCli(["provision", "--lake", "s3://amplitude-lake/prod", "--project", project], {
+      env: env(),
+    });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("storage integration amplitude_pipeline_s3 does not exist");
     expect(refused.stderr).not.toContain(PEM.slice(40, 80));
     expect(catalog.ddl).toEqual([]);
+
+    catalog.integrations.add("AMPLITUDE_PIPELINE_S3");
+    const first = await runCli(
+      ["provision", "--lake", "s3://amplitude-lake/prod", "--project", project, "--json"],
+      {
+        env: env(),
+      },
+    );
+    expect(first.code).toBe(0);
+    expect(first.json()).toEqual({
+      create: 46,
+      alter: 0,
+      replace: 0,
+      drop: 0,
+      unchanged: 1,
+      refused: 0,
+      statements: 47,
+    });
+    expect(first.stdout).toContain("create  task");
   });
 });
 

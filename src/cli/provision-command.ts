@@ -109,7 +109,7 @@ export async function runProvision(
     create: true,
     env,
     warn: (m: string) => output.err(`warning: ${m}`),
-  } as Parameters<typeof openWarehouse>[1]);
+  });
   try {
     deps.signal?.throwIfAborted();
     output.err(`Reading what ${warehouse.url} holds…`);

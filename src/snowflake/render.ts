@@ -207,7 +207,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   add("stream", "raw.amplitude_events_stream", "stream_events.sql", {
     statement: stream,
     replaceStatement: render("stream_events.sql", { replace: true }),
-    definition: "raw.amplitude_events",
+    definition: /\bon table ([\w.]+)/i.exec(stream)?.[1]?.toLowerCase(),
   });
 
   const { compiled, order } = planProject(project, "snowflake");

@@ -103,13 +103,19 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
 
     // What provision reads.
     if (/from information_schema\.schemata/.test(lower)) {
-      return table(["SCHEMA_NAME"], [...catalog.schemas].map((s) => [s]));
+      return table(
+        ["SCHEMA_NAME"],
+        [...catalog.schemas].map((s) => [s]),
+      );
     }
     if (/select table_schema, table_name, table_type from information_schema\.tables/.test(lower)) {
-      return table(["TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"], [
-        ...[...catalog.tables.keys()].map((k) => [...parts(k), "BASE TABLE"]),
-        ...[...catalog.views].map((k) => [...parts(k), "VIEW"]),
-      ]);
+      return table(
+        ["TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"],
+        [
+          ...[...catalog.tables.keys()].map((k) => [...parts(k), "BASE TABLE"]),
+          ...[...catalog.views].map((k) => [...parts(k), "VIEW"]),
+        ],
+      );
     }
     if (/from information_schema\.columns/.test(lower) && /column_name, data_type/.test(lower)) {
       const rows: string[][] = [];
@@ -122,7 +128,10 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       return table(["FILE_FORMAT_SCHEMA", "FILE_FORMAT_NAME"], [...catalog.fileFormats].map(parts));
     }
     if (/from information_schema\.stages/.test(lower)) {
-      return table(["STAGE_SCHEMA", "STAGE_NAME", "STAGE_URL"], [...catalog.stages].map(([k, url]) => [...parts(k), url]));
+      return table(
+        ["STAGE_SCHEMA", "STAGE_NAME", "STAGE_URL"],
+        [...catalog.stages].map(([k, url]) => [...parts(k), url]),
+      );
     }
     if (/select notification_channel_name from information_schema\.pipes/.test(lower)) {
       const key = `${String(query.binds?.["1"]?.value)}.${String(query.binds?.["2"]?.value)}`;
@@ -140,7 +149,12 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     if (/^show streams/.test(lower)) {
       return table(
         ["name", "schema_name", "table_name", "mode"],
-        [...catalog.streams].map(([k, source]) => [parts(k)[1], parts(k)[0], `TESTDB.${source}`, "APPEND_ONLY"]),
+        [...catalog.streams].map(([k, source]) => [
+          parts(k)[1],
+          parts(k)[0],
+          `TESTDB.${source}`,
+          "APPEND_ONLY",
+        ]),
       );
     }
     if (/^show tasks/.test(lower)) {
@@ -157,7 +171,10 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     }
     if ((m = /^show integrations like '([^']+)'/i.exec(sql))) {
       const name = m[1]!.toUpperCase();
-      return table(["name", "type", "enabled"], catalog.integrations.has(name) ? [[name, "EXTERNAL_STAGE", "true"]] : []);
+      return table(
+        ["name", "type", "enabled"],
+        catalog.integrations.has(name) ? [[name, "EXTERNAL_STAGE", "true"]] : [],
+      );
     }
     if (/from pipeline\.change_history/.test(lower)) {
       const latest = new Map<string, string>();
@@ -168,19 +185,35 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     }
     if (/^insert into pipeline\.change_history/.test(lower)) {
       if (!catalog.tables.has("PIPELINE.CHANGE_HISTORY")) {
-        return { code: "002003", sqlState: "42S02", message: "Table 'PIPELINE.CHANGE_HISTORY' does not exist or not authorized." };
+        return {
+          code: "002003",
+          sqlState: "42S02",
+          message: "Table 'PIPELINE.CHANGE_HISTORY' does not exist or not authorized.",
+        };
       }
       const bind = (n: number) => String(query.binds?.[String(n)]?.value ?? "");
       catalog.history.push({ object_name: bind(1), action: bind(3), checksum: bind(4), applied_at: ++clock });
-      return { columns: [{ name: "number of rows inserted", type: "fixed" }], rows: [[1]], statementTypeId: 0x3100 };
+      return {
+        columns: [{ name: "number of rows inserted", type: "fixed" }],
+        rows: [[1]],
+        statementTypeId: 0x3100,
+      };
     }
     if (/^alter session set /.test(lower)) return status();
     if ((m = /^select system\$pipe_status\('([^']+)'\)/i.exec(sql))) {
       const pending = catalog.pipePending.length > 1 ? catalog.pipePending.shift()! : catalog.pipePending[0]!;
       const pipe = catalog.pipes.get(id(m[1]!));
-      return table(["SYSTEM$PIPE_STATUS"], [
-        [JSON.stringify({ executionState: pipe?.paused ? "PAUSED" : "RUNNING", pendingFileCount: pending })],
-      ]);
+      return table(
+        ["SYSTEM$PIPE_STATUS"],
+        [
+          [
+            JSON.stringify({
+              executionState: pipe?.paused ? "PAUSED" : "RUNNING",
+              pendingFileCount: pending,
+            }),
+          ],
+        ],
+      );
     }
 
     // What provision changes.
@@ -211,20 +244,24 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
         if (!columns.includes(m![2]!.toLowerCase())) columns.push(m![2]!.toLowerCase());
       });
     }
-    if ((m = /^create or replace file format ([\w.]+)/i.exec(sql))) return ddl(() => void catalog.fileFormats.add(id(m![1]!)));
+    if ((m = /^create or replace file format ([\w.]+)/i.exec(sql)))
+      return ddl(() => void catalog.fileFormats.add(id(m![1]!)));
     if ((m = /^create storage integration if not exists (\w+)/i.exec(sql))) {
       return ddl(() => void catalog.integrations.add(m![1]!.toUpperCase()));
     }
     if ((m = /^create stage if not exists ([\w.]+)\s+url = '([^']+)'/i.exec(sql))) {
       return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
     }
-    if ((m = /^alter stage ([\w.]+) set url = '([^']+)'/i.exec(sql))) return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
-    if ((m = /^create or replace view ([\w.]+)/i.exec(sql))) return ddl(() => void catalog.views.add(id(m![1]!)));
+    if ((m = /^alter stage ([\w.]+) set url = '([^']+)'/i.exec(sql)))
+      return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
+    if ((m = /^create or replace view ([\w.]+)/i.exec(sql)))
+      return ddl(() => void catalog.views.add(id(m![1]!)));
     if ((m = /^create (or replace )?pipe (if not exists )?([\w.]+)[\s\S]*?\n\s*as\n([\s\S]*)$/i.exec(sql))) {
       const key = id(m[3]!);
       const replace = Boolean(m[1]);
       return ddl(() => {
-        if (replace || !catalog.pipes.has(key)) catalog.pipes.set(key, { definition: m![4]!.trim(), paused: false });
+        if (replace || !catalog.pipes.has(key))
+          catalog.pipes.set(key, { definition: m![4]!.trim(), paused: false });
       });
     }
     if ((m = /^alter pipe ([\w.]+) set pipe_execution_paused = (true|false)/i.exec(sql))) {
@@ -238,10 +275,15 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
         if (replace || !catalog.streams.has(key)) catalog.streams.set(key, id(m![4]!));
       });
     }
-    if ((m = /^create or replace procedure ([\w.]+)\(/i.exec(sql))) return ddl(() => void catalog.procedures.add(id(m![1]!)));
+    if ((m = /^create or replace procedure ([\w.]+)\(/i.exec(sql)))
+      return ddl(() => void catalog.procedures.add(id(m![1]!)));
     if ((m = /^create or replace task ([\w.]+)/i.exec(sql))) {
       const key = id(m[1]!);
-      const after = /\n\s*after ([\w., ]+)\n/i.exec(sql)?.[1]?.split(",").map((name) => id(name.trim())) ?? [];
+      const after =
+        /\n\s*after ([\w., ]+)\n/i
+          .exec(sql)?.[1]
+          ?.split(",")
+          .map((name) => id(name.trim())) ?? [];
       const finalize = /\n\s*finalize = ([\w.]+)/i.exec(sql)?.[1];
       return ddl(() => {
         const refused = refuseStartedGraph(key, [...after, ...(finalize ? [id(finalize)] : [])]);
@@ -250,7 +292,10 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
           state: "suspended",
           predecessors: after,
           finalize: finalize && id(finalize),
-          definition: sql.slice(sql.search(/\n\s*as\n/)).replace(/^\s*as\s*/, "").trim(),
+          definition: sql
+            .slice(sql.search(/\n\s*as\n/))
+            .replace(/^\s*as\s*/, "")
+            .trim(),
         });
       });
     }
@@ -258,7 +303,12 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       const key = id(m[1]!);
       return ddl(() => {
         const task = catalog.tasks.get(key);
-        if (!task) return { code: "002003", sqlState: "02000", message: `Task '${key}' does not exist or not authorized.` };
+        if (!task)
+          return {
+            code: "002003",
+            sqlState: "02000",
+            message: `Task '${key}' does not exist or not authorized.`,
+          };
         task.state = m![2]!.toLowerCase() === "suspend" ? "suspended" : "started";
       });
     }
@@ -272,9 +322,17 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       catalog.ddl.push(sql);
       return table(["SYSTEM$TASK_DEPENDENTS_ENABLE"], [[`Enabled dependents of ${root}`]]);
     }
-    return { code: "001003", sqlState: "42000", message: `SQL compilation error: the fake catalog does not know ${sql.split("\n")[0]}` };
+    return {
+      code: "001003",
+      sqlState: "42000",
+      message: `SQL compilation error: the fake catalog does not know ${sql.split("\n")[0]}`,
+    };
   };
 
-  fake.on(/^[\s\S]*$/, (query) => handle(query));
+  // Everything provision sends; the session's own queries (current_database() …) keep the fake's answers.
+  fake.on(
+    /^\s*(create|alter|drop|show|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
+    (query) => handle(query),
+  );
   return catalog;
 }
