@@ -1,6 +1,8 @@
 {#- Runs after every graph run, whatever became of its tasks, and records the data tests. -#}
 create or replace task pipeline.amplitude_finalizer
     warehouse = {{ warehouse }}
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     finalize = pipeline.amplitude_root
     comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
     as

@@ -1,6 +1,8 @@
 {#- Triggered: it runs when Snowpipe has loaded rows the stream holds, with no schedule to keep. -#}
 create or replace task pipeline.amplitude_root
     warehouse = {{ warehouse }}
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     when system$stream_has_data('raw.amplitude_events_stream')
     comment = 'Captures new raw events and starts the model graph (amplitude-pipeline)'
     as

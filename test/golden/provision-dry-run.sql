@@ -4241,6 +4241,8 @@ $$;
 -- amplitude-pipeline provision, statement 34 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     when system$stream_has_data('raw.amplitude_events_stream')
     comment = 'Captures new raw events and starts the model graph (amplitude-pipeline)'
     as
@@ -4249,6 +4251,8 @@ create or replace task pipeline.amplitude_root
 -- amplitude-pipeline provision, statement 35 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds staging.stg_amplitude__events (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -4257,6 +4261,8 @@ create or replace task pipeline.run_stg_amplitude__events
 -- amplitude-pipeline provision, statement 36 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds restricted.locations (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -4265,6 +4271,8 @@ create or replace task pipeline.run_locations
 -- amplitude-pipeline provision, statement 37 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds core.events (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -4273,6 +4281,8 @@ create or replace task pipeline.run_events
 -- amplitude-pipeline provision, statement 38 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds staging.stg_amplitude__event_deliveries (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -4281,6 +4291,8 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
 -- amplitude-pipeline provision, statement 39 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds core.users (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -4289,6 +4301,8 @@ create or replace task pipeline.run_users
 -- amplitude-pipeline provision, statement 40 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds marts.company_traffic (amplitude-pipeline)'
     after pipeline.run_locations, pipeline.run_users
     as
@@ -4297,6 +4311,8 @@ create or replace task pipeline.run_company_traffic
 -- amplitude-pipeline provision, statement 41 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds core.devices (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__events
     as
@@ -4305,6 +4321,8 @@ create or replace task pipeline.run_devices
 -- amplitude-pipeline provision, statement 42 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds marts.page_paths (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -4313,6 +4331,8 @@ create or replace task pipeline.run_page_paths
 -- amplitude-pipeline provision, statement 43 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds core.sessions (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -4321,6 +4341,8 @@ create or replace task pipeline.run_sessions
 -- amplitude-pipeline provision, statement 44 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds staging.stg_amplitude__event_properties (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -4329,6 +4351,8 @@ create or replace task pipeline.run_stg_amplitude__event_properties
 -- amplitude-pipeline provision, statement 45 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds marts.web_issues (amplitude-pipeline)'
     after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -4337,6 +4361,8 @@ create or replace task pipeline.run_web_issues
 -- amplitude-pipeline provision, statement 46 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
     finalize = pipeline.amplitude_root
     comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
     as
