@@ -120,7 +120,9 @@ export function planTests(
   // same for every model.
   const runSince = [...newerThan.values()].sort()[0];
   // Singular tests read `incremental_since`: render them with it (models need no second compile).
-  const singular = project.singularTests.map((test) => compileSingularTest(project, test, dialect, runSince));
+  const singular = project.singularTests.map((test) =>
+    compileSingularTest(project, test, dialect, runSince, sources),
+  );
   return [
     ...freshnessTests(project, compiled, selected, dialect),
     ...plannedGenericTests(project, compiled, selected, newRows, runSince),

@@ -3978,7 +3978,7 @@ begin
             with raw_uuids as (
 
                 select distinct json_data:"uuid"::varchar as uuid
-                from raw.amplitude_events
+                from pipeline.captured_events
 
                 where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
@@ -4009,7 +4009,7 @@ begin
                     with raw_uuids as (
 
                         select distinct json_data:"uuid"::varchar as uuid
-                        from raw.amplitude_events
+                        from pipeline.captured_events
 
                         where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
@@ -4155,7 +4155,7 @@ begin
             loaded as (
 
                 select source_file, count(*) as rows_in_raw
-                from raw.amplitude_events
+                from pipeline.captured_events
 
                 where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
@@ -4189,7 +4189,7 @@ begin
                     loaded as (
 
                         select source_file, count(*) as rows_in_raw
-                        from raw.amplitude_events
+                        from pipeline.captured_events
 
                         where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
