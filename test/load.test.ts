@@ -250,9 +250,12 @@ describe("the warehouse URL", () => {
     expect((error as Error).message).toContain(`there is no warehouse at ${path}: run \`load\` first`);
   });
 
-  it("says plainly that the Snowflake adapter is not in this version, and rejects unknown schemes", async () => {
-    await expect(openWarehouse("snowflake", { create: false })).rejects.toThrow(
-      /not available in this version/,
+  it("opens Snowflake only from its variables, and rejects unknown schemes", async () => {
+    await expect(openWarehouse("snowflake", { create: false, env: {} })).rejects.toThrow(
+      /^--warehouse snowflake: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_DATABASE, SNOWFLAKE_WAREHOUSE and SNOWFLAKE_PRIVATE_KEY/,
+    );
+    await expect(openWarehouse("snowflake:prod", { create: false, env: {} })).rejects.toThrow(
+      /write --warehouse snowflake, with nothing after it/,
     );
     await expect(openWarehouse("postgres://x", { create: false })).rejects.toThrow(
       /use duckdb:PATH or snowflake/,

@@ -1,22 +1,46 @@
+import type { Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export const DEFAULT_WAREHOUSE = "duckdb:data/warehouse.duckdb";
 
+export interface OpenWarehouseOptions {
+  /** Whether a missing DuckDB file may be created: `load` fills a new warehouse, `transform` needs one that was loaded. */
+  create: boolean;
+  /** Where `snowflake` reads SNOWFLAKE_*; default `process.env`. */
+  env?: Env;
+  /** Where `snowflake` says what works but should change (a password sign-in); default stderr. */
+  warn?: (message: string) => void;
+}
+
 /**
- * `duckdb:PATH[?setting=value&…]` (the embedded default) or `snowflake`. `create` says whether a missing
- * DuckDB file may be created: `load` fills a new warehouse, `transform` needs one that was loaded.
+ * `duckdb:PATH[?setting=value&…]` (the embedded default) or `snowflake`, whose connection comes from the
+ * environment (SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY, …), never from the URL.
  */
-export async function openWarehouse(url: string, options: { create: boolean }): Promise<Warehouse> {
+export async function openWarehouse(url: string, options: OpenWarehouseOptions): Promise<Warehouse> {
   if (url.startsWith("duckdb:")) {
     const { path, settings } = parseDuckDbUrl(url);
     const { DuckDbWarehouse } = await import("./duckdb.ts");
-    return DuckDbWarehouse.open(path, { ...options, settings, option: `--warehouse ${url}` });
+    return DuckDbWarehouse.open(path, { create: options.create, settings, option: `--warehouse ${url}` });
   }
-  if (url === "snowflake" || url.startsWith("snowflake:")) {
+  if (url === "snowflake") {
+    const { snowflakeConfig } = await import("./snowflake-config.ts");
+    const { SnowflakeWarehouse } = await import("./snowflake.ts");
+    try {
+      return await SnowflakeWarehouse.open(snowflakeConfig(options.env ?? process.env, options.warn));
+    } catch (error) {
+      // Configuration errors say which option led to them.
+      if (error instanceof ConfigurationError) {
+        throw new ConfigurationError(`--warehouse ${url}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  if (url.startsWith("snowflake:")) {
     throw new ConfigurationError(
-      "--warehouse snowflake is not available in this version: the Snowflake adapter is the next step " +
-        "(provision, Snowpipe, task graph). Use the embedded default, duckdb:data/warehouse.duckdb",
+      `--warehouse ${url}: write --warehouse snowflake, with nothing after it; the account, database, ` +
+        "warehouse, role and key come from SNOWFLAKE_ACCOUNT, SNOWFLAKE_DATABASE, SNOWFLAKE_WAREHOUSE, " +
+        "SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY in the environment",
     );
   }
   throw new ConfigurationError(

@@ -94,6 +94,17 @@ export interface FakeSnowflakeOptions {
   publicKey?: string | KeyObject;
   /** Session parameters sent at login and with every result (the driver reads formats from each result). */
   parameters?: Record<string, string | number | boolean>;
+  /**
+   * Roles granted to the user; a login naming another is refused with 390189, as Snowflake does.
+   * Leave out to accept any role.
+   */
+  roles?: string[];
+  /**
+   * Databases and warehouses the user may use. Snowflake signs in a login naming another, but the
+   * session then has no current database (or warehouse). Leave out to accept any name.
+   */
+  databases?: string[];
+  warehouses?: string[];
 }
 
 export interface FakeSnowflake {
@@ -112,6 +123,8 @@ export interface FakeSnowflake {
   telemetry: unknown[];
   /** Scripts the answer to statements matching `pattern`; the latest matching script wins. */
   on(pattern: RegExp, handler: FakeHandler | FakeAnswer): void;
+  /** Answers the next `count` logins with HTTP `status` (default 503) before they are looked at. */
+  failNextLogins(count: number, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -172,6 +185,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
   const sessions = new Map<string, Session>();
   const pending = new Map<string, { polls: number; response: object }>();
   let nextSessionId = 1;
+  let failingLogins: { count: number; status: number } = { count: 0, status: 503 };
+  const granted = (names: string[] | undefined, name: string | undefined): boolean =>
+    names === undefined || (name !== undefined && names.some((n) => n.toUpperCase() === name.toUpperCase()));
 
   const fake: Omit<FakeSnowflake, "url" | "port" | "close"> = {
     queries: [],
@@ -182,6 +198,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     telemetry: [],
     on(pattern, handler) {
       scripts.unshift({ pattern, handler: typeof handler === "function" ? handler : () => handler });
+    },
+    failNextLogins(count, status = 503) {
+      failingLogins = { count, status };
     },
   };
 
@@ -203,6 +222,14 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
         message: `The fake Snowflake does not implement authenticator ${authenticator}.`,
       };
     }
+    if (failure === undefined && query.roleName !== undefined && !granted(options.roles, query.roleName)) {
+      failure = {
+        code: "390189",
+        message:
+          `Role '${query.roleName.toUpperCase()}' specified in the connect string does not exist or not authorized. ` +
+          "Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.",
+      };
+    }
     fake.logins.push({
       user: loginName,
       authenticator,
@@ -221,9 +248,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     const session: Session = {
       id: nextSessionId++,
       user: loginName,
-      database: query.databaseName,
+      database: granted(options.databases, query.databaseName) ? query.databaseName : undefined,
       schema: query.schemaName,
-      warehouse: query.warehouse,
+      warehouse: granted(options.warehouses, query.warehouse) ? query.warehouse : undefined,
       role: query.roleName ?? "PUBLIC",
     };
     const token = `session-${session.id}-${randomUUID()}`;
@@ -296,7 +323,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     const sql = String(body.sqlText ?? "");
     const query: FakeQuery = { sql, binds: body.bindings, queryId: randomUUID(), sessionId: session.id };
     fake.queries.push(query);
-    let answer: FakeAnswer = defaultAnswer(sql);
+    let answer: FakeAnswer = contextAnswer(session, sql) ?? defaultAnswer(sql);
     for (const script of scripts) {
       const match = sql.match(script.pattern);
       if (match) {
@@ -397,6 +424,18 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     };
 
     if (method === "POST" && url.pathname === "/session/v1/login-request") {
+      const data = ((body ?? {}) as LoginBody).data ?? {};
+      if (failingLogins.count > 0) {
+        failingLogins.count -= 1;
+        res.writeHead(failingLogins.status, { "content-type": "text/html" }).end("<html>Unavailable</html>");
+        return;
+      }
+      // Snowflake routes by host name: the host of one account answers a login for another as it
+      // answers one for an account that does not exist, HTTP 403 with no JSON.
+      if (String(data.ACCOUNT_NAME ?? "").toUpperCase() !== account) {
+        res.writeHead(403, { "content-type": "text/html" }).end("<html>Forbidden</html>");
+        return;
+      }
       send(login(Object.fromEntries(url.searchParams), (body ?? {}) as LoginBody));
       return;
     }
@@ -473,6 +512,32 @@ interface LoginBody {
 interface QueryBody {
   sqlText?: unknown;
   bindings?: Record<string, FakeBind>;
+}
+
+const CONTEXT_ITEM = /^current_(database|warehouse|role|schema|user)\(\)(?:\s+as\s+(\w+))?$/i;
+
+// `select current_database() as d, current_role(), …` answered from the session, as Snowflake does:
+// names upper-cased, null when the session has none.
+function contextAnswer(session: Session, sql: string): FakeResult | undefined {
+  const list = /^\s*select\s+(.+?)\s*;?\s*$/is.exec(sql)?.[1];
+  if (list === undefined) return undefined;
+  const items = list.split(",").map((item) => CONTEXT_ITEM.exec(item.trim()));
+  if (items.some((item) => item === null)) return undefined;
+  const values: Record<string, string | undefined> = {
+    database: session.database,
+    warehouse: session.warehouse,
+    role: session.role,
+    schema: session.schema,
+    user: session.user,
+  };
+  return {
+    columns: items.map((item) => ({
+      name: item![2]?.toUpperCase() ?? `CURRENT_${item![1]!.toUpperCase()}()`,
+      type: "text" as const,
+    })),
+    rows: [items.map((item) => values[item![1]!.toLowerCase()]?.toUpperCase() ?? null)],
+    statementTypeId: SELECT,
+  };
 }
 
 function defaultAnswer(sql: string): FakeResult {
