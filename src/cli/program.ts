@@ -161,10 +161,16 @@ export function buildProgram(context: ProgramContext): Command {
       "the lake whose manifests hold the watermark: file://DIR or s3://bucket/prefix",
       DEFAULT_LAKE,
     )
+    .option(
+      "--warehouse <url>",
+      "snowflake: read the watermark from Snowflake's raw.extract_windows too (the lake is then listed only " +
+        "for deliveries Snowpipe has not loaded yet); other warehouses are not read",
+    )
     .addHelpText(
       "after",
       "\nWith no --start, extract resumes from the watermark: the first hour not covered by a completed window\n" +
-        "in the lake or the backup folder; it exports only the hours still missing, at most --max-hours.\n" +
+        "in the lake or the backup folder (and raw.extract_windows with --warehouse snowflake); it exports only\n" +
+        "the hours still missing, at most --max-hours.\n" +
         "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL, AMPLITUDE_APP_ID.\n" +
         "Exit codes: 0 done, 1 an hour could not be exported, 2 usage or configuration error.",
     )
