@@ -310,7 +310,7 @@ describe("load --warehouse snowflake from the CLI", () => {
     });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(
-      /^Snowpipe: 2 file\(s\) of 1 delivery checked, 1 in raw\.amplitude_events already, 0 loaded while waiting \(0 refreshed, 0 copied\), 0 pending, 1 failed/m,
+      /^Snowpipe: 2 file\(s\) of 1 delivery checked, 1 in raw\.amplitude_events already, 0 file\(s\) or manifest\(s\) loaded while waiting \(0 refreshed, 0 copied\), 0 pending, 1 failed/m,
     );
     expect(cli.stderr).toMatch(
       /^error: amplitude\/events\/app=187520\/date=2025-11-06\/hour=00\/b\.bbbbbbbbbbbb\.json\.gz: Snowflake could not load it into raw\.amplitude_events: Invalid data encountered during decompression/m,

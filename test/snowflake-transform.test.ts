@@ -18,6 +18,7 @@ import {
   type TaskGraphScript,
 } from "./support/fake-snowflake-tasks.ts";
 import { readJson, tempDir } from "./support/files.ts";
+import { simulator } from "./support/simulator.ts";
 
 const PROJECT_DIR = fileURLToPath(new URL("../sql", import.meta.url));
 
@@ -395,5 +396,67 @@ describe("transform --warehouse snowflake from the CLI", () => {
     );
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/--select events: on Snowflake the task graph builds every model/);
+  });
+});
+
+describe("run --warehouse snowflake from the CLI", () => {
+  it("extracts, uploads, waits for Snowpipe to load what was uploaded, then runs the task graph", async () => {
+    const sim = await simulator();
+    const { fake, env, state } = await scripted({
+      tasks: graphTasks(order, () => ["SUCCEEDED"]),
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    // A fresh raw.extract_windows, and a Snowpipe that has loaded each file by the time it is asked.
+    fake.on(/information_schema\.tables/i, { columns: [{ name: "FOUND", type: "fixed" }], rows: [[1]] });
+    fake.on(/from raw\.extract_windows where app_id = \?$/i, {
+      columns: [{ name: "WINDOW_START", type: "timestamp_ntz" }],
+      rows: [],
+    });
+    fake.on(/^select source_file from raw\.lake_manifests$/i, {
+      columns: [{ name: "SOURCE_FILE", type: "text" }],
+      rows: [],
+    });
+    const asked: string[] = [];
+    fake.on(
+      /^select (distinct )?source_file from raw\.\w+ where source_file in \(([\s\S]*)\)$/i,
+      (_q, match) => {
+        const keys = [...match[2]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+        asked.push(...keys);
+        return { columns: [{ name: "SOURCE_FILE", type: "text" }], rows: keys.map((k) => [k]) };
+      },
+    );
+    const cwd = await tempDir();
+    const cli = await runCli(
+      [
+        "run",
+        "--warehouse",
+        "snowflake",
+        "--start",
+        "2025-11-04T08",
+        "--end",
+        "2025-11-04T09",
+        "--project",
+        PROJECT_DIR,
+        "--json",
+      ],
+      {
+        cwd,
+        env: { ...env, AMPLITUDE_API_URL: sim.url, AMP_API_KEY: sim.apiKey, AMP_SECRET_KEY: sim.secretKey },
+      },
+    );
+    expect(cli.stderr).toMatch(/== extract[\s\S]*== upload[\s\S]*== load[\s\S]*== transform/);
+    expect(cli.code).toBe(0);
+    // load checked every uploaded file and manifest against raw before the graph ran.
+    expect(asked.filter((k) => k.startsWith("amplitude/events/")).length).toBeGreaterThan(0);
+    expect(asked.filter((k) => k.startsWith("amplitude/_manifests/")).length).toBeGreaterThan(0);
+    expect(cli.stdout).toMatch(/^Snowpipe: \d+ file\(s\) of \d+ deliver(y|ies) checked/m);
+    expect(state.executed).toBe(1);
+    expect(cli.json()).toMatchObject({
+      models: order.length,
+      tests_failed: 0,
+      events: sim.served.events,
+      watermark: "2025-11-04T10",
+    });
   });
 });

@@ -123,7 +123,7 @@ async function waitForSnowpipe(
   const pipe = summary.pipes[EVENTS_PIPE];
   output.out(
     `Snowpipe: ${formatCount(summary.files)} file(s) of ${formatCount(summary.deliveries)} deliver${summary.deliveries === 1 ? "y" : "ies"} checked, ` +
-      `${formatCount(summary.alreadyLoaded)} in raw.amplitude_events already, ${formatCount(summary.loaded)} loaded while waiting ` +
+      `${formatCount(summary.alreadyLoaded)} in raw.amplitude_events already, ${formatCount(summary.loaded)} file(s) or manifest(s) loaded while waiting ` +
       `(${summary.refreshed.length} refreshed, ${summary.copied.length} copied), ${summary.pending.length} pending, ` +
       `${summary.failed.length} failed, in ${formatDuration(Date.now() - started)}` +
       (pipe

@@ -217,16 +217,12 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
   });
 
   const deadline = started + options.timeoutSeconds * 1000;
-  let firstPoll = true;
   while (true) {
     signal?.throwIfAborted();
-    if (!firstPoll) {
-      for (const key of await arrived(warehouse, missing)) {
-        missing.delete(key);
-        summary.loaded += 1;
-      }
+    for (const key of await arrived(warehouse, missing)) {
+      missing.delete(key);
+      summary.loaded += 1;
     }
-    firstPoll = false;
     if (missing.size === 0) break;
     for (const kind of kinds(missing)) {
       const target = TARGETS[kind];
