@@ -290,6 +290,59 @@ export function buildProgram(context: ProgramContext): Command {
       await runCompile(options, { output: context.output });
     });
 
+  program
+    .command("provision")
+    .description(
+      "create or update the Snowflake objects (stage, pipes, stream, procedures, task graph) safely",
+    )
+    .option(
+      "--lake <url>",
+      "the S3 lake the stage reads: s3://bucket/prefix (s3:// alone takes AWS_BUCKET_NAME)",
+    )
+    .option(
+      "--integration <name>",
+      "the storage integration the stage uses (default SNOWFLAKE_STORAGE_INTEGRATION or amplitude_pipeline_s3)",
+    )
+    .option(
+      "--create-integration",
+      "create the storage integration too (needs CREATE INTEGRATION on the account)",
+    )
+    .option(
+      "--aws-role-arn <arn>",
+      "with --create-integration: the IAM role Snowflake assumes (default SNOWFLAKE_STORAGE_AWS_ROLE_ARN)",
+    )
+    .option(
+      "--allow-replace <object>",
+      "let provision replace this pipe or stream the documented way (repeatable, or comma-separated)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--plan", "print what would change, then stop")
+    .option("--dry-run", "render every statement into --out, in execution order, without connecting")
+    .option("--out <dir>", "where --dry-run writes", "target/provision")
+    .option(
+      "--configure-bucket-notification",
+      "point the bucket's event notification at Snowpipe's queue (needs s3:PutBucketNotification)",
+    )
+    .option("--project <dir>", "the model project (models/, tests/, snowflake/)", DEFAULT_PROJECT)
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nEnvironment: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY or SNOWFLAKE_PRIVATE_KEY_PATH\n" +
+        "(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE), SNOWFLAKE_ROLE, SNOWFLAKE_WAREHOUSE, SNOWFLAKE_DATABASE; AWS_* for the bucket.\n" +
+        "Tables, the stream, pipes and the stage are created once and altered forward; views, procedures and tasks\n" +
+        "are replaced when their rendered SQL changes. A re-run with nothing changed runs no DDL.\n" +
+        "Exit codes: 0 done, 1 a statement failed, 2 usage or configuration error (or a change provision refuses).",
+    )
+    .action(async (options) => {
+      const { runProvision } = await import("./provision-command.ts");
+      await runProvision(options, {
+        env: context.env,
+        output: context.output,
+        toolVersion: packageVersion(),
+        signal: context.signal,
+      });
+    });
+
   addTransformOptions(
     addExtractOptions(
       program.command("run").description("extract -> upload -> load -> transform for a range of hours"),

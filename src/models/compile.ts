@@ -56,6 +56,11 @@ export interface CompileOptions {
   incrementalSince?: string;
   /** Render the keys an incremental build replaces (the `scope` of `output()`) instead of the model's rows. */
   scope?: boolean;
+  /**
+   * Relations to read in place of declared sources, by `source.table` key. The Snowflake task graph reads
+   * raw events as of its captured batch (`pipeline.captured_events`), so all its steps see the same rows.
+   */
+  sources?: Record<string, string>;
 }
 
 const EPOCH = "cast('1970-01-01' as timestamp)";
@@ -67,7 +72,7 @@ const MATERIALIZATIONS: Materialization[] = ["view", "table", "incremental"];
  * naming the file and line.
  */
 export function compileModel(project: Project, model: ModelFile, options: CompileOptions): CompiledModel {
-  const scope = templateScope(project, model, options.dialect);
+  const scope = templateScope(project, model, options.dialect, options.sources);
   let replaceScope: string | undefined;
   const sql = render(
     project,
@@ -119,8 +124,9 @@ export function compileSingularTest(
   test: SingularTest,
   dialect: Dialect,
   incrementalSince?: string,
+  sources?: Record<string, string>,
 ): CompiledTest {
-  const scope = templateScope(project, test, dialect);
+  const scope = templateScope(project, test, dialect, sources);
   const sql = render(
     project,
     test.path,
@@ -143,7 +149,12 @@ export function compileSingularTest(
 }
 
 /** What a model or test template can call, and what its calls recorded: refs, sources, config. */
-function templateScope(project: Project, file: { path: string; sql: string }, dialect: Dialect) {
+function templateScope(
+  project: Project,
+  file: { path: string; sql: string },
+  dialect: Dialect,
+  overrides: Record<string, string> = {},
+) {
   const refs = new Set<string>();
   const sources = new Set<string>();
   const called: Record<string, unknown> = {};
@@ -166,7 +177,7 @@ function templateScope(project: Project, file: { path: string; sql: string }, di
         );
       }
       sources.add(`${sourceName}.${table}`);
-      return `${declared.schema}.${declared.identifier}`;
+      return overrides[`${sourceName}.${table}`] ?? `${declared.schema}.${declared.identifier}`;
     },
     config: (...args: unknown[]) => {
       Object.assign(called, keywords(args));

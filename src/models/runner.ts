@@ -112,6 +112,7 @@ export function planTests(
   selected: Set<string>,
   dialect: Dialect,
   newerThan: Map<string, string> = new Map(),
+  sources?: Record<string, string>,
 ): PlannedTest[] {
   const newRows = new Map<string, string>();
   for (const [name, since] of newerThan) newRows.set(name, `loaded_at > ${since}`);

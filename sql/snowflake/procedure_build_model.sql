@@ -1,0 +1,101 @@
+{#- One model's step. Incremental models merge what the pending batches brought, as the embedded
+    runner does: the increment and its scope land in tables beside the model, then one transaction
+    replaces the rows of their keys. The column lists come from the increment's own columns, and a
+    model whose columns no longer match its table asks for a full refresh instead of merging. -#}
+create or replace procedure {{ procedure }}(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+{%- if materialized == 'incremental' %}
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, '{{ relation }} has other columns than the model {{ model }} makes: run transform --full-refresh --select {{ model }}');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = '{{ schema | upper }}' and table_name = '{{ name | upper }}' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table {{ relation }} as
+{{ full_sql | indent(8, true) }};
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table {{ relation }}__increment as
+{{ increment_sql | indent(8, true) }};
+{%- if scope_sql %}
+    create or replace transient table {{ relation }}__scope as
+{{ scope_sql | indent(8, true) }};
+{%- endif %}
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = '{{ schema | upper }}' and table_name in ('{{ name | upper }}', '{{ name | upper }}__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists {{ relation }}__increment;
+        drop table if exists {{ relation }}__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ({{ key_literals }}), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = '{{ schema | upper }}' and table_name = '{{ name | upper }}__INCREMENT';
+    select count(*) into :processed from {{ relation }}__increment;
+
+    begin transaction;
+{%- if strategy == 'delete+insert' %}
+{%- if scope_sql %}
+    delete from {{ relation }}
+    where ({{ keys }}) in (select {{ keys }} from {{ relation }}__scope);
+{%- endif %}
+    delete from {{ relation }}
+    where ({{ keys }}) in (select {{ keys }} from {{ relation }}__increment);
+    statement := 'insert into {{ relation }} (' || column_list || ') select ' || column_list || ' from {{ relation }}__increment';
+{%- else %}
+    statement := 'merge into {{ relation }} as target using {{ relation }}__increment as source on {{ merge_on }}'
+        || ' when matched then update set ' || update_list
+        || ' when not matched then insert (' || column_list || ') values (' || source_list || ')';
+{%- endif %}
+    execute immediate statement;
+    commit;
+
+    drop table if exists {{ relation }}__increment;
+    drop table if exists {{ relation }}__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+{%- elif materialized == 'table' %}
+begin
+    create or replace table {{ relation }} as
+{{ full_sql | indent(8, true) }};
+    return 'rebuilt';
+end;
+{%- else %}
+begin
+    create or replace view {{ relation }} as
+{{ full_sql | indent(8, true) }};
+    return 'replaced';
+end;
+{%- endif %}
+$$

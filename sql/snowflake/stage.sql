@@ -1,0 +1,6 @@
+{#- The lake root: event files under amplitude/events/, manifests under amplitude/_manifests/. -#}
+create stage if not exists raw.amplitude_lake
+    url = '{{ lake_url }}'
+    storage_integration = {{ integration }}
+    file_format = raw.amplitude_json_gz
+    comment = 'The Amplitude lake (amplitude-pipeline)'

@@ -1,0 +1,320 @@
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import nunjucks from "nunjucks";
+import { ConfigurationError } from "../errors.ts";
+import { compileModel, type CompiledModel } from "../models/compile.ts";
+import type { PlannedTest } from "../models/data-tests.ts";
+import type { Project } from "../models/project.ts";
+import { planProject, planTests } from "../models/runner.ts";
+import { SCHEMAS } from "../warehouse/warehouse.ts";
+import {
+  buildProcedure,
+  CAPTURED_EVENTS,
+  DEFAULT_STORAGE_INTEGRATION,
+  FINALIZER_TASK,
+  modelTask,
+  PIPELINE_SCHEMA,
+  ROOT_TASK,
+} from "./objects.ts";
+
+export type ObjectKind =
+  | "schema"
+  | "table"
+  | "file format"
+  | "storage integration"
+  | "stage"
+  | "view"
+  | "pipe"
+  | "stream"
+  | "procedure"
+  | "task";
+
+/** Objects that hold data or state: created once and evolved forward, never replaced unless asked. */
+const STATEFUL: ReadonlySet<ObjectKind> = new Set([
+  "schema",
+  "table",
+  "storage integration",
+  "stage",
+  "pipe",
+  "stream",
+]);
+
+export interface TableColumn {
+  name: string;
+  /** As written in the template: `varchar not null`. */
+  definition: string;
+}
+
+export interface SnowflakeObject {
+  kind: ObjectKind;
+  /** `schema.name` (schemas and integrations: the bare name), lowercase. */
+  name: string;
+  stateful: boolean;
+  /** The statement that creates it: `create … if not exists` for stateful objects, `create or replace` otherwise. */
+  statement: string;
+  /** For a pipe or stream: the statement that replaces it, run only with `--allow-replace`. */
+  replaceStatement?: string;
+  /** sha256 of the statement: what the change history compares. */
+  checksum: string;
+  /** The template it came from, relative to the project (`snowflake/pipe_events.sql`), for messages. */
+  template: string;
+  /** Tables: their columns, to add the ones a table lacks. */
+  columns?: TableColumn[];
+  /** Stages: the URL. Streams: the table. Pipes: the COPY statement. What a change is compared on. */
+  definition?: string;
+  /** Tasks: the tasks it runs after. */
+  after?: string[];
+  /** Procedures and tasks that build a model. */
+  model?: string;
+  /** Only referenced: provision checks it exists and never creates it (an integration an admin made). */
+  referenceOnly?: boolean;
+}
+
+export interface ProvisionSettings {
+  /** The virtual warehouse the tasks run on (SNOWFLAKE_WAREHOUSE). */
+  warehouse: string;
+  /** `s3://bucket/prefix/`: the lake root the stage points at, with a trailing slash. */
+  lakeUrl: string;
+  integration: string;
+  /** Create the storage integration (needs CREATE INTEGRATION); otherwise it must exist. */
+  createIntegration: boolean;
+  /** The IAM role Snowflake assumes to read the bucket; needed with createIntegration. */
+  awsRoleArn?: string;
+}
+
+/** What a graph run's incremental steps read since: the first row of the batches not yet completed. */
+export const PENDING_BATCHES_SINCE =
+  "(select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)";
+
+/** The graph's steps read raw events as of their batch's capture. */
+const GRAPH_SOURCES = { "amplitude.events": CAPTURED_EVENTS };
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/** Checks the names that go into statements unquoted: a warehouse or integration name, a lake URL. */
+export function checkSettings(settings: ProvisionSettings): void {
+  for (const [what, value] of [
+    ["SNOWFLAKE_WAREHOUSE", settings.warehouse],
+    ["--integration", settings.integration],
+  ] as const) {
+    if (!IDENTIFIER.test(value)) {
+      throw new ConfigurationError(
+        `${what} ${JSON.stringify(value)} is not a plain Snowflake identifier (letters, digits, _ and $)`,
+      );
+    }
+  }
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([^'\\]*\/)?$/.test(settings.lakeUrl)) {
+    throw new ConfigurationError(
+      `the lake ${JSON.stringify(settings.lakeUrl)} is not an S3 location Snowflake can stage: use --lake s3://bucket/prefix`,
+    );
+  }
+  if (
+    settings.createIntegration &&
+    !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(settings.awsRoleArn ?? "")
+  ) {
+    throw new ConfigurationError(
+      "--create-integration needs the IAM role Snowflake assumes to read the bucket: set --aws-role-arn " +
+        "(or SNOWFLAKE_STORAGE_AWS_ROLE_ARN) to arn:aws:iam::<account>:role/<name>",
+    );
+  }
+}
+
+export const DEFAULT_SETTINGS: Omit<ProvisionSettings, "warehouse" | "lakeUrl"> = {
+  integration: DEFAULT_STORAGE_INTEGRATION,
+  createIntegration: false,
+};
+
+/**
+ * Every object of the Snowflake side, in the order they are created: schemas, the change history, file
+ * formats, the integration and stage, raw tables, views, pipes, the stream, procedures, then the task
+ * graph (root, one task per model in graph order, finalizer). Models are compiled for Snowflake by the
+ * compiler the embedded runner uses.
+ */
+export function renderObjects(project: Project, settings: ProvisionSettings): SnowflakeObject[] {
+  checkSettings(settings);
+  const environment = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(join(project.root, "snowflake")),
+    {
+      autoescape: false,
+      throwOnUndefined: true,
+    },
+  );
+  const variables = {
+    warehouse: settings.warehouse,
+    lake_url: settings.lakeUrl,
+    integration: settings.integration,
+    aws_role_arn: settings.awsRoleArn ?? "",
+  };
+  const render = (template: string, extra: Record<string, unknown> = {}) =>
+    environment
+      .render(template, { ...variables, ...extra })
+      .split("\n")
+      .map((line) => line.trimEnd())
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
+  const objects: SnowflakeObject[] = [];
+  const add = (kind: ObjectKind, name: string, template: string, extra: Partial<SnowflakeObject> = {}) => {
+    const statement = extra.statement ?? render(template);
+    objects.push({
+      kind,
+      name,
+      stateful: STATEFUL.has(kind),
+      statement,
+      checksum: checksum(statement),
+      template: `snowflake/${template}`,
+      ...extra,
+    });
+  };
+  const table = (name: string, template: string) => {
+    const statement = render(template);
+    add("table", name, template, { statement, columns: tableColumns(statement, template) });
+  };
+
+  // The change history first: every object after it is recorded there as it is applied.
+  const schema = (name: string) =>
+    add("schema", name, "(schema)", { statement: `create schema if not exists ${name}` });
+  schema(PIPELINE_SCHEMA);
+  table("pipeline.change_history", "change_history.sql");
+  for (const name of SCHEMAS) schema(name);
+  add("file format", "raw.amplitude_json_gz", "file_format_events.sql");
+  add("file format", "raw.amplitude_manifest_json", "file_format_manifests.sql");
+  add("storage integration", settings.integration, "storage_integration.sql", {
+    referenceOnly: !settings.createIntegration,
+  });
+  add("stage", "raw.amplitude_lake", "stage.sql", {
+    definition: `${settings.lakeUrl} ${settings.integration}`,
+  });
+  table("raw.amplitude_events", "table_amplitude_events.sql");
+  table("raw.lake_manifests", "table_lake_manifests.sql");
+  table("pipeline.stream_batches", "table_stream_batches.sql");
+  table("pipeline.test_results", "table_test_results.sql");
+  add("view", CAPTURED_EVENTS, "view_captured_events.sql");
+  add("view", "raw.extract_windows", "view_extract_windows.sql");
+  add("view", "raw.load_history", "view_load_history.sql");
+  for (const [name, template] of [
+    ["raw.amplitude_events_pipe", "pipe_events.sql"],
+    ["raw.lake_manifests_pipe", "pipe_manifests.sql"],
+  ] as const) {
+    const statement = render(template, { replace: false });
+    add("pipe", name, template, {
+      statement,
+      replaceStatement: render(template, { replace: true }),
+      definition: copyStatement(statement),
+    });
+  }
+  const stream = render("stream_events.sql", { replace: false });
+  add("stream", "raw.amplitude_events_stream", "stream_events.sql", {
+    statement: stream,
+    replaceStatement: render("stream_events.sql", { replace: true }),
+    definition: /\bon table ([\w.]+)/i.exec(stream)?.[1]?.toLowerCase(),
+  });
+
+  const { compiled, order } = planProject(project, "snowflake");
+  add("procedure", "pipeline.capture_batch", "procedure_capture_batch.sql");
+  for (const name of order) {
+    add("procedure", buildProcedure(name), "procedure_build_model.sql", {
+      statement: render("procedure_build_model.sql", buildVariables(project, compiled.get(name)!)),
+      model: name,
+    });
+  }
+  add("procedure", "pipeline.run_data_tests", "procedure_run_data_tests.sql", {
+    statement: render("procedure_run_data_tests.sql", {
+      tests: graphTests(project, compiled),
+      finalizer_name: FINALIZER_TASK.split(".")[1],
+    }),
+  });
+
+  add("task", ROOT_TASK, "task_root.sql", { after: [] });
+  for (const name of order) {
+    const model = compiled.get(name)!;
+    const after = model.refs.length === 0 ? [ROOT_TASK] : [...model.refs].sort().map(modelTask);
+    add("task", modelTask(name), "task_model.sql", {
+      statement: render("task_model.sql", {
+        task: modelTask(name),
+        relation: model.relation,
+        procedure: buildProcedure(name),
+        after,
+      }),
+      after,
+      model: name,
+    });
+  }
+  add("task", FINALIZER_TASK, "task_finalizer.sql", { after: [] });
+  return objects;
+}
+
+/** The tests the finalizer runs: the embedded runner's list, checking the rows of the pending batches. */
+export function graphTests(project: Project, compiled?: Map<string, CompiledModel>): PlannedTest[] {
+  const models = compiled ?? planProject(project, "snowflake").compiled;
+  const newerThan = new Map<string, string>();
+  for (const model of models.values()) {
+    if (model.config.materialized === "incremental") newerThan.set(model.name, PENDING_BATCHES_SINCE);
+  }
+  return planTests(project, models, new Set(models.keys()), "snowflake", newerThan, GRAPH_SOURCES);
+}
+
+function buildVariables(project: Project, model: CompiledModel) {
+  const file = project.models.get(model.name)!;
+  const [schema, name] = model.relation.split(".");
+  const compile = (options: { incremental?: boolean; scope?: boolean }) =>
+    compileModel(project, file, {
+      dialect: "snowflake",
+      sources: GRAPH_SOURCES,
+      incrementalSince: options.incremental ? PENDING_BATCHES_SINCE : undefined,
+      ...options,
+    }).sql;
+  const incremental = model.config.materialized === "incremental";
+  const keys = model.config.uniqueKey;
+  return {
+    procedure: buildProcedure(model.name),
+    model: model.name,
+    relation: model.relation,
+    schema,
+    name,
+    materialized: model.config.materialized,
+    strategy: model.config.strategy,
+    keys: keys.join(", "),
+    key_literals: keys.map((key) => `'${key}'`).join(", "),
+    merge_on: keys.map((key) => `target.${key} = source.${key}`).join(" and "),
+    full_sql: compile({}),
+    increment_sql: incremental ? compile({ incremental: true }) : "",
+    scope_sql: incremental && model.config.scope ? compile({ incremental: true, scope: true }) : "",
+  };
+}
+
+export function checksum(statement: string): string {
+  const normalized = statement
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
+    .trim();
+  return createHash("sha256").update(normalized).digest("hex");
+}
+
+/** The columns of one of our own `create table if not exists x ( … )` templates, one per line. */
+function tableColumns(statement: string, template: string): TableColumn[] {
+  const body = statement.slice(statement.indexOf("(") + 1, statement.lastIndexOf(")"));
+  const columns = body
+    .split("\n")
+    .map((line) => line.trim().replace(/,$/, ""))
+    .filter((line) => line !== "")
+    .map((line) => {
+      const match = /^([a-z_][a-z0-9_]*)\s+(.+)$/.exec(line);
+      if (!match)
+        throw new Error(`snowflake/${template}: cannot read the column line ${JSON.stringify(line)}`);
+      return { name: match[1]!, definition: match[2]! };
+    });
+  return columns;
+}
+
+/** A pipe's COPY statement, after `as`: what Snowflake's PIPES view shows as its definition. */
+function copyStatement(statement: string): string {
+  const index = statement.search(/\n\s*as\n/);
+  return normalize(index === -1 ? statement : statement.slice(index).replace(/^\s*as\s*/, ""));
+}
+
+/** Whitespace and case folded, to compare a definition Snowflake stores with the rendered one. */
+export function normalize(sql: string): string {
+  return sql.replace(/\s+/g, " ").trim().toLowerCase();
+}

@@ -1,0 +1,4372 @@
+-- amplitude-pipeline provision, statement 1 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists pipeline;
+
+-- amplitude-pipeline provision, statement 2 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists pipeline.change_history (
+    object_name varchar not null,
+    object_kind varchar not null,
+    action varchar not null,
+    checksum varchar not null,
+    statement varchar not null,
+    tool_version varchar not null,
+    applied_by varchar not null default current_user(),
+    applied_at timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz
+);
+
+-- amplitude-pipeline provision, statement 3 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists raw;
+
+-- amplitude-pipeline provision, statement 4 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists staging;
+
+-- amplitude-pipeline provision, statement 5 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists core;
+
+-- amplitude-pipeline provision, statement 6 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists marts;
+
+-- amplitude-pipeline provision, statement 7 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists restricted;
+
+-- amplitude-pipeline provision, statement 8 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace file format raw.amplitude_json_gz
+    type = json
+    compression = gzip
+    strip_outer_array = false
+    comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
+
+-- amplitude-pipeline provision, statement 9 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace file format raw.amplitude_manifest_json
+    type = json
+    compression = auto
+    strip_outer_array = false
+    comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
+
+-- amplitude-pipeline provision, statement 10 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create stage if not exists raw.amplitude_lake
+    url = 's3://amplitude-lake/'
+    storage_integration = amplitude_pipeline_s3
+    file_format = raw.amplitude_json_gz
+    comment = 'The Amplitude lake (amplitude-pipeline)';
+
+-- amplitude-pipeline provision, statement 11 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists raw.amplitude_events (
+    json_data variant,
+    source_file varchar not null,
+    file_row_number bigint not null,
+    loaded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 12 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists raw.lake_manifests (
+    json_data variant not null,
+    source_file varchar not null,
+    loaded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 13 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists pipeline.stream_batches (
+    run_id varchar not null,
+    captured_at timestamp_ntz not null,
+    row_count number not null,
+    first_loaded_at timestamp_ntz not null,
+    last_loaded_at timestamp_ntz not null,
+    completed_at timestamp_ntz
+);
+
+-- amplitude-pipeline provision, statement 14 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists pipeline.test_results (
+    run_id varchar not null,
+    test_name varchar not null,
+    failures number,
+    failing_rows variant,
+    error varchar,
+    seconds float,
+    recorded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 15 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace view pipeline.captured_events as
+select events.*
+from raw.amplitude_events as events
+where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
+
+-- amplitude-pipeline provision, statement 16 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace view raw.extract_windows as
+select
+    json_data:app_id::varchar as app_id,
+    try_to_timestamp_ntz(json_data:"window":"start"::varchar, 'YYYY-MM-DD"T"HH24') as window_start,
+    try_to_timestamp_ntz(json_data:"window":"end"::varchar, 'YYYY-MM-DD"T"HH24') as window_end,
+    coalesce(json_data:status::varchar, 'exported') as status,
+    json_data:totals:files::number as files,
+    json_data:totals:events::number as events,
+    json_data:totals:rejected::number as rejected,
+    json_data:run_id::varchar as run_id,
+    convert_timezone('UTC', try_to_timestamp_tz(json_data:extracted_at::varchar))::timestamp_ntz as extracted_at,
+    json_data:delivery::varchar as delivery,
+    source_file as manifest,
+    convert_timezone('UTC', try_to_timestamp_tz(json_data:uploaded_at::varchar))::timestamp_ntz as uploaded_at,
+    loaded_at as recorded_at
+from raw.lake_manifests
+qualify row_number() over (partition by source_file order by loaded_at) = 1;
+
+-- amplitude-pipeline provision, statement 17 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace view raw.load_history as
+with manifest_files as (
+
+    select
+        files.value:key::varchar as file,
+        files.value:sha256::varchar as checksum,
+        files.value:bytes::number as size,
+        files.value:events::number as manifest_events,
+        files.value:rejected::number as manifest_rejected,
+        manifests.json_data:app_id::varchar as app_id,
+        manifests.json_data:"window":"start"::varchar || '_' || manifests.json_data:"window":"end"::varchar as extract_window
+    from raw.lake_manifests as manifests,
+        lateral flatten(input => manifests.json_data:files) as files
+    qualify row_number() over (partition by files.value:key::varchar order by manifests.loaded_at) = 1
+
+),
+
+loaded as (
+
+    select
+        source_file,
+        count(*) as row_count,
+        max(loaded_at) as loaded_at
+    from pipeline.captured_events
+    group by source_file
+
+)
+
+select
+    manifest_files.file,
+    manifest_files.checksum,
+    manifest_files.size,
+    loaded.row_count,
+    manifest_files.manifest_events,
+    manifest_files.manifest_rejected,
+    manifest_files.app_id,
+    manifest_files.extract_window,
+    loaded.loaded_at
+from manifest_files
+inner join loaded on loaded.source_file = manifest_files.file;
+
+-- amplitude-pipeline provision, statement 18 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create pipe if not exists raw.amplitude_events_pipe
+    auto_ingest = true
+    comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
+    as
+    copy into raw.amplitude_events (json_data, source_file, file_row_number, loaded_at)
+    from (
+        select
+            $1,
+            metadata$filename,
+            metadata$file_row_number,
+            metadata$start_scan_time
+        from @raw.amplitude_lake/amplitude/events/
+    )
+    file_format = (format_name = 'raw.amplitude_json_gz')
+    on_error = continue;
+
+-- amplitude-pipeline provision, statement 19 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create pipe if not exists raw.lake_manifests_pipe
+    auto_ingest = true
+    comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
+    as
+    copy into raw.lake_manifests (json_data, source_file, loaded_at)
+    from (
+        select
+            $1,
+            metadata$filename,
+            metadata$start_scan_time
+        from @raw.amplitude_lake/amplitude/_manifests/
+    )
+    file_format = (format_name = 'raw.amplitude_manifest_json')
+    on_error = continue;
+
+-- amplitude-pipeline provision, statement 20 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create stream if not exists raw.amplitude_events_stream
+    on table raw.amplitude_events
+    append_only = true
+    show_initial_rows = true
+    comment = 'New raw events for the task graph (amplitude-pipeline)';
+
+-- amplitude-pipeline provision, statement 21 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.capture_batch(run_id varchar)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    captured number default 0;
+begin
+    insert into pipeline.stream_batches (run_id, captured_at, row_count, first_loaded_at, last_loaded_at)
+        select
+            :run_id,
+            convert_timezone('UTC', current_timestamp())::timestamp_ntz,
+            count(*),
+            min(loaded_at),
+            max(loaded_at)
+        from raw.amplitude_events_stream
+        where metadata$action = 'INSERT'
+        having count(*) > 0;
+    captured := sqlrowcount;
+    return 'captured ' || captured || ' batch(es)';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 22 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'staging.stg_amplitude__events has other columns than the model stg_amplitude__events makes: run transform --full-refresh --select stg_amplitude__events');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table staging.stg_amplitude__events as
+        with source as (
+
+            select * from pipeline.captured_events
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"$insert_id"::varchar as insert_id,
+                record:"$insert_key"::varchar as insert_key,
+                record:"$schema"::varchar as event_schema,
+                record:"adid"::varchar as adid,
+                record:"amplitude_attribution_ids" as amplitude_attribution_ids,
+                record:"amplitude_event_type"::varchar as amplitude_event_type,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                record:"app"::number(38, 0) as app_id,
+                try_to_timestamp_ntz(record:"client_event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_event_time,
+                try_to_timestamp_ntz(record:"client_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_upload_time,
+                record:"data" as event_data,
+                record:"data_type"::varchar as data_type,
+                record:"device_brand"::varchar as device_brand,
+                record:"device_carrier"::varchar as device_carrier,
+                record:"device_family"::varchar as device_family,
+                record:"device_id"::varchar as device_id,
+                record:"device_manufacturer"::varchar as device_manufacturer,
+                record:"device_model"::varchar as device_model,
+                record:"device_type"::varchar as device_type,
+                record:"event_id"::number(38, 0) as event_id,
+                record:"event_properties" as event_properties,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"event_type"::varchar as event_type,
+                record:"global_user_properties" as global_user_properties,
+                record:"group_properties" as group_properties,
+                record:"groups" as event_groups,
+                record:"idfa"::varchar as idfa,
+                record:"is_attribution_event"::boolean as is_attribution_event,
+                record:"language"::varchar as language,
+                record:"library"::varchar as library,
+                record:"os_name"::varchar as os_name,
+                record:"os_version"::varchar as os_version,
+                record:"partner_id"::varchar as partner_id,
+                record:"paying"::varchar as paying,
+                record:"plan" as plan_properties,
+                record:"platform"::varchar as platform,
+                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
+                record:"sample_rate"::float as sample_rate,
+                try_to_timestamp_ntz(record:"server_received_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_received_time,
+                try_to_timestamp_ntz(record:"server_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_upload_time,
+                record:"session_id"::number(38, 0) as session_id,
+                record:"source_id"::varchar as source_id,
+                record:"start_version"::varchar as start_version,
+                try_to_timestamp_ntz(record:"user_creation_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as user_creation_time,
+                record:"user_id"::varchar as user_id,
+                record:"user_properties" as user_properties,
+                record:"version_name"::varchar as version_name,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        latest as (
+            select * from typed
+            qualify row_number() over (
+                partition by uuid
+                order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
+            ) = 1
+
+        ),
+
+        final as (
+
+            select * from latest
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table staging.stg_amplitude__events__increment as
+        with source as (
+
+            select * from pipeline.captured_events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"$insert_id"::varchar as insert_id,
+                record:"$insert_key"::varchar as insert_key,
+                record:"$schema"::varchar as event_schema,
+                record:"adid"::varchar as adid,
+                record:"amplitude_attribution_ids" as amplitude_attribution_ids,
+                record:"amplitude_event_type"::varchar as amplitude_event_type,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                record:"app"::number(38, 0) as app_id,
+                try_to_timestamp_ntz(record:"client_event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_event_time,
+                try_to_timestamp_ntz(record:"client_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_upload_time,
+                record:"data" as event_data,
+                record:"data_type"::varchar as data_type,
+                record:"device_brand"::varchar as device_brand,
+                record:"device_carrier"::varchar as device_carrier,
+                record:"device_family"::varchar as device_family,
+                record:"device_id"::varchar as device_id,
+                record:"device_manufacturer"::varchar as device_manufacturer,
+                record:"device_model"::varchar as device_model,
+                record:"device_type"::varchar as device_type,
+                record:"event_id"::number(38, 0) as event_id,
+                record:"event_properties" as event_properties,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"event_type"::varchar as event_type,
+                record:"global_user_properties" as global_user_properties,
+                record:"group_properties" as group_properties,
+                record:"groups" as event_groups,
+                record:"idfa"::varchar as idfa,
+                record:"is_attribution_event"::boolean as is_attribution_event,
+                record:"language"::varchar as language,
+                record:"library"::varchar as library,
+                record:"os_name"::varchar as os_name,
+                record:"os_version"::varchar as os_version,
+                record:"partner_id"::varchar as partner_id,
+                record:"paying"::varchar as paying,
+                record:"plan" as plan_properties,
+                record:"platform"::varchar as platform,
+                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
+                record:"sample_rate"::float as sample_rate,
+                try_to_timestamp_ntz(record:"server_received_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_received_time,
+                try_to_timestamp_ntz(record:"server_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_upload_time,
+                record:"session_id"::number(38, 0) as session_id,
+                record:"source_id"::varchar as source_id,
+                record:"start_version"::varchar as start_version,
+                try_to_timestamp_ntz(record:"user_creation_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as user_creation_time,
+                record:"user_id"::varchar as user_id,
+                record:"user_properties" as user_properties,
+                record:"version_name"::varchar as version_name,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        latest as (
+            select * from typed
+            qualify row_number() over (
+                partition by uuid
+                order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
+            ) = 1
+
+        ),
+
+        held as (
+            select uuid, processed_time
+            from staging.stg_amplitude__events
+            where uuid in (select uuid from latest)
+
+        ),
+
+        final as (
+            select latest.*
+            from latest
+            left join held on latest.uuid = held.uuid
+            where held.uuid is null
+                or not (
+                    held.processed_time > latest.processed_time
+                    or (latest.processed_time is null and held.processed_time is not null)
+                )
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENTS', 'STG_AMPLITUDE__EVENTS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists staging.stg_amplitude__events__increment;
+        drop table if exists staging.stg_amplitude__events__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('uuid'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS__INCREMENT';
+    select count(*) into :processed from staging.stg_amplitude__events__increment;
+
+    begin transaction;
+    statement := 'merge into staging.stg_amplitude__events as target using staging.stg_amplitude__events__increment as source on target.uuid = source.uuid'
+        || ' when matched then update set ' || update_list
+        || ' when not matched then insert (' || column_list || ') values (' || source_list || ')';
+    execute immediate statement;
+    commit;
+
+    drop table if exists staging.stg_amplitude__events__increment;
+    drop table if exists staging.stg_amplitude__events__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 23 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_locations(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'restricted.locations has other columns than the model locations makes: run transform --full-refresh --select locations');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'RESTRICTED' and table_name = 'LOCATIONS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table restricted.locations as
+        with source as (
+
+            select * from pipeline.captured_events
+
+        ),
+
+        kept_deliveries as (select source_file, file_row_number
+            from staging.stg_amplitude__events
+
+        ),
+
+        kept as (
+
+            select json_data, loaded_at
+            from source
+            where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                loaded_at
+            from kept
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"ip_address"::varchar as ip_address,
+                record:"city"::varchar as city,
+                record:"region"::varchar as region,
+                record:"country"::varchar as country,
+                record:"dma"::varchar as dma,
+                record:"location_lat"::float as location_lat,
+                record:"location_lng"::float as location_lng,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table restricted.locations__increment as
+        with source as (
+
+            select * from pipeline.captured_events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        kept_deliveries as (select source_file, file_row_number
+            from staging.stg_amplitude__events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        kept as (
+
+            select json_data, loaded_at
+            from source
+            where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                loaded_at
+            from kept
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"ip_address"::varchar as ip_address,
+                record:"city"::varchar as city,
+                record:"region"::varchar as region,
+                record:"country"::varchar as country,
+                record:"dma"::varchar as dma,
+                record:"location_lat"::float as location_lat,
+                record:"location_lng"::float as location_lng,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'RESTRICTED' and table_name in ('LOCATIONS', 'LOCATIONS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists restricted.locations__increment;
+        drop table if exists restricted.locations__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('uuid'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'RESTRICTED' and table_name = 'LOCATIONS__INCREMENT';
+    select count(*) into :processed from restricted.locations__increment;
+
+    begin transaction;
+    statement := 'merge into restricted.locations as target using restricted.locations__increment as source on target.uuid = source.uuid'
+        || ' when matched then update set ' || update_list
+        || ' when not matched then insert (' || column_list || ') values (' || source_list || ')';
+    execute immediate statement;
+    commit;
+
+    drop table if exists restricted.locations__increment;
+    drop table if exists restricted.locations__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 24 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_events(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.events has other columns than the model events makes: run transform --full-refresh --select events');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'EVENTS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.events as
+        with events as (
+
+            select * from staging.stg_amplitude__events
+
+        ),
+
+        with_page as (
+
+            select
+                *,
+                event_properties as page
+            from events
+
+        ),
+
+        final as (
+
+            select
+                uuid,
+                event_id,
+                event_type,
+                event_time,
+                session_id,
+                amplitude_id,
+                user_id,
+                device_id,
+                page:"[Amplitude] Page Counter"::number(38, 0) as page_counter,
+                page:"[Amplitude] Page Title"::varchar as page_title,
+                page:"[Amplitude] Page URL"::varchar as page_url,
+                coalesce(
+                    nullif(page:"[Amplitude] Page Path"::varchar, ''),
+                    case when page:"[Amplitude] Page URL"::varchar <> '' then coalesce(nullif(regexp_substr(page:"[Amplitude] Page URL"::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                ) as page_path,
+                server_upload_time,
+                processed_time,
+                loaded_at
+            from with_page
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.events__increment as
+        with events as (
+
+            select * from staging.stg_amplitude__events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        with_page as (
+
+            select
+                *,
+                event_properties as page
+            from events
+
+        ),
+
+        final as (
+
+            select
+                uuid,
+                event_id,
+                event_type,
+                event_time,
+                session_id,
+                amplitude_id,
+                user_id,
+                device_id,
+                page:"[Amplitude] Page Counter"::number(38, 0) as page_counter,
+                page:"[Amplitude] Page Title"::varchar as page_title,
+                page:"[Amplitude] Page URL"::varchar as page_url,
+                coalesce(
+                    nullif(page:"[Amplitude] Page Path"::varchar, ''),
+                    case when page:"[Amplitude] Page URL"::varchar <> '' then coalesce(nullif(regexp_substr(page:"[Amplitude] Page URL"::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                ) as page_path,
+                server_upload_time,
+                processed_time,
+                loaded_at
+            from with_page
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('EVENTS', 'EVENTS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.events__increment;
+        drop table if exists core.events__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('uuid'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'EVENTS__INCREMENT';
+    select count(*) into :processed from core.events__increment;
+
+    begin transaction;
+    statement := 'merge into core.events as target using core.events__increment as source on target.uuid = source.uuid'
+        || ' when matched then update set ' || update_list
+        || ' when not matched then insert (' || column_list || ') values (' || source_list || ')';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.events__increment;
+    drop table if exists core.events__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 25 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'staging.stg_amplitude__event_deliveries has other columns than the model stg_amplitude__event_deliveries makes: run transform --full-refresh --select stg_amplitude__event_deliveries');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table staging.stg_amplitude__event_deliveries as
+        with source as (
+
+            select * from pipeline.captured_events
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                record:"session_id"::number(38, 0) as session_id,
+                record:"device_id"::varchar as device_id,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table staging.stg_amplitude__event_deliveries__increment as
+        with source as (
+
+            select * from pipeline.captured_events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                record:"session_id"::number(38, 0) as session_id,
+                record:"device_id"::varchar as device_id,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENT_DELIVERIES', 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists staging.stg_amplitude__event_deliveries__increment;
+        drop table if exists staging.stg_amplitude__event_deliveries__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('source_file', 'file_row_number'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT';
+    select count(*) into :processed from staging.stg_amplitude__event_deliveries__increment;
+
+    begin transaction;
+    delete from staging.stg_amplitude__event_deliveries
+    where (source_file, file_row_number) in (select source_file, file_row_number from staging.stg_amplitude__event_deliveries__increment);
+    statement := 'insert into staging.stg_amplitude__event_deliveries (' || column_list || ') select ' || column_list || ' from staging.stg_amplitude__event_deliveries__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists staging.stg_amplitude__event_deliveries__increment;
+    drop table if exists staging.stg_amplitude__event_deliveries__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 26 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_users(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.users has other columns than the model users makes: run transform --full-refresh --select users');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'USERS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.users as
+        with events as (
+
+            select * from core.events
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        latest_user_ids as (
+            select amplitude_id, user_id
+            from scoped
+            where user_id is not null
+            qualify row_number() over (
+                partition by amplitude_id
+                order by event_time desc, event_id desc, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by amplitude_id
+
+        ),
+
+        final as (
+
+            select
+                activity.amplitude_id,
+                latest_user_ids.user_id,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.users__increment as
+        with events as (
+
+            select * from core.events
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+
+        ),
+
+        latest_user_ids as (
+            select amplitude_id, user_id
+            from scoped
+            where user_id is not null
+            qualify row_number() over (
+                partition by amplitude_id
+                order by event_time desc, event_id desc, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by amplitude_id
+
+        ),
+
+        final as (
+
+            select
+                activity.amplitude_id,
+                latest_user_ids.user_id,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        )
+
+        select * from final;
+    create or replace transient table core.users__scope as
+        with events as (
+
+            select * from core.events
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+
+        ),
+
+        latest_user_ids as (
+            select amplitude_id, user_id
+            from scoped
+            where user_id is not null
+            qualify row_number() over (
+                partition by amplitude_id
+                order by event_time desc, event_id desc, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by amplitude_id
+
+        ),
+
+        final as (
+
+            select
+                activity.amplitude_id,
+                latest_user_ids.user_id,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        )
+
+        select distinct amplitude_id from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('USERS', 'USERS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.users__increment;
+        drop table if exists core.users__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'USERS__INCREMENT';
+    select count(*) into :processed from core.users__increment;
+
+    begin transaction;
+    delete from core.users
+    where (amplitude_id) in (select amplitude_id from core.users__scope);
+    delete from core.users
+    where (amplitude_id) in (select amplitude_id from core.users__increment);
+    statement := 'insert into core.users (' || column_list || ') select ' || column_list || ' from core.users__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.users__increment;
+    drop table if exists core.users__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 27 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table marts.company_traffic as
+        with users as (
+
+            select * from core.users
+
+        ),
+
+        locations as (
+
+            select distinct amplitude_id, ip_address
+            from restricted.locations
+            where ip_address is not null
+
+        ),
+
+        free_mail_domains as (
+
+            select domain from (
+                values
+                    ('gmail.com'), ('googlemail.com'), ('yahoo.com'), ('yahoo.co.uk'), ('hotmail.com'),
+                    ('hotmail.co.uk'), ('outlook.com'), ('live.com'), ('icloud.com'), ('me.com'),
+                    ('aol.com'), ('proton.me'), ('protonmail.com'), ('gmx.com'), ('mail.com')
+            ) as free_mail (domain)
+
+        ),
+
+        email_domains as (
+
+            select
+                amplitude_id,
+                user_id,
+                lower(split_part(user_id, '@', 2)) as email_domain
+            from users
+            where user_id like '%_@_%'
+
+        ),
+
+        company_users as (
+
+            select email_domains.*
+            from email_domains
+            left join free_mail_domains on email_domains.email_domain = free_mail_domains.domain
+            where free_mail_domains.domain is null
+
+        ),
+
+        office_networks as (
+            select
+                locations.ip_address,
+                company_users.email_domain,
+                count(distinct company_users.amplitude_id) as colleagues
+            from locations
+            inner join company_users on locations.amplitude_id = company_users.amplitude_id
+            group by locations.ip_address, company_users.email_domain
+            having count(distinct company_users.amplitude_id) >= 2
+
+        ),
+
+        by_network as (
+
+            select
+                locations.amplitude_id,
+                office_networks.email_domain as suspected_company,
+                max(office_networks.colleagues) as colleagues
+            from locations
+            inner join office_networks on locations.ip_address = office_networks.ip_address
+            group by locations.amplitude_id, office_networks.email_domain
+
+        ),
+
+        final as (
+
+            select
+                users.amplitude_id,
+                users.user_id,
+                coalesce(company_users.email_domain, by_network.suspected_company) as suspected_company,
+                case
+                    when company_users.email_domain is not null and by_network.suspected_company = company_users.email_domain
+                        then 'email_domain+office_network'
+                    when company_users.email_domain is not null then 'email_domain'
+                    else 'office_network'
+                end as reasoning,
+                coalesce(by_network.colleagues, 0) as colleagues_on_network
+            from users
+            left join company_users on users.amplitude_id = company_users.amplitude_id
+            left join by_network
+                on users.amplitude_id = by_network.amplitude_id
+                and (company_users.email_domain is null or company_users.email_domain = by_network.suspected_company)
+            where company_users.email_domain is not null or by_network.suspected_company is not null
+            qualify row_number() over (
+                partition by users.amplitude_id
+                order by by_network.colleagues desc nulls last, by_network.suspected_company
+            ) = 1
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 28 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_devices(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.devices has other columns than the model devices makes: run transform --full-refresh --select devices');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'DEVICES' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.devices as
+        with events as (
+
+            select * from staging.stg_amplitude__events
+            where device_id is not null
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        final as (
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
+                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by device_id
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.devices__increment as
+        with events as (
+
+            select * from staging.stg_amplitude__events
+            where device_id is not null
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct device_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.device_id = touched.device_id
+
+        ),
+
+        final as (
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
+                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by device_id
+
+        )
+
+        select * from final;
+    create or replace transient table core.devices__scope as
+        with events as (
+
+            select * from staging.stg_amplitude__events
+            where device_id is not null
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct device_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.device_id = touched.device_id
+
+        ),
+
+        final as (
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
+                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from scoped
+            group by device_id
+
+        )
+
+        select distinct device_id from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('DEVICES', 'DEVICES__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.devices__increment;
+        drop table if exists core.devices__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('device_id'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'DEVICES__INCREMENT';
+    select count(*) into :processed from core.devices__increment;
+
+    begin transaction;
+    delete from core.devices
+    where (device_id) in (select device_id from core.devices__scope);
+    delete from core.devices
+    where (device_id) in (select device_id from core.devices__increment);
+    statement := 'insert into core.devices (' || column_list || ') select ' || column_list || ' from core.devices__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.devices__increment;
+    drop table if exists core.devices__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 29 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_page_paths(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'marts.page_paths has other columns than the model page_paths makes: run transform --full-refresh --select page_paths');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'MARTS' and table_name = 'PAGE_PATHS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table marts.page_paths as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        carried as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                event_id,
+                event_time,
+                event_type,
+                loaded_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as step_in_session,
+                last_value(page_counter) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_counter,
+                nullif(
+                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
+                        partition by amplitude_id, session_id
+                        order by event_time, event_id, uuid
+                        rows between unbounded preceding and current row
+                    ),
+                    ''
+                ) as page_path,
+                last_value(page_title) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_title
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                step_in_session,
+                event_id,
+                event_time,
+                event_type,
+                page_counter,
+                page_path,
+                page_title,
+                lag(page_path) over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as previous_step_page_path,
+                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+            from carried
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table marts.page_paths__increment as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        carried as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                event_id,
+                event_time,
+                event_type,
+                loaded_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as step_in_session,
+                last_value(page_counter) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_counter,
+                nullif(
+                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
+                        partition by amplitude_id, session_id
+                        order by event_time, event_id, uuid
+                        rows between unbounded preceding and current row
+                    ),
+                    ''
+                ) as page_path,
+                last_value(page_title) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_title
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                step_in_session,
+                event_id,
+                event_time,
+                event_type,
+                page_counter,
+                page_path,
+                page_title,
+                lag(page_path) over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as previous_step_page_path,
+                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+            from carried
+
+        )
+
+        select * from final;
+    create or replace transient table marts.page_paths__scope as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        carried as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                event_id,
+                event_time,
+                event_type,
+                loaded_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as step_in_session,
+                last_value(page_counter) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_counter,
+                nullif(
+                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
+                        partition by amplitude_id, session_id
+                        order by event_time, event_id, uuid
+                        rows between unbounded preceding and current row
+                    ),
+                    ''
+                ) as page_path,
+                last_value(page_title) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_title
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                step_in_session,
+                event_id,
+                event_time,
+                event_type,
+                page_counter,
+                page_path,
+                page_title,
+                lag(page_path) over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as previous_step_page_path,
+                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+            from carried
+
+        )
+
+        select distinct amplitude_id, session_id from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'MARTS' and table_name in ('PAGE_PATHS', 'PAGE_PATHS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists marts.page_paths__increment;
+        drop table if exists marts.page_paths__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id', 'session_id'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'MARTS' and table_name = 'PAGE_PATHS__INCREMENT';
+    select count(*) into :processed from marts.page_paths__increment;
+
+    begin transaction;
+    delete from marts.page_paths
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from marts.page_paths__scope);
+    delete from marts.page_paths
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from marts.page_paths__increment);
+    statement := 'insert into marts.page_paths (' || column_list || ') select ' || column_list || ' from marts.page_paths__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists marts.page_paths__increment;
+    drop table if exists marts.page_paths__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 30 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_sessions(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.sessions has other columns than the model sessions makes: run transform --full-refresh --select sessions');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'SESSIONS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.sessions as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        ordered as (
+
+            select
+                amplitude_id,
+                session_id,
+                event_time,
+                loaded_at,
+                page_url,
+                first_value(device_id) over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as device_id
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(event_time) as session_start,
+                max(event_time) as session_end,
+                count(*) as event_count,
+                count(distinct page_url) as pages_viewed,
+                max(device_id) as device_id,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by amplitude_id, session_id
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.sessions__increment as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        ordered as (
+
+            select
+                amplitude_id,
+                session_id,
+                event_time,
+                loaded_at,
+                page_url,
+                first_value(device_id) over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as device_id
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(event_time) as session_start,
+                max(event_time) as session_end,
+                count(*) as event_count,
+                count(distinct page_url) as pages_viewed,
+                max(device_id) as device_id,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by amplitude_id, session_id
+
+        )
+
+        select * from final;
+    create or replace transient table core.sessions__scope as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        ordered as (
+
+            select
+                amplitude_id,
+                session_id,
+                event_time,
+                loaded_at,
+                page_url,
+                first_value(device_id) over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as device_id
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(event_time) as session_start,
+                max(event_time) as session_end,
+                count(*) as event_count,
+                count(distinct page_url) as pages_viewed,
+                max(device_id) as device_id,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by amplitude_id, session_id
+
+        )
+
+        select distinct amplitude_id, session_id from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('SESSIONS', 'SESSIONS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.sessions__increment;
+        drop table if exists core.sessions__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id', 'session_id'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'SESSIONS__INCREMENT';
+    select count(*) into :processed from core.sessions__increment;
+
+    begin transaction;
+    delete from core.sessions
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from core.sessions__scope);
+    delete from core.sessions
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from core.sessions__increment);
+    statement := 'insert into core.sessions (' || column_list || ') select ' || column_list || ' from core.sessions__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.sessions__increment;
+    drop table if exists core.sessions__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 31 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'staging.stg_amplitude__event_properties has other columns than the model stg_amplitude__event_properties makes: run transform --full-refresh --select stg_amplitude__event_properties');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_PROPERTIES' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table staging.stg_amplitude__event_properties as
+        with events as (
+
+            select uuid, event_properties, loaded_at
+            from staging.stg_amplitude__events
+
+        ),
+
+        flattened as (
+
+            select
+                events.uuid,
+                property.key as property,
+                property.value::varchar as value,
+                events.loaded_at
+            from events, lateral flatten(input => events.event_properties) as property
+
+        )
+        select * from flattened;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table staging.stg_amplitude__event_properties__increment as
+        with events as (
+
+            select uuid, event_properties, loaded_at
+            from staging.stg_amplitude__events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        flattened as (
+
+            select
+                events.uuid,
+                property.key as property,
+                property.value::varchar as value,
+                events.loaded_at
+            from events, lateral flatten(input => events.event_properties) as property
+
+        )
+        select * from flattened;
+    create or replace transient table staging.stg_amplitude__event_properties__scope as
+        with events as (
+
+            select uuid, event_properties, loaded_at
+            from staging.stg_amplitude__events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        flattened as (
+
+            select
+                events.uuid,
+                property.key as property,
+                property.value::varchar as value,
+                events.loaded_at
+            from events, lateral flatten(input => events.event_properties) as property
+
+        )
+        select distinct uuid from events;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENT_PROPERTIES', 'STG_AMPLITUDE__EVENT_PROPERTIES__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists staging.stg_amplitude__event_properties__increment;
+        drop table if exists staging.stg_amplitude__event_properties__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('uuid'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_PROPERTIES__INCREMENT';
+    select count(*) into :processed from staging.stg_amplitude__event_properties__increment;
+
+    begin transaction;
+    delete from staging.stg_amplitude__event_properties
+    where (uuid) in (select uuid from staging.stg_amplitude__event_properties__scope);
+    delete from staging.stg_amplitude__event_properties
+    where (uuid) in (select uuid from staging.stg_amplitude__event_properties__increment);
+    statement := 'insert into staging.stg_amplitude__event_properties (' || column_list || ') select ' || column_list || ' from staging.stg_amplitude__event_properties__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists staging.stg_amplitude__event_properties__increment;
+    drop table if exists staging.stg_amplitude__event_properties__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 32 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_web_issues(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'marts.web_issues has other columns than the model web_issues makes: run transform --full-refresh --select web_issues');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'MARTS' and table_name = 'WEB_ISSUES' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table marts.web_issues as
+        with page_paths as (
+
+            select * from marts.page_paths
+
+        ),
+
+        scoped as (
+
+            select * from page_paths
+
+        ),
+
+        steps as (
+
+            select
+                *,
+                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
+                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                *,
+                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
+                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+                -- a loop either: comparing null paths in page_loops is never true.)
+                case when page_path is not null then row_number() over (
+                    partition by amplitude_id, session_id, page_path
+                    order by step_in_session
+                ) end as visit_of_page
+            from scoped
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        repeated_clicks as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'repeated_click' as issue_type,
+                event_type as detail
+            from steps
+            where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        page_returns as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_return' as issue_type,
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+            from page_views
+            where visit_of_page > 1
+
+        ),
+
+        page_loops as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_loop' as issue_type,
+                'back from ' || previous_page as detail
+            from page_views
+            where page_path = page_before_previous and page_path <> previous_page
+
+        ),
+
+        unioned as (
+
+            select * from repeated_clicks
+            union all
+            select * from page_returns
+            union all
+            select * from page_loops
+
+        ),
+
+        final as (
+
+            select
+                unioned.*,
+                session_loads.loaded_at
+            from unioned
+            inner join (
+                select amplitude_id, session_id, max(loaded_at) as loaded_at
+                from scoped
+                group by amplitude_id, session_id
+            ) as session_loads
+                on unioned.amplitude_id = session_loads.amplitude_id
+                and unioned.session_id = session_loads.session_id
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table marts.web_issues__increment as
+        with page_paths as (
+
+            select * from marts.page_paths
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select page_paths.*
+            from page_paths
+            inner join touched
+                on page_paths.amplitude_id = touched.amplitude_id
+                and page_paths.session_id = touched.session_id
+
+        ),
+
+        steps as (
+
+            select
+                *,
+                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
+                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                *,
+                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
+                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+                -- a loop either: comparing null paths in page_loops is never true.)
+                case when page_path is not null then row_number() over (
+                    partition by amplitude_id, session_id, page_path
+                    order by step_in_session
+                ) end as visit_of_page
+            from scoped
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        repeated_clicks as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'repeated_click' as issue_type,
+                event_type as detail
+            from steps
+            where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        page_returns as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_return' as issue_type,
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+            from page_views
+            where visit_of_page > 1
+
+        ),
+
+        page_loops as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_loop' as issue_type,
+                'back from ' || previous_page as detail
+            from page_views
+            where page_path = page_before_previous and page_path <> previous_page
+
+        ),
+
+        unioned as (
+
+            select * from repeated_clicks
+            union all
+            select * from page_returns
+            union all
+            select * from page_loops
+
+        ),
+
+        final as (
+
+            select
+                unioned.*,
+                session_loads.loaded_at
+            from unioned
+            inner join (
+                select amplitude_id, session_id, max(loaded_at) as loaded_at
+                from scoped
+                group by amplitude_id, session_id
+            ) as session_loads
+                on unioned.amplitude_id = session_loads.amplitude_id
+                and unioned.session_id = session_loads.session_id
+
+        )
+
+        select * from final;
+    create or replace transient table marts.web_issues__scope as
+        with page_paths as (
+
+            select * from marts.page_paths
+
+        ),
+
+        redelivered as (
+
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select page_paths.*
+            from page_paths
+            inner join touched
+                on page_paths.amplitude_id = touched.amplitude_id
+                and page_paths.session_id = touched.session_id
+
+        ),
+
+        steps as (
+
+            select
+                *,
+                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
+                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                *,
+                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
+                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+                -- a loop either: comparing null paths in page_loops is never true.)
+                case when page_path is not null then row_number() over (
+                    partition by amplitude_id, session_id, page_path
+                    order by step_in_session
+                ) end as visit_of_page
+            from scoped
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        repeated_clicks as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'repeated_click' as issue_type,
+                event_type as detail
+            from steps
+            where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        page_returns as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_return' as issue_type,
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+            from page_views
+            where visit_of_page > 1
+
+        ),
+
+        page_loops as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_loop' as issue_type,
+                'back from ' || previous_page as detail
+            from page_views
+            where page_path = page_before_previous and page_path <> previous_page
+
+        ),
+
+        unioned as (
+
+            select * from repeated_clicks
+            union all
+            select * from page_returns
+            union all
+            select * from page_loops
+
+        ),
+
+        final as (
+
+            select
+                unioned.*,
+                session_loads.loaded_at
+            from unioned
+            inner join (
+                select amplitude_id, session_id, max(loaded_at) as loaded_at
+                from scoped
+                group by amplitude_id, session_id
+            ) as session_loads
+                on unioned.amplitude_id = session_loads.amplitude_id
+                and unioned.session_id = session_loads.session_id
+
+        )
+
+        select distinct amplitude_id, session_id from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'MARTS' and table_name in ('WEB_ISSUES', 'WEB_ISSUES__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists marts.web_issues__increment;
+        drop table if exists marts.web_issues__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id', 'session_id'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'MARTS' and table_name = 'WEB_ISSUES__INCREMENT';
+    select count(*) into :processed from marts.web_issues__increment;
+
+    begin transaction;
+    delete from marts.web_issues
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from marts.web_issues__scope);
+    delete from marts.web_issues
+    where (amplitude_id, session_id) in (select amplitude_id, session_id from marts.web_issues__increment);
+    statement := 'insert into marts.web_issues (' || column_list || ') select ' || column_list || ' from marts.web_issues__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists marts.web_issues__increment;
+    drop table if exists marts.web_issues__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 33 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.run_data_tests(run_id varchar)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    started timestamp_ntz;
+    failures number;
+    failing_rows variant;
+    unfinished number default 0;
+begin
+
+    -- freshness_source_amplitude_events (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select max(loaded_at) as latest, datediff('second', max(loaded_at), convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 3600.0 as age_hours
+                        from raw.amplitude_events
+                        having max(loaded_at) is null or datediff('second', max(loaded_at), convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 3600.0 > 24
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select max(loaded_at) as latest, datediff('second', max(loaded_at), convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 3600.0 as age_hours
+                                from raw.amplitude_events
+                                having max(loaded_at) is null or datediff('second', max(loaded_at), convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 3600.0 > 24
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'freshness_source_amplitude_events', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'freshness_source_amplitude_events', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_company_traffic__amplitude_id (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from marts.company_traffic as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from marts.company_traffic as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_company_traffic__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_company_traffic__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_company_traffic__amplitude_id (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select amplitude_id, count(*) as occurrences from marts.company_traffic where true and amplitude_id is not null group by amplitude_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select amplitude_id, count(*) as occurrences from marts.company_traffic where true and amplitude_id is not null group by amplitude_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_company_traffic__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_company_traffic__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_company_traffic__suspected_company (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from marts.company_traffic as tested where suspected_company is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from marts.company_traffic as tested where suspected_company is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_company_traffic__suspected_company', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_company_traffic__suspected_company', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- accepted_values_company_traffic__reasoning (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network') group by reasoning
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network') group by reasoning
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'accepted_values_company_traffic__reasoning', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'accepted_values_company_traffic__reasoning', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_devices__device_id (models/core/devices.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_devices__device_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_devices__device_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_devices__device_id (models/core/devices.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_devices__device_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_devices__device_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_events__uuid (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_events__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_events__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_events__uuid (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_events__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_events__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_events__event_type (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_events__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_events__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_events__event_time (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_events__event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_events__event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_events__amplitude_id (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_events__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_events__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_events__amplitude_id (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_events__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_events__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_locations__uuid (models/restricted/locations.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_locations__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_locations__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_locations__uuid (models/restricted/locations.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_locations__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_locations__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_locations__uuid (models/restricted/locations.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_locations__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_locations__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__uuid (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_page_paths__uuid (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_page_paths__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_page_paths__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__step_in_session (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__step_in_session', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__step_in_session', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_sessions__amplitude_id__session_id (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_sessions__amplitude_id__session_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_sessions__amplitude_id__session_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_sessions__amplitude_id (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_sessions__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_sessions__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_sessions__amplitude_id (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_sessions__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_sessions__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_sessions__session_id (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_sessions__session_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_sessions__session_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_sessions__session_start (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_sessions__session_start', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_sessions__session_start', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_sessions__event_count (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_sessions__event_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_sessions__event_count', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_sessions__device_id (models/core/sessions.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_sessions__device_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_sessions__device_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_stg_amplitude__event_deliveries__source_file__file_row_number (models/staging/amplitude/stg_amplitude__event_deliveries.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_stg_amplitude__event_deliveries__source_file__file_row_number', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_stg_amplitude__event_deliveries__source_file__file_row_number', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_deliveries__uuid (models/staging/amplitude/stg_amplitude__event_deliveries.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_deliveries__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_deliveries__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_stg_amplitude__event_properties__uuid__property (models/staging/amplitude/stg_amplitude__event_properties.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_stg_amplitude__event_properties__uuid__property', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_stg_amplitude__event_properties__uuid__property', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_properties__uuid (models/staging/amplitude/stg_amplitude__event_properties.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_properties__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_properties__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_stg_amplitude__event_properties__uuid (models/staging/amplitude/stg_amplitude__event_properties.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_stg_amplitude__event_properties__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_stg_amplitude__event_properties__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_properties__property (models/staging/amplitude/stg_amplitude__event_properties.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_properties__property', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_properties__property', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__events__uuid (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__events__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__events__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_stg_amplitude__events__uuid (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_stg_amplitude__events__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_stg_amplitude__events__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__events__amplitude_id (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__events__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__events__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__events__event_type (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__events__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__events__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- accepted_values_stg_amplitude__events__event_type (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'accepted_values_stg_amplitude__events__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'accepted_values_stg_amplitude__events__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__events__event_time (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__events__event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__events__event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__events__server_upload_time (models/staging/amplitude/stg_amplitude__events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__events__server_upload_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__events__server_upload_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_users__amplitude_id (models/core/users.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_users__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_users__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_users__amplitude_id (models/core/users.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_users__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_users__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_users__first_seen_at (models/core/users.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_users__first_seen_at', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_users__first_seen_at', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_users__last_seen_at (models/core/users.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_users__last_seen_at', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_users__last_seen_at', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__issue_type (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__issue_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__issue_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- accepted_values_web_issues__issue_type (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'page_return', 'page_loop') group by issue_type
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'page_return', 'page_loop') group by issue_type
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'accepted_values_web_issues__issue_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'accepted_values_web_issues__issue_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__uuid (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_source_amplitude_events__json_data (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_events__json_data', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_events__json_data', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_source_amplitude_events__source_file (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_events__source_file', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_events__source_file', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- core_events_match_raw_uuids (tests/core_events_match_raw_uuids.sql)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            with raw_uuids as (
+
+                select distinct json_data:"uuid"::varchar as uuid
+                from raw.amplitude_events
+
+                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+            ),
+
+            event_uuids as (
+
+                select uuid, count(*) as copies
+                from core.events
+
+                where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                group by uuid
+
+            )
+
+            select
+                coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                raw_uuids.uuid is not null as in_raw,
+                coalesce(event_uuids.copies, 0) as copies_in_core_events
+            from raw_uuids
+            full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+            where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    with raw_uuids as (
+
+                        select distinct json_data:"uuid"::varchar as uuid
+                        from raw.amplitude_events
+
+                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                    ),
+
+                    event_uuids as (
+
+                        select uuid, count(*) as copies
+                        from core.events
+
+                        where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                        group by uuid
+
+                    )
+
+                    select
+                        coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                        raw_uuids.uuid is not null as in_raw,
+                        coalesce(event_uuids.copies, 0) as copies_in_core_events
+                    from raw_uuids
+                    full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+                    where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'core_events_match_raw_uuids', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'core_events_match_raw_uuids', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- duplicate_events (tests/duplicate_events.sql)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            with event_changes as (
+
+                select
+                    amplitude_id,
+                    session_id,
+                    event_id,
+                    event_time,
+                    lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                    lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                from core.events
+                where session_id <> -1
+
+                    and (amplitude_id, session_id) in (
+                        select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    )
+
+            ),
+
+            time_changed as (
+
+                select amplitude_id, session_id, event_id
+                from event_changes
+                where event_time <> previous_event_time
+                    and previous_event_id = event_id
+
+            )
+
+            select amplitude_id, session_id, count(event_id) as repeated_events
+            from time_changed
+            group by amplitude_id, session_id
+            having count(event_id) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    with event_changes as (
+
+                        select
+                            amplitude_id,
+                            session_id,
+                            event_id,
+                            event_time,
+                            lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                            lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                        from core.events
+                        where session_id <> -1
+
+                            and (amplitude_id, session_id) in (
+                                select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            )
+
+                    ),
+
+                    time_changed as (
+
+                        select amplitude_id, session_id, event_id
+                        from event_changes
+                        where event_time <> previous_event_time
+                            and previous_event_id = event_id
+
+                    )
+
+                    select amplitude_id, session_id, count(event_id) as repeated_events
+                    from time_changed
+                    group by amplitude_id, session_id
+                    having count(event_id) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'duplicate_events', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'duplicate_events', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- raw_rows_match_manifests (tests/raw_rows_match_manifests.sql)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            with history as (
+
+                select file, sum(manifest_events) as manifest_events
+                from raw.load_history
+
+                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                group by file
+
+            ),
+
+            loaded as (
+
+                select source_file, count(*) as rows_in_raw
+                from raw.amplitude_events
+
+                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                group by source_file
+
+            )
+
+            select
+                coalesce(history.file, loaded.source_file) as file,
+                history.manifest_events,
+                coalesce(loaded.rows_in_raw, 0) as rows_in_raw
+            from history
+            full outer join loaded on history.file = loaded.source_file
+            where history.manifest_events is null
+                or history.manifest_events <> coalesce(loaded.rows_in_raw, 0)
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    with history as (
+
+                        select file, sum(manifest_events) as manifest_events
+                        from raw.load_history
+
+                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                        group by file
+
+                    ),
+
+                    loaded as (
+
+                        select source_file, count(*) as rows_in_raw
+                        from raw.amplitude_events
+
+                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                        group by source_file
+
+                    )
+
+                    select
+                        coalesce(history.file, loaded.source_file) as file,
+                        history.manifest_events,
+                        coalesce(loaded.rows_in_raw, 0) as rows_in_raw
+                    from history
+                    full outer join loaded on history.file = loaded.source_file
+                    where history.manifest_events is null
+                        or history.manifest_events <> coalesce(loaded.rows_in_raw, 0)
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'raw_rows_match_manifests', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'raw_rows_match_manifests', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    select count(*) into :unfinished
+    from table(information_schema.task_history(
+        scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
+        result_limit => 10000
+    ))
+    where graph_run_group_id = :run_id
+        and state <> 'SUCCEEDED'
+        and name <> 'AMPLITUDE_FINALIZER';
+    if (unfinished = 0) then
+        update pipeline.stream_batches
+        set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz
+        where completed_at is null;
+    end if;
+    return 'tests recorded';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 34 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.amplitude_root
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    when system$stream_has_data('raw.amplitude_events_stream')
+    comment = 'Captures new raw events and starts the model graph (amplitude-pipeline)'
+    as
+    call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
+
+-- amplitude-pipeline provision, statement 35 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__events
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__events (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__events(false);
+
+-- amplitude-pipeline provision, statement 36 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_locations
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds restricted.locations (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_locations(false);
+
+-- amplitude-pipeline provision, statement 37 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_events
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.events (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_events(false);
+
+-- amplitude-pipeline provision, statement 38 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__event_deliveries
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__event_deliveries (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__event_deliveries(false);
+
+-- amplitude-pipeline provision, statement 39 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_users
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.users (amplitude-pipeline)'
+    after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
+    as
+    call pipeline.build_users(false);
+
+-- amplitude-pipeline provision, statement 40 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_company_traffic
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds marts.company_traffic (amplitude-pipeline)'
+    after pipeline.run_locations, pipeline.run_users
+    as
+    call pipeline.build_company_traffic(false);
+
+-- amplitude-pipeline provision, statement 41 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_devices
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.devices (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_devices(false);
+
+-- amplitude-pipeline provision, statement 42 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_page_paths
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds marts.page_paths (amplitude-pipeline)'
+    after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
+    as
+    call pipeline.build_page_paths(false);
+
+-- amplitude-pipeline provision, statement 43 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_sessions
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.sessions (amplitude-pipeline)'
+    after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
+    as
+    call pipeline.build_sessions(false);
+
+-- amplitude-pipeline provision, statement 44 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__event_properties
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__event_properties (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_stg_amplitude__event_properties(false);
+
+-- amplitude-pipeline provision, statement 45 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_web_issues
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds marts.web_issues (amplitude-pipeline)'
+    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
+    as
+    call pipeline.build_web_issues(false);
+
+-- amplitude-pipeline provision, statement 46 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.amplitude_finalizer
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    finalize = pipeline.amplitude_root
+    comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
+    as
+    call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
+
+-- amplitude-pipeline provision, statement 47 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+select system$task_dependents_enable('pipeline.amplitude_root');

@@ -1,0 +1,353 @@
+import { generateKeyPairSync } from "node:crypto";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runProvision, type ProvisionCommandOptions } from "../src/cli/provision-command.ts";
+import type { Output } from "../src/cli/output.ts";
+import { ConfigurationError } from "../src/errors.ts";
+import { installCatalog, NOTIFICATION_CHANNEL, type FakeCatalog } from "./support/fake-snowflake-catalog.ts";
+import { startFakeSnowflake, type FakeSnowflake } from "./support/fake-snowflake.ts";
+import { runCli } from "./support/cli.ts";
+
+const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const PEM = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+const GOLDEN = new URL("golden/provision-dry-run.sql", import.meta.url);
+
+let fake: FakeSnowflake;
+let catalog: FakeCatalog;
+let work: string;
+let project: string;
+
+function env(): Record<string, string> {
+  return {
+    SNOWFLAKE_ACCOUNT: "TESTACCOUNT",
+    SNOWFLAKE_USER: "PIPELINE",
+    SNOWFLAKE_PRIVATE_KEY: PEM,
+    SNOWFLAKE_ROLE: "AMPLITUDE_PIPELINE",
+    SNOWFLAKE_WAREHOUSE: "AMPLITUDE_PIPELINE",
+    SNOWFLAKE_DATABASE: "TESTDB",
+    SNOWFLAKE_ACCESS_URL: fake.url,
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",
+  };
+}
+
+function capture(): Output & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return {
+    lines,
+    errors,
+    isTTY: false,
+    out: (l) => lines.push(l),
+    err: (l) => errors.push(l),
+    status: () => {},
+  };
+}
+
+async function provision(options: Partial<ProvisionCommandOptions> = {}) {
+  const output = capture();
+  const plan = await runProvision(
+    { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project, ...options },
+    { env: env(), output, toolVersion: "test", sleep: async () => {} },
+  );
+  return { plan, output };
+}
+
+async function edit(path: string, change: (text: string) => string) {
+  const file = join(project, path);
+  const before = await readFile(file, "utf8");
+  const after = change(before);
+  expect(after).not.toBe(before);
+  await writeFile(file, after);
+}
+
+beforeAll(async () => {
+  fake = await startFakeSnowflake({
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  });
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), "provision-"));
+  project = join(work, "sql");
+  await cp(new URL("../sql", import.meta.url), project, { recursive: true });
+  fake.queries.length = 0;
+  catalog = installCatalog(fake);
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("provision on an empty database", () => {
+  it("creates every object in dependency order, records each in the change history, and starts the graph last", async () => {
+    const { plan, output } = await provision();
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
+    expect(ddl[0]).toBe("create schema if not exists pipeline");
+    expect(ddl[1]).toBe("create table if not exists pipeline.change_history (");
+    const position = (start: string) => ddl.findIndex((line) => line.startsWith(start));
+    // Each object comes after what it reads.
+    expect(position("create stage")).toBeGreaterThan(
+      position("create or replace file format raw.amplitude_json_gz"),
+    );
+    expect(position("create pipe if not exists raw.amplitude_events_pipe")).toBeGreaterThan(
+      position("create stage"),
+    );
+    expect(position("create pipe if not exists raw.amplitude_events_pipe")).toBeGreaterThan(
+      position("create table if not exists raw.amplitude_events"),
+    );
+    expect(position("create stream")).toBeGreaterThan(
+      position("create table if not exists raw.amplitude_events"),
+    );
+    expect(position("create or replace view raw.load_history")).toBeGreaterThan(
+      position("create or replace view pipeline.captured_events"),
+    );
+    expect(position("create or replace task pipeline.run_events")).toBeGreaterThan(
+      position("create or replace task pipeline.run_stg_amplitude__events"),
+    );
+    expect(position("create or replace task pipeline.run_sessions")).toBeGreaterThan(
+      position("create or replace task pipeline.run_events"),
+    );
+    expect(ddl.at(-2)).toBe("create or replace task pipeline.amplitude_finalizer");
+    expect(ddl.at(-1)).toBe("select system$task_dependents_enable('pipeline.amplitude_root')");
+    // Nothing to suspend on a first run: no root existed.
+    expect(ddl.some((line) => line.includes("suspend"))).toBe(false);
+    // Every task of the graph is started; one procedure and one task per model.
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
+    expect(catalog.procedures.has("PIPELINE.BUILD_SESSIONS")).toBe(true);
+    expect(catalog.tasks.get("PIPELINE.RUN_SESSIONS")?.predecessors).toEqual([
+      "PIPELINE.RUN_EVENTS",
+      "PIPELINE.RUN_STG_AMPLITUDE__EVENT_DELIVERIES",
+    ]);
+    expect(catalog.tasks.get("PIPELINE.AMPLITUDE_FINALIZER")?.finalize).toBe("PIPELINE.AMPLITUDE_ROOT");
+    // One change-history row per object provision created (the integration is an admin's: only checked).
+    const created = plan.changes.filter((change) => change.action === "create").length;
+    expect(catalog.history).toHaveLength(created);
+    expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
+    expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
+    expect(output.lines.join("\n")).toMatch(
+      /Plan: 46 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+    );
+    // The plan came before any DDL, and the stage points at the lake root.
+    expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
+  });
+
+  it("runs no DDL when nothing changed, and says so", async () => {
+    await provision();
+    const before = catalog.ddl.length;
+    const historyRows = catalog.history.length;
+    const { plan, output } = await provision();
+    expect(catalog.ddl.length).toBe(before);
+    expect(catalog.history.length).toBe(historyRows);
+    expect(plan.statements).toEqual([]);
+    expect(output.lines.join("\n")).toContain("Nothing to change");
+    expect(output.lines.join("\n")).toMatch(
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 47 unchanged/,
+    );
+  });
+});
+
+describe("provision after a change", () => {
+  beforeEach(async () => {
+    await provision();
+    catalog.ddl.length = 0;
+  });
+
+  it("replaces only the procedure of a model whose SQL changed, and leaves the running graph alone", async () => {
+    await edit("models/core/sessions.sql", (sql) =>
+      sql.replace(
+        "count(*) as event_count,",
+        "count(*) as event_count,\n        min(loaded_at) as first_loaded_at,",
+      ),
+    );
+    const { plan } = await provision();
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "create or replace procedure pipeline.build_sessions(full_refresh boolean)",
+    ]);
+    expect(plan.suspendsGraph).toBe(false);
+    expect(catalog.tasks.get("PIPELINE.AMPLITUDE_ROOT")?.state).toBe("started");
+  });
+
+  it("suspends the root before a task changes, replaces that task and its descendants, then resumes the graph", async () => {
+    // company_traffic now also reads sessions: its task runs after another task.
+    await edit("models/marts/company_traffic.sql", (sql) => `-- reads {{ ref('sessions') }}\n${sql}`);
+    await provision();
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
+    expect(ddl[0]).toBe("create or replace procedure pipeline.build_company_traffic(full_refresh boolean)");
+    expect(ddl.slice(1)).toEqual([
+      "alter task pipeline.amplitude_root suspend",
+      "create or replace task pipeline.run_company_traffic",
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
+    ]);
+    expect(catalog.tasks.get("PIPELINE.RUN_COMPANY_TRAFFIC")?.predecessors).toContain(
+      "PIPELINE.RUN_SESSIONS",
+    );
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
+    // No state-holding object was touched.
+    expect(ddl.some((line) => /\b(table|stream|pipe|stage)\b/.test(line))).toBe(false);
+  });
+
+  it("is refused with 091421 when a task of a started graph is changed without suspending the root", async () => {
+    const { SnowflakeWarehouse } = await import("../src/warehouse/snowflake.ts");
+    const { snowflakeConfig } = await import("../src/warehouse/snowflake-config.ts");
+    const warehouse = await SnowflakeWarehouse.open(snowflakeConfig(env()));
+    try {
+      await expect(
+        warehouse.execute(
+          "create or replace task pipeline.run_events\n    warehouse = x\n    after pipeline.run_stg_amplitude__events\n    as\n    call pipeline.build_events(false)",
+        ),
+      ).rejects.toThrow(/091421|not suspended/);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("adds a column a raw table lacks and never drops one", async () => {
+    await edit("snowflake/table_amplitude_events.sql", (sql) =>
+      sql.replace(
+        "loaded_at timestamp_ntz not null",
+        "loaded_at timestamp_ntz not null,\n    pipe_name varchar",
+      ),
+    );
+    await provision();
+    expect(catalog.ddl).toEqual([
+      "alter table raw.amplitude_events add column if not exists pipe_name varchar",
+    ]);
+    expect(catalog.tables.get("RAW.AMPLITUDE_EVENTS")).toEqual([
+      "json_data",
+      "source_file",
+      "file_row_number",
+      "loaded_at",
+      "pipe_name",
+    ]);
+    // A column the template dropped stays in the table.
+    await edit("snowflake/table_amplitude_events.sql", (sql) => sql.replace(",\n    pipe_name varchar", ""));
+    catalog.ddl.length = 0;
+    const { plan } = await provision();
+    expect(catalog.ddl).toEqual([]);
+    expect(plan.changes.find((c) => c.object.name === "raw.amplitude_events")?.detail).toMatch(
+      /keeps column\(s\).*pipe_name/,
+    );
+  });
+
+  it("refuses to replace a pipe whose COPY changed, naming the steps, until --allow-replace says so", async () => {
+    await edit("snowflake/pipe_events.sql", (sql) =>
+      sql.replace("on_error = continue", "on_error = skip_file"),
+    );
+    const refused = provision();
+    await expect(refused).rejects.toThrow(ConfigurationError);
+    await expect(refused).rejects.toThrow(
+      /raw\.amplitude_events_pipe: its COPY statement changed[\s\S]*--allow-replace=raw\.amplitude_events_pipe[\s\S]*ALTER PIPE|alter pipe raw\.amplitude_events_pipe set pipe_execution_paused = true/,
+    );
+    expect(catalog.ddl).toEqual([]);
+
+    catalog.pipePending = [3, 1, 0];
+    await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
+    const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
+    expect(ddl).toEqual([
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = true",
+      "create or replace pipe raw.amplitude_events_pipe",
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
+      expect.stringMatching(
+        /^alter pipe raw\.amplitude_events_pipe refresh modified_after = '\d{4}-\d\d-\d\dT/,
+      ),
+    ]);
+    // It waited until no file was pending before recreating the pipe.
+    const statuses = fake.queries.filter((q) => /system\$pipe_status/i.test(q.sql));
+    expect(statuses.length).toBe(3);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.definition).toContain("on_error = skip_file");
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.paused).toBe(false);
+    // The stream and the raw table were not touched.
+    expect(ddl.some((line) => /stream|table/.test(line))).toBe(false);
+  });
+
+  it("refuses a stream whose source changed", async () => {
+    await edit("snowflake/stream_events.sql", (sql) =>
+      sql.replace("on table raw.amplitude_events", "on table raw.lake_manifests"),
+    );
+    await expect(provision()).rejects.toThrow(
+      /raw\.amplitude_events_stream: its source changed.*resets its offset/,
+    );
+    expect(catalog.ddl).toEqual([]);
+  });
+
+  it("prints the plan and stops with --plan", async () => {
+    await edit("snowflake/view_extract_windows.sql", (sql) =>
+      sql.replace("as recorded_at", "as recorded_at,\n    1 as marker"),
+    );
+    const { output } = await provision({ plan: true });
+    expect(catalog.ddl).toEqual([]);
+    expect(output.lines.join("\n")).toMatch(/replace\s+view\s+raw\.extract_windows\s+definition changed/);
+    expect(output.lines.join("\n")).toContain("Plan only (--plan): 1 statement(s) would run");
+  });
+});
+
+describe("provision refuses what it cannot do safely", () => {
+  it("names the missing storage integration and the SQL an admin runs", async () => {
+    catalog.integrations.clear();
+    await expect(provision()).rejects.toThrow(
+      /storage integration amplitude_pipeline_s3 does not exist[\s\S]*CREATE STORAGE INTEGRATION/,
+    );
+    expect(catalog.ddl).toEqual([]);
+  });
+
+  it("creates the integration with --create-integration and an IAM role", async () => {
+    catalog.integrations.clear();
+    await provision({
+      createIntegration: true,
+      awsRoleArn: "arn:aws:iam::123456789012:role/snowflake-amplitude",
+    });
+    expect(
+      catalog.ddl.some((sql) =>
+        sql.startsWith("create storage integration if not exists amplitude_pipeline_s3"),
+      ),
+    ).toBe(true);
+  });
+
+  it("exits 2 through the CLI with a refusal, and 0 with the figures of a first run", async () => {
+    catalog.integrations.clear();
+    const refused = await runCli(["provision", "--lake", "s3://amplitude-lake/prod", "--project", project], {
+      env: env(),
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("storage integration amplitude_pipeline_s3 does not exist");
+    expect(refused.stderr).not.toContain(PEM.slice(40, 80));
+    expect(catalog.ddl).toEqual([]);
+
+    catalog.integrations.add("AMPLITUDE_PIPELINE_S3");
+    const first = await runCli(
+      ["provision", "--lake", "s3://amplitude-lake/prod", "--project", project, "--json"],
+      {
+        env: env(),
+      },
+    );
+    expect(first.code).toBe(0);
+    expect(first.json()).toEqual({
+      create: 46,
+      alter: 0,
+      replace: 0,
+      drop: 0,
+      unchanged: 1,
+      refused: 0,
+      statements: 47,
+    });
+    expect(first.stdout).toContain("create  task");
+  });
+});
+
+describe("provision --dry-run", () => {
+  it("writes the default configuration's statements in order, as checked in", async () => {
+    const out = join(work, "dry-run");
+    const output = capture();
+    await runProvision({ dryRun: true, out, project: "sql" }, { env: {}, output, toolVersion: "test" });
+    const files = (await readdir(out)).sort();
+    expect(files[0]).toBe("001_schema_pipeline.sql");
+    expect(files.at(-1)).toMatch(/_resume_task_graph\.sql$/);
+    const text = (await Promise.all(files.map((file) => readFile(join(out, file), "utf8")))).join("\n");
+    if (process.env.UPDATE_GOLDEN === "1") await writeFile(GOLDEN, text);
+    expect(text).toBe(await readFile(GOLDEN, "utf8"));
+    expect(fake.queries).toHaveLength(0);
+  });
+});

@@ -1,0 +1,338 @@
+// The account state provisioning reads and changes, kept by the fake Snowflake: schemas, tables and
+// their columns, views, file formats, the stage, pipes, the stream, procedures, tasks and their states,
+// the change history. It answers the INFORMATION_SCHEMA queries and SHOW commands provision sends, and
+// applies the DDL it runs, refusing to change a task of a started graph with Snowflake's error 091421.
+import type { FakeAnswer, FakeQuery, FakeResult, FakeSnowflake } from "./fake-snowflake.ts";
+
+export interface CatalogTask {
+  state: "started" | "suspended";
+  predecessors: string[];
+  finalize?: string;
+  definition: string;
+}
+
+export interface FakeCatalog {
+  schemas: Set<string>;
+  tables: Map<string, string[]>;
+  views: Set<string>;
+  fileFormats: Set<string>;
+  stages: Map<string, string>;
+  pipes: Map<string, { definition: string; paused: boolean }>;
+  streams: Map<string, string>;
+  procedures: Set<string>;
+  tasks: Map<string, CatalogTask>;
+  integrations: Set<string>;
+  history: Array<{ object_name: string; checksum: string; action: string; applied_at: number }>;
+  /** Every DDL statement applied (create, alter, drop, and the task-graph resume), in order. */
+  ddl: string[];
+  /** Pending files SYSTEM$PIPE_STATUS reports, one value per call (the last repeats). */
+  pipePending: number[];
+  refreshes: string[];
+}
+
+export const NOTIFICATION_CHANNEL = "arn:aws:sqs:us-west-2:123456789012:sf-snowpipe-AIDAFAKE-queue";
+
+const TEXT = "text" as const;
+
+function table(names: string[], rows: Array<Array<string | number | boolean | null>>): FakeResult {
+  return { columns: names.map((name) => ({ name, type: TEXT })), rows };
+}
+
+function status(): FakeResult {
+  return table(["status"], [["Statement executed successfully."]]);
+}
+
+/** `raw.x`, `RAW.X`, `"DB"."RAW"."X"` → `RAW.X`. */
+function id(name: string): string {
+  return name.replaceAll('"', "").split(".").slice(-2).join(".").toUpperCase();
+}
+
+function parts(key: string): [string, string] {
+  return key.split(".") as [string, string];
+}
+
+export function installCatalog(fake: FakeSnowflake): FakeCatalog {
+  const catalog: FakeCatalog = {
+    schemas: new Set(["INFORMATION_SCHEMA", "PUBLIC"]),
+    tables: new Map(),
+    views: new Set(),
+    fileFormats: new Set(),
+    stages: new Map(),
+    pipes: new Map(),
+    streams: new Map(),
+    procedures: new Set(),
+    tasks: new Map(),
+    integrations: new Set(["AMPLITUDE_PIPELINE_S3"]),
+    history: [],
+    ddl: [],
+    pipePending: [0],
+    refreshes: [],
+  };
+  let clock = 0;
+
+  const graphStarted = (task: string): boolean => {
+    // A task belongs to the graph of the root it (transitively) runs after or finalizes.
+    const seen = new Set<string>();
+    const roots = (name: string): string[] => {
+      if (seen.has(name)) return [];
+      seen.add(name);
+      const entry = catalog.tasks.get(name);
+      if (!entry) return [];
+      const parents = [...entry.predecessors, ...(entry.finalize ? [entry.finalize] : [])];
+      return parents.length === 0 ? [name] : parents.flatMap(roots);
+    };
+    return roots(task).some((root) => catalog.tasks.get(root)?.state === "started");
+  };
+
+  const refuseStartedGraph = (task: string, parents: string[]): FakeAnswer | undefined => {
+    const touched = [task, ...parents].filter((name) => catalog.tasks.has(name));
+    if (touched.some(graphStarted)) {
+      return {
+        code: "091421",
+        sqlState: "0A000",
+        message: `Unable to update graph with root task ${task} since that root task is not suspended.`,
+      };
+    }
+    return undefined;
+  };
+
+  const handle = (query: FakeQuery): FakeAnswer => {
+    const sql = query.sql.trim();
+    const lower = sql.toLowerCase();
+    let m: RegExpMatchArray | null;
+
+    // What provision reads.
+    if (/from information_schema\.schemata/.test(lower)) {
+      return table(
+        ["SCHEMA_NAME"],
+        [...catalog.schemas].map((s) => [s]),
+      );
+    }
+    if (/select table_schema, table_name, table_type from information_schema\.tables/.test(lower)) {
+      return table(
+        ["TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"],
+        [
+          ...[...catalog.tables.keys()].map((k) => [...parts(k), "BASE TABLE"]),
+          ...[...catalog.views].map((k) => [...parts(k), "VIEW"]),
+        ],
+      );
+    }
+    if (/from information_schema\.columns/.test(lower) && /column_name, data_type/.test(lower)) {
+      const rows: string[][] = [];
+      for (const [key, columns] of catalog.tables) {
+        for (const column of columns) rows.push([...parts(key), column.toUpperCase(), "TEXT"]);
+      }
+      return table(["TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE"], rows);
+    }
+    if (/from information_schema\.file_formats/.test(lower)) {
+      return table(["FILE_FORMAT_SCHEMA", "FILE_FORMAT_NAME"], [...catalog.fileFormats].map(parts));
+    }
+    if (/from information_schema\.stages/.test(lower)) {
+      return table(
+        ["STAGE_SCHEMA", "STAGE_NAME", "STAGE_URL"],
+        [...catalog.stages].map(([k, url]) => [...parts(k), url]),
+      );
+    }
+    if (/select notification_channel_name from information_schema\.pipes/.test(lower)) {
+      const key = `${String(query.binds?.["1"]?.value)}.${String(query.binds?.["2"]?.value)}`;
+      return table(["NOTIFICATION_CHANNEL_NAME"], catalog.pipes.has(key) ? [[NOTIFICATION_CHANNEL]] : []);
+    }
+    if (/from information_schema\.pipes/.test(lower)) {
+      return table(
+        ["PIPE_SCHEMA", "PIPE_NAME", "DEFINITION", "NOTIFICATION_CHANNEL_NAME"],
+        [...catalog.pipes].map(([k, pipe]) => [...parts(k), pipe.definition, NOTIFICATION_CHANNEL]),
+      );
+    }
+    if (/from information_schema\.procedures/.test(lower)) {
+      return table(["PROCEDURE_SCHEMA", "PROCEDURE_NAME"], [...catalog.procedures].map(parts));
+    }
+    if (/^show streams/.test(lower)) {
+      return table(
+        ["name", "schema_name", "table_name", "mode"],
+        [...catalog.streams].map(([k, source]) => [
+          parts(k)[1],
+          parts(k)[0],
+          `TESTDB.${source}`,
+          "APPEND_ONLY",
+        ]),
+      );
+    }
+    if (/^show tasks/.test(lower)) {
+      return table(
+        ["name", "schema_name", "state", "predecessors", "definition"],
+        [...catalog.tasks].map(([k, task]) => [
+          parts(k)[1],
+          parts(k)[0],
+          task.state,
+          JSON.stringify(task.predecessors.map((p) => `"TESTDB"."${parts(p)[0]}"."${parts(p)[1]}"`)),
+          task.definition,
+        ]),
+      );
+    }
+    if ((m = /^show integrations like '([^']+)'/i.exec(sql))) {
+      const name = m[1]!.toUpperCase();
+      return table(
+        ["name", "type", "enabled"],
+        catalog.integrations.has(name) ? [[name, "EXTERNAL_STAGE", "true"]] : [],
+      );
+    }
+    if (/from pipeline\.change_history/.test(lower)) {
+      const latest = new Map<string, string>();
+      for (const row of [...catalog.history].sort((a, b) => a.applied_at - b.applied_at)) {
+        latest.set(row.object_name, row.checksum);
+      }
+      return table(["OBJECT_NAME", "CHECKSUM"], [...latest]);
+    }
+    if (/^insert into pipeline\.change_history/.test(lower)) {
+      if (!catalog.tables.has("PIPELINE.CHANGE_HISTORY")) {
+        return {
+          code: "002003",
+          sqlState: "42S02",
+          message: "Table 'PIPELINE.CHANGE_HISTORY' does not exist or not authorized.",
+        };
+      }
+      const bind = (n: number) => String(query.binds?.[String(n)]?.value ?? "");
+      catalog.history.push({ object_name: bind(1), action: bind(3), checksum: bind(4), applied_at: ++clock });
+      return {
+        columns: [{ name: "number of rows inserted", type: "fixed" }],
+        rows: [[1]],
+        statementTypeId: 0x3100,
+      };
+    }
+    if (/^alter session set /.test(lower)) return status();
+    if ((m = /^select system\$pipe_status\('([^']+)'\)/i.exec(sql))) {
+      const pending = catalog.pipePending.length > 1 ? catalog.pipePending.shift()! : catalog.pipePending[0]!;
+      const pipe = catalog.pipes.get(id(m[1]!));
+      return table(
+        ["SYSTEM$PIPE_STATUS"],
+        [
+          [
+            JSON.stringify({
+              executionState: pipe?.paused ? "PAUSED" : "RUNNING",
+              pendingFileCount: pending,
+            }),
+          ],
+        ],
+      );
+    }
+
+    // What provision changes.
+    const ddl = (apply: () => FakeAnswer | void): FakeAnswer => {
+      const refused = apply();
+      if (refused) return refused;
+      catalog.ddl.push(sql);
+      return status();
+    };
+    if ((m = /^create schema if not exists (\w+)/i.exec(sql))) {
+      return ddl(() => void catalog.schemas.add(m![1]!.toUpperCase()));
+    }
+    if ((m = /^create table if not exists ([\w.]+) \(([\s\S]*)\)$/i.exec(sql))) {
+      const key = id(m[1]!);
+      const columns = m[2]!
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .map((line) => line.split(/\s+/)[0]!.toLowerCase());
+      return ddl(() => {
+        if (!catalog.tables.has(key)) catalog.tables.set(key, columns);
+      });
+    }
+    if ((m = /^alter table ([\w.]+) add column if not exists (\w+)/i.exec(sql))) {
+      const key = id(m[1]!);
+      return ddl(() => {
+        const columns = catalog.tables.get(key)!;
+        if (!columns.includes(m![2]!.toLowerCase())) columns.push(m![2]!.toLowerCase());
+      });
+    }
+    if ((m = /^create or replace file format ([\w.]+)/i.exec(sql)))
+      return ddl(() => void catalog.fileFormats.add(id(m![1]!)));
+    if ((m = /^create storage integration if not exists (\w+)/i.exec(sql))) {
+      return ddl(() => void catalog.integrations.add(m![1]!.toUpperCase()));
+    }
+    if ((m = /^create stage if not exists ([\w.]+)\s+url = '([^']+)'/i.exec(sql))) {
+      return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
+    }
+    if ((m = /^alter stage ([\w.]+) set url = '([^']+)'/i.exec(sql)))
+      return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
+    if ((m = /^create or replace view ([\w.]+)/i.exec(sql)))
+      return ddl(() => void catalog.views.add(id(m![1]!)));
+    if ((m = /^create (or replace )?pipe (if not exists )?([\w.]+)[\s\S]*?\n\s*as\n([\s\S]*)$/i.exec(sql))) {
+      const key = id(m[3]!);
+      const replace = Boolean(m[1]);
+      return ddl(() => {
+        if (replace || !catalog.pipes.has(key))
+          catalog.pipes.set(key, { definition: m![4]!.trim(), paused: false });
+      });
+    }
+    if ((m = /^alter pipe ([\w.]+) set pipe_execution_paused = (true|false)/i.exec(sql))) {
+      return ddl(() => void (catalog.pipes.get(id(m![1]!))!.paused = m![2]!.toLowerCase() === "true"));
+    }
+    if ((m = /^alter pipe ([\w.]+) refresh/i.exec(sql))) return ddl(() => void catalog.refreshes.push(sql));
+    if ((m = /^create (or replace )?stream (if not exists )?([\w.]+)\s+on table ([\w.]+)/i.exec(sql))) {
+      const key = id(m[3]!);
+      const replace = Boolean(m[1]);
+      return ddl(() => {
+        if (replace || !catalog.streams.has(key)) catalog.streams.set(key, id(m![4]!));
+      });
+    }
+    if ((m = /^create or replace procedure ([\w.]+)\(/i.exec(sql)))
+      return ddl(() => void catalog.procedures.add(id(m![1]!)));
+    if ((m = /^create or replace task ([\w.]+)/i.exec(sql))) {
+      const key = id(m[1]!);
+      const after =
+        /\n\s*after ([\w., ]+)\n/i
+          .exec(sql)?.[1]
+          ?.split(",")
+          .map((name) => id(name.trim())) ?? [];
+      const finalize = /\n\s*finalize = ([\w.]+)/i.exec(sql)?.[1];
+      return ddl(() => {
+        const refused = refuseStartedGraph(key, [...after, ...(finalize ? [id(finalize)] : [])]);
+        if (refused) return refused;
+        catalog.tasks.set(key, {
+          state: "suspended",
+          predecessors: after,
+          finalize: finalize && id(finalize),
+          definition: sql
+            .slice(sql.search(/\n\s*as\n/))
+            .replace(/^\s*as\s*/, "")
+            .trim(),
+        });
+      });
+    }
+    if ((m = /^alter task ([\w.]+) (suspend|resume)$/i.exec(sql))) {
+      const key = id(m[1]!);
+      return ddl(() => {
+        const task = catalog.tasks.get(key);
+        if (!task)
+          return {
+            code: "002003",
+            sqlState: "02000",
+            message: `Task '${key}' does not exist or not authorized.`,
+          };
+        task.state = m![2]!.toLowerCase() === "suspend" ? "suspended" : "started";
+      });
+    }
+    if ((m = /^drop task if exists ([\w.]+)/i.exec(sql))) {
+      const key = id(m[1]!);
+      return ddl(() => refuseStartedGraph(key, []) ?? void catalog.tasks.delete(key));
+    }
+    if ((m = /^select system\$task_dependents_enable\('([^']+)'\)/i.exec(sql))) {
+      const root = id(m[1]!);
+      for (const [, task] of catalog.tasks) task.state = "started";
+      catalog.ddl.push(sql);
+      return table(["SYSTEM$TASK_DEPENDENTS_ENABLE"], [[`Enabled dependents of ${root}`]]);
+    }
+    return {
+      code: "001003",
+      sqlState: "42000",
+      message: `SQL compilation error: the fake catalog does not know ${sql.split("\n")[0]}`,
+    };
+  };
+
+  // Everything provision sends; the session's own queries (current_database() …) keep the fake's answers.
+  fake.on(
+    /^\s*(create|alter|drop|show|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
+    (query) => handle(query),
+  );
+  return catalog;
+}
