@@ -144,9 +144,10 @@ describe("load on Snowflake: wait for Snowpipe and mend what it missed", () => {
     const missedManifest = script.manifests[1]!.key;
     expect(summary.refreshed.sort()).toEqual([missedManifest, key("2025-11-03_0#0")].sort());
     expect(summary.copied).toEqual([key("2025-10-27_0#0")]);
+    // Each prefix relative to the folder its pipe copies from.
     expect(pipe.refreshes).toEqual([
-      { pipe: "raw.lake_manifests_pipe", prefix: missedManifest },
-      { pipe: "raw.amplitude_events_pipe", prefix: key("2025-11-03_0#0") },
+      { pipe: "raw.lake_manifests_pipe", prefix: missedManifest.slice("amplitude/_manifests/".length) },
+      { pipe: "raw.amplitude_events_pipe", prefix: key("2025-11-03_0#0").slice("amplitude/events/".length) },
     ]);
     expect(refreshed).toHaveLength(2);
     expect(pipe.copies).toEqual([{ table: "raw.amplitude_events", files: [key("2025-10-27_0#0")] }]);

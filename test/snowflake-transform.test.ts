@@ -241,6 +241,80 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.notice).toContain("(Snowflake: Skipped: previous run still executing)");
   });
 
+  it("follows the graph run the root's trigger started when this EXECUTE TASK's run was skipped", async () => {
+    const serverNow = Date.parse("2025-11-06T08:00:00.000Z");
+    const { warehouse, state } = await scripted({
+      serverNow,
+      tasks: [{ name: "AMPLITUDE_ROOT", states: ["SKIPPED"], errorMessage: "Task run skipped: overlapping" }],
+      otherRuns: [
+        {
+          // Triggered by the stream a minute before, still building.
+          graphRunId: "1762415940000",
+          scheduledFrom: "TRIGGER",
+          scheduledAt: serverNow - 60_000,
+          tasks: graphTasks(order, (task) =>
+            task === "AMPLITUDE_FINALIZER" ? [null, null, "EXECUTING", "SUCCEEDED"] : ["SUCCEEDED"],
+          ),
+        },
+        {
+          graphRunId: "1762412400000",
+          scheduledFrom: "TRIGGER",
+          scheduledAt: serverNow - 3_600_000,
+          tasks: graphTasks(order, () => ["SUCCEEDED"]),
+        },
+      ],
+      resultsRunId: "1762415940000",
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    const adopted: string[] = [];
+    const { result } = run(warehouse, { reporter: { adopted: (r) => adopted.push(r.graphRunId) } });
+    const done = await result;
+    expect(adopted).toEqual(["1762415940000"]);
+    expect(done.graphRunId).toBe("1762415940000");
+    expect(done.failed).toBe(false);
+    expect(done.tests.every((t) => t.status === "pass")).toBe(true);
+    expect(state.testResultsRunIds).toEqual(["1762415940000"]);
+    // Followed until its finalizer finished; the hour-old run was never looked at.
+    expect(state.polls).toEqual({ "1762416000000": 1, "1762415940000": 4 });
+    expect(done.notice).toBe(
+      "the run of pipeline.amplitude_root from EXECUTE TASK was skipped (Snowflake: Task run skipped: overlapping): " +
+        "graph run 1762415940000, started by TRIGGER at 2025-11-06T07:59:00.000Z, builds the new rows and is reported here",
+    );
+  });
+
+  it("reports a triggered run that finished since run's load began, not an older one", async () => {
+    const serverNow = Date.parse("2025-11-06T08:00:00.000Z");
+    const script = (scheduledAt: number): TaskGraphScript => ({
+      serverNow,
+      tasks: [{ name: "AMPLITUDE_ROOT", states: ["SKIPPED"] }],
+      otherRuns: [
+        {
+          graphRunId: "1762415000000",
+          scheduledFrom: "TRIGGER",
+          scheduledAt,
+          tasks: graphTasks(order, () => ["SUCCEEDED"]),
+        },
+      ],
+      resultsRunId: "1762415000000",
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    // The load step began five minutes ago on this machine's clock; the triggered run began since.
+    const recent = await scripted(script(serverNow - 120_000));
+    const clock = testClock();
+    const since = new Date(clock.ms() - 300_000);
+    const adopted = await run(recent.warehouse, { adoptRunsSince: since }).result;
+    expect(adopted.graphRunId).toBe("1762415000000");
+    expect(adopted.figures.models).toBe(order.length);
+    // A run that finished before the load began built something else: nothing new to build now.
+    const older = await scripted(script(serverNow - 600_000));
+    const skipped = await run(older.warehouse, { adoptRunsSince: since }).result;
+    expect(skipped.graphRunId).toBe("1762416000000");
+    expect(skipped.notice).toMatch(/^nothing new to build/);
+    expect(older.state.testResultsRunIds).toEqual([]);
+  });
+
   it("times out on the injected clock, naming what still runs and what never started", async () => {
     const { warehouse, state } = await scripted({
       tasks: graphTasks(order, (task) =>
@@ -299,9 +373,9 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     emptyTests(fake);
     const done = await run(warehouse, { fullRefresh: true }).result;
     expect(state.calls).toEqual([
-      "call pipeline.capture_batch()",
+      "call pipeline.capture_batch('full-refresh 2025-11-06T08:00:00.000Z')",
       ...order.map((m) => `call pipeline.build_${m}(true)`),
-      "update pipeline.stream_batches set completed_at = sysdate() where completed_at is null",
+      "update pipeline.stream_batches set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz where completed_at is null",
     ]);
     expect(state.executed).toBe(0);
     expect(done).toMatchObject({ fullRefresh: true, failed: false, graphRunId: null, tasks: [] });
@@ -339,7 +413,7 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     emptyTests(fake);
     const done = await run(warehouse, { fullRefresh: true, select: "stg_amplitude__events" }).result;
     expect(state.calls).toEqual([
-      "call pipeline.capture_batch()",
+      "call pipeline.capture_batch('full-refresh 2025-11-06T08:00:00.000Z')",
       "call pipeline.build_stg_amplitude__events(true)",
     ]);
     expect(done.selection).toBe("stg_amplitude__events");
@@ -364,7 +438,7 @@ describe("transform --warehouse snowflake from the CLI", () => {
       env,
     });
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toContain("graph run 1762416000000 started (execute task pipeline.amplitude_root)");
+    expect(cli.stderr).toContain("following graph run 1762416000000");
     expect(cli.stderr).toMatch(
       /^FAILED pipeline\.run_sessions started \S+, 2\.0 s: error 000603 Processing aborted/m,
     );

@@ -114,7 +114,9 @@ async function waitForSnowpipe(
             `${formatCount(deliveries)} deliver${deliveries === 1 ? "y" : "ies"} that Snowpipe has not loaded yet`,
         ),
       refreshed: ({ pipe, prefix, files }) =>
-        output.err(`alter pipe ${pipe} refresh prefix = '${prefix}': ${files} file(s) sent to the pipe`),
+        output.err(
+          `alter pipe ${pipe} refresh${prefix ? ` prefix = '${prefix}'` : ""}: ${files} file(s) sent to the pipe`,
+        ),
       copied: ({ table, files }) =>
         output.err(`copy into ${table}: ${files} file(s) staged more than 7 days ago`),
       warning: (message) => output.err(`warning: ${message}`),

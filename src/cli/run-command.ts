@@ -71,6 +71,8 @@ async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunS
   output.err("== upload");
   const upload = await runUpload({ from: options.out, lake: options.lake, concurrency: 4 }, deps);
   output.err("== load");
+  // On Snowflake the root's stream trigger may build what load waits for before transform asks.
+  const loadStarted = new Date();
   // On Snowflake, Snowpipe loads: this waits for the files just uploaded, so the graph builds them.
   const load = await runLoad(
     { lake: options.lake, warehouse: options.warehouse, timeoutMinutes: options.loadTimeoutMinutes },
@@ -86,6 +88,7 @@ async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunS
       fullTests: options.fullTests,
       targetDir: options.targetDir,
       timeoutMinutes: options.timeoutMinutes,
+      adoptRunsSince: loadStarted,
     },
     deps,
   );

@@ -31,6 +31,11 @@ export interface TransformCommandOptions {
   json?: boolean;
   /** Snowflake: how long to wait for the task graph run (default 60). */
   timeoutMinutes?: number;
+  /**
+   * Snowflake: when this run's EXECUTE TASK is skipped, a graph run the root's stream trigger started
+   * since then builds the new rows and is reported instead (run passes the start of its load step).
+   */
+  adoptRunsSince?: Date;
 }
 
 export async function runTransform(
@@ -68,7 +73,12 @@ export async function runTransform(
         if (t.status !== "pass")
           output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
       },
-      started: (id) => output.err(`graph run ${id} started (execute task pipeline.amplitude_root)`),
+      started: (id) => output.err(`following graph run ${id}`),
+      adopted: (run) =>
+        output.err(
+          `this execute task was skipped: following graph run ${run.graphRunId} instead, started by ` +
+            `${run.scheduledFrom ?? "the root's trigger"}${run.scheduledAt ? ` at ${run.scheduledAt}` : ""}`,
+        ),
       task: (run) => output.err(describeTask(run)),
     };
     const common = {
@@ -85,6 +95,7 @@ export async function runTransform(
       ? await runTaskGraph({
           ...common,
           timeoutSeconds: (options.timeoutMinutes ?? DEFAULT_TRANSFORM_TIMEOUT_MINUTES) * 60,
+          adoptRunsSince: options.adoptRunsSince,
         })
       : await transform(common);
     if ("notice" in result && typeof result.notice === "string") output.err(`notice: ${result.notice}`);

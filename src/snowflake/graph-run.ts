@@ -64,6 +64,8 @@ export interface GraphRunReporter extends TransformReporter {
   task?(run: TaskRun): void;
   /** Once the graph run is found: its GRAPH_RUN_GROUP_ID. */
   started?(graphRunId: string): void;
+  /** This EXECUTE TASK's run was skipped; the graph run the root started otherwise is followed instead. */
+  adopted?(run: RootRun): void;
 }
 
 export interface GraphRunResult extends TransformResult {
@@ -95,6 +97,11 @@ export interface GraphRunOptions {
   fullTests?: boolean;
   /** Where `run_results.json` goes; undefined writes nothing. */
   targetDir?: string;
+  /**
+   * When this EXECUTE TASK's run is skipped, a graph run the root's trigger started since this instant
+   * is the one that builds the new rows: it is followed and reported (run passes the start of its load).
+   */
+  adoptRunsSince?: Date;
 }
 
 /**
@@ -148,50 +155,67 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
   const plan: Plan = planProject(project, "snowflake");
   const started = now();
 
+  const deadline = started.getTime() + options.timeoutSeconds * 1000;
+  const expected = [ROOT_TASK, ...plan.order.map(modelTask), FINALIZER_TASK];
+
   // Server time, not this machine's: TASK_HISTORY's times are Snowflake's.
   const [clock] = await warehouse.query<{ ms: SqlValue }>(
     "select date_part(epoch_millisecond, current_timestamp()) as ms",
   );
   const sinceMs = Number(clock?.ms);
+  const adoptFromMs = options.adoptRunsSince
+    ? sinceMs - Math.max(0, started.getTime() - options.adoptRunsSince.getTime())
+    : sinceMs;
   await provisioned(warehouse, `execute task ${ROOT_TASK}`, ROOT_TASK);
 
-  const expected = [ROOT_TASK, ...plan.order.map(modelTask), FINALIZER_TASK];
-  const seen = new Map<string, TaskRun>();
-  const reported = new Set<string>();
-  let graphRunId: string | null = null;
-  let rootTaskId: string | null = null;
-  let timedOut = false;
-  while (true) {
-    options.signal?.throwIfAborted();
-    if (graphRunId === null) {
-      const root = await findRootRun(warehouse, sinceMs);
-      if (root) {
-        graphRunId = root.graphRunId;
-        rootTaskId = root.rootTaskId;
-        reporter?.started?.(graphRunId);
+  /** Polls one graph run until it is done or the deadline passes, reporting each task as it finishes. */
+  const follow = async (find: () => Promise<RootRun | null>) => {
+    const seen = new Map<string, TaskRun>();
+    const reported = new Set<string>();
+    let root: RootRun | null = null;
+    while (true) {
+      options.signal?.throwIfAborted();
+      if (root === null) {
+        root = await find();
+        if (root) reporter?.started?.(root.graphRunId);
       }
-    }
-    if (graphRunId !== null) {
-      for (const row of await graphRunRows(warehouse, sinceMs, graphRunId, rootTaskId)) {
-        const run = taskRun(row);
-        if (!expected.includes(run.task)) continue;
-        seen.set(run.task, run);
-      }
-      for (const task of expected) {
-        const run = seen.get(task);
-        if (run && TERMINAL_STATES.has(run.state) && !reported.has(task)) {
-          reported.add(task);
-          reporter?.task?.(run);
+      if (root !== null) {
+        for (const run of await graphRunTasks(warehouse, root, expected)) seen.set(run.task, run);
+        for (const task of expected) {
+          const run = seen.get(task);
+          if (run && TERMINAL_STATES.has(run.state) && !reported.has(task)) {
+            reported.add(task);
+            reporter?.task?.(run);
+          }
         }
+        if (graphRunDone(seen)) return { root, seen, reported, timedOut: false };
       }
-      if (graphRunDone(seen)) break;
+      if (now().getTime() >= deadline) return { root, seen, reported, timedOut: true };
+      await sleep(pollMs);
     }
-    if (now().getTime() - started.getTime() >= options.timeoutSeconds * 1000) {
-      timedOut = true;
-      break;
+  };
+
+  let followed = await follow(() => findRootRun(warehouse, sinceMs));
+  let adopted: RootRun | null = null;
+  const skippedRoot = followed.seen.get(ROOT_TASK);
+  if (!followed.timedOut && skippedRoot?.state === "SKIPPED") {
+    // The root is triggered by its stream too: a graph run it started by itself (or one still running)
+    // builds what this EXECUTE TASK would have. Follow that one and report it.
+    adopted = await concurrentRun(warehouse, sinceMs, adoptFromMs, followed.root!, expected);
+    if (adopted) {
+      reporter?.adopted?.(adopted);
+      const other = adopted;
+      followed = await follow(async () => other);
     }
-    await sleep(pollMs);
   }
+  const { seen, reported, timedOut } = followed;
+  const graphRunId = followed.root?.graphRunId ?? null;
+  const adoptedNotice = adopted
+    ? `the run of ${ROOT_TASK} from EXECUTE TASK was skipped` +
+      (skippedRoot?.errorMessage ? ` (Snowflake: ${skippedRoot.errorMessage})` : "") +
+      `: graph run ${adopted.graphRunId}, started by ${adopted.scheduledFrom ?? "its trigger"}` +
+      `${adopted.scheduledAt ? ` at ${adopted.scheduledAt}` : ""}, builds the new rows and is reported here`
+    : undefined;
 
   const tasks = expected.map((task) => seen.get(task) ?? notRun(task, seen, plan, graphRunId === null));
   for (const run of tasks) {
@@ -213,15 +237,16 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
     notice?: string;
   }): GraphRunResult => {
     const figures = figuresOf(parts.models, parts.tests);
-    return {
+    const result: GraphRunResult = {
       ...base,
       seconds: (now().getTime() - started.getTime()) / 1000,
       models: parts.models,
       tests: parts.tests,
       figures,
       failed: parts.failed || figures.tests_failed > 0,
-      ...(parts.notice ? { notice: parts.notice } : {}),
     };
+    const notice = [adoptedNotice, parts.notice].filter(Boolean).join("; ");
+    return { ...result, ...(notice ? { notice } : {}) };
   };
 
   if (timedOut) {
@@ -251,8 +276,8 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
     const why = nothingNew
       ? `nothing new to build: ${ROOT_TASK} was skipped because ${EVENTS_STREAM} has no new rows`
       : `${ROOT_TASK} was skipped although ${EVENTS_STREAM} has rows` +
-        `${root.errorMessage ? ` (Snowflake: ${root.errorMessage})` : ""}: another run of the graph may still be ` +
-        "executing; run transform again once it has finished";
+        `${root.errorMessage ? ` (Snowflake: ${root.errorMessage})` : ""}, and no other graph run is building ` +
+        "them: run transform again (SHOW TASKS says whether the graph is suspended)";
     const models = modelResults(plan, tasks, () => ({ status: "skipped", message: `skipped: ${why}` }));
     for (const model of models) reporter?.model?.(model);
     return finish({
@@ -281,7 +306,17 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
     ? await runTests(warehouse, planned, broken, now, reporter, options.signal)
     : await recordedTests(warehouse, planned, graphRunId!, broken, tasks.at(-1)!, reporter);
   const failedTask = tasks.some((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED");
-  return finish({ models, tests, failed: failedTask || models.some((m) => m.status === "error") });
+  const left =
+    adopted && (await streamHasData(warehouse))
+      ? `rows loaded after that run captured its batch wait in ${EVENTS_STREAM}: the root's trigger ` +
+        "builds them in its next run (or run transform again)"
+      : undefined;
+  return finish({
+    models,
+    tests,
+    failed: failedTask || models.some((m) => m.status === "error"),
+    notice: left,
+  });
 }
 
 /** Runs a statement on a provisioned object; a missing one is the user's to fix: provision first. */
@@ -300,34 +335,96 @@ async function provisioned(warehouse: Warehouse, sql: string, object: string): P
   }
 }
 
-/** The root's run that this EXECUTE TASK started: the first one scheduled from EXECUTE TASK since then. */
-async function findRootRun(
-  warehouse: Warehouse,
-  sinceMs: number,
-): Promise<{ graphRunId: string; rootTaskId: string | null } | null> {
+/** A run of the root task, as TASK_HISTORY gives it: the graph run it started. */
+export interface RootRun {
+  graphRunId: string;
+  rootTaskId: string | null;
+  /** EXECUTE TASK, TRIGGER, SCHEDULE… */
+  scheduledFrom: string | null;
+  scheduledAt: string | null;
+  /** Epoch ms of its scheduled time: its tasks are looked for from shortly before it. */
+  scheduledMs: number;
+}
+
+const ROOT_RUN_COLUMNS = `to_varchar(graph_run_group_id) as graph_run_group_id, to_varchar(root_task_id) as root_task_id,
+       scheduled_from, scheduled_time, date_part(epoch_millisecond, scheduled_time) as scheduled_ms`;
+
+function rootRun(row: Row): RootRun {
+  return {
+    graphRunId: String(row.graph_run_group_id),
+    rootTaskId: row.root_task_id === null || row.root_task_id === undefined ? null : String(row.root_task_id),
+    scheduledFrom:
+      row.scheduled_from === null || row.scheduled_from === undefined ? null : String(row.scheduled_from),
+    scheduledAt: isoTime(row.scheduled_time),
+    scheduledMs: Number(row.scheduled_ms),
+  };
+}
+
+function rootHistory(sinceMs: number, where: string, order: string, limit: number): string {
   const { schema, name } = upperParts(ROOT_TASK);
-  const [row] = await warehouse.query<{ graph_run_group_id: SqlValue; root_task_id: SqlValue }>(
-    `select to_varchar(graph_run_group_id) as graph_run_group_id, to_varchar(root_task_id) as root_task_id
+  return `select ${ROOT_RUN_COLUMNS}
      from table(information_schema.task_history(
        scheduled_time_range_start => ${since(sinceMs)},
        task_name => ${sqlString(name)},
        result_limit => 100))
      where database_name = current_database() and schema_name = ${sqlString(schema)}
-       and scheduled_from = 'EXECUTE TASK' and scheduled_time >= ${timestampMs(sinceMs)}
-       and graph_run_group_id is not null
-     order by scheduled_time
-     limit 1`,
+       and graph_run_group_id is not null and ${where}
+     order by scheduled_time ${order}
+     limit ${limit}`;
+}
+
+/** The root's run that this EXECUTE TASK started: the first one scheduled from EXECUTE TASK since then. */
+async function findRootRun(warehouse: Warehouse, sinceMs: number): Promise<RootRun | null> {
+  const [row] = await warehouse.query(
+    rootHistory(
+      sinceMs,
+      `scheduled_from = 'EXECUTE TASK' and scheduled_time >= ${timestampMs(sinceMs)}`,
+      "",
+      1,
+    ),
   );
-  if (!row || row.graph_run_group_id === null) return null;
-  return {
-    graphRunId: String(row.graph_run_group_id),
-    rootTaskId: row.root_task_id === null ? null : String(row.root_task_id),
-  };
+  return row ? rootRun(row) : null;
+}
+
+/**
+ * When this EXECUTE TASK's run was skipped: the other graph run that builds the new rows, if any. One
+ * the root started (by its trigger) since `adoptFromMs`, or an earlier one still running.
+ */
+async function concurrentRun(
+  warehouse: Warehouse,
+  sinceMs: number,
+  adoptFromMs: number,
+  ours: RootRun,
+  expected: string[],
+): Promise<RootRun | null> {
+  const rows = await warehouse.query(
+    rootHistory(
+      Math.min(sinceMs, adoptFromMs) - 24 * 3_600_000,
+      `to_varchar(graph_run_group_id) <> ${sqlString(ours.graphRunId)} and state <> 'SKIPPED'`,
+      "desc",
+      5,
+    ),
+  );
+  for (const row of rows) {
+    const run = rootRun(row);
+    if (run.scheduledMs >= adoptFromMs) return run;
+    const seen = new Map((await graphRunTasks(warehouse, run, expected)).map((t) => [t.task, t]));
+    if (!graphRunDone(seen)) return run;
+    // Older runs than a finished one are finished too.
+    return null;
+  }
+  return null;
+}
+
+/** The tasks of one graph run, as TASK_HISTORY has them now. */
+async function graphRunTasks(warehouse: Warehouse, root: RootRun, expected: string[]): Promise<TaskRun[]> {
+  const rows = await graphRunRows(warehouse, root.scheduledMs, root.graphRunId, root.rootTaskId);
+  return rows.map(taskRun).filter((run) => expected.includes(run.task));
 }
 
 async function graphRunRows(
   warehouse: Warehouse,
-  sinceMs: number,
+  scheduledMs: number,
   graphRunId: string,
   rootTaskId: string | null,
 ): Promise<HistoryRow[]> {
@@ -335,7 +432,7 @@ async function graphRunRows(
     `select name, state, scheduled_time, query_start_time, completed_time,
             to_varchar(error_code) as error_code, error_message, attempt_number
      from table(information_schema.task_history(
-       scheduled_time_range_start => ${since(sinceMs)},
+       scheduled_time_range_start => ${since(scheduledMs)},
        ${rootTaskId ? `root_task_id => ${sqlString(rootTaskId)},` : ""}
        result_limit => 10000))
      where to_varchar(graph_run_group_id) = ${sqlString(graphRunId)}
@@ -526,7 +623,8 @@ async function recordedTests(
     error: SqlValue;
     seconds: SqlValue;
   }>(
-    `select test_name, failures, sample, error, seconds from ${TEST_RESULTS} where run_id = ? order by recorded_at`,
+    `select test_name, failures, failing_rows as sample, error, seconds from ${TEST_RESULTS}
+     where run_id = ? order by recorded_at`,
     [graphRunId],
   );
   // A retried finalizer records again: the latest row of a test wins.
@@ -642,7 +740,9 @@ async function fullRefresh(options: GraphRunOptions): Promise<GraphRunResult> {
   const started = now();
   const { compiled, order, selected } = planProject(project, "snowflake", options.select);
   options.signal?.throwIfAborted();
-  await provisioned(warehouse, `call ${CAPTURE_PROCEDURE}()`, CAPTURE_PROCEDURE);
+  // The batch's run id says who captured it: the graph's runs use their GRAPH_RUN_GROUP_ID.
+  const runId = `full-refresh ${started.toISOString()}`;
+  await provisioned(warehouse, `call ${CAPTURE_PROCEDURE}(${sqlString(runId)})`, CAPTURE_PROCEDURE);
 
   const models: ModelResult[] = [];
   const broken = new Set<string>();
@@ -691,7 +791,7 @@ async function fullRefresh(options: GraphRunOptions): Promise<GraphRunResult> {
   if (built && everyModel) {
     // What was captured is now in every model: the next graph run need not build it again.
     await warehouse.execute(
-      `update ${STREAM_BATCHES} set completed_at = sysdate() where completed_at is null`,
+      `update ${STREAM_BATCHES} set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz where completed_at is null`,
     );
   } else {
     notice =

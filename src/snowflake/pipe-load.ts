@@ -1,6 +1,6 @@
 import { realSleep } from "../backoff.ts";
 import { errorMessage } from "../errors.ts";
-import { isoFromCompactTime, type Lake } from "../lake/lake.ts";
+import { EVENTS_PREFIX, isoFromCompactTime, MANIFESTS_PREFIX, type Lake } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys, readLakeManifest } from "../lake/manifest.ts";
 import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
 import {
@@ -35,6 +35,7 @@ export interface PipeStatus {
 export interface PipeLoadReporter {
   /** Once the files to wait for are known. */
   waiting?(event: { files: number; manifests: number; deliveries: number }): void;
+  /** `prefix` as sent: relative to the folder the pipe copies from ("" for all of it). */
   refreshed?(event: { pipe: string; prefix: string; files: number }): void;
   copied?(event: { table: string; files: number }): void;
   warning?(message: string): void;
@@ -91,6 +92,8 @@ export function pipeLoadFigures(summary: PipeLoadSummary) {
 interface Target {
   pipe: string;
   table: string;
+  /** The folder of the stage the pipe copies from: REFRESH takes a prefix relative to it. */
+  path: string;
   /** The COPY INTO that loads exactly the given files as the pipe would. */
   copy(files: string[]): string;
 }
@@ -99,6 +102,7 @@ const TARGETS = {
   events: {
     pipe: EVENTS_PIPE,
     table: EVENTS_TABLE,
+    path: EVENTS_PREFIX,
     copy: (files: string[]) =>
       `copy into ${EVENTS_TABLE} (json_data, source_file, file_row_number, loaded_at)
        from (select $1, metadata$filename, metadata$file_row_number, metadata$start_scan_time from @${STAGE})
@@ -108,6 +112,7 @@ const TARGETS = {
   manifests: {
     pipe: MANIFESTS_PIPE,
     table: MANIFESTS_TABLE,
+    path: MANIFESTS_PREFIX,
     copy: (files: string[]) =>
       `copy into ${MANIFESTS_TABLE} (json_data, source_file, loaded_at)
        from (select $1, metadata$filename, metadata$start_scan_time from @${STAGE})
@@ -390,10 +395,14 @@ async function mend(
   const recent = entries.filter(([, m]) => nowMs - m.stagedAt < REFRESH_WINDOW_MS).map(([key]) => key);
   const old = entries.filter(([, m]) => nowMs - m.stagedAt >= REFRESH_WINDOW_MS).map(([key]) => key);
   for (const prefix of refreshPrefixes(recent)) {
-    const rows = await warehouse.query(`alter pipe ${target.pipe} refresh prefix = ${sqlString(prefix)}`);
+    // The pipe copies from @stage/<path>: its REFRESH prefix is appended to that path.
+    const relative = prefix.startsWith(target.path) ? prefix.slice(target.path.length) : "";
+    const rows = await warehouse.query(
+      `alter pipe ${target.pipe} refresh` + (relative ? ` prefix = ${sqlString(relative)}` : ""),
+    );
     const asked = recent.filter((key) => key.startsWith(prefix));
     summary.refreshed.push(...asked);
-    reporter?.refreshed?.({ pipe: target.pipe, prefix, files: rows.length });
+    reporter?.refreshed?.({ pipe: target.pipe, prefix: relative, files: rows.length });
   }
   for (const [, m] of entries.filter(([key]) => recent.includes(key))) m.mended = "refreshed";
   for (const chunk of chunks(old)) {

@@ -94,6 +94,8 @@ export interface TaskGraphScript {
   /** Polls of the root's history before its run shows up (TASK_HISTORY lags a little). */
   rootAppearsAfter?: number;
   tasks: ScriptedTask[];
+  /** Other runs of the root (started by its trigger), newest first or not: TASK_HISTORY sorts them. */
+  otherRuns?: ScriptedRun[];
   /** pipeline.test_results rows for this run, as the finalizer writes them (sample keys UPPERCASE). */
   testResults?: Array<{
     test_name: string;
@@ -102,6 +104,8 @@ export interface TaskGraphScript {
     error?: string | null;
     seconds?: number;
   }>;
+  /** The run the finalizer recorded testResults for (default: the EXECUTE TASK run). */
+  resultsRunId?: string;
   /** count(*) of each relation. */
   rowCounts?: Record<string, number>;
   streamHasData?: boolean;
@@ -112,9 +116,21 @@ export interface TaskGraphScript {
   serverNow?: number;
 }
 
+/** A graph run the root started by itself, e.g. its stream trigger. */
+export interface ScriptedRun {
+  graphRunId: string;
+  scheduledFrom: string;
+  /** Epoch ms of the root's scheduled time. */
+  scheduledAt: number;
+  tasks: ScriptedTask[];
+}
+
 export interface TaskGraphState {
   executed: number;
+  /** Polls of the EXECUTE TASK run's tasks. */
   historyPolls: number;
+  /** Polls of each graph run's tasks, by GRAPH_RUN_GROUP_ID. */
+  polls: Record<string, number>;
   /** `call …` and `update pipeline.stream_batches …` statements, in order. */
   calls: string[];
   /** The run id the test_results query asked for. */
@@ -128,8 +144,29 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   const graphRunId = script.graphRunId ?? "1762416000000";
   const rootTaskId = script.rootTaskId ?? "01b8a2c4-0000-4f00-8000-0000000000aa";
   const serverNow = script.serverNow ?? SERVER_NOW;
-  const state: TaskGraphState = { executed: 0, historyPolls: 0, calls: [], testResultsRunIds: [] };
+  const state: TaskGraphState = { executed: 0, historyPolls: 0, polls: {}, calls: [], testResultsRunIds: [] };
   let rootPolls = 0;
+  const ours: ScriptedRun = {
+    graphRunId,
+    scheduledFrom: "EXECUTE TASK",
+    scheduledAt: serverNow + 1000,
+    tasks: script.tasks,
+  };
+  const runs = [ours, ...(script.otherRuns ?? [])];
+  const rootColumns: FakeColumn[] = [
+    { name: "GRAPH_RUN_GROUP_ID", type: "text" },
+    { name: "ROOT_TASK_ID", type: "text" },
+    { name: "SCHEDULED_FROM", type: "text" },
+    { name: "SCHEDULED_TIME", type: "timestamp_ltz", scale: 3 },
+    { name: "SCHEDULED_MS", type: "fixed" },
+  ];
+  const rootRow = (run: ScriptedRun): FakeCell[] => [
+    run.graphRunId,
+    rootTaskId,
+    run.scheduledFrom,
+    new Date(run.scheduledAt),
+    run.scheduledAt,
+  ];
 
   fake.on(/date_part\(epoch_millisecond, current_timestamp\(\)\) as ms/i, {
     columns: [{ name: "MS", type: "fixed" }],
@@ -141,20 +178,23 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   });
   // The root's runs since the execute: found once EXECUTE TASK has run (and TASK_HISTORY caught up).
   fake.on(/information_schema\.task_history\([\s\S]*task_name => 'AMPLITUDE_ROOT'/i, (query) => {
-    rootPolls += 1;
-    const fromExecute = /scheduled_from = 'EXECUTE TASK'/i.test(query.sql);
-    const found = state.executed > 0 && fromExecute && rootPolls > (script.rootAppearsAfter ?? 0);
-    return {
-      columns: [
-        { name: "GRAPH_RUN_GROUP_ID", type: "text" },
-        { name: "ROOT_TASK_ID", type: "text" },
-      ],
-      rows: found ? [[graphRunId, rootTaskId]] : [],
-    };
+    if (/scheduled_from = 'EXECUTE TASK'/i.test(query.sql)) {
+      rootPolls += 1;
+      const found = state.executed > 0 && rootPolls > (script.rootAppearsAfter ?? 0);
+      return { columns: rootColumns, rows: found ? [rootRow(ours)] : [] };
+    }
+    // The other runs of the root, newest first, as the adoption query asks for them.
+    const excluded = /to_varchar\(graph_run_group_id\) <> '(\d+)'/i.exec(query.sql)?.[1];
+    const others = runs
+      .filter((run) => run.graphRunId !== excluded)
+      .sort((a, b) => b.scheduledAt - a.scheduledAt);
+    return { columns: rootColumns, rows: others.map(rootRow) };
   });
   fake.on(/information_schema\.task_history\([\s\S]*graph_run_group_id\) = '(\d+)'/i, (query, match) => {
-    const poll = state.historyPolls;
-    state.historyPolls += 1;
+    const run = runs.find((r) => r.graphRunId === match[1]);
+    const poll = state.polls[match[1]!] ?? 0;
+    state.polls[match[1]!] = poll + 1;
+    if (run === ours) state.historyPolls += 1;
     const columns: FakeColumn[] = [
       { name: "NAME", type: "text" },
       { name: "STATE", type: "text" },
@@ -166,12 +206,12 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
       { name: "ATTEMPT_NUMBER", type: "fixed" },
     ];
     const rooted = query.sql.includes(`root_task_id => '${rootTaskId}'`);
-    if (match[1] !== graphRunId || !rooted) return { columns, rows: [] };
+    if (!run || !rooted) return { columns, rows: [] };
     const rows: FakeCell[][] = [];
-    script.tasks.forEach((task, i) => {
+    run.tasks.forEach((task, i) => {
       const now = task.states[Math.min(poll, task.states.length - 1)];
       if (now === null || now === undefined) return;
-      const scheduled = new Date(serverNow + 1000 * (i + 1));
+      const scheduled = new Date(run.scheduledAt + 1000 * i);
       const started = now === "SCHEDULED" || now === "SKIPPED" ? null : new Date(scheduled.getTime() + 500);
       const terminal = !["SCHEDULED", "EXECUTING"].includes(now);
       const completed =
@@ -198,9 +238,10 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     columns: [{ name: "N", type: "fixed" }],
     rows: [[script.rowCounts?.[match[1]!.toLowerCase()] ?? 0]],
   }));
-  fake.on(/from pipeline\.test_results where run_id = \?/i, (query) => {
+  fake.on(/failing_rows as sample[\s\S]*from pipeline\.test_results\s+where run_id = \?/i, (query) => {
     state.testResultsRunIds.push(query.binds?.["1"]?.value);
     const asked = query.binds?.["1"]?.value;
+    const recorded = script.resultsRunId ?? graphRunId;
     return {
       columns: [
         { name: "TEST_NAME", type: "text" },
@@ -210,7 +251,7 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
         { name: "SECONDS", type: "real" },
       ],
       rows:
-        asked === graphRunId
+        asked === recorded
           ? (script.testResults ?? []).map((row) => [
               row.test_name,
               row.failures,

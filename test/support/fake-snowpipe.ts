@@ -123,18 +123,24 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
         .map((f) => [f.key, "Load failed", f.fails!, new Date(start)]),
     };
   });
-  fake.on(/^alter pipe ([\w.]+) refresh prefix = '([^']*)'$/i, (_query, match) => {
+  // REFRESH's prefix is relative to the folder the pipe copies from (@raw.amplitude_lake/<folder>).
+  const folders: Record<string, string> = {
+    "raw.amplitude_events_pipe": "amplitude/events/",
+    "raw.lake_manifests_pipe": "amplitude/_manifests/",
+  };
+  fake.on(/^alter pipe ([\w.]+) refresh(?: prefix = '([^']*)')?$/i, (_query, match) => {
     const pipe = match[1]!.toLowerCase();
-    state.refreshes.push({ pipe, prefix: match[2]! });
+    const prefix = match[2] ?? "";
+    state.refreshes.push({ pipe, prefix });
     const sent: FakeCell[][] = [];
     const elapsed = script.clock.ms() - start;
     for (const file of tables[pipes[pipe]!]) {
       const recent = script.clock.ms() - (file.stagedAt ?? start) < 7 * 24 * 3_600_000;
-      if (file.key.startsWith(match[2]!) && recent && !inRaw(file) && !file.fails) {
+      if (file.key.startsWith(folders[pipe]! + prefix) && recent && !inRaw(file) && !file.fails) {
         // Queued now; Snowpipe loads it a minute later.
         file.queued = true;
         file.loadsAfterMs = Math.min(file.loadsAfterMs ?? Infinity, elapsed + 60_000);
-        sent.push([file.key, "SENT"]);
+        sent.push([file.key.slice(folders[pipe]!.length), "SENT"]);
       }
     }
     return { columns: [text("File"), text("Status")], rows: sent };
