@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigurationError } from "../src/errors.ts";
 import { manifestKey } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { pipeLoad, refreshPrefixes, type PipeLoadOptions } from "../src/snowflake/pipe-load.ts";
@@ -257,6 +258,33 @@ describe("load on Snowflake: wait for Snowpipe and mend what it missed", () => {
     });
     expect(summary).toMatchObject({ files: 2, alreadyLoaded: 2, loaded: 0, pending: [], failed: [] });
     expect(pipe.pipeStatusCalls).toBe(0);
+  });
+
+  it("asks for provision when raw.lake_manifests does not exist", async () => {
+    const clock = testClock();
+    const { lake } = await lakeWith(
+      [
+        {
+          window: "2025-11-06T05_2025-11-06T05",
+          uploadedAt: clock.ms() - HOUR,
+          files: [{ name: "a.aaaaaaaaaaaa" }],
+        },
+      ],
+      clock,
+    );
+    const { fake, open } = await snowflake();
+    fake.on(/from raw\.lake_manifests/i, {
+      code: "002003",
+      sqlState: "42S02",
+      message: "SQL compilation error:\nObject 'RAW.LAKE_MANIFESTS' does not exist or not authorized.",
+    });
+    const warehouse = await open();
+    cleanup.push(() => warehouse.close());
+    const error = await pipeLoad({ lake, warehouse, timeoutSeconds: 60 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(
+      /^raw\.lake_manifests cannot be read in snowflake:\/\/[\s\S]*does not exist or not authorized[\s\S]*: run `provision` first$/,
+    );
   });
 
   it("refreshes one prefix per folder, folded into parents when there are many", () => {

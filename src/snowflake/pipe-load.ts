@@ -1,5 +1,5 @@
 import { realSleep } from "../backoff.ts";
-import { errorMessage } from "../errors.ts";
+import { ConfigurationError, errorMessage } from "../errors.ts";
 import { EVENTS_PREFIX, isoFromCompactTime, MANIFESTS_PREFIX, type Lake } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys, readLakeManifest } from "../lake/manifest.ts";
 import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
@@ -164,11 +164,17 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
     return summary;
   }
 
-  const loadedManifests = new Set(
-    (await warehouse.query<{ source_file: string }>(`select source_file from ${MANIFESTS_TABLE}`)).map(
-      (row) => row.source_file,
-    ),
-  );
+  const recorded = await warehouse
+    .query<{ source_file: string }>(`select source_file from ${MANIFESTS_TABLE}`)
+    .catch((error: unknown) => {
+      if (/does not exist|not authorized/i.test(errorMessage(error))) {
+        throw new ConfigurationError(
+          `${MANIFESTS_TABLE} cannot be read in ${warehouse.url} (${errorMessage(error)}): run \`provision\` first`,
+        );
+      }
+      throw error;
+    });
+  const loadedManifests = new Set(recorded.map((row) => row.source_file));
   const missing = new Map<string, Missing>();
   // Each event file, with the upload time of the earliest delivery that lists it.
   const files = new Map<string, number>();
