@@ -222,7 +222,11 @@ export function planTable(plan: ProvisionPlan): string[] {
     `Plan: ${figures.create} to create, ${figures.alter} to alter, ${figures.replace} to replace, ${figures.drop} to drop, ` +
       `${figures.unchanged} unchanged` +
       (figures.refused > 0 ? `, ${figures.refused} refused` : "") +
-      (plan.suspendsGraph ? "; the task graph is suspended while its tasks change and resumed after" : "") +
+      (plan.suspendsGraph
+        ? plan.statements.some((sql) => /^alter task \S+ suspend$/.test(sql))
+          ? "; the task graph is suspended while its tasks change and resumed after"
+          : "; the task graph is started once its tasks exist"
+        : "") +
       ".",
   );
   return lines;
