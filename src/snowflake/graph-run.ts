@@ -378,7 +378,8 @@ async function findRootRun(warehouse: Warehouse, sinceMs: number): Promise<RootR
   const [row] = await warehouse.query(
     rootHistory(
       sinceMs,
-      `scheduled_from = 'EXECUTE TASK' and scheduled_time >= ${timestampMs(sinceMs)}`,
+      // TASK_HISTORY's docs write the value EXECUTE TASK, COMPLETE_TASK_GRAPHS's EXECUTE_TASK: either.
+      `replace(scheduled_from, '_', ' ') = 'EXECUTE TASK' and scheduled_time >= ${timestampMs(sinceMs)}`,
       "",
       1,
     ),

@@ -178,7 +178,7 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   });
   // The root's runs since the execute: found once EXECUTE TASK has run (and TASK_HISTORY caught up).
   fake.on(/information_schema\.task_history\([\s\S]*task_name => 'AMPLITUDE_ROOT'/i, (query) => {
-    if (/scheduled_from = 'EXECUTE TASK'/i.test(query.sql)) {
+    if (/replace\(scheduled_from, '_', ' '\) = 'EXECUTE TASK'/i.test(query.sql)) {
       rootPolls += 1;
       const found = state.executed > 0 && rootPolls > (script.rootAppearsAfter ?? 0);
       return { columns: rootColumns, rows: found ? [rootRow(ours)] : [] };
