@@ -29,8 +29,11 @@ import {
   watermark,
   windowsFromBackup,
   windowsFromLake,
+  windowsFromWarehouseAndLake,
   type FailedWindow,
 } from "../pipeline/watermark.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Warehouse } from "../warehouse/warehouse.ts";
 import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
 import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
@@ -49,6 +52,11 @@ export interface ExtractCommandOptions {
   source?: string;
   /** The lake whose manifests hold the watermark (with the backup folder's windows). */
   lake?: string;
+  /**
+   * `snowflake`: the watermark is read from raw.extract_windows too, and the lake listed only from the
+   * newest delivery it holds. Other warehouses are not read (the lake and backup say the same).
+   */
+  warehouse?: string;
   /** How far back a project with no completed window starts: `3m`, `90d`, `all`, … */
   history?: string;
   /** Hours one run exports at most when it resumes from the watermark. */
@@ -124,13 +132,21 @@ export async function planExtract(
   options: ExtractCommandOptions,
   deps: Pick<ExtractCommandDeps, "env" | "now">,
   lake?: Lake,
+  warehouse?: Warehouse,
 ): Promise<ExtractPlan> {
   const now = (deps.now ?? (() => new Date()))();
   const { end, notice } = resolveEnd(options, now);
   const notices = notice ? [notice] : [];
   const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
   const known = appId
-    ? [...(lake ? await windowsFromLake(lake, appId) : []), ...(await windowsFromBackup(options.out, appId))]
+    ? [
+        ...(warehouse
+          ? await windowsFromWarehouseAndLake(warehouse, lake, appId)
+          : lake
+            ? await windowsFromLake(lake, appId)
+            : []),
+        ...(await windowsFromBackup(options.out, appId)),
+      ]
     : [];
   // A failure record matters while some hour of its window is still not done.
   const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
@@ -152,7 +168,13 @@ export async function planExtract(
     end,
     history: options.history ?? DEFAULT_HISTORY,
     maxHours: options.maxHours ?? DEFAULT_MAX_HOURS,
-    source: lake ? `${lake.url} and ${options.out}` : options.out,
+    source: [
+      ...(warehouse ? [`${warehouse.url} (raw.extract_windows)`] : []),
+      ...(lake ? [lake.url] : []),
+      options.out,
+    ]
+      .join(", ")
+      .replace(/, ([^,]*)$/, " and $1"),
   });
   if (plan.deferredHours > 0) {
     notices.push(
@@ -188,7 +210,20 @@ async function extractUnlocked(
 ): Promise<ExtractCommandSummary> {
   const now = deps.now ?? (() => new Date());
   const lake = options.lake ? await openLake(options.lake, deps.env) : undefined;
-  const plan = await planExtract(options, deps, lake);
+  const warehouse =
+    options.warehouse === "snowflake"
+      ? await openWarehouse(options.warehouse, {
+          create: false,
+          env: deps.env,
+          warn: (message) => deps.output.err(`warning: ${message}`),
+        })
+      : undefined;
+  let plan: ExtractPlan;
+  try {
+    plan = await planExtract(options, deps, lake, warehouse);
+  } finally {
+    await warehouse?.close();
+  }
   const output = deps.output;
   const hours = plan.ranges.reduce((total, range) => total + windowHours(range), 0);
   if (plan.ranges.length === 0) {

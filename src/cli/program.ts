@@ -41,7 +41,18 @@ function integer(min: number, max: number) {
 const WAREHOUSE_HELP =
   "duckdb:PATH (the embedded warehouse), optionally with DuckDB settings: " +
   "duckdb:PATH?memory_limit=4GB&threads=2 (also temp_directory, max_temp_directory_size; " +
-  "default memory_limit 4GB or 80% of a smaller machine's memory, threads one per core); or snowflake";
+  "default memory_limit 4GB or 80% of a smaller machine's memory, threads one per core); or snowflake (its connection from SNOWFLAKE_* in the environment)";
+
+/** How long a Snowflake step waits: for Snowpipe (load) or for the task graph (transform). */
+function timeoutOption(flag: string, what: string, minutes: number): Option {
+  return new Option(`${flag} <n>`, `--warehouse snowflake: minutes to wait for ${what}`)
+    .default(minutes)
+    .argParser(integer(1, 24 * 60));
+}
+
+const SNOWFLAKE_ENV_HELP =
+  "Snowflake (--warehouse snowflake): SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY or\n" +
+  "SNOWFLAKE_PRIVATE_KEY_PATH (key pair), SNOWFLAKE_ROLE, SNOWFLAKE_WAREHOUSE, SNOWFLAKE_DATABASE.";
 
 /** The options transform and run share. */
 function addTransformOptions(command: Command): Command {
@@ -150,10 +161,16 @@ export function buildProgram(context: ProgramContext): Command {
       "the lake whose manifests hold the watermark: file://DIR or s3://bucket/prefix",
       DEFAULT_LAKE,
     )
+    .option(
+      "--warehouse <url>",
+      "snowflake: read the watermark from Snowflake's raw.extract_windows too (the lake is then listed only " +
+        "for deliveries Snowpipe has not loaded yet); other warehouses are not read",
+    )
     .addHelpText(
       "after",
       "\nWith no --start, extract resumes from the watermark: the first hour not covered by a completed window\n" +
-        "in the lake or the backup folder; it exports only the hours still missing, at most --max-hours.\n" +
+        "in the lake or the backup folder (and raw.extract_windows with --warehouse snowflake); it exports only\n" +
+        "the hours still missing, at most --max-hours.\n" +
         "\nEnvironment: AMP_API_KEY, AMP_SECRET_KEY, AMPLITUDE_REGION (us|eu), AMPLITUDE_API_URL, AMPLITUDE_APP_ID.\n" +
         "Exit codes: 0 done, 1 an hour could not be exported, 2 usage or configuration error.",
     )
@@ -202,36 +219,60 @@ export function buildProgram(context: ProgramContext): Command {
   program
     .command("load")
     .description(
-      "embedded warehouse only: read lake files not loaded yet into raw.amplitude_events, exactly once",
+      "read lake files not loaded yet into raw.amplitude_events, exactly once (on Snowflake, Snowpipe " +
+        "loads them: wait for it, and mend what it missed)",
     )
     .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .addOption(timeoutOption("--timeout-minutes", "Snowpipe to load the lake's files", 30))
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
-      "\nExit codes: 0 done, 1 a file could not be loaded, 2 usage or configuration error.",
+      "\nOn Snowflake, load checks the lake's deliveries against raw.lake_manifests and raw.amplitude_events and\n" +
+        "waits for what Snowpipe has not loaded yet (SYSTEM$PIPE_STATUS, COPY_HISTORY). Files the pipe missed\n" +
+        "are sent to it again with ALTER PIPE … REFRESH (staged in the last 7 days) or loaded with COPY INTO\n" +
+        "over exactly those files (older). JSON figures: {files, loaded, pending, failed, refreshed, copied}.\n" +
+        "\n" +
+        SNOWFLAKE_ENV_HELP +
+        "\nExit codes: 0 done, 1 a file could not be loaded (or, on Snowflake, was still pending at the timeout),\n" +
+        "2 usage or configuration error.",
     )
     .action(async (options) => {
-      const { runLoad } = await import("./load-command.ts");
+      const { loadFailed, runLoad } = await import("./load-command.ts");
       const summary = await runLoad(options, {
         env: context.env,
         output: context.output,
         signal: context.signal,
       });
-      if (summary.failed.length > 0) context.failed = true;
+      if (loadFailed(summary)) context.failed = true;
     });
 
   addTransformOptions(
-    program.command("transform").description("build the models in graph order and run their data tests"),
+    program
+      .command("transform")
+      .description(
+        "build the models in graph order and run their data tests (on Snowflake: run the task graph and wait for it)",
+      ),
   )
+    .addOption(timeoutOption("--timeout-minutes", "the task graph run", 60))
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
-      "\nExit codes: 0 done (warnings allowed), 1 a model failed or an error-severity test failed, 2 usage or configuration error.",
+      "\nOn Snowflake, transform executes the task pipeline.amplitude_root, follows that graph run in TASK_HISTORY\n" +
+        "(one line per task), then reads the finalizer's test results; the graph builds every model, so --select\n" +
+        "works only with --full-refresh, which calls the build procedures from here and tests whole tables.\n" +
+        "\n" +
+        SNOWFLAKE_ENV_HELP +
+        "\nExit codes: 0 done (warnings allowed), 1 a model failed or an error-severity test failed (or the graph\n" +
+        "run did not finish in time), 2 usage or configuration error.",
     )
     .action(async (options) => {
       const { runTransform } = await import("./transform-command.ts");
-      const result = await runTransform(options, { output: context.output, signal: context.signal });
+      const result = await runTransform(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
       if (result.failed) context.failed = true;
     });
 
@@ -308,10 +349,16 @@ export function buildProgram(context: ProgramContext): Command {
     ),
   )
     .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
+    .addOption(timeoutOption("--load-timeout-minutes", "Snowpipe to load what was uploaded", 30))
+    .addOption(timeoutOption("--timeout-minutes", "the task graph run", 60))
     .addHelpText(
       "after",
-      "\nJSON figures: the transform's plus events extracted.\n" +
-        "Exit codes: 0 done, 1 a step failed in part (the rest still ran), 2 usage or configuration error.",
+      "\nWith --warehouse snowflake, the watermark is read from raw.extract_windows, load waits for Snowpipe\n" +
+        "(and mends what it missed), and transform runs the task graph.\n" +
+        "JSON figures: the transform's plus events extracted.\n" +
+        "\n" +
+        SNOWFLAKE_ENV_HELP +
+        "\nExit codes: 0 done, 1 a step failed in part (the rest still ran), 2 usage or configuration error.",
     )
     .action(async (options) => {
       const { runPipeline } = await import("./run-command.ts");

@@ -1,9 +1,8 @@
 import type { AmplitudeConfig, Env } from "../config.ts";
 import type { UploadSummary } from "../lake/upload.ts";
 import type { TransformResult } from "../models/runner.ts";
-import type { LoadSummary } from "../warehouse/load.ts";
 import { runExtract, type ExtractCommandOptions, type ExtractCommandSummary } from "./extract-command.ts";
-import { runLoad } from "./load-command.ts";
+import { loadFailed, runLoad, type LoadCommandSummary } from "./load-command.ts";
 import type { Output } from "./output.ts";
 import { lockRun } from "../pipeline/lock.ts";
 import { checkRunTargets } from "../pipeline/preflight.ts";
@@ -18,6 +17,10 @@ export interface RunCommandOptions extends ExtractCommandOptions {
   select?: string;
   fullRefresh?: boolean;
   fullTests?: boolean;
+  /** Snowflake: how long load waits for Snowpipe (default 30). */
+  loadTimeoutMinutes?: number;
+  /** Snowflake: how long transform waits for the task graph (default 60). */
+  timeoutMinutes?: number;
 }
 
 type RunDeps = {
@@ -31,7 +34,7 @@ type RunDeps = {
 export interface RunSummary {
   extract: ExtractCommandSummary;
   upload: UploadSummary;
-  load: LoadSummary;
+  load: LoadCommandSummary;
   transform: TransformResult;
   failed: boolean;
 }
@@ -68,7 +71,13 @@ async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunS
   output.err("== upload");
   const upload = await runUpload({ from: options.out, lake: options.lake, concurrency: 4 }, deps);
   output.err("== load");
-  const load = await runLoad({ lake: options.lake, warehouse: options.warehouse }, deps);
+  // On Snowflake the root's stream trigger may build what load waits for before transform asks.
+  const loadStarted = new Date();
+  // On Snowflake, Snowpipe loads: this waits for the files just uploaded, so the graph builds them.
+  const load = await runLoad(
+    { lake: options.lake, warehouse: options.warehouse, timeoutMinutes: options.loadTimeoutMinutes },
+    deps,
+  );
   output.err("== transform");
   const transform = await runTransform(
     {
@@ -78,11 +87,13 @@ async function runSteps(options: RunCommandOptions, deps: RunDeps): Promise<RunS
       fullRefresh: options.fullRefresh,
       fullTests: options.fullTests,
       targetDir: options.targetDir,
+      timeoutMinutes: options.timeoutMinutes,
+      adoptRunsSince: loadStarted,
     },
     deps,
   );
   const failed =
-    extract.failed.length > 0 || upload.failures.length > 0 || load.failed.length > 0 || transform.failed;
+    extract.failed.length > 0 || upload.failures.length > 0 || loadFailed(load) || transform.failed;
   if (options.json) {
     output.out(
       JSON.stringify({

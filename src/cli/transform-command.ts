@@ -11,10 +11,15 @@ import {
   type TestResult,
   type TransformResult,
 } from "../models/runner.ts";
+import type { Env } from "../config.ts";
 import { lockRun } from "../pipeline/lock.ts";
+import { runTaskGraph, type GraphRunReporter, type TaskRun } from "../snowflake/graph-run.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 import { formatCount, type Output } from "./output.ts";
+
+/** How long transform waits for Snowflake's task graph by default. */
+export const DEFAULT_TRANSFORM_TIMEOUT_MINUTES = 60;
 
 export interface TransformCommandOptions {
   warehouse: string;
@@ -24,30 +29,59 @@ export interface TransformCommandOptions {
   fullTests?: boolean;
   targetDir: string;
   json?: boolean;
+  /** Snowflake: how long to wait for the task graph run (default 60). */
+  timeoutMinutes?: number;
+  /**
+   * Snowflake: when this run's EXECUTE TASK is skipped, a graph run the root's stream trigger started
+   * since then builds the new rows and is reported instead (run passes the start of its load step).
+   */
+  adoptRunsSince?: Date;
 }
 
 export async function runTransform(
   options: TransformCommandOptions,
-  deps: { output: Output; signal?: AbortSignal },
+  deps: { env?: Env; output: Output; signal?: AbortSignal },
 ): Promise<TransformResult> {
   const { output, signal } = deps;
   signal?.throwIfAborted();
   const project = await readProject(options.project);
+  // On Snowflake the lock is the graph's own (one run at a time); a local file guards only DuckDB.
   const lock = await lockRun({ warehouse: options.warehouse }, { command: "transform" });
-  const warehouse = await openWarehouse(options.warehouse, { create: false }).catch(
-    async (error: unknown) => {
-      await lock.release();
-      throw error;
-    },
-  );
+  const warehouse = await openWarehouse(options.warehouse, {
+    create: false,
+    env: deps.env,
+    warn: (message) => output.err(`warning: ${message}`),
+  }).catch(async (error: unknown) => {
+    await lock.release();
+    throw error;
+  });
   try {
     signal?.throwIfAborted();
+    const snowflake = warehouse.dialect === "snowflake";
     output.err(
       `Transforming in ${warehouse.url}` +
+        (snowflake && !options.fullRefresh ? " through the task graph" : "") +
         (options.select ? ` (--select ${options.select})` : "") +
         (options.fullRefresh ? ", full refresh" : ""),
     );
-    const result = await transform({
+    const reporter: GraphRunReporter = {
+      model: (m) =>
+        output.err(
+          `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
+        ),
+      test: (t) => {
+        if (t.status !== "pass")
+          output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
+      },
+      started: (id) => output.err(`following graph run ${id}`),
+      adopted: (run) =>
+        output.err(
+          `this execute task was skipped: following graph run ${run.graphRunId} instead, started by ` +
+            `${run.scheduledFrom ?? "the root's trigger"}${run.scheduledAt ? ` at ${run.scheduledAt}` : ""}`,
+        ),
+      task: (run) => output.err(describeTask(run)),
+    };
+    const common = {
       warehouse,
       project,
       select: options.select,
@@ -55,17 +89,16 @@ export async function runTransform(
       fullTests: options.fullTests,
       targetDir: options.targetDir,
       signal,
-      reporter: {
-        model: (m) =>
-          output.err(
-            `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
-          ),
-        test: (t) => {
-          if (t.status !== "pass")
-            output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
-        },
-      },
-    });
+      reporter,
+    };
+    const result = snowflake
+      ? await runTaskGraph({
+          ...common,
+          timeoutSeconds: (options.timeoutMinutes ?? DEFAULT_TRANSFORM_TIMEOUT_MINUTES) * 60,
+          adoptRunsSince: options.adoptRunsSince,
+        })
+      : await transform(common);
+    if ("notice" in result && typeof result.notice === "string") output.err(`notice: ${result.notice}`);
     for (const line of resultTable(result, options.targetDir)) output.out(line);
     if (options.json) output.out(JSON.stringify(result.figures));
     return result;
@@ -73,6 +106,16 @@ export async function runTransform(
     await warehouse.close();
     await lock.release();
   }
+}
+
+/** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
+export function describeTask(run: TaskRun): string {
+  const when = run.startedAt ? ` started ${run.startedAt}` : "";
+  const took = run.seconds === null ? "" : `, ${run.seconds.toFixed(1)} s`;
+  const error = [run.errorCode, run.errorMessage].filter(Boolean).join(" ");
+  const why =
+    run.message ?? (error ? `${run.state.startsWith("FAILED") ? "error" : "Snowflake says"} ${error}` : "");
+  return `${run.state} ${run.task}${when}${took}${why ? `: ${why}` : ""}`;
 }
 
 /**

@@ -26,7 +26,7 @@ export async function checkRunTargets(targets: RunTargets, env: Env): Promise<vo
   if (!targets.source && !targets.amplitude) amplitudeConfig(env);
   const lake = await openLake(targets.lake, env);
   await lake.check();
-  const warehouse = await openWarehouse(targets.warehouse, { create: true });
+  const warehouse = await openWarehouse(targets.warehouse, { create: true, env });
   let dialect: Dialect;
   try {
     dialect = warehouse.dialect;

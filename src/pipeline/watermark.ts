@@ -11,7 +11,13 @@ import {
 } from "../amplitude/hours.ts";
 import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "../amplitude/limits.ts";
 import { ConfigurationError } from "../errors.ts";
-import { appFolder, FAILURES_PREFIX, isoFromCompactTime, type Lake } from "../lake/lake.ts";
+import {
+  appFolder,
+  FAILURES_PREFIX,
+  isoFromCompactTime,
+  manifestKeyBefore,
+  type Lake,
+} from "../lake/lake.ts";
 import { lakeApps, listManifestKeys } from "../lake/manifest.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
@@ -147,6 +153,40 @@ export async function windowsFromWarehouse(warehouse: Warehouse, appId: string):
     [appId],
   );
   return rows.map((row) => ({ start: hourFromDate(row.window_start), end: hourFromDate(row.window_end) }));
+}
+
+/**
+ * Manifests that became visible out of key order (two uploaders, a slow PUT) are caught by listing the
+ * lake from this long before the newest delivery the warehouse holds.
+ */
+const LISTING_MARGIN_MS = 3_600_000;
+
+/**
+ * The completed windows a Snowflake warehouse knows (raw.extract_windows, filled by Snowpipe from the
+ * lake's manifests) and, from the lake, the deliveries uploaded since the newest it holds: those Snowpipe
+ * may not have loaded yet. One query and one short listing, however long the history.
+ */
+export async function windowsFromWarehouseAndLake(
+  warehouse: Warehouse,
+  lake: Lake | undefined,
+  appId: string,
+): Promise<HourWindow[]> {
+  const known = await windowsFromWarehouse(warehouse, appId);
+  if (!lake) return known;
+  let startAfter: string | undefined;
+  if (known.length > 0) {
+    const [row] = await warehouse.query<{ newest: Date | string | null }>(
+      `select max(uploaded_at) as newest from raw.extract_windows where app_id = ?`,
+      [appId],
+    );
+    const newest = row?.newest ? new Date(row.newest).getTime() : NaN;
+    if (Number.isFinite(newest)) startAfter = manifestKeyBefore(appId, new Date(newest - LISTING_MARGIN_MS));
+  }
+  const listed = (await listManifestKeys(lake, appId, startAfter)).map((key) => ({
+    start: parseHour(key.start, "start"),
+    end: parseHour(key.end, "end"),
+  }));
+  return [...known, ...listed];
 }
 
 /** Windows exported into the backup folder (uploaded or not yet): complete once their folder is in place. */

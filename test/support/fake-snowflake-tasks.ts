@@ -1,0 +1,314 @@
+// A scripted task graph behind the fake's `on(regex, handler)`: each task moves through TASK_HISTORY
+// states as the graph run is polled, procedures can fail, the finalizer's test results wait in
+// pipeline.test_results. Tests then assert what the pipeline did with that state (what it reported,
+// what it called), not only which SQL it sent.
+import { generateKeyPairSync } from "node:crypto";
+import type { Env } from "../../src/config.ts";
+import { openWarehouse } from "../../src/warehouse/open-warehouse.ts";
+import type { Warehouse } from "../../src/warehouse/warehouse.ts";
+import {
+  startFakeSnowflake,
+  type FakeAnswer,
+  type FakeCell,
+  type FakeColumn,
+  type FakeQuery,
+  type FakeSnowflake,
+} from "./fake-snowflake.ts";
+
+const ACCOUNT = "acme-test";
+const USER = "pipeline_user";
+
+/**
+ * A fake Snowflake the pipeline's user signs in to with a key pair, and the SNOWFLAKE_* variables that
+ * point SnowflakeWarehouse (or the CLI, as SNOWFLAKE_ACCESS_URL) at it.
+ */
+export async function startScriptedSnowflake(): Promise<{
+  fake: FakeSnowflake;
+  env: Env;
+  open(): Promise<Warehouse>;
+}> {
+  const keys = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const fake = await startFakeSnowflake({ account: ACCOUNT, user: USER, publicKey: keys.publicKey });
+  const env: Env = {
+    SNOWFLAKE_ACCOUNT: ACCOUNT,
+    SNOWFLAKE_USER: USER,
+    SNOWFLAKE_PRIVATE_KEY: keys.privateKey,
+    SNOWFLAKE_DATABASE: "analytics",
+    SNOWFLAKE_WAREHOUSE: "transforming",
+    SNOWFLAKE_ROLE: "pipeline",
+    SNOWFLAKE_ACCESS_URL: fake.url,
+  };
+  return { fake, env, open: () => openWarehouse("snowflake", { create: false, env }) };
+}
+
+/** A test clock: `sleep` moves it instead of waiting, so timeouts are exact and instant. */
+export function testClock(start = Date.parse("2025-11-06T08:00:00.000Z")) {
+  let ms = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => new Date(ms),
+    ms: () => ms,
+    sleep: async (wait: number) => {
+      sleeps.push(wait);
+      ms += wait;
+    },
+    advance: (wait: number) => {
+      ms += wait;
+    },
+    sleeps,
+  };
+}
+
+const status = (text: string): FakeAnswer => ({
+  columns: [{ name: "status", type: "text" }],
+  rows: [[text]],
+  statementTypeId: 0x6000,
+});
+
+function sqlError(message: string, code = "100132"): FakeAnswer {
+  return { code, sqlState: "P0000", message };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Task graph
+
+/** One task's life in the graph run: its state at each poll of TASK_HISTORY (the last one stays). */
+export interface ScriptedTask {
+  /** Unqualified, as TASK_HISTORY gives it: `AMPLITUDE_ROOT`, `RUN_EVENTS`, `AMPLITUDE_FINALIZER`. */
+  name: string;
+  /** `null` where the task has not appeared in TASK_HISTORY yet. */
+  states: Array<string | null>;
+  errorCode?: string;
+  errorMessage?: string;
+  /** Seconds from its query start to its completion. */
+  seconds?: number;
+}
+
+export interface TaskGraphScript {
+  graphRunId?: string;
+  rootTaskId?: string;
+  /** Polls of the root's history before its run shows up (TASK_HISTORY lags a little). */
+  rootAppearsAfter?: number;
+  tasks: ScriptedTask[];
+  /** Other runs of the root (started by its trigger), newest first or not: TASK_HISTORY sorts them. */
+  otherRuns?: ScriptedRun[];
+  /** pipeline.test_results rows for this run, as the finalizer writes them (sample keys UPPERCASE). */
+  testResults?: Array<{
+    test_name: string;
+    failures: number;
+    sample?: unknown[] | null;
+    error?: string | null;
+    seconds?: number;
+  }>;
+  /** The run the finalizer recorded testResults for (default: the EXECUTE TASK run). */
+  resultsRunId?: string;
+  /** count(*) of each relation. */
+  rowCounts?: Record<string, number>;
+  streamHasData?: boolean;
+  pendingBatches?: number;
+  /** `call pipeline.build_<model>(…)` that raise this message. */
+  failingProcedures?: Record<string, string>;
+  /** The server's clock in epoch ms (what `current_timestamp()` says). */
+  serverNow?: number;
+}
+
+/** A graph run the root started by itself, e.g. its stream trigger. */
+export interface ScriptedRun {
+  graphRunId: string;
+  scheduledFrom: string;
+  /** Epoch ms of the root's scheduled time. */
+  scheduledAt: number;
+  tasks: ScriptedTask[];
+}
+
+export interface TaskGraphState {
+  executed: number;
+  /** Polls of the EXECUTE TASK run's tasks. */
+  historyPolls: number;
+  /** Polls of each graph run's tasks, by GRAPH_RUN_GROUP_ID. */
+  polls: Record<string, number>;
+  /** `call …` and `update pipeline.stream_batches …` statements, in order. */
+  calls: string[];
+  /** The run id the test_results query asked for. */
+  testResultsRunIds: unknown[];
+}
+
+const SERVER_NOW = Date.parse("2025-11-06T08:00:00.000Z");
+
+/** Scripts a task graph on the fake; returns what the pipeline did to it. */
+export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): TaskGraphState {
+  const graphRunId = script.graphRunId ?? "1762416000000";
+  const rootTaskId = script.rootTaskId ?? "01b8a2c4-0000-4f00-8000-0000000000aa";
+  const serverNow = script.serverNow ?? SERVER_NOW;
+  const state: TaskGraphState = { executed: 0, historyPolls: 0, polls: {}, calls: [], testResultsRunIds: [] };
+  let rootPolls = 0;
+  const ours: ScriptedRun = {
+    graphRunId,
+    scheduledFrom: "EXECUTE TASK",
+    scheduledAt: serverNow + 1000,
+    tasks: script.tasks,
+  };
+  const runs = [ours, ...(script.otherRuns ?? [])];
+  const rootColumns: FakeColumn[] = [
+    { name: "GRAPH_RUN_GROUP_ID", type: "text" },
+    { name: "ROOT_TASK_ID", type: "text" },
+    { name: "SCHEDULED_FROM", type: "text" },
+    { name: "SCHEDULED_TIME", type: "timestamp_ltz", scale: 3 },
+    { name: "SCHEDULED_MS", type: "fixed" },
+  ];
+  const rootRow = (run: ScriptedRun): FakeCell[] => [
+    run.graphRunId,
+    rootTaskId,
+    run.scheduledFrom,
+    new Date(run.scheduledAt),
+    run.scheduledAt,
+  ];
+
+  fake.on(/date_part\(epoch_millisecond, current_timestamp\(\)\) as ms/i, {
+    columns: [{ name: "MS", type: "fixed" }],
+    rows: [[serverNow]],
+  });
+  fake.on(/^execute task pipeline\.amplitude_root$/i, () => {
+    state.executed += 1;
+    return status("Task AMPLITUDE_ROOT is scheduled to run immediately.");
+  });
+  // The root's runs since the execute: found once EXECUTE TASK has run (and TASK_HISTORY caught up).
+  fake.on(/information_schema\.task_history\([\s\S]*task_name => 'AMPLITUDE_ROOT'/i, (query) => {
+    if (/replace\(scheduled_from, '_', ' '\) = 'EXECUTE TASK'/i.test(query.sql)) {
+      rootPolls += 1;
+      const found = state.executed > 0 && rootPolls > (script.rootAppearsAfter ?? 0);
+      return { columns: rootColumns, rows: found ? [rootRow(ours)] : [] };
+    }
+    // The other runs of the root, newest first, as the adoption query asks for them.
+    const excluded = /to_varchar\(graph_run_group_id\) <> '(\d+)'/i.exec(query.sql)?.[1];
+    const others = runs
+      .filter((run) => run.graphRunId !== excluded)
+      .sort((a, b) => b.scheduledAt - a.scheduledAt);
+    return { columns: rootColumns, rows: others.map(rootRow) };
+  });
+  fake.on(/information_schema\.task_history\([\s\S]*graph_run_group_id\) = '(\d+)'/i, (query, match) => {
+    const run = runs.find((r) => r.graphRunId === match[1]);
+    const poll = state.polls[match[1]!] ?? 0;
+    state.polls[match[1]!] = poll + 1;
+    if (run === ours) state.historyPolls += 1;
+    const columns: FakeColumn[] = [
+      { name: "NAME", type: "text" },
+      { name: "STATE", type: "text" },
+      { name: "SCHEDULED_TIME", type: "timestamp_ltz", scale: 3 },
+      { name: "QUERY_START_TIME", type: "timestamp_ltz", scale: 3 },
+      { name: "COMPLETED_TIME", type: "timestamp_ltz", scale: 3 },
+      { name: "ERROR_CODE", type: "text" },
+      { name: "ERROR_MESSAGE", type: "text" },
+      { name: "ATTEMPT_NUMBER", type: "fixed" },
+    ];
+    const rooted = query.sql.includes(`root_task_id => '${rootTaskId}'`);
+    if (!run || !rooted) return { columns, rows: [] };
+    const rows: FakeCell[][] = [];
+    run.tasks.forEach((task, i) => {
+      const now = task.states[Math.min(poll, task.states.length - 1)];
+      if (now === null || now === undefined) return;
+      const scheduled = new Date(run.scheduledAt + 1000 * i);
+      const started = now === "SCHEDULED" || now === "SKIPPED" ? null : new Date(scheduled.getTime() + 500);
+      const terminal = !["SCHEDULED", "EXECUTING"].includes(now);
+      const completed =
+        terminal && started
+          ? new Date(started.getTime() + 1000 * (task.seconds ?? 2))
+          : terminal
+            ? scheduled
+            : null;
+      const failed = now !== "SUCCEEDED" && terminal;
+      rows.push([
+        task.name,
+        now,
+        scheduled,
+        started,
+        completed,
+        failed ? (task.errorCode ?? null) : null,
+        failed ? (task.errorMessage ?? null) : null,
+        1,
+      ]);
+    });
+    return { columns, rows };
+  });
+  fake.on(/^select count\(\*\) as n from (\w+\.\w+)$/i, (_query, match) => ({
+    columns: [{ name: "N", type: "fixed" }],
+    rows: [[script.rowCounts?.[match[1]!.toLowerCase()] ?? 0]],
+  }));
+  fake.on(/failing_rows as sample[\s\S]*from pipeline\.test_results\s+where run_id = \?/i, (query) => {
+    state.testResultsRunIds.push(query.binds?.["1"]?.value);
+    const asked = query.binds?.["1"]?.value;
+    const recorded = script.resultsRunId ?? graphRunId;
+    return {
+      columns: [
+        { name: "TEST_NAME", type: "text" },
+        { name: "FAILURES", type: "fixed" },
+        { name: "SAMPLE", type: "variant" },
+        { name: "ERROR", type: "text" },
+        { name: "SECONDS", type: "real" },
+      ],
+      rows:
+        asked === recorded
+          ? (script.testResults ?? []).map((row) => [
+              row.test_name,
+              row.failures,
+              row.sample ?? null,
+              row.error ?? null,
+              row.seconds ?? 0.5,
+            ])
+          : [],
+    };
+  });
+  fake.on(/system\$stream_has_data\('raw\.amplitude_events_stream'\)/i, {
+    columns: [{ name: "HAS_DATA", type: "boolean" }],
+    rows: [[script.streamHasData ?? false]],
+  });
+  fake.on(/^select count\(\*\) as n from pipeline\.stream_batches where completed_at is null$/i, {
+    columns: [{ name: "N", type: "fixed" }],
+    rows: [[script.pendingBatches ?? 0]],
+  });
+  fake.on(/^call pipeline\.(\w+)\(([^)]*)\)$/i, (query, match) => {
+    state.calls.push(query.sql);
+    const failure = script.failingProcedures?.[match[1]!.toLowerCase()];
+    if (failure) return sqlError(failure);
+    return {
+      columns: [{ name: match[1]!.toUpperCase(), type: "text" }],
+      rows: [["done"]],
+      statementTypeId: 0x6000,
+    };
+  });
+  fake.on(/^update pipeline\.stream_batches/i, (query) => {
+    state.calls.push(query.sql);
+    return {
+      columns: [{ name: "number of rows updated", type: "fixed" }],
+      rows: [[1]],
+      statementTypeId: 0x3200,
+    };
+  });
+  return state;
+}
+
+/** Every data test passing, as the finalizer records a clean run. */
+export function passingResults(names: string[]): NonNullable<TaskGraphScript["testResults"]> {
+  return names.map((test_name) => ({ test_name, failures: 0, sample: [], error: null }));
+}
+
+/** The root, one task per model in the order given, the finalizer: each with its states. */
+export function graphTasks(
+  models: string[],
+  states: (task: string) => Array<string | null> = () => ["EXECUTING", "SUCCEEDED"],
+): ScriptedTask[] {
+  return [
+    "AMPLITUDE_ROOT",
+    ...models.map((model) => `RUN_${model.toUpperCase()}`),
+    "AMPLITUDE_FINALIZER",
+  ].map((name) => ({ name, states: states(name) }));
+}
+
+/** The statements the fake received that match `pattern`. */
+export function sent(fake: FakeSnowflake, pattern: RegExp): FakeQuery[] {
+  return fake.queries.filter((query) => pattern.test(query.sql));
+}
