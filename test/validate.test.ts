@@ -171,11 +171,52 @@ describe("validate on the project's own models", () => {
         }),
       ]);
       const sqlfluff = summaryOf(report, "sqlfluff");
-      // The eleven model builds, three singular tests and three extras went to sqlfluff; one failed.
-      expect(sqlfluff).toMatchObject({ passed: 16, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
+      // The three singular tests and three extras went to sqlfluff (not the models: not asked); one failed.
+      expect(sqlfluff).toMatchObject({ passed: 5, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
     },
   );
 });
+
+describe.skipIf(!SQLFLUFF_INSTALLED)(
+  `sqlfluff on the model statements, when asked${SQLFLUFF_INSTALLED ? "" : ` (skipped: ${SQLFLUFF_MISSING})`}`,
+  () => {
+    it("names the template line of a Snowflake-only syntax error", async () => {
+      const root = await workDir();
+      const sources = "models/staging/amplitude/_amplitude__sources.yml";
+      await cp(join(PROJECT_DIR, sources), join(root, "sql", sources));
+      await writeFile(
+        join(root, "sql/models/staging/amplitude/files.sql"),
+        [
+          "select",
+          "    source_file,",
+          "    count(*) as lines",
+          "from {{ source('amplitude', 'events') }}",
+          "{% if target.type == 'snowflake' %}",
+          "where source_file ilike",
+          "{% endif %}",
+          "group by source_file",
+          "",
+        ].join("\n"),
+      );
+      const report = await validateProject({
+        project: join(root, "sql"),
+        targetDir: join(root, "target"),
+        sqlfluffModels: true,
+      });
+      expect(errorsOf(report, "sqlfluff")).toEqual([
+        expect.objectContaining({
+          file: expect.stringMatching(/sql\/models\/staging\/amplitude\/files\.sql$/),
+          line: 6,
+          message: expect.stringMatching(
+            /^staging\.files: sqlfluff found an unparsable section: 'ilike' \(rendered at .*compiled\/snowflake\/models\/staging\/amplitude\/files\.sql:\d+\)$/,
+          ),
+        }),
+      ]);
+      // DuckDB never saw the broken branch.
+      expect(summaryOf(report, "execute")).toMatchObject({ passed: 2, failed: 0 });
+    });
+  },
+);
 
 describe("validate on broken models and tests", () => {
   let report: ValidationReport;

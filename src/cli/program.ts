@@ -257,6 +257,10 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where compiled SQL and validate_results.json go", DEFAULT_TARGET_DIR)
+    .option(
+      "--sqlfluff-models",
+      "also parse every rendered model statement with sqlfluff (by default the singular tests): 10-30 s more",
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",

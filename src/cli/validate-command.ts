@@ -5,6 +5,7 @@ import type { Output } from "./output.ts";
 export interface ValidateCommandOptions {
   project: string;
   targetDir: string;
+  sqlfluffModels?: boolean;
   json?: boolean;
 }
 
@@ -21,6 +22,7 @@ export async function runValidate(
   const report = await validateProject({
     project: options.project,
     targetDir: options.targetDir,
+    sqlfluffModels: options.sqlfluffModels,
     signal: deps.signal,
     progress: (line) => output.err(`== ${line}`),
   });

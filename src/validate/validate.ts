@@ -39,6 +39,11 @@ export interface ValidateOptions {
   targetDir?: string;
   /** The sqlfluff command (default `sqlfluff` on PATH); `false` skips it. */
   sqlfluff?: string | false;
+  /**
+   * Also parse every rendered model statement (full, incremental and scope builds) with sqlfluff, not
+   * only the singular tests and the extra statements: thorough, and 10-30 s slower on a 2-core machine.
+   */
+  sqlfluffModels?: boolean;
   /** Progress, one line per step. */
   progress?: (line: string) => void;
   signal?: AbortSignal;
@@ -50,7 +55,8 @@ export interface ValidateOptions {
  * and runs every test on a temporary DuckDB warehouse over simulator data, a full build and then an
  * incremental run; parses every rendered Snowflake statement with polyglot and checks its names against
  * the project's schema (the raw tables' definitions and the models' columns as DuckDB built them); and,
- * where sqlfluff is installed, parses the model builds, singular tests and the caller's DDL with it.
+ * where sqlfluff is installed, parses the caller's DDL and the singular tests with it (and, when asked,
+ * every model statement).
  */
 export async function validateProject(options: ValidateOptions): Promise<ValidationReport> {
   const clock = options.clock ?? (() => performance.now());
@@ -79,8 +85,8 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
   summaries.set("compile", compiled.summary);
   const snowflake = compiled.statements.filter((s) => s.dialect === "snowflake");
 
-  // sqlfluff is slow (about a second per model statement here): it runs beside the sample run.
-  const fluffed = sqlfluffStatements(snowflake, extras);
+  // sqlfluff is slow: it runs beside the sample run.
+  const fluffed = sqlfluffStatements(snowflake, extras, options.sqlfluffModels === true);
   const sqlfluffStarted = clock();
   const sqlfluff: Promise<SqlfluffOutcome> =
     options.sqlfluff === false
@@ -211,18 +217,19 @@ async function openProject(
 }
 
 /**
- * sqlfluff gets each model's full build and the singular tests (written by people), and the caller's
- * statements that ask for it. The incremental and scope builds and the generated yml tests are left to
- * polyglot and DuckDB: sqlfluff 1.4 takes about a second per model statement on a 2-core machine, and
- * all of them would take the check past 30 s.
+ * sqlfluff gets the caller's statements that ask for it (the DDL polyglot cannot read inside) and the
+ * singular tests; with `models`, every rendered model statement too. Those are left to polyglot and
+ * DuckDB by default because sqlfluff 1.4 is slow on them: 1-5 s per statement on this 2-core machine
+ * (the URL-path regexp of core.events takes 5 s), 10-30 s for the eleven full builds alone.
  */
 function sqlfluffStatements(
   snowflake: RenderedStatement[],
   extras: ValidatedStatement[],
+  models: boolean,
 ): SqlfluffStatement[] {
   return [
     ...snowflake
-      .filter((s) => s.kind === "model" || (s.kind === "test" && s.source.file.endsWith(".sql")))
+      .filter((s) => (s.kind === "test" ? s.source.file.endsWith(".sql") : models))
       .map((s) => ({ name: s.name, file: s.file, line: 1, sql: s.sql, source: s.source })),
     ...extras
       .filter((s) => s.checks.includes("sqlfluff"))
