@@ -136,13 +136,13 @@ export function checkWithPolyglot(
     else summary.passed += 1;
     summary.warnings += warnings.length;
   }
-  return {
-    ...summary,
-    note:
-      syntaxOnly > 0
+  const note =
+    schema === undefined
+      ? "syntax only: no schema without the sample run"
+      : syntaxOnly > 0
         ? `${syntaxOnly} statement(s) checked for syntax only: the schema lacks a relation they read`
-        : undefined,
-  };
+        : "statements, names checked against the schema";
+  return { ...summary, note };
 }
 
 function report(

@@ -88,9 +88,9 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
   // sqlfluff is slow: it runs beside the sample run.
   const fluffed = sqlfluffStatements(snowflake, extras, options.sqlfluffModels === true);
   const sqlfluffStarted = clock();
-  const sqlfluff: Promise<SqlfluffOutcome> =
+  const sqlfluff: Promise<SqlfluffOutcome | undefined> =
     options.sqlfluff === false
-      ? Promise.resolve({ installed: false, reason: "skipped by the caller" })
+      ? Promise.resolve(undefined)
       : checkWithSqlfluff(fluffed, { command: options.sqlfluff ?? "sqlfluff", signal: options.signal });
   // Settled at once so a failure while the sample run is under way is not an unhandled rejection.
   const sqlfluffSettled = sqlfluff.then(
@@ -144,13 +144,7 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
     ],
   };
   const polyglot = checkWithPolyglot(checked, schema, diagnostics);
-  summaries.set("polyglot", {
-    ...polyglot,
-    seconds: (clock() - polyglotStarted) / 1000,
-    note:
-      polyglot.note ??
-      (schema ? "statements, names checked against the schema" : "syntax only: no sample run"),
-  });
+  summaries.set("polyglot", { ...polyglot, seconds: (clock() - polyglotStarted) / 1000 });
 
   const fluff = await sqlfluffSettled;
   if ("error" in fluff) {
@@ -161,11 +155,15 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
       message: `sqlfluff failed: ${errorMessage(fluff.error)}`,
     });
     summaries.set("sqlfluff", summary("sqlfluff", { failed: fluffed.length, seconds: fluff.seconds }));
+  } else if (fluff.outcome === undefined) {
+    diagnostics.add({ check: "sqlfluff", severity: "note", message: "sqlfluff was skipped by the caller" });
+    summaries.set("sqlfluff", summary("sqlfluff", { note: "skipped by the caller" }));
   } else {
     summaries.set("sqlfluff", { ...sqlfluffDiagnostics(fluff.outcome, diagnostics), seconds: fluff.seconds });
   }
 
-  const statements = new Set([...checked.map((s) => s.sql), ...fluffed.map((s) => s.sql)]).size;
+  const sqlfluffRan = "outcome" in fluff && fluff.outcome?.installed === true;
+  const statements = new Set([...checked, ...(sqlfluffRan ? fluffed : [])].map((s) => s.sql)).size;
   const report = finish({
     project: displayPath(project.root),
     diagnostics,
