@@ -343,6 +343,30 @@ export function buildProgram(context: ProgramContext): Command {
       });
     });
 
+  program
+    .command("validate")
+    .description(
+      "the pull-request check: compile every model for both engines, build them and run their tests on " +
+        "simulator data (DuckDB), parse the Snowflake SQL with polyglot (names checked) and sqlfluff",
+    )
+    .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
+    .option("--target-dir <dir>", "where compiled SQL and validate_results.json go", DEFAULT_TARGET_DIR)
+    .option(
+      "--sqlfluff-models",
+      "also parse every rendered model statement with sqlfluff (by default the singular tests): 10-30 s more",
+    )
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nFindings go to stderr as file:line: error|warning: message; sqlfluff runs where it is installed.\n" +
+        "Exit codes: 0 no error (warnings allowed), 1 an error, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runValidate } = await import("./validate-command.ts");
+      const report = await runValidate(options, { output: context.output, signal: context.signal });
+      if (report.failed) context.failed = true;
+    });
+
   addTransformOptions(
     addExtractOptions(
       program.command("run").description("extract -> upload -> load -> transform for a range of hours"),

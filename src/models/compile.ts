@@ -259,7 +259,7 @@ function keywords(args: unknown[]): Record<string, unknown> {
 }
 
 /** Refs need a model's schema before it renders: it comes from its folder or its yml, not its config() call. */
-function schemaOfModel(model: ModelFile): string {
+export function schemaOfModel(model: ModelFile): string {
   return String(model.ymlConfig.schema ?? model.folderSchema);
 }
 

@@ -1,0 +1,60 @@
+import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
+import { validateProject } from "../validate/validate.ts";
+import type { Output } from "./output.ts";
+
+export interface ValidateCommandOptions {
+  project: string;
+  targetDir: string;
+  sqlfluffModels?: boolean;
+  json?: boolean;
+}
+
+/**
+ * The pull-request check from the command line: each finding on stderr as `file:line: severity:
+ * message`, then the table of checks on stdout (and with --json the figures as the last line).
+ */
+export async function runValidate(
+  options: ValidateCommandOptions,
+  deps: { output: Output; signal?: AbortSignal },
+): Promise<ValidationReport> {
+  const { output } = deps;
+  output.err(`Validating the model project ${options.project}`);
+  const report = await validateProject({
+    project: options.project,
+    targetDir: options.targetDir,
+    sqlfluffModels: options.sqlfluffModels,
+    signal: deps.signal,
+    progress: (line) => output.err(`== ${line}`),
+  });
+  for (const diagnostic of report.diagnostics) output.err(formatDiagnostic(diagnostic));
+  for (const line of checkTable(report)) output.out(line);
+  const { figures } = report;
+  output.out(
+    `${report.failed ? "FAILED" : "passed"}: ${figures.errors} error(s), ${figures.warnings} warning(s); ` +
+      `${figures.models} model(s), ${figures.statements} Snowflake statement(s) checked; ${figures.seconds.toFixed(1)} s. ` +
+      `Details: ${options.targetDir}/validate_results.json`,
+  );
+  if (options.json) output.out(JSON.stringify(figures));
+  return report;
+}
+
+export function checkTable(report: ValidationReport): string[] {
+  const header = ["check", "passed", "failed", "warnings", "skipped", "seconds", "counts"];
+  const rows = report.checks.map((c) => [
+    c.check,
+    String(c.passed),
+    String(c.failed),
+    String(c.warnings),
+    String(c.skipped),
+    c.seconds.toFixed(2),
+    c.note ?? "",
+  ]);
+  const right = [false, true, true, true, true, true, false];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
