@@ -318,6 +318,25 @@ describe("validate from the command line", () => {
     await access(join(cwd, "target/compiled/snowflake/tests/always_warns.sql"));
   });
 
+  it("checks the Snowflake provisioning SQL too: a view naming a missing column, a pipe that does not parse", async () => {
+    const cwd = await projectCopy({
+      "snowflake/view_extract_windows.sql": (text) =>
+        text.replace("loaded_at as recorded_at", "loaded_att as recorded_at"),
+      "snowflake/pipe_events.sql": (text) =>
+        text.replace("        from @raw.amplitude_lake", "        form @raw.amplitude_lake"),
+    });
+    const result = await runCli(["validate", "--project", "sql", "--json"], {
+      cwd,
+      env: SQLFLUFF_INSTALLED ? {} : env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/snowflake\/view_extract_windows\.sql(:\d+)?: error: .*loaded_att/);
+    if (SQLFLUFF_INSTALLED)
+      expect(result.stderr).toMatch(/snowflake\/pipe_events\.sql(:\d+)?: error: .*sqlfluff/);
+    // The procedures' queries are checked on their own, as the task graph runs them.
+    expect(result.json<{ statements: number }>().statements).toBeGreaterThan(150);
+  });
+
   it("exits 2 when the project folder is not a model project", async () => {
     const cwd = await workDir();
     const result = await runCli(["validate", "--project", "nowhere"], { cwd, env });

@@ -8,6 +8,6 @@ create table if not exists pipeline.change_history (
     checksum varchar not null,
     statement varchar not null,
     tool_version varchar not null,
-    applied_by varchar not null default current_user(),
-    applied_at timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz
+    applied_by varchar not null,
+    applied_at timestamp_ntz not null
 )

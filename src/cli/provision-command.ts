@@ -13,7 +13,7 @@ import {
   refusalError,
   type ProvisionPlan,
 } from "../snowflake/provision.ts";
-import { renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
+import { DRY_RUN_SETTINGS, renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Output } from "./output.ts";
 
@@ -32,7 +32,7 @@ export interface ProvisionCommandOptions {
 }
 
 /** Placeholders a dry run uses for what it would otherwise read from the environment. */
-export const DRY_RUN_DEFAULTS = { warehouse: "amplitude_pipeline", bucket: "amplitude-lake" };
+const DRY_RUN_DEFAULTS = { warehouse: DRY_RUN_SETTINGS.warehouse, bucket: "amplitude-lake" };
 
 /** `s3://bucket/prefix` (or `s3://` with AWS_BUCKET_NAME) as the stage URL: `s3://bucket/prefix/`. */
 export function stageUrl(

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readProject } from "../models/project.ts";
 import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
 import { validateProject } from "../validate/validate.ts";
 import type { Output } from "./output.ts";
@@ -19,8 +22,15 @@ export async function runValidate(
 ): Promise<ValidationReport> {
   const { output } = deps;
   output.err(`Validating the model project ${options.project}`);
+  // The Snowflake side is rendered only when the project has its templates (sql/snowflake/).
+  const project = await readProject(options.project).catch(() => undefined);
+  const extraStatements =
+    project && existsSync(join(project.root, "snowflake", "stage.sql"))
+      ? (await import("../snowflake/validation.ts")).snowflakeStatements(project)
+      : [];
   const report = await validateProject({
-    project: options.project,
+    project: project ?? options.project,
+    extraStatements,
     targetDir: options.targetDir,
     sqlfluffModels: options.sqlfluffModels,
     signal: deps.signal,

@@ -477,7 +477,8 @@ export async function applyProvision(
     if (!historyExists) continue;
     for (const { object, action } of unrecorded.splice(0)) {
       await warehouse.execute(
-        `insert into ${CHANGE_HISTORY} (object_name, object_kind, action, checksum, statement, tool_version) values (?, ?, ?, ?, ?, ?)`,
+        `insert into ${CHANGE_HISTORY} (object_name, object_kind, action, checksum, statement, tool_version, applied_by, applied_at)
+         select ?, ?, ?, ?, ?, ?, current_user(), convert_timezone('UTC', current_timestamp())::timestamp_ntz`,
         [object.name, object.kind, action, object.checksum, object.statement, options.toolVersion],
       );
     }

@@ -119,7 +119,10 @@ export function checkSettings(settings: ProvisionSettings): void {
   }
 }
 
-export const DEFAULT_SETTINGS: Omit<ProvisionSettings, "warehouse" | "lakeUrl"> = {
+/** Placeholders for what a dry run (and `validate`) would otherwise read from the environment. */
+export const DRY_RUN_SETTINGS: ProvisionSettings = {
+  warehouse: "amplitude_pipeline",
+  lakeUrl: "s3://amplitude-lake/",
   integration: DEFAULT_STORAGE_INTEGRATION,
   createIntegration: false,
 };
@@ -252,6 +255,25 @@ export function graphTests(project: Project, compiled?: Map<string, CompiledMode
     if (model.config.materialized === "incremental") newerThan.set(model.name, PENDING_BATCHES_SINCE);
   }
   return planTests(project, models, new Set(models.keys()), "snowflake", newerThan, GRAPH_SOURCES);
+}
+
+/**
+ * The SQL inside each model's procedure, on its own: polyglot cannot read a Snowflake Scripting body, so
+ * `validate` checks these statements before they are placed in one.
+ */
+export function procedureQueries(
+  project: Project,
+): Array<{ model: string; path: string; build: "full" | "incremental" | "scope"; sql: string }> {
+  const { compiled, order } = planProject(project, "snowflake");
+  return order.flatMap((name) => {
+    const variables = buildVariables(project, compiled.get(name)!);
+    const path = compiled.get(name)!.path;
+    return [
+      { model: name, path, build: "full" as const, sql: variables.full_sql },
+      { model: name, path, build: "incremental" as const, sql: variables.increment_sql },
+      { model: name, path, build: "scope" as const, sql: variables.scope_sql },
+    ].filter((query) => query.sql !== "");
+  });
 }
 
 function buildVariables(project: Project, model: CompiledModel) {

@@ -9,8 +9,8 @@ create table if not exists pipeline.change_history (
     checksum varchar not null,
     statement varchar not null,
     tool_version varchar not null,
-    applied_by varchar not null default current_user(),
-    applied_at timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz
+    applied_by varchar not null,
+    applied_at timestamp_ntz not null
 );
 
 -- amplitude-pipeline provision, statement 3 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
@@ -4243,8 +4243,8 @@ create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
-    when system$stream_has_data('raw.amplitude_events_stream')
     comment = 'Captures new raw events and starts the model graph (amplitude-pipeline)'
+    when system$stream_has_data('raw.amplitude_events_stream')
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
