@@ -15,7 +15,7 @@ import {
 } from "../snowflake/provision.ts";
 import { DRY_RUN_SETTINGS, renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
-import type { Output } from "./output.ts";
+import { textTable, type Output } from "./output.ts";
 
 export interface ProvisionCommandOptions {
   lake?: string;
@@ -210,14 +210,7 @@ export function planTable(plan: ProvisionPlan): string[] {
     rows.push(["refused", refusal.object.kind, refusal.object.name, refusal.reason]);
   const figures = planFigures(plan);
   const header = ["action", "kind", "object", "detail"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  const lines =
-    rows.length > 0 ? [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)] : [];
+  const lines = rows.length > 0 ? textTable(header, rows) : [];
   lines.push(
     `Plan: ${figures.create} to create, ${figures.alter} to alter, ${figures.replace} to replace, ${figures.drop} to drop, ` +
       `${figures.unchanged} unchanged` +

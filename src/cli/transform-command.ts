@@ -16,7 +16,7 @@ import { lockRun } from "../pipeline/lock.ts";
 import { runTaskGraph, type GraphRunReporter, type TaskRun } from "../snowflake/graph-run.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
-import { formatCount, type Output } from "./output.ts";
+import { formatCount, textTable, type Output } from "./output.ts";
 
 /** How long transform waits for Snowflake's task graph by default. */
 export const DEFAULT_TRANSFORM_TIMEOUT_MINUTES = 60;
@@ -124,7 +124,7 @@ export function describeTask(run: TaskRun): string {
  * command ran).
  */
 export function resultTable(result: TransformResult, targetDir: string): string[] {
-  const models = table(
+  const models = textTable(
     ["model", "materialized", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
       m.relation,
@@ -136,7 +136,7 @@ export function resultTable(result: TransformResult, targetDir: string): string[
     ]),
     [false, false, true, true, true, false],
   );
-  const tests = table(
+  const tests = textTable(
     ["test", "severity", "status", "failures"],
     result.tests.map((t: TestResult) => [t.name, t.severity, t.status, formatCount(t.failures)]),
     [false, false, false, true],
@@ -151,16 +151,6 @@ export function resultTable(result: TransformResult, targetDir: string): string[
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,
   ];
-}
-
-function table(header: string[], rows: string[][], right: boolean[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
 export interface CompileCommandOptions {

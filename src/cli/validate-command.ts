@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { readProject } from "../models/project.ts";
 import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
 import { validateProject } from "../validate/validate.ts";
-import type { Output } from "./output.ts";
+import { textTable, type Output } from "./output.ts";
 
 export interface ValidateCommandOptions {
   project: string;
@@ -59,12 +59,5 @@ export function checkTable(report: ValidationReport): string[] {
     c.seconds.toFixed(2),
     c.note ?? "",
   ]);
-  const right = [false, true, true, true, true, true, false];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  return textTable(header, rows, [false, true, true, true, true, true, false]);
 }

@@ -66,19 +66,8 @@ export async function readCatalog(warehouse: Warehouse, integration: string): Pr
       String(row.schema_name).toUpperCase(),
     ),
   );
-  const catalog: Catalog = {
-    history: new Map(),
-    schemas,
-    relations: new Map(),
-    columns: new Map(),
-    fileFormats: new Set(),
-    stages: new Map(),
-    pipes: new Map(),
-    procedures: new Set(),
-    streams: new Map(),
-    tasks: new Map(),
-    integrations: new Set(),
-  };
+  const catalog: Catalog = { ...emptyCatalog(), schemas };
+
   for (const row of await warehouse.query(
     `select table_schema, table_name, table_type from information_schema.tables where table_schema in (${inList})`,
   )) {
