@@ -314,7 +314,8 @@ describe("validate from the command line", () => {
     expect(result.stderr).not.toMatch(/: error: /);
     expect(result.stdout).toMatch(/^tests +\d+ +0 +2 +0 /m);
     expect(result.json()).toMatchObject({ models: 11, errors: 0, warnings: 1 });
-    expect(result.json<{ statements: number }>().statements).toBeGreaterThanOrEqual(78);
+    // The Snowflake side is checked too: every query inside the procedures passed polyglot.
+    expect(result.json<{ statements: number }>().statements).toBeGreaterThan(150);
     await access(join(cwd, "target/compiled/snowflake/tests/always_warns.sql"));
   });
 

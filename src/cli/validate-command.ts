@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readProject } from "../models/project.ts";
-import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
+import { CompileError } from "../models/compile.ts";
+import { readProject, type Project } from "../models/project.ts";
+import { formatDiagnostic, type ValidatedStatement, type ValidationReport } from "../validate/report.ts";
 import { validateProject } from "../validate/validate.ts";
 import { textTable, type Output } from "./output.ts";
 
@@ -25,9 +26,7 @@ export async function runValidate(
   // The Snowflake side is rendered only when the project has its templates (sql/snowflake/).
   const project = await readProject(options.project).catch(() => undefined);
   const extraStatements =
-    project && existsSync(join(project.root, "snowflake", "stage.sql"))
-      ? (await import("../snowflake/validation.ts")).snowflakeStatements(project)
-      : [];
+    project && existsSync(join(project.root, "snowflake", "stage.sql")) ? await snowflakeSide(project) : [];
   const report = await validateProject({
     project: project ?? options.project,
     extraStatements,
@@ -60,4 +59,15 @@ export function checkTable(report: ValidationReport): string[] {
     c.note ?? "",
   ]);
   return textTable(header, rows, [false, true, true, true, true, true, false]);
+}
+
+/** The provisioning SQL, when the models compile: a model that does not is the compile check's to report. */
+async function snowflakeSide(project: Project): Promise<ValidatedStatement[]> {
+  const { snowflakeStatements } = await import("../snowflake/validation.ts");
+  try {
+    return snowflakeStatements(project);
+  } catch (error) {
+    if (error instanceof CompileError) return [];
+    throw error;
+  }
 }
