@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runProvision, type ProvisionCommandOptions } from "../src/cli/provision-command.ts";
 import type { Output } from "../src/cli/output.ts";
-import { ConfigurationError } from "../src/errors.ts";
+import { ConfigurationError, SqlExecutionError } from "../src/errors.ts";
 import { installCatalog, NOTIFICATION_CHANNEL, type FakeCatalog } from "./support/fake-snowflake-catalog.ts";
 import { startFakeSnowflake, type FakeSnowflake } from "./support/fake-snowflake.ts";
 import { runCli } from "./support/cli.ts";
@@ -334,6 +334,41 @@ describe("provision refuses what it cannot do safely", () => {
       statements: 47,
     });
     expect(first.stdout).toContain("create  task");
+  });
+});
+
+describe("provision when a statement fails", () => {
+  it("stops at it with the object, query id and state, keeps what was applied, and the next run goes on from there", async () => {
+    let refuse = true;
+    fake.on(/^create pipe if not exists raw\.amplitude_events_pipe/, (query) =>
+      refuse
+        ? {
+            code: "003001",
+            sqlState: "42501",
+            message: "SQL access control error: Insufficient privileges to operate on schema 'RAW'",
+          }
+        : catalog.answer(query),
+    );
+    const failed = provision();
+    await expect(failed).rejects.toThrow(SqlExecutionError);
+    await expect(failed).rejects.toThrow(
+      /create pipe if not exists raw\.amplitude_events_pipe.*003001.*Insufficient privileges.*query id/,
+    );
+    const applied = catalog.history.map((row) => row.object_name);
+    expect(applied).toContain("raw.amplitude_events");
+    expect(applied).not.toContain("raw.amplitude_events_pipe");
+    expect(catalog.tasks.size).toBe(0);
+
+    refuse = false;
+    catalog.ddl.length = 0;
+    const { plan } = await provision();
+    // Only what the failed run did not apply runs now.
+    expect(catalog.ddl[0]).toMatch(/^create pipe if not exists raw\.amplitude_events_pipe/);
+    expect(catalog.ddl.some((sql) => sql.startsWith("create table if not exists raw.amplitude_events"))).toBe(
+      false,
+    );
+    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(46);
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
   });
 });
 

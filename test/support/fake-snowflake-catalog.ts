@@ -28,6 +28,8 @@ export interface FakeCatalog {
   /** Pending files SYSTEM$PIPE_STATUS reports, one value per call (the last repeats). */
   pipePending: number[];
   refreshes: string[];
+  /** The catalog's answer to a statement: for a test's own script that fails some calls and passes the rest on. */
+  answer(query: FakeQuery): FakeAnswer;
 }
 
 export const NOTIFICATION_CHANNEL = "arn:aws:sqs:us-west-2:123456789012:sf-snowpipe-AIDAFAKE-queue";
@@ -67,6 +69,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     ddl: [],
     pipePending: [0],
     refreshes: [],
+    answer: (query) => handle(query),
   };
   let clock = 0;
 
