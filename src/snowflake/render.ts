@@ -193,6 +193,10 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   table("pipeline.stream_batches", "table_stream_batches.sql");
   table("pipeline.test_results", "table_test_results.sql");
   add("view", CAPTURED_EVENTS, "view_captured_events.sql");
+  // `select events.*` is expanded when the view is created: a column raw gains must replace the view too.
+  const captured = objects.at(-1)!;
+  const raw = objects.find((object) => object.name === "raw.amplitude_events")!;
+  captured.checksum = checksum(`${captured.statement}\n-- raw.amplitude_events ${raw.checksum}`);
   add("view", "raw.extract_windows", "view_extract_windows.sql");
   add("view", "raw.load_history", "view_load_history.sql");
   for (const [name, template] of [
