@@ -1,6 +1,6 @@
 import type { Env } from "../config.ts";
-import { openLake } from "../lake/open-lake.ts";
-import { upload, type UploadSummary } from "../lake/upload.ts";
+import type { UploadSummary } from "../lake/upload.ts";
+import { uploadStep } from "../pipeline/upload.ts";
 import { formatBytes, formatDuration, type Output } from "./output.ts";
 
 export interface UploadCommandOptions {
@@ -13,70 +13,63 @@ export interface UploadCommandOptions {
   verbose?: boolean;
 }
 
-/** The figures `upload --json` prints, as DESIGN.md fixes them. */
-export function uploadFigures(summary: UploadSummary) {
-  const { files, bytes, skipped } = summary;
-  return { files, bytes, skipped };
-}
-
 export async function runUpload(
   options: UploadCommandOptions,
   deps: { env: Env; output: Output; signal?: AbortSignal },
 ): Promise<UploadSummary> {
-  const { output, signal } = deps;
-  signal?.throwIfAborted();
-  const lake = await openLake(options.lake, deps.env);
-  const started = Date.now();
-  output.err(`Uploading ${options.from} to ${lake.url}, ${options.concurrency} files at a time`);
+  const { output } = deps;
   const inFlight = new Map<string, number>();
   let sent = 0;
   const showStatus = () => {
     const active = [...inFlight.values()].reduce((a, b) => a + b, 0);
     output.status(`uploading ${inFlight.size} file(s): ${formatBytes(sent + active)} sent`);
   };
-  const summary = await upload({
-    lake,
-    from: options.from,
-    concurrency: options.concurrency,
-    repair: options.repair,
-    signal,
-    reporter: {
-      fileStarted(key) {
-        inFlight.set(key, 0);
-        showStatus();
-      },
-      fileProgress(key, bytes) {
-        inFlight.set(key, bytes);
-        showStatus();
-      },
-      fileFinished(key, outcome, bytes) {
-        inFlight.delete(key);
-        if (outcome === "uploaded") sent += bytes;
-        if (options.verbose && outcome !== "skipped") {
+  const result = await uploadStep(
+    { from: options.from, lake: options.lake, concurrency: options.concurrency, repair: options.repair },
+    {
+      env: deps.env,
+      signal: deps.signal,
+      reporter: {
+        started: ({ from, lakeUrl, concurrency }) =>
+          output.err(`Uploading ${from} to ${lakeUrl}, ${concurrency} files at a time`),
+        fileStarted(key) {
+          inFlight.set(key, 0);
+          showStatus();
+        },
+        fileProgress(key, bytes) {
+          inFlight.set(key, bytes);
+          showStatus();
+        },
+        fileFinished({ key, description, outcome, bytes }) {
+          inFlight.delete(key);
+          if (outcome === "uploaded") sent += bytes;
+          if (options.verbose && outcome !== "skipped") {
+            output.err(
+              `${outcome === "uploaded" ? "uploaded" : "FAILED"} ${description} (${formatBytes(bytes)})`,
+            );
+          }
+          if (inFlight.size > 0) showStatus();
+        },
+        windowFinished(window) {
+          const name = `window ${window.appId}/${window.window}`;
+          const left = window.total - window.files - window.skipped - window.failed;
           output.err(
-            `${outcome === "uploaded" ? "uploaded" : "FAILED"} ${lake.describe(key)} (${formatBytes(bytes)})`,
+            `${name}: ${window.files} file(s) uploaded (${formatBytes(window.bytes)}), ${window.skipped} already there` +
+              (window.failed > 0 ? `, ${window.failed} FAILED (its manifest is held back)` : "") +
+              (left > 0 ? `, ${left} not started` : "") +
+              (window.outcome === "uploaded" ? `; delivery ${window.delivery} complete` : "") +
+              (window.outcome === "present" ? `; delivery ${window.delivery} was complete already` : ""),
           );
-        }
-        if (inFlight.size > 0) showStatus();
-      },
-      windowFinished(window) {
-        const name = `window ${window.appId}/${window.window}`;
-        const left = window.total - window.files - window.skipped - window.failed;
-        output.err(
-          `${name}: ${window.files} file(s) uploaded (${formatBytes(window.bytes)}), ${window.skipped} already there` +
-            (window.failed > 0 ? `, ${window.failed} FAILED (its manifest is held back)` : "") +
-            (left > 0 ? `, ${left} not started` : "") +
-            (window.outcome === "uploaded" ? `; delivery ${window.delivery} complete` : "") +
-            (window.outcome === "present" ? `; delivery ${window.delivery} was complete already` : ""),
-        );
+        },
       },
     },
-  });
+  );
+  const { summary } = result;
   output.out(
-    `Uploaded ${summary.files} file(s), ${formatBytes(summary.bytes)}, in ${formatDuration(Date.now() - started)} to ${lake.url}; ` +
+    `Uploaded ${summary.files} file(s), ${formatBytes(summary.bytes)}, in ${formatDuration(result.durationMs)} to ${result.lakeUrl}; ` +
       `${summary.skipped} already there; ${summary.windows} window(s) complete in the lake`,
   );
   for (const failure of summary.failures) output.err(`error: ${failure.error}`);
-  if (options.json) output.out(JSON.stringify(uploadFigures(summary)));
+  if (options.json) output.out(JSON.stringify(result.figures));
   return summary;
 }

@@ -1,0 +1,83 @@
+import type { Env } from "../config.ts";
+import { openLake } from "../lake/open-lake.ts";
+import { upload, type UploadReporter, type UploadSummary } from "../lake/upload.ts";
+
+/** What the upload step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
+export interface UploadStepOptions {
+  /** The backup folder (`data/exports`) or a downloaded run artifact holding the same layout. */
+  from: string;
+  /** file://DIR or s3://bucket/prefix. */
+  lake: string;
+  concurrency: number;
+  repair?: boolean;
+}
+
+/** What the upload step reports as it goes; every event is optional. */
+export interface UploadStepReporter {
+  /** Once, after the lake is open. */
+  started?(event: { from: string; lakeUrl: string; concurrency: number }): void;
+  fileStarted?(key: string, bytes: number): void;
+  fileProgress?(key: string, sent: number, bytes: number): void;
+  /** `description` names the file in the lake (e.g. its s3:// URL). */
+  fileFinished?(event: {
+    key: string;
+    description: string;
+    outcome: "uploaded" | "skipped" | "failed";
+    bytes: number;
+  }): void;
+  windowFinished?: UploadReporter["windowFinished"];
+}
+
+/** The figures `upload --json` prints and an action's outputs, as DESIGN.md fixes them. */
+export interface UploadFigures {
+  files: number;
+  bytes: number;
+  skipped: number;
+}
+
+export interface UploadStepResult {
+  summary: UploadSummary;
+  figures: UploadFigures;
+  lakeUrl: string;
+  durationMs: number;
+  /** Whether a file could not be uploaded (exit 1, a failed action). */
+  failed: boolean;
+}
+
+export function uploadFigures(summary: UploadSummary): UploadFigures {
+  const { files, bytes, skipped } = summary;
+  return { files, bytes, skipped };
+}
+
+/** Upload: open the lake, send the backup's files not there yet, then each complete window's manifest. */
+export async function uploadStep(
+  options: UploadStepOptions,
+  context: { env: Env; reporter?: UploadStepReporter; signal?: AbortSignal },
+): Promise<UploadStepResult> {
+  const { reporter = {}, signal } = context;
+  signal?.throwIfAborted();
+  const lake = await openLake(options.lake, context.env);
+  const started = Date.now();
+  reporter.started?.({ from: options.from, lakeUrl: lake.url, concurrency: options.concurrency });
+  const summary = await upload({
+    lake,
+    from: options.from,
+    concurrency: options.concurrency,
+    repair: options.repair,
+    signal,
+    reporter: {
+      fileStarted: (key, bytes) => reporter.fileStarted?.(key, bytes),
+      fileProgress: (key, sent, bytes) => reporter.fileProgress?.(key, sent, bytes),
+      fileFinished: (key, outcome, bytes) =>
+        reporter.fileFinished?.({ key, description: lake.describe(key), outcome, bytes }),
+      windowFinished: (window) => reporter.windowFinished?.(window),
+    },
+  });
+  return {
+    summary,
+    figures: uploadFigures(summary),
+    lakeUrl: lake.url,
+    durationMs: Date.now() - started,
+    failed: summary.failures.length > 0,
+  };
+}
