@@ -14,6 +14,7 @@ import {
   type ProvisionPlan,
 } from "../snowflake/provision.ts";
 import { DRY_RUN_SETTINGS, renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
+import { parseS3LakeUrl } from "../lake/lake-url.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import { textTable, type Output } from "./output.ts";
 
@@ -31,9 +32,6 @@ export interface ProvisionCommandOptions {
   json?: boolean;
 }
 
-/** Placeholders a dry run uses for what it would otherwise read from the environment. */
-const DRY_RUN_DEFAULTS = { warehouse: DRY_RUN_SETTINGS.warehouse, bucket: "amplitude-lake" };
-
 /** `s3://bucket/prefix` (or `s3://` with AWS_BUCKET_NAME) as the stage URL: `s3://bucket/prefix/`. */
 export function stageUrl(
   lake: string | undefined,
@@ -41,18 +39,17 @@ export function stageUrl(
   fallbackBucket?: string,
 ): { url: string; bucket: string; prefix: string } {
   const text = lake ?? "s3://";
-  const match = /^s3:\/\/([^/]*)\/?(.*)$/.exec(text);
-  if (!match) {
+  const parts = parseS3LakeUrl(text, env, fallbackBucket);
+  if (!parts) {
     throw new ConfigurationError(
       `--lake ${JSON.stringify(text)}: Snowflake reads the lake from S3, so provision takes --lake s3://bucket/prefix`,
     );
   }
-  const bucket = match[1] || env.AWS_BUCKET_NAME || fallbackBucket;
+  const { bucket, prefix } = parts;
   if (!bucket)
     throw new ConfigurationError(
       "provision needs the lake's bucket: pass --lake s3://bucket/prefix or set AWS_BUCKET_NAME",
     );
-  const prefix = match[2]!.replace(/^\/+|\/+$/g, "");
   return { url: `s3://${bucket}/${prefix ? `${prefix}/` : ""}`, bucket, prefix };
 }
 
@@ -68,8 +65,10 @@ export async function runProvision(
 ): Promise<ProvisionPlan> {
   const { env, output } = deps;
   const project = await readProject(options.project);
-  const lake = stageUrl(options.lake, env, options.dryRun ? DRY_RUN_DEFAULTS.bucket : undefined);
-  const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_DEFAULTS.warehouse : undefined);
+  // A dry run connects to nothing: what the environment lacks, it takes from the placeholders.
+  const placeholders = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : undefined;
+  const lake = stageUrl(options.lake, env, placeholders?.bucket);
+  const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_SETTINGS.warehouse : undefined);
   if (!warehouseName)
     throw new ConfigurationError("SNOWFLAKE_WAREHOUSE is not set: the tasks need a warehouse to run on");
   const settings: ProvisionSettings = {

@@ -3,6 +3,8 @@ import type { Env } from "../config.ts";
 import type { Lake } from "./lake.ts";
 import { LocalLake } from "./local-lake.ts";
 
+import { parseS3LakeUrl } from "./lake-url.ts";
+
 export { DEFAULT_LAKE } from "./lake-url.ts";
 
 /** `file://DIR` (relative or absolute) or `s3://bucket/prefix`; `s3://` alone takes the bucket from AWS_BUCKET_NAME. */
@@ -16,14 +18,14 @@ export async function openLake(
     if (!path) throw new ConfigurationError(`--lake ${url} names no folder: use file://DIR`);
     return new LocalLake(path);
   }
-  const s3 = /^s3:\/\/([^/]*)\/?(.*)$/.exec(url);
+  const s3 = parseS3LakeUrl(url, env);
   if (s3) {
-    const bucket = s3[1] || env.AWS_BUCKET_NAME;
+    const { bucket, prefix } = s3;
     if (!bucket) throw new ConfigurationError(`--lake ${url} names no bucket and AWS_BUCKET_NAME is not set`);
     // Loaded only for an S3 lake: the SDK is a large part of start-up time.
     const { S3Lake, s3ClientFromEnv } = await import("./s3-lake.ts");
     const { client, awsChecksums } = s3ClientFromEnv(env);
-    return new S3Lake({ bucket, prefix: s3[2]!.replace(/\/+$/, ""), client, awsChecksums, ...tuning });
+    return new S3Lake({ bucket, prefix, client, awsChecksums, ...tuning });
   }
   throw new ConfigurationError(
     `--lake ${JSON.stringify(url)} is not a lake: use file://DIR or s3://bucket/prefix`,
