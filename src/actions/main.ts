@@ -1,0 +1,21 @@
+import * as core from "@actions/core";
+import { ConfigurationError } from "../errors.ts";
+import { INPUTS } from "./io.ts";
+import { runAction } from "./run-action.ts";
+
+/** Each command's entry, loaded only when asked for: importing one runs that action. */
+const COMMANDS: Record<string, () => Promise<unknown>> = {
+  upload: () => import("./upload.ts"),
+};
+
+const command = core.getInput(INPUTS.command).trim();
+const start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+if (start) await start();
+else {
+  void runAction("amplitude-pipeline", async () => {
+    throw new ConfigurationError(
+      `input command: ${command ? JSON.stringify(command) + " is not a command" : "is required"}: ` +
+        `use one of ${Object.keys(COMMANDS).join(", ")}`,
+    );
+  });
+}

@@ -1,0 +1,183 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildActionsForTest,
+  runBundle,
+  type BuiltActions,
+  type BundleRun,
+} from "./support/action-runner.ts";
+import { listFiles, tempDir } from "./support/files.ts";
+import { node24 } from "./support/node24.ts";
+import { s3Server } from "./support/s3.ts";
+import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
+
+const HOURS = { start: hourOf("2025-11-04T00"), end: hourOf("2025-11-04T05") };
+
+let built: BuiltActions;
+const nodes: Record<string, string> = { "Node 20": process.execPath };
+
+beforeAll(async () => {
+  const [build, binary] = await Promise.all([buildActionsForTest(), node24()]);
+  built = build;
+  nodes["Node 24"] = binary;
+}, 180_000);
+
+afterAll(async () => {
+  await built?.remove();
+});
+
+/** A backup folder as extract leaves it, in a workspace of its own: `data/exports`. */
+async function workspaceWithBackup() {
+  const workspace = await tempDir("action-workspace-");
+  const sim = await simulator();
+  const { summary } = await extractFrom(sim, {
+    range: HOURS,
+    outDir: join(workspace, "data", "exports"),
+    validationThreads: 0,
+  });
+  expect(summary.files).toBeGreaterThan(0);
+  return { workspace, extracted: summary };
+}
+
+/** Lines of stdout that are workflow commands other than masks, and the masks. */
+function masksFirst(run: BundleRun, secrets: string[]) {
+  const lines = run.stdout.split("\n").filter(Boolean);
+  const firstOther = lines.findIndex((line) => !line.startsWith("::add-mask::"));
+  const masks = lines.slice(0, firstOther === -1 ? lines.length : firstOther);
+  for (const secret of secrets) expect(masks).toContain(`::add-mask::${secret}`);
+  const rest = [...lines.slice(masks.length), run.stderr, run.summary, JSON.stringify(run.outputs)].join(
+    "\n",
+  );
+  for (const secret of secrets) expect(rest).not.toContain(secret);
+}
+
+describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+
+  it("uploads the backup into a file:// lake, sets files/bytes/skipped and writes the summary; a rerun skips all", async () => {
+    const { workspace, extracted } = await workspaceWithBackup();
+    const run = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      inputs: { lake: "file://data/lake" },
+    });
+
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.outputs).toEqual({
+      files: String(extracted.files),
+      bytes: String(extracted.bytes),
+      skipped: "0",
+    });
+    expect(run.summary).toContain("### Upload to file://");
+    expect(run.summary).toContain(`| ${extracted.files} | ${extracted.bytes} | 0 | 0 |`);
+    const lakeFiles = await listFiles(join(workspace, "data", "lake"));
+    expect(lakeFiles.filter((file) => file.endsWith(".json.gz"))).toHaveLength(extracted.files);
+
+    const again = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      inputs: { lake: "file://data/lake" },
+    });
+    expect(again.code).toBe(0);
+    expect(again.outputs).toEqual({ files: "0", bytes: "0", skipped: String(extracted.files) });
+  });
+
+  it("runs the same through the root action with command=upload", async () => {
+    const { workspace, extracted } = await workspaceWithBackup();
+    const run = await runBundle(built.dist, "main", {
+      node: node(),
+      workspace,
+      inputs: { command: "upload", lake: "file://data/lake", from: "data/exports", concurrency: "2" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.files).toBe(String(extracted.files));
+    expect(run.summary).toContain("### Upload to file://");
+  });
+
+  it("fails with exit 1 and an error naming the input when the lake is not a lake, and uploads nothing", async () => {
+    const { workspace } = await workspaceWithBackup();
+    const run = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      inputs: { lake: "ftp://somewhere" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::input lake: "ftp://somewhere" is not a lake: use file://DIR or s3://bucket/prefix',
+    );
+    expect(run.outputs).toEqual({});
+    expect(await readdir(join(workspace, "data"))).toEqual(["exports"]);
+  });
+
+  it("fails with exit 1 naming the input when a required input is missing or a number is out of range", async () => {
+    const { workspace } = await workspaceWithBackup();
+    const missing = await runBundle(built.dist, "upload", { node: node(), workspace });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("::error::input lake is required");
+    const range = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      inputs: { lake: "file://data/lake", concurrency: "0" },
+    });
+    expect(range.code).toBe(1);
+    expect(range.stdout).toContain(
+      "::error::input concurrency: 0 is out of range: use a whole number from 1 to 32",
+    );
+  });
+
+  it("the root action refuses an unknown command, naming the ones there are", async () => {
+    const run = await runBundle(built.dist, "main", { node: node(), inputs: { command: "uplaod" } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::input command: "uplaod" is not a command: use one of [a-z, -]*upload/,
+    );
+    const none = await runBundle(built.dist, "main", { node: node() });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toContain("::error::input command: is required");
+  });
+
+  it("uploads into S3 (s3rver) with the keys from secret inputs, masked before anything else is written", async () => {
+    const { workspace, extracted } = await workspaceWithBackup();
+    const s3 = await s3Server();
+    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...endpoint } = s3.env;
+    const run = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      env: endpoint,
+      inputs: {
+        lake: `s3://${s3.bucket}/pipeline`,
+        "aws-access-key-id": AWS_ACCESS_KEY_ID,
+        "aws-secret-access-key": AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.files).toBe(String(extracted.files));
+    expect(run.stdout.split("\n")[0]).toBe(`::add-mask::${AWS_ACCESS_KEY_ID}`);
+    expect(run.summary).toContain(`### Upload to s3://${s3.bucket}/pipeline`);
+    const stored = await listFiles(s3.directory);
+    expect(stored.filter((file) => file.includes("pipeline/amplitude/events/")).length).toBeGreaterThan(0);
+  });
+
+  it("fails with exit 1 when S3 refuses the credentials, and never prints the secret but in its mask", async () => {
+    const { workspace } = await workspaceWithBackup();
+    const s3 = await s3Server();
+    const secret = "not-the-right-secret-7f3a9c";
+    const run = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      env: { S3_ENDPOINT: s3.env.S3_ENDPOINT, AWS_REGION: s3.env.AWS_REGION },
+      inputs: {
+        lake: `s3://${s3.bucket}/pipeline`,
+        "aws-access-key-id": "AKIAWRONGKEY",
+        "aws-secret-access-key": secret,
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      "::error::access to bucket lake-bucket was refused (HTTP 403): check the AWS credentials",
+    );
+    masksFirst(run, ["AKIAWRONGKEY", secret]);
+  });
+});
