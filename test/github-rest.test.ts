@@ -267,21 +267,21 @@ describe("the failure issue", () => {
   });
 
   it("is found on a later page of labelled issues, and only by its marker", async () => {
-    for (let i = 0; i < 120; i++)
-      fake.addIssue({ title: `flaky ${i}`, labels: ["pipeline-failure"], body: "by hand" });
-    const ours = fake.addIssue({
-      title: "ours",
-      labels: ["pipeline-failure"],
-      body: `${FAILURE_MARKER}\nold`,
-    });
+    // The pull request is older than ours and holds the marker too: only an issue may be picked.
     fake.addIssue({
       title: "a PR",
       labels: ["pipeline-failure"],
       body: FAILURE_MARKER,
       pull_request: { url: "x" },
     });
-    // Listed newest first, so ours is on the second page behind the pull request and the others.
-    fake.issues.reverse();
+    const ours = fake.addIssue({
+      title: "ours",
+      labels: ["pipeline-failure"],
+      body: `${FAILURE_MARKER}\nold`,
+    });
+    for (let i = 0; i < 120; i++)
+      fake.addIssue({ title: `flaky ${i}`, labels: ["pipeline-failure"], body: "by hand" });
+    // GitHub lists newest first: the 120 newer ones fill page 1, ours is on page 2.
     const result = await failure();
     expect(result).toMatchObject({ action: "commented", issue: ours.number });
     const lists = fake.requests.filter((r) => r.method === "GET" && r.path.endsWith("/issues"));
