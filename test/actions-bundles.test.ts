@@ -1,12 +1,13 @@
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   buildActionsForTest,
   runBundle,
   type BuiltActions,
   type BundleRun,
 } from "./support/action-runner.ts";
+import { startFakeGitHub } from "./support/fake-github.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { node24 } from "./support/node24.ts";
 import { s3Server } from "./support/s3.ts";
@@ -25,6 +26,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await built?.remove();
+});
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
 });
 
 /** A backup folder as extract leaves it, in a workspace of its own: `data/exports`. */
@@ -179,5 +185,119 @@ describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
       "::error::access to bucket lake-bucket was refused (HTTP 403): check the AWS credentials",
     );
     masksFirst(run, ["AKIAWRONGKEY", secret]);
+  });
+});
+
+describe.each(["Node 20", "Node 24"])("the plan-backfill bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+
+  it("plans a range into a matrix of day-aligned chunks, with chunks and max-parallel", async () => {
+    const run = await runBundle(built.dist, "plan-backfill", {
+      node: node(),
+      inputs: { start: "2025-01-01", end: "2025-01-20", "chunk-days": "7", "max-parallel": "3" },
+    });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.matrix!)).toEqual({
+      include: [
+        { start: "2025-01-01T00", end: "2025-01-07T23", name: "2025-01-01T00--2025-01-07T23" },
+        { start: "2025-01-08T00", end: "2025-01-14T23", name: "2025-01-08T00--2025-01-14T23" },
+        { start: "2025-01-15T00", end: "2025-01-20T23", name: "2025-01-15T00--2025-01-20T23" },
+      ],
+    });
+    expect(run.outputs.chunks).toBe("3");
+    expect(run.outputs["max-parallel"]).toBe("3");
+    expect(run.summary).toContain("| 2025-01-15T00--2025-01-20T23 | 2025-01-15T00 | 2025-01-20T23 |");
+  });
+
+  it("refuses max-parallel above 4 with exit 1, saying why, through the root action too", async () => {
+    const run = await runBundle(built.dist, "main", {
+      node: node(),
+      inputs: { command: "plan-backfill", start: "2025-01-01", end: "2025-01-20", "max-parallel": "5" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("::error::input max-parallel must be a whole number from 1 to 4");
+    expect(run.outputs).toEqual({});
+  });
+});
+
+describe.each(["Node 20", "Node 24"])("the report bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+  const token = "ghs_report-token-5b1e0c";
+
+  async function github() {
+    const fake = await startFakeGitHub();
+    stops.push(() => fake.close());
+    const env = {
+      GITHUB_API_URL: fake.url,
+      GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+      GITHUB_RUN_ID: "4242",
+    };
+    return { fake, env };
+  }
+
+  it("opens the failure issue with the failing step's summary copy from RUNNER_TEMP, then closes it on success", async () => {
+    const { fake, env } = await github();
+    const runnerTemp = await tempDir("runner-temp-");
+    await mkdir(join(runnerTemp, "amplitude-pipeline"));
+    await writeFile(
+      join(runnerTemp, "amplitude-pipeline", "summary-upload.md"),
+      "### Upload\n\n| files | 3 |\n",
+    );
+    const failed = await runBundle(built.dist, "report", {
+      node: node(),
+      env,
+      runnerTemp,
+      inputs: { mode: "failure", step: "upload", "github-token": token },
+    });
+    expect(failed.stderr).toBe("");
+    expect(failed.code).toBe(0);
+    expect(failed.outputs).toEqual({ issue: "1" });
+    const issue = fake.issues[0]!;
+    expect(issue.labels).toContain("pipeline-failure");
+    expect(issue.body).toContain("<!-- amplitude-pipeline:failure -->");
+    expect(issue.body).toContain("`upload`");
+    expect(issue.body).toContain("| files | 3 |");
+    expect(issue.body).toContain("/acme/analytics/actions/runs/4242");
+    expect(fake.requests.every((request) => request.authorization === `token ${token}`)).toBe(true);
+    masksFirst(failed, [token]);
+
+    const recovered = await runBundle(built.dist, "main", {
+      node: node(),
+      env,
+      inputs: { command: "report", mode: "success", "github-token": token },
+    });
+    expect(recovered.code).toBe(0);
+    expect(recovered.outputs).toEqual({ issue: "1" });
+    expect(fake.issues[0]!.state).toBe("closed");
+  });
+
+  it("as a watchdog, opens the issue when the workflow has no successful run", async () => {
+    const { fake, env } = await github();
+    const run = await runBundle(built.dist, "report", {
+      node: node(),
+      env,
+      inputs: { mode: "watchdog", "github-token": token, "stale-hours": "6" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.issue).toBe("1");
+    expect(fake.issues[0]!.body).toContain("pipeline.yml has no successful run");
+  });
+
+  it("fails with exit 1 and GitHub's status and remedy when the token is refused, or the mode is unknown", async () => {
+    const { fake, env } = await github();
+    fake.failWith("GET", /\/issues$/, 401);
+    const run = await runBundle(built.dist, "report", {
+      node: node(),
+      env,
+      inputs: { mode: "failure", step: "extract", "github-token": token },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::report failed: GitHub answered 401 .*check the github-token input/);
+    masksFirst(run, [token]);
+    const unknown = await runBundle(built.dist, "report", { node: node(), env, inputs: { mode: "panic" } });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toContain(
+      '::error::input mode: "panic" is not a mode: use failure, success, watchdog',
+    );
   });
 });

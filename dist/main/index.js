@@ -7,7 +7,7 @@ import {
   INPUTS,
   getInput,
   runAction
-} from "../chunks/chunk-HRSFYK4U.js";
+} from "../chunks/chunk-U7GSTIRG.js";
 import {
   ConfigurationError
 } from "../chunks/chunk-TIIJPLXM.js";
@@ -15,7 +15,9 @@ import "../chunks/chunk-LENDVUMN.js";
 
 // src/actions/main.ts
 var COMMANDS = {
-  upload: () => import("../upload/index.js")
+  upload: () => import("../upload/index.js"),
+  "plan-backfill": () => import("../plan-backfill/index.js"),
+  report: () => import("../report/index.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

@@ -3,6 +3,7 @@ import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";
 const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __filename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
+import "../chunks/chunk-RYCQFBVZ.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -17,7 +18,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-HRSFYK4U.js";
+} from "../chunks/chunk-U7GSTIRG.js";
 import {
   FAILURES_PREFIX,
   MANIFESTS_PREFIX,

@@ -6,6 +6,8 @@ import { runAction } from "./run-action.ts";
 /** Each command's entry, loaded only when asked for: importing one runs that action. */
 const COMMANDS: Record<string, () => Promise<unknown>> = {
   upload: () => import("./upload.ts"),
+  "plan-backfill": () => import("./plan-backfill.ts"),
+  report: () => import("./report.ts"),
 };
 
 const command = core.getInput(INPUTS.command).trim();

@@ -55,6 +55,8 @@ export interface RunBundleOptions {
   node?: string;
   /** GITHUB_WORKSPACE and the working directory; default a new empty folder. */
   workspace?: string;
+  /** RUNNER_TEMP; default a new empty folder. */
+  runnerTemp?: string;
 }
 
 export interface BundleRun {
@@ -93,7 +95,7 @@ export async function runBundle(
 ): Promise<BundleRun> {
   const scratch = await mkdtemp(join(tmpdir(), `action-${name}-`));
   scratches.push(scratch);
-  const runnerTemp = join(scratch, "runner-temp");
+  const runnerTemp = options.runnerTemp ?? join(scratch, "runner-temp");
   const workspace = options.workspace ?? join(scratch, "workspace");
   await mkdir(runnerTemp, { recursive: true });
   await mkdir(workspace, { recursive: true });
