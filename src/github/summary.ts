@@ -29,6 +29,8 @@ export const SUMMARY_LIMIT_BYTES = 900 * 1024;
 export const DEFAULT_MAX_ROWS = 500;
 /** Kept free for the lines that say what was cut. */
 const NOTE_RESERVE_BYTES = 8 * 1024;
+/** Of the reserve, what a step's heading and error leave for the notes after them. */
+const NOTE_MARGIN_BYTES = 1024;
 
 /** The part of `core.summary` the builders use; tests pass the real one. */
 export interface SummaryBuffer {
@@ -74,7 +76,7 @@ class SummaryBudget {
     options: SummaryOptions,
   ) {
     this.limit = (options.limitBytes ?? SUMMARY_LIMIT_BYTES) - (options.writtenBytes ?? summaryFileBytes());
-    this.fullResults = options.fullResults ?? "the step's log";
+    this.fullResults = options.fullResults ?? "the step’s log";
     this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   }
 
@@ -99,10 +101,23 @@ class SummaryBudget {
     if (!this.add(html)) this.cut(`${what} was left out`);
   }
 
+  addHeader(html: string): void {
+    this.addEssential(html, "The step's heading and figures");
+  }
+
+  /**
+   * A step's heading, figures and error: small, and what a reader needs first, so they may use the reserve.
+   * Only at the hard limit are they replaced by the line saying so.
+   */
+  addEssential(html: string, what: string): void {
+    if (byteLength(html) + 1 <= this.limit - NOTE_MARGIN_BYTES - this.used()) this.summary.addRaw(html, true);
+    else this.cut(`${what} was left out`);
+  }
+
   /** The visible line for a cut; it uses the reserve, and is itself dropped only at the hard limit. */
   cut(what: string): void {
     const note = paragraph(
-      `<em>✂ ${escapeHtml(what)} to keep this summary under GitHub's 1 MiB limit; ` +
+      `<em>✂ ${escapeHtml(what)} to keep this summary under GitHub’s 1 MiB limit; ` +
         `the full figures are in ${escapeHtml(this.fullResults)}.</em>`,
     );
     if (byteLength(note) + 1 <= this.limit - this.used()) this.summary.addRaw(note, true);
@@ -126,7 +141,9 @@ class SummaryBudget {
       shown.push(html);
     }
     if (rows.length > 0 && shown.length === 0) {
-      this.cut(`The ${what} table (${formatCount(rows.length)} rows) was left out`);
+      this.cut(
+        `The ${what} table (${formatCount(rows.length)} row${rows.length === 1 ? "" : "s"}) was left out`,
+      );
       return;
     }
     if (titleHtml) this.summary.addRaw(titleHtml, true);
@@ -200,11 +217,11 @@ export function addErrorToSummary(
   options: Omit<SummaryOptions, "error"> = {},
 ): void {
   const budget = new SummaryBudget(summary, options);
-  budget.addOrCut(errorHtml(step, error), `The error of ${step}`);
+  budget.addEssential(errorHtml(step, error), `The error of ${step}`);
 }
 
 function addError(budget: SummaryBudget, step: string, error: unknown): void {
-  if (error !== undefined) budget.addOrCut(errorHtml(step, error), `The error of ${step}`);
+  if (error !== undefined) budget.addEssential(errorHtml(step, error), `The error of ${step}`);
 }
 
 /** Shows a list of short values, at most `max`, saying how many more there are. */
@@ -264,13 +281,13 @@ export function addExtractToSummary(
 ): void {
   const fullResults =
     options.fullResults ??
-    (options.artifact ? `the step's log and the artifact ${options.artifact}` : "the step's log");
+    (options.artifact ? `the step’s log and the artifact ${options.artifact}` : "the step’s log");
   const budget = new SummaryBudget(summary, { ...options, fullResults });
   const { outcomes } = result;
   const failedWindows = outcomes.filter((outcome) => outcome.status === "failed").length;
   const failed = options.error !== undefined || failedWindows > 0;
   const completed = result.windows ?? outcomes.length - failedWindows;
-  budget.add(
+  budget.addHeader(
     stepHeading(
       `Extract: ${formatCount(completed)} window(s)${failedWindows ? `, ${failedWindows} failed` : ""}`,
       failed,
@@ -363,7 +380,7 @@ export function addUploadToSummary(
   const failures = result?.summary.failures ?? [];
   const failed = options.error !== undefined || failures.length > 0;
   const s = result?.summary;
-  budget.add(
+  budget.addHeader(
     stepHeading(`Upload${result?.lakeUrl ? ` to ${result.lakeUrl}` : ""}`, failed) +
       (s
         ? figures([
@@ -438,7 +455,7 @@ export function addProvisionToSummary(
   const mode = options.mode ?? "plan";
   const countOf = (action: string) => plan?.changes.filter((change) => change.action === action).length ?? 0;
   const statements = plan?.statements?.length;
-  budget.add(
+  budget.addHeader(
     stepHeading(`Provision (${mode})`, failed) +
       (plan
         ? figures([
@@ -592,7 +609,7 @@ export function addTransformToSummary(
     result?.selection ? `select ${result.selection}` : undefined,
     result?.fullRefresh ? "full refresh" : undefined,
   ].filter(Boolean);
-  budget.add(
+  budget.addHeader(
     stepHeading(`Transform${where.length ? ` (${where.join(", ")})` : ""}`, failed) +
       (result
         ? figures([
@@ -714,7 +731,7 @@ export function addValidateToSummary(
   const diagnostics = report?.diagnostics ?? [];
   const errors = report?.figures?.errors ?? diagnostics.filter((d) => d.severity === "error").length;
   const warnings = report?.figures?.warnings ?? diagnostics.filter((d) => d.severity === "warning").length;
-  budget.add(
+  budget.addHeader(
     stepHeading(
       `SQL check: ${formatCount(errors)} error(s), ${formatCount(warnings)} warning(s)`,
       options.error !== undefined || errors > 0,
