@@ -95,7 +95,7 @@ describe("addExtractToSummary", () => {
     const text = await written();
     expect(text).toContain("<h2>❌ Extract: 2 window(s), 1 failed</h2>");
     expect(text).toContain("<strong>3,500</strong> events");
-    expect(text).toContain("<strong>1.4 MB</strong> bytes");
+    expect(text).toContain("<strong>1.4 MB</strong> downloaded");
     expect(text).toContain("<strong>2</strong> rejected lines");
     expect(text).toContain("Watermark: <code>2026-11-30T00</code>");
     expect(text).toContain("Backup artifact: <code>exports-2026-11-29T00</code>");

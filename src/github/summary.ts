@@ -296,7 +296,7 @@ export function addExtractToSummary(
         ["windows", formatCount(completed)],
         ["files", formatCount(result.files ?? sum(outcomes, "files"))],
         ["events", formatCount(result.events ?? sum(outcomes, "events"))],
-        ["bytes", formatBytes(result.bytes ?? sum(outcomes, "bytes"))],
+        ["downloaded", formatBytes(result.bytes ?? sum(outcomes, "bytes"))],
         ["rejected lines", formatCount(result.rejected ?? sum(outcomes, "rejected"))],
         ["not started", result.notStarted ? formatCount(result.notStarted) : undefined],
       ]) +
