@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseHour } from "../src/amplitude/hours.ts";
 import { ConfigurationError, ExternalServiceError, SqlExecutionError } from "../src/errors.ts";
+import type { ExtractSummary } from "../src/amplitude/extract.ts";
+import type { AnnotatedDiagnostic } from "../src/github/annotations.ts";
 import { escapeHtml } from "../src/github/html.ts";
+import type { UploadReporter } from "../src/lake/upload.ts";
+import type { TransformResult } from "../src/models/runner.ts";
+import type { UploadStepResult } from "../src/pipeline/upload.ts";
+import type { GraphRunResult } from "../src/snowflake/graph-run.ts";
+import type { ProvisionPlan } from "../src/snowflake/provision.ts";
+import type { Diagnostic, ValidationReport } from "../src/validate/report.ts";
 import {
   addErrorToSummary,
   addExtractToSummary,
@@ -16,8 +24,12 @@ import {
   addValidateToSummary,
   saveSummaryCopy,
   SUMMARY_LIMIT_BYTES,
+  type ExtractSummaryInput,
   type ExtractWindowInput,
+  type ProvisionPlanInput,
   type TransformSummaryInput,
+  type UploadSummaryInput,
+  type UploadWindowInput,
   type ValidateSummaryInput,
 } from "../src/github/summary.ts";
 
@@ -695,5 +707,21 @@ describe("a whole simulated run", () => {
     expect(text.match(/<h2>/g)).toHaveLength(3);
     await mkdir("target", { recursive: true });
     await copyFile(file, join("target", "github-summary-sample.md"));
+  });
+});
+
+describe("the builders' inputs", () => {
+  it("accept the library's own results as they are (checked by tsc)", () => {
+    const accepts = {
+      extract: (r: ExtractSummary & { failedHours: string[]; watermark?: string }): ExtractSummaryInput => r,
+      upload: (r: UploadStepResult): UploadSummaryInput => r,
+      uploadWindow: (w: Parameters<NonNullable<UploadReporter["windowFinished"]>>[0]): UploadWindowInput => w,
+      provision: (p: ProvisionPlan): ProvisionPlanInput => p,
+      transform: (r: TransformResult): TransformSummaryInput => r,
+      graphRun: (r: GraphRunResult): TransformSummaryInput => r,
+      validate: (r: ValidationReport): ValidateSummaryInput => r,
+      annotate: (d: Diagnostic): AnnotatedDiagnostic => d,
+    };
+    expect(Object.keys(accepts)).toHaveLength(8);
   });
 });
