@@ -1,28 +1,10 @@
 import * as core from "@actions/core";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { annotate, type AnnotatedDiagnostic, type AnnotationSink } from "../src/github/annotations.ts";
 import { addUnannotatedToSummary } from "../src/github/summary.ts";
 
-let dir: string;
-let file: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "annotations-"));
-  file = join(dir, "step-summary.md");
-  process.env.GITHUB_STEP_SUMMARY = file;
-});
-
-afterAll(async () => {
-  delete process.env.GITHUB_STEP_SUMMARY;
-  await rm(dir, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
+beforeEach(() => {
   core.summary.emptyBuffer();
-  await writeFile(file, "");
 });
 
 afterEach(() => {
@@ -62,7 +44,7 @@ function errors(n: number): AnnotatedDiagnostic[] {
 }
 
 describe("annotate", () => {
-  it("25 errors: 10 annotations with file and lines, the 15 others in the summary", async () => {
+  it("25 errors: 10 annotations with file and lines, the 15 others in the summary", () => {
     const commands = captureCommands();
     const { annotated, rest } = annotate(errors(25), core);
     const emitted = commands();
@@ -77,9 +59,8 @@ describe("annotate", () => {
     expect(rest).toHaveLength(15);
     expect(rest[0]!.message).toBe("unknown column c10");
 
-    addUnannotatedToSummary(core.summary, rest);
-    await core.summary.write();
-    const text = await readFile(file, "utf8");
+    addUnannotatedToSummary(core.summary, rest, { writtenBytes: 0 });
+    const text = core.summary.stringify();
     expect(text).toContain("<h4>15 more errors (past the 10 annotations per kind");
     expect(text.match(/<tr><td><strong>error<\/strong><\/td>/g)).toHaveLength(15);
     expect(text).toContain("<code>sql/models/core/m24.sql:25</code>");
