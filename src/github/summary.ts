@@ -39,7 +39,7 @@ export interface SummaryBuffer {
 }
 
 export interface SummaryOptions {
-  /** Where every figure is when the summary cuts some, for the line that says so. Default: the step's log. */
+  /** Where every figure is when the summary cuts some, for the line that says so. Default: the step’s log. */
   fullResults?: string;
   /** The step's error: the summary shows what got done, then why it stopped. */
   error?: unknown;
@@ -102,7 +102,7 @@ class SummaryBudget {
   }
 
   addHeader(html: string): void {
-    this.addEssential(html, "The step's heading and figures");
+    this.addEssential(html, "The step’s heading");
   }
 
   /**
