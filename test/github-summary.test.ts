@@ -295,6 +295,22 @@ describe("the 900 KiB cap", () => {
     expect(text).not.toContain("<table>");
   });
 
+  it("at the hard limit even the heading gives way to the line saying so, and past it nothing is added", async () => {
+    const result = { outcomes: [exported("2026-11-29T00", "2026-11-29T00", 1)] };
+    addExtractToSummary(core.summary, result, { writtenBytes: SUMMARY_LIMIT_BYTES - 600 });
+    const text = core.summary.stringify();
+    expect(text).not.toContain("<h2>");
+    expect(text).toContain(
+      "<p><em>✂ The step’s heading was left out to keep this summary under GitHub’s 1 MiB limit; " +
+        "the full figures are in the step’s log.</em></p>",
+    );
+    expect(text).toContain("✂ The windows table (1 row) was left out");
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(600);
+    core.summary.emptyBuffer();
+    addExtractToSummary(core.summary, result, { writtenBytes: SUMMARY_LIMIT_BYTES - 10 });
+    expect(core.summary.isEmptyBuffer()).toBe(true);
+  });
+
   it("shows at most maxRows rows of a table however small they are", async () => {
     const outcomes = Array.from({ length: 40 }, (_, i) => exported("2026-11-29T00", "2026-11-29T00", i));
     addExtractToSummary(core.summary, { outcomes }, { maxRows: 25, artifact: "exports-1" });
