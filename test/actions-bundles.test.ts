@@ -76,8 +76,9 @@ describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
       bytes: String(extracted.bytes),
       skipped: "0",
     });
-    expect(run.summary).toContain("### Upload to file://");
-    expect(run.summary).toContain(`| ${extracted.files} | ${extracted.bytes} | 0 | 0 |`);
+    expect(run.summary).toContain("✅ Upload to file://");
+    expect(run.summary).toContain(`<strong>${extracted.files}</strong> files uploaded`);
+    expect(run.summary).toContain("<strong>0</strong> files already in the lake");
     const lakeFiles = await listFiles(join(workspace, "data", "lake"));
     expect(lakeFiles.filter((file) => file.endsWith(".json.gz"))).toHaveLength(extracted.files);
 
@@ -99,7 +100,7 @@ describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
     });
     expect(run.code).toBe(0);
     expect(run.outputs.files).toBe(String(extracted.files));
-    expect(run.summary).toContain("### Upload to file://");
+    expect(run.summary).toContain("✅ Upload to file://");
   });
 
   it("fails with exit 1 and an error naming the input when the lake is not a lake, and uploads nothing", async () => {
@@ -114,6 +115,8 @@ describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
       '::error::input lake: "ftp://somewhere" is not a lake: use file://DIR or s3://bucket/prefix',
     );
     expect(run.outputs).toEqual({});
+    expect(run.summary).toContain("❌ Upload");
+    expect(run.summary).toContain("is not a lake: use file://DIR or s3://bucket/prefix");
     expect(await readdir(join(workspace, "data"))).toEqual(["exports"]);
   });
 
@@ -161,7 +164,7 @@ describe.each(["Node 20", "Node 24"])("the upload bundle on %s", (nodeName) => {
     expect(run.code).toBe(0);
     expect(run.outputs.files).toBe(String(extracted.files));
     expect(run.stdout.split("\n")[0]).toBe(`::add-mask::${AWS_ACCESS_KEY_ID}`);
-    expect(run.summary).toContain(`### Upload to s3://${s3.bucket}/pipeline`);
+    expect(run.summary).toContain(`✅ Upload to s3://${s3.bucket}/pipeline`);
     const stored = await listFiles(s3.directory);
     expect(stored.filter((file) => file.includes("pipeline/amplitude/events/")).length).toBeGreaterThan(0);
   });

@@ -7,10 +7,10 @@ import {
   INPUTS,
   getInput,
   runAction
-} from "../chunks/chunk-U7GSTIRG.js";
+} from "../chunks/chunk-KBO5QLFX.js";
 import {
   ConfigurationError
-} from "../chunks/chunk-TIIJPLXM.js";
+} from "../chunks/chunk-NNUQH4OQ.js";
 import "../chunks/chunk-LENDVUMN.js";
 
 // src/actions/main.ts

@@ -7,7 +7,7 @@ import {
   formatHour,
   lastSettledHour,
   parseHour
-} from "../chunks/chunk-RYCQFBVZ.js";
+} from "../chunks/chunk-BNAVWLA2.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -17,10 +17,10 @@ import {
   runAction,
   setOutput,
   summary
-} from "../chunks/chunk-U7GSTIRG.js";
+} from "../chunks/chunk-KBO5QLFX.js";
 import {
   ConfigurationError
-} from "../chunks/chunk-TIIJPLXM.js";
+} from "../chunks/chunk-NNUQH4OQ.js";
 import "../chunks/chunk-LENDVUMN.js";
 
 // src/pipeline/backfill-plan.ts

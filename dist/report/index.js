@@ -15,12 +15,12 @@ import {
   setOutput,
   setSecret,
   summary
-} from "../chunks/chunk-U7GSTIRG.js";
+} from "../chunks/chunk-KBO5QLFX.js";
 import {
   ConfigurationError,
   ExternalServiceError,
   errorMessage
-} from "../chunks/chunk-TIIJPLXM.js";
+} from "../chunks/chunk-NNUQH4OQ.js";
 import "../chunks/chunk-LENDVUMN.js";
 
 // src/actions/report.ts

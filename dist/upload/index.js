@@ -3,7 +3,7 @@ import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";
 const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __filename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
-import "../chunks/chunk-RYCQFBVZ.js";
+import "../chunks/chunk-BNAVWLA2.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -18,7 +18,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-U7GSTIRG.js";
+} from "../chunks/chunk-KBO5QLFX.js";
 import {
   FAILURES_PREFIX,
   MANIFESTS_PREFIX,
@@ -32,8 +32,10 @@ import {
 } from "../chunks/chunk-L3UWP66T.js";
 import {
   ConfigurationError,
+  ExternalServiceError,
+  SqlExecutionError,
   errorMessage
-} from "../chunks/chunk-TIIJPLXM.js";
+} from "../chunks/chunk-NNUQH4OQ.js";
 import {
   __commonJS,
   __esm,
@@ -2018,6 +2020,250 @@ var require_yauzl_promise = __commonJS({
   }
 });
 
+// src/github/summary.ts
+import { statSync } from "node:fs";
+
+// src/cli/output.ts
+function formatBytes(bytes) {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1e3 && unit < units.length - 1) {
+    value /= 1e3;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+function formatCount(n) {
+  return n.toLocaleString("en-US");
+}
+function formatDuration(ms) {
+  return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(1)} s`;
+}
+
+// src/github/html.ts
+var ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  // A pipe would start a markdown table cell if a value ever lands outside an HTML block.
+  "|": "&#124;"
+};
+function escapeHtml(value) {
+  return String(value ?? "").replace(/[&<>"'|]/g, (c) => ENTITIES[c]).replace(/\r?\n/g, "<br>");
+}
+function escapeShort(value, maxChars = 2e3) {
+  const text = String(value ?? "");
+  if (text.length <= maxChars) return escapeHtml(text);
+  return `${escapeHtml(text.slice(0, maxChars))}… <em>(${text.length - maxChars} more characters in the log)</em>`;
+}
+function raw(html) {
+  return { html };
+}
+function cellHtml(cell) {
+  if (cell === null || cell === void 0 || cell === "") return "–";
+  if (typeof cell === "object") return cell.html;
+  return escapeHtml(cell);
+}
+function tableHead(header) {
+  return `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+}
+function tableRow(cells) {
+  return `<tr>${cells.map((cell) => `<td>${cellHtml(cell)}</td>`).join("")}</tr>`;
+}
+function table(headHtml, rowHtml) {
+  return `<table>${headHtml}${rowHtml.join("")}</table>`;
+}
+function heading(text, level = 3) {
+  return `<h${level}>${escapeHtml(text)}</h${level}>`;
+}
+function paragraph(html) {
+  return `<p>${html}</p>`;
+}
+function strong(value) {
+  return `<strong>${escapeHtml(value)}</strong>`;
+}
+function list(itemsHtml) {
+  return `<ul>${itemsHtml.map((item) => `<li>${item}</li>`).join("")}</ul>`;
+}
+
+// src/github/summary.ts
+var SUMMARY_LIMIT_BYTES = 900 * 1024;
+var DEFAULT_MAX_ROWS = 500;
+var NOTE_RESERVE_BYTES = 8 * 1024;
+var NOTE_MARGIN_BYTES = 1024;
+function summaryFileBytes() {
+  const path = process.env.GITHUB_STEP_SUMMARY;
+  if (!path) return 0;
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+function byteLength(text) {
+  return Buffer.byteLength(text, "utf8");
+}
+var SummaryBudget = class {
+  constructor(summary2, options) {
+    this.summary = summary2;
+    this.limit = (options.limitBytes ?? SUMMARY_LIMIT_BYTES) - (options.writtenBytes ?? summaryFileBytes());
+    this.fullResults = options.fullResults ?? "the step’s log";
+    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  }
+  summary;
+  limit;
+  fullResults;
+  maxRows;
+  used() {
+    return byteLength(this.summary.stringify());
+  }
+  /** Bytes a section may take, keeping the reserve for notes. */
+  available() {
+    return this.limit - NOTE_RESERVE_BYTES - this.used();
+  }
+  /** Adds a section when it fits; false when it was left out. */
+  add(html) {
+    if (byteLength(html) + 1 > this.available()) return false;
+    this.summary.addRaw(html, true);
+    return true;
+  }
+  /** Adds a section, or a line naming it and where its figures are. */
+  addOrCut(html, what) {
+    if (!this.add(html)) this.cut(`${what} was left out`);
+  }
+  addHeader(html) {
+    this.addEssential(html, "The step’s heading");
+  }
+  /**
+   * A step's heading, figures and error: small, and what a reader needs first, so they may use the reserve.
+   * Only at the hard limit are they replaced by the line saying so.
+   */
+  addEssential(html, what) {
+    if (byteLength(html) + 1 <= this.limit - NOTE_MARGIN_BYTES - this.used()) this.summary.addRaw(html, true);
+    else this.cut(`${what} was left out`);
+  }
+  /** The visible line for a cut; it uses the reserve, and is itself dropped only at the hard limit. */
+  cut(what) {
+    const note = paragraph(
+      `<em>✂ ${escapeHtml(what)} to keep this summary under GitHub’s 1 MiB limit; the full figures are in ${escapeHtml(this.fullResults)}.</em>`
+    );
+    if (byteLength(note) + 1 <= this.limit - this.used()) this.summary.addRaw(note, true);
+  }
+  /**
+   * A table that shows as many rows as fit, at most `maxRows`; the rows left out are named in a line below it,
+   * the whole table is replaced by that line when not even its first row fits.
+   */
+  addTable(spec) {
+    const { rows, what } = spec;
+    const titleHtml = spec.title ? heading(spec.title, 4) : "";
+    const headHtml = tableHead(spec.head);
+    let room = this.available() - byteLength(titleHtml) - byteLength(table(headHtml, [])) - 2;
+    const shown = [];
+    for (const row of rows) {
+      if (shown.length >= this.maxRows) break;
+      const html = tableRow(row);
+      room -= byteLength(html);
+      if (room < 0) break;
+      shown.push(html);
+    }
+    if (rows.length > 0 && shown.length === 0) {
+      this.cut(
+        `The ${what} table (${formatCount(rows.length)} row${rows.length === 1 ? "" : "s"}) was left out`
+      );
+      return;
+    }
+    if (titleHtml) this.summary.addRaw(titleHtml, true);
+    this.summary.addRaw(table(headHtml, shown), true);
+    if (shown.length < rows.length) {
+      const reason = shown.length >= this.maxRows ? ` (a table shows at most ${this.maxRows})` : "";
+      this.summary.addRaw(
+        paragraph(
+          `<em>✂ Showing the first ${formatCount(shown.length)} of ${formatCount(rows.length)} ${escapeHtml(what)}${escapeHtml(reason)}; every row is in ${escapeHtml(this.fullResults)}.</em>`
+        ),
+        true
+      );
+    }
+  }
+};
+function count(value) {
+  return value === null || value === void 0 ? void 0 : formatCount(value);
+}
+function figures(items) {
+  return paragraph(
+    items.filter((item) => item[1] !== void 0).map(([label, value]) => `${strong(value)} ${escapeHtml(label)}`).join(" · ")
+  );
+}
+function stepHeading(text, failed) {
+  return heading(`${failed ? "❌" : "✅"} ${text}`, 2);
+}
+function errorDetails(error2) {
+  if (error2 instanceof ExternalServiceError)
+    return [
+      `service: ${error2.service}`,
+      ...error2.status === void 0 ? [] : [`status: ${error2.status}`],
+      `retryable: ${error2.retryable ? "yes" : "no"}`
+    ];
+  if (error2 instanceof SqlExecutionError)
+    return [
+      `object: ${error2.object}`,
+      ...error2.details.queryId ? [`query id: ${error2.details.queryId}`] : [],
+      ...error2.details.sqlState ? [`SQL state: ${error2.details.sqlState}`] : []
+    ];
+  if (error2 instanceof ConfigurationError) return ["a setting or input to fix, then run again"];
+  return [];
+}
+function errorHtml(step, error2) {
+  const facts = errorDetails(error2);
+  return heading(`${step} failed`, 3) + paragraph(escapeShort(errorMessage(error2))) + (facts.length > 0 ? list(facts.map(escapeHtml)) : "");
+}
+function addError(budget, step, error2) {
+  if (error2 !== void 0) budget.addEssential(errorHtml(step, error2), `The error of ${step}`);
+}
+function addUploadToSummary(summary2, result, options = {}) {
+  const budget = new SummaryBudget(summary2, options);
+  const failures = result?.summary.failures ?? [];
+  const failed = options.error !== void 0 || failures.length > 0;
+  const s = result?.summary;
+  budget.addHeader(
+    stepHeading(`Upload${result?.lakeUrl ? ` to ${result.lakeUrl}` : ""}`, failed) + (s ? figures([
+      ["files uploaded", formatCount(s.files)],
+      ["uploaded", formatBytes(s.bytes)],
+      ["files already in the lake", formatCount(s.skipped)],
+      ["windows complete", count(s.windows)],
+      ["deliveries completed by this run", count(s.deliveries)],
+      ["failed", failures.length > 0 ? formatCount(failures.length) : void 0],
+      ["taken", result?.durationMs === void 0 ? void 0 : formatDuration(result.durationMs)]
+    ]) : "")
+  );
+  addError(budget, "upload", options.error);
+  if (failures.length > 0)
+    budget.addTable({
+      title: "Files that failed",
+      what: "failed files",
+      head: ["file", "error"],
+      rows: failures.map((failure) => [failure.key, raw(escapeShort(failure.error, 500))])
+    });
+  const windows = options.windows ?? [];
+  if (windows.length > 0)
+    budget.addTable({
+      title: "Windows",
+      what: "windows",
+      head: ["window", "delivery", "outcome", "files uploaded", "already there", "failed", "bytes"],
+      rows: windows.map((w) => [
+        w.window,
+        w.delivery,
+        w.outcome === "failed" ? raw(strong("failed")) : w.outcome,
+        formatCount(w.files),
+        formatCount(w.skipped),
+        formatCount(w.failed),
+        formatBytes(w.bytes)
+      ])
+    });
+}
+
 // src/lake/local-lake.ts
 import { createReadStream } from "node:fs";
 import { readdir, rename, rm, stat as stat2 } from "node:fs/promises";
@@ -2033,10 +2279,10 @@ async function makeFolder(path) {
     await mkdir(path);
     return;
   } catch (error2) {
-    const code = error2.code;
-    if (code === "EEXIST") return existingFolder(path, error2);
+    const code2 = error2.code;
+    if (code2 === "EEXIST") return existingFolder(path, error2);
     const parent = dirname(path);
-    if (code !== "ENOENT" || parent === path) throw error2;
+    if (code2 !== "ENOENT" || parent === path) throw error2;
   }
   await makeFolder(dirname(path));
   try {
@@ -2166,7 +2412,7 @@ async function openLake(url, env, tuning = {}) {
   if (s3) {
     const { bucket, prefix } = s3;
     if (!bucket) throw new ConfigurationError(`--lake ${url} names no bucket and AWS_BUCKET_NAME is not set`);
-    const { S3Lake, s3ClientFromEnv } = await import("../chunks/s3-lake-2DMBRVUT.js");
+    const { S3Lake, s3ClientFromEnv } = await import("../chunks/s3-lake-ZTOZUH4Z.js");
     const { client, awsChecksums } = s3ClientFromEnv(env);
     return new S3Lake({ bucket, prefix, client, awsChecksums, ...tuning });
   }
@@ -2408,9 +2654,9 @@ async function upload(options) {
   const now = options.now ?? (() => /* @__PURE__ */ new Date());
   const byApp = /* @__PURE__ */ new Map();
   for (const backup of backups) {
-    const list = byApp.get(backup.manifest.app_id) ?? [];
-    list.push(backup);
-    byApp.set(backup.manifest.app_id, list);
+    const list2 = byApp.get(backup.manifest.app_id) ?? [];
+    list2.push(backup);
+    byApp.set(backup.manifest.app_id, list2);
   }
   for (const [appId, windows] of byApp) {
     const existing = await listManifestKeys(lake, appId);
@@ -2641,29 +2887,22 @@ async function main() {
     lake: requiredInput(INPUTS.lake),
     concurrency: intInput(INPUTS.concurrency, 4, { min: 1, max: 32 })
   };
-  const result = await uploadStep(options, { env }).catch((error2) => {
-    throw inInputTerms(error2, ACTION_IO.upload.inputs);
+  const windows = [];
+  const reporter = {
+    windowFinished: (w) => windows.push({ ...w, window: `${w.appId}/${w.window}` })
+  };
+  const result = await uploadStep(options, { env, reporter }).catch((thrown) => {
+    const error2 = inInputTerms(thrown, ACTION_IO.upload.inputs);
+    addUploadToSummary(summary, void 0, { error: error2, windows });
+    throw error2;
   });
   setOutput(OUTPUTS.files, result.figures.files);
   setOutput(OUTPUTS.bytes, result.figures.bytes);
   setOutput(OUTPUTS.skipped, result.figures.skipped);
-  addUploadSummary(result);
+  addUploadToSummary(summary, result, { windows });
   if (result.failed) {
     for (const failure of result.summary.failures.slice(0, 10)) error(failure.error);
     throw new Error(`${result.summary.failures.length} file(s) could not be uploaded to ${result.lakeUrl}`);
   }
-}
-function addUploadSummary(result) {
-  const escape = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\|/g, "&#124;");
-  const { files, bytes, skipped } = result.figures;
-  summary.addRaw(
-    `### Upload to ${escape(result.lakeUrl)}
-
-| files | bytes | skipped | failed |
-|---:|---:|---:|---:|
-| ${files} | ${bytes} | ${skipped} | ${result.summary.failures.length} |
-`,
-    true
-  );
 }
 void runAction("upload", main);
