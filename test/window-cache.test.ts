@@ -1,5 +1,5 @@
 import * as actionsCache from "@actions/cache";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -43,7 +43,7 @@ function store(keyPrefix?: string) {
 }
 
 /** A complete window folder in the backup layout; returns its delivery id. */
-async function writeWindow(dir: string, members: Record<string, string>): Promise<string> {
+async function writeWindow(dir: string, members: Record<string, string | Buffer>): Promise<string> {
   await mkdir(join(dir, "rejected"), { recursive: true });
   const files: WindowManifest["files"] = [];
   for (const [name, text] of Object.entries(members)) {
@@ -112,6 +112,16 @@ describe("actionsWindowStore against a fake cache service", () => {
     ]);
     expect(notice).not.toHaveBeenCalled();
     expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("puts a window above the client's 128 MiB single-shot size in blocks and gets it back whole", async () => {
+    const big = randomBytes(129 * 1024 * 1024);
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": big });
+    await store().store.save({ appId: APP, window: WINDOW, delivery }, windowDir());
+    expect(service.calls.filter((c) => c === "PUT blob").length).toBeGreaterThan(2);
+    await rm(join(workspace, "data"), { recursive: true });
+    expect(await store().store.restore({ appId: APP, window: WINDOW }, windowDir())).toBe(true);
+    expect((await readFile(join(windowDir(), "a.json.gz"))).equals(big)).toBe(true);
   });
 
   it("takes an existing key (a re-run of the same delivery) as normal, with a notice", async () => {
@@ -185,6 +195,38 @@ describe("actionsWindowStore against a fake cache service", () => {
     // The client's Twirp wrapper sleeps 3 s and more between attempts; a refused connection is not retried.
     expect(log).not.toContain("Retrying request");
     expect(await listFiles(join(workspace, "elsewhere"))).toEqual([]);
+  });
+
+  it("goes on when the service answers 503, after the client's own retries, and stops saving", async () => {
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });
+    service.failures.set("GetCacheEntryDownloadURL", 503).set("CreateCacheEntry", 503);
+    const { store: s, notice } = store();
+    // The client sleeps 3 s, 4.5 s, … between its five attempts: fake the clock, let real I/O run.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const settle = async <T>(promise: Promise<T>): Promise<T> => {
+      let done = false;
+      void promise.finally(() => (done = true)).catch(() => {});
+      while (!done) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(1_000);
+      }
+      return promise;
+    };
+    try {
+      expect(await settle(s.restore({ appId: APP, window: WINDOW }, join(workspace, "elsewhere")))).toBe(
+        false,
+      );
+      await settle(s.save({ appId: APP, window: WINDOW, delivery }, windowDir()));
+      await settle(s.save({ appId: APP, window: WINDOW, delivery: "000000000000" }, windowDir()));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(service.calls.filter((c) => c === "GetCacheEntryDownloadURL")).toHaveLength(10);
+    expect(service.calls.filter((c) => c === "CreateCacheEntry")).toHaveLength(5);
+    expect(stdout.join("")).toContain("Retrying request");
+    expect(stdout.join("")).toContain("Failed to make request after 5 attempts");
+    expect(notice).toHaveBeenCalledExactlyOnceWith(expect.stringContaining("keeps no more windows there"));
+    expect(service.entries).toEqual([]);
   });
 
   it("says once that windows are not cached when the service is absent", async () => {

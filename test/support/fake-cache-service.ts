@@ -22,6 +22,8 @@ export interface FakeCacheService {
   entries: FakeCacheEntry[];
   /** `<Twirp method>` or `<HTTP method> blob`, in the order received. */
   calls: string[];
+  /** Twirp methods to answer with this HTTP status (a Twirp error), as a failing service would. */
+  failures: Map<string, number>;
   /** What the client needs to use this service (ACTIONS_* and the runner's folders). */
   env(folders: { workspace: string; temp: string }): Record<string, string>;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export interface FakeCacheService {
 export async function startFakeCacheService(): Promise<FakeCacheService> {
   const entries: FakeCacheEntry[] = [];
   const calls: string[] = [];
+  const failures = new Map<string, number>();
   const blocks = new Map<string, Buffer>();
   let seq = 0;
   const find = (key: string, version: string) => entries.find((e) => e.key === key && e.version === version);
@@ -40,6 +43,8 @@ export async function startFakeCacheService(): Promise<FakeCacheService> {
       if (url.pathname.startsWith(TWIRP)) {
         const method = url.pathname.slice(TWIRP.length);
         calls.push(method);
+        const status = failures.get(method);
+        if (status) return json(res, status, { code: "unavailable", msg: "the fake is failing" });
         return twirp(res, method, JSON.parse(data.toString("utf8")) as Record<string, unknown>);
       }
       const match = /^\/account\/cache\/(\d+)$/.exec(url.pathname);
@@ -110,6 +115,7 @@ export async function startFakeCacheService(): Promise<FakeCacheService> {
     url: `${address}/`,
     entries,
     calls,
+    failures,
     env: ({ workspace, temp }) => ({
       ACTIONS_CACHE_SERVICE_V2: "true",
       ACTIONS_RESULTS_URL: `${address}/`,
