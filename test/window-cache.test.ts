@@ -229,6 +229,35 @@ describe("actionsWindowStore against a fake cache service", () => {
     expect(service.entries).toEqual([]);
   });
 
+  it("keeps no copy of a folder that is not the complete window and delivery it is said to be", async () => {
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n", "b.json.gz": "second\n" });
+    const { store: s, notice, warn } = store();
+    await s.save({ appId: APP, window: WINDOW, delivery: "000000000000" }, windowDir());
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining("its files are delivery"));
+    await rm(join(windowDir(), "b.json.gz"));
+    await s.save({ appId: APP, window: WINDOW, delivery }, windowDir());
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining("b.json.gz is missing"));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(notice).not.toHaveBeenCalled();
+    expect(service.calls).toEqual([]);
+  });
+
+  it("restores but keeps nothing when the runner's cache mode is read-only", async () => {
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });
+    await store().store.save({ appId: APP, window: WINDOW, delivery }, windowDir());
+    await rm(join(workspace, "data"), { recursive: true });
+    vi.stubEnv("ACTIONS_CACHE_MODE", "read");
+    const { store: s, notice } = store();
+    expect(await s.restore({ appId: APP, window: WINDOW }, windowDir())).toBe(true);
+    const changed = await writeWindow(windowDir(), { "a.json.gz": "changed\n" });
+    await s.save({ appId: APP, window: WINDOW, delivery: changed }, windowDir());
+    expect(notice).toHaveBeenCalledExactlyOnceWith(
+      expect.stringContaining("was not kept in the Actions cache"),
+    );
+    expect(stdout.join("")).toContain("does not permit writes");
+    expect(service.entries).toHaveLength(1);
+  });
+
   it("says once that windows are not cached when the service is absent", async () => {
     vi.stubEnv("ACTIONS_RESULTS_URL", undefined);
     const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });

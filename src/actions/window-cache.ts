@@ -79,6 +79,14 @@ export function actionsWindowStore(options: ActionsWindowStoreOptions): WindowSt
       if (savesStopped || !isAvailable()) return;
       const folder = resolve(dir);
       const key = `${windowPrefix(window)}${window.delivery}`;
+      // A copy restore would refuse is not worth keeping: a later run would export the window again anyway.
+      const problem = await incompleteWindow(folder, window, window.delivery);
+      if (problem) {
+        warn(
+          `Window ${window.window} was not kept in the Actions cache: it is not a complete window (${problem})`,
+        );
+        return;
+      }
       try {
         // Keys are immutable: a re-run that exported the same delivery finds it kept and need not tar it again.
         if ((await cache.restoreCache([folder], key, [], { lookupOnly: true })) === key) {
