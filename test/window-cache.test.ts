@@ -258,6 +258,34 @@ describe("actionsWindowStore against a fake cache service", () => {
     expect(service.entries).toHaveLength(1);
   });
 
+  it("leaves a window folder already there alone", async () => {
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });
+    await store().store.save({ appId: APP, window: WINDOW, delivery }, windowDir());
+    await writeWindow(windowDir(), { "b.json.gz": "this machine's copy\n" });
+    const before = await listFiles(windowDir());
+    expect(await store().store.restore({ appId: APP, window: WINDOW }, windowDir())).toBe(false);
+    expect(await listFiles(windowDir())).toEqual(before);
+    expect(await readFile(join(windowDir(), "b.json.gz"), "utf8")).toBe("this machine's copy\n");
+    expect(service.calls.filter((c) => c === "GET blob")).toEqual([]);
+  });
+
+  it("goes on with a notice when the client throws", async () => {
+    const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });
+    const notice = vi.fn<(message: string) => void>();
+    const refuse = () => Promise.reject(new actionsCache.ValidationError("Key Validation Error"));
+    const s = actionsWindowStore({
+      cache: { isFeatureAvailable: () => true, restoreCache: refuse, saveCache: refuse },
+      notice,
+      warn: vi.fn(),
+    });
+    expect(await s.restore({ appId: APP, window: WINDOW }, join(workspace, "elsewhere"))).toBe(false);
+    await s.save({ appId: APP, window: WINDOW, delivery }, windowDir());
+    expect(notice.mock.calls.map(([m]) => m)).toEqual([
+      expect.stringMatching(/^Window .* was not restored from the Actions cache \(Key Validation Error\)/),
+      expect.stringMatching(/^Window .* was not kept in the Actions cache \(Key Validation Error\)/),
+    ]);
+  });
+
   it("says once that windows are not cached when the service is absent", async () => {
     vi.stubEnv("ACTIONS_RESULTS_URL", undefined);
     const delivery = await writeWindow(windowDir(), { "a.json.gz": "first\n" });

@@ -1,5 +1,5 @@
 import * as actionsCache from "@actions/cache";
-import { readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { MANIFEST_FILE, type WindowManifest } from "../amplitude/extract.ts";
 import { errorMessage } from "../errors.ts";
@@ -51,6 +51,8 @@ export function actionsWindowStore(options: ActionsWindowStoreOptions): WindowSt
     async restore(window, dir) {
       if (!isAvailable()) return false;
       const folder = resolve(dir);
+      // A folder already there is the window as this machine has it: never mix a cached copy into it.
+      if ((await readdir(folder).catch(() => [])).length > 0) return false;
       const prefix = windowPrefix(window);
       let matched: string | undefined;
       try {
