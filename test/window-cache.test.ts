@@ -19,8 +19,7 @@ let stdout: string[];
 beforeEach(async () => {
   service = await startFakeCacheService();
   workspace = await tempDir();
-  const temp = join(workspace, "_runner_temp");
-  await mkdir(temp);
+  const temp = await tempDir();
   // The client reads its settings from the environment at each call, so stubbing per test is enough.
   for (const [name, value] of Object.entries(service.env({ workspace, temp }))) vi.stubEnv(name, value);
   vi.stubEnv("ACTIONS_CACHE_URL", undefined);
@@ -167,6 +166,16 @@ describe("actionsWindowStore against a fake cache service", () => {
     expect(await store().store.restore({ appId: APP, window: WINDOW }, windowDir())).toBe(true);
     expect(await readFile(join(windowDir(), "a.json.gz"), "utf8")).toBe("late events too\n");
     expect(service.entries).toHaveLength(2);
+  });
+
+  it("restores a backup folder outside the workspace where it was", async () => {
+    const outside = join(await tempDir(), APP, WINDOW);
+    const delivery = await writeWindow(outside, { "a.json.gz": "first\n" });
+    await store().store.save({ appId: APP, window: WINDOW, delivery }, outside);
+    await rm(outside, { recursive: true });
+    expect(await store().store.restore({ appId: APP, window: WINDOW }, outside)).toBe(true);
+    expect(await readFile(join(outside, "a.json.gz"), "utf8")).toBe("first\n");
+    expect(await listFiles(workspace)).toEqual([]);
   });
 
   it("keeps windows of other apps and key prefixes apart", async () => {
