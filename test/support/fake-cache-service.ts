@@ -82,7 +82,8 @@ export async function startFakeCacheService(): Promise<FakeCacheService> {
           .filter((e) => e.finalized && e.version === version && e.key.startsWith(prefix))
           .sort((a, b) => b.seq - a.seq)[0];
       const exact = find(key, version);
-      const hit = exact?.finalized ? exact : prefixes.map(newest).find((e) => e !== undefined);
+      // As documented: the exact key, else the newest entry the key or each restore key is a prefix of.
+      const hit = exact?.finalized ? exact : [key, ...prefixes].map(newest).find((e) => e !== undefined);
       if (!hit) return json(res, 200, { ok: false });
       const signed_download_url = `${address}/account/cache/${entries.indexOf(hit)}?sig=read`;
       return json(res, 200, { ok: true, signed_download_url, matched_key: hit.key });
