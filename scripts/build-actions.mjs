@@ -33,14 +33,16 @@ const FROM_WORKSPACE = {
  */
 const WORKERS = [{ module: "src/amplitude/validation-pool.ts", entry: "src/amplitude/validation-worker.ts" }];
 
-// With splitting the banner heads every chunk: the names it imports are unique so that they cannot clash with an
-// import esbuild keeps in the same chunk (validation-pool.ts imports createRequire itself).
+// With splitting the banner heads every chunk, beside whatever a bundled module declares at its top level: the names it
+// imports are unique (validation-pool.ts imports createRequire itself), and `__dirname`/`__filename` are defined to
+// unique names below, because an ES module may declare its own (the `open` package does). `require` may stay: esbuild
+// renames a module's own top-level `require`.
 const BANNER = [
   'import { createRequire as __amplitudePipelineCreateRequire } from "node:module";',
   'import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";',
   "const require = __amplitudePipelineCreateRequire(import.meta.url);",
-  "const __filename = __amplitudePipelineFileURLToPath(import.meta.url);",
-  'const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));',
+  "const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);",
+  'const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));',
 ].join("\n");
 
 const fromWorkspace = {
@@ -82,6 +84,8 @@ function options(outdir, entryPoints) {
     target: "node20",
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: BANNER },
+    // Only where a CommonJS module uses them unbound; a module's own declarations keep theirs.
+    define: { __dirname: "__amplitudePipelineDirname", __filename: "__amplitudePipelineFilename" },
     plugins: [fromWorkspace],
     metafile: true,
     logLevel: "warning",

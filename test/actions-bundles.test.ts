@@ -304,3 +304,82 @@ describe.each(["Node 20", "Node 24"])("the report bundle on %s", (nodeName) => {
     );
   });
 });
+
+describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+
+  it("exports the hours from the simulator into the backup folder, with outputs and summary, and upload takes it on", async () => {
+    const sim = await simulator();
+    const workspace = await tempDir("action-workspace-");
+    const run = await runBundle(built.dist, "extract", {
+      node: node(),
+      workspace,
+      env: { AMPLITUDE_API_URL: sim.url },
+      inputs: {
+        start: "2025-11-04T00",
+        end: "2025-11-04T05",
+        "amp-api-key": sim.apiKey,
+        "amp-secret-key": sim.secretKey,
+      },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    // The same hours through the library give the figures the action must report.
+    const { summary: expected } = await extractFrom(sim, {
+      range: HOURS,
+      outDir: await tempDir(),
+      validationThreads: 0,
+    });
+    expect(run.outputs).toMatchObject({
+      windows: String(expected.windows),
+      files: String(expected.files),
+      events: String(expected.events),
+      bytes: String(expected.bytes),
+      rejected: "0",
+      "backup-dir": "data/exports",
+      "failed-hours": "",
+    });
+    expect(run.outputs.watermark).toMatch(/^\d{4}-\d\d-\d\dT\d\d$/);
+    // No cache service here: a notice, and the run goes on.
+    expect(run.stdout).toMatch(/::notice::The Actions cache service is not available here/);
+    expect(run.summary).toContain("Extract");
+    masksFirst(run, [sim.secretKey]);
+    const backup = await listFiles(join(workspace, "data", "exports"));
+    expect(backup.filter((file) => file.endsWith(".json.gz"))).toHaveLength(expected.files);
+
+    const upload = await runBundle(built.dist, "upload", {
+      node: node(),
+      workspace,
+      inputs: { lake: "file://data/lake" },
+    });
+    expect(upload.code).toBe(0);
+    expect(upload.outputs.files).toBe(String(expected.files));
+  });
+
+  it("fails with exit 1 when Amplitude refuses the keys, saying which settings to check, and masks the secret", async () => {
+    const sim = await simulator();
+    const secret = "wrong-amplitude-secret-91d2";
+    const run = await runBundle(built.dist, "main", {
+      node: node(),
+      env: { AMPLITUDE_API_URL: sim.url },
+      inputs: {
+        command: "extract",
+        start: "2025-11-04T00",
+        end: "2025-11-04T05",
+        cache: "false",
+        "amp-api-key": sim.apiKey,
+        "amp-secret-key": secret,
+      },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*(API key|secret key)/i);
+    expect(run.stdout).not.toContain("Actions cache service");
+    masksFirst(run, [secret]);
+  });
+
+  it("refuses a settle-hours that is not a number, naming the input", async () => {
+    const run = await runBundle(built.dist, "extract", { node: node(), inputs: { "settle-hours": "two" } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::input settle-hours: "two" is not an integer');
+  });
+});

@@ -1,8 +1,8 @@
 import { createRequire as __amplitudePipelineCreateRequire } from "node:module";
 import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";
 const require = __amplitudePipelineCreateRequire(import.meta.url);
-const __filename = __amplitudePipelineFileURLToPath(import.meta.url);
-const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));
+const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
+const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS,
   OUTPUTS,
@@ -15,13 +15,14 @@ import {
   setOutput,
   setSecret,
   summary
-} from "../chunks/chunk-KBO5QLFX.js";
+} from "../chunks/chunk-WLPOHO3H.js";
+import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
   ExternalServiceError,
   errorMessage
-} from "../chunks/chunk-NNUQH4OQ.js";
-import "../chunks/chunk-LENDVUMN.js";
+} from "../chunks/chunk-Z6P62WD7.js";
+import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/report.ts
 import { readFile } from "node:fs/promises";

@@ -5,6 +5,7 @@ import { runAction } from "./run-action.ts";
 
 /** Each command's entry, loaded only when asked for: importing one runs that action. */
 const COMMANDS: Record<string, () => Promise<unknown>> = {
+  extract: () => import("./extract.ts"),
   upload: () => import("./upload.ts"),
   "plan-backfill": () => import("./plan-backfill.ts"),
   report: () => import("./report.ts"),

@@ -1,0 +1,86 @@
+import * as core from "@actions/core";
+import { addExtractToSummary } from "../github/summary.ts";
+import {
+  DEFAULT_EXTRACT_CONCURRENCY,
+  DEFAULT_HISTORY,
+  DEFAULT_MAX_HOURS,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_OUT,
+  DEFAULT_SETTLE_HOURS,
+  DEFAULT_WINDOW_HOURS,
+} from "../pipeline/defaults.ts";
+import { extractStep, type ExtractStepResult } from "../pipeline/extract.ts";
+import {
+  ACTION_IO,
+  AMPLITUDE_SECRETS,
+  AWS_SECRETS,
+  INPUTS,
+  OUTPUTS,
+  SNOWFLAKE_SECRETS,
+  booleanInput,
+  inInputTerms,
+  intInput,
+  optionalInput,
+  secretEnv,
+} from "./io.ts";
+import { runAction } from "./run-action.ts";
+import { actionsWindowStore } from "./window-cache.ts";
+
+async function main(): Promise<void> {
+  const env = { ...process.env, ...secretEnv([...AMPLITUDE_SECRETS, ...AWS_SECRETS, ...SNOWFLAKE_SECRETS]) };
+  const options = {
+    start: optionalInput(INPUTS.start),
+    end: optionalInput(INPUTS.end),
+    out: optionalInput(INPUTS.out) ?? DEFAULT_OUT,
+    settleHours: intInput(INPUTS.settleHours, DEFAULT_SETTLE_HOURS, { min: 0, max: 72 }),
+    maxHours: intInput(INPUTS.maxHours, DEFAULT_MAX_HOURS, { min: 1, max: 24 * 366 }),
+    history: optionalInput(INPUTS.history) ?? DEFAULT_HISTORY,
+    windowHours: intInput(INPUTS.windowHours, DEFAULT_WINDOW_HOURS, { min: 1, max: 8760 }),
+    lake: optionalInput(INPUTS.lake),
+    warehouse: optionalInput(INPUTS.warehouse),
+    concurrency: DEFAULT_EXTRACT_CONCURRENCY,
+    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+  };
+  const windowStore = booleanInput(INPUTS.cache, true)
+    ? actionsWindowStore({
+        notice: (message) => core.notice(message),
+        warn: (message) => core.warning(message),
+      })
+    : undefined;
+  const reporter = {
+    notice: (message: string) => core.notice(message),
+    warning: (message: string) => core.warning(message),
+    nothingToExport: (reason: string) => core.info(`Nothing to export: ${reason}`),
+  };
+  const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown: unknown) => {
+    const error = inInputTerms(thrown, ACTION_IO.extract.inputs);
+    addExtractToSummary(core.summary, { outcomes: [] }, { error });
+    throw error;
+  });
+  setOutputs(result);
+  addExtractToSummary(core.summary, {
+    ...result.summary,
+    failedHours: result.failedHours,
+    watermark: result.watermark,
+  });
+  if (result.failed) {
+    throw new Error(
+      `${result.failedHours.length} hour(s) could not be exported (${result.failedHours.slice(0, 5).join(", ")}` +
+        `${result.failedHours.length > 5 ? ", …" : ""}): they hold the watermark back and are retried first next run`,
+    );
+  }
+}
+
+function setOutputs(result: ExtractStepResult): void {
+  const { figures } = result;
+  core.setOutput(OUTPUTS.windows, figures.windows);
+  core.setOutput(OUTPUTS.files, figures.files);
+  core.setOutput(OUTPUTS.events, figures.events);
+  core.setOutput(OUTPUTS.bytes, figures.bytes);
+  core.setOutput(OUTPUTS.rejected, figures.rejected);
+  core.setOutput(OUTPUTS.watermark, result.watermark ?? "");
+  core.setOutput(OUTPUTS.backupDir, result.backupDir);
+  core.setOutput(OUTPUTS.failedHours, result.failedHours.join(","));
+}
+
+void runAction("extract", main);
