@@ -1,6 +1,8 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { uploadStep } from "../src/pipeline/upload.ts";
 import {
   buildActionsForTest,
   runBundle,
@@ -13,6 +15,7 @@ import { node24 } from "./support/node24.ts";
 import { s3Server } from "./support/s3.ts";
 import { extractFrom, hourOf, simulator } from "./support/simulator.ts";
 
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOURS = { start: hourOf("2025-11-04T00"), end: hourOf("2025-11-04T05") };
 
 let built: BuiltActions;
@@ -381,5 +384,91 @@ describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => 
     const run = await runBundle(built.dist, "extract", { node: node(), inputs: { "settle-hours": "two" } });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('::error::input settle-hours: "two" is not an integer');
+  });
+});
+
+/** A workspace as `npm ci` leaves it: the repository's packages installed (a link to them) and its own sql/. */
+async function installedWorkspace() {
+  const { workspace, extracted } = await workspaceWithBackup();
+  await symlink(await realpath(join(ROOT, "node_modules")), join(workspace, "node_modules"), "dir");
+  await cp(join(ROOT, "sql"), join(workspace, "sql"), { recursive: true });
+  const lake = await uploadStep(
+    {
+      from: join(workspace, "data", "exports"),
+      lake: `file://${join(workspace, "data", "lake")}`,
+      concurrency: 4,
+    },
+    { env: {} },
+  );
+  expect(lake.failed).toBe(false);
+  return { workspace, extracted };
+}
+
+describe.each(["Node 20", "Node 24"])("the transform bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+
+  it("loads the lake into the embedded warehouse and builds the models, DuckDB coming from the workspace", async () => {
+    const { workspace } = await installedWorkspace();
+    const run = await runBundle(built.dist, "transform", {
+      node: node(),
+      workspace,
+      inputs: { lake: "file://data/lake", warehouse: "duckdb:data/warehouse.duckdb" },
+    });
+    expect(run.stdout).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(Number(run.outputs.models)).toBeGreaterThan(5);
+    expect(Number(run.outputs["tests-passed"])).toBeGreaterThan(0);
+    expect(run.outputs["tests-failed"]).toBe("0");
+    expect(run.outputs["tests-warned"]).toMatch(/^\d+$/);
+    expect(run.summary).toContain(`<strong>${run.outputs.models}</strong> models`);
+    expect(run.summary).toContain("<td>events</td><td>incremental</td>");
+    expect(await listFiles(join(workspace, "data"))).toContain("warehouse.duckdb");
+  });
+
+  it("says exactly what to install when the workspace has no @duckdb/node-api, through the root action too", async () => {
+    const { workspace } = await workspaceWithBackup();
+    for (const [name, inputs] of [
+      ["transform", {}],
+      ["main", { command: "transform" }],
+    ] as const) {
+      const run = await runBundle(built.dist, name, { node: node(), workspace, inputs });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        "::error::the embedded warehouse (duckdb:…) needs @duckdb/node-api, which is not installed in the workspace",
+      );
+      expect(run.stdout).toContain("`npm install @duckdb/node-api@1.5.5-r.5`");
+      expect(run.summary).toContain("npm install @duckdb/node-api@1.5.5-r.5");
+    }
+  });
+});
+
+describe.each(["Node 20", "Node 24"])("the provision bundle on %s", (nodeName) => {
+  const node = () => nodes[nodeName]!;
+
+  it("renders the Snowflake objects into out on a dry run, from the action's own models when the workspace has none", async () => {
+    const workspace = await tempDir("action-workspace-");
+    const run = await runBundle(built.dist, "provision", {
+      node: node(),
+      workspace,
+      inputs: { lake: "s3://lake-bucket/pipeline", "dry-run": "true", out: "target/provision" },
+    });
+    expect(run.stdout).not.toContain("::error::");
+    expect(run.code).toBe(0);
+    expect(Number(run.outputs.changes)).toBeGreaterThan(0);
+    // A dry run plans against an empty account: the storage integration (created by an admin) is not there.
+    expect(run.outputs.refusals).toBe("1");
+    expect(run.summary).toContain("the storage integration amplitude_pipeline_s3 does not exist");
+    const rendered = await listFiles(join(workspace, "target", "provision"));
+    expect(rendered.length).toBeGreaterThan(0);
+  });
+
+  it("refuses a lake that is not on S3, naming the input", async () => {
+    const run = await runBundle(built.dist, "provision", {
+      node: node(),
+      inputs: { lake: "file://data/lake", "dry-run": "true" },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("::error::input lake:");
+    expect(run.stdout).toContain("provision takes input lake s3://bucket/prefix");
   });
 });

@@ -14,33 +14,46 @@ import {
 } from "../chunks/chunk-NLCB72QY.js";
 import {
   ApiExportSource,
-  DEFAULT_HISTORY,
-  DEFAULT_MAX_HOURS,
-  DEFAULT_MAX_LINE_BYTES,
   ExportClient,
   FAILURES_FOLDER,
   LakeExportSource,
   MANIFEST_FILE,
-  addExtractToSummary,
-  deliveryId,
   extract,
+  parseWindowFolder
+} from "../chunks/chunk-T25ZZZ3Y.js";
+import "../chunks/chunk-BZEPLCDP.js";
+import "../chunks/chunk-ZU3FRXDO.js";
+import "../chunks/chunk-OQS4VC3D.js";
+import {
+  lockRun
+} from "../chunks/chunk-TWPKZVYG.js";
+import {
+  deliveryId,
   lakeApps,
   listManifestKeys,
-  openLake,
-  parseWindowFolder
-} from "../chunks/chunk-HFUQKQPO.js";
+  openLake
+} from "../chunks/chunk-SWT6KEQS.js";
 import {
   FAILURES_PREFIX,
   appFolder,
   isoFromCompactTime,
   manifestKeyBefore
-} from "../chunks/chunk-J5JQKLNG.js";
+} from "../chunks/chunk-VNF3GDG7.js";
+import "../chunks/chunk-6K2WFAIU.js";
+import "../chunks/chunk-MWCMZDA4.js";
 import {
-  realSleep
-} from "../chunks/chunk-6K2WFAIU.js";
-import "../chunks/chunk-BZEPLCDP.js";
-import "../chunks/chunk-OQS4VC3D.js";
-import "../chunks/chunk-ZU3FRXDO.js";
+  DEFAULT_EXTRACT_CONCURRENCY,
+  DEFAULT_OUT,
+  DEFAULT_SETTLE_HOURS,
+  DEFAULT_WINDOW_HOURS,
+  openWarehouse
+} from "../chunks/chunk-22NJEMBS.js";
+import {
+  DEFAULT_HISTORY,
+  DEFAULT_MAX_HOURS,
+  DEFAULT_MAX_LINE_BYTES,
+  addExtractToSummary
+} from "../chunks/chunk-ZNH5HH2L.js";
 import {
   cutWindows,
   formatHour,
@@ -80,11 +93,7 @@ import {
   summary,
   warning,
   which
-} from "../chunks/chunk-WLPOHO3H.js";
-import "../chunks/chunk-DDMIIEV4.js";
-import {
-  makeFolder
-} from "../chunks/chunk-MWCMZDA4.js";
+} from "../chunks/chunk-RBBAYE65.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
@@ -92,6 +101,7 @@ import {
   ConfigurationError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
+import "../chunks/chunk-DDMIIEV4.js";
 import {
   __commonJS,
   __export,
@@ -3436,8 +3446,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve4, reject) => {
-          this._resolve = resolve4;
+        this._promise = new Promise((resolve3, reject) => {
+          this._resolve = resolve3;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -3652,11 +3662,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter11 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3672,7 +3682,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3721,11 +3731,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter11 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3741,7 +3751,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3791,11 +3801,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter11 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3811,7 +3821,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3860,11 +3870,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter11 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3880,7 +3890,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -3928,11 +3938,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter11 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve3, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -3948,7 +3958,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -4145,11 +4155,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve4, reject) => {
+      return (v) => new Promise((resolve3, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve4(v), ms);
+          const id = setTimeout(() => resolve3(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -4404,193 +4414,9 @@ var require_commonjs2 = __commonJS({
   }
 });
 
-// src/warehouse/open-warehouse.ts
-async function openWarehouse(url2, options) {
-  if (url2.startsWith("duckdb:")) {
-    const { path: path9, settings } = parseDuckDbUrl(url2);
-    const { DuckDbWarehouse } = await import("../chunks/duckdb-F4JWC7BM.js");
-    return DuckDbWarehouse.open(path9, { create: options.create, settings, option: `--warehouse ${url2}` });
-  }
-  if (url2 === "snowflake") {
-    const { snowflakeConfig } = await import("../chunks/snowflake-config-KXFTIWWR.js");
-    const { SnowflakeWarehouse } = await import("../chunks/snowflake-AJ335RYE.js");
-    try {
-      return await SnowflakeWarehouse.open(snowflakeConfig(options.env ?? process.env, options.warn));
-    } catch (error2) {
-      if (error2 instanceof ConfigurationError) {
-        throw new ConfigurationError(`--warehouse ${url2}: ${error2.message}`, { cause: error2 });
-      }
-      throw error2;
-    }
-  }
-  if (url2.startsWith("snowflake:")) {
-    throw new ConfigurationError(
-      `--warehouse ${url2}: write --warehouse snowflake, with nothing after it; the account, database, warehouse, role and key come from SNOWFLAKE_ACCOUNT, SNOWFLAKE_DATABASE, SNOWFLAKE_WAREHOUSE, SNOWFLAKE_ROLE and SNOWFLAKE_PRIVATE_KEY in the environment`
-    );
-  }
-  throw new ConfigurationError(
-    `--warehouse ${JSON.stringify(url2)} is not a warehouse: use duckdb:PATH or snowflake`
-  );
-}
-var DUCKDB_SETTINGS = {
-  memory_limit: { accepts: "a size such as 4GB, 1500MB or 2GiB", valid: isSize },
-  threads: {
-    accepts: "a whole number of threads from 1 to 1024",
-    valid: (v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 1024
-  },
-  temp_directory: { accepts: "a folder for spilling to disk", valid: (v) => v.trim() !== "" },
-  max_temp_directory_size: { accepts: "a size such as 20GB", valid: isSize }
-};
-function isSize(value) {
-  return /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim());
-}
-function parseDuckDbUrl(url2) {
-  const rest = url2.slice("duckdb:".length);
-  const query = rest.indexOf("?");
-  const path9 = query === -1 ? rest : rest.slice(0, query);
-  if (!path9) throw new ConfigurationError(`--warehouse ${url2} names no file: use duckdb:PATH`);
-  const settings = {};
-  if (query === -1) return { path: path9, settings };
-  for (const [name, value] of new URLSearchParams(rest.slice(query + 1))) {
-    const setting = DUCKDB_SETTINGS[name];
-    if (!setting) {
-      throw new ConfigurationError(
-        `--warehouse ${url2}: ${JSON.stringify(name)} is not a DuckDB setting this accepts: use ${Object.keys(DUCKDB_SETTINGS).join(", ")} (e.g. duckdb:${path9}?memory_limit=4GB&threads=2)`
-      );
-    }
-    if (name in settings) throw new ConfigurationError(`--warehouse ${url2}: ${name} is given twice`);
-    if (!setting.valid(value)) {
-      throw new ConfigurationError(
-        `--warehouse ${url2}: ${name}=${JSON.stringify(value)} is not valid: use ${setting.accepts}`
-      );
-    }
-    settings[name] = value.trim();
-  }
-  return { path: path9, settings };
-}
-
-// src/pipeline/defaults.ts
-var DEFAULT_OUT = "data/exports";
-var DEFAULT_WINDOW_HOURS = 24;
-var DEFAULT_EXTRACT_CONCURRENCY = 2;
-var DEFAULT_SETTLE_HOURS = 2;
-
 // src/pipeline/extract.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join as join2 } from "node:path";
-
-// src/pipeline/lock.ts
-import { rmSync } from "node:fs";
-import { open, readFile, rm, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
-var LockHeldError = class extends Error {
-  name = "LockHeldError";
-};
-async function acquireLock(path9, options) {
-  const file = resolve(path9);
-  const sleep2 = options.sleep ?? realSleep;
-  const owner = {
-    pid: process.pid,
-    started_at: (options.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
-    command: options.command
-  };
-  await makeFolder(dirname(file)).catch((error2) => {
-    throw new ConfigurationError(
-      `cannot take the lock ${file} for ${options.what}: its folder cannot be created (${errorMessage(error2)})`
-    );
-  });
-  let waited = false;
-  while (true) {
-    try {
-      const handle = await open(file, "wx");
-      await handle.writeFile(JSON.stringify(owner) + "\n");
-      await handle.close();
-      const release = async () => {
-        process.off("exit", releaseNow);
-        await rm(file, { force: true });
-      };
-      const releaseNow = () => {
-        rmSync(file, { force: true });
-      };
-      process.on("exit", releaseNow);
-      return { release };
-    } catch (error2) {
-      if (error2.code !== "EEXIST") {
-        throw new Error(`cannot take the lock ${file} for ${options.what}: ${errorMessage(error2)}`);
-      }
-    }
-    const holder = await readOwner(file);
-    if (!holder) {
-      const info2 = await stat(file).catch(() => null);
-      if (info2 && Date.now() - info2.mtimeMs < 5e3) await sleep2(100);
-      else await rm(file, { force: true });
-      continue;
-    }
-    if (holder.pid === process.pid) {
-      return { release: async () => {
-      } };
-    }
-    if (!isRunning(holder.pid)) {
-      await rm(file, { force: true });
-      continue;
-    }
-    if (!options.wait) {
-      throw new LockHeldError(
-        `another run (pid ${holder.pid}, started at ${holder.started_at}, \`${holder.command}\`) holds ${options.what}: wait for it to finish, or pass --wait to queue behind it`
-      );
-    }
-    if (!waited) options.onWait?.(holder);
-    waited = true;
-    await sleep2(options.pollMs ?? 1e3);
-  }
-}
-async function readOwner(file) {
-  try {
-    const owner = JSON.parse(await readFile(file, "utf8"));
-    return Number.isInteger(owner.pid) ? owner : null;
-  } catch {
-    return null;
-  }
-}
-function isRunning(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error2) {
-    return error2.code === "EPERM";
-  }
-}
-async function lockRun(targets, options) {
-  const locks = [];
-  const take = async (path9, what) => {
-    locks.push(
-      await acquireLock(path9, {
-        what,
-        command: options.command,
-        wait: options.wait,
-        onWait: (owner) => options.onWait?.(what, owner.pid)
-      })
-    );
-  };
-  try {
-    if (targets.out) await take(resolve(targets.out, ".lock"), `the backup folder ${targets.out}`);
-    const duckdb = targets.warehouse?.startsWith("duckdb:") ? resolve(targets.warehouse.slice("duckdb:".length).split("?")[0]) : void 0;
-    if (duckdb && !duckdb.endsWith(":memory:") && await isFolder(dirname(duckdb))) {
-      await take(`${duckdb}.lock`, `the warehouse ${targets.warehouse}`);
-    }
-  } catch (error2) {
-    for (const lock of locks.reverse()) await lock.release();
-    throw error2;
-  }
-  return {
-    release: async () => {
-      for (const lock of locks.reverse()) await lock.release();
-    }
-  };
-}
-async function isFolder(path9) {
-  return (await stat(path9).catch(() => null))?.isDirectory() === true;
-}
 
 // src/pipeline/watermark.ts
 import { readdir } from "node:fs/promises";
@@ -5019,7 +4845,7 @@ var StoredWindows = class {
 };
 async function readManifest(dir) {
   try {
-    return JSON.parse(await readFile2(join2(dir, MANIFEST_FILE), "utf8"));
+    return JSON.parse(await readFile(join2(dir, MANIFEST_FILE), "utf8"));
   } catch {
     return void 0;
   }
@@ -5114,7 +4940,7 @@ import * as path5 from "path";
 import * as path from "path";
 import assert from "assert";
 var IS_WINDOWS = process.platform === "win32";
-function dirname3(p) {
+function dirname2(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -5228,14 +5054,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname3(tempKey);
+    let parent = dirname2(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname3(tempKey);
+      parent = dirname2(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -5357,19 +5183,19 @@ function balancedWithBudget(str, masked, budget) {
 }
 function maskUnmatchedOpens(masked, budget) {
   budget.remaining -= masked.length;
-  const open2 = [];
+  const open = [];
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
     if (c === 123) {
-      open2.push(i);
-    } else if (c === 125 && open2.length) {
-      open2.pop();
+      open.push(i);
+    } else if (c === 125 && open.length) {
+      open.pop();
     }
   }
   let out = "";
   let last = 0;
-  for (let i = 0; i < open2.length; i++) {
-    const at = open2[i];
+  for (let i = 0; i < open.length; i++) {
+    const at = open[i];
     out += masked.slice(last, at) + "\0";
     last = at + 1;
   }
@@ -7153,10 +6979,10 @@ var Minimatch = class {
       }
       return filtered.join("/");
     }).join("|");
-    const [open2, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
-    re = "^" + open2 + re + close + "$";
+    const [open, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+    re = "^" + open + re + close + "$";
     if (this.partial) {
-      re = "^(?:\\/|" + open2 + re.slice(1, -1) + close + ")$";
+      re = "^(?:\\/|" + open + re.slice(1, -1) + close + ")$";
     }
     if (this.negate)
       re = "^(?!" + re + ").+$";
@@ -7246,12 +7072,12 @@ var Path = class {
         this.segments = itemPath.split(path3.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname3(remaining);
+        let dir = dirname2(remaining);
         while (dir !== remaining) {
           const basename3 = path3.basename(remaining);
           this.segments.unshift(basename3);
           remaining = dir;
-          dir = dirname3(remaining);
+          dir = dirname2(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -7263,7 +7089,7 @@ var Path = class {
         segment = normalizeSeparators(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname3(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname2(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path3.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -7354,7 +7180,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname3(itemPath) === itemPath) {
+    if (dirname2(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS4 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -7461,11 +7287,11 @@ var SearchState = class {
 // ../main/node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -7481,7 +7307,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -7494,14 +7320,14 @@ var __asyncValues = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve4, reject) {
-        v = o[n](v), settle(resolve4, reject, v.done, v.value);
+      return new Promise(function(resolve3, reject) {
+        v = o[n](v), settle(resolve3, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve4, reject, d, v) {
+  function settle(resolve3, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve4({ value: v2, done: d });
+      resolve3({ value: v2, done: d });
     }, reject);
   }
 };
@@ -7698,11 +7524,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // ../main/node_modules/@actions/glob/lib/glob.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -7718,7 +7544,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -7766,11 +7592,11 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // ../main/node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -7786,7 +7612,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -7799,14 +7625,14 @@ var __asyncValues2 = function(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve4, reject) {
-        v = o[n](v), settle(resolve4, reject, v.done, v.value);
+      return new Promise(function(resolve3, reject) {
+        v = o[n](v), settle(resolve3, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve4, reject, d, v) {
+  function settle(resolve3, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve4({ value: v2, done: d });
+      resolve3({ value: v2, done: d });
     }, reject);
   }
 };
@@ -8789,9 +8615,9 @@ function isStreamComplete(stream2) {
   if (stream2.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve4) => {
+  return new Promise((resolve3) => {
     const handler = () => {
-      resolve4();
+      resolve3();
       stream2.removeListener("close", handler);
       stream2.removeListener("end", handler);
       stream2.removeListener("error", handler);
@@ -8946,8 +8772,8 @@ var NodeHttpClient = class {
       headers: request.headers.toJSON({ preserveCase: true }),
       ...request.requestOverrides
     };
-    return new Promise((resolve4, reject) => {
-      const req = isInsecure ? http.request(options, resolve4) : https.request(options, resolve4);
+    return new Promise((resolve3, reject) => {
+      const req = isInsecure ? http.request(options, resolve3) : https.request(options, resolve3);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -9031,7 +8857,7 @@ function getDecodedResponseStream(stream2, headers) {
   return stream2;
 }
 function streamToText(stream2) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const buffer3 = [];
     stream2.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -9041,7 +8867,7 @@ function streamToText(stream2) {
       }
     });
     stream2.on("end", () => {
-      resolve4(Buffer.concat(buffer3).toString("utf8"));
+      resolve3(Buffer.concat(buffer3).toString("utf8"));
     });
     stream2.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -9136,7 +8962,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // ../main/node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -9159,7 +8985,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve4(value);
+      resolve3(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -9849,7 +9675,7 @@ var AbortError2 = class extends Error {
 // ../main/node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -9867,7 +9693,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve4(x);
+        resolve3(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -9884,8 +9710,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve4) => {
-    token = setTimeout(resolve4, timeInMs);
+  return createAbortablePromise((resolve3) => {
+    token = setTimeout(resolve3, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -18389,7 +18215,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve3, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -18417,11 +18243,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve4).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve3).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve4();
+            resolve3();
           }
         }
       });
@@ -18528,7 +18354,7 @@ var BufferScheduler = class {
 
 // ../main/node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire } from "node:module";
-import { dirname as dirname4 } from "node:path";
+import { dirname as dirname3 } from "node:path";
 import { fileURLToPath } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -18537,7 +18363,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire(import.meta.url);
   __filename = fileURLToPath(import.meta.url);
-  __dirname = dirname4(__filename);
+  __dirname = dirname3(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -18546,8 +18372,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve4, reject) {
-      readyPromiseResolve = resolve4;
+    Module["ready"] = new Promise(function(resolve3, reject) {
+      readyPromiseResolve = resolve3;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -21040,7 +20866,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -21052,7 +20878,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve4();
+      resolve3();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -38827,7 +38653,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve3, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -38842,7 +38668,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve4(this.toUint8Array(callbackChunk));
+            resolve3(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -39488,8 +39314,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve4, reject) => {
-      this.resolve = resolve4;
+    this.promise = new Promise((resolve3, reject) => {
+      this.resolve = resolve3;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -39894,8 +39720,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve4, reject) => {
-      this.emitter.on("finish", resolve4);
+    return new Promise((resolve3, reject) => {
+      this.emitter.on("finish", resolve3);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -39942,12 +39768,12 @@ import util3 from "node:util";
 async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream2.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve4();
+        resolve3();
         return;
       }
       let chunk = stream2.read();
@@ -39966,7 +39792,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve4();
+      resolve3();
     });
     stream2.on("error", (msg) => {
       clearTimeout(timeout);
@@ -39975,7 +39801,7 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const ws = fs3.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -39983,7 +39809,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve4);
+    ws.on("close", resolve3);
     rs.pipe(ws);
   });
 }
@@ -40895,7 +40721,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve4) => {
+    return new Promise((resolve3) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -40906,7 +40732,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve4(appendToURLQuery(this.url, sas));
+      resolve3(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -40945,7 +40771,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve4) => {
+    return new Promise((resolve3) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -40953,7 +40779,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve4(appendToURLQuery(this.url, sas));
+      resolve3(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -42710,11 +42536,11 @@ var RateLimitError = class extends Error {
 // ../main/node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42730,7 +42556,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42854,11 +42680,11 @@ import * as util4 from "util";
 // ../main/node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42874,7 +42700,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42904,7 +42730,7 @@ function isRetryableStatusCode(statusCode) {
 }
 function sleep(milliseconds) {
   return __awaiter5(this, void 0, void 0, function* () {
-    return new Promise((resolve4) => setTimeout(resolve4, milliseconds));
+    return new Promise((resolve3) => setTimeout(resolve3, milliseconds));
   });
 }
 function retry(name_1, method_1, getStatusCode_1) {
@@ -42979,11 +42805,11 @@ function retryHttpClientResponse(name_1, method_1) {
 // ../main/node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42999,7 +42825,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43278,8 +43104,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter6(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve4) => {
-    timeoutHandle = setTimeout(() => resolve4("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve3) => {
+    timeoutHandle = setTimeout(() => resolve3("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -43403,11 +43229,11 @@ function getUserAgentString2() {
 // ../main/node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43423,7 +43249,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44300,11 +44126,11 @@ function maskSecretUrls(body2) {
 // ../main/node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44320,7 +44146,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44449,7 +44275,7 @@ var CacheServiceClient = class {
   }
   sleep(milliseconds) {
     return __awaiter8(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => setTimeout(resolve4, milliseconds));
+      return new Promise((resolve3) => setTimeout(resolve3, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -44474,11 +44300,11 @@ import { existsSync as existsSync2, writeFileSync as writeFileSync2 } from "fs";
 import * as path7 from "path";
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44494,7 +44320,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44688,11 +44514,11 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // ../main/node_modules/@actions/cache/lib/cache.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44708,7 +44534,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45123,8 +44949,8 @@ function saveCacheV2(paths_1, key_1, options_1) {
 }
 
 // src/actions/window-cache.ts
-import { readdir as readdir2, readFile as readFile3, rm as rm2, stat as stat2 } from "node:fs/promises";
-import { join as join7, resolve as resolve3 } from "node:path";
+import { readdir as readdir2, readFile as readFile2, rm, stat } from "node:fs/promises";
+import { join as join7, resolve as resolve2 } from "node:path";
 function actionsWindowStore(options) {
   const { cache = cache_exports, notice: notice2, warn, keyPrefix = "amplitude-window" } = options;
   let available;
@@ -45144,7 +44970,7 @@ function actionsWindowStore(options) {
   return {
     async restore(window2, dir) {
       if (!isAvailable()) return false;
-      const folder = resolve3(dir);
+      const folder = resolve2(dir);
       if ((await readdir2(folder).catch(() => [])).length > 0) return false;
       const prefix2 = windowPrefix(window2);
       let matched;
@@ -45159,7 +44985,7 @@ function actionsWindowStore(options) {
       if (matched === void 0) return false;
       const problem = await incompleteWindow(folder, window2, matched.slice(prefix2.length));
       if (problem) {
-        await rm2(folder, { recursive: true, force: true });
+        await rm(folder, { recursive: true, force: true });
         warn(
           `The cached copy of window ${window2.window} (${matched}) is not a complete window (${problem}): removed it, exporting the window again`
         );
@@ -45169,7 +44995,7 @@ function actionsWindowStore(options) {
     },
     async save(window2, dir) {
       if (savesStopped || !isAvailable()) return;
-      const folder = resolve3(dir);
+      const folder = resolve2(dir);
       const key = `${windowPrefix(window2)}${window2.delivery}`;
       const problem = await incompleteWindow(folder, window2, window2.delivery);
       if (problem) {
@@ -45200,7 +45026,7 @@ function actionsWindowStore(options) {
 async function incompleteWindow(folder, window2, delivery) {
   let manifest;
   try {
-    manifest = JSON.parse(await readFile3(join7(folder, MANIFEST_FILE), "utf8"));
+    manifest = JSON.parse(await readFile2(join7(folder, MANIFEST_FILE), "utf8"));
   } catch (error2) {
     return `its ${MANIFEST_FILE} cannot be read: ${errorMessage(error2)}`;
   }
@@ -45212,7 +45038,7 @@ async function incompleteWindow(folder, window2, delivery) {
     return `its manifest is for app ${manifest.app_id}, window ${named}`;
   }
   for (const file of manifest.files) {
-    const size = await stat2(join7(folder, file.name)).then(
+    const size = await stat(join7(folder, file.name)).then(
       (info2) => info2.size,
       () => void 0
     );

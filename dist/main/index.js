@@ -7,7 +7,7 @@ import {
   INPUTS,
   getInput,
   runAction
-} from "../chunks/chunk-WLPOHO3H.js";
+} from "../chunks/chunk-RBBAYE65.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
@@ -18,6 +18,8 @@ import "../chunks/chunk-QNAMUATI.js";
 var COMMANDS = {
   extract: () => import("../extract/index.js"),
   upload: () => import("../upload/index.js"),
+  provision: () => import("../provision/index.js"),
+  transform: () => import("../transform/index.js"),
   "plan-backfill": () => import("../plan-backfill/index.js"),
   report: () => import("../report/index.js")
 };

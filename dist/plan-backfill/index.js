@@ -17,7 +17,7 @@ import {
   runAction,
   setOutput,
   summary
-} from "../chunks/chunk-WLPOHO3H.js";
+} from "../chunks/chunk-RBBAYE65.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

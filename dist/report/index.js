@@ -15,7 +15,7 @@ import {
   setOutput,
   setSecret,
   summary
-} from "../chunks/chunk-WLPOHO3H.js";
+} from "../chunks/chunk-RBBAYE65.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

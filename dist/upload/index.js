@@ -6,24 +6,29 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   FAILURES_FOLDER,
   MANIFEST_FILE,
-  addUploadToSummary,
-  deliveryId,
-  listManifestKeys,
-  openLake,
   pLimit,
   parseWindowFolder
-} from "../chunks/chunk-HFUQKQPO.js";
+} from "../chunks/chunk-T25ZZZ3Y.js";
+import "../chunks/chunk-BZEPLCDP.js";
+import "../chunks/chunk-ZU3FRXDO.js";
+import "../chunks/chunk-OQS4VC3D.js";
+import {
+  deliveryId,
+  listManifestKeys,
+  openLake
+} from "../chunks/chunk-SWT6KEQS.js";
 import {
   FAILURES_PREFIX,
   appFolder,
   eventKey,
   manifestKey,
   sha256OfFile
-} from "../chunks/chunk-J5JQKLNG.js";
+} from "../chunks/chunk-VNF3GDG7.js";
 import "../chunks/chunk-6K2WFAIU.js";
-import "../chunks/chunk-BZEPLCDP.js";
-import "../chunks/chunk-OQS4VC3D.js";
-import "../chunks/chunk-ZU3FRXDO.js";
+import "../chunks/chunk-MWCMZDA4.js";
+import {
+  addUploadToSummary
+} from "../chunks/chunk-ZNH5HH2L.js";
 import "../chunks/chunk-K7MJLPHH.js";
 import {
   ACTION_IO,
@@ -39,14 +44,13 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-WLPOHO3H.js";
-import "../chunks/chunk-DDMIIEV4.js";
-import "../chunks/chunk-MWCMZDA4.js";
+} from "../chunks/chunk-RBBAYE65.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
+import "../chunks/chunk-DDMIIEV4.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/lake/upload.ts

@@ -7,6 +7,8 @@ import { runAction } from "./run-action.ts";
 const COMMANDS: Record<string, () => Promise<unknown>> = {
   extract: () => import("./extract.ts"),
   upload: () => import("./upload.ts"),
+  provision: () => import("./provision.ts"),
+  transform: () => import("./transform.ts"),
   "plan-backfill": () => import("./plan-backfill.ts"),
   report: () => import("./report.ts"),
 };

@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,13 +25,18 @@ export interface BuiltActions {
   remove(): Promise<void>;
 }
 
-/** Builds dist/ from the current sources with the build script, into a temporary folder: not the committed dist/. */
+/**
+ * Builds dist/ from the current sources with the build script, into a temporary folder laid out as the runner's copy
+ * of this repository (`action/dist`, `action/sql`): not the committed dist/.
+ */
 export async function buildActionsForTest(): Promise<BuiltActions> {
   const folder = await mkdtemp(join(tmpdir(), "actions-build-"));
   const dist = join(folder, "action", "dist");
   const { stdout } = await promisify(execFile)(process.execPath, [BUILD_SCRIPT, "--outdir", dist], {
     cwd: ROOT,
   });
+  // The action's checkout holds the models it ships (sql/), which a workspace without its own sql/ falls back to.
+  await cp(join(ROOT, "sql"), join(folder, "action", "sql"), { recursive: true });
   if (hasNodeModulesAbove(dist))
     throw new Error(`${dist} has a node_modules above it: the test would prove nothing`);
   return { dist, log: stdout, remove: () => rm(folder, { recursive: true, force: true }) };

@@ -1,0 +1,911 @@
+import { createRequire as __amplitudePipelineCreateRequire } from "node:module";
+import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";
+const require = __amplitudePipelineCreateRequire(import.meta.url);
+const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
+const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
+import {
+  CAPTURED_EVENTS,
+  CHANGE_HISTORY,
+  DEFAULT_STORAGE_INTEGRATION,
+  EVENTS_PIPE,
+  FINALIZER_TASK,
+  PIPELINE_SCHEMA,
+  ROOT_TASK,
+  buildProcedure,
+  compileModel,
+  modelTask,
+  planProject,
+  planTests,
+  readProject,
+  require_nunjucks,
+  upperParts
+} from "../chunks/chunk-6HZYF5RR.js";
+import {
+  SCHEMAS,
+  sqlString
+} from "../chunks/chunk-2NOUG5PK.js";
+import {
+  DEFAULT_PROJECT,
+  DEFAULT_PROVISION_OUT,
+  openWarehouse
+} from "../chunks/chunk-22NJEMBS.js";
+import {
+  addProvisionToSummary,
+  parseS3LakeUrl
+} from "../chunks/chunk-ZNH5HH2L.js";
+import "../chunks/chunk-K7MJLPHH.js";
+import {
+  ACTION_IO,
+  INPUTS,
+  OUTPUTS,
+  SNOWFLAKE_SECRETS,
+  booleanInput,
+  inInputTerms,
+  listInput,
+  optionalInput,
+  runAction,
+  secretEnv,
+  setOutput,
+  summary,
+  warning
+} from "../chunks/chunk-RBBAYE65.js";
+import "../chunks/chunk-DPBKSJN6.js";
+import {
+  ConfigurationError,
+  errorMessage
+} from "../chunks/chunk-Z6P62WD7.js";
+import {
+  __toESM
+} from "../chunks/chunk-QNAMUATI.js";
+
+// package.json
+var package_default = {
+  name: "amplitude-pipeline",
+  version: "0.1.0",
+  description: "Amplitude Analytics to Snowflake through S3, run from GitHub Actions or one local CLI on embedded defaults.",
+  license: "MIT",
+  type: "module",
+  engines: {
+    node: ">=20.12"
+  },
+  bin: {
+    "amplitude-pipeline": "lib/cli/bin.js"
+  },
+  files: [
+    "lib",
+    "sql"
+  ],
+  scripts: {
+    prepare: "npm run build",
+    build: "tsc -p tsconfig.build.json",
+    "build:actions": "node scripts/build-actions.mjs",
+    "check:dist": "node scripts/build-actions.mjs --check",
+    start: "node lib/cli/bin.js",
+    demo: "node lib/cli/bin.js demo",
+    test: "tsc --noEmit && vitest run",
+    lint: "eslint . && prettier --check .",
+    format: "prettier --write .",
+    bench: "npm run bench:extract && npm run bench:upload && npm run bench:warehouse",
+    "bench:extract": "npm run build && node --import tsx test/bench/extract.bench.ts",
+    "bench:upload": "npm run build && node --import tsx test/bench/upload.bench.ts",
+    "bench:warehouse": "npm run build && node --import tsx test/bench/warehouse.bench.ts"
+  },
+  dependencies: {
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@aws-sdk/client-s3": "^3.1169.0",
+    "@aws-sdk/lib-storage": "^3.1169.0",
+    "@duckdb/node-api": "1.5.5-r.5",
+    "@octokit/rest": "^22.0.1",
+    "@polyglot-sql/sdk": "^0.12.1",
+    commander: "^14.0.3",
+    "node-fetch": "^3.3.2",
+    nunjucks: "^3.2.4",
+    "p-limit": "^7.3.3",
+    "snowflake-sdk": "^3.3.0",
+    yaml: "^2.9.1",
+    "yauzl-promise": "^4.0.0",
+    yazl: "^3.3.1"
+  },
+  devDependencies: {
+    "@actions/languageservice": "^0.3.61",
+    "@eslint/js": "^9.39.5",
+    "@types/node": "^20.19.43",
+    "@types/nunjucks": "^3.2.6",
+    "@types/s3rver": "^3.7.4",
+    "@types/yauzl-promise": "^4.0.1",
+    "@types/yazl": "^3.3.1",
+    esbuild: "^0.28.2",
+    eslint: "^9.39.5",
+    prettier: "^3.10.1",
+    s3rver: "^3.7.1",
+    tsx: "^4.23.15",
+    typescript: "5.9",
+    "typescript-eslint": "^8.73.0",
+    vitest: "^4.1.12"
+  }
+};
+
+// src/pipeline/provision.ts
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/snowflake/render.ts
+var import_nunjucks = __toESM(require_nunjucks(), 1);
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+var STATEFUL = /* @__PURE__ */ new Set([
+  "schema",
+  "table",
+  "storage integration",
+  "stage",
+  "pipe",
+  "stream"
+]);
+var PENDING_BATCHES_SINCE = "(select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)";
+var GRAPH_SOURCES = { "amplitude.events": CAPTURED_EVENTS };
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+function checkSettings(settings) {
+  for (const [what, value] of [
+    ["SNOWFLAKE_WAREHOUSE", settings.warehouse],
+    ["--integration", settings.integration]
+  ]) {
+    if (!IDENTIFIER.test(value)) {
+      throw new ConfigurationError(
+        `${what} ${JSON.stringify(value)} is not a plain Snowflake identifier (letters, digits, _ and $)`
+      );
+    }
+  }
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([^'\\]*\/)?$/.test(settings.lakeUrl)) {
+    throw new ConfigurationError(
+      `the lake ${JSON.stringify(settings.lakeUrl)} is not an S3 location Snowflake can stage: use --lake s3://bucket/prefix`
+    );
+  }
+  if (settings.createIntegration && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(settings.awsRoleArn ?? "")) {
+    throw new ConfigurationError(
+      "--create-integration needs the IAM role Snowflake assumes to read the bucket: set --aws-role-arn (or SNOWFLAKE_STORAGE_AWS_ROLE_ARN) to arn:aws:iam::<account>:role/<name>"
+    );
+  }
+}
+var DRY_RUN_SETTINGS = {
+  warehouse: "amplitude_pipeline",
+  lakeUrl: "s3://amplitude-lake/",
+  integration: DEFAULT_STORAGE_INTEGRATION,
+  createIntegration: false
+};
+function renderObjects(project, settings) {
+  checkSettings(settings);
+  const environment = new import_nunjucks.default.Environment(
+    new import_nunjucks.default.FileSystemLoader(join(project.root, "snowflake")),
+    {
+      autoescape: false,
+      throwOnUndefined: true
+    }
+  );
+  const variables = {
+    warehouse: settings.warehouse,
+    lake_url: settings.lakeUrl,
+    integration: settings.integration,
+    aws_role_arn: settings.awsRoleArn ?? ""
+  };
+  const render = (template, extra = {}) => environment.render(template, { ...variables, ...extra }).split("\n").map((line) => line.trimEnd()).join("\n").replace(/\n{3,}/g, "\n\n").trim();
+  const objects = [];
+  const add = (kind, name, template, extra = {}) => {
+    const statement = extra.statement ?? render(template);
+    objects.push({
+      kind,
+      name,
+      stateful: STATEFUL.has(kind),
+      statement,
+      checksum: checksum(statement),
+      template: `snowflake/${template}`,
+      ...extra
+    });
+  };
+  const table = (name, template) => {
+    const statement = render(template);
+    add("table", name, template, { statement, columns: tableColumns(statement, template) });
+  };
+  const schema = (name) => add("schema", name, "(schema)", { statement: `create schema if not exists ${name}` });
+  schema(PIPELINE_SCHEMA);
+  table("pipeline.change_history", "change_history.sql");
+  for (const name of SCHEMAS) schema(name);
+  add("file format", "raw.amplitude_json_gz", "file_format_events.sql");
+  add("file format", "raw.amplitude_manifest_json", "file_format_manifests.sql");
+  add("storage integration", settings.integration, "storage_integration.sql", {
+    referenceOnly: !settings.createIntegration
+  });
+  add("stage", "raw.amplitude_lake", "stage.sql", {
+    definition: `${settings.lakeUrl} ${settings.integration}`
+  });
+  table("raw.amplitude_events", "table_amplitude_events.sql");
+  table("raw.lake_manifests", "table_lake_manifests.sql");
+  table("pipeline.stream_batches", "table_stream_batches.sql");
+  table("pipeline.test_results", "table_test_results.sql");
+  add("view", CAPTURED_EVENTS, "view_captured_events.sql");
+  const captured = objects.at(-1);
+  const raw = objects.find((object) => object.name === "raw.amplitude_events");
+  captured.checksum = checksum(`${captured.statement}
+-- raw.amplitude_events ${raw.checksum}`);
+  add("view", "raw.extract_windows", "view_extract_windows.sql");
+  add("view", "raw.load_history", "view_load_history.sql");
+  for (const [name, template] of [
+    ["raw.amplitude_events_pipe", "pipe_events.sql"],
+    ["raw.lake_manifests_pipe", "pipe_manifests.sql"]
+  ]) {
+    const statement = render(template, { replace: false });
+    add("pipe", name, template, {
+      statement,
+      replaceStatement: render(template, { replace: true }),
+      definition: copyStatement(statement)
+    });
+  }
+  const stream = render("stream_events.sql", { replace: false });
+  add("stream", "raw.amplitude_events_stream", "stream_events.sql", {
+    statement: stream,
+    replaceStatement: render("stream_events.sql", { replace: true }),
+    definition: /\bon table ([\w.]+)/i.exec(stream)?.[1]?.toLowerCase()
+  });
+  const { compiled, order } = planProject(project, "snowflake");
+  add("procedure", "pipeline.capture_batch", "procedure_capture_batch.sql");
+  for (const name of order) {
+    add("procedure", buildProcedure(name), "procedure_build_model.sql", {
+      statement: render("procedure_build_model.sql", buildVariables(project, compiled.get(name))),
+      model: name
+    });
+  }
+  add("procedure", "pipeline.run_data_tests", "procedure_run_data_tests.sql", {
+    statement: render("procedure_run_data_tests.sql", {
+      tests: graphTests(project, compiled),
+      finalizer_name: FINALIZER_TASK.split(".")[1]
+    })
+  });
+  add("task", ROOT_TASK, "task_root.sql", { after: [] });
+  for (const name of order) {
+    const model = compiled.get(name);
+    const after = model.refs.length === 0 ? [ROOT_TASK] : [...model.refs].sort().map(modelTask);
+    add("task", modelTask(name), "task_model.sql", {
+      statement: render("task_model.sql", {
+        task: modelTask(name),
+        relation: model.relation,
+        procedure: buildProcedure(name),
+        after
+      }),
+      after,
+      model: name
+    });
+  }
+  add("task", FINALIZER_TASK, "task_finalizer.sql", { after: [] });
+  return objects;
+}
+function graphTests(project, compiled) {
+  const models = compiled ?? planProject(project, "snowflake").compiled;
+  const newerThan = /* @__PURE__ */ new Map();
+  for (const model of models.values()) {
+    if (model.config.materialized === "incremental") newerThan.set(model.name, PENDING_BATCHES_SINCE);
+  }
+  return planTests(project, models, new Set(models.keys()), "snowflake", newerThan, GRAPH_SOURCES);
+}
+function buildVariables(project, model) {
+  const file = project.models.get(model.name);
+  const [schema, name] = model.relation.split(".");
+  const compile = (options) => compileModel(project, file, {
+    dialect: "snowflake",
+    sources: GRAPH_SOURCES,
+    incrementalSince: options.incremental ? PENDING_BATCHES_SINCE : void 0,
+    ...options
+  }).sql;
+  const incremental = model.config.materialized === "incremental";
+  const keys = model.config.uniqueKey;
+  return {
+    procedure: buildProcedure(model.name),
+    model: model.name,
+    relation: model.relation,
+    schema,
+    name,
+    materialized: model.config.materialized,
+    strategy: model.config.strategy,
+    keys: keys.join(", "),
+    key_literals: keys.map((key2) => `'${key2}'`).join(", "),
+    merge_on: keys.map((key2) => `target.${key2} = source.${key2}`).join(" and "),
+    full_sql: compile({}),
+    increment_sql: incremental ? compile({ incremental: true }) : "",
+    scope_sql: incremental && model.config.scope ? compile({ incremental: true, scope: true }) : ""
+  };
+}
+function checksum(statement) {
+  const normalized = statement.split("\n").map((line) => line.trimEnd()).join("\n").trim();
+  return createHash("sha256").update(normalized).digest("hex");
+}
+function tableColumns(statement, template) {
+  const body = statement.slice(statement.indexOf("(") + 1, statement.lastIndexOf(")"));
+  const columns = body.split("\n").map((line) => line.trim().replace(/,$/, "")).filter((line) => line !== "").map((line) => {
+    const match = /^([a-z_][a-z0-9_]*)\s+(.+)$/.exec(line);
+    if (!match)
+      throw new Error(`snowflake/${template}: cannot read the column line ${JSON.stringify(line)}`);
+    return { name: match[1], definition: match[2] };
+  });
+  return columns;
+}
+function copyStatement(statement) {
+  const index = statement.search(/\n\s*as\n/);
+  return normalize(index === -1 ? statement : statement.slice(index).replace(/^\s*as\s*/, ""));
+}
+function normalize(sql) {
+  return sql.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+// src/snowflake/provision.ts
+var PROVISIONED_SCHEMAS = ["RAW", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
+function key(schema, name) {
+  return `${String(schema).toUpperCase()}.${String(name).toUpperCase()}`;
+}
+function nameKey(name) {
+  return name.includes(".") ? key(...name.split(".")) : name.toUpperCase();
+}
+async function readCatalog(warehouse, integration) {
+  const inList = PROVISIONED_SCHEMAS.map(sqlString).join(", ");
+  const schemas = new Set(
+    (await warehouse.query(`select schema_name from information_schema.schemata`)).map(
+      (row) => String(row.schema_name).toUpperCase()
+    )
+  );
+  const catalog = { ...emptyCatalog(), schemas };
+  for (const row of await warehouse.query(
+    `select table_schema, table_name, table_type from information_schema.tables where table_schema in (${inList})`
+  )) {
+    catalog.relations.set(key(row.table_schema, row.table_name), String(row.table_type).toUpperCase());
+  }
+  for (const row of await warehouse.query(
+    `select table_schema, table_name, column_name, data_type from information_schema.columns
+     where table_schema in ('RAW', 'PIPELINE') order by table_schema, table_name, ordinal_position`
+  )) {
+    const relation = key(row.table_schema, row.table_name);
+    const list = catalog.columns.get(relation) ?? [];
+    list.push({ name: String(row.column_name).toLowerCase(), type: String(row.data_type) });
+    catalog.columns.set(relation, list);
+  }
+  for (const row of await warehouse.query(
+    `select file_format_schema, file_format_name from information_schema.file_formats where file_format_schema in (${inList})`
+  )) {
+    catalog.fileFormats.add(key(row.file_format_schema, row.file_format_name));
+  }
+  for (const row of await warehouse.query(
+    `select stage_schema, stage_name, stage_url from information_schema.stages where stage_schema in (${inList})`
+  )) {
+    catalog.stages.set(key(row.stage_schema, row.stage_name), { url: String(row.stage_url ?? "") });
+  }
+  for (const row of await warehouse.query(
+    `select pipe_schema, pipe_name, definition, notification_channel_name from information_schema.pipes where pipe_schema in (${inList})`
+  )) {
+    catalog.pipes.set(key(row.pipe_schema, row.pipe_name), {
+      definition: String(row.definition ?? ""),
+      notificationChannel: row.notification_channel_name == null ? null : String(row.notification_channel_name)
+    });
+  }
+  for (const row of await warehouse.query(
+    `select procedure_schema, procedure_name from information_schema.procedures where procedure_schema in (${inList})`
+  )) {
+    catalog.procedures.add(key(row.procedure_schema, row.procedure_name));
+  }
+  if (schemas.has("RAW")) {
+    for (const row of await warehouse.query(`show streams in schema raw`)) {
+      catalog.streams.set(key(row.schema_name, row.name), { table: String(row.table_name ?? "") });
+    }
+  }
+  if (schemas.has("PIPELINE")) {
+    for (const row of await warehouse.query(`show tasks in schema pipeline`)) {
+      catalog.tasks.set(key(row.schema_name, row.name), {
+        state: String(row.state ?? "").toLowerCase(),
+        predecessors: parsePredecessors(row.predecessors)
+      });
+    }
+  }
+  for (const row of await warehouse.query(`show integrations like ${sqlString(integration)}`)) {
+    catalog.integrations.add(String(row.name).toUpperCase());
+  }
+  if (catalog.relations.has(nameKey(CHANGE_HISTORY))) {
+    for (const row of await warehouse.query(
+      `select object_name, checksum from ${CHANGE_HISTORY}
+       qualify row_number() over (partition by object_name order by applied_at desc) = 1`
+    )) {
+      catalog.history.set(String(row.object_name).toLowerCase(), String(row.checksum));
+    }
+  }
+  return catalog;
+}
+function parsePredecessors(value) {
+  if (value == null || value === "") return [];
+  const list = Array.isArray(value) ? value : JSON.parse(String(value));
+  return list.map((name) => String(name).replaceAll('"', "").split(".").slice(-2).join(".").toUpperCase());
+}
+function emptyCatalog() {
+  return {
+    history: /* @__PURE__ */ new Map(),
+    schemas: /* @__PURE__ */ new Set(),
+    relations: /* @__PURE__ */ new Map(),
+    columns: /* @__PURE__ */ new Map(),
+    fileFormats: /* @__PURE__ */ new Set(),
+    stages: /* @__PURE__ */ new Map(),
+    pipes: /* @__PURE__ */ new Map(),
+    procedures: /* @__PURE__ */ new Set(),
+    streams: /* @__PURE__ */ new Map(),
+    tasks: /* @__PURE__ */ new Map(),
+    integrations: /* @__PURE__ */ new Set()
+  };
+}
+function exists(object, catalog) {
+  const id = nameKey(object.name);
+  switch (object.kind) {
+    case "schema":
+      return catalog.schemas.has(id);
+    case "table":
+      return catalog.relations.get(id) === "BASE TABLE";
+    case "view":
+      return catalog.relations.get(id) === "VIEW";
+    case "file format":
+      return catalog.fileFormats.has(id);
+    case "storage integration":
+      return catalog.integrations.has(id);
+    case "stage":
+      return catalog.stages.has(id);
+    case "pipe":
+      return catalog.pipes.has(id);
+    case "procedure":
+      return catalog.procedures.has(id);
+    case "stream":
+      return catalog.streams.has(id);
+    case "task":
+      return catalog.tasks.has(id);
+  }
+}
+function planProvision(objects, catalog, options = {}) {
+  const allowed = new Set((options.allowReplace ?? []).map((name) => name.toLowerCase()));
+  const changes = [];
+  const refusals = [];
+  const changedTasks = /* @__PURE__ */ new Set();
+  for (const object of objects) {
+    const present = exists(object, catalog);
+    const recorded = catalog.history.get(object.name);
+    if (object.referenceOnly) {
+      if (!present) {
+        refusals.push({
+          object,
+          reason: `the storage integration ${object.name} does not exist (or this role cannot see it)`,
+          remedy: `ask a Snowflake admin to run the integration part of the README's "Run it on Snowflake" SQL (CREATE STORAGE INTEGRATION ${object.name} … and GRANT USAGE ON INTEGRATION ${object.name} TO ROLE <pipeline role>), or run provision --create-integration --aws-role-arn <arn> with a role that may create integrations`
+        });
+      } else changes.push({ object, action: "unchanged", statements: [] });
+      continue;
+    }
+    if (!present) {
+      changes.push({ object, action: "create", statements: [object.statement] });
+      if (object.kind === "task") changedTasks.add(object.name);
+      continue;
+    }
+    if (recorded === object.checksum) {
+      changes.push({ object, action: "unchanged", statements: [] });
+      continue;
+    }
+    if (!object.stateful) {
+      changes.push({
+        object,
+        action: "replace",
+        statements: [object.statement],
+        detail: recorded ? "definition changed" : "not in the change history"
+      });
+      if (object.kind === "task") changedTasks.add(object.name);
+      continue;
+    }
+    const evolved = evolve(object, catalog, allowed);
+    if ("reason" in evolved) refusals.push({ object, ...evolved });
+    else changes.push(evolved);
+  }
+  const tasks = objects.filter((object) => object.kind === "task");
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const task of tasks) {
+      if (changedTasks.has(task.name)) continue;
+      const after = task.name === FINALIZER_TASK ? [ROOT_TASK] : task.after ?? [];
+      if (after.some((parent) => changedTasks.has(parent))) {
+        changedTasks.add(task.name);
+        grew = true;
+        const change = changes.find((c) => c.object.name === task.name);
+        change.action = "replace";
+        change.statements = [task.statement];
+        change.detail = "a task it runs after is replaced";
+      }
+    }
+  }
+  const rendered = new Set(tasks.map((task) => nameKey(task.name)));
+  for (const name of catalog.tasks.keys()) {
+    if (name.startsWith("PIPELINE.") && !rendered.has(name)) {
+      const lower = name.toLowerCase();
+      changes.push({
+        object: { kind: "task", name: lower },
+        action: "drop",
+        statements: [`drop task if exists ${lower}`],
+        detail: "no model builds it any more"
+      });
+      changedTasks.add(lower);
+    }
+  }
+  const suspendsGraph = changedTasks.size > 0;
+  const rootExists = catalog.tasks.has(nameKey(ROOT_TASK));
+  const statements = [];
+  for (const change of changes) {
+    if (change.object.kind === "task" && change.statements.length > 0 && rootExists && !statements.includes(SUSPEND)) {
+      statements.push(SUSPEND);
+    }
+    statements.push(...change.statements);
+  }
+  if (suspendsGraph) statements.push(RESUME);
+  return { changes, refusals, suspendsGraph, statements };
+}
+var SUSPEND = `alter task ${ROOT_TASK} suspend`;
+var RESUME = `select system$task_dependents_enable('${ROOT_TASK}')`;
+function evolve(object, catalog, allowed) {
+  const id = nameKey(object.name);
+  switch (object.kind) {
+    case "table": {
+      const existing = catalog.columns.get(id) ?? [];
+      const names = new Set(existing.map((column) => column.name));
+      const added = (object.columns ?? []).filter((column) => !names.has(column.name));
+      const kept = existing.filter((column) => !object.columns?.some((c) => c.name === column.name));
+      if (added.length === 0) {
+        return {
+          object,
+          action: "record",
+          statements: [],
+          detail: kept.length > 0 ? `keeps column(s) the template no longer has: ${kept.map((c) => c.name).join(", ")}` : void 0
+        };
+      }
+      return {
+        object,
+        action: "alter",
+        // A new column cannot be NOT NULL without a default on a table with rows: added as nullable.
+        statements: added.map(
+          (column) => `alter table ${object.name} add column if not exists ${column.name} ${column.definition.replace(/\s+not null\b/i, "")}`
+        ),
+        detail: `new column(s): ${added.map((column) => column.name).join(", ")}`
+      };
+    }
+    case "stage": {
+      const [url, integration] = (object.definition ?? "").split(" ");
+      const current = catalog.stages.get(id);
+      if (current.url === url) return { object, action: "record", statements: [] };
+      return {
+        object,
+        action: "alter",
+        statements: [
+          `alter stage ${object.name} set url = ${sqlString(url)} storage_integration = ${integration}`
+        ],
+        detail: `URL ${current.url || "(none)"} -> ${url}`
+      };
+    }
+    case "pipe": {
+      const current = catalog.pipes.get(id);
+      if (normalize(current.definition) === object.definition)
+        return { object, action: "record", statements: [] };
+      if (allowed.has(object.name)) {
+        return {
+          object,
+          action: "replace",
+          statements: pipeReplacement(object),
+          detail: "COPY statement changed (--allow-replace)"
+        };
+      }
+      return {
+        reason: `${object.name}: its COPY statement changed, and replacing a pipe drops its load history`,
+        remedy: `run provision --allow-replace=${object.name}, which pauses the pipe, waits until no file is pending, recreates it, resumes it and refreshes the files staged since the pause. By hand:
+` + pipeReplacement(object).map((statement) => `  ${statement.split("\n").join("\n  ")};`).join("\n")
+      };
+    }
+    case "stream": {
+      const current = catalog.streams.get(id);
+      const table = current.table.replaceAll('"', "").split(".").slice(-2).join(".").toLowerCase();
+      if (table === object.definition) return { object, action: "record", statements: [] };
+      if (allowed.has(object.name)) {
+        return {
+          object,
+          action: "replace",
+          statements: [object.replaceStatement],
+          detail: `source ${table} -> ${object.definition} (--allow-replace: the next graph run reads every row again)`
+        };
+      }
+      return {
+        reason: `${object.name}: its source changed from ${table} to ${object.definition}, and replacing a stream resets its offset`,
+        remedy: `run provision --allow-replace=${object.name} (the new stream shows every existing row once, so the next graph run builds from all of raw), or by hand:
+  ${object.replaceStatement.split("\n").join("\n  ")};`
+      };
+    }
+    default:
+      return { object, action: "record", statements: [] };
+  }
+}
+var PAUSED_AT = "<paused at>";
+function pipeReplacement(object) {
+  return [
+    `alter pipe ${object.name} set pipe_execution_paused = true`,
+    `select system$pipe_status('${object.name}')`,
+    object.replaceStatement,
+    `alter pipe ${object.name} set pipe_execution_paused = false`,
+    `alter pipe ${object.name} refresh modified_after = '${PAUSED_AT}'`
+  ];
+}
+async function applyProvision(warehouse, plan, options) {
+  if (plan.refusals.length > 0) throw refusalError(plan.refusals);
+  const now = options.now ?? (() => /* @__PURE__ */ new Date());
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const run = async (sql) => {
+    options.reporter?.statement?.(sql);
+    await warehouse.execute(sql);
+  };
+  const rootExists = plan.statements.includes(SUSPEND);
+  let suspended = false;
+  let historyExists = plan.changes.find((change) => change.object.name === CHANGE_HISTORY)?.action !== "create";
+  const unrecorded = [];
+  for (const change of plan.changes) {
+    if (change.object.kind === "task" && change.statements.length > 0 && rootExists && !suspended) {
+      await run(SUSPEND);
+      suspended = true;
+    }
+    options.reporter?.change?.(change);
+    if (change.object.kind === "pipe" && change.action === "replace") {
+      await replacePipe(warehouse, change, {
+        run,
+        now,
+        sleep,
+        drainSeconds: options.pipeDrainSeconds ?? 600
+      });
+    } else {
+      for (const sql of change.statements) await run(sql);
+    }
+    if (change.action !== "unchanged" && change.action !== "drop" && "checksum" in change.object) {
+      unrecorded.push({ object: change.object, action: change.action });
+    }
+    if (change.object.name === CHANGE_HISTORY) historyExists = true;
+    if (!historyExists) continue;
+    for (const { object, action } of unrecorded.splice(0)) {
+      await warehouse.execute(
+        `insert into ${CHANGE_HISTORY} (object_name, object_kind, action, checksum, statement, tool_version, applied_by, applied_at)
+         select ?, ?, ?, ?, ?, ?, current_user(), convert_timezone('UTC', current_timestamp())::timestamp_ntz`,
+        [object.name, object.kind, action, object.checksum, object.statement, options.toolVersion]
+      );
+    }
+  }
+  if (plan.suspendsGraph) await run(RESUME);
+}
+async function replacePipe(warehouse, change, context) {
+  const [pause, status, replace, resume, refresh] = change.statements;
+  await context.run(pause);
+  const pausedAt = context.now();
+  const deadline = pausedAt.getTime() + context.drainSeconds * 1e3;
+  for (; ; ) {
+    const [row] = await warehouse.query(status);
+    const pending = pendingFiles(Object.values(row ?? {})[0]);
+    if (pending === 0) break;
+    if (context.now().getTime() >= deadline) {
+      throw new ConfigurationError(
+        `${change.object.name} still has ${pending} pending file(s) after ${context.drainSeconds} s paused: nothing was replaced; the pipe stays paused. Run provision --allow-replace=${change.object.name} again once SYSTEM$PIPE_STATUS shows pendingFileCount 0, or resume it with ALTER PIPE ${change.object.name} SET PIPE_EXECUTION_PAUSED = FALSE`
+      );
+    }
+    await context.sleep(5e3);
+  }
+  await context.run(replace);
+  await context.run(resume);
+  await context.run(refresh.replace(PAUSED_AT, pausedAt.toISOString()));
+}
+function pendingFiles(status) {
+  try {
+    const parsed = typeof status === "string" ? JSON.parse(status) : status;
+    return Number(parsed?.pendingFileCount ?? 0);
+  } catch (error) {
+    throw new Error(`SYSTEM$PIPE_STATUS gave ${String(status)}: ${errorMessage(error)}`);
+  }
+}
+function refusalError(refusals) {
+  return new ConfigurationError(
+    `provision changed nothing: ${refusals.length} object(s) need a step it does not take on its own.
+` + refusals.map((refusal) => `- ${refusal.reason}.
+  Remedy: ${refusal.remedy}`).join("\n")
+  );
+}
+async function notificationChannel(warehouse) {
+  const { schema, name } = upperParts(EVENTS_PIPE);
+  const [row] = await warehouse.query(
+    `select notification_channel_name from information_schema.pipes where pipe_schema = ? and pipe_name = ?`,
+    [schema, name]
+  );
+  return row?.notification_channel_name == null ? null : String(row.notification_channel_name);
+}
+
+// src/pipeline/provision.ts
+function stageUrl(lake, env, fallbackBucket) {
+  const text = lake ?? "s3://";
+  const parts = parseS3LakeUrl(text, env, fallbackBucket);
+  if (!parts) {
+    throw new ConfigurationError(
+      `--lake ${JSON.stringify(text)}: Snowflake reads the lake from S3, so provision takes --lake s3://bucket/prefix`
+    );
+  }
+  const { bucket, prefix } = parts;
+  if (!bucket)
+    throw new ConfigurationError(
+      "provision needs the lake's bucket: pass --lake s3://bucket/prefix or set AWS_BUCKET_NAME"
+    );
+  return { url: `s3://${bucket}/${prefix ? `${prefix}/` : ""}`, bucket, prefix };
+}
+function planFigures(plan) {
+  const count = (action) => plan.changes.filter((change) => change.action === action).length;
+  return {
+    create: count("create"),
+    alter: count("alter"),
+    replace: count("replace"),
+    drop: count("drop"),
+    unchanged: count("unchanged") + count("record"),
+    refused: plan.refusals.length,
+    statements: plan.statements.length
+  };
+}
+async function provisionStep(options, context) {
+  const { env, reporter = {} } = context;
+  const started = Date.now();
+  const project = await readProject(options.project);
+  const placeholders = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : void 0;
+  const lake = stageUrl(options.lake, env, placeholders?.bucket);
+  const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_SETTINGS.warehouse : void 0);
+  if (!warehouseName)
+    throw new ConfigurationError("SNOWFLAKE_WAREHOUSE is not set: the tasks need a warehouse to run on");
+  const settings = {
+    warehouse: warehouseName,
+    lakeUrl: lake.url,
+    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
+    createIntegration: options.createIntegration === true,
+    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN
+  };
+  const objects = renderObjects(project, settings);
+  const allowReplace = (options.allowReplace ?? []).flatMap((value) => value.split(",")).map((v) => v.trim()).filter(Boolean);
+  for (const name of allowReplace) {
+    const object = objects.find((o) => o.name === name.toLowerCase());
+    if (!object || object.kind !== "pipe" && object.kind !== "stream") {
+      const replaceable = objects.filter((o) => o.kind === "pipe" || o.kind === "stream").map((o) => o.name);
+      throw new ConfigurationError(
+        `--allow-replace=${name}: only a pipe or the stream is ever replaced on request; use one of ${replaceable.join(", ")}`
+      );
+    }
+  }
+  const decided = (plan, mode, applied = 0) => {
+    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
+    return { mode, plan, applied };
+  };
+  const result = (outcome, notification) => ({
+    ...outcome,
+    figures: planFigures(outcome.plan),
+    settings,
+    objects: objects.length,
+    notification,
+    durationMs: Date.now() - started,
+    failed: false
+  });
+  if (options.dryRun) {
+    const plan = planProvision(objects, emptyCatalog());
+    await writeDryRun(plan, options.out, settings);
+    return result(decided(plan, "dry-run"));
+  }
+  const warehouse = await openWarehouse("snowflake", {
+    create: true,
+    env,
+    warn: (message) => reporter.warning?.(message)
+  });
+  try {
+    context.signal?.throwIfAborted();
+    reporter.reading?.({ warehouseUrl: warehouse.url });
+    const catalog = await readCatalog(warehouse, settings.integration);
+    const plan = planProvision(objects, catalog, { allowReplace });
+    reporter.planned?.(plan);
+    if (plan.refusals.length > 0) throw refusalError(plan.refusals);
+    const ddl = plan.statements.length;
+    if (options.plan && ddl > 0) return result(decided(plan, "plan"));
+    if (ddl === 0) {
+      const outcome2 = decided(plan, "unchanged");
+      return result(outcome2, await bucketNotification(options, { env, warehouse, lake, reporter }));
+    }
+    context.signal?.throwIfAborted();
+    let applied = 0;
+    await applyProvision(warehouse, plan, {
+      toolVersion: context.toolVersion,
+      sleep: context.sleep,
+      reporter: {
+        statement: (sql) => {
+          applied += 1;
+          reporter.statement?.({ index: applied, sql });
+        }
+      }
+    });
+    const outcome = decided(plan, "applied", applied);
+    return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
+  } finally {
+    await warehouse.close();
+  }
+}
+async function bucketNotification(options, context) {
+  const channel = await notificationChannel(context.warehouse);
+  const { bucket } = context.lake;
+  const prefix = `${context.lake.prefix ? `${context.lake.prefix}/` : ""}amplitude/`;
+  if (!channel) {
+    context.reporter.warning?.(
+      `${EVENTS_PIPE} reports no notification channel yet: run provision again in a minute to read it`
+    );
+    return { channel: null, bucket, prefix };
+  }
+  if (!options.configureBucketNotification) return { channel, bucket, prefix };
+  const { configureBucketNotification } = await import("../chunks/bucket-notification-D4RU6B3K.js");
+  const configured = await configureBucketNotification({
+    env: context.env,
+    bucket,
+    prefix,
+    queueArn: channel
+  });
+  return { channel, bucket, prefix, configured };
+}
+async function writeDryRun(plan, out, settings) {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  let index = 0;
+  const names = /* @__PURE__ */ new Map();
+  for (const change of plan.changes)
+    for (const sql of change.statements)
+      names.set(sql, `${change.object.kind.replace(/ /g, "_")}_${change.object.name}`);
+  for (const sql of plan.statements) {
+    index += 1;
+    const name = names.get(sql) ?? (sql.startsWith("select system$task_dependents_enable") ? "resume_task_graph" : "statement");
+    const file = join2(out, `${String(index).padStart(3, "0")}_${name.replace(/[^a-z0-9_.]/gi, "_")}.sql`);
+    await writeFile(
+      file,
+      `-- amplitude-pipeline provision, statement ${index} of ${plan.statements.length} (warehouse ${settings.warehouse}, stage ${settings.lakeUrl}, integration ${settings.integration})
+${sql};
+`
+    );
+  }
+}
+
+// src/actions/provision.ts
+async function main() {
+  const env = { ...process.env, ...secretEnv(SNOWFLAKE_SECRETS) };
+  const options = {
+    lake: optionalInput(INPUTS.lake),
+    integration: optionalInput(INPUTS.integration),
+    plan: booleanInput(INPUTS.plan, false),
+    dryRun: booleanInput(INPUTS.dryRun, false),
+    out: optionalInput(INPUTS.out) ?? DEFAULT_PROVISION_OUT,
+    allowReplace: listInput(INPUTS.allowReplace),
+    project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT
+  };
+  const mode = options.dryRun ? "dry-run" : options.plan ? "plan" : "applied";
+  let planned;
+  const setOutputs = (plan) => {
+    const figures = planFigures(plan);
+    setOutput(OUTPUTS.changes, figures.create + figures.alter + figures.replace + figures.drop);
+    setOutput(OUTPUTS.refusals, figures.refused);
+  };
+  const result = await provisionStep(options, {
+    env,
+    toolVersion: package_default.version,
+    reporter: {
+      warning: (message) => warning(message),
+      planned: (plan) => planned = plan
+    }
+  }).catch((thrown) => {
+    const error = inInputTerms(thrown, ACTION_IO.provision.inputs);
+    if (planned) setOutputs(planned);
+    addProvisionToSummary(summary, planned, { error, mode });
+    throw error;
+  });
+  setOutputs(result.plan);
+  addProvisionToSummary(summary, result.plan, {
+    mode: result.mode === "unchanged" ? "applied" : result.mode,
+    applied: result.applied
+  });
+}
+void runAction("provision", main);

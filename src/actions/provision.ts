@@ -1,0 +1,59 @@
+import * as core from "@actions/core";
+import manifest from "../../package.json" with { type: "json" };
+import { addProvisionToSummary } from "../github/summary.ts";
+import { DEFAULT_PROJECT, DEFAULT_PROVISION_OUT } from "../pipeline/defaults.ts";
+import { planFigures, provisionStep } from "../pipeline/provision.ts";
+import type { ProvisionPlan } from "../snowflake/provision.ts";
+import {
+  ACTION_IO,
+  INPUTS,
+  OUTPUTS,
+  SNOWFLAKE_SECRETS,
+  booleanInput,
+  inInputTerms,
+  listInput,
+  optionalInput,
+  secretEnv,
+} from "./io.ts";
+import { runAction } from "./run-action.ts";
+
+async function main(): Promise<void> {
+  const env = { ...process.env, ...secretEnv(SNOWFLAKE_SECRETS) };
+  const options = {
+    lake: optionalInput(INPUTS.lake),
+    integration: optionalInput(INPUTS.integration),
+    plan: booleanInput(INPUTS.plan, false),
+    dryRun: booleanInput(INPUTS.dryRun, false),
+    out: optionalInput(INPUTS.out) ?? DEFAULT_PROVISION_OUT,
+    allowReplace: listInput(INPUTS.allowReplace),
+    project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT,
+  };
+  const mode = options.dryRun ? "dry-run" : options.plan ? "plan" : "applied";
+  let planned: ProvisionPlan | undefined;
+  const setOutputs = (plan: ProvisionPlan) => {
+    const figures = planFigures(plan);
+    core.setOutput(OUTPUTS.changes, figures.create + figures.alter + figures.replace + figures.drop);
+    core.setOutput(OUTPUTS.refusals, figures.refused);
+  };
+  const result = await provisionStep(options, {
+    env,
+    toolVersion: manifest.version,
+    reporter: {
+      warning: (message) => core.warning(message),
+      planned: (plan) => (planned = plan),
+    },
+  }).catch((thrown: unknown) => {
+    const error = inInputTerms(thrown, ACTION_IO.provision.inputs);
+    // A refusal throws after the plan: the plan shows what was refused and why.
+    if (planned) setOutputs(planned);
+    addProvisionToSummary(core.summary, planned, { error, mode });
+    throw error;
+  });
+  setOutputs(result.plan);
+  addProvisionToSummary(core.summary, result.plan, {
+    mode: result.mode === "unchanged" ? "applied" : result.mode,
+    applied: result.applied,
+  });
+}
+
+void runAction("provision", main);

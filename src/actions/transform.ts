@@ -1,0 +1,79 @@
+import * as core from "@actions/core";
+import { addTransformToSummary } from "../github/summary.ts";
+import {
+  DEFAULT_PROJECT,
+  DEFAULT_TARGET_DIR,
+  DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
+  DEFAULT_WAREHOUSE,
+} from "../pipeline/defaults.ts";
+import { loadStep } from "../pipeline/load.ts";
+import { transformStep } from "../pipeline/transform.ts";
+import {
+  ACTION_IO,
+  AWS_SECRETS,
+  INPUTS,
+  OUTPUTS,
+  SNOWFLAKE_SECRETS,
+  booleanInput,
+  inInputTerms,
+  intInput,
+  optionalInput,
+  secretEnv,
+} from "./io.ts";
+import { runAction } from "./run-action.ts";
+
+async function main(): Promise<void> {
+  const env = { ...process.env, ...secretEnv([...SNOWFLAKE_SECRETS, ...AWS_SECRETS]) };
+  const warehouse = optionalInput(INPUTS.warehouse) ?? DEFAULT_WAREHOUSE;
+  const lake = optionalInput(INPUTS.lake);
+  const timeoutMinutes = intInput(INPUTS.timeoutMinutes, DEFAULT_TRANSFORM_TIMEOUT_MINUTES, {
+    min: 1,
+    max: 1440,
+  });
+  const options = {
+    warehouse,
+    project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT,
+    select: optionalInput(INPUTS.select),
+    fullRefresh: booleanInput(INPUTS.fullRefresh, false),
+    fullTests: booleanInput(INPUTS.fullTests, false),
+    targetDir: DEFAULT_TARGET_DIR,
+    timeoutMinutes,
+  };
+  const failed = (thrown: unknown) => {
+    const error = inInputTerms(thrown, ACTION_IO.transform.inputs);
+    addTransformToSummary(core.summary, undefined, { error });
+    return error;
+  };
+  const warning = (message: string) => core.warning(message);
+  const loadStarted = new Date();
+  if (lake) {
+    // Embedded: load the lake's new files; Snowflake: wait for Snowpipe to have loaded them.
+    const loaded = await loadStep({ lake, warehouse, timeoutMinutes }, { env, reporter: { warning } }).catch(
+      (error: unknown) => {
+        throw failed(error);
+      },
+    );
+    core.info(`Loaded ${lake} into ${loaded.warehouseUrl}: ${JSON.stringify(loaded.figures)}`);
+    if (loaded.failed)
+      throw failed(new Error(`loading ${lake} into ${loaded.warehouseUrl} failed for some files`));
+  }
+  const result = await transformStep(
+    { ...options, adoptRunsSince: lake ? loadStarted : undefined },
+    { env, reporter: { warning, notice: (message) => core.notice(message) } },
+  ).catch((error: unknown) => {
+    throw failed(error);
+  });
+  const { figures } = result;
+  core.setOutput(OUTPUTS.models, figures.models);
+  core.setOutput(OUTPUTS.testsPassed, figures.tests_passed);
+  core.setOutput(OUTPUTS.testsFailed, figures.tests_failed);
+  core.setOutput(OUTPUTS.testsWarned, figures.tests_warned);
+  addTransformToSummary(core.summary, result.result);
+  if (result.failed) {
+    throw new Error(
+      `transform of ${result.warehouseUrl} failed: ${figures.tests_failed} data test(s) failed; see the summary for models and tests`,
+    );
+  }
+}
+
+void runAction("transform", main);
