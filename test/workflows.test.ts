@@ -111,6 +111,17 @@ describe("checkWorkflows", () => {
     expect(finding.message).toBe("./actions/upload: missing required input 'lake'");
   });
 
+  it("reports an output the local action does not declare", async () => {
+    const root = await fixtureRepo({
+      "bad.yml": goodWith(16, '      - run: echo "${{ steps.up.outputs.filez }}"'),
+    });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ file: ".github/workflows/bad.yml", line: 16, severity: "error" });
+    expect(finding.message).toBe(
+      "steps.up.outputs.filez: ./actions/upload has no output 'filez' (its outputs: files, bytes, skipped)",
+    );
+  });
+
   it("reports a local action that does not exist", async () => {
     const root = await fixtureRepo({ "bad.yml": goodWith(13, "        uses: ./actions/uplaod") });
     const finding = only(await checkWorkflows(root));

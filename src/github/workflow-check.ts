@@ -3,7 +3,16 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument, type Node as YamlNode } from "yaml";
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parse,
+  parseDocument,
+  visit,
+  type Node as YamlNode,
+} from "yaml";
 
 /**
  * Checks the repository's GitHub workflows and action manifests the way GitHub reads them:
@@ -98,7 +107,7 @@ export async function checkWorkflowText(
   }));
   if (document.errors.length > 0) return sortFindings(findings);
   const actionsRoot = resolve(options.actionsRoot ?? root);
-  findings.push(...localActionInputFindings(document.contents, at, actionsRoot, options.repository));
+  findings.push(...localActionFindings(document.contents, at, actionsRoot, options.repository));
   if (isAction) findings.push(...actionManifestFindings(document.contents, at, actionsRoot, path));
   return sortFindings(dedupe(findings));
 }
@@ -161,7 +170,12 @@ function localActionDir(
   return undefined;
 }
 
-function readActionInputs(dir: string): Map<string, ActionInputSpec> | string {
+interface LocalAction {
+  inputs: Map<string, ActionInputSpec>;
+  outputs: Set<string>;
+}
+
+function readLocalAction(dir: string): LocalAction | string {
   const manifest = ["action.yml", "action.yaml"]
     .map((name) => join(dir, name))
     .find((path) => existsSync(path));
@@ -173,7 +187,7 @@ function readActionInputs(dir: string): Map<string, ActionInputSpec> | string {
     return `its action.yml does not parse: ${(error as Error).message.split("\n")[0]}`;
   }
   const inputs = new Map<string, ActionInputSpec>();
-  const declared = (parsed as { inputs?: unknown } | null)?.inputs;
+  const { inputs: declared, outputs } = (parsed ?? {}) as { inputs?: unknown; outputs?: unknown };
   if (declared && typeof declared === "object") {
     for (const [name, spec] of Object.entries(declared as Record<string, unknown>)) {
       const input = (spec ?? {}) as { required?: unknown; default?: unknown };
@@ -183,72 +197,120 @@ function readActionInputs(dir: string): Map<string, ActionInputSpec> | string {
       });
     }
   }
-  return inputs;
+  const outputNames = outputs && typeof outputs === "object" ? Object.keys(outputs) : [];
+  return { inputs, outputs: new Set(outputNames.map((name) => name.toLowerCase())) };
 }
 
-/** Steps anywhere in the file: workflow jobs' steps, or a composite action's runs.steps. */
-function stepNodes(contents: unknown): unknown[] {
-  const steps: unknown[] = [];
+/** Each job's steps (workflow jobs, or a composite action's runs.steps), with the job's node for its text. */
+function stepGroups(contents: unknown): { job: unknown; steps: unknown[] }[] {
+  const groups: { job: unknown; steps: unknown[] }[] = [];
   const jobs = entry(contents, "jobs")?.value;
   if (isMap(jobs)) {
     for (const pair of jobs.items) {
       const jobSteps = entry(pair.value, "steps")?.value;
-      if (isSeq(jobSteps)) steps.push(...jobSteps.items);
+      if (isSeq(jobSteps)) groups.push({ job: pair.value, steps: jobSteps.items });
     }
   }
-  const runsSteps = entry(entry(contents, "runs")?.value, "steps")?.value;
-  if (isSeq(runsSteps)) steps.push(...runsSteps.items);
-  return steps;
+  const runs = entry(contents, "runs")?.value;
+  const runsSteps = entry(runs, "steps")?.value;
+  if (isSeq(runsSteps)) groups.push({ job: runs, steps: runsSteps.items });
+  return groups;
 }
 
-function localActionInputFindings(
+function localActionFindings(
   contents: unknown,
   at: At,
   actionsRoot: string,
   repository: string | undefined,
 ): WorkflowFinding[] {
   const findings: WorkflowFinding[] = [];
-  for (const step of stepNodes(contents)) {
-    const uses = entry(step, "uses");
-    const reference = scalarString(uses?.value);
-    if (!uses || !reference) continue;
-    const dir = localActionDir(reference, actionsRoot, repository);
-    if (!dir) continue;
-    const usesNode = uses.value as YamlNode;
-    const inputs = readActionInputs(dir);
-    const shownDir = relative(actionsRoot, dir).split("\\").join("/") || ".";
-    if (typeof inputs === "string") {
-      findings.push(at(usesNode, "error", `uses: ${reference}: ${inputs} in ${shownDir}/`));
-      continue;
+  for (const group of stepGroups(contents)) {
+    const outputsOf = new Map<string, { reference: string; outputs: Set<string> }>();
+    for (const step of group.steps) {
+      const uses = entry(step, "uses");
+      const reference = scalarString(uses?.value);
+      if (!uses || !reference) continue;
+      const dir = localActionDir(reference, actionsRoot, repository);
+      if (!dir) continue;
+      const action = readLocalAction(dir);
+      if (typeof action === "string") {
+        const shownDir = relative(actionsRoot, dir).split("\\").join("/") || ".";
+        findings.push(at(uses.value as YamlNode, "error", `uses: ${reference}: ${action} in ${shownDir}/`));
+        continue;
+      }
+      findings.push(...inputFindings(step, uses.value as YamlNode, reference, action, at));
+      const id = scalarString(entry(step, "id")?.value);
+      if (id) outputsOf.set(id.toLowerCase(), { reference, outputs: action.outputs });
     }
-    const withEntry = entry(step, "with");
-    const given = new Set<string>();
-    if (withEntry && isMap(withEntry.value)) {
-      for (const pair of withEntry.value.items) {
-        const name = scalarString(pair.key);
-        if (name === undefined) continue;
-        given.add(name.toLowerCase());
-        if (!inputs.has(name.toLowerCase())) {
-          const known = [...inputs.keys()].join(", ") || "none";
+    findings.push(...outputReferenceFindings(group.job, outputsOf, at));
+  }
+  return findings;
+}
+
+function inputFindings(
+  step: unknown,
+  usesNode: YamlNode,
+  reference: string,
+  action: LocalAction,
+  at: At,
+): WorkflowFinding[] {
+  const findings: WorkflowFinding[] = [];
+  const withEntry = entry(step, "with");
+  const given = new Set<string>();
+  if (withEntry && isMap(withEntry.value)) {
+    for (const pair of withEntry.value.items) {
+      const name = scalarString(pair.key);
+      if (name === undefined) continue;
+      given.add(name.toLowerCase());
+      if (!action.inputs.has(name.toLowerCase())) {
+        const known = [...action.inputs.keys()].join(", ") || "none";
+        findings.push(
+          at(pair.key as YamlNode, "error", `${reference} has no input '${name}' (its inputs: ${known})`),
+        );
+      }
+    }
+  }
+  const missing = [...action.inputs.entries()]
+    .filter(([name, spec]) => spec.required && !spec.hasDefault && !given.has(name))
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    findings.push(
+      at(
+        withEntry?.key ?? usesNode,
+        "error",
+        `${reference}: missing required input${missing.length > 1 ? "s" : ""} ${missing.map((name) => `'${name}'`).join(", ")}`,
+      ),
+    );
+  }
+  return findings;
+}
+
+/** `steps.<id>.outputs.<name>` anywhere in the job, where step <id> runs a local action that has no such output. */
+function outputReferenceFindings(
+  job: unknown,
+  outputsOf: Map<string, { reference: string; outputs: Set<string> }>,
+  at: At,
+): WorkflowFinding[] {
+  const findings: WorkflowFinding[] = [];
+  if (outputsOf.size === 0) return findings;
+  visit(job as YamlNode, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "string") return;
+      for (const match of node.value.matchAll(/\bsteps\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)/g)) {
+        const step = outputsOf.get(match[1]!.toLowerCase());
+        if (step && !step.outputs.has(match[2]!.toLowerCase())) {
+          const known = [...step.outputs].join(", ") || "none";
           findings.push(
-            at(pair.key as YamlNode, "error", `${reference} has no input '${name}' (its inputs: ${known})`),
+            at(
+              node,
+              "error",
+              `steps.${match[1]}.outputs.${match[2]}: ${step.reference} has no output '${match[2]}' (its outputs: ${known})`,
+            ),
           );
         }
       }
-    }
-    const missing = [...inputs.entries()]
-      .filter(([name, spec]) => spec.required && !spec.hasDefault && !given.has(name))
-      .map(([name]) => name);
-    if (missing.length > 0) {
-      findings.push(
-        at(
-          withEntry?.key ?? usesNode,
-          "error",
-          `${reference}: missing required input${missing.length > 1 ? "s" : ""} ${missing.map((name) => `'${name}'`).join(", ")}`,
-        ),
-      );
-    }
-  }
+    },
+  });
   return findings;
 }
 
