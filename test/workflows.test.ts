@@ -74,6 +74,14 @@ describe("checkWorkflows", () => {
     expect(finding.message).toMatch(/expression/i);
   });
 
+  it("reports YAML that does not parse, one line per problem", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(10, "   steps:") });
+    const findings = await checkWorkflows(root);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]).toMatchObject({ file: ".github/workflows/bad.yml", line: 10, severity: "error" });
+    for (const finding of findings) expect(formatFinding(finding)).not.toContain("\n");
+  });
+
   it("reports an unknown key", async () => {
     const root = await fixtureRepo({ "bad.yml": goodWith(9, "    timeout-minute: 5") });
     const finding = only(await checkWorkflows(root));

@@ -404,7 +404,8 @@ async function languageServiceFindings(path: string, text: string): Promise<Omit
       line: diagnostic.range.start.line + 1,
       column: diagnostic.range.start.character + 1,
       severity: diagnostic.severity === 2 ? "warning" : "error",
-      message: diagnostic.message,
+      // YAML syntax errors come with a quoted excerpt below the first line; file:line already points there.
+      message: diagnostic.message.split("\n")[0]!.replace(/:$/, ""),
     }));
 }
 
