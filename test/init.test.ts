@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
   INIT_WORKFLOWS,
+  isUneditedInitFile,
   renderWorkflow,
   repositoryOf,
   runInit,
@@ -157,11 +158,14 @@ describe("amplitude-pipeline init", () => {
     expect((error as Error).message).toContain("not inside a git repository: pass --dir");
   });
 
-  it("leaves unchanged files alone and refuses to overwrite a changed one without --force", async () => {
+  it("leaves unchanged files alone, moves unedited ones to another ref, refuses edited ones without --force", async () => {
     const dir = await gitRepo();
     await runInit({ dir, ...TARGET }, { output: capture() });
     const again = await runInit({ dir, ...TARGET }, { output: capture() });
     expect(again.files.map((file) => file.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    const upgraded = await runInit({ dir, ...TARGET, ref: "v10" }, { output: capture() });
+    expect(upgraded.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
+    expect(await readFile(workflowPath(dir, "watchdog.yml"), "utf8")).toContain("/actions/report@v10\n");
 
     const edited = (await readFile(workflowPath(dir, "pipeline.yml"), "utf8")).replace(
       "17 * * * *",
@@ -170,20 +174,27 @@ describe("amplitude-pipeline init", () => {
     await writeFile(workflowPath(dir, "pipeline.yml"), edited);
     await writeFile(workflowPath(dir, "watchdog.yml"), "# mine\n");
     const before = await Promise.all(INIT_WORKFLOWS.map((name) => readFile(workflowPath(dir, name), "utf8")));
-    // Another ref would change every file: nothing is written while any is refused.
-    const error = await runInit({ dir, ...TARGET, ref: "v10" }, { output: capture() }).catch(
-      (e: unknown) => e,
-    );
+    // sql-check.yml could move to the new ref, but nothing is written while any file is refused.
+    const error = await runInit({ dir, ...TARGET }, { output: capture() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toContain(workflowPath(dir, "pipeline.yml"));
-    expect((error as Error).message).toContain(workflowPath(dir, "watchdog.yml"));
+    expect((error as Error).message).toContain(
+      `${workflowPath(dir, "pipeline.yml")}, ${workflowPath(dir, "watchdog.yml")} were edited`,
+    );
     expect((error as Error).message).toContain("--force");
     const after = await Promise.all(INIT_WORKFLOWS.map((name) => readFile(workflowPath(dir, name), "utf8")));
     expect(after).toEqual(before);
 
     const forced = await runInit({ dir, ...TARGET, force: true }, { output: capture() });
-    expect(forced.files.map((file) => file.status)).toEqual(["written", "unchanged", "written"]);
+    expect(forced.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
     expect(await readFile(workflowPath(dir, "pipeline.yml"), "utf8")).toContain('cron: "17 * * * *"');
+  });
+
+  it("tells a file init wrote from one edited since", async () => {
+    const text = renderWorkflow("on: push\njobs: {}\n", TARGET);
+    expect(isUneditedInitFile(text)).toBe(true);
+    expect(isUneditedInitFile(text.replace("push", "pull_request"))).toBe(false);
+    expect(isUneditedInitFile(text.replace(/checksum [0-9a-f]+/, "checksum 000000000000"))).toBe(false);
+    expect(isUneditedInitFile("on: push\njobs: {}\n")).toBe(false);
   });
 
   it("--print prints the workflows on stdout, what to set on stderr, and writes nothing", async () => {
@@ -271,7 +282,9 @@ describe("amplitude-pipeline init", () => {
     await writeFile(workflowPath(dir, "sql-check.yml"), "# mine\n");
     const refused = capture();
     expect(await main(args, { output: refused })).toBe(2);
-    expect(refused.stderr.join("\n")).toMatch(/configuration error: .*sql-check\.yml differs/);
+    expect(refused.stderr.join("\n")).toMatch(
+      /configuration error: .*sql-check\.yml was edited since init wrote it/,
+    );
     expect(await main([...args, "--force"], { output: capture() })).toBe(0);
   });
 });

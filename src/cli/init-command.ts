@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -68,16 +69,32 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
 
 const LOCAL_USES = /^(\s*(?:-\s+)?uses:\s*)\.\/actions\/([A-Za-z0-9_.-]+)\/?\s*$/gm;
 
-/** A template with its `uses: ./actions/<name>` steps pointed at `<repo>/actions/<name>@<ref>`. */
+/**
+ * A template with its `uses: ./actions/<name>` steps pointed at `<repo>/actions/<name>@<ref>`, under a header
+ * that carries a checksum of the rest: init may replace a file whose checksum still holds (nobody edited it),
+ * so moving to another version needs no --force, but never a file someone changed.
+ */
 export function renderWorkflow(template: string, target: { repo: string; ref: string }): string {
   const body = template.replace(LOCAL_USES, (_line, prefix: string, name: string) => {
     return `${prefix}${target.repo}/actions/${name}@${target.ref}`;
   });
   return (
-    `# Written by amplitude-pipeline init from ${target.repo}@${target.ref}; run it again with --ref to move\n` +
-    `# to another version (it refuses to overwrite a file you changed, unless --force).\n` +
+    `# Written by amplitude-pipeline init from ${target.repo}@${target.ref} (checksum ${checksum(body)}); run\n` +
+    `# it again with --ref to move to another version. It will not overwrite this file once edited (--force).\n` +
     body
   );
+}
+
+function checksum(body: string): string {
+  return createHash("sha256").update(body).digest("hex").slice(0, 12);
+}
+
+/** Whether `text` is a file init wrote and nobody has edited since. */
+export function isUneditedInitFile(text: string): boolean {
+  const match = /^# Written by amplitude-pipeline init from \S+ \(checksum ([0-9a-f]{12})\).*\n#.*\n/.exec(
+    text,
+  );
+  return match !== null && checksum(text.slice(match[0].length)) === match[1];
 }
 
 /** The secrets and variables the workflows read, each once, in the order SETTINGS lists them, then the rest. */
@@ -202,12 +219,15 @@ export async function runInit(
       rendered.map((file) => readFile(join(target, file.name), "utf8").catch(() => undefined)),
     );
     // Checked before anything is written: a refusal leaves every file as it was.
-    const changed = rendered.filter((file, i) => existing[i] !== undefined && existing[i] !== file.text);
+    const changed = rendered.filter((file, i) => {
+      const text = existing[i];
+      return text !== undefined && text !== file.text && !isUneditedInitFile(text);
+    });
     if (changed.length > 0 && !options.force) {
       throw new ConfigurationError(
-        `${changed.map((file) => join(target, file.name)).join(", ")} differ${changed.length === 1 ? "s" : ""} ` +
-          "from what init writes (changed by hand, or from another version): nothing was written; " +
-          "compare them with --print, or pass --force to overwrite",
+        `${changed.map((file) => join(target, file.name)).join(", ")} ${changed.length === 1 ? "was" : "were"} ` +
+          "edited since init wrote it (or not written by init): nothing was written; " +
+          "compare with --print, or pass --force to overwrite",
       );
     }
     await mkdir(target, { recursive: true });
