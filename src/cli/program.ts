@@ -464,7 +464,7 @@ export function buildProgram(context: ProgramContext): Command {
       "the version of the actions the workflows use (default: v<this package's version>)",
     )
     .option("--repo <owner/name>", "the GitHub repository the actions come from (default: this package's)")
-    .option("--force", "overwrite workflow files that differ from what init writes")
+    .option("--force", "overwrite workflow files edited since init wrote them (or not written by init)")
     .action(async (options) => {
       const { runInit } = await import("./init-command.ts");
       await runInit(options, { output: context.output });
