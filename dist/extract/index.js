@@ -20,7 +20,7 @@ import {
   MANIFEST_FILE,
   extract,
   parseWindowFolder
-} from "../chunks/chunk-T25ZZZ3Y.js";
+} from "../chunks/chunk-3VJF7HIM.js";
 import "../chunks/chunk-BZEPLCDP.js";
 import "../chunks/chunk-ZU3FRXDO.js";
 import "../chunks/chunk-OQS4VC3D.js";
@@ -32,7 +32,7 @@ import {
   lakeApps,
   listManifestKeys,
   openLake
-} from "../chunks/chunk-SWT6KEQS.js";
+} from "../chunks/chunk-6GQHAREJ.js";
 import {
   FAILURES_PREFIX,
   appFolder,
@@ -51,18 +51,8 @@ import {
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
-  DEFAULT_MAX_LINE_BYTES,
-  addExtractToSummary
-} from "../chunks/chunk-ZNH5HH2L.js";
-import {
-  cutWindows,
-  formatHour,
-  formatWindow,
-  hourFromDate,
-  lastSettledHour,
-  parseHour,
-  windowHours
-} from "../chunks/chunk-K7MJLPHH.js";
+  DEFAULT_MAX_LINE_BYTES
+} from "../chunks/chunk-ESWGS5MQ.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -74,17 +64,24 @@ import {
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addExtractToSummary,
   booleanInput,
+  cutWindows,
   debug,
   error,
   exec,
+  formatHour,
+  formatWindow,
+  hourFromDate,
   inInputTerms,
   info,
   intInput,
   isDebug,
+  lastSettledHour,
   mkdirP,
   notice,
   optionalInput,
+  parseHour,
   rmRF,
   runAction,
   secretEnv,
@@ -92,8 +89,9 @@ import {
   setSecret,
   summary,
   warning,
-  which
-} from "../chunks/chunk-RBBAYE65.js";
+  which,
+  windowHours
+} from "../chunks/chunk-ZDNHD72G.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

@@ -7,7 +7,7 @@ import {
   INPUTS,
   getInput,
   runAction
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -4,20 +4,18 @@ const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
-  formatHour,
-  lastSettledHour,
-  parseHour
-} from "../chunks/chunk-K7MJLPHH.js";
-import {
   INPUTS,
   OUTPUTS,
+  formatHour,
   intInput,
+  lastSettledHour,
   notice,
   optionalInput,
+  parseHour,
   runAction,
   setOutput,
   summary
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -30,15 +30,14 @@ import {
   openWarehouse
 } from "../chunks/chunk-22NJEMBS.js";
 import {
-  addProvisionToSummary,
   parseS3LakeUrl
-} from "../chunks/chunk-ZNH5HH2L.js";
-import "../chunks/chunk-K7MJLPHH.js";
+} from "../chunks/chunk-ESWGS5MQ.js";
 import {
   ACTION_IO,
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addProvisionToSummary,
   booleanInput,
   inInputTerms,
   listInput,
@@ -48,7 +47,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

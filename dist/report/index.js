@@ -15,7 +15,7 @@ import {
   setOutput,
   setSecret,
   summary
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -11,7 +11,7 @@ import {
   listManifestKeys,
   openLake,
   readLakeManifest
-} from "../chunks/chunk-SWT6KEQS.js";
+} from "../chunks/chunk-6GQHAREJ.js";
 import {
   EVENTS_PREFIX,
   MANIFESTS_PREFIX,
@@ -65,16 +65,15 @@ import {
   openWarehouse
 } from "../chunks/chunk-22NJEMBS.js";
 import {
-  DEFAULT_MAX_LINE_BYTES,
-  addTransformToSummary
-} from "../chunks/chunk-ZNH5HH2L.js";
-import "../chunks/chunk-K7MJLPHH.js";
+  DEFAULT_MAX_LINE_BYTES
+} from "../chunks/chunk-ESWGS5MQ.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addTransformToSummary,
   booleanInput,
   inInputTerms,
   info,
@@ -86,7 +85,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -8,7 +8,7 @@ import {
   MANIFEST_FILE,
   pLimit,
   parseWindowFolder
-} from "../chunks/chunk-T25ZZZ3Y.js";
+} from "../chunks/chunk-3VJF7HIM.js";
 import "../chunks/chunk-BZEPLCDP.js";
 import "../chunks/chunk-ZU3FRXDO.js";
 import "../chunks/chunk-OQS4VC3D.js";
@@ -16,7 +16,7 @@ import {
   deliveryId,
   listManifestKeys,
   openLake
-} from "../chunks/chunk-SWT6KEQS.js";
+} from "../chunks/chunk-6GQHAREJ.js";
 import {
   FAILURES_PREFIX,
   appFolder,
@@ -26,15 +26,13 @@ import {
 } from "../chunks/chunk-VNF3GDG7.js";
 import "../chunks/chunk-6K2WFAIU.js";
 import "../chunks/chunk-MWCMZDA4.js";
-import {
-  addUploadToSummary
-} from "../chunks/chunk-ZNH5HH2L.js";
-import "../chunks/chunk-K7MJLPHH.js";
+import "../chunks/chunk-ESWGS5MQ.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
   INPUTS,
   OUTPUTS,
+  addUploadToSummary,
   error,
   inInputTerms,
   intInput,
@@ -44,7 +42,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-RBBAYE65.js";
+} from "../chunks/chunk-ZDNHD72G.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
