@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, realpath, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,22 @@ afterAll(async () => {
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+describe("the built dist/", () => {
+  it("holds one index.js per action, shared chunks, an ESM package.json, and no native binary or WebAssembly", async () => {
+    const files = await listFiles(built.dist);
+    for (const name of ["extract", "upload", "provision", "transform", "plan-backfill", "report", "main"]) {
+      expect(files).toContain(`${name}/index.js`);
+    }
+    expect(files.some((file) => file.startsWith("chunks/"))).toBe(true);
+    expect(files.filter((file) => /\.(node|wasm)$/.test(file))).toEqual([]);
+    expect(JSON.parse(await readFile(join(built.dist, "package.json"), "utf8"))).toEqual({ type: "module" });
+    // The worker extract starts sits beside the code that starts it.
+    expect(files.filter((file) => file.endsWith("/validation-worker.js"))).toHaveLength(1);
+    const sizes = await Promise.all(files.map(async (file) => (await stat(join(built.dist, file))).size));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(40 * 1024 * 1024);
+  });
 });
 
 /** A backup folder as extract leaves it, in a workspace of its own: `data/exports`. */
