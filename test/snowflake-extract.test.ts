@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatWindow, parseHour } from "../src/amplitude/hours.ts";
-import { planExtract, type ExtractCommandOptions } from "../src/cli/extract-command.ts";
+import { planExtract, type ExtractStepOptions as ExtractCommandOptions } from "../src/pipeline/extract.ts";
 import { manifestKey, type Lake } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { runCli } from "./support/cli.ts";

@@ -1,7 +1,12 @@
 import { startSimulator } from "../amplitude/simulator/server.ts";
 import { formatHour, hourFromDate } from "../amplitude/hours.ts";
-import { DEFAULT_MAX_LINE_BYTES } from "../amplitude/limits.ts";
 import type { Env } from "../config.ts";
+import {
+  DEFAULT_EXTRACT_CONCURRENCY,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_SETTLE_HOURS,
+  DEFAULT_WINDOW_HOURS,
+} from "../pipeline/defaults.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { formatCount, type Output } from "./output.ts";
@@ -72,10 +77,10 @@ export async function runDemo(
         project: options.project,
         targetDir: options.targetDir,
         json: false,
-        windowHours: 24,
-        concurrency: 2,
+        windowHours: DEFAULT_WINDOW_HOURS,
+        concurrency: DEFAULT_EXTRACT_CONCURRENCY,
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-        settleHours: 2,
+        settleHours: DEFAULT_SETTLE_HOURS,
       },
       pipelineDeps,
     );

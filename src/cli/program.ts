@@ -1,15 +1,26 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
+import type { Env } from "../config.ts";
 import {
+  DEFAULT_DEMO_DAYS,
+  DEFAULT_EVENTS_PER_HOUR,
+  DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_HISTORY,
+  DEFAULT_LAKE,
+  DEFAULT_LOAD_TIMEOUT_MINUTES,
   DEFAULT_MAX_HOURS,
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_OUT,
+  DEFAULT_PROJECT,
+  DEFAULT_PROVISION_OUT,
+  DEFAULT_SETTLE_HOURS,
+  DEFAULT_TARGET_DIR,
+  DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
+  DEFAULT_UPLOAD_CONCURRENCY,
+  DEFAULT_WAREHOUSE,
+  DEFAULT_WINDOW_HOURS,
   MAX_CONCURRENCY,
-} from "../amplitude/limits.ts";
-import type { Env } from "../config.ts";
-import { DEFAULT_LAKE } from "../lake/lake-url.ts";
-import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
-import { DEFAULT_WAREHOUSE } from "../warehouse/open-warehouse.ts";
+} from "../pipeline/defaults.ts";
 import type { Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -25,8 +36,6 @@ export interface ProgramContext {
   /** Set by a command that runs until stopped (the simulator): a signal is its normal end, exit 0. */
   stopsOnSignal?: boolean;
 }
-
-const DEFAULT_OUT = "data/exports";
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -102,12 +111,12 @@ function addExtractOptions(command: Command): Command {
         "hours per export request, aligned to UTC days: a divisor of 24 tiles each day, other sizes " +
           "restart at midnight, 24 or more is rounded down to whole days starting at midnight",
       )
-        .default(24)
+        .default(DEFAULT_WINDOW_HOURS)
         .argParser(integer(1, 8760)),
     )
     .addOption(
       new Option("--concurrency <n>", "windows requested at once")
-        .default(2)
+        .default(DEFAULT_EXTRACT_CONCURRENCY)
         .argParser(integer(1, MAX_CONCURRENCY)),
     )
     .addOption(
@@ -122,7 +131,7 @@ function addExtractOptions(command: Command): Command {
     )
     .addOption(
       new Option("--settle-hours <n>", "hours Amplitude needs to complete an hour's data")
-        .default(2)
+        .default(DEFAULT_SETTLE_HOURS)
         .argParser(integer(0, 72)),
     );
 }
@@ -199,7 +208,11 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .option("--verbose", "one line per file (by default, one line per window)")
-    .addOption(new Option("--concurrency <n>", "files uploaded at once").default(4).argParser(integer(1, 32)))
+    .addOption(
+      new Option("--concurrency <n>", "files uploaded at once")
+        .default(DEFAULT_UPLOAD_CONCURRENCY)
+        .argParser(integer(1, 32)),
+    )
     .addHelpText(
       "after",
       "\nEnvironment: AWS_BUCKET_NAME, AWS_REGION, S3_ENDPOINT, and the AWS SDK's credential chain\n" +
@@ -224,7 +237,9 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
-    .addOption(timeoutOption("--timeout-minutes", "Snowpipe to load the lake's files", 30))
+    .addOption(
+      timeoutOption("--timeout-minutes", "Snowpipe to load the lake's files", DEFAULT_LOAD_TIMEOUT_MINUTES),
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
@@ -254,7 +269,7 @@ export function buildProgram(context: ProgramContext): Command {
         "build the models in graph order and run their data tests (on Snowflake: run the task graph and wait for it)",
       ),
   )
-    .addOption(timeoutOption("--timeout-minutes", "the task graph run", 60))
+    .addOption(timeoutOption("--timeout-minutes", "the task graph run", DEFAULT_TRANSFORM_TIMEOUT_MINUTES))
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
@@ -318,7 +333,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option("--plan", "print what would change, then stop")
     .option("--dry-run", "render every statement into --out, in execution order, without connecting")
-    .option("--out <dir>", "where --dry-run writes", "target/provision")
+    .option("--out <dir>", "where --dry-run writes", DEFAULT_PROVISION_OUT)
     .option(
       "--configure-bucket-notification",
       "point the bucket's event notification at Snowpipe's queue (needs s3:PutBucketNotification)",
@@ -373,8 +388,14 @@ export function buildProgram(context: ProgramContext): Command {
     ),
   )
     .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
-    .addOption(timeoutOption("--load-timeout-minutes", "Snowpipe to load what was uploaded", 30))
-    .addOption(timeoutOption("--timeout-minutes", "the task graph run", 60))
+    .addOption(
+      timeoutOption(
+        "--load-timeout-minutes",
+        "Snowpipe to load what was uploaded",
+        DEFAULT_LOAD_TIMEOUT_MINUTES,
+      ),
+    )
+    .addOption(timeoutOption("--timeout-minutes", "the task graph run", DEFAULT_TRANSFORM_TIMEOUT_MINUTES))
     .addHelpText(
       "after",
       "\nWith --warehouse snowflake, the watermark is read from raw.extract_windows, load waits for Snowpipe\n" +
@@ -399,10 +420,14 @@ export function buildProgram(context: ProgramContext): Command {
     .description(
       "run the pipeline for a few days against the built-in Amplitude simulator, on embedded defaults",
     )
-    .addOption(new Option("--days <n>", "complete UTC days to export").default(3).argParser(integer(1, 31)))
+    .addOption(
+      new Option("--days <n>", "complete UTC days to export")
+        .default(DEFAULT_DEMO_DAYS)
+        .argParser(integer(1, 31)),
+    )
     .addOption(
       new Option("--events-per-hour <n>", "simulated events in a busy hour")
-        .default(250)
+        .default(DEFAULT_EVENTS_PER_HOUR)
         .argParser(integer(1, 1_000_000)),
     )
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
@@ -430,7 +455,7 @@ export function buildProgram(context: ProgramContext): Command {
     .addOption(new Option("--port <n>", "port (0 picks a free one)").default(0).argParser(integer(0, 65535)))
     .addOption(
       new Option("--events-per-hour <n>", "simulated events in a busy hour")
-        .default(250)
+        .default(DEFAULT_EVENTS_PER_HOUR)
         .argParser(integer(1, 1_000_000)),
     )
     .action(async (options) => {

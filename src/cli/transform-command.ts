@@ -1,111 +1,72 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { ConfigurationError } from "../errors.ts";
-import { compileModel } from "../models/compile.ts";
-import { plannedGenericTests } from "../models/data-tests.ts";
-import { readProject } from "../models/project.ts";
-import {
-  planProject,
-  transform,
-  type ModelResult,
-  type TestResult,
-  type TransformResult,
-} from "../models/runner.ts";
+import { join } from "node:path";
 import type { Env } from "../config.ts";
-import { lockRun } from "../pipeline/lock.ts";
-import { runTaskGraph, type GraphRunReporter, type TaskRun } from "../snowflake/graph-run.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
-import type { Dialect } from "../warehouse/warehouse.ts";
+import type { ModelResult, TestResult, TransformResult } from "../models/runner.ts";
+import {
+  compileStep,
+  transformStep,
+  type TransformStepOptions,
+  type TransformStepReporter,
+  type TransformStepResult,
+} from "../pipeline/transform.ts";
+import type { TaskRun } from "../snowflake/graph-run.ts";
 import { formatCount, textTable, type Output } from "./output.ts";
 
-/** How long transform waits for Snowflake's task graph by default. */
-export const DEFAULT_TRANSFORM_TIMEOUT_MINUTES = 60;
-
-export interface TransformCommandOptions {
-  warehouse: string;
-  project: string;
-  select?: string;
-  fullRefresh?: boolean;
-  fullTests?: boolean;
-  targetDir: string;
+export interface TransformCommandOptions extends TransformStepOptions {
   json?: boolean;
-  /** Snowflake: how long to wait for the task graph run (default 60). */
-  timeoutMinutes?: number;
-  /**
-   * Snowflake: when this run's EXECUTE TASK is skipped, a graph run the root's stream trigger started
-   * since then builds the new rows and is reported instead (run passes the start of its load step).
-   */
-  adoptRunsSince?: Date;
 }
 
 export async function runTransform(
   options: TransformCommandOptions,
   deps: { env?: Env; output: Output; signal?: AbortSignal },
 ): Promise<TransformResult> {
-  const { output, signal } = deps;
-  signal?.throwIfAborted();
-  const project = await readProject(options.project);
-  // On Snowflake the lock is the graph's own (one run at a time); a local file guards only DuckDB.
-  const lock = await lockRun({ warehouse: options.warehouse }, { command: "transform" });
-  const warehouse = await openWarehouse(options.warehouse, {
-    create: false,
+  const { output } = deps;
+  const step = await transformStep(options, {
     env: deps.env,
-    warn: (message) => output.err(`warning: ${message}`),
-  }).catch(async (error: unknown) => {
-    await lock.release();
-    throw error;
+    signal: deps.signal,
+    reporter: transformReporter(output),
   });
-  try {
-    signal?.throwIfAborted();
-    const snowflake = warehouse.dialect === "snowflake";
-    output.err(
-      `Transforming in ${warehouse.url}` +
-        (snowflake && !options.fullRefresh ? " through the task graph" : "") +
-        (options.select ? ` (--select ${options.select})` : "") +
-        (options.fullRefresh ? ", full refresh" : ""),
-    );
-    const reporter: GraphRunReporter = {
-      model: (m) =>
-        output.err(
-          `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
-        ),
-      test: (t) => {
-        if (t.status !== "pass")
-          output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
-      },
-      started: (id) => output.err(`following graph run ${id}`),
-      adopted: (run) =>
-        output.err(
-          `this execute task was skipped: following graph run ${run.graphRunId} instead, started by ` +
-            `${run.scheduledFrom ?? "the root's trigger"}${run.scheduledAt ? ` at ${run.scheduledAt}` : ""}`,
-        ),
-      task: (run) => output.err(describeTask(run)),
-    };
-    const common = {
-      warehouse,
-      project,
-      select: options.select,
-      fullRefresh: options.fullRefresh,
-      fullTests: options.fullTests,
-      targetDir: options.targetDir,
-      signal,
-      reporter,
-    };
-    const result = snowflake
-      ? await runTaskGraph({
-          ...common,
-          timeoutSeconds: (options.timeoutMinutes ?? DEFAULT_TRANSFORM_TIMEOUT_MINUTES) * 60,
-          adoptRunsSince: options.adoptRunsSince,
-        })
-      : await transform(common);
-    if ("notice" in result && typeof result.notice === "string") output.err(`notice: ${result.notice}`);
-    for (const line of resultTable(result, options.targetDir)) output.out(line);
-    if (options.json) output.out(JSON.stringify(result.figures));
-    return result;
-  } finally {
-    await warehouse.close();
-    await lock.release();
-  }
+  printTransform(output, step, options);
+  return step.result;
+}
+
+/** Transform's progress on stderr: each model, each test not passed, each task of a graph run. */
+export function transformReporter(output: Output): TransformStepReporter {
+  return {
+    warning: (message) => output.err(`warning: ${message}`),
+    started: ({ warehouseUrl, graph, select, fullRefresh }) =>
+      output.err(
+        `Transforming in ${warehouseUrl}` +
+          (graph ? " through the task graph" : "") +
+          (select ? ` (--select ${select})` : "") +
+          (fullRefresh ? ", full refresh" : ""),
+      ),
+    model: (m) =>
+      output.err(
+        `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
+      ),
+    test: (t) => {
+      if (t.status !== "pass")
+        output.err(`${t.status.toUpperCase()} ${t.name}${t.message ? `: ${t.message}` : ""}`);
+    },
+    graphRunStarted: (id) => output.err(`following graph run ${id}`),
+    adopted: (run) =>
+      output.err(
+        `this execute task was skipped: following graph run ${run.graphRunId} instead, started by ` +
+          `${run.scheduledFrom ?? "the root's trigger"}${run.scheduledAt ? ` at ${run.scheduledAt}` : ""}`,
+      ),
+    task: (run) => output.err(describeTask(run)),
+    notice: (message) => output.err(`notice: ${message}`),
+  };
+}
+
+/** The tables of models and tests on stdout, and the figures with --json. */
+export function printTransform(
+  output: Output,
+  step: TransformStepResult,
+  options: { targetDir: string; json?: boolean },
+): void {
+  for (const line of resultTable(step.result, options.targetDir)) output.out(line);
+  if (options.json) output.out(JSON.stringify(step.figures));
 }
 
 /** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
@@ -162,42 +123,9 @@ export interface CompileCommandOptions {
 
 /** Renders every selected model (as a full refresh) and test for one engine into target/compiled/<target>/. */
 export async function runCompile(options: CompileCommandOptions, deps: { output: Output }): Promise<number> {
-  if (options.target !== "duckdb" && options.target !== "snowflake") {
-    throw new ConfigurationError(`--target ${options.target}: use duckdb or snowflake`);
-  }
-  const dialect: Dialect = options.target;
-  const project = await readProject(options.project);
-  const { compiled, order, selected, singular } = planProject(project, dialect, options.select);
-  const root = join(options.targetDir, "compiled", dialect);
-  let written = 0;
-  const write = async (path: string, sql: string) => {
-    const file = join(root, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, sql.endsWith("\n") ? sql : sql + "\n");
-    written += 1;
-  };
-  for (const name of order.filter((n) => selected.has(n))) {
-    const model = compiled.get(name)!;
-    await write(model.path, model.sql);
-    if (model.config.materialized === "incremental") {
-      const increment = compileModel(project, project.models.get(name)!, { dialect, incremental: true });
-      await write(model.path.replace(/\.sql$/, ".incremental.sql"), increment.sql);
-      if (model.config.scope) {
-        // The keys an incremental build replaces: deleted before the increment goes in.
-        const scope = compileModel(project, project.models.get(name)!, {
-          dialect,
-          incremental: true,
-          scope: true,
-        });
-        await write(model.path.replace(/\.sql$/, ".scope.sql"), scope.sql);
-      }
-    }
-  }
-  for (const test of plannedGenericTests(project, compiled, selected))
-    await write(`tests/${test.name}.sql`, test.sql);
-  for (const test of singular) await write(test.path, test.sql);
+  const compiled = await compileStep(options);
   deps.output.out(
-    `Compiled ${selected.size} model(s) and their tests for ${dialect}: ${written} file(s) in ${root}`,
+    `Compiled ${compiled.models} model(s) and their tests for ${compiled.dialect}: ${compiled.files} file(s) in ${compiled.root}`,
   );
-  return written;
+  return compiled.files;
 }

@@ -1,0 +1,34 @@
+/**
+ * Every default a step takes when its front end is given nothing: the CLI's option defaults and the
+ * actions' input defaults both come from here. Light on imports on purpose: the CLI reads this module
+ * to show its help without loading any step.
+ */
+export {
+  DEFAULT_HISTORY,
+  DEFAULT_MAX_HOURS,
+  DEFAULT_MAX_LINE_BYTES,
+  MAX_CONCURRENCY,
+} from "../amplitude/limits.ts";
+export { DEFAULT_LAKE } from "../lake/lake-url.ts";
+export { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
+export { DEFAULT_WAREHOUSE } from "../warehouse/open-warehouse.ts";
+
+/** The backup folder extract writes and upload reads. */
+export const DEFAULT_OUT = "data/exports";
+/** Hours per export request: one UTC day. */
+export const DEFAULT_WINDOW_HOURS = 24;
+/** Windows requested from Amplitude at once (it allows about 5 per project). */
+export const DEFAULT_EXTRACT_CONCURRENCY = 2;
+/** Hours Amplitude needs to complete an hour's data. */
+export const DEFAULT_SETTLE_HOURS = 2;
+/** Files uploaded to the lake at once. */
+export const DEFAULT_UPLOAD_CONCURRENCY = 4;
+/** How long load waits for Snowpipe. */
+export const DEFAULT_LOAD_TIMEOUT_MINUTES = 30;
+/** How long transform waits for Snowflake's task graph. */
+export const DEFAULT_TRANSFORM_TIMEOUT_MINUTES = 60;
+/** Where `provision --dry-run` writes its statements. */
+export const DEFAULT_PROVISION_OUT = "target/provision";
+/** The demo: complete UTC days exported, and simulated events in a busy hour (also the simulator's). */
+export const DEFAULT_DEMO_DAYS = 3;
+export const DEFAULT_EVENTS_PER_HOUR = 250;

@@ -1,0 +1,571 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ExportClient } from "../amplitude/export-client.ts";
+import { ApiExportSource, LakeExportSource, type ExportSource } from "../amplitude/export-source.ts";
+import {
+  extract,
+  MANIFEST_FILE,
+  type ExtractReporter,
+  type ExtractSummary,
+  type WindowManifest,
+  type WindowOutcome,
+} from "../amplitude/extract.ts";
+import {
+  cutWindows,
+  formatHour,
+  formatWindow,
+  lastSettledHour,
+  parseHour,
+  windowHours,
+  type Hour,
+  type HourWindow,
+} from "../amplitude/hours.ts";
+import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
+import { ConfigurationError, errorMessage } from "../errors.ts";
+import type { Lake } from "../lake/lake.ts";
+import { deliveryId } from "../lake/manifest.ts";
+import { openLake } from "../lake/open-lake.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Warehouse } from "../warehouse/warehouse.ts";
+import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "./defaults.ts";
+import { lockRun } from "./lock.ts";
+import {
+  failingSince,
+  failureHistory,
+  planResume,
+  resolveAppId,
+  uncovered,
+  watermark,
+  windowsFromBackup,
+  windowsFromLake,
+  windowsFromWarehouseAndLake,
+  type FailedWindow,
+} from "./watermark.ts";
+
+/** What the extract step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
+export interface ExtractStepOptions {
+  start?: string;
+  end?: string;
+  /** The backup folder. */
+  out: string;
+  windowHours: number;
+  concurrency: number;
+  maxLineBytes: number;
+  settleHours: number;
+  validationThreads?: number;
+  /** Read Amplitude's S3 export (s3://bucket/prefix, or file://DIR) instead of the Export API. */
+  source?: string;
+  /** The lake whose manifests hold the watermark (with the backup folder's windows). */
+  lake?: string;
+  /**
+   * `snowflake`: the watermark is read from raw.extract_windows too, and the lake listed only from the
+   * newest delivery it holds. Other warehouses are not read (the lake and backup say the same).
+   */
+  warehouse?: string;
+  /** How far back a project with no completed window starts: `3m`, `90d`, `all`, … */
+  history?: string;
+  /** Hours one run exports at most when it resumes from the watermark. */
+  maxHours?: number;
+  /** Wait for another run that holds the backup folder instead of failing at once. */
+  wait?: boolean;
+}
+
+/** Keeps exported windows somewhere outside the backup folder (the Actions cache) and puts them back. */
+export interface WindowStore {
+  /** Restores the window's folder into `dir` (the backup folder's window folder) when a copy is kept; true when it did. */
+  restore(window: { appId: string; window: string }, dir: string): Promise<boolean>;
+  /** Keeps the folder of a window this run exported completely (`delivery` from its manifest). */
+  save(window: { appId: string; window: string; delivery: string }, dir: string): Promise<void>;
+}
+
+export interface ExtractStepContext {
+  env: Env;
+  reporter?: ExtractStepReporter;
+  /** Once aborted, no new window starts; windows under way finish (or are cleaned up). */
+  signal?: AbortSignal;
+  /** The clock that decides the last settled hour and names failure records. */
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Replaces the environment's Amplitude settings (the demo points this at the simulator). */
+  amplitude?: AmplitudeConfig;
+  /** Where windows are kept between runs (the Actions cache); none by default. */
+  windowStore?: WindowStore;
+}
+
+/** One window of the run, as a summary lists it. */
+export interface ExtractWindowRow {
+  appId?: string;
+  /** The window's folder name, `YYYY-MM-DDTHH_YYYY-MM-DDTHH`. */
+  window: string;
+  /** `restored`: put back from the window store, not requested from Amplitude. */
+  outcome: "exported" | "empty" | "failed" | "restored";
+  events: number;
+  files: number;
+  bytes: number;
+  rejected: number;
+  error?: string;
+  /** A failed window: when a run first failed to export its hours. */
+  failingSince?: string;
+}
+
+/** What the extract step reports as it goes; every event is optional. */
+export interface ExtractStepReporter extends ExtractReporter {
+  /** Another run holds the backup folder and the step waits for it (`wait`). */
+  waiting?(event: { what: string; pid: number }): void;
+  warning?(message: string): void;
+  notice?(message: string): void;
+  /** The plan holds no hour to export; `reason` says why. The step ends here. */
+  nothingToExport?(reason: string): void;
+  /** Once, before the first window: what is exported, from where, into where. */
+  started?(event: {
+    ranges: HourWindow[];
+    hours: number;
+    reason: string;
+    /** The Export API's base URL, or Amplitude's S3 export. */
+    source: string;
+    out: string;
+    windowHours: number;
+    concurrency: number;
+  }): void;
+  /** A planned range holds hours that failed in earlier runs, since `since`. */
+  retryingFailed?(event: { range: HourWindow; since: string }): void;
+  /** A planned window the window store put back whole: it is not requested from Amplitude. */
+  windowRestored?(window: ExtractWindowRow): void;
+  /** After the run, once per window that failed. */
+  windowFailed?(event: { window: HourWindow; error: string; failingSince?: string }): void;
+  /** The run was interrupted before these windows started. */
+  interrupted?(event: { notStarted: number }): void;
+}
+
+export interface ExtractCommandSummary extends ExtractSummary {
+  /** The hours of windows that failed, `YYYY-MM-DDTHH`, in order. */
+  failedHours: string[];
+  /** The watermark after this run, `YYYY-MM-DDTHH`, when the project has a completed window. */
+  watermark?: string;
+}
+
+/** The figures `extract --json` prints: DESIGN.md's, plus the hours that failed and the watermark. */
+export interface ExtractFigures {
+  windows: number;
+  files: number;
+  events: number;
+  bytes: number;
+  rejected: number;
+  failed_hours: string[];
+  watermark: string | null;
+}
+
+export interface ExtractStepResult {
+  /** What this run exported from Amplitude (restored windows are not in it). */
+  summary: ExtractCommandSummary;
+  figures: ExtractFigures;
+  /** Every window of the run in order: exported, empty, failed or restored. */
+  windows: ExtractWindowRow[];
+  /** Windows the window store put back instead of Amplitude. */
+  restored: number;
+  watermark?: string;
+  /** The backup folder (`out`). */
+  backupDir: string;
+  failedHours: string[];
+  /** The ranges planned and why ("the hours given", "resumed from the watermark …"). */
+  ranges: HourWindow[];
+  reason: string;
+  durationMs: number;
+  /** Whether an hour could not be exported (exit 1, a failed action). */
+  failed: boolean;
+}
+
+export function extractFigures(summary: ExtractCommandSummary): ExtractFigures {
+  const { windows, files, events, bytes, rejected } = summary;
+  return {
+    windows,
+    files,
+    events,
+    bytes,
+    rejected,
+    failed_hours: summary.failedHours,
+    watermark: summary.watermark ?? null,
+  };
+}
+
+/** The last hour to export: `--end`, but never past the last hour Amplitude has settled. */
+export function resolveEnd(
+  options: Pick<ExtractStepOptions, "end" | "settleHours">,
+  now: Date,
+): { end: Hour; notice?: string } {
+  const settled = lastSettledHour(now, options.settleHours);
+  if (!options.end) return { end: settled };
+  const end = parseHour(options.end, "end");
+  if (end <= settled) return { end };
+  return {
+    end: settled,
+    notice:
+      `--end ${options.end} is after the last hour Amplitude has settled: exporting up to ${formatHour(settled)} ` +
+      `(data settles ${options.settleHours} h after each hour; a later run takes the rest)`,
+  };
+}
+
+export interface ExtractPlan {
+  ranges: HourWindow[];
+  reason: string;
+  appId?: string;
+  /** Completed windows known before the run: the lake's manifests and the backup folder. */
+  known: HourWindow[];
+  failures: FailedWindow[];
+  lake?: Lake;
+  notices: string[];
+}
+
+/**
+ * Which hours to export and why: the given `--start`/`--end`, or, with no `--start`, the gaps from the
+ * watermark to the last settled hour, at most `--max-hours`.
+ */
+export async function planExtract(
+  options: ExtractStepOptions,
+  deps: { env: Env; now?: () => Date },
+  lake?: Lake,
+  warehouse?: Warehouse,
+): Promise<ExtractPlan> {
+  const now = (deps.now ?? (() => new Date()))();
+  const { end, notice } = resolveEnd(options, now);
+  const notices = notice ? [notice] : [];
+  const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
+  const known = appId
+    ? [
+        ...(warehouse
+          ? await windowsFromWarehouseAndLake(warehouse, lake, appId)
+          : lake
+            ? await windowsFromLake(lake, appId)
+            : []),
+        ...(await windowsFromBackup(options.out, appId)),
+      ]
+    : [];
+  // A failure record matters while some hour of its window is still not done.
+  const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
+    (failure) => uncovered(known, failure.window).length > 0,
+  );
+  if (options.start) {
+    const start = parseHour(options.start, "start");
+    if (end < start) {
+      throw new ConfigurationError(
+        options.end && !notice
+          ? `--end ${options.end} is before --start ${options.start}`
+          : `nothing to export yet: the last settled hour is ${formatHour(end)} (data settles ${options.settleHours} h after each hour)`,
+      );
+    }
+    return { ranges: [{ start, end }], reason: "the hours given", appId, known, failures, lake, notices };
+  }
+  const plan = planResume({
+    windows: known,
+    end,
+    history: options.history ?? DEFAULT_HISTORY,
+    maxHours: options.maxHours ?? DEFAULT_MAX_HOURS,
+    source: [
+      ...(warehouse ? [`${warehouse.url} (raw.extract_windows)`] : []),
+      ...(lake ? [lake.url] : []),
+      options.out,
+    ]
+      .join(", ")
+      .replace(/, ([^,]*)$/, " and $1"),
+  });
+  if (plan.deferredHours > 0) {
+    notices.push(
+      `${plan.deferredHours} more hour(s) to ${formatHour(end)} are left for the next run (--max-hours ${options.maxHours ?? DEFAULT_MAX_HOURS})`,
+    );
+  }
+  return { ranges: plan.ranges, reason: plan.reason, appId, known, failures, lake, notices };
+}
+
+/**
+ * Extract: take the backup folder, plan the hours (given, or resumed from the watermark), put back what
+ * the window store keeps, export the rest from Amplitude, and keep each window completed in the store.
+ */
+export async function extractStep(
+  options: ExtractStepOptions,
+  context: ExtractStepContext,
+): Promise<ExtractStepResult> {
+  const { reporter = {} } = context;
+  const lock = await lockRun(
+    { out: options.out },
+    {
+      command: "extract",
+      wait: options.wait,
+      onWait: (what, pid) => reporter.waiting?.({ what, pid }),
+    },
+  );
+  try {
+    return await extractUnlocked(options, context, reporter);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function extractUnlocked(
+  options: ExtractStepOptions,
+  context: ExtractStepContext,
+  reporter: ExtractStepReporter,
+): Promise<ExtractStepResult> {
+  const stepStarted = Date.now();
+  const now = context.now ?? (() => new Date());
+  const lake = options.lake ? await openLake(options.lake, context.env) : undefined;
+  const warehouse =
+    options.warehouse === "snowflake"
+      ? await openWarehouse(options.warehouse, {
+          create: false,
+          env: context.env,
+          warn: (message) => reporter.warning?.(message),
+        })
+      : undefined;
+  let plan: ExtractPlan;
+  try {
+    plan = await planExtract(options, { env: context.env, now }, lake, warehouse);
+  } finally {
+    await warehouse?.close();
+  }
+  if (plan.ranges.length === 0) {
+    for (const notice of plan.notices) reporter.notice?.(notice);
+    reporter.nothingToExport?.(plan.reason);
+    const summary = emptySummary(plan.appId, watermark(plan.known));
+    return stepResult(options, plan, summary, [], Date.now() - stepStarted);
+  }
+  const source = await exportSource(options, context);
+  const started = Date.now();
+  reporter.started?.({
+    ranges: plan.ranges,
+    hours: plan.ranges.reduce((total, range) => total + windowHours(range), 0),
+    reason: plan.reason,
+    source: source.name,
+    out: options.out,
+    windowHours: options.windowHours,
+    concurrency: options.concurrency,
+  });
+  for (const notice of plan.notices) reporter.notice?.(notice);
+  for (const range of plan.ranges) {
+    const since = failingSince(plan.failures, range);
+    if (since) reporter.retryingFailed?.({ range, since });
+  }
+  const store = context.windowStore
+    ? new StoredWindows(context.windowStore, options.out, reporter)
+    : undefined;
+  const planned = plan.ranges.flatMap((range) => cutWindows(range, options.windowHours));
+  const restored: Array<{ row: ExtractWindowRow; window: HourWindow }> = [];
+  const toExport: HourWindow[] = [];
+  for (const window of planned) {
+    const row = plan.appId && store ? await store.restore(plan.appId, window) : undefined;
+    if (row) {
+      restored.push({ row, window });
+      reporter.windowRestored?.(row);
+    } else toExport.push(window);
+  }
+  const saves: Array<Promise<void>> = [];
+  const exported =
+    toExport.length === 0
+      ? emptySummary(plan.appId, undefined)
+      : await extract({
+          source: source.source,
+          range: toExport,
+          outDir: options.out,
+          hoursPerWindow: options.windowHours,
+          concurrency: options.concurrency,
+          maxLineBytes: options.maxLineBytes,
+          validationThreads: options.validationThreads,
+          sleep: context.sleep,
+          now,
+          appId: plan.appId,
+          signal: context.signal,
+          runId: context.env.GITHUB_RUN_ID
+            ? `${context.env.GITHUB_RUN_ID}-${context.env.GITHUB_RUN_ATTEMPT ?? 1}`
+            : undefined,
+          reporter: {
+            ...reporter,
+            windowFinished(outcome) {
+              // A window with data is in place once it is reported: keep it while the others download.
+              if (store && outcome.status === "exported")
+                for (const appId of outcome.apps) saves.push(store.save(appId, outcome.window));
+              reporter.windowFinished?.(outcome);
+            },
+          },
+        }).finally(() => Promise.all(saves));
+  // An empty window's manifest is written once the run knows its app: keep it now.
+  if (store && exported.appId) {
+    for (const outcome of exported.outcomes)
+      if (outcome.status === "empty") await store.save(exported.appId, outcome.window);
+  }
+  const completed = exported.outcomes.filter((o) => o.status !== "failed").map((o) => o.window);
+  const mark = watermark(
+    exported.appId ? [...plan.known, ...completed, ...restored.map((r) => r.window)] : [],
+  );
+  const summary: ExtractCommandSummary = {
+    ...exported,
+    failedHours: exported.failed.flatMap((f) => hoursOf(f.window)),
+    watermark: mark === undefined ? undefined : formatHour(mark),
+  };
+  for (const failed of summary.failed) {
+    reporter.windowFailed?.({
+      window: failed.window,
+      error: failed.error,
+      failingSince: failingSince(plan.failures, failed.window),
+    });
+  }
+  if (summary.unrecorded > 0) {
+    reporter.notice?.(
+      `${summary.unrecorded} empty or failed window(s) were not recorded: no window had data yet, so the ` +
+        "app id is unknown. Set AMPLITUDE_APP_ID to record them (quiet hours then move the watermark)",
+    );
+  }
+  if (summary.notStarted > 0) reporter.interrupted?.({ notStarted: summary.notStarted });
+  const rows = [
+    ...restored,
+    ...summary.outcomes.map((outcome) => ({
+      row: outcomeRow(outcome, summary.appId, plan.failures),
+      window: outcome.window,
+    })),
+  ]
+    .sort((a, b) => a.window.start - b.window.start)
+    .map((entry) => entry.row);
+  return stepResult(options, plan, summary, rows, Date.now() - started, restored.length);
+}
+
+function stepResult(
+  options: ExtractStepOptions,
+  plan: ExtractPlan,
+  summary: ExtractCommandSummary,
+  windows: ExtractWindowRow[],
+  durationMs: number,
+  restored = 0,
+): ExtractStepResult {
+  return {
+    summary,
+    figures: extractFigures(summary),
+    windows,
+    restored,
+    watermark: summary.watermark,
+    backupDir: options.out,
+    failedHours: summary.failedHours,
+    ranges: plan.ranges,
+    reason: plan.reason,
+    durationMs,
+    failed: summary.failed.length > 0,
+  };
+}
+
+function outcomeRow(
+  outcome: WindowOutcome,
+  appId: string | undefined,
+  failures: FailedWindow[],
+): ExtractWindowRow {
+  const base = { appId, window: formatWindow(outcome.window), events: 0, files: 0, bytes: 0, rejected: 0 };
+  switch (outcome.status) {
+    case "exported": {
+      const { events, files, bytes, rejected } = outcome;
+      return {
+        ...base,
+        appId: appId ?? outcome.apps[0],
+        outcome: "exported",
+        events,
+        files,
+        bytes,
+        rejected,
+      };
+    }
+    case "empty":
+      return { ...base, outcome: "empty" };
+    case "failed":
+      return {
+        ...base,
+        outcome: "failed",
+        error: outcome.error,
+        failingSince: failingSince(failures, outcome.window),
+      };
+  }
+}
+
+/** The window store as the step uses it: never fails the run, says what went wrong as a warning. */
+class StoredWindows {
+  constructor(
+    private readonly store: WindowStore,
+    private readonly out: string,
+    private readonly reporter: ExtractStepReporter,
+  ) {}
+
+  /** The restored window's row, when the store put back a complete window; undefined otherwise. */
+  async restore(appId: string, window: HourWindow): Promise<ExtractWindowRow | undefined> {
+    const name = formatWindow(window);
+    const dir = join(this.out, appId, name);
+    try {
+      if (!(await this.store.restore({ appId, window: name }, dir))) return undefined;
+    } catch (error) {
+      this.reporter.warning?.(`window ${appId}/${name} could not be restored: ${errorMessage(error)}`);
+      return undefined;
+    }
+    const manifest = await readManifest(dir);
+    if (
+      !manifest ||
+      manifest.app_id !== appId ||
+      manifest.window.start !== formatHour(window.start) ||
+      manifest.window.end !== formatHour(window.end)
+    ) {
+      this.reporter.warning?.(
+        `window ${appId}/${name} was restored without its manifest: exporting it from Amplitude again`,
+      );
+      return undefined;
+    }
+    const { files, bytes, events, rejected } = manifest.totals;
+    return { appId, window: name, outcome: "restored", events, files, bytes, rejected };
+  }
+
+  async save(appId: string, window: HourWindow): Promise<void> {
+    const name = formatWindow(window);
+    const dir = join(this.out, appId, name);
+    try {
+      const manifest = await readManifest(dir);
+      if (!manifest) throw new Error(`${join(dir, MANIFEST_FILE)} is missing`);
+      await this.store.save({ appId, window: name, delivery: deliveryId(manifest) }, dir);
+    } catch (error) {
+      this.reporter.warning?.(`window ${appId}/${name} could not be kept: ${errorMessage(error)}`);
+    }
+  }
+}
+
+async function readManifest(dir: string): Promise<WindowManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, MANIFEST_FILE), "utf8")) as WindowManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function emptySummary(appId: string | undefined, mark: Hour | undefined): ExtractCommandSummary {
+  return {
+    windows: 0,
+    files: 0,
+    events: 0,
+    bytes: 0,
+    rejected: 0,
+    outcomes: [],
+    failed: [],
+    unrecorded: 0,
+    notStarted: 0,
+    appId,
+    failedHours: [],
+    watermark: mark === undefined ? undefined : formatHour(mark),
+  };
+}
+
+function hoursOf(window: HourWindow): string[] {
+  const hours: string[] = [];
+  for (let hour = window.start; hour <= window.end; hour += 1) hours.push(formatHour(hour));
+  return hours;
+}
+
+async function exportSource(
+  options: ExtractStepOptions,
+  context: ExtractStepContext,
+): Promise<{ source: ExportSource; name: string }> {
+  if (options.source) {
+    const lake = await openLake(options.source, context.env);
+    return { source: new LakeExportSource(lake), name: `Amplitude's S3 export at ${lake.url}` };
+  }
+  const config = context.amplitude ?? amplitudeConfig(context.env);
+  return { source: new ApiExportSource(new ExportClient(config)), name: config.baseUrl };
+}

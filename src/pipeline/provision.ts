@@ -1,0 +1,284 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
+import { parseS3LakeUrl } from "../lake/lake-url.ts";
+import { readProject } from "../models/project.ts";
+import { DEFAULT_STORAGE_INTEGRATION, EVENTS_PIPE } from "../snowflake/objects.ts";
+import {
+  applyProvision,
+  emptyCatalog,
+  notificationChannel,
+  planProvision,
+  readCatalog,
+  refusalError,
+  type ProvisionPlan,
+} from "../snowflake/provision.ts";
+import { DRY_RUN_SETTINGS, renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import type { Warehouse } from "../warehouse/warehouse.ts";
+
+/** What the provision step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
+export interface ProvisionStepOptions {
+  /** The S3 lake the stage reads: s3://bucket/prefix (s3:// alone takes AWS_BUCKET_NAME). */
+  lake?: string;
+  integration?: string;
+  createIntegration?: boolean;
+  awsRoleArn?: string;
+  /** Pipes or the stream provision may replace the documented way (each value may be comma-separated). */
+  allowReplace?: string[];
+  /** Read the account and plan, but change nothing. */
+  plan?: boolean;
+  /** Render every statement into `out` without connecting. */
+  dryRun?: boolean;
+  out: string;
+  project: string;
+  configureBucketNotification?: boolean;
+}
+
+/** What the provision step reports as it goes; every event is optional. */
+export interface ProvisionStepReporter {
+  warning?(message: string): void;
+  /** Before the catalog is read. */
+  reading?(event: { warehouseUrl: string }): void;
+  /** The plan, once made: also when it holds refusals (the step then throws their ConfigurationError). */
+  planned?(plan: ProvisionPlan): void;
+  /** Each statement as it is applied, numbered from 1. */
+  statement?(event: { index: number; sql: string }): void;
+  /** What the run did to the account, before the bucket notification is read (or set). */
+  outcome?(event: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings">): void;
+}
+
+/** The figures `provision --json` prints. */
+export interface ProvisionFigures {
+  create: number;
+  alter: number;
+  replace: number;
+  drop: number;
+  unchanged: number;
+  refused: number;
+  statements: number;
+}
+
+/** Where Snowpipe listens, and whether this run pointed the bucket at it. */
+export interface BucketNotification {
+  /** The events pipe's SQS queue; null when Snowflake reports none yet. */
+  channel: string | null;
+  bucket: string;
+  /** The key prefix the notification covers (`<prefix>/amplitude/`). */
+  prefix: string;
+  /** With `configureBucketNotification`: what was done to the bucket. */
+  configured?: "set" | "unchanged";
+}
+
+export interface ProvisionStepResult {
+  plan: ProvisionPlan;
+  figures: ProvisionFigures;
+  /**
+   * `dry-run`: rendered into `out`; `plan`: planned only; `unchanged`: nothing to change; `applied`:
+   * the plan's statements ran.
+   */
+  mode: "dry-run" | "plan" | "unchanged" | "applied";
+  settings: ProvisionSettings;
+  /** Objects rendered from the project. */
+  objects: number;
+  /** Statements applied by this run. */
+  applied: number;
+  /** After `unchanged` or `applied`. */
+  notification?: BucketNotification;
+  durationMs: number;
+  /** Provision fails by throwing (a statement, a refusal); a result is a success. */
+  failed: boolean;
+}
+
+/** `s3://bucket/prefix` (or `s3://` with AWS_BUCKET_NAME) as the stage URL: `s3://bucket/prefix/`. */
+export function stageUrl(
+  lake: string | undefined,
+  env: Env,
+  fallbackBucket?: string,
+): { url: string; bucket: string; prefix: string } {
+  const text = lake ?? "s3://";
+  const parts = parseS3LakeUrl(text, env, fallbackBucket);
+  if (!parts) {
+    throw new ConfigurationError(
+      `--lake ${JSON.stringify(text)}: Snowflake reads the lake from S3, so provision takes --lake s3://bucket/prefix`,
+    );
+  }
+  const { bucket, prefix } = parts;
+  if (!bucket)
+    throw new ConfigurationError(
+      "provision needs the lake's bucket: pass --lake s3://bucket/prefix or set AWS_BUCKET_NAME",
+    );
+  return { url: `s3://${bucket}/${prefix ? `${prefix}/` : ""}`, bucket, prefix };
+}
+
+export function planFigures(plan: ProvisionPlan): ProvisionFigures {
+  const count = (action: string) => plan.changes.filter((change) => change.action === action).length;
+  return {
+    create: count("create"),
+    alter: count("alter"),
+    replace: count("replace"),
+    drop: count("drop"),
+    unchanged: count("unchanged") + count("record"),
+    refused: plan.refusals.length,
+    statements: plan.statements.length,
+  };
+}
+
+/**
+ * Provision: render the Snowflake objects from the project, read what the account holds, plan the
+ * changes (refusing unsafe ones), apply them, and read (or set) the bucket notification Snowpipe needs.
+ */
+export async function provisionStep(
+  options: ProvisionStepOptions,
+  context: {
+    env: Env;
+    /** Recorded in the change history with each object. */
+    toolVersion: string;
+    reporter?: ProvisionStepReporter;
+    signal?: AbortSignal;
+    sleep?: (ms: number) => Promise<void>;
+  },
+): Promise<ProvisionStepResult> {
+  const { env, reporter = {} } = context;
+  const started = Date.now();
+  const project = await readProject(options.project);
+  // A dry run connects to nothing: what the environment lacks, it takes from the placeholders.
+  const placeholders = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : undefined;
+  const lake = stageUrl(options.lake, env, placeholders?.bucket);
+  const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_SETTINGS.warehouse : undefined);
+  if (!warehouseName)
+    throw new ConfigurationError("SNOWFLAKE_WAREHOUSE is not set: the tasks need a warehouse to run on");
+  const settings: ProvisionSettings = {
+    warehouse: warehouseName,
+    lakeUrl: lake.url,
+    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
+    createIntegration: options.createIntegration === true,
+    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
+  };
+  const objects = renderObjects(project, settings);
+  const allowReplace = (options.allowReplace ?? [])
+    .flatMap((value) => value.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const name of allowReplace) {
+    const object = objects.find((o) => o.name === name.toLowerCase());
+    if (!object || (object.kind !== "pipe" && object.kind !== "stream")) {
+      const replaceable = objects.filter((o) => o.kind === "pipe" || o.kind === "stream").map((o) => o.name);
+      throw new ConfigurationError(
+        `--allow-replace=${name}: only a pipe or the stream is ever replaced on request; use one of ${replaceable.join(", ")}`,
+      );
+    }
+  }
+  const decided = (plan: ProvisionPlan, mode: ProvisionStepResult["mode"], applied = 0) => {
+    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
+    return { mode, plan, applied };
+  };
+  const result = (
+    outcome: ReturnType<typeof decided>,
+    notification?: BucketNotification,
+  ): ProvisionStepResult => ({
+    ...outcome,
+    figures: planFigures(outcome.plan),
+    settings,
+    objects: objects.length,
+    notification,
+    durationMs: Date.now() - started,
+    failed: false,
+  });
+
+  if (options.dryRun) {
+    const plan = planProvision(objects, emptyCatalog());
+    await writeDryRun(plan, options.out, settings);
+    return result(decided(plan, "dry-run"));
+  }
+
+  const warehouse = await openWarehouse("snowflake", {
+    create: true,
+    env,
+    warn: (message: string) => reporter.warning?.(message),
+  });
+  try {
+    context.signal?.throwIfAborted();
+    reporter.reading?.({ warehouseUrl: warehouse.url });
+    const catalog = await readCatalog(warehouse, settings.integration);
+    const plan = planProvision(objects, catalog, { allowReplace });
+    reporter.planned?.(plan);
+    if (plan.refusals.length > 0) throw refusalError(plan.refusals);
+    const ddl = plan.statements.length;
+    if (options.plan && ddl > 0) return result(decided(plan, "plan"));
+    if (ddl === 0) {
+      const outcome = decided(plan, "unchanged");
+      return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
+    }
+    context.signal?.throwIfAborted();
+    let applied = 0;
+    await applyProvision(warehouse, plan, {
+      toolVersion: context.toolVersion,
+      sleep: context.sleep,
+      reporter: {
+        statement: (sql) => {
+          applied += 1;
+          reporter.statement?.({ index: applied, sql });
+        },
+      },
+    });
+    const outcome = decided(plan, "applied", applied);
+    return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The bucket notification Snowpipe needs: read, and set with `configureBucketNotification`. */
+async function bucketNotification(
+  options: ProvisionStepOptions,
+  context: {
+    env: Env;
+    warehouse: Warehouse;
+    lake: { bucket: string; prefix: string };
+    reporter: ProvisionStepReporter;
+  },
+): Promise<BucketNotification> {
+  const channel = await notificationChannel(context.warehouse);
+  const { bucket } = context.lake;
+  const prefix = `${context.lake.prefix ? `${context.lake.prefix}/` : ""}amplitude/`;
+  if (!channel) {
+    context.reporter.warning?.(
+      `${EVENTS_PIPE} reports no notification channel yet: run provision again in a minute to read it`,
+    );
+    return { channel: null, bucket, prefix };
+  }
+  if (!options.configureBucketNotification) return { channel, bucket, prefix };
+  const { configureBucketNotification } = await import("../snowflake/bucket-notification.ts");
+  const configured = await configureBucketNotification({
+    env: context.env,
+    bucket,
+    prefix,
+    queueArn: channel,
+  });
+  return { channel, bucket, prefix, configured };
+}
+
+/** Every statement of a first provision, one numbered file each, so they read (and diff) in order. */
+async function writeDryRun(plan: ProvisionPlan, out: string, settings: ProvisionSettings) {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  let index = 0;
+  const names = new Map<string, string>();
+  for (const change of plan.changes)
+    for (const sql of change.statements)
+      names.set(sql, `${change.object.kind.replace(/ /g, "_")}_${change.object.name}`);
+  for (const sql of plan.statements) {
+    index += 1;
+    const name =
+      names.get(sql) ??
+      (sql.startsWith("select system$task_dependents_enable") ? "resume_task_graph" : "statement");
+    const file = join(out, `${String(index).padStart(3, "0")}_${name.replace(/[^a-z0-9_.]/gi, "_")}.sql`);
+    await writeFile(
+      file,
+      `-- amplitude-pipeline provision, statement ${index} of ${plan.statements.length} ` +
+        `(warehouse ${settings.warehouse}, stage ${settings.lakeUrl}, integration ${settings.integration})\n${sql};\n`,
+    );
+  }
+}

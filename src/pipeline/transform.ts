@@ -1,0 +1,188 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
+import { compileModel } from "../models/compile.ts";
+import { plannedGenericTests } from "../models/data-tests.ts";
+import { readProject } from "../models/project.ts";
+import {
+  planProject,
+  transform,
+  type ModelResult,
+  type TestResult,
+  type TransformFigures,
+  type TransformResult,
+} from "../models/runner.ts";
+import {
+  runTaskGraph,
+  type GraphRunReporter,
+  type GraphRunResult,
+  type TaskRun,
+} from "../snowflake/graph-run.ts";
+import type { Dialect } from "../warehouse/warehouse.ts";
+import { DEFAULT_TRANSFORM_TIMEOUT_MINUTES } from "./defaults.ts";
+import { openLockedWarehouse } from "./locked-warehouse.ts";
+
+/** What the transform step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
+export interface TransformStepOptions {
+  warehouse: string;
+  project: string;
+  select?: string;
+  fullRefresh?: boolean;
+  fullTests?: boolean;
+  /** Where run_results.json (and, on Snowflake, the graph run's record) goes. */
+  targetDir: string;
+  /** Snowflake: how long to wait for the task graph run (default 60). */
+  timeoutMinutes?: number;
+  /**
+   * Snowflake: when this run's EXECUTE TASK is skipped, a graph run the root's stream trigger started
+   * since then builds the new rows and is reported instead (run passes the start of its load step).
+   */
+  adoptRunsSince?: Date;
+}
+
+/** What the transform step reports as it goes; every event is optional. */
+export interface TransformStepReporter {
+  warning?(message: string): void;
+  /** Once the warehouse is open; `graph`: Snowflake's task graph builds the models. */
+  started?(event: { warehouseUrl: string; graph: boolean; select?: string; fullRefresh: boolean }): void;
+  /** Each model built (or failed, or skipped). */
+  model?(result: ModelResult): void;
+  /** Each data test, passed or not. */
+  test?(result: TestResult): void;
+  /** Snowflake: the graph run followed (its GRAPH_RUN_GROUP_ID). */
+  graphRunStarted?(graphRunId: string): void;
+  adopted?: GraphRunReporter["adopted"];
+  /** Snowflake: each task of the graph run as it finishes, or as it was left. */
+  task?(run: TaskRun): void;
+  notice?(message: string): void;
+}
+
+export interface TransformStepResult {
+  /** The runner's result (embedded), or the task graph run's (Snowflake). */
+  result: TransformResult | GraphRunResult;
+  figures: TransformFigures;
+  warehouseUrl: string;
+  durationMs: number;
+  /** A model failed or an error-severity test failed, or the graph run did not finish in time (exit 1). */
+  failed: boolean;
+}
+
+/**
+ * Transform: build the models in graph order and run their data tests on the embedded warehouse, or on
+ * Snowflake run the task graph and follow it (a full refresh calls the build procedures from here).
+ */
+export async function transformStep(
+  options: TransformStepOptions,
+  context: { env?: Env; reporter?: TransformStepReporter; signal?: AbortSignal },
+): Promise<TransformStepResult> {
+  const { reporter = {}, signal } = context;
+  signal?.throwIfAborted();
+  const project = await readProject(options.project);
+  // On Snowflake the lock is the graph's own (one run at a time); a local file guards only DuckDB.
+  const { warehouse, release } = await openLockedWarehouse(options.warehouse, {
+    command: "transform",
+    create: false,
+    env: context.env,
+    warn: (message) => reporter.warning?.(message),
+  });
+  try {
+    signal?.throwIfAborted();
+    const started = Date.now();
+    const snowflake = warehouse.dialect === "snowflake";
+    reporter.started?.({
+      warehouseUrl: warehouse.url,
+      graph: snowflake && !options.fullRefresh,
+      select: options.select,
+      fullRefresh: options.fullRefresh === true,
+    });
+    const common = {
+      warehouse,
+      project,
+      select: options.select,
+      fullRefresh: options.fullRefresh,
+      fullTests: options.fullTests,
+      targetDir: options.targetDir,
+      signal,
+      reporter: {
+        model: (m: ModelResult) => reporter.model?.(m),
+        test: (t: TestResult) => reporter.test?.(t),
+        started: (id: string) => reporter.graphRunStarted?.(id),
+        adopted: (run) => reporter.adopted?.(run),
+        task: (run) => reporter.task?.(run),
+      } satisfies GraphRunReporter,
+    };
+    const result = snowflake
+      ? await runTaskGraph({
+          ...common,
+          timeoutSeconds: (options.timeoutMinutes ?? DEFAULT_TRANSFORM_TIMEOUT_MINUTES) * 60,
+          adoptRunsSince: options.adoptRunsSince,
+        })
+      : await transform(common);
+    if ("notice" in result && typeof result.notice === "string") reporter.notice?.(result.notice);
+    return {
+      result,
+      figures: result.figures,
+      warehouseUrl: warehouse.url,
+      durationMs: Date.now() - started,
+      failed: result.failed,
+    };
+  } finally {
+    await release();
+  }
+}
+
+export interface CompileStepOptions {
+  /** The engine: duckdb or snowflake. */
+  target: string;
+  project: string;
+  select?: string;
+  targetDir: string;
+}
+
+export interface CompileStepResult {
+  dialect: Dialect;
+  /** target/compiled/<dialect>. */
+  root: string;
+  models: number;
+  files: number;
+}
+
+/** Renders every selected model (as a full refresh) and test for one engine into target/compiled/<target>/. */
+export async function compileStep(options: CompileStepOptions): Promise<CompileStepResult> {
+  if (options.target !== "duckdb" && options.target !== "snowflake") {
+    throw new ConfigurationError(`--target ${options.target}: use duckdb or snowflake`);
+  }
+  const dialect: Dialect = options.target;
+  const project = await readProject(options.project);
+  const { compiled, order, selected, singular } = planProject(project, dialect, options.select);
+  const root = join(options.targetDir, "compiled", dialect);
+  let written = 0;
+  const write = async (path: string, sql: string) => {
+    const file = join(root, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, sql.endsWith("\n") ? sql : sql + "\n");
+    written += 1;
+  };
+  for (const name of order.filter((n) => selected.has(n))) {
+    const model = compiled.get(name)!;
+    await write(model.path, model.sql);
+    if (model.config.materialized === "incremental") {
+      const increment = compileModel(project, project.models.get(name)!, { dialect, incremental: true });
+      await write(model.path.replace(/\.sql$/, ".incremental.sql"), increment.sql);
+      if (model.config.scope) {
+        // The keys an incremental build replaces: deleted before the increment goes in.
+        const scope = compileModel(project, project.models.get(name)!, {
+          dialect,
+          incremental: true,
+          scope: true,
+        });
+        await write(model.path.replace(/\.sql$/, ".scope.sql"), scope.sql);
+      }
+    }
+  }
+  for (const test of plannedGenericTests(project, compiled, selected))
+    await write(`tests/${test.name}.sql`, test.sql);
+  for (const test of singular) await write(test.path, test.sql);
+  return { dialect, root, models: selected.size, files: written };
+}
