@@ -4,7 +4,7 @@ import type { TransformResult } from "../models/runner.ts";
 import type { ExtractCommandSummary } from "../pipeline/extract.ts";
 import type { LoadCommandSummary } from "../pipeline/load.ts";
 import { runPipeline as runSteps, type RunPipelineOptions } from "../pipeline/run.ts";
-import { uploadFigures } from "../pipeline/upload.ts";
+import { uploadStepResult } from "../pipeline/upload.ts";
 import { extractReporter, printExtract } from "./extract-command.ts";
 import { loadReporter, printLoad } from "./load-command.ts";
 import type { Output } from "./output.ts";
@@ -46,13 +46,8 @@ export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Pr
     upload: async (uploadOptions, context) => {
       const started = Date.now();
       const summary = await runUpload(uploadOptions, { env: context.env, output, signal: context.signal });
-      return {
-        summary,
-        figures: uploadFigures(summary),
-        lakeUrl: uploadOptions.lake,
-        durationMs: Date.now() - started,
-        failed: summary.failures.length > 0,
-      };
+      // The lake as given: upload's own lines name it as opened.
+      return uploadStepResult(summary, uploadOptions.lake, Date.now() - started);
     },
     reporter: {
       waiting: ({ what, pid }) => output.err(`waiting: another run (pid ${pid}) holds ${what}`),

@@ -10,10 +10,9 @@ import {
   type PipeStatus,
 } from "../snowflake/pipe-load.ts";
 import { load, type LoadReporter, type LoadSummary } from "../warehouse/load.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { DEFAULT_LOAD_TIMEOUT_MINUTES } from "./defaults.ts";
-import { lockRun } from "./lock.ts";
+import { openLockedWarehouse } from "./locked-warehouse.ts";
 
 /** What the load step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
 export interface LoadStepOptions {
@@ -93,14 +92,11 @@ export async function loadStep(
   // load reads the lake and must not create it: a mistyped --lake would become an empty lake that
   // loads nothing. An existing lake with no manifests yet stays a warning (load() says so).
   await lake.check({ create: false });
-  const lock = await lockRun({ warehouse: options.warehouse }, { command: "load" });
-  const warehouse = await openWarehouse(options.warehouse, {
+  const { warehouse, release } = await openLockedWarehouse(options.warehouse, {
+    command: "load",
     create: true,
     env: context.env,
     warn: (message) => reporter.warning?.(message),
-  }).catch(async (error: unknown) => {
-    await lock.release();
-    throw error;
   });
   try {
     if (warehouse.dialect === "snowflake") return await waitForSnowpipe(lake, warehouse, options, context);
@@ -127,8 +123,7 @@ export async function loadStep(
       failed: loadFailed(summary),
     };
   } finally {
-    await warehouse.close();
-    await lock.release();
+    await release();
   }
 }
 

@@ -19,10 +19,9 @@ import {
   type GraphRunResult,
   type TaskRun,
 } from "../snowflake/graph-run.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 import { DEFAULT_TRANSFORM_TIMEOUT_MINUTES } from "./defaults.ts";
-import { lockRun } from "./lock.ts";
+import { openLockedWarehouse } from "./locked-warehouse.ts";
 
 /** What the transform step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
 export interface TransformStepOptions {
@@ -81,14 +80,11 @@ export async function transformStep(
   signal?.throwIfAborted();
   const project = await readProject(options.project);
   // On Snowflake the lock is the graph's own (one run at a time); a local file guards only DuckDB.
-  const lock = await lockRun({ warehouse: options.warehouse }, { command: "transform" });
-  const warehouse = await openWarehouse(options.warehouse, {
+  const { warehouse, release } = await openLockedWarehouse(options.warehouse, {
+    command: "transform",
     create: false,
     env: context.env,
     warn: (message) => reporter.warning?.(message),
-  }).catch(async (error: unknown) => {
-    await lock.release();
-    throw error;
   });
   try {
     signal?.throwIfAborted();
@@ -132,8 +128,7 @@ export async function transformStep(
       failed: result.failed,
     };
   } finally {
-    await warehouse.close();
-    await lock.release();
+    await release();
   }
 }
 
