@@ -775,6 +775,29 @@ function selectFile(file, path) {
     where ${validOnly}`;
 }
 
+// src/pipeline/locked-warehouse.ts
+async function openLockedWarehouse(url, options) {
+  const lock = await lockRun({ warehouse: url }, { command: options.command });
+  const warehouse = await openWarehouse(url, {
+    create: options.create,
+    env: options.env,
+    warn: options.warn
+  }).catch(async (error) => {
+    await lock.release();
+    throw error;
+  });
+  return {
+    warehouse,
+    release: async () => {
+      try {
+        await warehouse.close();
+      } finally {
+        await lock.release();
+      }
+    }
+  };
+}
+
 // src/pipeline/load.ts
 function loadFailed(summary2) {
   return "snowflake" in summary2 ? summary2.failed.length > 0 || summary2.pending.length > 0 : summary2.failed.length > 0;
@@ -788,14 +811,11 @@ async function loadStep(options, context) {
   signal?.throwIfAborted();
   const lake = await openLake(options.lake, context.env);
   await lake.check({ create: false });
-  const lock = await lockRun({ warehouse: options.warehouse }, { command: "load" });
-  const warehouse = await openWarehouse(options.warehouse, {
+  const { warehouse, release } = await openLockedWarehouse(options.warehouse, {
+    command: "load",
     create: true,
     env: context.env,
     warn: (message) => reporter.warning?.(message)
-  }).catch(async (error) => {
-    await lock.release();
-    throw error;
   });
   try {
     if (warehouse.dialect === "snowflake") return await waitForSnowpipe(lake, warehouse, options, context);
@@ -821,8 +841,7 @@ async function loadStep(options, context) {
       failed: loadFailed(summary2)
     };
   } finally {
-    await warehouse.close();
-    await lock.release();
+    await release();
   }
 }
 async function waitForSnowpipe(lake, warehouse, options, context) {
@@ -1380,14 +1399,11 @@ async function transformStep(options, context) {
   const { reporter = {}, signal } = context;
   signal?.throwIfAborted();
   const project = await readProject(options.project);
-  const lock = await lockRun({ warehouse: options.warehouse }, { command: "transform" });
-  const warehouse = await openWarehouse(options.warehouse, {
+  const { warehouse, release } = await openLockedWarehouse(options.warehouse, {
+    command: "transform",
     create: false,
     env: context.env,
     warn: (message) => reporter.warning?.(message)
-  }).catch(async (error) => {
-    await lock.release();
-    throw error;
   });
   try {
     signal?.throwIfAborted();
@@ -1429,8 +1445,7 @@ async function transformStep(options, context) {
       failed: result.failed
     };
   } finally {
-    await warehouse.close();
-    await lock.release();
+    await release();
   }
 }
 
