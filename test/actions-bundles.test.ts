@@ -228,7 +228,7 @@ describe.each(["Node 20", "Node 24"])("the plan-backfill bundle on %s", (nodeNam
     });
     expect(run.outputs.chunks).toBe("3");
     expect(run.outputs["max-parallel"]).toBe("3");
-    expect(run.summary).toContain("| 2025-01-15T00--2025-01-20T23 | 2025-01-15T00 | 2025-01-20T23 |");
+    expect(run.summary).toContain("2025-01-15T00--2025-01-20T23");
   });
 
   it("refuses max-parallel above 4 with exit 1, saying why, through the root action too", async () => {
