@@ -1,6 +1,7 @@
 // The plan-backfill, report and validate actions as the runner drives them: inputs in INPUT_* (hyphens kept),
 // outputs and the summary in the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, workflow commands on stdout, the
 // exit code from runAction; GitHub is the loopback fake, reached through GITHUB_API_URL.
+import { spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import type { Diagnostic, ValidationReport } from "../src/validate/report.ts";
 import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.ts";
 
 const PROJECT_DIR = fileURLToPath(new URL("../sql", import.meta.url));
+const TSX = fileURLToPath(new URL("../node_modules/tsx/dist/esm/index.mjs", import.meta.url));
 const NOW = new Date("2026-03-01T12:30:00Z");
 
 let scratch: string;
@@ -417,7 +419,7 @@ describe("validate", () => {
     const result = await validate(undefined, {}, { PATH: "/nonexistent" });
     expect(result.code).toBe(1);
     expect(result.commands("error")).toContainEqual(
-      "title=validate%3A compile,file=sql/models/core/events.sql,line=5,endLine=5::ref('stg_amplitude__eventz') names no model (duckdb, snowflake)",
+      "title=compile,file=sql/models/core/events.sql,line=5,endLine=5::ref('stg_amplitude__eventz') names no model (duckdb, snowflake)",
     );
     expect(result.commands("error").at(-1)).toMatch(/^::validate failed: \d check\(s\) failed \(compile[,)]/);
     const results = JSON.parse(
@@ -425,8 +427,10 @@ describe("validate", () => {
     ) as ValidationReport;
     expect(result.outputs.failed).toBe(String(results.checks.filter((c) => c.failed > 0).length));
     expect(Number(result.outputs.failed)).toBeGreaterThanOrEqual(1);
-    expect(result.summary).toContain("SQL check failed");
-    expect(result.summary).toContain("<td>sql/models/core/events.sql:5</td><td>error</td><td>compile</td>");
+    expect(result.summary).toMatch(/❌ SQL check: \d+ error\(s\)/);
+    expect(result.summary).toContain(
+      "<td><strong>error</strong></td><td>compile</td><td><code>sql/models/core/events.sql:5</code></td>",
+    );
     expect(fake.comments).toHaveLength(1);
     const comment = fake.comments[0]!;
     expect(comment.issue_number).toBe(pr);
@@ -462,19 +466,19 @@ describe("validate", () => {
     const errors = result.commands("error");
     // Ten annotations and the step's own failure.
     expect(errors).toHaveLength(11);
-    expect(errors[0]).toBe("title=validate%3A compile,file=sql/models/m0.sql,line=1,endLine=1::error 0");
+    expect(errors[0]).toBe("title=compile,file=sql/models/m0.sql,line=1,endLine=1::error 0");
     expect(errors.some((e) => e.includes("unlocated"))).toBe(false);
     expect(result.commands("warning")).toHaveLength(10);
-    expect(result.commands("warning")[0]).toBe("title=validate%3A tests,file=sql/tests/t0.sql::warning 0");
-    expect(result.commands("notice")).toEqual(["title=validate%3A sqlfluff::sqlfluff is not installed"]);
+    expect(result.commands("warning")[0]).toBe("title=tests,file=sql/tests/t0.sql::warning 0");
+    expect(result.commands("notice")).toEqual(["title=sqlfluff::sqlfluff is not installed"]);
     expect(result.outputs.failed).toBe("2");
-    expect(result.summary).toContain("<td>sql/models/m23.sql:24</td>");
-    expect(result.summary).toContain("<td>sql/tests/t11.sql</td>");
-    expect(result.summary).toContain("unlocated &#60;b&#62;&#124;bold&#124;&#60;/b&#62;");
+    expect(result.summary).toContain("<td><code>sql/models/m23.sql:24</code></td>");
+    expect(result.summary).toContain("<td><code>sql/tests/t11.sql</code></td>");
+    expect(result.summary).toContain("unlocated &lt;b&gt;&#124;bold&#124;&lt;/b&gt;");
     expect(result.summary).not.toContain("<b>");
     const body = fake.comments[0]!.body;
     expect(body).toContain("Findings (38)");
-    expect(body).toContain("unlocated &#60;b&#62;&#124;bold&#124;&#60;/b&#62;");
+    expect(body).toContain("unlocated &lt;b&gt;&#124;bold&#124;&lt;/b&gt;");
     expect(body).not.toContain("<b>");
   });
 
@@ -489,7 +493,7 @@ describe("validate", () => {
     expect(result.stdout).toMatch(
       /PR comment updated: https:\/\/github\.com\/acme\/analytics\/issues\/\d+#issuecomment-/,
     );
-    expect(result.summary).toContain("SQL check passed");
+    expect(result.summary).toContain("✅ SQL check: 0 error(s), 0 warning(s)");
   });
 
   it("a read-only token (403, a fork's pull request) is a notice, not a failure", async () => {
@@ -540,5 +544,78 @@ describe("validate", () => {
       expect.stringMatching(/^::there is no model folder at .*nowhere/),
     ]);
     expect(result.outputs).toEqual({});
+  });
+});
+
+describe("the entry files, run as the runner runs them (from source, in a process of their own)", () => {
+  async function runEntry(
+    name: string,
+    inputs: Record<string, string>,
+    env: Record<string, string> = {},
+  ): Promise<{ code: number | null; stdout: string; outputs: string; summary: string }> {
+    const dir = await mkdtemp(join(scratch, `entry-${name}-`));
+    const files = { GITHUB_OUTPUT: join(dir, "output"), GITHUB_STEP_SUMMARY: join(dir, "summary") };
+    await Promise.all(Object.values(files).map((file) => writeFile(file, "")));
+    const entry = fileURLToPath(new URL(`../src/actions/${name}.ts`, import.meta.url));
+    const child = spawn(process.execPath, ["--import", TSX, entry], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        RUNNER_TEMP: dir,
+        ...files,
+        ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    return {
+      code,
+      stdout,
+      outputs: await readFile(files.GITHUB_OUTPUT, "utf8"),
+      summary: await readFile(files.GITHUB_STEP_SUMMARY, "utf8"),
+    };
+  }
+
+  it("plan-backfill: exits 0 with the matrix in GITHUB_OUTPUT and the table in GITHUB_STEP_SUMMARY", async () => {
+    const result = await runEntry("plan-backfill", {
+      start: "2020-01-01",
+      end: "2020-01-10",
+      "chunk-days": "5",
+    });
+    expect(result.code).toBe(0);
+    expect(result.outputs).toContain(
+      '{"include":[{"start":"2020-01-01T00","end":"2020-01-05T23","name":"2020-01-01T00--2020-01-05T23"},' +
+        '{"start":"2020-01-06T00","end":"2020-01-10T23","name":"2020-01-06T00--2020-01-10T23"}]}',
+    );
+    expect(result.summary).toContain("2 chunk(s), at most 4 at once");
+  });
+
+  it("report: exits 0 after opening the issue, its keep-alive socket notwithstanding", async () => {
+    const fake = await startFakeGitHub();
+    try {
+      const result = await runEntry(
+        "report",
+        { mode: "failure", step: "extract", "github-token": "ghs_entry" },
+        { GITHUB_API_URL: fake.url, GITHUB_REPOSITORY: "acme/analytics", GITHUB_RUN_ID: "5" },
+      );
+      expect(result.code).toBe(0);
+      expect(fake.issues).toHaveLength(1);
+      expect(result.outputs).toMatch(/^issue<<ghadelimiter_[\w-]+\n1\n/);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("validate: exits 1 with the configuration error when the project is not there", async () => {
+    const result = await runEntry("validate", { project: "nowhere", comment: "false" });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error::there is no model folder at .*nowhere/m);
   });
 });

@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { planBackfill, type BackfillPlan } from "../pipeline/backfill-plan.ts";
-import { escapeText } from "./escape.ts";
+import { heading, paragraph, table, tableHead, tableRow, escapeHtml } from "../github/html.ts";
 import { INPUTS, OUTPUTS, intInput, optionalInput } from "./io.ts";
 
 /**
@@ -34,20 +34,16 @@ export async function planBackfillMain(now: () => Date = () => new Date()): Prom
 }
 
 function addPlanToSummary(plan: BackfillPlan): void {
-  core.summary
-    .addHeading("Backfill plan", 3)
-    .addRaw(`<p>${plan.chunks} chunk(s), at most ${plan.maxParallel} at once.</p>`, true)
-    .addTable([
-      [
-        { data: "chunk", header: true },
-        { data: "first hour (UTC)", header: true },
-        { data: "last hour", header: true },
-      ],
-      ...plan.include.map((chunk) => [
-        escapeText(chunk.name),
-        escapeText(chunk.start || "the watermark"),
-        escapeText(chunk.end || "the last settled hour"),
-      ]),
-    ]);
-  for (const notice of plan.notices) core.summary.addRaw(`<p>${escapeText(notice)}</p>`, true);
+  core.summary.addRaw(
+    heading("Backfill plan") +
+      paragraph(escapeHtml(`${plan.chunks} chunk(s), at most ${plan.maxParallel} at once.`)) +
+      table(
+        tableHead(["chunk", "first hour (UTC)", "last hour"]),
+        plan.include.map((chunk) =>
+          tableRow([chunk.name, chunk.start || "the watermark", chunk.end || "the last settled hour"]),
+        ),
+      ) +
+      plan.notices.map((notice) => paragraph(escapeHtml(notice))).join(""),
+    true,
+  );
 }

@@ -10,8 +10,8 @@ import {
   watchdog,
   type IssueResult,
 } from "../github/failure-issue.ts";
+import { escapeHtml, paragraph } from "../github/html.ts";
 import { gitHubFromEnv, gitHubStatus, repositoryFromEnv } from "../github/octokit.ts";
-import { escapeText } from "./escape.ts";
 import { runUrlFromEnv } from "./github-env.ts";
 import { INPUTS, OUTPUTS, intInput, optionalInput, requiredInput, secretInput } from "./io.ts";
 
@@ -64,10 +64,8 @@ export async function reportMain(now: () => Date = () => new Date()): Promise<vo
   }
   core.setOutput(OUTPUTS.issue, result.issue ?? "");
   core.info(`${line}${result.url ? ` (${result.url})` : ""}`);
-  core.summary.addRaw(
-    `<p>${escapeText(line)}${result.url ? ` — <a href="${escapeText(result.url)}">${escapeText(result.url)}</a>` : ""}</p>`,
-    true,
-  );
+  const link = result.url ? ` — <a href="${escapeHtml(result.url)}">${escapeHtml(result.url)}</a>` : "";
+  core.summary.addRaw(paragraph(escapeHtml(line) + link), true);
 }
 
 function modeInput(): Mode {

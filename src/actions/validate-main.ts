@@ -1,23 +1,21 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import * as core from "@actions/core";
-import type { AnnotationProperties } from "@actions/core";
 import { errorMessage } from "../errors.ts";
+import { annotate } from "../github/annotations.ts";
+import { escapeHtml } from "../github/html.ts";
 import { gitHubFromEnv } from "../github/octokit.ts";
 import { upsertStickyComment } from "../github/sticky-comment.ts";
+import { addValidateToSummary, location } from "../github/summary.ts";
 import { CompileError } from "../models/compile.ts";
 import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
 import { readProject, type Project } from "../models/project.ts";
 import type { Diagnostic, ValidatedStatement, ValidationReport } from "../validate/report.ts";
 import { validateProject, type ValidateOptions } from "../validate/validate.ts";
-import { escapeText } from "./escape.ts";
 import { pullRequestNumber, runUrlFromEnv } from "./github-env.ts";
 import { INPUTS, OUTPUTS, booleanInput, optionalInput, secretInput } from "./io.ts";
 
 export const SQL_CHECK_MARKER = "<!-- amplitude-pipeline:sql-check -->";
-/** GitHub shows at most 10 annotations of each kind per step. */
-const ANNOTATIONS_PER_KIND = 10;
-const SUMMARY_FINDINGS = 300;
 const COMMENT_FINDINGS = 50;
 
 export interface ValidateMainDeps {
@@ -49,10 +47,14 @@ export async function validateMain(deps: ValidateMainDeps = {}): Promise<void> {
     ...d,
     file: d.file && inWorkspace(d.file, workspace),
   }));
-  annotateDiagnostics(diagnostics);
+  annotate(diagnostics, core);
   const failedChecks = report.checks.filter((c) => c.failed > 0).map((c) => c.check);
   core.setOutput(OUTPUTS.failed, failedChecks.length);
-  addValidateSummary(report, diagnostics);
+  addValidateToSummary(
+    core.summary,
+    { ...report, diagnostics },
+    { fullResults: join(DEFAULT_TARGET_DIR, "validate_results.json") },
+  );
 
   if (comment) await postComment(report, diagnostics, token, env);
   if (report.failed) {
@@ -80,61 +82,12 @@ function inWorkspace(file: string, workspace: string): string {
   return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? file : shown;
 }
 
-// To be replaced by annotate() from src/github/annotations.ts (helper S) once it is on main.
-function annotateDiagnostics(diagnostics: readonly Diagnostic[]): void {
-  const located = (d: Diagnostic) => (d.file ? (d.line !== undefined ? 0 : 1) : 2);
-  const used = { error: 0, warning: 0, notice: 0 };
-  for (const d of [...diagnostics].sort((a, b) => located(a) - located(b))) {
-    const kind = d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "notice";
-    if (used[kind] >= ANNOTATIONS_PER_KIND) continue;
-    used[kind] += 1;
-    const properties: AnnotationProperties = { title: `validate: ${d.check}` };
-    if (d.file) properties.file = d.file;
-    if (d.file && d.line !== undefined) Object.assign(properties, { startLine: d.line, endLine: d.line });
-    core[kind](d.message, properties);
-  }
-}
-
-function where(d: Diagnostic): string {
-  return d.file ? `${d.file}${d.line === undefined ? "" : `:${d.line}`}` : "";
-}
-
 function verdict(report: ValidationReport): string {
   const { figures } = report;
   return (
     `${report.failed ? "failed" : "passed"}: ${figures.errors} error(s), ${figures.warnings} warning(s); ` +
     `${figures.models} model(s), ${figures.statements} Snowflake statement(s) checked in ${figures.seconds.toFixed(1)} s`
   );
-}
-
-// To be replaced by addValidateToSummary from src/github/summary.ts (helper S) once it is on main.
-function addValidateSummary(report: ValidationReport, diagnostics: readonly Diagnostic[]): void {
-  core.summary
-    .addHeading(`SQL check ${report.failed ? "failed" : "passed"}`, 3)
-    .addRaw(`<p>${escapeText(verdict(report))}</p>`, true)
-    .addTable([
-      ["check", "passed", "failed", "warnings", "skipped", "seconds", "note"].map((data) => ({
-        data,
-        header: true,
-      })),
-      ...report.checks.map((c) =>
-        [c.check, c.passed, c.failed, c.warnings, c.skipped, c.seconds.toFixed(2), c.note ?? ""].map(
-          escapeText,
-        ),
-      ),
-    ]);
-  if (diagnostics.length === 0) return;
-  const shown = diagnostics.slice(0, SUMMARY_FINDINGS);
-  core.summary.addTable([
-    ["where", "severity", "check", "message"].map((data) => ({ data, header: true })),
-    ...shown.map((d) => [where(d), d.severity, d.check, d.message].map(escapeText)),
-  ]);
-  if (diagnostics.length > shown.length) {
-    core.summary.addRaw(
-      `<p>… and ${diagnostics.length - shown.length} more finding(s) in target/validate_results.json.</p>`,
-      true,
-    );
-  }
 }
 
 /** The sticky comment's markdown: the verdict, the checks and the findings, every value escaped. */
@@ -147,13 +100,13 @@ export function commentBody(
     SQL_CHECK_MARKER,
     `### SQL check ${report.failed ? "failed" : "passed"}`,
     "",
-    escapeText(verdict(report)),
+    escapeHtml(verdict(report)),
     "",
     "| check | passed | failed | warnings | skipped | note |",
     "|---|--:|--:|--:|--:|---|",
     ...report.checks.map(
       (c) =>
-        `| ${[c.check, c.passed, c.failed, c.warnings, c.skipped, c.note ?? ""].map(escapeText).join(" | ")} |`,
+        `| ${[c.check, c.passed, c.failed, c.warnings, c.skipped, c.note ?? ""].map(escapeHtml).join(" | ")} |`,
     ),
   ];
   if (diagnostics.length > 0) {
@@ -164,9 +117,9 @@ export function commentBody(
       "",
     );
     for (const d of shown) {
-      const place = where(d);
+      const place = location(d);
       lines.push(
-        `- ${place ? `${escapeText(place)}: ` : ""}**${d.severity}** (${d.check}): ${escapeText(d.message)}`,
+        `- ${place ? `${escapeHtml(place)}: ` : ""}**${d.severity}** (${d.check}): ${escapeHtml(d.message)}`,
       );
     }
     if (diagnostics.length > shown.length)
