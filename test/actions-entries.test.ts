@@ -313,12 +313,20 @@ describe("report", () => {
   });
 
   it("watchdog answered 403 names actions: read too; a 500 fails without a permissions remedy", async () => {
-    fake.failWith("GET", /\/actions\/workflows\//, 403);
+    fake.failWith("GET", /\/actions\/workflows\//, 403, { times: 1 });
     const watch = await report({ mode: "watchdog" });
     expect(watch.code).toBe(1);
     expect(watch.commands("error")).toEqual([
       expect.stringMatching(
         /the watchdog could not check .*GitHub answered 403 .*issues: write and actions: read`$/,
+      ),
+    ]);
+
+    const missing = await report({ mode: "watchdog", workflow: "pipline.yml" });
+    expect(missing.code).toBe(1);
+    expect(missing.commands("error")).toEqual([
+      expect.stringMatching(
+        /GitHub answered 404 .*check input workflow: pipline\.yml must be a file in \.github\/workflows$/,
       ),
     ]);
 
@@ -478,8 +486,29 @@ describe("validate", () => {
     expect(result.summary).not.toContain("<b>");
     const body = fake.comments[0]!.body;
     expect(body).toContain("Findings (38)");
+    expect(body.split("\n").filter((l) => l.startsWith("- "))).toHaveLength(38);
     expect(body).toContain("unlocated &lt;b&gt;&#124;bold&#124;&lt;/b&gt;");
     expect(body).not.toContain("<b>");
+  });
+
+  it("the comment lists errors first, at most 50 findings, and says how many more the summary has", async () => {
+    const diagnostics: Diagnostic[] = [
+      { check: "sqlfluff", severity: "note", message: "a note" },
+      { check: "tests", severity: "warning", file: "sql/tests/w.sql", message: "a warning" },
+      ...Array.from({ length: 58 }, (_, i): Diagnostic => ({
+        check: "compile",
+        severity: "error",
+        message: `error ${i}`,
+      })),
+    ];
+    const result = await validate(canned(diagnostics));
+    expect(result.code).toBe(1);
+    const items = fake.comments[0]!.body.split("\n").filter((l) => l.startsWith("- "));
+    expect(items).toHaveLength(51);
+    expect(items[0]).toBe("- **error** (compile): error 0");
+    expect(items[49]).toBe("- **error** (compile): error 49");
+    expect(items[50]).toBe("- … and 10 more in the job summary");
+    expect(result.summary).toContain("a note");
   });
 
   it("updates its one comment on the next push, and passes with output failed 0", async () => {

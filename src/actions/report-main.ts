@@ -36,6 +36,7 @@ export async function reportMain(now: () => Date = () => new Date()): Promise<vo
   const workflow = optionalInput(INPUTS.workflow) ?? DEFAULT_WORKFLOW;
   const runUrl = mode === "watchdog" ? undefined : runUrlFromEnv(env);
   if (mode !== "watchdog" && !runUrl) {
+    // GITHUB_REPOSITORY's own message when that is what is missing.
     repositoryFromEnv(env);
     throw new ConfigurationError("GITHUB_RUN_ID is not set: run report inside a GitHub Actions job");
   }
@@ -60,7 +61,7 @@ export async function reportMain(now: () => Date = () => new Date()): Promise<vo
     }
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
-    throw new Error(unreported(mode, step, runUrl, error), { cause: error });
+    throw new Error(unreported(mode, step, runUrl, workflow, error), { cause: error });
   }
   core.setOutput(OUTPUTS.issue, result.issue ?? "");
   core.info(`${line}${result.url ? ` (${result.url})` : ""}`);
@@ -109,11 +110,14 @@ function unreported(
   mode: Mode,
   step: string | undefined,
   runUrl: string | undefined,
+  workflow: string,
   error: unknown,
 ): string {
   const status = error instanceof ExternalServiceError ? error.status : gitHubStatus(error);
   const permissions = mode === "watchdog" ? "issues: write and actions: read" : "issues: write";
-  const remedy = status === 403 || status === 404 ? `; give the job \`permissions: ${permissions}\`` : "";
+  let remedy = status === 403 || status === 404 ? `; give the job \`permissions: ${permissions}\`` : "";
+  if (status === 404 && mode === "watchdog")
+    remedy += `, and check input workflow: ${workflow} must be a file in .github/workflows`;
   const what =
     mode === "failure"
       ? `step ${step} failed in ${runUrl}, and that failure was not recorded in the failure issue`

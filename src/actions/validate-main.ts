@@ -110,7 +110,8 @@ export function commentBody(
     ),
   ];
   if (diagnostics.length > 0) {
-    const shown = diagnostics.slice(0, COMMENT_FINDINGS);
+    const rank = (d: Diagnostic) => (d.severity === "error" ? 0 : d.severity === "warning" ? 1 : 2);
+    const shown = [...diagnostics].sort((a, b) => rank(a) - rank(b)).slice(0, COMMENT_FINDINGS);
     lines.push(
       "",
       `<details${report.failed ? " open" : ""}><summary>Findings (${diagnostics.length})</summary>`,
