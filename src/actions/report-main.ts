@@ -26,6 +26,8 @@ export const DEFAULT_WORKFLOW = "pipeline.yml";
  * opens it when the workflow has not succeeded for stale-hours. Sets output issue (its number, or "").
  */
 export async function reportMain(now: () => Date = () => new Date()): Promise<void> {
+  // Read first, so it is masked before anything is logged.
+  const token = secretInput(INPUTS.githubToken) ?? "";
   const mode = modeInput();
   const env = process.env;
   const label = optionalInput(INPUTS.label) ?? DEFAULT_FAILURE_LABEL;
@@ -41,7 +43,7 @@ export async function reportMain(now: () => Date = () => new Date()): Promise<vo
     throw new ConfigurationError("GITHUB_RUN_ID is not set: run report inside a GitHub Actions job");
   }
   const summaryMarkdown = mode === "failure" ? await summaryOf(step!, env) : undefined;
-  const gh = { ...gitHubFromEnv({ token: secretInput(INPUTS.githubToken) ?? "", env }), label };
+  const gh = { ...gitHubFromEnv({ token, env }), label };
 
   let result: IssueResult;
   let line: string;
@@ -72,7 +74,9 @@ export async function reportMain(now: () => Date = () => new Date()): Promise<vo
 function modeInput(): Mode {
   const mode = requiredInput(INPUTS.mode);
   if (!(MODES as readonly string[]).includes(mode))
-    throw new ConfigurationError(`input mode: ${JSON.stringify(mode)} is not one of ${MODES.join(", ")}`);
+    throw new ConfigurationError(
+      `input mode: ${JSON.stringify(mode)} is not a mode: use ${MODES.join(", ")}`,
+    );
   return mode as Mode;
 }
 
@@ -120,9 +124,9 @@ function unreported(
     remedy += `, and check input workflow: ${workflow} must be a file in .github/workflows`;
   const what =
     mode === "failure"
-      ? `step ${step} failed in ${runUrl}, and that failure was not recorded in the failure issue`
+      ? `The failure of step ${step} in ${runUrl} is not recorded in the failure issue.`
       : mode === "success"
-        ? "the failure issue was not closed"
-        : "the watchdog could not check the workflow or update the failure issue";
-  return `${what}: ${errorMessage(error)}${remedy}`;
+        ? "The failure issue was not closed."
+        : "The watchdog did not check the workflow or update the failure issue.";
+  return `${errorMessage(error)}${remedy}. ${what}`;
 }
