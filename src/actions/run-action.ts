@@ -1,31 +1,64 @@
 import * as core from "@actions/core";
 import { onSecretRead } from "../config.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
+import { addErrorToSummary, saveSummaryCopy } from "../github/summary.ts";
 
 export interface RunActionOptions {
   /** Ends the process; tests pass their own. */
   exit?: (code: number) => void;
 }
 
+/** What `runAction` hands its `main`. */
+export interface ActionRun {
+  /**
+   * Says the summary already shows `error` (a builder got it as `options.error`), so `runAction` does not add it a
+   * second time when it is thrown. Returns it, for `throw run.shownInSummary(error)`. Only that very value counts:
+   * another error thrown later is still added.
+   */
+  shownInSummary<T>(error: T): T;
+}
+
 /**
- * Runs one action's `main`: secrets masked as read, the summary written whatever happens, any thrown value turned into
- * a failed step, and an explicit exit so a dangling socket cannot hang the job.
+ * Runs one action's `main`: secrets masked as read, the error added to the summary unless a builder showed it, a copy
+ * of the summary left in `$RUNNER_TEMP` for a later `report` step, the summary written whatever happens, any thrown
+ * value turned into a failed step, and an explicit exit so a dangling socket cannot hang the job.
  */
 export async function runAction(
   name: string,
-  main: () => Promise<void>,
+  main: (run: ActionRun) => Promise<void>,
   { exit = (code) => process.exit(code) }: RunActionOptions = {},
 ): Promise<void> {
   onSecretRead(core.setSecret);
   let code = 0;
+  // A box, so that `undefined` thrown and shown can be told from nothing shown.
+  let shown: { error: unknown } | undefined;
+  const run: ActionRun = {
+    shownInSummary(error) {
+      shown = { error };
+      return error;
+    },
+  };
   try {
-    await main();
+    await main(run);
   } catch (error) {
     code = 1;
     core.setFailed(
       error instanceof ConfigurationError ? error.message : `${name} failed: ${errorMessage(error)}`,
     );
+    if (!shown || !Object.is(shown.error, error)) {
+      try {
+        addErrorToSummary(core.summary, name, error);
+      } catch (summaryError) {
+        core.warning(`${name}: the error was not added to the job summary: ${errorMessage(summaryError)}`);
+      }
+    }
   } finally {
+    // Before write(): it empties the buffer.
+    try {
+      await saveSummaryCopy(name, core.summary.stringify(), process.env.RUNNER_TEMP);
+    } catch (error) {
+      core.warning(`${name}: the copy of the job summary was not saved: ${errorMessage(error)}`);
+    }
     try {
       if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write();
     } catch (error) {

@@ -452,5 +452,23 @@ export function buildProgram(context: ProgramContext): Command {
       await server.close();
     });
 
+  program
+    .command("init")
+    .description(
+      "write the GitHub workflows (pipeline, sql-check, watchdog) into a repository and list the secrets and variables to set",
+    )
+    .option("--dir <dir>", "the repository to write into (default: the git repository of the current folder)")
+    .option("--print", "print the workflows instead of writing them")
+    .option(
+      "--ref <ref>",
+      "the version of the actions the workflows use (default: v<this package's version>)",
+    )
+    .option("--repo <owner/name>", "the GitHub repository the actions come from (default: this package's)")
+    .option("--force", "overwrite workflow files edited since init wrote them (or not written by init)")
+    .action(async (options) => {
+      const { runInit } = await import("./init-command.ts");
+      await runInit(options, { output: context.output });
+    });
+
   return program;
 }

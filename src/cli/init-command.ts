@@ -1,0 +1,254 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { ConfigurationError } from "../errors.ts";
+import type { Output } from "./output.ts";
+
+export interface InitOptions {
+  dir?: string;
+  print?: boolean;
+  ref?: string;
+  repo?: string;
+  force?: boolean;
+}
+
+export interface InitResult {
+  repo: string;
+  ref: string;
+  files: { path: string; status: "written" | "unchanged" | "printed" }[];
+  secrets: string[];
+  variables: string[];
+}
+
+/** The workflows a user's repository gets; ci.yml is this package's own. */
+export const INIT_WORKFLOWS = ["pipeline.yml", "sql-check.yml", "watchdog.yml"] as const;
+
+/** What each setting the workflows read is, and an example value; in the order a reader sets them up. */
+const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: string }> = {
+  AMP_API_KEY: { secret: true, meaning: "the Amplitude project's API key" },
+  AMP_SECRET_KEY: { secret: true, meaning: "the Amplitude project's secret key" },
+  SNOWFLAKE_PRIVATE_KEY: {
+    secret: true,
+    meaning: "the pipeline user's private key (PEM), from the file",
+    example: "< rsa_key.p8",
+  },
+  AWS_ACCESS_KEY_ID: { secret: true, meaning: "S3 access key; only without AWS_ROLE_ARN" },
+  AWS_SECRET_ACCESS_KEY: { secret: true, meaning: "S3 secret key; only without AWS_ROLE_ARN" },
+  AMPLITUDE_REGION: { secret: false, meaning: "us or eu", example: "us" },
+  AWS_REGION: { secret: false, meaning: "the bucket's region", example: "us-east-1" },
+  AWS_BUCKET_NAME: { secret: false, meaning: "the lake bucket", example: "my-amplitude-lake" },
+  LAKE_URL: {
+    secret: false,
+    meaning: "optional: the lake with a prefix, instead of the bucket's root",
+    example: "s3://my-amplitude-lake/amplitude",
+  },
+  AWS_ROLE_ARN: {
+    secret: false,
+    meaning: "the IAM role the jobs assume through GitHub's OIDC (preferred over access keys)",
+    example: "arn:aws:iam::123456789012:role/amplitude-pipeline",
+  },
+  SNOWFLAKE_ACCOUNT: { secret: false, meaning: "the account identifier", example: "myorg-myaccount" },
+  SNOWFLAKE_USER: { secret: false, meaning: "the pipeline's user", example: "AMPLITUDE_PIPELINE" },
+  SNOWFLAKE_ROLE: { secret: false, meaning: "the pipeline's role", example: "AMPLITUDE_PIPELINE" },
+  SNOWFLAKE_WAREHOUSE: { secret: false, meaning: "the warehouse it runs on", example: "AMPLITUDE_WH" },
+  SNOWFLAKE_DATABASE: {
+    secret: false,
+    meaning: "the target database (also names the run's concurrency group)",
+    example: "AMPLITUDE",
+  },
+  PIPELINE_STALE_HOURS: {
+    secret: false,
+    meaning: "optional: hours without a successful run before the watchdog opens the issue",
+    example: "6",
+  },
+};
+
+const LOCAL_USES = /^(\s*(?:-\s+)?uses:\s*)\.\/actions\/([A-Za-z0-9_.-]+)\/?\s*$/gm;
+
+/**
+ * A template with its `uses: ./actions/<name>` steps pointed at `<repo>/actions/<name>@<ref>`, under a header
+ * that carries a checksum of the rest: init may replace a file whose checksum still holds (nobody edited it),
+ * so moving to another version needs no --force, but never a file someone changed.
+ */
+export function renderWorkflow(template: string, target: { repo: string; ref: string }): string {
+  const body = template.replace(LOCAL_USES, (_line, prefix: string, name: string) => {
+    return `${prefix}${target.repo}/actions/${name}@${target.ref}`;
+  });
+  return (
+    `# Written by amplitude-pipeline init from ${target.repo}@${target.ref} (checksum ${checksum(body)}); run\n` +
+    `# it again with --ref to move to another version. It will not overwrite this file once edited (--force).\n` +
+    body
+  );
+}
+
+function checksum(body: string): string {
+  return createHash("sha256").update(body).digest("hex").slice(0, 12);
+}
+
+/** Whether `text` is a file init wrote and nobody has edited since. */
+export function isUneditedInitFile(text: string): boolean {
+  const match = /^# Written by amplitude-pipeline init from \S+ \(checksum ([0-9a-f]{12})\).*\n#.*\n/.exec(
+    text,
+  );
+  return match !== null && checksum(text.slice(match[0].length)) === match[1];
+}
+
+/** The secrets and variables the workflows read, each once, in the order SETTINGS lists them, then the rest. */
+export function settingsOf(texts: string[]): { secrets: string[]; variables: string[] } {
+  const found = (context: string) => {
+    const names = new Set<string>();
+    for (const text of texts) {
+      for (const match of text.matchAll(new RegExp(`\\b${context}\\.([A-Za-z_][A-Za-z0-9_]*)`, "g"))) {
+        if (match[1] !== "GITHUB_TOKEN") names.add(match[1]!);
+      }
+    }
+    const order = Object.keys(SETTINGS);
+    const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+    return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  };
+  return { secrets: found("secrets"), variables: found("vars") };
+}
+
+/** The `gh` commands that set them, with what each one is. */
+export function settingCommands(settings: { secrets: string[]; variables: string[] }): string[] {
+  const line = (command: string, name: string) => {
+    const meaning = SETTINGS[name]?.meaning;
+    return meaning ? `  ${command.padEnd(72)} # ${meaning}` : `  ${command}`;
+  };
+  return [
+    "Secrets (gh asks for each value; run these inside the repository, or add -R OWNER/NAME):",
+    ...settings.secrets.map((name) =>
+      line(`gh secret set ${name}${SETTINGS[name]?.example ? ` ${SETTINGS[name]!.example}` : ""}`, name),
+    ),
+    "Variables (replace the example values):",
+    ...settings.variables.map((name) =>
+      line(`gh variable set ${name} --body ${shellWord(SETTINGS[name]?.example ?? "…")}`, name),
+    ),
+  ];
+}
+
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** This package's root: src/cli/ and lib/cli/ both sit two folders below it. */
+export function packageRoot(): string {
+  return fileURLToPath(new URL("../..", import.meta.url));
+}
+
+/** owner/name from package.json's `repository` (a GitHub shorthand, URL, or { url }). */
+export function repositoryOf(manifest: { repository?: unknown }): string | undefined {
+  const { repository } = manifest;
+  const url =
+    typeof repository === "string"
+      ? repository
+      : typeof (repository as { url?: unknown } | undefined)?.url === "string"
+        ? (repository as { url: string }).url
+        : undefined;
+  if (!url) return undefined;
+  const match =
+    /^(?:github:)?([A-Za-z0-9-]+\/[A-Za-z0-9._-]+?)(?:\.git)?$/.exec(url) ??
+    /github\.com[/:]([A-Za-z0-9-]+\/[A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(url);
+  return match?.[1];
+}
+
+async function gitTopLevel(cwd: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)("git", ["rev-parse", "--show-toplevel"], { cwd });
+    return stdout.trim();
+  } catch {
+    throw new ConfigurationError(`${cwd} is not inside a git repository: pass --dir DIR (or run git init)`);
+  }
+}
+
+export async function runInit(
+  options: InitOptions,
+  deps: { output: Output; cwd?: string; packageRoot?: string },
+): Promise<InitResult> {
+  const root = deps.packageRoot ?? packageRoot();
+  const manifest = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+    version?: string;
+    repository?: unknown;
+  };
+  const repo = options.repo ?? repositoryOf(manifest);
+  if (!repo) {
+    throw new ConfigurationError(
+      "the package names no GitHub repository (package.json repository): pass --repo OWNER/NAME, " +
+        "the repository whose actions the workflows use",
+    );
+  }
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) {
+    throw new ConfigurationError(`--repo ${JSON.stringify(repo)} is not OWNER/NAME`);
+  }
+  const ref = options.ref ?? `v${manifest.version ?? "0.0.0"}`;
+  if (!/^[A-Za-z0-9._/-]+$/.test(ref)) {
+    throw new ConfigurationError(`--ref ${JSON.stringify(ref)} is not a tag, branch or commit`);
+  }
+
+  const templates = join(root, ".github", "workflows");
+  const rendered: { name: string; text: string }[] = [];
+  for (const name of INIT_WORKFLOWS) {
+    const path = join(templates, name);
+    if (!existsSync(path)) {
+      throw new Error(
+        `this installation of amplitude-pipeline has no ${path} (package.json files must list it)`,
+      );
+    }
+    rendered.push({ name, text: renderWorkflow(await readFile(path, "utf8"), { repo, ref }) });
+  }
+  const settings = settingsOf(rendered.map((file) => file.text));
+  const files: InitResult["files"] = [];
+
+  if (options.print) {
+    for (const file of rendered) {
+      deps.output.out(`# ---- .github/workflows/${file.name} ----`);
+      deps.output.out(file.text.replace(/\n$/, ""));
+      files.push({ path: `.github/workflows/${file.name}`, status: "printed" });
+    }
+  } else {
+    const dir = resolve(
+      deps.cwd ?? process.cwd(),
+      options.dir ?? (await gitTopLevel(deps.cwd ?? process.cwd())),
+    );
+    const target = join(dir, ".github", "workflows");
+    const existing = await Promise.all(
+      rendered.map((file) => readFile(join(target, file.name), "utf8").catch(() => undefined)),
+    );
+    // Checked before anything is written: a refusal leaves every file as it was.
+    const changed = rendered.filter((file, i) => {
+      const text = existing[i];
+      return text !== undefined && text !== file.text && !isUneditedInitFile(text);
+    });
+    if (changed.length > 0 && !options.force) {
+      throw new ConfigurationError(
+        `${changed.map((file) => join(target, file.name)).join(", ")} ${changed.length === 1 ? "was" : "were"} ` +
+          "edited since init wrote it (or not written by init): nothing was written; " +
+          "compare with --print, or pass --force to overwrite",
+      );
+    }
+    await mkdir(target, { recursive: true });
+    for (const [i, file] of rendered.entries()) {
+      const path = join(target, file.name);
+      if (existing[i] === file.text) {
+        files.push({ path, status: "unchanged" });
+        continue;
+      }
+      const partial = `${path}.${process.pid}.tmp`;
+      await writeFile(partial, file.text);
+      await rename(partial, path);
+      files.push({ path, status: "written" });
+    }
+    for (const file of files)
+      deps.output.out(`${file.status === "written" ? "wrote" : "unchanged"} ${file.path}`);
+    deps.output.out(`The workflows use ${repo}/actions/<name>@${ref}. Commit them, then set:`);
+  }
+  // With --print, stdout holds only the workflows, so it can be redirected; what to set goes to stderr.
+  const say = (line: string) => (options.print ? deps.output.err(line) : deps.output.out(line));
+  say("");
+  for (const line of settingCommands(settings)) say(line);
+  return { repo, ref, files, ...settings };
+}

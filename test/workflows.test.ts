@@ -1,0 +1,354 @@
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { cp, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  checkWorkflows,
+  formatFinding,
+  type WorkflowFinding,
+  workflowFiles,
+} from "../src/github/workflow-check.ts";
+import { CONTRACT_ACTIONS, writeContractActions } from "./support/contract-actions.ts";
+import { tempDir } from "./support/files.ts";
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+const WORKFLOWS = ["ci.yml", "pipeline.yml", "sql-check.yml", "watchdog.yml"];
+
+/** A repository in a temp folder with the contract's actions and the given workflow files. */
+async function fixtureRepo(workflows: Record<string, string>): Promise<string> {
+  const root = await tempDir("workflow-check-");
+  writeContractActions(root);
+  await mkdir(join(root, ".github", "workflows"), { recursive: true });
+  for (const [name, text] of Object.entries(workflows)) {
+    await writeFile(join(root, ".github", "workflows", name), text);
+  }
+  return root;
+}
+
+const GOOD = `name: good
+on:
+  push:
+permissions:
+  contents: read
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - uses: actions/checkout@v4
+      - id: up
+        uses: ./actions/upload
+        with:
+          lake: file://data/lake
+      - run: echo "\${{ steps.up.outputs.files }}"
+`;
+
+/** `GOOD` with line `line` (1-based) replaced. */
+function goodWith(line: number, replacement: string): string {
+  const lines = GOOD.split("\n");
+  lines[line - 1] = replacement;
+  return lines.join("\n");
+}
+
+function only(findings: WorkflowFinding[]): WorkflowFinding {
+  expect(findings.map(formatFinding)).toHaveLength(1);
+  return findings[0]!;
+}
+
+describe("checkWorkflows", () => {
+  it("passes a good workflow and the contract's action manifests", async () => {
+    const root = await fixtureRepo({ "good.yml": GOOD });
+    expect(workflowFiles(root).actions).toHaveLength(Object.keys(CONTRACT_ACTIONS).length);
+    expect(await checkWorkflows(root)).toEqual([]);
+  });
+
+  it("reports an expression that does not parse, with file and line", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(16, '      - run: echo "${{ foo( }}"') });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ file: ".github/workflows/bad.yml", line: 16, severity: "error" });
+    expect(finding.message).toMatch(/expression/i);
+  });
+
+  it("reports YAML that does not parse, one line per problem", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(10, "   steps:") });
+    const findings = await checkWorkflows(root);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings[0]).toMatchObject({ file: ".github/workflows/bad.yml", line: 10, severity: "error" });
+    for (const finding of findings) expect(formatFinding(finding)).not.toContain("\n");
+  });
+
+  it("reports an unknown key", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(9, "    timeout-minute: 5") });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ file: ".github/workflows/bad.yml", line: 9, column: 5 });
+    expect(finding.message).toContain("timeout-minute");
+  });
+
+  it("reports a context that does not exist (a typo in a step id)", async () => {
+    const root = await fixtureRepo({
+      "bad.yml": goodWith(16, '      - run: echo "${{ steps.upp.outputs.files }}"'),
+    });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ line: 16, severity: "warning" });
+    expect(finding.message).toContain("upp");
+  });
+
+  it("reports an input the local action does not declare", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(15, "          lakes: file://data/lake") });
+    const findings = await checkWorkflows(root);
+    expect(findings.map(formatFinding)).toEqual([
+      expect.stringMatching(
+        /^\.github\/workflows\/bad\.yml:14:9: error: \.\/actions\/upload: missing .*'lake'/,
+      ),
+      expect.stringMatching(
+        /^\.github\/workflows\/bad\.yml:15:11: error: \.\/actions\/upload has no input 'lakes'/,
+      ),
+    ]);
+  });
+
+  it("reports a required input that is missing", async () => {
+    const text = GOOD.replace("        with:\n          lake: file://data/lake\n", "");
+    const root = await fixtureRepo({ "bad.yml": text });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ file: ".github/workflows/bad.yml", line: 13, severity: "error" });
+    expect(finding.message).toBe("./actions/upload: missing required input 'lake'");
+  });
+
+  it("reports an output the local action does not declare", async () => {
+    const root = await fixtureRepo({
+      "bad.yml": goodWith(16, '      - run: echo "${{ steps.up.outputs.filez }}"'),
+    });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ file: ".github/workflows/bad.yml", line: 16, severity: "error" });
+    expect(finding.message).toBe(
+      "steps.up.outputs.filez: ./actions/upload has no output 'filez' (its outputs: files, bytes, skipped)",
+    );
+  });
+
+  it("reports a local action that does not exist", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(13, "        uses: ./actions/uplaod") });
+    const finding = only(await checkWorkflows(root));
+    expect(finding).toMatchObject({ line: 13, column: 15 });
+    expect(finding.message).toBe("uses: ./actions/uplaod: no action.yml in actions/uplaod/");
+  });
+
+  it("checks owner/name/actions/<name>@ref against the local actions when told the repository", async () => {
+    const text = goodWith(13, "        uses: Acme/Pipeline/actions/upload@v1").replace("lake:", "lakes:");
+    const root = await fixtureRepo({ "remote.yml": text });
+    expect(await checkWorkflows(root)).toEqual([]);
+    const findings = await checkWorkflows(root, { repository: "acme/pipeline" });
+    expect(findings.map((finding) => finding.message)).toEqual([
+      "Acme/Pipeline/actions/upload@v1: missing required input 'lake'",
+      expect.stringContaining("has no input 'lakes'"),
+    ]);
+  });
+
+  describe("action manifests", () => {
+    async function actionFindings(manifest: string): Promise<WorkflowFinding[]> {
+      const root = await fixtureRepo({ "good.yml": GOOD });
+      await writeFile(join(root, "actions", "upload", "action.yml"), manifest);
+      return checkWorkflows(root);
+    }
+    const MANIFEST = `name: upload
+description: copy the backup to the lake
+inputs:
+  lake:
+    description: the lake
+    required: true
+outputs:
+  files:
+    description: files uploaded
+runs:
+  using: node24
+  main: ../../dist/upload/index.js
+`;
+
+    it("passes a good one", async () => {
+      expect(await actionFindings(MANIFEST)).toEqual([]);
+    });
+
+    it("rejects a runtime the schema allows but the runners removed (node20)", async () => {
+      const finding = only(await actionFindings(MANIFEST.replace("node24", "node20")));
+      expect(finding).toMatchObject({ file: "actions/upload/action.yml", line: 11, column: 10 });
+      expect(finding.message).toContain("runs.using must be node24");
+    });
+
+    it("rejects a runtime the schema does not know (GitHub's parser)", async () => {
+      const findings = await actionFindings(MANIFEST.replace("node24", "node22"));
+      expect(findings.map(formatFinding)).toContain(
+        "actions/upload/action.yml:11:10: error: Unexpected value 'node22'",
+      );
+    });
+
+    it("rejects an unknown key, a missing description and a main outside dist/<name>", async () => {
+      const text = MANIFEST.replace("    description: files uploaded\n", "")
+        .replace("  main: ../../dist/upload/index.js", "  main: dist/index.js\n  mian: x")
+        .replace("description: copy", "descripton: copy");
+      const findings = (await actionFindings(text)).map(formatFinding);
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^actions\/upload\/action\.yml:2:1: error: .*descripton/),
+          expect.stringMatching(
+            /^actions\/upload\/action\.yml:\d+:\d+: error: action.yml needs a non-empty 'description'/,
+          ),
+          "actions/upload/action.yml:8:3: error: output 'files' needs a description",
+          "actions/upload/action.yml:11:9: error: runs.main is dist/index.js, expected ../../dist/upload/index.js",
+          expect.stringMatching(/^actions\/upload\/action\.yml:12:3: error: .*mian/),
+        ]),
+      );
+    });
+
+    it("wants the root action.yml to run dist/main/index.js", async () => {
+      const root = await fixtureRepo({ "good.yml": GOOD });
+      await writeFile(
+        join(root, "action.yml"),
+        MANIFEST.replace("../../dist/upload/index.js", "dist/main/index.js"),
+      );
+      expect(await checkWorkflows(root)).toEqual([]);
+      await writeFile(join(root, "action.yml"), MANIFEST);
+      expect((await checkWorkflows(root)).map(formatFinding)).toEqual([
+        "action.yml:12:9: error: runs.main is ../../dist/upload/index.js, expected dist/main/index.js",
+      ]);
+    });
+  });
+});
+
+describe("scripts/check-workflows.mjs", () => {
+  const script = (root: string) =>
+    run(process.execPath, ["--import", "tsx", "scripts/check-workflows.mjs", root], { cwd: REPO });
+
+  it("exits 0 on good files", async () => {
+    const root = await fixtureRepo({ "good.yml": GOOD });
+    const { stderr } = await script(root);
+    expect(stderr).toContain("checked 1 workflow(s) and 7 action manifest(s): no problems");
+  });
+
+  it("exits 1 and prints file:line:column for each problem", async () => {
+    const root = await fixtureRepo({ "bad.yml": goodWith(16, '      - run: echo "${{ foo( }}"') });
+    const failure = await script(root).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/^\.github\/workflows\/bad\.yml:16:\d+: error: /m);
+  });
+
+  it("exits 1 when there is no workflow to check", async () => {
+    const root = await tempDir("workflow-check-");
+    const failure = await script(root).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain("no workflow found");
+  });
+});
+
+describe("the repository's workflows", () => {
+  const workflow = (name: string) =>
+    parse(readFileSync(join(REPO, ".github", "workflows", name), "utf8")) as {
+      on: Record<string, unknown>;
+      permissions?: Record<string, string>;
+      concurrency?: { group: string; "cancel-in-progress": boolean };
+      jobs: Record<
+        string,
+        {
+          "timeout-minutes"?: number;
+          permissions?: Record<string, string>;
+          steps: { name?: string; uses?: string; if?: string; with?: Record<string, unknown> }[];
+        }
+      >;
+    };
+
+  it("pass the check against the contract's actions", async () => {
+    const root = await tempDir("workflow-check-");
+    await cp(join(REPO, ".github"), join(root, ".github"), { recursive: true });
+    writeContractActions(root);
+    expect(workflowFiles(root).workflows.map((path) => path.split("/").pop())).toEqual(WORKFLOWS);
+    expect((await checkWorkflows(root)).map(formatFinding)).toEqual([]);
+  });
+
+  it("pass the check against the repository's own actions/", async () => {
+    const missing = Object.keys(CONTRACT_ACTIONS).filter(
+      (name) => !existsSync(join(REPO, "actions", name, "action.yml")),
+    );
+    expect(missing, `actions/<name>/action.yml missing in ${REPO} for: ${missing.join(", ")}`).toEqual([]);
+    expect((await checkWorkflows(REPO)).map(formatFinding)).toEqual([]);
+  });
+
+  it("give every job a timeout and least-privilege permissions", () => {
+    for (const name of WORKFLOWS) {
+      const file = workflow(name);
+      const top = file.permissions ?? {};
+      expect(
+        Object.values(top).every((access) => access !== "write" || name !== "ci.yml"),
+        name,
+      ).toBe(true);
+      for (const [id, job] of Object.entries(file.jobs)) {
+        expect(job["timeout-minutes"], `${name} ${id}`).toBeGreaterThan(0);
+        const permissions = { ...top, ...(job.permissions ?? {}) };
+        expect(permissions.contents, `${name} ${id}`).toBe("read");
+        const reports = job.steps.some((step) => step.uses === "./actions/report");
+        expect(permissions.issues === "write", `${name} ${id}: issues: write only with a report step`).toBe(
+          reports,
+        );
+        const s3 = job.steps.some((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials"));
+        expect(permissions["id-token"] === "write", `${name} ${id}: id-token only with S3`).toBe(s3);
+      }
+    }
+  });
+
+  it("schedule the pipeline off the hour, one run per target at a time, failures reported", () => {
+    const pipeline = workflow("pipeline.yml");
+    const [schedule] = pipeline.on.schedule as { cron: string }[];
+    const minute = Number(schedule!.cron.split(" ")[0]);
+    expect(minute % 2, "an odd minute").toBe(1);
+    expect(pipeline.concurrency).toEqual({
+      group: "amplitude-pipeline-${{ vars.SNOWFLAKE_DATABASE || 'default' }}",
+      "cancel-in-progress": false,
+    });
+    expect(Object.keys((pipeline.on.workflow_dispatch as { inputs: object }).inputs).sort()).toEqual([
+      "chunk-days",
+      "dry-run",
+      "end",
+      "provision",
+      "retention-days",
+      "start",
+    ]);
+    for (const [id, job] of Object.entries(pipeline.jobs)) {
+      const last = job.steps.at(-1)!;
+      expect(last.uses, `${id} ends with the report step`).toBe("./actions/report");
+      if (id === "report") {
+        expect(last.with).toEqual({ mode: "success" });
+      } else {
+        expect(last.if).toBe("failure() && github.event_name == 'schedule'");
+        expect(last.with).toEqual({ mode: "failure", step: id });
+      }
+    }
+    const artifact = pipeline.jobs.extract!.steps.find((step) => step.uses === "actions/upload-artifact@v4");
+    expect(artifact?.with?.name).toBe(
+      "amplitude-backup-${{ matrix.name }}-${{ github.run_id }}-${{ github.run_attempt }}",
+    );
+    expect(artifact?.with?.["retention-days"]).toBe("${{ inputs.retention-days || 7 }}");
+  });
+
+  it("install the DuckDB the package depends on where there is no lockfile", () => {
+    const { dependencies } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    const text = readFileSync(join(REPO, ".github", "workflows", "sql-check.yml"), "utf8");
+    expect(text).toContain(`@duckdb/node-api@${dependencies["@duckdb/node-api"]}`);
+  });
+
+  it("watch the pipeline on a schedule of its own", () => {
+    const watchdog = workflow("watchdog.yml");
+    expect(watchdog.permissions).toEqual({ contents: "read", issues: "write", actions: "read" });
+    const report = watchdog.jobs.watchdog!.steps.find((step) => step.uses === "./actions/report");
+    expect(report?.with).toMatchObject({ mode: "watchdog", workflow: "pipeline.yml" });
+  });
+});
