@@ -68,6 +68,16 @@ describe("planBackfill", () => {
     expect(planBackfill({ start: "2026-02-27", end: "2026-03-01T09", now }).notices).toEqual([]);
   });
 
+  it("ends at the last settled hour when no end is given, without a notice", () => {
+    const plan = planBackfill({ start: "2026-02-27", now, settleHours: 2 });
+    expect(plan.include.map((c) => [c.start, c.end])).toEqual([["2026-02-27T00", "2026-03-01T09"]]);
+    expect(plan.notices).toEqual([]);
+    expect(planBackfill({ start: "2026-02-27", end: "", now }).include.at(-1)!.end).toBe("2026-03-01T09");
+    expect(() => planBackfill({ start: "2026-03-01T10", now, settleHours: 2 })).toThrow(
+      /input start 2026-03-01T10 is after the last hour Amplitude has settled/,
+    );
+  });
+
   it("refuses a start after the last settled hour", () => {
     expect(() => planBackfill({ start: "2026-03-01T11", end: "2026-03-02", now })).toThrow(
       /input start 2026-03-01T11 is after the last hour Amplitude has settled \(2026-03-01T09/,
@@ -76,7 +86,6 @@ describe("planBackfill", () => {
 
   it.each([
     [{ start: undefined, end: "2026-01-02" }, /input start is required/],
-    [{ start: "2026-01-01", end: "" }, /input end is required/],
     [{ start: "2026-01-01", end: "yesterday" }, /input end "yesterday" is not an hour/],
     [{ start: "2026-02-30", end: "2026-03-01" }, /input start "2026-02-30" is not a real date/],
     [{ start: "2026-01-05", end: "2026-01-04" }, /input end 2026-01-04 is before input start 2026-01-05/],

@@ -23,10 +23,10 @@ import {
   optionalInput,
   secretEnv,
 } from "./io.ts";
-import { runAction } from "./run-action.ts";
+import { runAction, type ActionRun } from "./run-action.ts";
 import { actionsWindowStore } from "./window-cache.ts";
 
-async function main(): Promise<void> {
+async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv([...AMPLITUDE_SECRETS, ...AWS_SECRETS, ...SNOWFLAKE_SECRETS]) };
   const options = {
     start: optionalInput(INPUTS.start),
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown: unknown) => {
     const error = inInputTerms(thrown, ACTION_IO.extract.inputs);
     addExtractToSummary(core.summary, { outcomes: [] }, { error });
-    throw error;
+    throw run.shownInSummary(error);
   });
   setOutputs(result);
   addExtractToSummary(core.summary, {

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<unknown>> = {
   transform: () => import("./transform.ts"),
   "plan-backfill": () => import("./plan-backfill.ts"),
   report: () => import("./report.ts"),
+  validate: () => import("./validate.ts"),
 };
 
 const command = core.getInput(INPUTS.command).trim();

@@ -15,9 +15,9 @@ import {
   optionalInput,
   secretEnv,
 } from "./io.ts";
-import { runAction } from "./run-action.ts";
+import { runAction, type ActionRun } from "./run-action.ts";
 
-async function main(): Promise<void> {
+async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv(SNOWFLAKE_SECRETS) };
   const options = {
     lake: optionalInput(INPUTS.lake),
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     // A refusal throws after the plan: the plan shows what was refused and why.
     if (planned) setOutputs(planned);
     addProvisionToSummary(core.summary, planned, { error, mode });
-    throw error;
+    throw run.shownInSummary(error);
   });
   setOutputs(result.plan);
   addProvisionToSummary(core.summary, result.plan, {

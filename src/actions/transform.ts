@@ -20,9 +20,9 @@ import {
   optionalInput,
   secretEnv,
 } from "./io.ts";
-import { runAction } from "./run-action.ts";
+import { runAction, type ActionRun } from "./run-action.ts";
 
-async function main(): Promise<void> {
+async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv([...SNOWFLAKE_SECRETS, ...AWS_SECRETS]) };
   const warehouse = optionalInput(INPUTS.warehouse) ?? DEFAULT_WAREHOUSE;
   const lake = optionalInput(INPUTS.lake);
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const failed = (thrown: unknown) => {
     const error = inInputTerms(thrown, ACTION_IO.transform.inputs);
     addTransformToSummary(core.summary, undefined, { error });
-    return error;
+    return run.shownInSummary(error);
   };
   const warning = (message: string) => core.warning(message);
   const loadStarted = new Date();

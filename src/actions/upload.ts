@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import { addUploadToSummary, type UploadWindowInput } from "../github/summary.ts";
+import { DEFAULT_OUT, DEFAULT_UPLOAD_CONCURRENCY } from "../pipeline/defaults.ts";
 import { uploadStep } from "../pipeline/upload.ts";
 import {
   ACTION_IO,
@@ -12,14 +13,14 @@ import {
   requiredInput,
   secretEnv,
 } from "./io.ts";
-import { runAction } from "./run-action.ts";
+import { runAction, type ActionRun } from "./run-action.ts";
 
-async function main(): Promise<void> {
+async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv(AWS_SECRETS) };
   const options = {
-    from: optionalInput(INPUTS.from) ?? "data/exports",
+    from: optionalInput(INPUTS.from) ?? DEFAULT_OUT,
     lake: requiredInput(INPUTS.lake),
-    concurrency: intInput(INPUTS.concurrency, 4, { min: 1, max: 32 }),
+    concurrency: intInput(INPUTS.concurrency, DEFAULT_UPLOAD_CONCURRENCY, { min: 1, max: 32 }),
   };
   const windows: UploadWindowInput[] = [];
   const reporter = {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const result = await uploadStep(options, { env, reporter }).catch((thrown: unknown) => {
     const error = inInputTerms(thrown, ACTION_IO.upload.inputs);
     addUploadToSummary(core.summary, undefined, { error, windows });
-    throw error;
+    throw run.shownInSummary(error);
   });
   core.setOutput(OUTPUTS.files, result.figures.files);
   core.setOutput(OUTPUTS.bytes, result.figures.bytes);

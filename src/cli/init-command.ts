@@ -39,6 +39,11 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
   AWS_ACCESS_KEY_ID: { secret: true, meaning: "S3 access key; only without AWS_ROLE_ARN" },
   AWS_SECRET_ACCESS_KEY: { secret: true, meaning: "S3 secret key; only without AWS_ROLE_ARN" },
   AMPLITUDE_REGION: { secret: false, meaning: "us or eu", example: "us" },
+  AMPLITUDE_APP_ID: {
+    secret: false,
+    meaning: "the Amplitude project id (Settings > Projects): lets a re-run restore windows from the Actions cache",
+    example: "123456",
+  },
   AWS_REGION: { secret: false, meaning: "the bucket's region", example: "us-east-1" },
   AWS_BUCKET_NAME: { secret: false, meaning: "the lake bucket", example: "my-amplitude-lake" },
   LAKE_URL: {

@@ -13,6 +13,7 @@ export const DEFAULT_SETTLE_HOURS = 2;
 export interface BackfillPlanOptions {
   /** The workflow_dispatch inputs as typed: YYYY-MM-DD, YYYY-MM-DDTHH or YYYYMMDDTHH (UTC). */
   start?: string;
+  /** Default: the last settled hour. */
   end?: string;
   chunkDays?: number;
   maxParallel?: number;
@@ -46,7 +47,6 @@ export interface BackfillPlan {
 export function planBackfill(options: BackfillPlanOptions): BackfillPlan {
   if (!options.start)
     throw new ConfigurationError("input start is required for a backfill (YYYY-MM-DD, UTC)");
-  if (!options.end) throw new ConfigurationError("input end is required for a backfill (YYYY-MM-DD, UTC)");
   const chunkDays = wholeNumber("chunk-days", options.chunkDays ?? DEFAULT_CHUNK_DAYS, 1, MAX_CHUNK_DAYS);
   const maxParallel = wholeNumber(
     "max-parallel",
@@ -57,21 +57,21 @@ export function planBackfill(options: BackfillPlanOptions): BackfillPlan {
   );
   const settleHours = wholeNumber("settle-hours", options.settleHours ?? DEFAULT_SETTLE_HOURS, 0, 72);
   const start = parseHour(options.start, "start", "input start");
-  let end = parseHour(options.end, "end", "input end");
-  if (end < start) {
+  const settled = lastSettledHour(options.now, settleHours);
+  let end = options.end ? parseHour(options.end, "end", "input end") : settled;
+  if (end < start && options.end) {
     throw new ConfigurationError(
       `input end ${options.end} is before input start ${options.start}: the range would be empty`,
     );
   }
+  if (start > settled) {
+    throw new ConfigurationError(
+      `input start ${options.start} is after the last hour Amplitude has settled (${formatHour(settled)}; ` +
+        `data settles ${settleHours} h after each hour): nothing to backfill yet`,
+    );
+  }
   const notices: string[] = [];
-  const settled = lastSettledHour(options.now, settleHours);
   if (end > settled) {
-    if (start > settled) {
-      throw new ConfigurationError(
-        `input start ${options.start} is after the last hour Amplitude has settled (${formatHour(settled)}; ` +
-          `data settles ${settleHours} h after each hour): nothing to backfill yet`,
-      );
-    }
     end = settled;
     notices.push(
       `input end ${options.end} is after the last hour Amplitude has settled: backfilling up to ${formatHour(settled)} ` +
