@@ -4,10 +4,14 @@ const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
-  INPUTS,
-  getInput,
+  INPUTS
+} from "../chunks/chunk-6MM3LTEB.js";
+import {
   runAction
-} from "../chunks/chunk-ZDNHD72G.js";
+} from "../chunks/chunk-7GJJOF32.js";
+import {
+  getInput
+} from "../chunks/chunk-THMJJR66.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
@@ -21,7 +25,8 @@ var COMMANDS = {
   provision: () => import("../provision/index.js"),
   transform: () => import("../transform/index.js"),
   "plan-backfill": () => import("../plan-backfill/index.js"),
-  report: () => import("../report/index.js")
+  report: () => import("../report/index.js"),
+  validate: () => import("../validate/index.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

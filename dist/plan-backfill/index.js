@@ -6,16 +6,27 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   INPUTS,
   OUTPUTS,
-  formatHour,
   intInput,
+  optionalInput
+} from "../chunks/chunk-6MM3LTEB.js";
+import {
+  runAction
+} from "../chunks/chunk-7GJJOF32.js";
+import {
+  escapeHtml,
+  formatHour,
+  heading,
+  info,
   lastSettledHour,
   notice,
-  optionalInput,
+  paragraph,
   parseHour,
-  runAction,
   setOutput,
-  summary
-} from "../chunks/chunk-ZDNHD72G.js";
+  summary,
+  table,
+  tableHead,
+  tableRow
+} from "../chunks/chunk-THMJJR66.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
@@ -31,7 +42,6 @@ var DEFAULT_SETTLE_HOURS = 2;
 function planBackfill(options) {
   if (!options.start)
     throw new ConfigurationError("input start is required for a backfill (YYYY-MM-DD, UTC)");
-  if (!options.end) throw new ConfigurationError("input end is required for a backfill (YYYY-MM-DD, UTC)");
   const chunkDays = wholeNumber("chunk-days", options.chunkDays ?? DEFAULT_CHUNK_DAYS, 1, MAX_CHUNK_DAYS);
   const maxParallel = wholeNumber(
     "max-parallel",
@@ -42,20 +52,20 @@ function planBackfill(options) {
   );
   const settleHours = wholeNumber("settle-hours", options.settleHours ?? DEFAULT_SETTLE_HOURS, 0, 72);
   const start = parseHour(options.start, "start", "input start");
-  let end = parseHour(options.end, "end", "input end");
-  if (end < start) {
+  const settled = lastSettledHour(options.now, settleHours);
+  let end = options.end ? parseHour(options.end, "end", "input end") : settled;
+  if (end < start && options.end) {
     throw new ConfigurationError(
       `input end ${options.end} is before input start ${options.start}: the range would be empty`
     );
   }
+  if (start > settled) {
+    throw new ConfigurationError(
+      `input start ${options.start} is after the last hour Amplitude has settled (${formatHour(settled)}; data settles ${settleHours} h after each hour): nothing to backfill yet`
+    );
+  }
   const notices = [];
-  const settled = lastSettledHour(options.now, settleHours);
   if (end > settled) {
-    if (start > settled) {
-      throw new ConfigurationError(
-        `input start ${options.start} is after the last hour Amplitude has settled (${formatHour(settled)}; data settles ${settleHours} h after each hour): nothing to backfill yet`
-      );
-    }
     end = settled;
     notices.push(
       `input end ${options.end} is after the last hour Amplitude has settled: backfilling up to ${formatHour(settled)} (data settles ${settleHours} h after each hour; the scheduled run takes the rest)`
@@ -93,31 +103,38 @@ function wholeNumber(input, value, min, max, why = "") {
   return value;
 }
 
-// src/actions/plan-backfill.ts
-async function main() {
-  const plan = planBackfill({
-    start: optionalInput(INPUTS.start),
-    end: optionalInput(INPUTS.end),
-    chunkDays: intInput(INPUTS.chunkDays),
-    maxParallel: intInput(INPUTS.maxParallel),
-    now: /* @__PURE__ */ new Date()
-  });
+// src/actions/plan-backfill-main.ts
+var RESUME_CHUNK = { start: "", end: "", name: "resume" };
+async function planBackfillMain(now = () => /* @__PURE__ */ new Date()) {
+  const start = optionalInput(INPUTS.start);
+  const end = optionalInput(INPUTS.end);
+  const chunkDays = intInput(INPUTS.chunkDays);
+  const maxParallel = intInput(INPUTS.maxParallel);
+  const settleHours = intInput(INPUTS.settleHours);
+  const plan = start === void 0 && end === void 0 ? {
+    include: [{ ...RESUME_CHUNK }],
+    chunks: 1,
+    maxParallel: 1,
+    notices: ["no start and no end: one chunk that resumes from the watermark"]
+  } : planBackfill({ start, end, chunkDays, maxParallel, settleHours, now: now() });
   for (const notice2 of plan.notices) notice(notice2);
   setOutput(OUTPUTS.matrix, JSON.stringify({ include: plan.include }));
   setOutput(OUTPUTS.chunks, plan.chunks);
   setOutput(OUTPUTS.maxParallel, plan.maxParallel);
-  addPlanSummary(plan);
+  info(`${plan.chunks} chunk(s), at most ${plan.maxParallel} at once`);
+  addPlanToSummary(plan);
 }
-function addPlanSummary(plan) {
-  const rows = plan.include.map((chunk2) => `| ${chunk2.name} | ${chunk2.start} | ${chunk2.end} |`);
+function addPlanToSummary(plan) {
   summary.addRaw(
-    `### Backfill plan: ${plan.chunks} chunk(s), ${plan.maxParallel} at a time
-
-| chunk | start | end |
-|---|---|---|
-${rows.join("\n")}
-`,
+    heading("Backfill plan") + paragraph(escapeHtml(`${plan.chunks} chunk(s), at most ${plan.maxParallel} at once.`)) + table(
+      tableHead(["chunk", "first hour (UTC)", "last hour"]),
+      plan.include.map(
+        (chunk2) => tableRow([chunk2.name, chunk2.start || "the watermark", chunk2.end || "the last settled hour"])
+      )
+    ) + plan.notices.map((notice2) => paragraph(escapeHtml(notice2))).join(""),
     true
   );
 }
-void runAction("plan-backfill", main);
+
+// src/actions/plan-backfill.ts
+void runAction("plan-backfill", () => planBackfillMain());

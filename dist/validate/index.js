@@ -1,0 +1,15 @@
+import { createRequire as __amplitudePipelineCreateRequire } from "node:module";
+import { fileURLToPath as __amplitudePipelineFileURLToPath } from "node:url";
+const require = __amplitudePipelineCreateRequire(import.meta.url);
+const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
+const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
+import {
+  runAction
+} from "../chunks/chunk-7GJJOF32.js";
+import "../chunks/chunk-THMJJR66.js";
+import "../chunks/chunk-DPBKSJN6.js";
+import "../chunks/chunk-Z6P62WD7.js";
+import "../chunks/chunk-QNAMUATI.js";
+
+// src/actions/validate.ts
+void runAction("validate", async () => (await import("../chunks/validate-main-DFVG4S6W.js")).validateMain());
