@@ -327,7 +327,8 @@ describe("the repository's workflows", () => {
         expect(last.with).toEqual({ mode: "success" });
       } else {
         expect(last.if).toBe("failure() && github.event_name == 'schedule'");
-        expect(last.with).toEqual({ mode: "failure", step: id });
+        // The step named is the action whose summary copy the report puts in the issue: the plan job runs plan-backfill.
+        expect(last.with).toEqual({ mode: "failure", step: id === "plan" ? "plan-backfill" : id });
       }
     }
     const artifact = pipeline.jobs.extract!.steps.find((step) => step.uses === "actions/upload-artifact@v4");

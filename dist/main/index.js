@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS
-} from "../chunks/chunk-6MM3LTEB.js";
+} from "../chunks/chunk-OJ2H4AK2.js";
 import {
   runAction
 } from "../chunks/chunk-7GJJOF32.js";

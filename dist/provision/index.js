@@ -41,7 +41,7 @@ import {
   listInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-6MM3LTEB.js";
+} from "../chunks/chunk-OJ2H4AK2.js";
 import {
   runAction
 } from "../chunks/chunk-7GJJOF32.js";

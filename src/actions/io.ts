@@ -156,7 +156,7 @@ export const ACTION_IO: Record<ActionName, { inputs: readonly InputName[]; outpu
       outputs: [OUTPUTS.failed],
     },
     "plan-backfill": {
-      inputs: [INPUTS.start, INPUTS.end, INPUTS.chunkDays, INPUTS.maxParallel],
+      inputs: [INPUTS.start, INPUTS.end, INPUTS.settleHours, INPUTS.chunkDays, INPUTS.maxParallel],
       outputs: [OUTPUTS.matrix, OUTPUTS.chunks, OUTPUTS.maxParallel],
     },
     report: {

@@ -41,7 +41,8 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
   AMPLITUDE_REGION: { secret: false, meaning: "us or eu", example: "us" },
   AMPLITUDE_APP_ID: {
     secret: false,
-    meaning: "the Amplitude project id (Settings > Projects): lets a re-run restore windows from the Actions cache",
+    meaning:
+      "the Amplitude project id (Settings > Projects): lets a re-run restore windows from the Actions cache",
     example: "123456",
   },
   AWS_REGION: { secret: false, meaning: "the bucket's region", example: "us-east-1" },
