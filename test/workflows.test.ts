@@ -344,6 +344,7 @@ describe("the repository's workflows", () => {
     };
     const text = readFileSync(join(REPO, ".github", "workflows", "sql-check.yml"), "utf8");
     expect(text).toContain(`@duckdb/node-api@${dependencies["@duckdb/node-api"]}`);
+    expect(text).toContain(`@polyglot-sql/sdk@${dependencies["@polyglot-sql/sdk"].replace(/^\^/, "")}`);
   });
 
   it("watch the pipeline on a schedule of its own", () => {
