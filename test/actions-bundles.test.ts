@@ -9,6 +9,7 @@ import {
   type BuiltActions,
   type BundleRun,
 } from "./support/action-runner.ts";
+import { startFakeCacheService } from "./support/fake-cache-service.ts";
 import { startFakeGitHub } from "./support/fake-github.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { node24 } from "./support/node24.ts";
@@ -39,7 +40,16 @@ afterEach(async () => {
 describe("the built dist/", () => {
   it("holds one index.js per action, shared chunks, an ESM package.json, and no native binary or WebAssembly", async () => {
     const files = await listFiles(built.dist);
-    for (const name of ["extract", "upload", "provision", "transform", "plan-backfill", "report", "main"]) {
+    for (const name of [
+      "extract",
+      "upload",
+      "provision",
+      "transform",
+      "validate",
+      "plan-backfill",
+      "report",
+      "main",
+    ]) {
       expect(files).toContain(`${name}/index.js`);
     }
     expect(files.some((file) => file.startsWith("chunks/"))).toBe(true);
@@ -396,6 +406,55 @@ describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => 
     masksFirst(run, [secret]);
   });
 
+  it("keeps each window in the Actions cache, and a re-run on a fresh runner restores it with no request to Amplitude", async () => {
+    const sim = await simulator();
+    const cache = await startFakeCacheService();
+    stops.push(() => cache.close());
+    const extract = async () => {
+      const workspace = await tempDir("action-workspace-");
+      const runnerTemp = await tempDir("runner-temp-");
+      return runBundle(built.dist, "extract", {
+        node: node(),
+        workspace,
+        runnerTemp,
+        // The app id lets a runner with an empty backup folder and no lake know which windows to ask the cache for.
+        env: {
+          AMPLITUDE_API_URL: sim.url,
+          AMPLITUDE_APP_ID: "187520",
+          ...cache.env({ workspace, temp: runnerTemp }),
+        },
+        inputs: {
+          start: "2025-11-04T00",
+          end: "2025-11-04T05",
+          "window-hours": "3",
+          artifact: "amplitude-backup-test",
+          "amp-api-key": sim.apiKey,
+          "amp-secret-key": sim.secretKey,
+        },
+      });
+    };
+    const first = await extract();
+    expect(first.stdout).not.toContain("::error::");
+    expect(first.code).toBe(0);
+    const requested = sim.requests.length;
+    expect(requested).toBeGreaterThan(0);
+    expect(cache.entries.filter((entry) => entry.finalized)).toHaveLength(Number(first.outputs.windows));
+    expect(first.summary).toContain("Backup artifact: <code>amplitude-backup-test</code>");
+
+    const again = await extract();
+    expect(again.stdout).not.toContain("::error::");
+    expect(again.code).toBe(0);
+    expect(sim.requests.length).toBe(requested);
+    expect(again.summary).toContain(
+      `${first.outputs.windows} window(s) restored from the Actions cache, not downloaded again.`,
+    );
+    expect(again.outputs.watermark).toBe(first.outputs.watermark);
+    const files = (await listFiles(join(again.workspace, "data", "exports"))).filter((f) =>
+      f.endsWith(".json.gz"),
+    );
+    expect(files).toHaveLength(Number(first.outputs.files));
+  });
+
   it("refuses a settle-hours that is not a number, naming the input", async () => {
     const run = await runBundle(built.dist, "extract", { node: node(), inputs: { "settle-hours": "two" } });
     expect(run.code).toBe(1);
@@ -486,5 +545,44 @@ describe.each(["Node 20", "Node 24"])("the provision bundle on %s", (nodeName) =
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("::error::input lake:");
     expect(run.stdout).toContain("provision takes input lake s3://bucket/prefix");
+  });
+});
+
+/** A workspace holding the repository's sql/ and its installed packages, as sql-check.yml leaves it after `npm ci`. */
+async function modelWorkspace() {
+  const workspace = await tempDir("action-workspace-");
+  await symlink(await realpath(join(ROOT, "node_modules")), join(workspace, "node_modules"), "dir");
+  await cp(join(ROOT, "sql"), join(workspace, "sql"), { recursive: true });
+  return workspace;
+}
+
+// Slow (the models run on sample data, the Snowflake SQL is parsed): a passing run on one Node, a failing one on the other.
+describe("the validate bundle", () => {
+  it("passes the repository's models on Node 24, with the checks in the summary and no PR comment off a pull request", async () => {
+    const workspace = await modelWorkspace();
+    const run = await runBundle(built.dist, "validate", {
+      node: nodes["Node 24"],
+      workspace,
+      inputs: { comment: "false" },
+    });
+    expect(run.stdout).not.toContain("::error");
+    expect(run.code).toBe(0);
+    expect(run.outputs.failed).toBe("0");
+    expect(run.summary).toContain("compile");
+  });
+
+  it("fails on Node 20 with an annotation on the model's line when a model does not compile", async () => {
+    const workspace = await modelWorkspace();
+    const model = join(workspace, "sql", "models", "marts", "web_issues.sql");
+    await writeFile(model, (await readFile(model, "utf8")) + "\n{{ no_such_macro() }}\n");
+    const run = await runBundle(built.dist, "validate", {
+      node: nodes["Node 20"],
+      workspace,
+      inputs: { comment: "false" },
+    });
+    expect(run.code).toBe(1);
+    expect(Number(run.outputs.failed)).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/::error [^:]*file=sql\/models\/marts\/web_issues\.sql,line=\d+/);
+    expect(run.summary).toContain("web_issues");
   });
 });

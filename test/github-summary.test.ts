@@ -128,6 +128,18 @@ describe("addExtractToSummary", () => {
     expect(text).toContain("<h2>✅ Extract: 1 window(s)</h2>");
     expect(text).toContain("Watermark: none yet");
     expect(text).not.toContain("artifact");
+    expect(text).not.toContain("Actions cache");
+  });
+
+  it("says how many windows came back from the Actions cache instead of Amplitude", async () => {
+    addExtractToSummary(core.summary, {
+      outcomes: [exported("2026-11-29T00", "2026-11-29T00", 7)],
+      restored: 3,
+      watermark: "2026-11-29T01",
+    });
+    const text = await written();
+    expect(text).toContain("3 window(s) restored from the Actions cache, not downloaded again.");
+    expect(text).toContain("Watermark: <code>2026-11-29T01</code> (the first hour not exported yet");
   });
 
   it("after a failure: totals from the windows that finished, then the error and who can fix it", async () => {

@@ -17,7 +17,7 @@ import { main } from "../src/cli/main.ts";
 import type { Output } from "../src/cli/output.ts";
 import { ConfigurationError } from "../src/errors.ts";
 import { checkWorkflows, formatFinding } from "../src/github/workflow-check.ts";
-import { writeContractActions } from "./support/contract-actions.ts";
+import { copyRepositoryActions } from "./support/repository-actions.ts";
 import { tempDir } from "./support/files.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
@@ -254,7 +254,7 @@ describe("amplitude-pipeline init", () => {
     const dir = await gitRepo();
     await runInit({ dir, ...TARGET }, { output: capture() });
     const actions = await tempDir("init-actions-");
-    writeContractActions(actions);
+    copyRepositoryActions(actions);
     const findings = await checkWorkflows(dir, { actionsRoot: actions, repository: TARGET.repo });
     expect(findings.map(formatFinding)).toEqual([]);
     // The check does resolve them: an action missing from the package is reported.

@@ -12,17 +12,18 @@ import {
   type WorkflowFinding,
   workflowFiles,
 } from "../src/github/workflow-check.ts";
-import { CONTRACT_ACTIONS, writeContractActions } from "./support/contract-actions.ts";
+import { ACTIONS } from "../src/actions/io.ts";
+import { copyRepositoryActions } from "./support/repository-actions.ts";
 import { tempDir } from "./support/files.ts";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const WORKFLOWS = ["ci.yml", "pipeline.yml", "sql-check.yml", "watchdog.yml"];
 
-/** A repository in a temp folder with the contract's actions and the given workflow files. */
+/** A repository in a temp folder with copies of the repository's actions and the given workflow files. */
 async function fixtureRepo(workflows: Record<string, string>): Promise<string> {
   const root = await tempDir("workflow-check-");
-  writeContractActions(root);
+  copyRepositoryActions(root);
   await mkdir(join(root, ".github", "workflows"), { recursive: true });
   for (const [name, text] of Object.entries(workflows)) {
     await writeFile(join(root, ".github", "workflows", name), text);
@@ -61,9 +62,9 @@ function only(findings: WorkflowFinding[]): WorkflowFinding {
 }
 
 describe("checkWorkflows", () => {
-  it("passes a good workflow and the contract's action manifests", async () => {
+  it("passes a good workflow and the repository's action manifests", async () => {
     const root = await fixtureRepo({ "good.yml": GOOD });
-    expect(workflowFiles(root).actions).toHaveLength(Object.keys(CONTRACT_ACTIONS).length);
+    expect(workflowFiles(root).actions).toHaveLength(ACTIONS.length);
     expect(await checkWorkflows(root)).toEqual([]);
   });
 
@@ -265,18 +266,16 @@ describe("the repository's workflows", () => {
       >;
     };
 
-  it("pass the check against the contract's actions", async () => {
+  it("pass the check against copies of the repository's actions", async () => {
     const root = await tempDir("workflow-check-");
     await cp(join(REPO, ".github"), join(root, ".github"), { recursive: true });
-    writeContractActions(root);
+    copyRepositoryActions(root);
     expect(workflowFiles(root).workflows.map((path) => path.split("/").pop())).toEqual(WORKFLOWS);
     expect((await checkWorkflows(root)).map(formatFinding)).toEqual([]);
   });
 
   it("pass the check against the repository's own actions/", async () => {
-    const missing = Object.keys(CONTRACT_ACTIONS).filter(
-      (name) => !existsSync(join(REPO, "actions", name, "action.yml")),
-    );
+    const missing = ACTIONS.filter((name) => !existsSync(join(REPO, "actions", name, "action.yml")));
     expect(missing, `actions/<name>/action.yml missing in ${REPO} for: ${missing.join(", ")}`).toEqual([]);
     expect((await checkWorkflows(REPO)).map(formatFinding)).toEqual([]);
   });
@@ -344,7 +343,9 @@ describe("the repository's workflows", () => {
     };
     const text = readFileSync(join(REPO, ".github", "workflows", "sql-check.yml"), "utf8");
     expect(text).toContain(`@duckdb/node-api@${dependencies["@duckdb/node-api"]}`);
-    expect(text).toContain(`@polyglot-sql/sdk@${dependencies["@polyglot-sql/sdk"].replace(/^\^/, "")}`);
+    expect(text).toContain(
+      `@polyglot-sql/sdk@${(dependencies["@polyglot-sql/sdk"] ?? "").replace(/^\^/, "")}`,
+    );
   });
 
   it("watch the pipeline on a schedule of its own", () => {

@@ -20,7 +20,7 @@ import {
   MANIFEST_FILE,
   extract,
   parseWindowFolder
-} from "../chunks/chunk-VOREUPRR.js";
+} from "../chunks/chunk-ZODTYV6X.js";
 import "../chunks/chunk-ZCLQKLML.js";
 import "../chunks/chunk-RMPWZSCO.js";
 import "../chunks/chunk-SZTBGUUW.js";
@@ -68,10 +68,10 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -98,7 +98,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
@@ -44954,7 +44954,14 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/actions/window-cache.ts
 import { readdir as readdir2, readFile as readFile2, rm, stat } from "node:fs/promises";
-import { join as join7, resolve as resolve2 } from "node:path";
+import { isAbsolute, join as join7, relative as relative2, resolve as resolve2 } from "node:path";
+function cachePath(folder) {
+  const cwd = process.cwd();
+  const workspace = resolve2(process.env.GITHUB_WORKSPACE || cwd);
+  const inside = relative2(workspace, folder);
+  const inWorkspace = inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
+  return workspace === cwd && inWorkspace ? inside.split("\\").join("/") : folder;
+}
 function actionsWindowStore(options) {
   const { cache = cache_exports, notice: notice2, warn, keyPrefix = "amplitude-window" } = options;
   let available;
@@ -44979,7 +44986,7 @@ function actionsWindowStore(options) {
       const prefix2 = windowPrefix(window2);
       let matched;
       try {
-        matched = await cache.restoreCache([folder], prefix2, [prefix2]);
+        matched = await cache.restoreCache([cachePath(folder)], prefix2, [prefix2]);
       } catch (error2) {
         notice2(
           `Window ${window2.window} was not restored from the Actions cache (${errorMessage(error2)}): exporting it again`
@@ -45009,11 +45016,11 @@ function actionsWindowStore(options) {
         return;
       }
       try {
-        if (await cache.restoreCache([folder], key, [], { lookupOnly: true }) === key) {
+        if (await cache.restoreCache([cachePath(folder)], key, [], { lookupOnly: true }) === key) {
           notice2(`Window ${window2.window} is already in the Actions cache (${key})`);
           return;
         }
-        if (await cache.saveCache([folder], key) !== -1) return;
+        if (await cache.saveCache([cachePath(folder)], key) !== -1) return;
         savesStopped = true;
         notice2(
           `Window ${window2.window} was not kept in the Actions cache (see the cache client's message above); the run goes on and keeps no more windows there`
@@ -45069,6 +45076,7 @@ async function main(run) {
     concurrency: DEFAULT_EXTRACT_CONCURRENCY,
     maxLineBytes: DEFAULT_MAX_LINE_BYTES
   };
+  const artifact = optionalInput(INPUTS.artifact);
   const windowStore = booleanInput(INPUTS.cache, true) ? actionsWindowStore({
     notice: (message) => notice(message),
     warn: (message) => warning(message)
@@ -45080,15 +45088,20 @@ async function main(run) {
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown) => {
     const error2 = inInputTerms(thrown, ACTION_IO.extract.inputs);
-    addExtractToSummary(summary, { outcomes: [] }, { error: error2 });
+    addExtractToSummary(summary, { outcomes: [] }, { error: error2, artifact });
     throw run.shownInSummary(error2);
   });
   setOutputs(result);
-  addExtractToSummary(summary, {
-    ...result.summary,
-    failedHours: result.failedHours,
-    watermark: result.watermark
-  });
+  addExtractToSummary(
+    summary,
+    {
+      ...result.summary,
+      failedHours: result.failedHours,
+      watermark: result.watermark,
+      restored: result.restored
+    },
+    { artifact }
+  );
   if (result.failed) {
     throw new Error(
       `${result.failedHours.length} hour(s) could not be exported (${result.failedHours.slice(0, 5).join(", ")}${result.failedHours.length > 5 ? ", …" : ""}): they hold the watermark back and are retried first next run`

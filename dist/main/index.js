@@ -5,13 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   getInput
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

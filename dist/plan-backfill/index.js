@@ -8,10 +8,10 @@ import {
   OUTPUTS,
   intInput,
   optionalInput
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   escapeHtml,
   formatHour,
@@ -26,7 +26,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

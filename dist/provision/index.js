@@ -41,16 +41,16 @@ import {
   listInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   addProvisionToSummary,
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

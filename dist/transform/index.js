@@ -78,10 +78,10 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   addTransformToSummary,
   info,
@@ -89,7 +89,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -5,8 +5,8 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   upload
-} from "../chunks/chunk-DWCOKM6N.js";
-import "../chunks/chunk-VOREUPRR.js";
+} from "../chunks/chunk-TEAQ7FU2.js";
+import "../chunks/chunk-ZODTYV6X.js";
 import "../chunks/chunk-ZCLQKLML.js";
 import "../chunks/chunk-RMPWZSCO.js";
 import "../chunks/chunk-SZTBGUUW.js";
@@ -33,16 +33,16 @@ import {
   optionalInput,
   requiredInput,
   secretEnv
-} from "../chunks/chunk-OJ2H4AK2.js";
+} from "../chunks/chunk-5DXFM57K.js";
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
+} from "../chunks/chunk-66JYEDTM.js";
 import {
   addUploadToSummary,
   error,
   setOutput,
   summary
-} from "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";

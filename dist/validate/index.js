@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-7GJJOF32.js";
-import "../chunks/chunk-THMJJR66.js";
+} from "../chunks/chunk-66JYEDTM.js";
+import "../chunks/chunk-MPTWLWQ6.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-EL56JBZS.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-HEDJTODR.js")).validateMain());

@@ -41,6 +41,7 @@ async function main(run: ActionRun): Promise<void> {
     concurrency: DEFAULT_EXTRACT_CONCURRENCY,
     maxLineBytes: DEFAULT_MAX_LINE_BYTES,
   };
+  const artifact = optionalInput(INPUTS.artifact);
   const windowStore = booleanInput(INPUTS.cache, true)
     ? actionsWindowStore({
         notice: (message) => core.notice(message),
@@ -54,15 +55,20 @@ async function main(run: ActionRun): Promise<void> {
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown: unknown) => {
     const error = inInputTerms(thrown, ACTION_IO.extract.inputs);
-    addExtractToSummary(core.summary, { outcomes: [] }, { error });
+    addExtractToSummary(core.summary, { outcomes: [] }, { error, artifact });
     throw run.shownInSummary(error);
   });
   setOutputs(result);
-  addExtractToSummary(core.summary, {
-    ...result.summary,
-    failedHours: result.failedHours,
-    watermark: result.watermark,
-  });
+  addExtractToSummary(
+    core.summary,
+    {
+      ...result.summary,
+      failedHours: result.failedHours,
+      watermark: result.watermark,
+      restored: result.restored,
+    },
+    { artifact },
+  );
   if (result.failed) {
     throw new Error(
       `${result.failedHours.length} hour(s) could not be exported (${result.failedHours.slice(0, 5).join(", ")}` +

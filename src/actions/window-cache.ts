@@ -1,17 +1,12 @@
 import * as actionsCache from "@actions/cache";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { MANIFEST_FILE, type WindowManifest } from "../amplitude/extract.ts";
 import { errorMessage } from "../errors.ts";
 import { deliveryId } from "../lake/manifest.ts";
+import type { WindowStore } from "../pipeline/extract.ts";
 
-// Structurally the WindowStore of src/pipeline/extract.ts; the import replaces it at merge.
-export interface WindowStore {
-  /** Restores the window's folder into `dir` (the backup folder's window folder) when a copy is kept; true when it did. */
-  restore(window: { appId: string; window: string }, dir: string): Promise<boolean>;
-  /** Keeps the folder of a window this run exported completely (`delivery` from its manifest). */
-  save(window: { appId: string; window: string; delivery: string }, dir: string): Promise<void>;
-}
+export type { WindowStore };
 
 export type CacheClient = Pick<typeof actionsCache, "isFeatureAvailable" | "restoreCache" | "saveCache">;
 
@@ -22,6 +17,19 @@ export interface ActionsWindowStoreOptions {
   warn: (message: string) => void;
   /** Default `amplitude-window`: keys are `<prefix>-<appId>-<window>-<delivery>`. */
   keyPrefix?: string;
+}
+
+/**
+ * The path the cache client is given. Its entry's version hashes the path as given, so a folder in the workspace goes
+ * by its path relative to it (the runner's working directory): a re-run on a runner whose workspace sits elsewhere
+ * still finds the entry.
+ */
+function cachePath(folder: string): string {
+  const cwd = process.cwd();
+  const workspace = resolve(process.env.GITHUB_WORKSPACE || cwd);
+  const inside = relative(workspace, folder);
+  const inWorkspace = inside !== "" && !inside.startsWith("..") && !isAbsolute(inside);
+  return workspace === cwd && inWorkspace ? inside.split("\\").join("/") : folder;
 }
 
 /**
@@ -57,7 +65,7 @@ export function actionsWindowStore(options: ActionsWindowStoreOptions): WindowSt
       let matched: string | undefined;
       try {
         // The primary key is the prefix too: no entry has it exactly, so the newest delivery matches.
-        matched = await cache.restoreCache([folder], prefix, [prefix]);
+        matched = await cache.restoreCache([cachePath(folder)], prefix, [prefix]);
       } catch (error) {
         notice(
           `Window ${window.window} was not restored from the Actions cache (${errorMessage(error)}): exporting it again`,
@@ -91,11 +99,11 @@ export function actionsWindowStore(options: ActionsWindowStoreOptions): WindowSt
       }
       try {
         // Keys are immutable: a re-run that exported the same delivery finds it kept and need not tar it again.
-        if ((await cache.restoreCache([folder], key, [], { lookupOnly: true })) === key) {
+        if ((await cache.restoreCache([cachePath(folder)], key, [], { lookupOnly: true })) === key) {
           notice(`Window ${window.window} is already in the Actions cache (${key})`);
           return;
         }
-        if ((await cache.saveCache([folder], key)) !== -1) return;
+        if ((await cache.saveCache([cachePath(folder)], key)) !== -1) return;
         // -1: the client logged why (reservation refused, upload or finalize failed, cache mode read-only).
         savesStopped = true;
         notice(

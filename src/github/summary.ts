@@ -258,6 +258,8 @@ export interface ExtractSummaryInput {
   watermark?: string;
   notStarted?: number;
   unrecorded?: number;
+  /** Windows put back from the Actions cache instead of being downloaded again. */
+  restored?: number;
 }
 
 export interface ExtractSummaryOptions extends SummaryOptions {
@@ -302,9 +304,16 @@ export function addExtractToSummary(
       ]) +
       paragraph(
         result.watermark
-          ? `Watermark: ${code(result.watermark)} (every hour up to it is exported)`
+          ? `Watermark: ${code(result.watermark)} (the first hour not exported yet: every hour before it is)`
           : "Watermark: none yet (no completed window)",
       ) +
+      (result.restored
+        ? paragraph(
+            escapeHtml(
+              `${formatCount(result.restored)} window(s) restored from the Actions cache, not downloaded again.`,
+            ),
+          )
+        : "") +
       (options.artifact ? paragraph(`Backup artifact: ${code(options.artifact)}`) : "") +
       (result.unrecorded
         ? paragraph(
