@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import * as core from "@actions/core";
 import { errorMessage } from "../errors.ts";
@@ -7,11 +6,9 @@ import { escapeHtml } from "../github/html.ts";
 import { gitHubFromEnv } from "../github/octokit.ts";
 import { upsertStickyComment } from "../github/sticky-comment.ts";
 import { addValidateToSummary, location } from "../github/summary.ts";
-import { CompileError } from "../models/compile.ts";
 import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
-import { readProject, type Project } from "../models/project.ts";
-import type { Diagnostic, ValidatedStatement, ValidationReport } from "../validate/report.ts";
-import { validateProject, type ValidateOptions } from "../validate/validate.ts";
+import type { Diagnostic, ValidationReport } from "../validate/report.ts";
+import { projectToValidate, validateProject, type ValidateOptions } from "../validate/validate.ts";
 import { pullRequestNumber, runUrlFromEnv } from "./github-env.ts";
 import { INPUTS, OUTPUTS, booleanInput, optionalInput, secretInput } from "./io.ts";
 
@@ -33,12 +30,9 @@ export async function validateMain(deps: ValidateMainDeps = {}): Promise<void> {
   const comment = booleanInput(INPUTS.comment, true);
   const token = secretInput(INPUTS.githubToken);
   const projectDir = resolve(workspace, optionalInput(INPUTS.project) ?? DEFAULT_PROJECT);
-  // As the CLI does: the Snowflake side is checked when the project has its templates (sql/snowflake/).
-  const project = await readProject(projectDir).catch(() => undefined);
-  const extraStatements =
-    project && existsSync(join(project.root, "snowflake", "stage.sql")) ? await snowflakeSide(project) : [];
+  const { project, extraStatements } = await projectToValidate(projectDir);
   const report = await (deps.validate ?? validateProject)({
-    project: project ?? projectDir,
+    project,
     extraStatements,
     targetDir: resolve(workspace, DEFAULT_TARGET_DIR),
     progress: (line) => core.info(line),
@@ -62,17 +56,6 @@ export async function validateMain(deps: ValidateMainDeps = {}): Promise<void> {
       `${failedChecks.length} check(s) failed (${failedChecks.join(", ")}): ${report.figures.errors} error(s); ` +
         "see the annotations and the job summary",
     );
-  }
-}
-
-/** The provisioning SQL, when the models compile: a model that does not is the compile check's to report. */
-async function snowflakeSide(project: Project): Promise<ValidatedStatement[]> {
-  const { snowflakeStatements } = await import("../snowflake/validation.ts");
-  try {
-    return snowflakeStatements(project);
-  } catch (error) {
-    if (error instanceof CompileError) return [];
-    throw error;
   }
 }
 

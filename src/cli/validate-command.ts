@@ -1,9 +1,5 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { CompileError } from "../models/compile.ts";
-import { readProject, type Project } from "../models/project.ts";
-import { formatDiagnostic, type ValidatedStatement, type ValidationReport } from "../validate/report.ts";
-import { validateProject } from "../validate/validate.ts";
+import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
+import { projectToValidate, validateProject } from "../validate/validate.ts";
 import { textTable, type Output } from "./output.ts";
 
 export interface ValidateCommandOptions {
@@ -23,12 +19,9 @@ export async function runValidate(
 ): Promise<ValidationReport> {
   const { output } = deps;
   output.err(`Validating the model project ${options.project}`);
-  // The Snowflake side is rendered only when the project has its templates (sql/snowflake/).
-  const project = await readProject(options.project).catch(() => undefined);
-  const extraStatements =
-    project && existsSync(join(project.root, "snowflake", "stage.sql")) ? await snowflakeSide(project) : [];
+  const { project, extraStatements } = await projectToValidate(options.project);
   const report = await validateProject({
-    project: project ?? options.project,
+    project,
     extraStatements,
     targetDir: options.targetDir,
     sqlfluffModels: options.sqlfluffModels,
@@ -59,15 +52,4 @@ export function checkTable(report: ValidationReport): string[] {
     c.note ?? "",
   ]);
   return textTable(header, rows, [false, true, true, true, true, true, false]);
-}
-
-/** The provisioning SQL, when the models compile: a model that does not is the compile check's to report. */
-async function snowflakeSide(project: Project): Promise<ValidatedStatement[]> {
-  const { snowflakeStatements } = await import("../snowflake/validation.ts");
-  try {
-    return snowflakeStatements(project);
-  } catch (error) {
-    if (error instanceof CompileError) return [];
-    throw error;
-  }
 }

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigurationError, errorMessage } from "../errors.ts";
+import { CompileError } from "../models/compile.ts";
 import { DEFAULT_TARGET_DIR } from "../models/defaults.ts";
 import { readProject, type Project } from "../models/project.ts";
 import { rawTableStatements } from "../warehouse/raw-tables.ts";
@@ -29,6 +31,26 @@ import {
 } from "./sqlfluff-check.ts";
 
 export type { Diagnostic, ValidatedStatement, ValidationReport } from "./report.ts";
+
+/**
+ * The project `validate` is given, read, and the Snowflake provisioning SQL to check with it when the project has its
+ * templates (snowflake/stage.sql). A project that cannot be read is passed on as its path, for validateProject to
+ * report; a model that does not compile is the compile check's to report, so the Snowflake side is then left out.
+ */
+export async function projectToValidate(
+  dir: string,
+): Promise<{ project: Project | string; extraStatements: ValidatedStatement[] }> {
+  const project = await readProject(dir).catch(() => undefined);
+  if (!project) return { project: dir, extraStatements: [] };
+  if (!existsSync(join(project.root, "snowflake", "stage.sql"))) return { project, extraStatements: [] };
+  const { snowflakeStatements } = await import("../snowflake/validation.ts");
+  try {
+    return { project, extraStatements: snowflakeStatements(project) };
+  } catch (error) {
+    if (error instanceof CompileError) return { project, extraStatements: [] };
+    throw error;
+  }
+}
 
 export interface ValidateOptions {
   /** The model project, or its folder (`sql`). */
