@@ -1,5 +1,6 @@
 // Prints how long each bundle in dist/ takes from `node dist/<name>/index.js` (no inputs) to its first output and to
-// its exit, on each node binary given (default: this node, and the Node 24 the tests cache). A measurement, not a test.
+// its exit, on each node binary given (default: this node, and the Node 24 the tests cache), with the ratio to a bare
+// node printing one line, measured in the same run. A measurement, not a test.
 //   node scripts/cold-start.mjs [path/to/node ...]
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -30,13 +31,18 @@ const names = readdirSync(join(scratch, "dist")).filter((name) =>
   existsSync(join(scratch, "dist", name, "index.js")),
 );
 
+// The baseline: the same node starting a script that prints one line.
+writeFileSync(join(scratch, "baseline.mjs"), 'console.log("started");\n');
+
 function once(node, name) {
   return new Promise((done, fail) => {
     const output = join(scratch, "output");
     writeFileSync(output, "");
     const started = process.hrtime.bigint();
     let first;
-    const child = spawn(node, [join(scratch, "dist", name, "index.js")], {
+    const script =
+      name === "baseline" ? join(scratch, "baseline.mjs") : join(scratch, "dist", name, "index.js");
+    const child = spawn(node, [script], {
       cwd: scratch,
       env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, RUNNER_TEMP: scratch, GITHUB_WORKSPACE: scratch },
       stdio: ["ignore", "pipe", "pipe"],
@@ -62,13 +68,20 @@ try {
       child.stdout.on("data", (chunk) => (text += chunk));
       child.on("close", () => done(text.trim()));
     });
-    for (const name of names) {
+    const measure = async (name) => {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await once(node, name));
-      const first = median(runs.map((run) => run.first));
-      const exit = median(runs.map((run) => run.exit));
+      return { first: median(runs.map((run) => run.first)), exit: median(runs.map((run) => run.exit)) };
+    };
+    const baseline = await measure("baseline");
+    console.log(
+      `${version} baseline (a script printing one line): first output ${baseline.first.toFixed(0)} ms`,
+    );
+    for (const name of names) {
+      const { first, exit } = await measure(name);
       console.log(
-        `${version} dist/${name}: first output ${first.toFixed(0)} ms, exit ${exit.toFixed(0)} ms (median of ${RUNS})`,
+        `${version} dist/${name}: first output ${first.toFixed(0)} ms (×${(first / baseline.first).toFixed(1)} the ` +
+          `baseline), exit ${exit.toFixed(0)} ms (median of ${RUNS})`,
       );
     }
   }
