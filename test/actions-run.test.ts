@@ -66,6 +66,43 @@ function count(text: string, part: string): number {
   return text.split(part).length - 1;
 }
 
+describe("runAction's annotations", () => {
+  it("keeps 10 warnings as annotations and lists the other 15 in the summary, still logging each", async () => {
+    const { code, log, summary } = await run("extract", async ({ annotations }) => {
+      for (let i = 1; i <= 25; i++) annotations.warning(`window ${i} <b>slow</b>`);
+    });
+    expect(code).toBe(0);
+    expect(count(log, "::warning::")).toBe(10);
+    expect(log).toContain("::warning::window 10 <b>slow</b>");
+    expect(log).not.toContain("::warning::window 11 ");
+    expect(log).toContain("warning: window 25 <b>slow</b>");
+    expect(summary).toContain("15 more warnings");
+    expect(summary).toContain("window 25 &lt;b&gt;slow&lt;/b&gt;");
+    expect(summary).not.toContain("window 10 &lt;b&gt;");
+  });
+
+  it("keeps one error of the 10 for the step's own failure", async () => {
+    const { code, log, summary } = await run("upload", async ({ annotations }) => {
+      for (let i = 1; i <= 12; i++) annotations.error(`file ${i} failed`);
+      throw new Error("12 file(s) could not be uploaded");
+    });
+    expect(code).toBe(1);
+    expect(count(log, "::error::")).toBe(10);
+    expect(log).toContain("::error::file 9 failed");
+    expect(log).not.toContain("::error::file 10 failed");
+    expect(log).toContain("::error::upload failed: 12 file(s) could not be uploaded");
+    expect(summary).toContain("file 12 failed");
+  });
+
+  it("adds no table when every annotation was kept", async () => {
+    const { summary } = await run("extract", async ({ annotations }) => {
+      annotations.notice("one notice");
+      annotations.warning("one warning");
+    });
+    expect(summary).not.toContain("more");
+  });
+});
+
 describe("runAction", () => {
   it("exits 0 when main succeeds, writes the summary and leaves a copy of it in RUNNER_TEMP", async () => {
     const { code, log, summary } = await run("extract", async () => {

@@ -20,7 +20,7 @@ import {
   MANIFEST_FILE,
   extract,
   parseWindowFolder
-} from "../chunks/chunk-ZODTYV6X.js";
+} from "../chunks/chunk-VWBXG3DB.js";
 import "../chunks/chunk-ZCLQKLML.js";
 import "../chunks/chunk-RMPWZSCO.js";
 import "../chunks/chunk-SZTBGUUW.js";
@@ -68,10 +68,10 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -89,7 +89,6 @@ import {
   isDebug,
   lastSettledHour,
   mkdirP,
-  notice,
   parseHour,
   rmRF,
   setOutput,
@@ -98,7 +97,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-MPTWLWQ6.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
@@ -4606,8 +4605,8 @@ function resolveEnd(options, now) {
 }
 async function planExtract(options, deps, lake, warehouse) {
   const now = (deps.now ?? (() => /* @__PURE__ */ new Date()))();
-  const { end, notice: notice2 } = resolveEnd(options, now);
-  const notices = notice2 ? [notice2] : [];
+  const { end, notice } = resolveEnd(options, now);
+  const notices = notice ? [notice] : [];
   const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
   const known = appId ? [
     ...warehouse ? await windowsFromWarehouseAndLake(warehouse, lake, appId) : lake ? await windowsFromLake(lake, appId) : [],
@@ -4620,7 +4619,7 @@ async function planExtract(options, deps, lake, warehouse) {
     const start = parseHour(options.start, "start");
     if (end < start) {
       throw new ConfigurationError(
-        options.end && !notice2 ? `--end ${options.end} is before --start ${options.start}` : `nothing to export yet: the last settled hour is ${formatHour(end)} (data settles ${options.settleHours} h after each hour)`
+        options.end && !notice ? `--end ${options.end} is before --start ${options.start}` : `nothing to export yet: the last settled hour is ${formatHour(end)} (data settles ${options.settleHours} h after each hour)`
       );
     }
     return { ranges: [{ start, end }], reason: "the hours given", appId, known, failures, lake, notices };
@@ -4675,7 +4674,7 @@ async function extractUnlocked(options, context3, reporter) {
     await warehouse?.close();
   }
   if (plan.ranges.length === 0) {
-    for (const notice2 of plan.notices) reporter.notice?.(notice2);
+    for (const notice of plan.notices) reporter.notice?.(notice);
     reporter.nothingToExport?.(plan.reason);
     const summary3 = emptySummary(plan.appId, watermark(plan.known));
     return stepResult(options, plan, summary3, [], Date.now() - stepStarted);
@@ -4691,7 +4690,7 @@ async function extractUnlocked(options, context3, reporter) {
     windowHours: options.windowHours,
     concurrency: options.concurrency
   });
-  for (const notice2 of plan.notices) reporter.notice?.(notice2);
+  for (const notice of plan.notices) reporter.notice?.(notice);
   for (const range3 of plan.ranges) {
     const since = failingSince(plan.failures, range3);
     if (since) reporter.retryingFailed?.({ range: range3, since });
@@ -44963,7 +44962,7 @@ function cachePath(folder) {
   return workspace === cwd && inWorkspace ? inside.split("\\").join("/") : folder;
 }
 function actionsWindowStore(options) {
-  const { cache = cache_exports, notice: notice2, warn, keyPrefix = "amplitude-window" } = options;
+  const { cache = cache_exports, notice, warn, keyPrefix = "amplitude-window" } = options;
   let available;
   let savesStopped = false;
   const windowPrefix = (w) => `${keyPrefix}-${w.appId}-${w.window}-`;
@@ -44971,7 +44970,7 @@ function actionsWindowStore(options) {
     if (available === void 0) {
       available = cache.isFeatureAvailable();
       if (!available) {
-        notice2(
+        notice(
           "The Actions cache service is not available here (no ACTIONS_RESULTS_URL/ACTIONS_CACHE_URL): exported windows are not cached in this run"
         );
       }
@@ -44988,7 +44987,7 @@ function actionsWindowStore(options) {
       try {
         matched = await cache.restoreCache([cachePath(folder)], prefix2, [prefix2]);
       } catch (error2) {
-        notice2(
+        notice(
           `Window ${window2.window} was not restored from the Actions cache (${errorMessage(error2)}): exporting it again`
         );
         return false;
@@ -45017,17 +45016,17 @@ function actionsWindowStore(options) {
       }
       try {
         if (await cache.restoreCache([cachePath(folder)], key, [], { lookupOnly: true }) === key) {
-          notice2(`Window ${window2.window} is already in the Actions cache (${key})`);
+          notice(`Window ${window2.window} is already in the Actions cache (${key})`);
           return;
         }
         if (await cache.saveCache([cachePath(folder)], key) !== -1) return;
         savesStopped = true;
-        notice2(
+        notice(
           `Window ${window2.window} was not kept in the Actions cache (see the cache client's message above); the run goes on and keeps no more windows there`
         );
       } catch (error2) {
         savesStopped = true;
-        notice2(
+        notice(
           `Window ${window2.window} was not kept in the Actions cache (${errorMessage(error2)}); the run goes on and keeps no more windows there`
         );
       }
@@ -45078,12 +45077,12 @@ async function main(run) {
   };
   const artifact = optionalInput(INPUTS.artifact);
   const windowStore = booleanInput(INPUTS.cache, true) ? actionsWindowStore({
-    notice: (message) => notice(message),
-    warn: (message) => warning(message)
+    notice: run.annotations.notice,
+    warn: run.annotations.warning
   }) : void 0;
   const reporter = {
-    notice: (message) => notice(message),
-    warning: (message) => warning(message),
+    notice: run.annotations.notice,
+    warning: run.annotations.warning,
     nothingToExport: (reason) => info(`Nothing to export: ${reason}`)
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown) => {

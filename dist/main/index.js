@@ -5,13 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   getInput
-} from "../chunks/chunk-MPTWLWQ6.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -8,10 +8,10 @@ import {
   OUTPUTS,
   intInput,
   optionalInput
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   escapeHtml,
   formatHour,
@@ -26,7 +26,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-MPTWLWQ6.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

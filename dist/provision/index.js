@@ -41,16 +41,15 @@ import {
   listInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addProvisionToSummary,
   setOutput,
-  summary,
-  warning
-} from "../chunks/chunk-MPTWLWQ6.js";
+  summary
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -692,7 +691,7 @@ async function main(run) {
     env,
     toolVersion: package_default.version,
     reporter: {
-      warning: (message) => warning(message),
+      warning: run.annotations.warning,
       planned: (plan) => planned = plan
     }
   }).catch((thrown) => {

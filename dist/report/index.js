@@ -19,10 +19,10 @@ import {
   optionalInput,
   requiredInput,
   secretInput
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   escapeHtml,
   info,
@@ -30,7 +30,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-MPTWLWQ6.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -78,18 +78,16 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addTransformToSummary,
   info,
-  notice,
   setOutput,
-  summary,
-  warning
-} from "../chunks/chunk-MPTWLWQ6.js";
+  summary
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -604,8 +602,8 @@ async function graphRun(options) {
       figures,
       failed: parts.failed || figures.tests_failed > 0
     };
-    const notice2 = [adoptedNotice, parts.notice].filter(Boolean).join("; ");
-    return { ...result, ...notice2 ? { notice: notice2 } : {} };
+    const notice = [adoptedNotice, parts.notice].filter(Boolean).join("; ");
+    return { ...result, ...notice ? { notice } : {} };
   };
   if (timedOut) {
     const waiting = tasks.filter((t) => !TERMINAL_STATES.has(t.state));
@@ -995,13 +993,13 @@ async function fullRefresh(options) {
   const tests = await runTests(warehouse, planned, broken, now, reporter, signal);
   const everyModel = selected.size === compiled.size;
   const built = models.every((m) => m.status === "success");
-  let notice2;
+  let notice;
   if (built && everyModel) {
     await warehouse.execute(
       `update ${STREAM_BATCHES} set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz where completed_at is null`
     );
   } else {
-    notice2 = `the captured batch stays pending in ${STREAM_BATCHES}: ` + (built ? "not every model was rebuilt (--select)" : "a model failed") + ", so the next graph run builds it into every model";
+    notice = `the captured batch stays pending in ${STREAM_BATCHES}: ` + (built ? "not every model was rebuilt (--select)" : "a model failed") + ", so the next graph run builds it into every model";
   }
   const figures = figuresOf(models, tests);
   return {
@@ -1016,7 +1014,7 @@ async function fullRefresh(options) {
     failed: !built || figures.tests_failed > 0,
     graphRunId: null,
     tasks: [],
-    ...notice2 ? { notice: notice2 } : {}
+    ...notice ? { notice } : {}
   };
 }
 
@@ -1098,10 +1096,10 @@ async function main(run) {
     addTransformToSummary(summary, void 0, { error });
     return run.shownInSummary(error);
   };
-  const warning2 = (message) => warning(message);
+  const warning = run.annotations.warning;
   const loadStarted = /* @__PURE__ */ new Date();
   if (lake) {
-    const loaded = await loadStep({ lake, warehouse, timeoutMinutes }, { env, reporter: { warning: warning2 } }).catch(
+    const loaded = await loadStep({ lake, warehouse, timeoutMinutes }, { env, reporter: { warning } }).catch(
       (error) => {
         throw failed(error);
       }
@@ -1112,7 +1110,7 @@ async function main(run) {
   }
   const result = await transformStep(
     { ...options, adoptRunsSince: lake ? loadStarted : void 0 },
-    { env, reporter: { warning: warning2, notice: (message) => notice(message) } }
+    { env, reporter: { warning, notice: run.annotations.notice } }
   ).catch((error) => {
     throw failed(error);
   });

@@ -5,8 +5,8 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   upload
-} from "../chunks/chunk-TEAQ7FU2.js";
-import "../chunks/chunk-ZODTYV6X.js";
+} from "../chunks/chunk-PGIKJXDB.js";
+import "../chunks/chunk-VWBXG3DB.js";
 import "../chunks/chunk-ZCLQKLML.js";
 import "../chunks/chunk-RMPWZSCO.js";
 import "../chunks/chunk-SZTBGUUW.js";
@@ -33,16 +33,15 @@ import {
   optionalInput,
   requiredInput,
   secretEnv
-} from "../chunks/chunk-5DXFM57K.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-66JYEDTM.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addUploadToSummary,
-  error,
   setOutput,
   summary
-} from "../chunks/chunk-MPTWLWQ6.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
@@ -96,16 +95,16 @@ async function main(run) {
     windowFinished: (w) => windows.push({ ...w, window: `${w.appId}/${w.window}` })
   };
   const result = await uploadStep(options, { env, reporter }).catch((thrown) => {
-    const error2 = inInputTerms(thrown, ACTION_IO.upload.inputs);
-    addUploadToSummary(summary, void 0, { error: error2, windows });
-    throw run.shownInSummary(error2);
+    const error = inInputTerms(thrown, ACTION_IO.upload.inputs);
+    addUploadToSummary(summary, void 0, { error, windows });
+    throw run.shownInSummary(error);
   });
   setOutput(OUTPUTS.files, result.figures.files);
   setOutput(OUTPUTS.bytes, result.figures.bytes);
   setOutput(OUTPUTS.skipped, result.figures.skipped);
   addUploadToSummary(summary, result, { windows });
   if (result.failed) {
-    for (const failure of result.summary.failures.slice(0, 10)) error(failure.error);
+    for (const failure of result.summary.failures) run.annotations.error(failure.error);
     throw new Error(`${result.summary.failures.length} file(s) could not be uploaded to ${result.lakeUrl}`);
   }
 }

@@ -44,13 +44,13 @@ async function main(run: ActionRun): Promise<void> {
   const artifact = optionalInput(INPUTS.artifact);
   const windowStore = booleanInput(INPUTS.cache, true)
     ? actionsWindowStore({
-        notice: (message) => core.notice(message),
-        warn: (message) => core.warning(message),
+        notice: run.annotations.notice,
+        warn: run.annotations.warning,
       })
     : undefined;
   const reporter = {
-    notice: (message: string) => core.notice(message),
-    warning: (message: string) => core.warning(message),
+    notice: run.annotations.notice,
+    warning: run.annotations.warning,
     nothingToExport: (reason: string) => core.info(`Nothing to export: ${reason}`),
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown: unknown) => {

@@ -39,7 +39,7 @@ async function main(run: ActionRun): Promise<void> {
     env,
     toolVersion: manifest.version,
     reporter: {
-      warning: (message) => core.warning(message),
+      warning: run.annotations.warning,
       planned: (plan) => (planned = plan),
     },
   }).catch((thrown: unknown) => {

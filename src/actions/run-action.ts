@@ -1,7 +1,13 @@
 import * as core from "@actions/core";
 import { onSecretRead } from "../config.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
-import { addErrorToSummary, saveSummaryCopy } from "../github/summary.ts";
+import { ANNOTATIONS_PER_KIND } from "../github/annotations.ts";
+import {
+  addErrorToSummary,
+  addUnannotatedToSummary,
+  saveSummaryCopy,
+  type DiagnosticInput,
+} from "../github/summary.ts";
 
 export interface RunActionOptions {
   /** Ends the process; tests pass their own. */
@@ -16,6 +22,11 @@ export interface ActionRun {
    * another error thrown later is still added.
    */
   shownInSummary<T>(error: T): T;
+  /**
+   * Annotations, at most ANNOTATIONS_PER_KIND of each kind per step (the runner keeps no more; one error is kept for
+   * the step's own failure): the rest go to the log as plain lines and to a table in the summary.
+   */
+  annotations: Record<"error" | "warning" | "notice", (message: string) => void>;
 }
 
 /**
@@ -32,11 +43,24 @@ export async function runAction(
   let code = 0;
   // A box, so that `undefined` thrown and shown can be told from nothing shown.
   let shown: { error: unknown } | undefined;
+  const overflow: DiagnosticInput[] = [];
+  const used = { error: 0, warning: 0, notice: 0 };
+  const annotation = (kind: keyof typeof used) => (message: string) => {
+    const limit = kind === "error" ? ANNOTATIONS_PER_KIND - 1 : ANNOTATIONS_PER_KIND;
+    if (used[kind] < limit) {
+      used[kind] += 1;
+      core[kind](message);
+    } else {
+      core.info(`${kind}: ${message}`);
+      overflow.push({ severity: kind, message });
+    }
+  };
   const run: ActionRun = {
     shownInSummary(error) {
       shown = { error };
       return error;
     },
+    annotations: { error: annotation("error"), warning: annotation("warning"), notice: annotation("notice") },
   };
   try {
     await main(run);
@@ -53,6 +77,13 @@ export async function runAction(
       }
     }
   } finally {
+    try {
+      addUnannotatedToSummary(core.summary, overflow);
+    } catch (error) {
+      core.warning(
+        `${name}: the annotations past the limit were not added to the summary: ${errorMessage(error)}`,
+      );
+    }
     // Before write(): it empties the buffer.
     try {
       await saveSummaryCopy(name, core.summary.stringify(), process.env.RUNNER_TEMP);

@@ -44,7 +44,7 @@ async function main(run: ActionRun): Promise<void> {
     addTransformToSummary(core.summary, undefined, { error });
     return run.shownInSummary(error);
   };
-  const warning = (message: string) => core.warning(message);
+  const warning = run.annotations.warning;
   const loadStarted = new Date();
   if (lake) {
     // Embedded: load the lake's new files; Snowflake: wait for Snowpipe to have loaded them.
@@ -59,7 +59,7 @@ async function main(run: ActionRun): Promise<void> {
   }
   const result = await transformStep(
     { ...options, adoptRunsSince: lake ? loadStarted : undefined },
-    { env, reporter: { warning, notice: (message) => core.notice(message) } },
+    { env, reporter: { warning, notice: run.annotations.notice } },
   ).catch((error: unknown) => {
     throw failed(error);
   });

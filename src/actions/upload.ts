@@ -37,7 +37,7 @@ async function main(run: ActionRun): Promise<void> {
   core.setOutput(OUTPUTS.skipped, result.figures.skipped);
   addUploadToSummary(core.summary, result, { windows });
   if (result.failed) {
-    for (const failure of result.summary.failures.slice(0, 10)) core.error(failure.error);
+    for (const failure of result.summary.failures) run.annotations.error(failure.error);
     throw new Error(`${result.summary.failures.length} file(s) could not be uploaded to ${result.lakeUrl}`);
   }
 }
