@@ -2,6 +2,8 @@ import { cp, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readProject } from "../src/models/project.ts";
+import { planProject, planTests } from "../src/models/runner.ts";
 import { uploadStep } from "../src/pipeline/upload.ts";
 import {
   buildActionsForTest,
@@ -11,6 +13,12 @@ import {
 } from "./support/action-runner.ts";
 import { startFakeCacheService } from "./support/fake-cache-service.ts";
 import { startFakeGitHub } from "./support/fake-github.ts";
+import {
+  graphTasks,
+  passingResults,
+  scriptTaskGraph,
+  startScriptedSnowflake,
+} from "./support/fake-snowflake-tasks.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { node24 } from "./support/node24.ts";
 import { s3Server } from "./support/s3.ts";
@@ -514,6 +522,42 @@ describe.each(["Node 20", "Node 24"])("the transform bundle on %s", (nodeName) =
       expect(run.stdout).toContain("`npm install @duckdb/node-api@1.5.5-r.5`");
       expect(run.summary).toContain("npm install @duckdb/node-api@1.5.5-r.5");
     }
+  });
+});
+
+describe.each(["Node 20", "Node 24"])("the transform bundle against Snowflake on %s", (nodeName) => {
+  it("runs the task graph through the bundled snowflake-sdk, fails on a FAILED task and shows it in the summary", async () => {
+    const project = await readProject(join(ROOT, "sql"));
+    const plan = planProject(project, "snowflake");
+    const tests = planTests(project, plan.compiled, plan.selected, "snowflake").map((t) => t.name);
+    const { fake, env } = await startScriptedSnowflake();
+    stops.push(() => fake.close());
+    scriptTaskGraph(fake, {
+      tasks: graphTasks(plan.order, (task) => (task === "RUN_SESSIONS" ? ["FAILED"] : ["SUCCEEDED"])).map(
+        (t) =>
+          t.name === "RUN_SESSIONS" ? { ...t, errorCode: "000603", errorMessage: "Processing <aborted>" } : t,
+      ),
+      testResults: passingResults(tests),
+      rowCounts: Object.fromEntries(plan.order.map((name) => [plan.compiled.get(name)!.relation, 10])),
+    });
+    const { SNOWFLAKE_PRIVATE_KEY: key, ...settings } = env;
+    const run = await runBundle(built.dist, "transform", {
+      node: nodes[nodeName],
+      env: settings,
+      inputs: { warehouse: "snowflake", "snowflake-private-key": key! },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::transform failed: .*/);
+    expect(run.outputs.models).toBe(String(plan.order.length - 1));
+    expect(run.outputs["tests-passed"]).toBe(String(tests.length));
+    expect(run.summary).toContain("Task graph run");
+    expect(run.summary).toMatch(/<td>pipeline\.run_sessions<\/td><td><strong>FAILED<\/strong><\/td>/);
+    expect(run.summary).toContain("Processing &lt;aborted&gt;");
+    // The key is masked line by line before anything else is written, and never printed.
+    const lines = key!.split(/\r?\n/).filter((line) => line.length > 0 && !line.startsWith("-----"));
+    expect(run.stdout).toContain("::add-mask::");
+    for (const line of lines) expect(run.stdout.replace(/::add-mask::.*\n/g, "")).not.toContain(line);
+    expect(fake.unknown).toEqual([]);
   });
 });
 
