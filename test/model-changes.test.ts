@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changesHtml, changesMarkdown } from "../src/actions/validate-main.ts";
 import { readProject } from "../src/models/project.ts";
 import { baseProjectFromGit, compiledModelChanges, unifiedDiff } from "../src/validate/model-changes.ts";
 
@@ -168,5 +169,31 @@ describe.runIf(GIT)("baseProjectFromGit", () => {
     expect(await baseProjectFromGit({ ...options, projectDir: join(bare, "sql"), workspace: bare })).toEqual({
       unavailable: expect.stringMatching(/^no git repository/),
     });
+  });
+});
+
+describe("the comment's section of changes", () => {
+  it("stays well under GitHub's 65,536 characters: each diff cut, then the rest left to the job summary", () => {
+    const big = Array.from({ length: 2000 }, (_, i) => `+    column_${i} -- \`\`\` a fence in the SQL`).join(
+      "\n",
+    );
+    const models = Array.from({ length: 30 }, (_, i) => ({
+      model: `m${String(i).padStart(2, "0")}`,
+      path: `models/core/m${i}.sql`,
+      change: "changed" as const,
+      diff: `--- a/x\n+++ b/x\n@@ -1 +1,2000 @@\n${big}\n`,
+    }));
+    const comparison = { changes: { dialect: "snowflake" as const, models }, base: "HEAD^1 (abc)" };
+    const text = changesMarkdown(comparison).join("\n");
+    expect(text.length).toBeLessThan(45_000);
+    expect(text).toContain("| m29 | changed |");
+    expect(text).toMatch(/… and \d+ more diff\(s\) in the job summary\./);
+    expect(text).toContain("*(this diff was cut; the job summary has more of it)*");
+    // The SQL's own ``` cannot end the block: its fence is longer.
+    expect(text).toContain("````diff\n");
+    expect(text).toContain("\n````\n\n*(this diff was cut; the job summary has more of it)*\n\n</details>");
+    const html = changesHtml(comparison);
+    expect(html.length).toBeLessThan(400_000);
+    expect(html).not.toMatch(/<(?!\/?(h3|p|table|tr|th|td|code|details|summary|pre|br)\b)/);
   });
 });

@@ -4,7 +4,7 @@ import * as core from "@actions/core";
 import { errorMessage } from "../errors.ts";
 import { annotate } from "../github/annotations.ts";
 import { escapeHtml } from "../github/html.ts";
-import { fitMarkdown, gitHubFromEnv } from "../github/octokit.ts";
+import { gitHubFromEnv } from "../github/octokit.ts";
 import { upsertStickyComment } from "../github/sticky-comment.ts";
 import { addValidateToSummary, location } from "../github/summary.ts";
 import { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
@@ -19,6 +19,7 @@ const COMMENT_FINDINGS = 50;
 /** The comment's room for diffs, all together and each: the rest of it (the checks, the findings) stays readable. */
 const COMMENT_DIFF_CHARS = 40_000;
 const COMMENT_DIFF_EACH_CHARS = 12_000;
+const COMMENT_MODEL_ROWS = 200;
 /** The job summary's: well inside its 1 MiB with the diagnostics. */
 const SUMMARY_DIFF_CHARS = 300_000;
 const SUMMARY_DIFF_EACH_CHARS = 60_000;
@@ -230,6 +231,18 @@ function fenceFor(text: string): string {
   return "`".repeat(Math.max(3, longest + 1));
 }
 
+/**
+ * At most `limit` characters of `text`, cut at a line end. Not fitMarkdown: the diff sits in a fence of its own
+ * length (SQL may hold backticks), which fitMarkdown's closing fence would not match.
+ */
+function cutAtLine(text: string, limit: number): { text: string; cut: boolean } {
+  if (text.length <= limit) return { text, cut: false };
+  const end = text.lastIndexOf("\n", limit - 1);
+  let kept = text.slice(0, end > 0 ? end + 1 : limit);
+  if (/[\uD800-\uDBFF]$/.test(kept)) kept = kept.slice(0, -1);
+  return { text: kept, cut: true };
+}
+
 const DIFF_CUT_NOTE = "*(this diff was cut; the job summary has more of it)*";
 
 /** The comment's section: a table of the models that changed, then each changed model's diff, collapsed. */
@@ -246,18 +259,21 @@ export function changesMarkdown(comparison: ModelComparison): string[] {
   if (changes.baseError) lines.push("", escapeHtml(`The base does not compile: ${changes.baseError}`));
   if (shown.length === 0) return lines;
   lines.push("", "| model | change |", "|---|---|");
-  for (const m of shown) lines.push(`| ${escapeHtml(m.model)} | ${escapeHtml(m.change)} |`);
+  for (const m of shown.slice(0, COMMENT_MODEL_ROWS))
+    lines.push(`| ${escapeHtml(m.model)} | ${escapeHtml(m.change)} |`);
+  if (shown.length > COMMENT_MODEL_ROWS)
+    lines.push(
+      "",
+      escapeHtml(`… and ${shown.length - COMMENT_MODEL_ROWS} more model(s) in the job summary.`),
+    );
   if (unchanged > 0) lines.push("", escapeHtml(`${unchanged} model(s) unchanged.`));
   let room = COMMENT_DIFF_CHARS;
   const diffs = shown.filter((m) => m.diff);
   let left = diffs.length;
   for (const m of diffs) {
     const fence = fenceFor(m.diff!);
-    const block = fitMarkdown(
-      `${fence}diff\n${m.diff!.replace(/\n$/, "")}\n${fence}`,
-      COMMENT_DIFF_EACH_CHARS,
-      DIFF_CUT_NOTE,
-    );
+    const { text, cut } = cutAtLine(m.diff!, COMMENT_DIFF_EACH_CHARS);
+    const block = `${fence}diff\n${text.replace(/\n$/, "")}\n${fence}${cut ? `\n\n${DIFF_CUT_NOTE}` : ""}`;
     const section = [`<details><summary>${escapeHtml(m.model)}</summary>`, "", block, "", "</details>"];
     const size = section.join("\n").length + 2;
     if (size > room) break;
@@ -297,9 +313,8 @@ export function changesHtml(comparison: ModelComparison): string {
   const diffs = shown.filter((m) => m.diff);
   let left = diffs.length;
   for (const m of diffs) {
-    let diff = m.diff!;
-    if (diff.length > SUMMARY_DIFF_EACH_CHARS)
-      diff = `${diff.slice(0, diff.lastIndexOf("\n", SUMMARY_DIFF_EACH_CHARS) + 1)}… (cut)\n`;
+    const { text, cut } = cutAtLine(m.diff!, SUMMARY_DIFF_EACH_CHARS);
+    const diff = cut ? `${text}… (cut)\n` : text;
     const html = `<details><summary>${escapeHtml(`${m.model} (diff)`)}</summary><pre lang="diff">${escapeHtml(diff)}</pre></details>`;
     if (html.length > room) break;
     room -= html.length;
