@@ -1,7 +1,7 @@
 // The plan-backfill, report and validate actions as the runner drives them: inputs in INPUT_* (hyphens kept),
 // outputs and the summary in the files GITHUB_OUTPUT and GITHUB_STEP_SUMMARY name, workflow commands on stdout, the
 // exit code from runAction; GitHub is the loopback fake, reached through GITHUB_API_URL.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -565,6 +565,95 @@ describe("validate", () => {
     const bad = await validate(canned([]), { comment: "perhaps" });
     expect(bad.code).toBe(1);
     expect(bad.commands("error")).toEqual(['::input comment: "perhaps" is not true or false']);
+  });
+
+  it("compares the compiled models with the base commit (HEAD^1): the comment and the summary show the changed model's diff", async () => {
+    const git = (...args: string[]) => {
+      const result = spawnSync("git", args, {
+        cwd: workspace,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: "t",
+          GIT_AUTHOR_EMAIL: "t@example.invalid",
+          GIT_COMMITTER_NAME: "t",
+          GIT_COMMITTER_EMAIL: "t@example.invalid",
+        },
+      });
+      expect(result.status, result.stderr).toBe(0);
+    };
+    await cp(PROJECT_DIR, join(workspace, "sql"), { recursive: true });
+    git("init", "-q");
+    git("add", "sql");
+    git("commit", "-q", "-m", "the base branch");
+    const model = join(workspace, "sql/models/core/events.sql");
+    await writeFile(
+      model,
+      (await readFile(model, "utf8")).replace(
+        "select * from {{ ref('stg_amplitude__events') }}",
+        "select * from {{ ref('stg_amplitude__events') }} -- <b>the PR's edit</b>",
+      ),
+    );
+    // The merge commit actions/checkout checks out: its first parent is the base branch's tip.
+    git("commit", "-q", "-am", "Merge the pull request into the base");
+    const result = await validate(canned([]));
+    expect(result.code).toBe(0);
+    const body = fake.comments[0]!.body;
+    expect(body).toContain("### SQL check passed");
+    expect(body).toContain("| compile | 3 | 0 | 0 | 0 |  |");
+    expect(body).toContain("#### Compiled model changes");
+    expect(body).toMatch(
+      /snowflake SQL against the base, HEAD\^1 \([0-9a-f]{12}\): 1 changed, \d+ unchanged\./,
+    );
+    expect(body).toContain("| model | change |\n|---|---|\n| events | changed |");
+    expect(body).toContain(
+      "<details><summary>events</summary>\n\n```diff\n--- a/models/core/events.sql\n+++ b/models/core/events.sql\n@@ -",
+    );
+    expect(body).toMatch(/^\+\s*select \* from \S+ -- <b>the PR's edit<\/b>$/m);
+    expect(body.indexOf("#### Compiled model changes")).toBeLessThan(body.indexOf("[The run]"));
+    expect(result.summary).toContain("<h3>Compiled model changes</h3>");
+    expect(result.summary).toContain(
+      "<td>events</td><td><code>models/core/events.sql</code></td><td>changed</td>",
+    );
+    expect(result.summary).toContain("-- &lt;b&gt;the PR&#39;s edit&lt;/b&gt;");
+    expect(result.summary).not.toContain("<b>");
+  });
+
+  it("without git history the comment says the changes could not be compared, and validate still passes", async () => {
+    await cp(PROJECT_DIR, join(workspace, "sql"), { recursive: true });
+    const result = await validate(canned([]));
+    expect(result.code).toBe(0);
+    expect(result.commands("warning")).toEqual([]);
+    const body = fake.comments[0]!.body;
+    expect(body).toContain("### SQL check passed");
+    expect(body).toMatch(
+      /#### Compiled model changes\n\nThe compiled models could not be compared: not compared with the base: no git repository/,
+    );
+    expect(result.summary).toContain(
+      "The compiled models could not be compared: not compared with the base: no git repository",
+    );
+    // A shallow clone of depth 1: HEAD has no parent.
+    const git = (...args: string[]) =>
+      expect(
+        spawnSync("git", args, {
+          cwd: workspace,
+          env: {
+            ...process.env,
+            GIT_AUTHOR_NAME: "t",
+            GIT_AUTHOR_EMAIL: "t@e.invalid",
+            GIT_COMMITTER_NAME: "t",
+            GIT_COMMITTER_EMAIL: "t@e.invalid",
+          },
+        }).status,
+      ).toBe(0);
+    git("init", "-q");
+    git("add", "sql");
+    git("commit", "-q", "-m", "one commit");
+    const shallow = await validate(canned([]));
+    expect(shallow.code).toBe(0);
+    expect(fake.comments[0]!.body).toContain(
+      "HEAD has no parent commit here (a shallow clone of depth 1? actions/checkout needs fetch-depth: 2)",
+    );
   });
 
   it("fails with the configuration error when the project folder is not a model project", async () => {

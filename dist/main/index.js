@@ -5,13 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-BFF6RPCH.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-REM6VYCE.js";
 import {
   getInput
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-J2EFD2XN.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -8,10 +8,10 @@ import {
   OUTPUTS,
   intInput,
   optionalInput
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-BFF6RPCH.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-REM6VYCE.js";
 import {
   escapeHtml,
   formatHour,
@@ -26,7 +26,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-J2EFD2XN.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
