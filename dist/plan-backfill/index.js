@@ -8,10 +8,10 @@ import {
   OUTPUTS,
   intInput,
   optionalInput
-} from "../chunks/chunk-BFF6RPCH.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-REM6VYCE.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   escapeHtml,
   formatHour,
@@ -26,7 +26,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-J2EFD2XN.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

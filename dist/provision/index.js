@@ -7,7 +7,7 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-B4AWPYFD.js";
+} from "../chunks/chunk-C7EYUSI5.js";
 import {
   CHANGE_HISTORY,
   DEFAULT_STORAGE_INTEGRATION,
@@ -18,8 +18,8 @@ import {
 } from "../chunks/chunk-IVS5HEO2.js";
 import {
   readProject
-} from "../chunks/chunk-TER5EWDO.js";
-import "../chunks/chunk-QW5DWIBA.js";
+} from "../chunks/chunk-M6NJAVXJ.js";
+import "../chunks/chunk-RPPDRGEA.js";
 import {
   sqlString
 } from "../chunks/chunk-2NOUG5PK.js";
@@ -27,7 +27,7 @@ import {
   DEFAULT_PROVISION_OUT,
   openWarehouse,
   parseS3LakeUrl
-} from "../chunks/chunk-UEOAZKXB.js";
+} from "../chunks/chunk-IND6GMKE.js";
 import {
   DEFAULT_PROJECT
 } from "../chunks/chunk-GB4JQDUZ.js";
@@ -41,15 +41,15 @@ import {
   listInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-BFF6RPCH.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-REM6VYCE.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addProvisionToSummary,
   setOutput,
   summary
-} from "../chunks/chunk-J2EFD2XN.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -638,7 +638,7 @@ async function bucketNotification(options, context) {
     return { channel: null, bucket, prefix };
   }
   if (!options.configureBucketNotification) return { channel, bucket, prefix };
-  const { configureBucketNotification } = await import("../chunks/bucket-notification-D4RU6B3K.js");
+  const { configureBucketNotification } = await import("../chunks/bucket-notification-VJFT2PAS.js");
   const configured = await configureBucketNotification({
     env: context.env,
     bucket,

@@ -11,7 +11,7 @@ import {
   gitHubStatus,
   repositoryFromEnv,
   runUrlFromEnv
-} from "../chunks/chunk-DD7AHOIE.js";
+} from "../chunks/chunk-SSWMTBFU.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -19,10 +19,10 @@ import {
   optionalInput,
   requiredInput,
   secretInput
-} from "../chunks/chunk-BFF6RPCH.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-REM6VYCE.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   escapeHtml,
   info,
@@ -30,7 +30,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-J2EFD2XN.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -11,7 +11,7 @@ import {
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   openLake
-} from "../chunks/chunk-XJJDCVSP.js";
+} from "../chunks/chunk-6Y5WRVSY.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -46,14 +46,14 @@ import {
 } from "../chunks/chunk-IVS5HEO2.js";
 import {
   readProject
-} from "../chunks/chunk-TER5EWDO.js";
+} from "../chunks/chunk-M6NJAVXJ.js";
 import {
   planProject,
   planTests,
   runTest,
   testOutcome,
   transform
-} from "../chunks/chunk-QW5DWIBA.js";
+} from "../chunks/chunk-RPPDRGEA.js";
 import {
   sqlString
 } from "../chunks/chunk-2NOUG5PK.js";
@@ -62,7 +62,7 @@ import {
   DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
   DEFAULT_WAREHOUSE,
   openWarehouse
-} from "../chunks/chunk-UEOAZKXB.js";
+} from "../chunks/chunk-IND6GMKE.js";
 import {
   DEFAULT_PROJECT,
   DEFAULT_TARGET_DIR
@@ -78,16 +78,16 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-BFF6RPCH.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-REM6VYCE.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addTransformToSummary,
   info,
   setOutput,
   summary
-} from "../chunks/chunk-J2EFD2XN.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -5,15 +5,15 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   upload
-} from "../chunks/chunk-3KBPM7GR.js";
-import "../chunks/chunk-ELL6KFR7.js";
-import "../chunks/chunk-BZEPLCDP.js";
-import "../chunks/chunk-OQS4VC3D.js";
-import "../chunks/chunk-ZU3FRXDO.js";
+} from "../chunks/chunk-PGIKJXDB.js";
+import "../chunks/chunk-VWBXG3DB.js";
+import "../chunks/chunk-ZCLQKLML.js";
+import "../chunks/chunk-RMPWZSCO.js";
+import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import {
   openLake
-} from "../chunks/chunk-XJJDCVSP.js";
+} from "../chunks/chunk-6Y5WRVSY.js";
 import "../chunks/chunk-RXBOO6R5.js";
 import "../chunks/chunk-VNF3GDG7.js";
 import "../chunks/chunk-6K2WFAIU.js";
@@ -21,7 +21,7 @@ import "../chunks/chunk-MWCMZDA4.js";
 import {
   DEFAULT_OUT,
   DEFAULT_UPLOAD_CONCURRENCY
-} from "../chunks/chunk-UEOAZKXB.js";
+} from "../chunks/chunk-IND6GMKE.js";
 import "../chunks/chunk-GB4JQDUZ.js";
 import {
   ACTION_IO,
@@ -33,15 +33,15 @@ import {
   optionalInput,
   requiredInput,
   secretEnv
-} from "../chunks/chunk-BFF6RPCH.js";
+} from "../chunks/chunk-U6TE73IN.js";
 import {
   runAction
-} from "../chunks/chunk-REM6VYCE.js";
+} from "../chunks/chunk-NZWUYTCM.js";
 import {
   addUploadToSummary,
   setOutput,
   summary
-} from "../chunks/chunk-J2EFD2XN.js";
+} from "../chunks/chunk-7EJABCXT.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
