@@ -70,14 +70,11 @@ async function uploadStep(options, context) {
       windowFinished: (window) => reporter.windowFinished?.(window)
     }
   });
-  return uploadStepResult(summary2, lake.url, Date.now() - started);
-}
-function uploadStepResult(summary2, lakeUrl, durationMs) {
   return {
     summary: summary2,
     figures: uploadFigures(summary2),
-    lakeUrl,
-    durationMs,
+    lakeUrl: lake.url,
+    durationMs: Date.now() - started,
     failed: summary2.failures.length > 0
   };
 }

@@ -4,12 +4,11 @@ import type { TransformResult } from "../models/runner.ts";
 import type { ExtractCommandSummary } from "../pipeline/extract.ts";
 import type { LoadCommandSummary } from "../pipeline/load.ts";
 import { runPipeline as runSteps, type RunPipelineOptions } from "../pipeline/run.ts";
-import { uploadStepResult } from "../pipeline/upload.ts";
 import { extractReporter, printExtract } from "./extract-command.ts";
 import { loadReporter, printLoad } from "./load-command.ts";
 import type { Output } from "./output.ts";
 import { printTransform, transformReporter } from "./transform-command.ts";
-import { runUpload } from "./upload-command.ts";
+import { printUpload, uploadReporter } from "./upload-command.ts";
 
 export interface RunCommandOptions extends RunPipelineOptions {
   json?: boolean;
@@ -42,21 +41,16 @@ export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Pr
     now: deps.now,
     amplitude: deps.amplitude,
     signal: deps.signal,
-    // upload prints through its own command: one line per window, the totals, the failures.
-    upload: async (uploadOptions, context) => {
-      const started = Date.now();
-      const summary = await runUpload(uploadOptions, { env: context.env, output, signal: context.signal });
-      // The lake as given: upload's own lines name it as opened.
-      return uploadStepResult(summary, uploadOptions.lake, Date.now() - started);
-    },
     reporter: {
       waiting: ({ what, pid }) => output.err(`waiting: another run (pid ${pid}) holds ${what}`),
       stepStarted: (step) => output.err(`== ${step}`),
       extract: extractReporter(output),
+      upload: uploadReporter(output),
       load: loadReporter(output),
       transform: transformReporter(output),
       stepFinished(finished) {
         if (finished.step === "extract") printExtract(output, finished.result);
+        if (finished.step === "upload") printUpload(output, finished.result);
         if (finished.step === "load") printLoad(output, finished.result);
         if (finished.step === "transform")
           printTransform(output, finished.result, { targetDir: options.targetDir });

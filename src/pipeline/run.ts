@@ -12,12 +12,7 @@ import { loadStep, type LoadStepReporter, type LoadStepResult } from "./load.ts"
 import { lockRun } from "./lock.ts";
 import { checkRunTargets } from "./preflight.ts";
 import { transformStep, type TransformStepReporter, type TransformStepResult } from "./transform.ts";
-import {
-  uploadStep,
-  type UploadStepOptions,
-  type UploadStepReporter,
-  type UploadStepResult,
-} from "./upload.ts";
+import { uploadStep, type UploadStepReporter, type UploadStepResult } from "./upload.ts";
 
 /** What a whole run is given: extract's options, and where the lake, warehouse and models are. */
 export interface RunPipelineOptions extends ExtractStepOptions {
@@ -66,14 +61,6 @@ export interface RunPipelineContext {
   /** Replaces the environment's Amplitude settings (the demo points this at the simulator). */
   amplitude?: AmplitudeConfig;
   windowStore?: WindowStore;
-  /**
-   * Runs the upload step in place of uploadStep: for a front end that reports upload its own way
-   * (the CLI's upload command). It must behave as uploadStep does.
-   */
-  upload?: (
-    options: UploadStepOptions,
-    context: { env: Env; signal?: AbortSignal },
-  ) => Promise<UploadStepResult>;
 }
 
 /** The figures `run --json` prints: the transform's, plus what extract exported and the watermark. */
@@ -147,9 +134,7 @@ async function runSteps(
     lake: options.lake,
     concurrency: options.uploadConcurrency ?? DEFAULT_UPLOAD_CONCURRENCY,
   };
-  const upload = context.upload
-    ? await context.upload(uploadOptions, { env, signal })
-    : await uploadStep(uploadOptions, { env, signal, reporter: reporter.upload });
+  const upload = await uploadStep(uploadOptions, { env, signal, reporter: reporter.upload });
   reporter.stepFinished?.({ step: "upload", result: upload });
   reporter.stepStarted?.("load");
   // On Snowflake the root's stream trigger may build what load waits for before transform asks.

@@ -73,20 +73,11 @@ export async function uploadStep(
       windowFinished: (window) => reporter.windowFinished?.(window),
     },
   });
-  return uploadStepResult(summary, lake.url, Date.now() - started);
-}
-
-/** The step's result for an upload's summary. */
-export function uploadStepResult(
-  summary: UploadSummary,
-  lakeUrl: string,
-  durationMs: number,
-): UploadStepResult {
   return {
     summary,
     figures: uploadFigures(summary),
-    lakeUrl,
-    durationMs,
+    lakeUrl: lake.url,
+    durationMs: Date.now() - started,
     failed: summary.failures.length > 0,
   };
 }
