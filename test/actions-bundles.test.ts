@@ -2,6 +2,7 @@ import { cp, mkdir, readdir, readFile, realpath, stat, symlink, writeFile } from
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ACTIONS } from "../src/actions/io.ts";
 import { readProject } from "../src/models/project.ts";
 import { planProject, planTests } from "../src/models/runner.ts";
 import { uploadStep } from "../src/pipeline/upload.ts";
@@ -48,16 +49,7 @@ afterEach(async () => {
 describe("the built dist/", () => {
   it("holds one index.js per action, shared chunks, an ESM package.json, and no native binary or WebAssembly", async () => {
     const files = await listFiles(built.dist);
-    for (const name of [
-      "extract",
-      "upload",
-      "provision",
-      "transform",
-      "validate",
-      "plan-backfill",
-      "report",
-      "main",
-    ]) {
+    for (const name of [...ACTIONS, "main"]) {
       expect(files).toContain(`${name}/index.js`);
     }
     expect(files.some((file) => file.startsWith("chunks/"))).toBe(true);
