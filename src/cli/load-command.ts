@@ -46,10 +46,12 @@ export function loadReporter(output: Output): LoadStepReporter {
       ),
     waitStarted: ({ lakeUrl, warehouseUrl, minutes }) =>
       output.err(`Waiting for Snowpipe to load ${lakeUrl} into ${warehouseUrl} (at most ${minutes} min)`),
-    waiting: ({ files, manifests, deliveries }) =>
+    waiting: ({ files, manifests, deliveries, snapshots }) =>
       output.err(
         `waiting for ${formatCount(files)} file(s) and ${formatCount(manifests)} manifest(s) of ` +
-          `${formatCount(deliveries)} deliver${deliveries === 1 ? "y" : "ies"} that Snowpipe has not loaded yet`,
+          `${formatCount(deliveries)} deliver${deliveries === 1 ? "y" : "ies"}` +
+          (snapshots > 0 ? ` and ${formatCount(snapshots)} snapshot(s)` : "") +
+          " that Snowpipe has not loaded yet",
       ),
     refreshed: ({ pipe, prefix, files }) =>
       output.err(
@@ -86,6 +88,12 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
           ? `; ${EVENTS_PIPE} ${pipe.executionState ?? "state unknown"}, ${pipe.pendingFileCount} file(s) queued`
           : ""),
     );
+    if (summary.snapshots > 0) {
+      output.out(
+        `Snowpipe: ${formatCount(summary.snapshotFiles)} snapshot file(s) of ${formatCount(summary.snapshots)} snapshot(s) checked, ` +
+          `${formatCount(summary.snapshotsAlreadyLoaded)} in raw.amplitude_snapshots already`,
+      );
+    }
   } else {
     output.out(
       `Loaded ${formatCount(summary.files)} file(s), ${formatCount(summary.rows)} rows, ${formatBytes(summary.bytes)}, ` +
