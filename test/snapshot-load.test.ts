@@ -10,6 +10,7 @@ import { runLoad } from "../src/cli/load-command.ts";
 import type { Output } from "../src/cli/output.ts";
 import { compactTime } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
+import { openLake } from "../src/lake/open-lake.ts";
 import {
   snapshotFileKey,
   snapshotFileName,
@@ -18,10 +19,13 @@ import {
   type SnapshotManifest,
   type SnapshotObject,
 } from "../src/lake/snapshot-keys.ts";
+import { readProject } from "../src/models/project.ts";
+import { DRY_RUN_SETTINGS, renderObjects } from "../src/snowflake/render.ts";
 import { load } from "../src/warehouse/load.ts";
 import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { tempDir } from "./support/files.ts";
-import { APP, eventLine, scalar, testWarehouse, uploadWindow } from "./support/warehouse.ts";
+import { s3Server } from "./support/s3.ts";
+import { APP, eventLine, PROJECT_DIR, scalar, testWarehouse, uploadWindow } from "./support/warehouse.ts";
 
 interface Snapshot {
   object: SnapshotObject;
@@ -295,6 +299,38 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
     expect(await scalar(warehouse, "select count(*) from raw.amplitude_snapshots")).toBe(203n);
   });
 
+  it("rolls a snapshot back whole when the warehouse fails at its history row: the next load loads it once", async () => {
+    const lake = new LocalLake(await tempDir());
+    await putSnapshot(lake, {
+      object: "event_types",
+      takenAt: "2026-12-01T18:30:05.000Z",
+      records: eventTypes(["Page Viewed", "Signed Up"]),
+    });
+    const { warehouse } = await testWarehouse();
+    let lost = false;
+    const failing: Warehouse = Object.create(warehouse, {
+      execute: {
+        value: async (sql: string, params?: never[]) => {
+          if (sql.startsWith("insert into raw.load_history")) lost = true;
+          if (lost && !/^(rollback|commit)/.test(sql)) throw new Error("connection lost");
+          return warehouse.execute(sql, params);
+        },
+      },
+    });
+    const crashed = await load({ lake, warehouse: failing });
+    expect(crashed.snapshots).toMatchObject({ files: 0, failed: 1 });
+    expect(crashed.failed[0]!.message).toMatch(/was not loaded: connection lost$/);
+    expect(await scalar(warehouse, "select count(*) from raw.amplitude_snapshots")).toBe(0n);
+
+    expect((await load({ lake, warehouse })).snapshots).toMatchObject({ files: 1, rows: 3, failed: 0 });
+    expect(
+      await scalar(
+        warehouse,
+        "select count(*) from (select source_file, file_row_number from raw.amplitude_snapshots group by all having count(*) > 1)",
+      ),
+    ).toBe(0n);
+  });
+
   it("adds load_history.object to a warehouse made before snapshots, keeping its rows as event files", async () => {
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();
@@ -372,5 +408,69 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
     });
     expect(err).toContain("loaded 1/1 snapshot file(s): 4 rows (1 committed)");
     expect((await stat(warehouse)).size).toBeGreaterThan(0);
+  });
+
+  it("reads an S3 lake's snapshot through a local copy, verified against its manifest", async () => {
+    const local = new LocalLake(await tempDir());
+    const written = await putSnapshot(local, {
+      object: "cohorts",
+      takenAt: "2026-12-01T18:30:05.000Z",
+      records: [{ id: "abc123x", name: "Test", size: 2 }],
+    });
+    const lake = await openLake("s3://lake-bucket/prefix", (await s3Server()).env);
+    await lake.check({ create: true });
+    for (const key of [written.key, written.manifestKey]) {
+      const body = await readFile(local.localPath(key));
+      await lake.put(key, local.localPath(key), {
+        size: body.length,
+        sha256: createHash("sha256").update(body).digest("hex"),
+      });
+    }
+    const { warehouse } = await testWarehouse();
+    expect((await load({ lake, warehouse })).snapshots).toMatchObject({ files: 1, rows: 2, failed: 0 });
+    expect((await load({ lake, warehouse })).snapshots).toMatchObject({ files: 0, listed: 1 });
+    expect(
+      await scalar(warehouse, "select count(*) from raw.amplitude_snapshots where object = 'cohorts'"),
+    ).toBe(2n);
+  });
+});
+
+describe("Snowflake: the snapshot objects provision renders", () => {
+  it("keeps snapshot manifests out of raw.extract_windows, and gives raw.load_history their files with the object", async () => {
+    const objects = renderObjects(await readProject(PROJECT_DIR), DRY_RUN_SETTINGS);
+    const statement = (name: string) => objects.find((object) => object.name === name)!.statement;
+    expect(objects.find((object) => object.name === "raw.amplitude_snapshots")).toMatchObject({
+      kind: "table",
+      stateful: true,
+      columns: [
+        { name: "object", definition: "varchar not null" },
+        { name: "json_data", definition: "variant" },
+        { name: "source_file", definition: "varchar not null" },
+        { name: "file_row_number", definition: "bigint not null" },
+        { name: "loaded_at", definition: "timestamp_ntz not null" },
+      ],
+    });
+    expect(objects.find((object) => object.name === "raw.amplitude_snapshots_pipe")).toMatchObject({
+      kind: "pipe",
+      stateful: true,
+      definition: expect.stringContaining(
+        "from @raw.amplitude_lake/amplitude/ ) pattern = '.*(event_types|event_categories|cohorts|cohort_members)/app=[0-9]+/.+[.]json[.]gz'",
+      ) as unknown,
+    });
+    expect(statement("raw.extract_windows")).toMatch(
+      /from raw\.lake_manifests\nwhere coalesce\(json_data:kind::varchar, 'window'\) <> 'snapshot'\nqualify/,
+    );
+    const history = statement("raw.load_history");
+    // Window manifests for event files, snapshot manifests for snapshot files.
+    expect(history).toContain("where coalesce(manifests.json_data:kind::varchar, 'window') <> 'snapshot'");
+    expect(history).toContain("where manifests.json_data:kind::varchar = 'snapshot'");
+    expect(history).toContain("from raw.amplitude_snapshots\n");
+    expect(history).toMatch(/'events' as object\nfrom manifest_files/);
+    expect(history).toMatch(/snapshot_files\.object\nfrom snapshot_files/);
+    // Tables come before the views and pipes that read them.
+    const at = (name: string) => objects.findIndex((object) => object.name === name);
+    expect(at("raw.amplitude_snapshots")).toBeLessThan(at("raw.load_history"));
+    expect(at("raw.amplitude_snapshots")).toBeLessThan(at("raw.amplitude_snapshots_pipe"));
+    expect(at("raw.amplitude_lake")).toBeLessThan(at("raw.amplitude_snapshots_pipe"));
   });
 });
