@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -261,10 +261,23 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
       body: gzipSync('{"$snapshot":{"object":"event_categories"}}\n'),
     });
 
+    // Its manifest is there, the file is gone.
+    const gone = await putSnapshot(lake, {
+      object: "event_types",
+      takenAt: "2026-12-02T18:30:09.000Z",
+      records: eventTypes(["Gone"]),
+    });
+    await rm(gone.path);
+
     const summary = await load({ lake, warehouse });
-    expect(summary.snapshots).toMatchObject({ files: 0, failed: 4 });
+    expect(summary.snapshots).toMatchObject({ files: 0, failed: 5 });
     const byKey = new Map(summary.failed.map((f) => [f.key, f.message]));
-    expect([...byKey.keys()].sort()).toEqual([truncated.key, notGzip.key, notJson.key, short.key].sort());
+    expect([...byKey.keys()].sort()).toEqual(
+      [truncated.key, notGzip.key, notJson.key, short.key, gone.key].sort(),
+    );
+    expect(byKey.get(gone.key)).toMatch(
+      / is not in the lake, though its manifest .* lists it: .*upload --repair/,
+    );
     const remedy =
       /take a new one with `extract --objects (taxonomy|cohorts)` and upload it; then load again$/;
     expect(byKey.get(truncated.key)).toMatch(
@@ -295,7 +308,7 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
     // Put right (what upload --repair does), the file loads, once.
     await writeFile(truncated.path, whole);
     const repaired = await load({ lake, warehouse });
-    expect(repaired.snapshots).toMatchObject({ files: 1, rows: 201, failed: 3 });
+    expect(repaired.snapshots).toMatchObject({ files: 1, rows: 201, failed: 4 });
     expect(await scalar(warehouse, "select count(*) from raw.amplitude_snapshots")).toBe(203n);
   });
 

@@ -227,7 +227,15 @@ async function loadBatch(options: SnapshotLoadOptions, files: SnapshotFile[]): P
     const digests = Promise.all(local.map((file) => file.digest));
     digests.catch(() => undefined); // awaited below; this only keeps it from going unhandled
     const checkDigests = async () => {
-      const actual = await digests;
+      const actual = await digests.catch((error: unknown) => {
+        const missing = files.find((file) => errorMessage(error).includes(file.key.split("/").pop()!));
+        if ((error as { code?: string }).code === "ENOENT" && missing) {
+          throw new SnapshotFileError(
+            `${lake.describe(missing.key)} is not in the lake, though its manifest ${missing.manifestKey} lists it: ${remedy(missing)}`,
+          );
+        }
+        throw error;
+      });
       for (const [index, file] of files.entries()) {
         const { size, sha256 } = actual[index]!;
         if (size !== file.bytes || sha256 !== file.sha256) {
@@ -317,7 +325,7 @@ function readerRemedy(error: unknown, file: SnapshotFile): string {
   const message = errorMessage(error).split("\n")[0]!;
   if (/gzip|compress|zlib|inflate/i.test(message))
     return `it is not a readable gzip file (${message}); ${remedy(file, "damaged")}`;
-  if (/json|malformed|parse/i.test(message))
+  if (/malformed json|json parse|not valid json/i.test(message))
     return `a line of it is not JSON (${message}); ${remedy(file, "damaged")}`;
   return message;
 }
