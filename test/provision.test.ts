@@ -224,6 +224,27 @@ describe("provision after a change", () => {
     }
   });
 
+  it("brings an account provisioned before snapshots forward: the snapshot table and pipe are created, the two views replaced, nothing else", async () => {
+    await provision();
+    // The account as an earlier version left it: no snapshot table or pipe, the views of then.
+    catalog.tables.delete("RAW.AMPLITUDE_SNAPSHOTS");
+    catalog.pipes.delete("RAW.AMPLITUDE_SNAPSHOTS_PIPE");
+    for (const row of catalog.history) {
+      if (row.object_name === "raw.extract_windows" || row.object_name === "raw.load_history")
+        row.checksum = "0".repeat(64);
+    }
+    catalog.ddl.length = 0;
+    const { plan } = await provision();
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0])).toEqual([
+      "create table if not exists raw.amplitude_snapshots (",
+      "create or replace view raw.extract_windows as",
+      "create or replace view raw.load_history as",
+      "create pipe if not exists raw.amplitude_snapshots_pipe",
+    ]);
+    expect(plan.refusals).toEqual([]);
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
+  });
+
   it("adds a column a raw table lacks and never drops one", async () => {
     await edit("snowflake/table_amplitude_events.sql", (sql) =>
       sql.replace(
