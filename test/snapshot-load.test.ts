@@ -144,7 +144,7 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
     });
     expect(first.failed).toEqual([]);
     expect(first).toMatchObject({ files: 0, rows: 0, windows: 0 });
-    expect(first.snapshots).toMatchObject({ files: 2, rows: 6, listed: 2, failed: 0 });
+    expect(first.snapshots).toMatchObject({ files: 2, rows: 6, listed: 2, waiting: 1, failed: 0 });
     expect(batches).toEqual(["2/2"]);
 
     const rows = await snapshotRows(warehouse);
@@ -202,7 +202,7 @@ describe("load: snapshot files into raw.amplitude_snapshots", () => {
       records: eventTypes(["Page Viewed", "Signed Up", "Upgraded"]),
     });
     const third = await load({ lake, warehouse });
-    expect(third.snapshots).toMatchObject({ files: 2, rows: 2 + 4, listed: 4, failed: 0 });
+    expect(third.snapshots).toMatchObject({ files: 2, rows: 2 + 4, listed: 4, waiting: 0, failed: 0 });
     const files = await warehouse.query<{ object: string; source_file: string; n: bigint }>(
       `select object, source_file, count(*) as n from raw.amplitude_snapshots group by all order by source_file`,
     );

@@ -105,11 +105,12 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
         (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their delivery's manifest` : ""),
     );
     const snapshots = summary.snapshots;
-    if (snapshots.files > 0 || snapshots.failed > 0) {
+    if (snapshots.files > 0 || snapshots.failed > 0 || snapshots.waiting > 0) {
       output.out(
         `Loaded ${formatCount(snapshots.files)} snapshot file(s), ${formatCount(snapshots.rows)} rows, ` +
           `${formatBytes(snapshots.bytes)}, into raw.amplitude_snapshots` +
-          (snapshots.failed > 0 ? `; ${snapshots.failed} snapshot file(s) not loaded` : ""),
+          (snapshots.failed > 0 ? `; ${snapshots.failed} snapshot file(s) not loaded` : "") +
+          (snapshots.waiting > 0 ? `; ${snapshots.waiting} snapshot file(s) wait for their manifest` : ""),
       );
     }
   }

@@ -80,7 +80,8 @@ interface PendingManifest {
 
 /**
  * Embedded twin of Snowpipe: every lake file a manifest lists that `raw.load_history` does not hold is
- * read into `raw.amplitude_events`, once. Only manifests uploaded since the last load are listed (their
+ * read into `raw.amplitude_events`, once (and every complete taxonomy or cohort snapshot into
+ * `raw.amplitude_snapshots`: see loadSnapshots). Only manifests uploaded since the last load are listed (their
  * keys sort by upload time). A batch of files and their history rows commit together, so a crash loads
  * nothing twice and loses nothing; a manifest is recorded in `raw.extract_windows` once all its files are
  * in. Lines extract set aside are skipped here too, as Snowflake's `ON_ERROR = CONTINUE` would.
@@ -101,7 +102,7 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
     windows: 0,
     listed: 0,
     failed: [],
-    snapshots: { files: 0, rows: 0, bytes: 0, skipped: 0, listed: 0, failed: 0 },
+    snapshots: { files: 0, rows: 0, bytes: 0, skipped: 0, listed: 0, waiting: 0, failed: 0 },
   };
   const apps = await lakeApps(lake);
   const clock = monotonicClock(warehouse, now);

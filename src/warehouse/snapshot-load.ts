@@ -8,6 +8,7 @@ import { errorMessage } from "../errors.ts";
 import { copyWithSha256 } from "../lake/digest.ts";
 import { MANIFESTS_PREFIX, type Lake } from "../lake/lake.ts";
 import {
+  parseSnapshotFileKey,
   parseSnapshotManifestKey,
   readLakeSnapshotManifest,
   snapshotFileKey,
@@ -32,6 +33,8 @@ export interface SnapshotLoadSummary {
   skipped: number;
   /** Snapshot manifest keys in the lake (every one is listed: there is one per object per run). */
   listed: number;
+  /** Snapshot files in the lake whose manifest is not: an upload in progress or interrupted. */
+  waiting: number;
   failed: Array<{ key: string; message: string }>;
 }
 
@@ -64,19 +67,34 @@ interface SnapshotFile {
  *
  * Every snapshot manifest is listed on each load, not only those since the last: keys sort by the time a
  * snapshot was taken, not by when it reached the lake, and a backup uploaded late must still load. There
- * is one manifest per object (and per changed cohort) per run, so the listing stays small.
+ * is one manifest per object (and per changed cohort) per run, so the listing stays small. The snapshot
+ * files are listed too, to count those whose manifest has not arrived (`waiting`).
  */
 export async function loadSnapshots(options: SnapshotLoadOptions): Promise<SnapshotLoadSummary> {
   const { lake, warehouse } = options;
-  const summary: SnapshotLoadSummary = { files: 0, rows: 0, bytes: 0, skipped: 0, listed: 0, failed: [] };
+  const summary: SnapshotLoadSummary = {
+    files: 0,
+    rows: 0,
+    bytes: 0,
+    skipped: 0,
+    listed: 0,
+    waiting: 0,
+    failed: [],
+  };
   const manifests: Array<{ key: string; id: SnapshotId }> = [];
+  const stored: string[] = [];
   for (const object of SNAPSHOT_OBJECTS) {
     for await (const entry of lake.list(`${MANIFESTS_PREFIX}${object}/`)) {
       const id = parseSnapshotManifestKey(entry.key);
       if (id) manifests.push({ key: entry.key, id });
     }
+    for await (const entry of lake.list(`amplitude/${object}/`)) {
+      if (parseSnapshotFileKey(entry.key)) stored.push(entry.key);
+    }
   }
   summary.listed = manifests.length;
+  const complete = new Set(manifests.map(({ id }) => snapshotFileKey(id)));
+  summary.waiting = stored.filter((key) => !complete.has(key)).length;
   if (manifests.length === 0) return summary;
 
   // A snapshot's file key follows from its manifest's: only manifests whose file is not loaded are read.
