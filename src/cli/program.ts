@@ -479,6 +479,7 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_TARGET_DIR)
+    .option("--docs-out <dir>", "where the data dictionary goes (replaced whole)", DEFAULT_DOCS_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
