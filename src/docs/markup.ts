@@ -52,7 +52,11 @@ function inline(text: string): string {
 /** The first sentence (or line) of a description, as plain text, for tables. */
 export function summaryOf(text: string | undefined, maxChars = 160): string {
   if (!text) return "";
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/\*\*([^*]+)\*\*/g, "$1")
+    .replace(/`([^`]+)`/g, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
   const sentence = /^(.+?[.!?])(\s|$)/.exec(flat)?.[1] ?? flat;
   return sentence.length > maxChars ? `${sentence.slice(0, maxChars - 1)}…` : sentence;
 }

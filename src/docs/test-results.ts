@@ -34,7 +34,9 @@ export async function latestRunResults(
     .sort();
   let latest: LastResults | undefined;
   for (const file of files) {
-    const shown = relative(process.cwd(), file) || file;
+    // As the user would type it from here; a path outside the working folder stays absolute.
+    const fromHere = relative(process.cwd(), file);
+    const shown = fromHere && !fromHere.startsWith("..") ? fromHere : file;
     let parsed: { startedAt?: unknown; tests?: unknown; models?: unknown };
     try {
       parsed = JSON.parse(await readFile(file, "utf8")) as typeof parsed;
