@@ -6,11 +6,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildDocs, type DocsResult } from "../src/docs/build-docs.ts";
 import { readProject } from "../src/models/project.ts";
-import { transform, type TransformResult } from "../src/models/runner.ts";
+import { planProject, planTests, transform, type TransformResult } from "../src/models/runner.ts";
+import { recordedResults } from "../src/docs/test-results.ts";
 import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
 import { HeadlessPage } from "./support/chromium.ts";
 import { listFiles, tempDir } from "./support/files.ts";
-import { PROJECT_DIR } from "./support/warehouse.ts";
+import { PROJECT_DIR, testWarehouse } from "./support/warehouse.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Kept after the run (gitignored; ci.yml uploads test-results/ as an artifact). */
@@ -406,6 +407,43 @@ describe("docs before any transform", () => {
     await buildDocs({ out, project, targetDir: join(project, "target") });
     const totals = await page(out, "models/customer_totals.html");
     expect(totals).toContain('<td><code>bigint</code> <span class="from">(yml)</span></td>');
+  });
+});
+
+describe("the tests' last results on Snowflake", () => {
+  it("are the latest row of each test in pipeline.test_results, judged as transform judges them", async () => {
+    const dir = await tempDir();
+    await writeProject(dir);
+    const project = await readProject(dir);
+    const { compiled, selected } = planProject(project, "snowflake");
+    const planned = planTests(project, compiled, selected, "snowflake");
+    // The finalizer's table, on an engine that runs the same query (QUALIFY) for real.
+    const { warehouse } = await testWarehouse(dir);
+    await warehouse.execute("create schema pipeline");
+    await warehouse.execute(
+      `create table pipeline.test_results (run_id varchar, test_name varchar, failures bigint, failing_rows json,
+        error varchar, seconds double, recorded_at timestamp)`,
+    );
+    await warehouse.execute(
+      `insert into pipeline.test_results values
+        ('r1', 'UNIQUE_ORDERS__ORDER_ID', 2, '[{"ORDER_ID": 7, "OCCURRENCES": 2}]', null, 0.1, '2025-11-05 10:00:00'),
+        ('r2', 'UNIQUE_ORDERS__ORDER_ID', 0, '[]', null, 0.1, '2025-11-05 11:00:00'),
+        ('r2', 'accepted_values_stg_shop__orders__status', 1, '[{"VALUE": "lost", "OCCURRENCES": 1}]', null, 0.2, '2025-11-05 11:00:00'),
+        ('r2', 'orders_have_an_amount', null, null, 'SQL compilation error: invalid identifier AMOUNT', 0.1, '2025-11-05 11:00:01')`,
+    );
+    const results = await recordedResults(warehouse, planned);
+    expect(results).toMatchObject({ from: "pipeline.test_results", at: "2025-11-05T11:00:01.000Z" });
+    expect(results!.tests.get("unique_orders__order_id")).toMatchObject({ status: "pass", failures: 0 });
+    expect(results!.tests.get("accepted_values_stg_shop__orders__status")).toMatchObject({
+      status: "fail",
+      failures: 1,
+      message: "e.g. value=lost occurrences=1",
+    });
+    expect(results!.tests.get("orders_have_an_amount")).toMatchObject({
+      status: "error",
+      message: "tests/orders_have_an_amount.sql: SQL compilation error: invalid identifier AMOUNT",
+    });
+    expect(results!.tests.has("not_null_stg_shop__orders__order_id")).toBe(false);
   });
 });
 
