@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -10,6 +10,7 @@ import { planProject, planTests, transform, type TransformResult } from "../src/
 import { recordedResults } from "../src/docs/test-results.ts";
 import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
 import { HeadlessPage } from "./support/chromium.ts";
+import { runCli } from "./support/cli.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { PROJECT_DIR, testWarehouse } from "./support/warehouse.ts";
 
@@ -374,32 +375,6 @@ describe("docs on a built warehouse", () => {
 });
 
 describe("docs before any transform", () => {
-  it("renders the repository's project from its yml and says the tests have not run yet", async () => {
-    const dir = await tempDir();
-    const out = join(dir, "site");
-    const docs = await buildDocs({
-      out,
-      warehouse: `duckdb:${join(dir, "nothing-yet.duckdb")}`,
-      project: PROJECT_DIR,
-      targetDir: join(dir, "target"),
-    });
-    const project = await readProject(PROJECT_DIR);
-    expect(docs.models).toBe(project.models.size);
-    expect(docs).toMatchObject({ warehouseRead: false, testsWithResults: 0 });
-    expect(docs.notes.join("\n")).toMatch(
-      /is not built yet \(no file at .*nothing-yet\.duckdb\).*Run `load` and `transform`/,
-    );
-    expect(docs.notes.join("\n")).toMatch(
-      /Tests have not run yet: there is no run_results\.json under .*target\. Run `transform`/,
-    );
-    for (const name of project.models.keys())
-      expect(existsSync(join(out, "models", `${name}.html`)), name).toBe(true);
-    const events = await page(out, "models/events.html");
-    expect(events).toContain('<p class="notice">Tests have not run yet');
-    expect(events).toMatch(/<span class="status not-run">not run<\/span>/);
-    expect(events).toContain("in the warehouse</dt><dd>not read");
-  });
-
   it("takes column types from the yml's data_type when the warehouse is not built", async () => {
     const project = await tempDir();
     await writeProject(project);
@@ -407,6 +382,40 @@ describe("docs before any transform", () => {
     await buildDocs({ out, project, targetDir: join(project, "target") });
     const totals = await page(out, "models/customer_totals.html");
     expect(totals).toContain('<td><code>bigint</code> <span class="from">(yml)</span></td>');
+  });
+});
+
+describe("the docs command", () => {
+  it("writes data/docs in a fresh folder, prints where the index is, and says what is missing", async () => {
+    const cwd = await tempDir();
+    const result = await runCli(["docs", "--json"], { cwd });
+    expect(result.stderr).toMatch(/^note: The warehouse duckdb:data\/warehouse\.duckdb is not built yet/m);
+    expect(result.stderr).toMatch(
+      /^note: Tests have not run yet: there is no run_results\.json under target\./m,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `Open data/docs/index.html (${pathToFileURL(join(await realpath(cwd), "data", "docs", "index.html")).href})`,
+    );
+    // The repository's project (the package's sql/, as there is none here): a page for every model.
+    const project = await readProject(PROJECT_DIR);
+    expect(result.json()).toMatchObject({
+      index: "data/docs/index.html",
+      models: project.models.size,
+      tests_with_results: 0,
+    });
+    const out = join(cwd, "data", "docs");
+    for (const name of project.models.keys())
+      expect(existsSync(join(out, "models", `${name}.html`)), name).toBe(true);
+    const events = await page(out, "models/events.html");
+    expect(events).toContain('<p class="notice">Tests have not run yet');
+    expect(events).toMatch(/<span class="status not-run">not run<\/span>/);
+    expect(events).toContain("in the warehouse</dt><dd>not read");
+
+    await writeFile(join(cwd, "taken"), "a file");
+    const refused = await runCli(["docs", "--out", "taken"], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("configuration error: --out taken is a file, not a folder");
   });
 });
 
