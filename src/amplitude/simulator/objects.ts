@@ -414,9 +414,11 @@ export class SimulatedObjects {
       res.socket?.destroy();
       return;
     }
+    // The request is over once its file is being fetched (a re-fetch of the file needs no slot), and
+    // marking it first lets a client that starts its next request on the last byte find the slot free.
+    if (mode === null) job.open = false;
     await pipeline(Readable.from(lines), createGzip(), res);
     if (mode === null) {
-      job.open = false;
       this.counters.cohortFiles += 1;
       this.counters.cohortMembers += members.length;
     }
