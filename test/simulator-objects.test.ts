@@ -22,7 +22,7 @@ async function get(sim: AmplitudeSimulator, path: string, secret?: string) {
   } catch {
     // CSV or plain text
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, never> };
+  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> };
 }
 
 const objectsSimulator = (options: SimulatorOptions = {}) => simulator({ now: () => NOW, ...options });
