@@ -118,6 +118,14 @@ describe("the objects client against the simulator", () => {
     });
   });
 
+  it("follows a large cohort's file to the pre-signed URL it redirects to", async () => {
+    const sim = await objectsSimulator({ cohortFileRedirectAbove: 10 });
+    const { client } = clientOf(sim);
+    const cohortId = sim.objects.cohortIds[2]!;
+    expect(await collect(client, cohortId)).toEqual(await expected(sim, cohortId));
+    expect(sim.objectCounters.requests).toMatchObject({ "cohorts/file": 1, "cohorts/s3-file": 1 });
+  });
+
   it("never has more than 4 cohort requests open, nor more than maxParallel", async () => {
     const sim = await objectsSimulator({ faults: { cohortInProgressPolls: 2 } });
     const { client } = clientOf(sim);
