@@ -239,6 +239,31 @@ describe("the objects client against the simulator", () => {
     }
   });
 
+  it("stops at an abort and frees the cohort slot for the next request", async () => {
+    const sim = await objectsSimulator({ faults: { cohortInProgressPolls: 5 } });
+    const controller = new AbortController();
+    let sleeps = 0;
+    const client = createObjectsClient({
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      secretKey: sim.secretKey,
+      maxParallel: 1,
+      sleep: async () => {
+        if (++sleeps === 2) controller.abort(new Error("the run was cancelled"));
+      },
+    });
+    const [first, second] = sim.objects.cohortIds;
+    const members = client.cohortMembers(first!, { signal: controller.signal });
+    await expect(
+      (async () => {
+        for await (const _ of members) void _;
+      })(),
+    ).rejects.toThrow("the run was cancelled");
+    expect(sim.objectCounters.requests["cohorts/request-status"]).toBe(2);
+    sim.faults = {};
+    expect(await collect(client, second!)).toEqual(await expected(sim, second!));
+  });
+
   it("refuses a cohort id that cannot be one before asking Amplitude", async () => {
     const sim = await objectsSimulator();
     const { client } = clientOf(sim);
