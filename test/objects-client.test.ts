@@ -214,8 +214,8 @@ describe("the objects client against the simulator", () => {
   it("fetches a member file cut short again and yields every member once", async () => {
     for (const mode of ["truncate", "corrupt"] as const) {
       const sim = await objectsSimulator({
-        eventsPerHour: 400,
-        users: 300,
+        eventsPerHour: 150,
+        users: 100,
         faults: { cohortFile: { times: 2, mode } },
       });
       const { client } = clientOf(sim);
