@@ -382,6 +382,8 @@ export function buildProgram(context: ProgramContext): Command {
       "where transform wrote run_results.json (the tests' last results)",
       DEFAULT_TARGET_DIR,
     )
+    // transform, run and demo call it --target-dir: the same folder under their name works here too.
+    .addOption(new Option("--target-dir <dir>").hideHelp())
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
@@ -395,7 +397,7 @@ export function buildProgram(context: ProgramContext): Command {
           out: options.out,
           warehouse: options.warehouse,
           project: options.project,
-          targetDir: options.target,
+          targetDir: options.targetDir ?? options.target,
           json: options.json,
         },
         { env: context.env, output: context.output },
