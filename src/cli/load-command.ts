@@ -40,6 +40,10 @@ export function loadReporter(output: Output): LoadStepReporter {
       output.err(
         `loaded ${formatCount(done)}/${formatCount(total)} file(s): ${formatCount(rows)} rows (${files} committed)`,
       ),
+    snapshotBatch: ({ files, rows, done, total }) =>
+      output.err(
+        `loaded ${formatCount(done)}/${formatCount(total)} snapshot file(s): ${formatCount(rows)} rows (${files} committed)`,
+      ),
     waitStarted: ({ lakeUrl, warehouseUrl, minutes }) =>
       output.err(`Waiting for Snowpipe to load ${lakeUrl} into ${warehouseUrl} (at most ${minutes} min)`),
     waiting: ({ files, manifests, deliveries }) =>
@@ -92,6 +96,14 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
           : "") +
         (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their delivery's manifest` : ""),
     );
+    const snapshots = summary.snapshots;
+    if (snapshots.files > 0 || snapshots.failed > 0) {
+      output.out(
+        `Loaded ${formatCount(snapshots.files)} snapshot file(s), ${formatCount(snapshots.rows)} rows, ` +
+          `${formatBytes(snapshots.bytes)}, into raw.amplitude_snapshots` +
+          (snapshots.failed > 0 ? `; ${snapshots.failed} snapshot file(s) not loaded` : ""),
+      );
+    }
   }
   if (json) output.out(JSON.stringify(result.figures));
 }
