@@ -171,8 +171,8 @@ describe("validate on the project's own models", () => {
         }),
       ]);
       const sqlfluff = summaryOf(report, "sqlfluff");
-      // The three singular tests and three extras went to sqlfluff (not the models: not asked); one failed.
-      expect(sqlfluff).toMatchObject({ passed: 5, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
+      // The four singular tests and three extras went to sqlfluff (not the models: not asked); one failed.
+      expect(sqlfluff).toMatchObject({ passed: 6, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
     },
   );
 });
@@ -255,7 +255,7 @@ describe("validate on broken models and tests", () => {
     ]);
     // DuckDB built it: the finding is polyglot's alone.
     expect(errorsOf(report, "execute")).toEqual([]);
-    expect(summaryOf(report, "execute")).toMatchObject({ passed: 24, failed: 0 });
+    expect(summaryOf(report, "execute")).toMatchObject({ passed: 46, failed: 0 });
   });
 
   it("makes a failing error-severity data test an error naming its file", () => {
