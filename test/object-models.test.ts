@@ -5,11 +5,22 @@
  * naming groups as a string and as a list, an event type missing from the taxonomy, and a plan with no
  * Taxonomy or Cohorts API at all.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compactTime } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
+import {
+  snapshotFileKey,
+  snapshotFileName,
+  snapshotManifestKey,
+  type SnapshotId,
+  type SnapshotManifest,
+  type SnapshotObject,
+} from "../src/lake/snapshot-keys.ts";
 import { readProject, type Project } from "../src/models/project.ts";
 import { transform, type TransformResult } from "../src/models/runner.ts";
 import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
@@ -28,50 +39,71 @@ const SNAPSHOT_MODELS = [
   "core.user_cohorts",
 ];
 
-/** The contract's raw table, for as long as `load` may not create it yet (it is `if not exists`). */
-async function ensureSnapshotsTable(warehouse: Warehouse) {
-  await warehouse.execute(`create schema if not exists raw`);
-  await warehouse.execute(
-    `create table if not exists raw.amplitude_snapshots (
-       object varchar not null,
-       json_data json,
-       source_file varchar not null,
-       file_row_number bigint not null,
-       loaded_at timestamp not null
-     )`,
-  );
-}
-
 /**
- * One snapshot file as the lake key and lines the contract gives it: a `$snapshot` header, then the
- * records. Written straight into raw, as `load` would.
+ * One snapshot in a folder lake as upload lays it out (the contract's keys): the gzip NDJSON file, whose
+ * first line is the `$snapshot` header, then its manifest. `load` reads it into raw.amplitude_snapshots.
  */
-async function addSnapshot(
-  warehouse: Warehouse,
+async function putSnapshot(
+  lake: LocalLake,
   snapshot: {
-    object: string;
+    object: SnapshotObject;
     takenAt: string;
-    delivery: string;
-    cohort?: string;
+    cohortId?: string;
     records: Array<Record<string, unknown>>;
   },
 ) {
-  const folder = `amplitude/${snapshot.object}/app=${APP}${snapshot.cohort ? `/cohort=${snapshot.cohort}` : ""}`;
-  const key = `${folder}/${snapshot.takenAt}_${snapshot.delivery}.json.gz`;
   const header = {
     $snapshot: {
       object: snapshot.object,
       app_id: APP,
       records: snapshot.records.length,
-      ...(snapshot.cohort ? { cohort_id: snapshot.cohort, last_computed: null } : {}),
+      ...(snapshot.cohortId ? { cohort_id: snapshot.cohortId, last_computed: null } : {}),
     },
   };
-  const lines = [header, ...snapshot.records];
-  for (const [index, line] of lines.entries()) {
-    await warehouse.execute(
-      `insert into raw.amplitude_snapshots values (?, ?::json, ?, ?, cast('2025-11-06 00:00:00' as timestamp))`,
-      [snapshot.object, JSON.stringify(line), key, index + 1],
-    );
+  const text = [header, ...snapshot.records].map((line) => `${JSON.stringify(line)}\n`).join("");
+  const id: SnapshotId = {
+    object: snapshot.object,
+    appId: APP,
+    takenAt: compactTime(new Date(snapshot.takenAt)),
+    delivery: createHash("sha256").update(text).digest("hex").slice(0, 12),
+    ...(snapshot.cohortId ? { cohortId: snapshot.cohortId } : {}),
+  };
+  const body = gzipSync(text);
+  const key = snapshotFileKey(id);
+  const manifest: SnapshotManifest = {
+    manifest_version: 2,
+    kind: "snapshot",
+    object: snapshot.object,
+    app_id: APP,
+    taken_at: snapshot.takenAt,
+    run_id: `test-${snapshot.takenAt}`,
+    request: "test",
+    delivery: id.delivery,
+    ...(snapshot.cohortId ? { cohort: { id: snapshot.cohortId, name: "Test", last_computed: null } } : {}),
+    totals: {
+      files: 1,
+      bytes: body.length,
+      lines: snapshot.records.length + 1,
+      records: snapshot.records.length,
+    },
+    files: [
+      {
+        name: snapshotFileName(snapshot.object),
+        key,
+        bytes: body.length,
+        sha256: createHash("sha256").update(body).digest("hex"),
+        lines: snapshot.records.length + 1,
+        records: snapshot.records.length,
+      },
+    ],
+    uploaded_at: snapshot.takenAt,
+  };
+  for (const [path, content] of [
+    [key, body],
+    [snapshotManifestKey(id), JSON.stringify(manifest)],
+  ] as const) {
+    await mkdir(dirname(lake.localPath(path)), { recursive: true });
+    await writeFile(lake.localPath(path), content);
   }
 }
 
@@ -118,39 +150,36 @@ async function loadEvents(lake: LocalLake, warehouse: Warehouse, hour: string, l
   ]);
   const loaded = await load({ lake, warehouse });
   expect(loaded.failed).toEqual([]);
+  return loaded;
 }
 
-async function addTaxonomyAndCohorts(warehouse: Warehouse) {
+async function putTaxonomyAndCohorts(lake: LocalLake) {
   // Two snapshots of the event types: the later one wins whole ("Old Type" is gone).
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "event_types",
-    takenAt: "20251104T000000.000Z",
-    delivery: "aaaaaaaaaaaa",
+    takenAt: "2025-11-04T00:00:00.000Z",
     records: [
       { event_type: PAGE, category: { name: "Browsing" }, description: "old text" },
       { event_type: "Old Type", category: null, description: null },
     ],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "event_types",
-    takenAt: "20251105T000000.000Z",
-    delivery: "bbbbbbbbbbbb",
+    takenAt: "2025-11-05T00:00:00.000Z",
     records: [
       { event_type: PAGE, category: { name: "Browsing" }, description: "A page was viewed" },
       { event_type: FORM, category: null, description: null },
       { event_type: "Planned Never Seen", category: { name: "Forms" }, description: "Planned" },
     ],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "event_categories",
-    takenAt: "20251104T000000.000Z",
-    delivery: "cccccccccccc",
+    takenAt: "2025-11-04T00:00:00.000Z",
     records: [{ id: 9, name: "Legacy" }],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "event_categories",
-    takenAt: "20251105T000000.000Z",
-    delivery: "dddddddddddd",
+    takenAt: "2025-11-05T00:00:00.000Z",
     records: [
       { id: 1, name: "Browsing" },
       { id: 2, name: "Forms" },
@@ -173,16 +202,14 @@ async function addTaxonomyAndCohorts(warehouse: Warehouse) {
     ...fields,
   });
   // c0 was deleted between the two snapshots: its members go with it.
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohorts",
-    takenAt: "20251104T000000.000Z",
-    delivery: "eeeeeeeeeeee",
+    takenAt: "2025-11-04T00:00:00.000Z",
     records: [cohort("c0", "Deleted"), cohort("c1", "Readers")],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohorts",
-    takenAt: "20251105T000000.000Z",
-    delivery: "ffffffffffff",
+    takenAt: "2025-11-05T00:00:00.000Z",
     records: [
       cohort("c1", "Readers"),
       cohort("c2", "Archived", { archived: true, size: 0, lastComputed: null, owners: [] }),
@@ -193,26 +220,23 @@ async function addTaxonomyAndCohorts(warehouse: Warehouse) {
     amplitude_id: amplitudeId,
     user_id: userId,
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohort_members",
-    cohort: "c0",
-    takenAt: "20251104T010000.000Z",
-    delivery: "000000000000",
+    cohortId: "c0",
+    takenAt: "2025-11-04T01:00:00.000Z",
     records: [member("c0", 1001)],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohort_members",
-    cohort: "c1",
-    takenAt: "20251104T010000.000Z",
-    delivery: "111111111111",
+    cohortId: "c1",
+    takenAt: "2025-11-04T01:00:00.000Z",
     records: [member("c1", 1001), member("c1", 1002)],
   });
   // The latest membership of c1: 1002 left, 1009 (no events here: a warning) joined, 1001 listed twice.
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohort_members",
-    cohort: "c1",
-    takenAt: "20251105T010000.000Z",
-    delivery: "222222222222",
+    cohortId: "c1",
+    takenAt: "2025-11-05T01:00:00.000Z",
     records: [
       member("c1", 1001, "ada@initech.com"),
       member("c1", 1009),
@@ -220,18 +244,16 @@ async function addTaxonomyAndCohorts(warehouse: Warehouse) {
     ],
   });
   // c2's latest membership is empty: its older member is no member now.
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohort_members",
-    cohort: "c2",
-    takenAt: "20251104T010000.000Z",
-    delivery: "333333333333",
+    cohortId: "c2",
+    takenAt: "2025-11-04T01:00:00.000Z",
     records: [member("c2", 1002)],
   });
-  await addSnapshot(warehouse, {
+  await putSnapshot(lake, {
     object: "cohort_members",
-    cohort: "c2",
-    takenAt: "20251105T010000.000Z",
-    delivery: "444444444444",
+    cohortId: "c2",
+    takenAt: "2025-11-05T01:00:00.000Z",
     records: [],
   });
 }
@@ -273,7 +295,6 @@ async function world(name: string) {
   const warehouse = await DuckDbWarehouse.open(join(scratch, `${name}.duckdb`), { create: true });
   warehouses.push(warehouse);
   const lake = new LocalLake(join(scratch, `${name}-lake`));
-  await ensureSnapshotsTable(warehouse);
   return { warehouse, lake };
 }
 
@@ -283,8 +304,9 @@ describe("the object models on a hand-made world", () => {
   let first: TransformResult;
   beforeAll(async () => {
     ({ warehouse, lake } = await world("objects"));
-    await loadEvents(lake, warehouse, "10", HOUR_10);
-    await addTaxonomyAndCohorts(warehouse);
+    await putTaxonomyAndCohorts(lake);
+    const loaded = await loadEvents(lake, warehouse, "10", HOUR_10);
+    expect(loaded.snapshots).toMatchObject({ files: 11, failed: 0 });
     first = await transform({ warehouse, project });
   });
 
@@ -484,7 +506,19 @@ describe("the object models on a hand-made world", () => {
     ]);
   });
 
-  it("follows a re-processed event out of its groups incrementally, as a full refresh would", async () => {
+  it("follows a re-processed event out of its groups incrementally, as a full refresh would; snapshots rebuild", async () => {
+    // A later taxonomy lists the type only events had; c2 gains a member.
+    await putSnapshot(lake, {
+      object: "event_types",
+      takenAt: "2025-11-06T00:00:00.000Z",
+      records: [{ event_type: "Untracked Thing", category: { name: "Video" }, description: "Now planned" }],
+    });
+    await putSnapshot(lake, {
+      object: "cohort_members",
+      cohortId: "c2",
+      takenAt: "2025-11-06T01:00:00.000Z",
+      records: [{ cohort_id: "c2", amplitude_id: 1002, user_id: null }],
+    });
     await loadEvents(lake, warehouse, "11", [
       // u2 again, processed later: now in acme.com only.
       event("u2", 1002, FORM, "10:10", {
@@ -543,6 +577,23 @@ describe("the object models on a hand-made world", () => {
       membership(1001, "team", "blue", "11:00", "11:00", 1),
       membership(1002, "company", "acme.com", "10:10", "10:40", 2),
       membership(1003, "company", "gamma.org", "10:50", "10:50", 1),
+    ]);
+    expect(
+      await rows(
+        warehouse,
+        "select event_type, in_taxonomy, category_id, event_count from core.event_types order by event_type",
+      ),
+    ).toEqual([
+      { event_type: "Untracked Thing", in_taxonomy: true, category_id: 3, event_count: 1 },
+      { event_type: FORM, in_taxonomy: false, category_id: null, event_count: 1 },
+      { event_type: PAGE, in_taxonomy: false, category_id: null, event_count: 5 },
+    ]);
+    expect(
+      await rows(warehouse, "select cohort_id, amplitude_id from core.user_cohorts order by all"),
+    ).toEqual([
+      { cohort_id: "c1", amplitude_id: 1001 },
+      { cohort_id: "c1", amplitude_id: 1009 },
+      { cohort_id: "c2", amplitude_id: 1002 },
     ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
