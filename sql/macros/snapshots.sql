@@ -18,16 +18,16 @@ snapshot_files as (
 records as (
 
     select
-        snapshot.json_data,
-        snapshot.source_file,
-        snapshot.file_row_number,
-        snapshot.loaded_at,
-        {{ compact_timestamp("split_part(regexp_replace(snapshot.source_file, '^.*/', ''), '_', 1)") }} as snapshot_taken_at,
-        try_cast(replace(split_part(snapshot.source_file, '/', 3), 'app=', '') as bigint) as app_id
-    from {{ relation }} as snapshot
-    where snapshot.object = '{{ object }}'
-        and snapshot.source_file in (select source_file from snapshot_files)
-        and {{ json_field('snapshot.json_data', '$snapshot', 'json') }} is null
+        snapshot_lines.json_data,
+        snapshot_lines.source_file,
+        snapshot_lines.file_row_number,
+        snapshot_lines.loaded_at,
+        {{ compact_timestamp("split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1)") }} as snapshot_taken_at,
+        try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+    from {{ relation }} as snapshot_lines
+    where snapshot_lines.object = '{{ object }}'
+        and snapshot_lines.source_file in (select source_file from snapshot_files)
+        and {{ json_field('snapshot_lines.json_data', '$snapshot', 'json') }} is null
 
 ),
 {%- endmacro %}

@@ -41,9 +41,9 @@ group_values as (
         grouped.amplitude_id,
         grouped.event_time,
         grouped.loaded_at,
-        group_type.key as group_type,
-        {{ json_array_of('group_type.value') }} as group_names
-    from grouped, {{ flatten('grouped.event_groups') }} as group_type
+        type_entry.key as group_type,
+        {{ json_array_of('type_entry.value') }} as group_names
+    from grouped, {{ flatten('grouped.event_groups') }} as type_entry
 
 ),
 
@@ -51,8 +51,8 @@ group_names as (
 
     select
         group_values.*,
-        {{ flattened_text('group_name') }} as group_name
-    from group_values, {{ flatten('group_values.group_names') }} as group_name
+        {{ flattened_text('name_entry') }} as group_name
+    from group_values, {{ flatten('group_values.group_names') }} as name_entry
 
 ),
 
@@ -61,12 +61,12 @@ properties as (
     select
         grouped.source_file,
         grouped.file_row_number,
-        group_type.key as group_type,
-        group_name.key as group_name,
-        group_name.value as group_properties
+        type_entry.key as group_type,
+        name_entry.key as group_name,
+        name_entry.value as group_properties
     from grouped,
-        {{ flatten('grouped.group_properties') }} as group_type,
-        {{ flatten('group_type.value') }} as group_name
+        {{ flatten('grouped.group_properties') }} as type_entry,
+        {{ flatten('type_entry.value') }} as name_entry
 
 ),
 
