@@ -211,7 +211,7 @@ const snowflake: DialectMacros = {
     return urlPath(expression, (url) => `regexp_substr(${url}, '${URL_PATH_PATTERN}', 1, 1, 'e', 3)`);
   },
   epoch_ms_timestamp(expression) {
-    return `to_timestamp_ntz(${expression}::number(38, 0), 3)`;
+    return `to_timestamp_ntz((${expression})::number(38, 0), 3)`;
   },
   compact_timestamp(expression) {
     return `try_to_timestamp_ntz(${expression}, 'YYYYMMDD"T"HH24MISS.FF3"Z"')`;

@@ -3,7 +3,8 @@
 {% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- The Behavioral Cohorts API's cohorts, from the latest snapshot: a small table rebuilt every run.
-    lastComputed and lastMod are epoch milliseconds. -#}
+    Amplitude documents lastComputed, lastMod and createdAt in epoch seconds; epoch milliseconds are read
+    too (a number from 1e11 on is taken as milliseconds: in seconds that is the year 5138). -#}
 {%- set fields = [
     ['id', 'cohort_id', 'text'],
     ['name', 'cohort_name', 'text'],
@@ -11,8 +12,10 @@
     ['archived', 'archived', 'bool'],
     ['published', 'published', 'bool'],
     ['size', 'size', 'integer'],
-    ['lastComputed', 'last_computed_ms', 'integer'],
-    ['lastMod', 'last_modified_ms', 'integer'],
+    ['lastComputed', 'last_computed_epoch', 'integer'],
+    ['lastMod', 'last_modified_epoch', 'integer'],
+    ['createdAt', 'created_epoch', 'integer'],
+    ['hidden', 'hidden', 'bool'],
     ['type', 'cohort_type', 'text'],
     ['owners', 'owners', 'json'],
     ['definition', 'definition', 'json']
@@ -33,8 +36,10 @@ final as (
         archived,
         published,
         size,
-        {{ epoch_ms_timestamp('last_computed_ms') }} as last_computed_at,
-        {{ epoch_ms_timestamp('last_modified_ms') }} as last_modified_at,
+        hidden,
+        {%- for epoch, column in [['last_computed_epoch', 'last_computed_at'], ['last_modified_epoch', 'last_modified_at'], ['created_epoch', 'created_at']] %}
+        {{ epoch_ms_timestamp('case when ' ~ epoch ~ ' < 100000000000 then ' ~ epoch ~ ' * 1000 else ' ~ epoch ~ ' end') }} as {{ column }},
+        {%- endfor %}
         cohort_type,
         owners,
         definition,
