@@ -240,16 +240,16 @@ begin
         records as (
 
             select
-                snapshot.json_data,
-                snapshot.source_file,
-                snapshot.file_row_number,
-                snapshot.loaded_at,
-                try_to_timestamp_ntz(split_part(regexp_replace(snapshot.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
-                try_cast(replace(split_part(snapshot.source_file, '/', 3), 'app=', '') as bigint) as app_id
-            from raw.amplitude_snapshots as snapshot
-            where snapshot.object = 'cohort_members'
-                and snapshot.source_file in (select source_file from snapshot_files)
-                and snapshot.json_data:"$snapshot" is null
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'cohort_members'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
 
         ),
 
@@ -327,16 +327,16 @@ begin
         records as (
 
             select
-                snapshot.json_data,
-                snapshot.source_file,
-                snapshot.file_row_number,
-                snapshot.loaded_at,
-                try_to_timestamp_ntz(split_part(regexp_replace(snapshot.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
-                try_cast(replace(split_part(snapshot.source_file, '/', 3), 'app=', '') as bigint) as app_id
-            from raw.amplitude_snapshots as snapshot
-            where snapshot.object = 'cohorts'
-                and snapshot.source_file in (select source_file from snapshot_files)
-                and snapshot.json_data:"$snapshot" is null
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'cohorts'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
 
         ),
 
@@ -362,8 +362,10 @@ begin
                 record:"archived"::boolean as archived,
                 record:"published"::boolean as published,
                 record:"size"::number(38, 0) as size,
-                record:"lastComputed"::number(38, 0) as last_computed_ms,
-                record:"lastMod"::number(38, 0) as last_modified_ms,
+                record:"lastComputed"::number(38, 0) as last_computed_epoch,
+                record:"lastMod"::number(38, 0) as last_modified_epoch,
+                record:"createdAt"::number(38, 0) as created_epoch,
+                record:"hidden"::boolean as hidden,
                 record:"type"::varchar as cohort_type,
                 record:"owners" as owners,
                 record:"definition" as definition,
@@ -385,8 +387,10 @@ begin
                 archived,
                 published,
                 size,
-                to_timestamp_ntz(last_computed_ms::number(38, 0), 3) as last_computed_at,
-                to_timestamp_ntz(last_modified_ms::number(38, 0), 3) as last_modified_at,
+                hidden,
+                to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at,
+                to_timestamp_ntz((case when last_modified_epoch < 100000000000 then last_modified_epoch * 1000 else last_modified_epoch end)::number(38, 0), 3) as last_modified_at,
+                to_timestamp_ntz((case when created_epoch < 100000000000 then created_epoch * 1000 else created_epoch end)::number(38, 0), 3) as created_at,
                 cohort_type,
                 owners,
                 definition,
@@ -446,11 +450,13 @@ begin
                 cohorts.cohort_type,
                 cohorts.archived,
                 cohorts.published,
+                cohorts.hidden,
                 cohorts.size,
                 coalesce(membership.member_count, 0) as member_count,
                 membership.members_taken_at,
                 cohorts.last_computed_at,
                 cohorts.last_modified_at,
+                cohorts.created_at,
                 cohorts.owners,
                 cohorts.definition,
                 cohorts.app_id,
@@ -1810,16 +1816,16 @@ begin
         records as (
 
             select
-                snapshot.json_data,
-                snapshot.source_file,
-                snapshot.file_row_number,
-                snapshot.loaded_at,
-                try_to_timestamp_ntz(split_part(regexp_replace(snapshot.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
-                try_cast(replace(split_part(snapshot.source_file, '/', 3), 'app=', '') as bigint) as app_id
-            from raw.amplitude_snapshots as snapshot
-            where snapshot.object = 'event_categories'
-                and snapshot.source_file in (select source_file from snapshot_files)
-                and snapshot.json_data:"$snapshot" is null
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'event_categories'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
 
         ),
 
@@ -1884,16 +1890,16 @@ begin
         records as (
 
             select
-                snapshot.json_data,
-                snapshot.source_file,
-                snapshot.file_row_number,
-                snapshot.loaded_at,
-                try_to_timestamp_ntz(split_part(regexp_replace(snapshot.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
-                try_cast(replace(split_part(snapshot.source_file, '/', 3), 'app=', '') as bigint) as app_id
-            from raw.amplitude_snapshots as snapshot
-            where snapshot.object = 'event_types'
-                and snapshot.source_file in (select source_file from snapshot_files)
-                and snapshot.json_data:"$snapshot" is null
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'event_types'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
 
         ),
 
@@ -2129,9 +2135,9 @@ begin
                 grouped.amplitude_id,
                 grouped.event_time,
                 grouped.loaded_at,
-                group_type.key as group_type,
-                iff(is_array(group_type.value), group_type.value, to_variant(array_construct(group_type.value))) as group_names
-            from grouped, lateral flatten(input => grouped.event_groups) as group_type
+                type_entry.key as group_type,
+                iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names
+            from grouped, lateral flatten(input => grouped.event_groups) as type_entry
 
         ),
 
@@ -2139,8 +2145,8 @@ begin
 
             select
                 group_values.*,
-                group_name.value::varchar as group_name
-            from group_values, lateral flatten(input => group_values.group_names) as group_name
+                name_entry.value::varchar as group_name
+            from group_values, lateral flatten(input => group_values.group_names) as name_entry
 
         ),
 
@@ -2149,12 +2155,12 @@ begin
             select
                 grouped.source_file,
                 grouped.file_row_number,
-                group_type.key as group_type,
-                group_name.key as group_name,
-                group_name.value as group_properties
+                type_entry.key as group_type,
+                name_entry.key as group_name,
+                name_entry.value as group_properties
             from grouped,
-                lateral flatten(input => grouped.group_properties) as group_type,
-                lateral flatten(input => group_type.value) as group_name
+                lateral flatten(input => grouped.group_properties) as type_entry,
+                lateral flatten(input => type_entry.value) as name_entry
 
         ),
 
@@ -2234,9 +2240,9 @@ begin
                 grouped.amplitude_id,
                 grouped.event_time,
                 grouped.loaded_at,
-                group_type.key as group_type,
-                iff(is_array(group_type.value), group_type.value, to_variant(array_construct(group_type.value))) as group_names
-            from grouped, lateral flatten(input => grouped.event_groups) as group_type
+                type_entry.key as group_type,
+                iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names
+            from grouped, lateral flatten(input => grouped.event_groups) as type_entry
 
         ),
 
@@ -2244,8 +2250,8 @@ begin
 
             select
                 group_values.*,
-                group_name.value::varchar as group_name
-            from group_values, lateral flatten(input => group_values.group_names) as group_name
+                name_entry.value::varchar as group_name
+            from group_values, lateral flatten(input => group_values.group_names) as name_entry
 
         ),
 
@@ -2254,12 +2260,12 @@ begin
             select
                 grouped.source_file,
                 grouped.file_row_number,
-                group_type.key as group_type,
-                group_name.key as group_name,
-                group_name.value as group_properties
+                type_entry.key as group_type,
+                name_entry.key as group_name,
+                name_entry.value as group_properties
             from grouped,
-                lateral flatten(input => grouped.group_properties) as group_type,
-                lateral flatten(input => group_type.value) as group_name
+                lateral flatten(input => grouped.group_properties) as type_entry,
+                lateral flatten(input => type_entry.value) as name_entry
 
         ),
 
@@ -6812,8 +6818,9 @@ begin
 
                 select file, sum(manifest_events) as manifest_events
                 from raw.load_history
+                where object = 'events'
 
-                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                 group by file
 
@@ -6846,8 +6853,9 @@ begin
 
                         select file, sum(manifest_events) as manifest_events
                         from raw.load_history
+                        where object = 'events'
 
-                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                         group by file
 
