@@ -21,6 +21,7 @@ import {
   type SnapshotManifest,
   type SnapshotObject,
 } from "../src/lake/snapshot-keys.ts";
+import { compileModel } from "../src/models/compile.ts";
 import { readProject, type Project } from "../src/models/project.ts";
 import { transform, type TransformResult } from "../src/models/runner.ts";
 import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
@@ -675,5 +676,36 @@ describe("a plan without the Taxonomy and Cohorts APIs", () => {
       { event_type: "Untracked Thing", in_taxonomy: false, category_name: null, event_count: 1 },
       { event_type: FORM, in_taxonomy: false, category_name: null, event_count: 1 },
     ]);
+  });
+});
+
+describe("the object models compiled for Snowflake", () => {
+  it("flatten groups, read the header and the key, and convert epochs through the dialect macros", async () => {
+    const sql = (name: string) =>
+      compileModel(project, project.models.get(name)!, { dialect: "snowflake" }).sql;
+    const groups = sql("stg_amplitude__event_groups");
+    expect(groups).toContain("from grouped, lateral flatten(input => grouped.event_groups) as type_entry");
+    expect(groups).toContain(
+      "iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names",
+    );
+    expect(groups).toContain("name_entry.value::varchar as group_name");
+    const cohorts = sql("stg_amplitude__cohorts");
+    expect(cohorts).toContain(`and snapshot_lines.json_data:"$snapshot" is null`);
+    expect(cohorts).toContain(
+      "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at",
+    );
+    expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
+    // An incremental build recomputes the groups of every event delivered since: all its deliveries.
+    const increment = compileModel(project, project.models.get("groups")!, {
+      dialect: "snowflake",
+      incremental: true,
+      incrementalSince: "cast('2025-11-04 10:00:00' as timestamp)",
+    }).sql;
+    expect(increment).toContain(
+      "from staging.stg_amplitude__event_deliveries\n    where loaded_at > cast('2025-11-04 10:00:00' as timestamp)",
+    );
+    expect(increment).toContain(
+      "where (group_type, group_name) in (select group_type, group_name from touched)",
+    );
   });
 });
