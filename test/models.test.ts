@@ -32,16 +32,27 @@ describe("the model project", () => {
     const project = await readProject(PROJECT_DIR);
     const { compiled } = planProject(project, "duckdb");
     expect([...compiled.values()].map((m) => m.relation).sort()).toEqual([
+      "core.cohorts",
       "core.devices",
+      "core.event_categories",
+      "core.event_types",
       "core.events",
+      "core.groups",
       "core.sessions",
+      "core.user_cohorts",
+      "core.user_groups",
       "core.users",
       "marts.company_traffic",
       "marts.page_paths",
       "marts.web_issues",
       "restricted.locations",
+      "staging.stg_amplitude__cohort_members",
+      "staging.stg_amplitude__cohorts",
+      "staging.stg_amplitude__event_categories",
       "staging.stg_amplitude__event_deliveries",
+      "staging.stg_amplitude__event_groups",
       "staging.stg_amplitude__event_properties",
+      "staging.stg_amplitude__event_types",
       "staging.stg_amplitude__events",
     ]);
     for (const model of project.models.values()) {
@@ -52,6 +63,7 @@ describe("the model project", () => {
       "core_events_match_raw_uuids",
       "duplicate_events",
       "raw_rows_match_manifests",
+      "user_groups_have_groups",
     ]);
   });
 
@@ -193,6 +205,7 @@ describe("the model project", () => {
     expect(names("+events")).toEqual(["events", "stg_amplitude__events"]);
     expect(names("events+")).toEqual([
       "company_traffic",
+      "event_types",
       "events",
       "page_paths",
       "sessions",
@@ -210,7 +223,7 @@ describe("the model project", () => {
       "users",
       "web_issues",
     ]);
-    expect(names("tag:amplitude")).toHaveLength(11);
+    expect(names("tag:amplitude")).toHaveLength(22);
     expect(names("users devices")).toEqual(["devices", "users"]);
     expect(() => selectModels(compiled, "tag:nothing")).toThrow(/no model has the tag nothing/);
     expect(() => selectModels(compiled, "+evnts")).toThrow(/there is no model evnts/);
@@ -221,7 +234,7 @@ describe("the model project", () => {
     const path = join(root, "models/core/users.sql");
     await writeFile(path, (await readFile(path, "utf8")).replace("ref('events')", "ref('event')"));
     expect(await compileError(root)).toMatch(
-      /^models\/core\/users\.sql:6: ref\('event'\) names no model \(did you mean events/,
+      /^models\/core\/users\.sql:6: ref\('event'\) names no model \(did you mean [^)]*\bevents\?\)/,
     );
   });
 

@@ -148,7 +148,7 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 48 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+      /Plan: 70 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
@@ -164,7 +164,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 49 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 71 unchanged/,
     );
   });
 });
@@ -369,13 +369,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 48,
+      create: 70,
       alter: 0,
       replace: 0,
       drop: 0,
       unchanged: 1,
       refused: 0,
-      statements: 49,
+      statements: 71,
     });
     expect(first.stdout).toContain("create  task");
   });
@@ -411,7 +411,7 @@ describe("provision when a statement fails", () => {
     expect(catalog.ddl.some((sql) => sql.startsWith("create table if not exists raw.amplitude_events"))).toBe(
       false,
     );
-    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(48);
+    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(70);
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
   });
 });

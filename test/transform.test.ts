@@ -49,11 +49,11 @@ describe("transform on the embedded warehouse", () => {
     const targetDir = await tempDir();
     const { loaded, result } = await loadAndTransform(lake, warehouse, { targetDir });
     expect(loaded.rows).toBe(events);
-    expect(result.models.map((m) => [m.relation, m.status])).toHaveLength(11);
+    expect(result.models.map((m) => [m.relation, m.status])).toHaveLength(22);
     expect(result.models.every((m) => m.status === "success")).toBe(true);
     expect(failedTests(result)).toEqual([]);
     expect(result.figures).toEqual({
-      models: 11,
+      models: 22,
       tests_passed: result.tests.length,
       tests_failed: 0,
       tests_warned: 0,
@@ -296,7 +296,7 @@ describe("transform on the embedded warehouse", () => {
     expect(byName.sessions!.status).toBe("success");
     expect(result.tests.find((t) => t.name === "unique_users__amplitude_id")!.status).toBe("skipped");
     expect(result.failed).toBe(true);
-    expect(result.figures.models).toBe(9);
+    expect(result.figures.models).toBe(20);
   });
 
   it("builds only the selection, and warns when the source has not been loaded for a day", async () => {

@@ -106,7 +106,7 @@ describe("validate on the project's own models", () => {
     const own = report.diagnostics.filter((d) => d.file !== PROVISION && d.severity !== "note");
     expect(own).toEqual([]);
     const models = report.figures.models;
-    expect(models).toBe(11);
+    expect(models).toBe(22);
     expect(summaryOf(report, "compile")).toMatchObject({ failed: 0 });
     // Both engines: each model's full build, incremental and scope builds, and every test.
     expect(summaryOf(report, "compile").passed).toBeGreaterThan(2 * (models + 50));
@@ -171,8 +171,8 @@ describe("validate on the project's own models", () => {
         }),
       ]);
       const sqlfluff = summaryOf(report, "sqlfluff");
-      // The three singular tests and three extras went to sqlfluff (not the models: not asked); one failed.
-      expect(sqlfluff).toMatchObject({ passed: 5, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
+      // The four singular tests and three extras went to sqlfluff (not the models: not asked); one failed.
+      expect(sqlfluff).toMatchObject({ passed: 6, failed: 1, note: expect.stringMatching(/^sqlfluff \d/) });
     },
   );
 });
@@ -255,7 +255,7 @@ describe("validate on broken models and tests", () => {
     ]);
     // DuckDB built it: the finding is polyglot's alone.
     expect(errorsOf(report, "execute")).toEqual([]);
-    expect(summaryOf(report, "execute")).toMatchObject({ passed: 24, failed: 0 });
+    expect(summaryOf(report, "execute")).toMatchObject({ passed: 46, failed: 0 });
   });
 
   it("makes a failing error-severity data test an error naming its file", () => {
@@ -299,7 +299,7 @@ describe("validate from the command line", () => {
     );
     const figures = result.json<Record<string, number>>();
     expect(Object.keys(figures).sort()).toEqual(["errors", "models", "seconds", "statements", "warnings"]);
-    expect(figures).toMatchObject({ models: 11, errors: 1, warnings: 0 });
+    expect(figures).toMatchObject({ models: 22, errors: 1, warnings: 0 });
   });
 
   it("exits 0 with a warning when only a warn-severity test finds rows", async () => {
@@ -313,7 +313,7 @@ describe("validate from the command line", () => {
     );
     expect(result.stderr).not.toMatch(/: error: /);
     expect(result.stdout).toMatch(/^tests +\d+ +0 +2 +0 /m);
-    expect(result.json()).toMatchObject({ models: 11, errors: 0, warnings: 1 });
+    expect(result.json()).toMatchObject({ models: 22, errors: 0, warnings: 1 });
     // The Snowflake side is checked too: every query inside the procedures passed polyglot.
     expect(result.json<{ statements: number }>().statements).toBeGreaterThan(150);
     await access(join(cwd, "target/compiled/snowflake/tests/always_warns.sql"));

@@ -43,6 +43,18 @@ export interface DialectMacros {
    * trailing slash kept. Text without a scheme or `//` is taken as a path. Null for a null or empty URL.
    */
   url_path(expression: string): string;
+  /** Epoch milliseconds (a number, as the Cohorts API gives `lastComputed`) to a UTC timestamp; null stays null. */
+  epoch_ms_timestamp(expression: string): string;
+  /**
+   * The time of a lake key's `compactTime` text (`20261201T183005.123Z`) as a UTC timestamp; null when
+   * malformed.
+   */
+  compact_timestamp(expression: string): string;
+  /**
+   * A JSON value as an array, to flatten: an array as it is, any other value as a one-element array,
+   * SQL null as an array holding null (filter the flattened values). Amplitude sends a group's name as a string or as a list of strings.
+   */
+  json_array_of(expression: string): string;
 }
 
 function checkType(type: string): JsonType {
@@ -147,6 +159,15 @@ const duckdb: DialectMacros = {
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_extract(${url}, '${URL_PATH_PATTERN}', 3)`);
   },
+  epoch_ms_timestamp(expression) {
+    return `epoch_ms(cast(${expression} as bigint))`;
+  },
+  compact_timestamp(expression) {
+    return `try_strptime(${expression}, '%Y%m%dT%H%M%S.%gZ')`;
+  },
+  json_array_of(expression) {
+    return `case when json_type(${expression}) = 'ARRAY' then ${expression} else json_array(${expression}) end`;
+  },
 };
 
 const snowflake: DialectMacros = {
@@ -188,6 +209,15 @@ const snowflake: DialectMacros = {
   },
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_substr(${url}, '${URL_PATH_PATTERN}', 1, 1, 'e', 3)`);
+  },
+  epoch_ms_timestamp(expression) {
+    return `to_timestamp_ntz((${expression})::number(38, 0), 3)`;
+  },
+  compact_timestamp(expression) {
+    return `try_to_timestamp_ntz(${expression}, 'YYYYMMDD"T"HH24MISS.FF3"Z"')`;
+  },
+  json_array_of(expression) {
+    return `iff(is_array(${expression}), ${expression}, to_variant(array_construct(${expression})))`;
   },
 };
 

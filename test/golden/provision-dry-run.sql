@@ -1,7 +1,7 @@
--- amplitude-pipeline provision, statement 1 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
     object_kind varchar not null,
@@ -13,43 +13,43 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 5 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 6 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 7 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 8 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_json_gz
     type = json
     compression = gzip
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 9 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_manifest_json
     type = json
     compression = auto
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 10 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 11 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_events (
     json_data variant,
     source_file varchar not null,
@@ -57,7 +57,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 12 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
     json_data variant,
@@ -66,14 +66,14 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 13 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
     source_file varchar not null,
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 14 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
     captured_at timestamp_ntz not null,
@@ -83,7 +83,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 15 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
     test_name varchar not null,
@@ -94,13 +94,13 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 16 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
--- amplitude-pipeline provision, statement 17 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -120,7 +120,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 18 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -207,7 +207,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 19 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 19 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
     comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
@@ -224,7 +224,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 20 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
     comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
@@ -240,7 +240,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 21 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
     comment = 'Amplitude taxonomy and cohort snapshot files into raw.amplitude_snapshots (amplitude-pipeline)'
@@ -259,14 +259,14 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 22 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
     append_only = true
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 23 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -291,7 +291,261 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 24 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table staging.stg_amplitude__cohort_members as
+        with
+
+        snapshot_files as (
+
+            select max(source_file) as source_file
+            from raw.amplitude_snapshots
+            where object = 'cohort_members'
+            group by regexp_replace(source_file, '/[^/]*$', '')
+
+        ),
+
+        records as (
+
+            select
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'cohort_members'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                json_data,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from records
+
+        ),
+
+        typed as (
+
+            select
+                record:"cohort_id"::varchar as cohort_id,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                record:"user_id"::varchar as user_id,
+                json_data,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select
+                cohort_id,
+                amplitude_id,
+                user_id,
+                json_data as member_record,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from typed
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 25 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table staging.stg_amplitude__cohorts as
+        with
+
+        snapshot_files as (
+
+            select max(source_file) as source_file
+            from raw.amplitude_snapshots
+            where object = 'cohorts'
+            group by regexp_replace(source_file, '/[^/]*$', '')
+
+        ),
+
+        records as (
+
+            select
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'cohorts'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from records
+
+        ),
+
+        typed as (
+
+            select
+                record:"id"::varchar as cohort_id,
+                record:"name"::varchar as cohort_name,
+                record:"description"::varchar as description,
+                record:"archived"::boolean as archived,
+                record:"published"::boolean as published,
+                record:"size"::number(38, 0) as size,
+                record:"lastComputed"::number(38, 0) as last_computed_epoch,
+                record:"lastMod"::number(38, 0) as last_modified_epoch,
+                record:"createdAt"::number(38, 0) as created_epoch,
+                record:"hidden"::boolean as hidden,
+                record:"type"::varchar as cohort_type,
+                record:"owners" as owners,
+                record:"definition" as definition,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select
+                cohort_id,
+                cohort_name,
+                description,
+                archived,
+                published,
+                size,
+                hidden,
+                to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at,
+                to_timestamp_ntz((case when last_modified_epoch < 100000000000 then last_modified_epoch * 1000 else last_modified_epoch end)::number(38, 0), 3) as last_modified_at,
+                to_timestamp_ntz((case when created_epoch < 100000000000 then created_epoch * 1000 else created_epoch end)::number(38, 0), 3) as created_at,
+                cohort_type,
+                owners,
+                definition,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from typed
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 26 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_cohorts(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table core.cohorts as
+        with cohorts as (
+
+            select * from staging.stg_amplitude__cohorts
+
+        ),
+
+        members as (
+
+            select * from staging.stg_amplitude__cohort_members
+
+        ),
+
+        membership as (
+
+            select
+                cohort_id,
+                count(distinct amplitude_id) as member_count,
+                max(snapshot_taken_at) as members_taken_at
+            from members
+            where amplitude_id is not null
+            group by cohort_id
+
+        ),
+
+        final as (
+
+            select
+                cohorts.cohort_id,
+                cohorts.cohort_name,
+                cohorts.description,
+                cohorts.cohort_type,
+                cohorts.archived,
+                cohorts.published,
+                cohorts.hidden,
+                cohorts.size,
+                coalesce(membership.member_count, 0) as member_count,
+                membership.members_taken_at,
+                cohorts.last_computed_at,
+                cohorts.last_modified_at,
+                cohorts.created_at,
+                cohorts.owners,
+                cohorts.definition,
+                cohorts.app_id,
+                cohorts.snapshot_taken_at
+            from cohorts
+            left join membership on cohorts.cohort_id = membership.cohort_id
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 27 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
 language sql
@@ -557,7 +811,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 25 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
 language sql
@@ -736,7 +990,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 26 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
 language sql
@@ -889,7 +1143,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 27 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
@@ -1038,7 +1292,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 28 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
 language sql
@@ -1301,7 +1555,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
 language sql
@@ -1410,7 +1664,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
 language sql
@@ -1613,7 +1867,861 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table staging.stg_amplitude__event_categories as
+        with
+
+        snapshot_files as (
+
+            select max(source_file) as source_file
+            from raw.amplitude_snapshots
+            where object = 'event_categories'
+            group by regexp_replace(source_file, '/[^/]*$', '')
+
+        ),
+
+        records as (
+
+            select
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'event_categories'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from records
+
+        ),
+
+        typed as (
+
+            select
+                record:"id"::number(38, 0) as category_id,
+                record:"name"::varchar as category_name,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 35 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table staging.stg_amplitude__event_types as
+        with
+
+        snapshot_files as (
+
+            select max(source_file) as source_file
+            from raw.amplitude_snapshots
+            where object = 'event_types'
+            group by regexp_replace(source_file, '/[^/]*$', '')
+
+        ),
+
+        records as (
+
+            select
+                snapshot_lines.json_data,
+                snapshot_lines.source_file,
+                snapshot_lines.file_row_number,
+                snapshot_lines.loaded_at,
+                try_to_timestamp_ntz(split_part(regexp_replace(snapshot_lines.source_file, '^.*/', ''), '_', 1), 'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at,
+                try_cast(replace(split_part(snapshot_lines.source_file, '/', 3), 'app=', '') as bigint) as app_id
+            from raw.amplitude_snapshots as snapshot_lines
+            where snapshot_lines.object = 'event_types'
+                and snapshot_lines.source_file in (select source_file from snapshot_files)
+                and snapshot_lines.json_data:"$snapshot" is null
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from records
+
+        ),
+
+        typed as (
+
+            select
+                record:"event_type"::varchar as event_type,
+                record:"category" as category,
+                record:"description"::varchar as description,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select
+                event_type,
+                category:"name"::varchar as category_name,
+                description,
+                app_id,
+                snapshot_taken_at,
+                source_file,
+                file_row_number,
+                loaded_at
+            from typed
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 36 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_event_categories(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table core.event_categories as
+        with categories as (
+
+            select * from staging.stg_amplitude__event_categories
+
+        ),
+
+        taxonomy as (
+
+            select * from staging.stg_amplitude__event_types
+
+        ),
+
+        event_types as (
+
+            select category_name, count(*) as event_type_count
+            from taxonomy
+            where category_name is not null
+            group by category_name
+
+        ),
+
+        final as (
+
+            select
+                categories.category_id,
+                categories.category_name,
+                coalesce(event_types.event_type_count, 0) as event_type_count
+            from categories
+            left join event_types on categories.category_name = event_types.category_name
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 37 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_event_types(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table core.event_types as
+        with taxonomy as (
+
+            select * from staging.stg_amplitude__event_types
+
+        ),
+
+        categories as (
+
+            select * from staging.stg_amplitude__event_categories
+
+        ),
+
+        events as (
+
+            select event_type, event_time from core.events
+
+        ),
+
+        category_ids as (
+            select category_name, category_id
+            from categories
+            qualify row_number() over (partition by category_name order by category_id) = 1
+
+        ),
+
+        seen as (
+
+            select
+                event_type,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count
+            from events
+            group by event_type
+
+        ),
+
+        final as (
+
+            select
+                coalesce(taxonomy.event_type, seen.event_type) as event_type,
+                taxonomy.category_name,
+                category_ids.category_id,
+                taxonomy.description,
+                taxonomy.event_type is not null as in_taxonomy,
+                seen.first_seen_at,
+                seen.last_seen_at,
+                coalesce(seen.event_count, 0) as event_count
+            from taxonomy
+            full outer join seen on taxonomy.event_type = seen.event_type
+            left join category_ids on taxonomy.category_name = category_ids.category_name
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 38 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'staging.stg_amplitude__event_groups has other columns than the model stg_amplitude__event_groups makes: run transform --full-refresh --select stg_amplitude__event_groups');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_GROUPS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table staging.stg_amplitude__event_groups as
+        with source as (
+
+            select * from pipeline.captured_events
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"groups" as event_groups,
+                record:"group_properties" as group_properties,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        grouped as (
+
+            select * from typed
+            where event_groups is not null
+
+        ),
+
+        group_values as (
+
+            select
+                grouped.source_file,
+                grouped.file_row_number,
+                grouped.uuid,
+                grouped.amplitude_id,
+                grouped.event_time,
+                grouped.loaded_at,
+                type_entry.key as group_type,
+                iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names
+            from grouped, lateral flatten(input => grouped.event_groups) as type_entry
+
+        ),
+
+        group_names as (
+
+            select
+                group_values.*,
+                name_entry.value::varchar as group_name
+            from group_values, lateral flatten(input => group_values.group_names) as name_entry
+
+        ),
+
+        properties as (
+
+            select
+                grouped.source_file,
+                grouped.file_row_number,
+                type_entry.key as group_type,
+                name_entry.key as group_name,
+                name_entry.value as group_properties
+            from grouped,
+                lateral flatten(input => grouped.group_properties) as type_entry,
+                lateral flatten(input => type_entry.value) as name_entry
+
+        ),
+
+        final as (
+            select distinct
+                group_names.uuid,
+                group_names.amplitude_id,
+                group_names.event_time,
+                group_names.group_type,
+                group_names.group_name,
+                properties.group_properties,
+                group_names.source_file,
+                group_names.file_row_number,
+                group_names.loaded_at
+            from group_names
+            left join properties
+                on group_names.source_file = properties.source_file
+                and group_names.file_row_number = properties.file_row_number
+                and group_names.group_type = properties.group_type
+                and group_names.group_name = properties.group_name
+            where group_names.group_name is not null and group_names.group_name <> ''
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table staging.stg_amplitude__event_groups__increment as
+        with source as (
+
+            select * from pipeline.captured_events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                record:"uuid"::varchar as uuid,
+                record:"amplitude_id"::number(38, 0) as amplitude_id,
+                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
+                record:"groups" as event_groups,
+                record:"group_properties" as group_properties,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        grouped as (
+
+            select * from typed
+            where event_groups is not null
+
+        ),
+
+        group_values as (
+
+            select
+                grouped.source_file,
+                grouped.file_row_number,
+                grouped.uuid,
+                grouped.amplitude_id,
+                grouped.event_time,
+                grouped.loaded_at,
+                type_entry.key as group_type,
+                iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names
+            from grouped, lateral flatten(input => grouped.event_groups) as type_entry
+
+        ),
+
+        group_names as (
+
+            select
+                group_values.*,
+                name_entry.value::varchar as group_name
+            from group_values, lateral flatten(input => group_values.group_names) as name_entry
+
+        ),
+
+        properties as (
+
+            select
+                grouped.source_file,
+                grouped.file_row_number,
+                type_entry.key as group_type,
+                name_entry.key as group_name,
+                name_entry.value as group_properties
+            from grouped,
+                lateral flatten(input => grouped.group_properties) as type_entry,
+                lateral flatten(input => type_entry.value) as name_entry
+
+        ),
+
+        final as (
+            select distinct
+                group_names.uuid,
+                group_names.amplitude_id,
+                group_names.event_time,
+                group_names.group_type,
+                group_names.group_name,
+                properties.group_properties,
+                group_names.source_file,
+                group_names.file_row_number,
+                group_names.loaded_at
+            from group_names
+            left join properties
+                on group_names.source_file = properties.source_file
+                and group_names.file_row_number = properties.file_row_number
+                and group_names.group_type = properties.group_type
+                and group_names.group_name = properties.group_name
+            where group_names.group_name is not null and group_names.group_name <> ''
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENT_GROUPS', 'STG_AMPLITUDE__EVENT_GROUPS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists staging.stg_amplitude__event_groups__increment;
+        drop table if exists staging.stg_amplitude__event_groups__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('source_file', 'file_row_number'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_GROUPS__INCREMENT';
+    select count(*) into :processed from staging.stg_amplitude__event_groups__increment;
+
+    begin transaction;
+    delete from staging.stg_amplitude__event_groups
+    where (source_file, file_row_number) in (select source_file, file_row_number from staging.stg_amplitude__event_groups__increment);
+    statement := 'insert into staging.stg_amplitude__event_groups (' || column_list || ') select ' || column_list || ' from staging.stg_amplitude__event_groups__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists staging.stg_amplitude__event_groups__increment;
+    drop table if exists staging.stg_amplitude__event_groups__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 39 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_groups(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.groups has other columns than the model groups makes: run transform --full-refresh --select groups');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'GROUPS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.groups as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+        ),
+
+        latest_properties as (
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by event_time desc nulls last, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by group_type, group_name
+
+        ),
+
+        final as (
+
+            select
+                activity.group_type,
+                activity.group_name,
+                latest_properties.group_properties,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.groups__increment as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (group_type, group_name) in (select group_type, group_name from touched)
+
+        ),
+
+        latest_properties as (
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by event_time desc nulls last, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by group_type, group_name
+
+        ),
+
+        final as (
+
+            select
+                activity.group_type,
+                activity.group_name,
+                latest_properties.group_properties,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+        )
+
+        select * from final;
+    create or replace transient table core.groups__scope as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (group_type, group_name) in (select group_type, group_name from touched)
+
+        ),
+
+        latest_properties as (
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by event_time desc nulls last, uuid desc
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by group_type, group_name
+
+        ),
+
+        final as (
+
+            select
+                activity.group_type,
+                activity.group_name,
+                latest_properties.group_properties,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+        )
+
+        select distinct group_type, group_name from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('GROUPS', 'GROUPS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.groups__increment;
+        drop table if exists core.groups__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'GROUPS__INCREMENT';
+    select count(*) into :processed from core.groups__increment;
+
+    begin transaction;
+    delete from core.groups
+    where (group_type, group_name) in (select group_type, group_name from core.groups__scope);
+    delete from core.groups
+    where (group_type, group_name) in (select group_type, group_name from core.groups__increment);
+    statement := 'insert into core.groups (' || column_list || ') select ' || column_list || ' from core.groups__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.groups__increment;
+    drop table if exists core.groups__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 40 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
 language sql
@@ -1941,7 +3049,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
 language sql
@@ -2191,7 +3299,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
 language sql
@@ -2321,7 +3429,276 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table core.user_cohorts as
+        with members as (
+
+            select * from staging.stg_amplitude__cohort_members
+            where amplitude_id is not null
+
+        ),
+
+        cohorts as (
+
+            select cohort_id from staging.stg_amplitude__cohorts
+
+        ),
+
+        final as (
+
+            select
+                members.cohort_id,
+                members.amplitude_id,
+                members.user_id,
+                members.snapshot_taken_at as membership_taken_at
+            from members
+            where members.cohort_id in (select cohort_id from cohorts)
+            qualify row_number() over (
+                partition by members.cohort_id, members.amplitude_id
+                order by members.file_row_number
+            ) = 1
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 44 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace procedure pipeline.build_user_groups(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.user_groups has other columns than the model user_groups makes: run transform --full-refresh --select user_groups');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.user_groups as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.user_groups__increment as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select * from final;
+    create or replace transient table core.user_groups__scope as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select distinct amplitude_id, group_type, group_name from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('USER_GROUPS', 'USER_GROUPS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.user_groups__increment;
+        drop table if exists core.user_groups__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id', 'group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS__INCREMENT';
+    select count(*) into :processed from core.user_groups__increment;
+
+    begin transaction;
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__scope);
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__increment);
+    statement := 'insert into core.user_groups (' || column_list || ') select ' || column_list || ' from core.user_groups__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.user_groups__increment;
+    drop table if exists core.user_groups__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 45 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
 language sql
@@ -2730,7 +4107,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -2771,6 +4148,87 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'freshness_source_amplitude_events', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_cohorts__cohort_id (models/core/cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.cohorts as tested where cohort_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.cohorts as tested where cohort_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_cohorts__cohort_id (models/core/cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select cohort_id, count(*) as occurrences from core.cohorts where true and cohort_id is not null group by cohort_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select cohort_id, count(*) as occurrences from core.cohorts where true and cohort_id is not null group by cohort_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_cohorts__member_count (models/core/cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.cohorts as tested where member_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.cohorts as tested where member_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_cohorts__member_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_cohorts__member_count', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -2937,6 +4395,276 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- not_null_event_categories__category_id (models/core/event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_categories as tested where category_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_categories as tested where category_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_categories__category_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_categories__category_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_event_categories__category_id (models/core/event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select category_id, count(*) as occurrences from core.event_categories where true and category_id is not null group by category_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select category_id, count(*) as occurrences from core.event_categories where true and category_id is not null group by category_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_event_categories__category_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_event_categories__category_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_event_categories__category_name (models/core/event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_categories as tested where category_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_categories as tested where category_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_categories__category_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_categories__category_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_event_categories__category_name (models/core/event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select category_name, count(*) as occurrences from core.event_categories where true and category_name is not null group by category_name having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select category_name, count(*) as occurrences from core.event_categories where true and category_name is not null group by category_name having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_event_categories__category_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_event_categories__category_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_event_categories__event_type_count (models/core/event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_categories as tested where event_type_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_categories as tested where event_type_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_categories__event_type_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_categories__event_type_count', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_event_types__event_type (models/core/event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_types as tested where event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_types as tested where event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_types__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_types__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_event_types__event_type (models/core/event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select event_type, count(*) as occurrences from core.event_types where true and event_type is not null group by event_type having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select event_type, count(*) as occurrences from core.event_types where true and event_type is not null group by event_type having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_event_types__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_event_types__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_event_types__category_name (models/core/event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.category_name from core.event_types as child left join core.event_categories as parent on child.category_name = parent.category_name where child.category_name is not null and parent.category_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.category_name from core.event_types as child left join core.event_categories as parent on child.category_name = parent.category_name where child.category_name is not null and parent.category_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_event_types__category_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_event_types__category_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_event_types__in_taxonomy (models/core/event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_types as tested where in_taxonomy is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_types as tested where in_taxonomy is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_types__in_taxonomy', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_types__in_taxonomy', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_event_types__event_count (models/core/event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.event_types as tested where event_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.event_types as tested where event_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_event_types__event_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_event_types__event_count', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_events__uuid (models/core/events.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -3018,6 +4746,33 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- relationships_events__event_type (models/core/events.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_events__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_events__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_events__event_time (models/core/events.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -3095,6 +4850,141 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'relationships_events__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_groups__group_type__group_name (models/core/groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_groups__group_type__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_groups__group_type__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_groups__group_type (models/core/groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_groups__group_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_groups__group_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_groups__group_name (models/core/groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_groups__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_groups__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_groups__event_count (models/core/groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_groups__event_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_groups__event_count', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_groups__user_count (models/core/groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_groups__user_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_groups__user_count', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -3450,6 +5340,222 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- unique_combination_of_columns_stg_amplitude__cohort_members__source_file__file_row_number (models/staging/amplitude/stg_amplitude__cohort_members.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__cohort_members where true group by source_file, file_row_number having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__cohort_members where true group by source_file, file_row_number having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_stg_amplitude__cohort_members__source_file__file_row_number', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_stg_amplitude__cohort_members__source_file__file_row_number', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__cohort_members__cohort_id (models/staging/amplitude/stg_amplitude__cohort_members.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__cohort_members as tested where cohort_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__cohort_members as tested where cohort_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__cohort_members__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__cohort_members__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__cohort_members__amplitude_id (models/staging/amplitude/stg_amplitude__cohort_members.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__cohort_members as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__cohort_members as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__cohort_members__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__cohort_members__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__cohorts__cohort_id (models/staging/amplitude/stg_amplitude__cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__cohorts as tested where cohort_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__cohorts as tested where cohort_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_stg_amplitude__cohorts__cohort_id (models/staging/amplitude/stg_amplitude__cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select cohort_id, count(*) as occurrences from staging.stg_amplitude__cohorts where true and cohort_id is not null group by cohort_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select cohort_id, count(*) as occurrences from staging.stg_amplitude__cohorts where true and cohort_id is not null group by cohort_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_stg_amplitude__cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_stg_amplitude__cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_categories__category_id (models/staging/amplitude/stg_amplitude__event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__event_categories as tested where category_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__event_categories as tested where category_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_categories__category_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_categories__category_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_stg_amplitude__event_categories__category_id (models/staging/amplitude/stg_amplitude__event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select category_id, count(*) as occurrences from staging.stg_amplitude__event_categories where true and category_id is not null group by category_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select category_id, count(*) as occurrences from staging.stg_amplitude__event_categories where true and category_id is not null group by category_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_stg_amplitude__event_categories__category_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_stg_amplitude__event_categories__category_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_categories__category_name (models/staging/amplitude/stg_amplitude__event_categories.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__event_categories as tested where category_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__event_categories as tested where category_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_categories__category_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_categories__category_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- unique_combination_of_columns_stg_amplitude__event_deliveries__source_file__file_row_number (models/staging/amplitude/stg_amplitude__event_deliveries.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -3500,6 +5606,114 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'not_null_stg_amplitude__event_deliveries__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_stg_amplitude__event_groups__source_file__file_row_number__group_type__group_name (models/staging/amplitude/stg_amplitude__event_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_stg_amplitude__event_groups__source_file__file_row_number__group_type__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_stg_amplitude__event_groups__source_file__file_row_number__group_type__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_groups__uuid (models/staging/amplitude/stg_amplitude__event_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_groups__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_groups__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_groups__group_type (models/staging/amplitude/stg_amplitude__event_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_groups__group_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_groups__group_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_groups__group_name (models/staging/amplitude/stg_amplitude__event_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_groups__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_groups__group_name', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -3608,6 +5822,60 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'not_null_stg_amplitude__event_properties__property', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_stg_amplitude__event_types__event_type (models/staging/amplitude/stg_amplitude__event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from staging.stg_amplitude__event_types as tested where event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from staging.stg_amplitude__event_types as tested where event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_stg_amplitude__event_types__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_stg_amplitude__event_types__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_stg_amplitude__event_types__event_type (models/staging/amplitude/stg_amplitude__event_types.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select event_type, count(*) as occurrences from staging.stg_amplitude__event_types where true and event_type is not null group by event_type having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select event_type, count(*) as occurrences from staging.stg_amplitude__event_types where true and event_type is not null group by event_type having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_stg_amplitude__event_types__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_stg_amplitude__event_types__event_type', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -3797,6 +6065,330 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'not_null_stg_amplitude__events__server_upload_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_user_cohorts__cohort_id__amplitude_id (models/core/user_cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select cohort_id, amplitude_id, count(*) as occurrences from core.user_cohorts where true group by cohort_id, amplitude_id having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select cohort_id, amplitude_id, count(*) as occurrences from core.user_cohorts where true group by cohort_id, amplitude_id having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_user_cohorts__cohort_id__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_user_cohorts__cohort_id__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_cohorts__cohort_id (models/core/user_cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.user_cohorts as tested where cohort_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.user_cohorts as tested where cohort_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_user_cohorts__cohort_id (models/core/user_cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.cohort_id from core.user_cohorts as child left join core.cohorts as parent on child.cohort_id = parent.cohort_id where child.cohort_id is not null and parent.cohort_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.cohort_id from core.user_cohorts as child left join core.cohorts as parent on child.cohort_id = parent.cohort_id where child.cohort_id is not null and parent.cohort_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_user_cohorts__cohort_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_user_cohorts__cohort_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_cohorts__amplitude_id (models/core/user_cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from core.user_cohorts as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.user_cohorts as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_cohorts__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_cohorts__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_user_cohorts__amplitude_id (models/core/user_cohorts.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.amplitude_id from core.user_cohorts as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.amplitude_id from core.user_cohorts as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_user_cohorts__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_user_cohorts__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_combination_of_columns_user_groups__amplitude_id__group_type__group_name (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_user_groups__amplitude_id__group_type__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_user_groups__amplitude_id__group_type__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_groups__amplitude_id (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_groups__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_groups__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_user_groups__amplitude_id (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_user_groups__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_user_groups__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_groups__group_type (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_groups__group_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_groups__group_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_groups__group_name (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_groups__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_groups__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_user_groups__group_name (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_user_groups__group_name', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_user_groups__group_name', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_user_groups__event_count (models/core/user_groups.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_user_groups__event_count', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_user_groups__event_count', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -4040,6 +6632,87 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'not_null_source_amplitude_events__source_file', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_source_amplitude_snapshots__object (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from raw.amplitude_snapshots as tested where object is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from raw.amplitude_snapshots as tested where object is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_snapshots__object', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_snapshots__object', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_source_amplitude_snapshots__json_data (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from raw.amplitude_snapshots as tested where json_data is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from raw.amplitude_snapshots as tested where json_data is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_snapshots__json_data', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_snapshots__json_data', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_source_amplitude_snapshots__source_file (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from raw.amplitude_snapshots as tested where source_file is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from raw.amplitude_snapshots as tested where source_file is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_snapshots__source_file', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_snapshots__source_file', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -4297,6 +6970,49 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- user_groups_have_groups (tests/user_groups_have_groups.sql)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select
+                user_groups.amplitude_id,
+                user_groups.group_type,
+                user_groups.group_name
+            from core.user_groups as user_groups
+            left join core.groups as groups
+                on user_groups.group_type = groups.group_type
+                and user_groups.group_name = groups.group_name
+            where groups.group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select
+                        user_groups.amplitude_id,
+                        user_groups.group_type,
+                        user_groups.group_name
+                    from core.user_groups as user_groups
+                    left join core.groups as groups
+                        on user_groups.group_type = groups.group_type
+                        and user_groups.group_name = groups.group_name
+                    where groups.group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'user_groups_have_groups', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'user_groups_have_groups', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     select count(*) into :unfinished
     from table(information_schema.task_history(
         scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
@@ -4314,7 +7030,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4324,7 +7040,37 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 37 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__cohort_members
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__cohort_members (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__cohort_members(false);
+
+-- amplitude-pipeline provision, statement 49 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__cohorts
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__cohorts (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__cohorts(false);
+
+-- amplitude-pipeline provision, statement 50 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_cohorts
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.cohorts (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
+    as
+    call pipeline.build_cohorts(false);
+
+-- amplitude-pipeline provision, statement 51 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4334,7 +7080,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 38 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4344,7 +7090,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 39 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4354,7 +7100,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 40 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4364,7 +7110,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 41 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4374,7 +7120,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 42 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4384,7 +7130,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 43 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4394,7 +7140,67 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 44 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__event_categories
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__event_categories (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__event_categories(false);
+
+-- amplitude-pipeline provision, statement 59 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__event_types
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__event_types (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__event_types(false);
+
+-- amplitude-pipeline provision, statement 60 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_event_categories
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.event_categories (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_categories, pipeline.run_stg_amplitude__event_types
+    as
+    call pipeline.build_event_categories(false);
+
+-- amplitude-pipeline provision, statement 61 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_event_types
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.event_types (amplitude-pipeline)'
+    after pipeline.run_events, pipeline.run_stg_amplitude__event_categories, pipeline.run_stg_amplitude__event_types
+    as
+    call pipeline.build_event_types(false);
+
+-- amplitude-pipeline provision, statement 62 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_stg_amplitude__event_groups
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds staging.stg_amplitude__event_groups (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__event_groups(false);
+
+-- amplitude-pipeline provision, statement 63 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_groups
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.groups (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_groups(false);
+
+-- amplitude-pipeline provision, statement 64 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4404,7 +7210,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 45 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4414,7 +7220,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 46 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4424,7 +7230,27 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 47 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_user_cohorts
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.user_cohorts (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
+    as
+    call pipeline.build_user_cohorts(false);
+
+-- amplitude-pipeline provision, statement 68 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create or replace task pipeline.run_user_groups
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    comment = 'Builds core.user_groups (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_user_groups(false);
+
+-- amplitude-pipeline provision, statement 69 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4434,7 +7260,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 48 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4444,5 +7270,5 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 49 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 select system$task_dependents_enable('pipeline.amplitude_root');
