@@ -276,12 +276,13 @@ async function cohortMembers(
 }
 
 function planReason(group: "taxonomy" | "cohorts", error: ObjectNotInPlanError): string {
+  // The client's message names the API, the answer and the remedy; this is for one that says nothing.
+  if (error.message) return error.message;
   const api = group === "taxonomy" ? "Taxonomy API" : "Behavioral Cohorts API";
   const objects = group === "taxonomy" ? "event types and categories" : "cohorts and their members";
   return (
-    `the Amplitude plan of this project does not include the ${api} (HTTP ${error.status}): ${objects} are ` +
-    `not extracted and their tables stay empty; events are not affected` +
-    (error.message ? ` (${error.message})` : "")
+    `the project's Amplitude plan does not include the ${api} (HTTP ${error.status}): ${objects} are skipped ` +
+    `and their tables stay empty; events are not affected. Leave ${group} out of --objects to stop asking`
   );
 }
 
