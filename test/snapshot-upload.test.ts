@@ -170,7 +170,7 @@ describe("uploading snapshots", () => {
     );
     const original = await readFile(file);
     const damaged = Buffer.from(original);
-    damaged[damaged.length - 5] ^= 0xff;
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 5) ^ 0xff, damaged.length - 5);
     await writeFile(file, damaged);
 
     const result = await uploadStep({ from: out, lake: `file://${lakeDir}`, concurrency: 2 }, { env: {} });

@@ -60,7 +60,7 @@ function objectsOption(): Option {
     "what to extract, comma-separated: events (the Export API), taxonomy (event types and categories), " +
       "cohorts (cohorts and their members); taxonomy and cohorts are taken as snapshots",
   )
-    .default(undefined, "events,taxonomy,cohorts")
+    .default(undefined, "events,taxonomy,cohorts; with --source, events")
     .argParser(objectGroups);
 }
 

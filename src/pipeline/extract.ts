@@ -79,7 +79,8 @@ export interface ExtractStepOptions {
   /**
    * What to extract (default all): `events` (the Export API's windows), `taxonomy` (event types and
    * categories) and `cohorts` (cohorts and their members), the last two as snapshots. Without `events`
-   * no window is planned or exported.
+   * no window is planned or exported. With `source` (Amplitude's S3 export, which holds events only and
+   * needs no API keys) the default is events alone.
    */
   objects?: readonly ObjectGroup[];
 }
@@ -340,7 +341,7 @@ async function extractUnlocked(
   context: ExtractStepContext,
   reporter: ExtractStepReporter,
 ): Promise<ExtractStepResult> {
-  const objects = options.objects ?? OBJECT_GROUPS;
+  const objects = objectsOf(options);
   const now = context.now ?? (() => new Date());
   const lake = options.lake ? await openLake(options.lake, context.env) : undefined;
   const started = Date.now();
@@ -376,6 +377,10 @@ async function extractUnlocked(
       : Date.now() - started,
     failed: events.failed || snapshots.failed > 0,
   };
+}
+
+function objectsOf(options: Pick<ExtractStepOptions, "objects" | "source">): readonly ObjectGroup[] {
+  return options.objects ?? (options.source ? ["events"] : OBJECT_GROUPS);
 }
 
 function runIdOf(env: Env): string | undefined {
@@ -535,7 +540,7 @@ function stepResult(
   return {
     summary,
     figures: extractFigures(summary),
-    objects: options.objects ?? OBJECT_GROUPS,
+    objects: objectsOf(options),
     windows,
     restored,
     watermark: summary.watermark,
