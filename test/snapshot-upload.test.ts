@@ -193,6 +193,17 @@ describe("uploading snapshots", () => {
     expect(repaired.failed).toBe(false);
     expect(repaired.snapshots).toMatchObject({ files: 1, skipped: latest.size - 1 });
     expect(await lakeKeys(lake)).toContain(snapshotManifestKey(types));
+
+    // Someone changes the lake's copy: --repair puts the backup's bytes back under that name.
+    const inLake = join(lakeDir, ...snapshotFileKey(types).split("/"));
+    await writeFile(inLake, damaged);
+    const fixed = await uploadStep(
+      { from: out, lake: `file://${lakeDir}`, concurrency: 2, repair: true },
+      { env: {} },
+    );
+    expect(fixed.failed).toBe(false);
+    expect(fixed.snapshots.files).toBe(1);
+    expect(await readFile(inLake)).toEqual(original);
   });
 
   it("uploads to S3 (s3rver) the same keys, and extract with that lake finds nothing new", async () => {

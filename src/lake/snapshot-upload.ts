@@ -89,7 +89,11 @@ export async function uploadSnapshots(options: {
           ...(error === undefined ? {} : { error }),
         });
       if (options.signal?.aborted) break;
-      if (present.has(manifestKey) || (latest.get(slot)?.delivery === id.delivery && !options.repair)) {
+      const complete = present.has(manifestKey);
+      // `repair` looks again at the file of a complete snapshot; one whose content the lake holds under
+      // another name has nothing of its own there to repair.
+      const sameAsLatest = !complete && latest.get(slot)?.delivery === id.delivery;
+      if ((complete && !options.repair) || sameAsLatest) {
         summary.skipped += 1;
         report("present");
         continue;
@@ -127,7 +131,7 @@ export async function uploadSnapshots(options: {
           files: [{ ...file, key: fileKey }],
           uploaded_at: now().toISOString(),
         };
-        await putJson(lake, manifestKey, lakeManifest);
+        if (!complete) await putJson(lake, manifestKey, lakeManifest);
         if (uploaded) {
           summary.files += 1;
           summary.bytes += file.bytes;
