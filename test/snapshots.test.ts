@@ -14,6 +14,7 @@ import {
   snapshotSlot,
   type SnapshotManifest,
 } from "../src/lake/snapshot-keys.ts";
+import { addExtractToSummary } from "../src/github/summary.ts";
 import { extractStep } from "../src/pipeline/extract.ts";
 import { listFiles, readJson, sha256File, tempDir } from "./support/files.ts";
 import { simulator } from "./support/simulator.ts";
@@ -374,5 +375,43 @@ describe("extract --objects with a plan that lacks Taxonomy and Cohorts", () => 
       { objects: "cohorts", reason: expect.stringContaining("HTTP 403") },
     ]);
     expect(await listFiles(join(out, APP, "_objects"))).toEqual([]);
+  });
+});
+
+describe("the extract job summary", () => {
+  it("lists the snapshots, says once which objects were skipped and why, and escapes what came from Amplitude", () => {
+    let html = "";
+    const buffer = {
+      addRaw: (text: string) => {
+        html += text + "\n";
+      },
+      stringify: () => html,
+    };
+    const hostile = `<script>alert("x")</script>`;
+    addExtractToSummary(
+      buffer,
+      {
+        outcomes: [],
+        windows: 0,
+        snapshots: [
+          { object: "event_types", status: "written", records: 13 },
+          { object: "cohorts", status: "skipped", cause: "not-in-plan", reason: "plan lacks it" },
+          { object: "cohort_members", status: "skipped", cause: "not-in-plan", reason: "plan lacks it" },
+          { object: "event_categories", status: "unchanged", records: 4 },
+        ],
+        skippedObjects: [
+          { group: "cohorts", reason: `the plan lacks the Behavioral Cohorts API ${hostile}` },
+        ],
+      },
+      { limitBytes: 1 << 20, writtenBytes: 0 },
+    );
+    expect(html.match(/Behavioral Cohorts API/g)).toHaveLength(1);
+    expect(html).toContain("<strong>Skipped cohorts:</strong>");
+    expect(html).not.toContain(hostile);
+    expect(html).toContain("&lt;script&gt;");
+    expect(html).toMatch(/<td>event_types<\/td>.*<td>13<\/td>.*<td>written<\/td>/s);
+    expect(html).toMatch(/<td>event_categories<\/td>.*<td>unchanged<\/td>/s);
+    expect(html).not.toMatch(/<td>cohort_members<\/td>/);
+    expect(html).toContain("1 snapshot(s) written");
   });
 });
