@@ -22,7 +22,7 @@ async function get(sim: AmplitudeSimulator, path: string, secret?: string) {
   } catch {
     // CSV or plain text
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, never> };
+  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> };
 }
 
 const objectsSimulator = (options: SimulatorOptions = {}) => simulator({ now: () => NOW, ...options });
@@ -50,7 +50,7 @@ async function download(sim: AmplitudeSimulator, cohortId: string) {
 describe("the simulator's groups", () => {
   it("puts company users in their company's group on every event, derived from the user alone", () => {
     const sim = new AmplitudeSimulator();
-    const events = [...sim.events({ start: hourOf("2026-11-19T08"), end: hourOf("2026-11-19T17") })];
+    const events = [...sim.events({ start: hourOf("2026-11-19T09"), end: hourOf("2026-11-19T12") })];
     const groupsByUser = new Map<number, string>();
     let inGroups = 0;
     for (const event of events) {
@@ -87,8 +87,20 @@ describe("the simulator's groups", () => {
 
   it("moves an event's groups with it when a re-export gives it another user's amplitude_id", () => {
     const first = new AmplitudeSimulator();
-    const merged = new AmplitudeSimulator({ reprocess: { round: 1, rates: { amplitudeIdChanged: 0.5 } } });
-    const window = { start: hourOf("2026-11-19T09"), end: hourOf("2026-11-19T12") };
+    const merged = new AmplitudeSimulator({
+      reprocess: {
+        round: 1,
+        rates: {
+          propertiesRemoved: 0,
+          sessionMoved: 0,
+          userIdGained: 0,
+          eventTypeChanged: 0,
+          deviceIdChanged: 0,
+          amplitudeIdChanged: 0.5,
+        },
+      },
+    });
+    const window = { start: hourOf("2026-11-19T10"), end: hourOf("2026-11-19T11") };
     const groupsOf = new Map([...first.events(window)].map((e) => [e.amplitude_id as number, e.groups]));
     const before = new Map([...first.events(window)].map((e) => [e.uuid, e]));
     let moved = 0;
@@ -108,7 +120,7 @@ describe("the simulator's groups", () => {
 
 describe("the simulator's Taxonomy API", () => {
   it("lists the event types the events carry, each in a category the categories endpoint lists", async () => {
-    const sim = await objectsSimulator({ eventsPerHour: 400 });
+    const sim = await objectsSimulator();
     const types = await get(sim, "/api/2/taxonomy/event");
     const categories = await get(sim, "/api/2/taxonomy/category");
     expect(types.status).toBe(200);

@@ -28,7 +28,10 @@ export interface ObjectFaults {
 
 /** What the object endpoints were asked and served, for tests. */
 export interface ObjectCounters {
-  /** Requests per endpoint: `taxonomy/event`, `taxonomy/category`, `cohorts`, `cohorts/request`, `cohorts/request-status`, `cohorts/file`. */
+  /**
+   * Requests per endpoint: `taxonomy/event`, `taxonomy/category`, `cohorts`, `cohorts/request`,
+   * `cohorts/request-status`, `cohorts/file`, and `cohorts/s3-file` (the pre-signed URL a large file redirects to).
+   */
   requests: Record<string, number>;
   /** Cohort requests accepted (each counts toward the monthly download allowance, as on Amplitude). */
   cohortRequests: number;
@@ -148,6 +151,8 @@ export interface ObjectsContext {
   now: () => Date;
   plan: SimulatorPlan;
   cohortDownloadQuota: number;
+  /** Member files of cohorts larger than this are answered with a 302 to a pre-signed "S3" URL, as Amplitude does. */
+  redirectFilesAbove: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -272,6 +277,14 @@ export class SimulatedObjects {
 
   /** Answers the request when it is for an object endpoint; false leaves it to the export. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const presigned = /^\/simulator-s3\/cohort-files\/([^/]+)\.csv\.gz$/.exec(url.pathname);
+    if (presigned) {
+      // A pre-signed URL carries its own authorisation: no Basic auth, no plan, no rate limit.
+      const counters = this.counters.requests;
+      counters["cohorts/s3-file"] = (counters["cohorts/s3-file"] ?? 0) + 1;
+      await this.file(res, decodeURIComponent(presigned[1]!), true);
+      return true;
+    }
     const route = routeOf(url.pathname);
     if (!route) return false;
     if (req.method !== "GET") {
@@ -319,7 +332,7 @@ export class SimulatedObjects {
         this.status(res, route.id);
         break;
       case "cohorts/file":
-        await this.file(res, route.id);
+        await this.file(res, route.id, false);
         break;
     }
     return true;
@@ -386,7 +399,7 @@ export class SimulatedObjects {
     });
   }
 
-  private async file(res: ServerResponse, requestId: string): Promise<void> {
+  private async file(res: ServerResponse, requestId: string, presigned: boolean): Promise<void> {
     const job = this.jobs.get(requestId);
     if (!job) {
       sendJson(res, 404, notFound(`Request ${requestId} not found`));
@@ -399,6 +412,12 @@ export class SimulatedObjects {
       return;
     }
     const members = (await this.membersAt(job.lastComputed)).get(job.cohortId)!;
+    if (!presigned && members.length > this.context.redirectFilesAbove) {
+      const location = `/simulator-s3/cohort-files/${encodeURIComponent(requestId)}.csv.gz`;
+      res.writeHead(302, { Location: `${location}?X-Amz-Expires=60&X-Amz-Signature=simulated` });
+      res.end();
+      return;
+    }
     const spoil = this.context.faults().cohortFile;
     const mode = consume(spoil) ? spoil!.mode : null;
     const lines = memberCsv(members, job.props, mode === "corrupt");

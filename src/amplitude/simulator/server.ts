@@ -71,6 +71,8 @@ export interface SimulatorOptions extends Partial<TrafficOptions> {
   now?: () => Date;
   /** Cohort requests allowed per calendar month (of `now`); default 500, as on Growth and Enterprise plans. */
   cohortDownloadQuota?: number;
+  /** Answer member files of cohorts larger than this with a 302 to a pre-signed URL, as Amplitude does for large cohorts; default never. */
+  cohortFileRedirectAbove?: number;
 }
 
 /** What the simulator has served in complete 200 responses: what an extract should report. */
@@ -128,6 +130,7 @@ export class AmplitudeSimulator {
       now: options.now ?? (() => new Date()),
       plan: options.plan ?? {},
       cohortDownloadQuota: options.cohortDownloadQuota ?? DEFAULT_COHORT_DOWNLOAD_QUOTA,
+      redirectFilesAbove: options.cohortFileRedirectAbove ?? Infinity,
     });
   }
 
