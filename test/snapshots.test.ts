@@ -262,7 +262,9 @@ describe("extractSnapshots against the simulator", () => {
     expect(kept).toHaveLength(cohorts.length - 2);
     expect(kept.every((o) => o.status === "skipped" && o.cause === "quota")).toBe(true);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/cohort downloads are used up.*keep their latest membership snapshot/);
+    expect(warnings[0]).toMatch(
+      /^\d+ cohort\(s\) computed again were not downloaded and keep their latest membership snapshot.*allowance is used up/,
+    );
     expect(summary.outcomes.find((o) => o.object === "cohorts")).toMatchObject({ status: "written" });
   });
 

@@ -269,8 +269,8 @@ async function cohortMembers(
   );
   if (stopped?.cause === "quota") {
     options.reporter?.warning?.(
-      `the month's cohort downloads are used up (${stopped.reason}): ${quotaCohorts} cohort(s) computed again ` +
-        "keep their latest membership snapshot until the allowance renews; they are downloaded on a later run",
+      `${quotaCohorts} cohort(s) computed again were not downloaded and keep their latest membership snapshot ` +
+        `(if any); a later run downloads them. ${stopped.reason}`,
     );
   }
 }

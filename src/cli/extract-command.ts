@@ -100,7 +100,8 @@ function snapshotRows(outcomes: readonly SnapshotOutcome[]): string[][] {
     );
     const counts = new Map<string, number>();
     for (const o of mine) {
-      const label = o.status === "skipped" ? "kept (quota)" : o.status === "failed" ? "FAILED" : o.status;
+      const label =
+        o.status === "skipped" ? "not downloaded (quota)" : o.status === "failed" ? "FAILED" : o.status;
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
     const outcome =

@@ -388,7 +388,7 @@ export function addExtractToSummary(
         s.status === "failed"
           ? raw(`${strong("failed")}: ${escapeShort(s.error ?? "", 300)}`)
           : s.status === "skipped"
-            ? `kept its last snapshot: ${s.reason ?? s.cause ?? ""}`.slice(0, 300)
+            ? `not downloaded, the latest snapshot stays: ${s.reason ?? s.cause ?? ""}`.slice(0, 300)
             : s.status,
       ]),
     });
