@@ -16,6 +16,7 @@ import {
 } from "../src/lake/snapshot-keys.ts";
 import { addExtractToSummary } from "../src/github/summary.ts";
 import { extractStep } from "../src/pipeline/extract.ts";
+import { runCli } from "./support/cli.ts";
 import { listFiles, readJson, sha256File, tempDir } from "./support/files.ts";
 import { simulator } from "./support/simulator.ts";
 
@@ -415,5 +416,46 @@ describe("the extract job summary", () => {
     expect(html).toMatch(/<td>event_categories<\/td>.*<td>unchanged<\/td>/s);
     expect(html).not.toMatch(/<td>cohort_members<\/td>/);
     expect(html).toContain("1 snapshot(s) written");
+  });
+});
+
+describe("extract --objects from the CLI", () => {
+  it("takes only the objects named, with no window, and refuses an unknown name as a usage error", async () => {
+    const { sim } = await world();
+    const out = await tempDir();
+    const env = {
+      AMPLITUDE_API_URL: sim.url,
+      AMP_API_KEY: sim.apiKey,
+      AMP_SECRET_KEY: sim.secretKey,
+      AMPLITUDE_APP_ID: APP,
+    };
+    const lake = `file://${await tempDir()}`;
+
+    const taken = await runCli(["extract", "--objects", "taxonomy", "--out", out, "--lake", lake, "--json"], {
+      env,
+    });
+
+    expect(taken.code).toBe(0);
+    expect(taken.json()).toMatchObject({
+      windows: 0,
+      events: 0,
+      snapshots: { written: 2, failed: 0 },
+      skipped: [],
+    });
+    expect(sim.served.exports).toBe(0);
+    expect(sim.objectCounters.cohortRequests).toBe(0);
+    expect(taken.stdout).toMatch(/^ {2}event_types +\d+ +written$/m);
+    expect((await listFiles(join(out, APP))).map((f) => f.split("/")[1])).toEqual([
+      "event_categories",
+      "event_categories",
+      "event_types",
+      "event_types",
+    ]);
+
+    const refused = await runCli(["extract", "--objects", "events,groups", "--out", out], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /--objects.*unknown "groups": use a comma-separated list of events, taxonomy, cohorts/,
+    );
   });
 });
