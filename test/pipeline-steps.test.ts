@@ -353,6 +353,8 @@ describe("loadStep, transformStep and runPipeline", () => {
       skipped: 0,
       waiting: 0,
       failed: 0,
+      snapshot_files: 0,
+      snapshot_rows: 0,
     });
     expect(loadEvents[0]).toBe(`started ${loaded.warehouseUrl}`);
     expect(loadEvents.at(-1)).toBe(`batch ${extracted.files}/${extracted.files}`);

@@ -104,6 +104,26 @@ describe("provision on an empty database", () => {
     expect(position("create or replace view raw.load_history")).toBeGreaterThan(
       position("create or replace view pipeline.captured_events"),
     );
+    // The snapshot pipe after its table and the stage; load_history reads the snapshots table.
+    expect(position("create pipe if not exists raw.amplitude_snapshots_pipe")).toBeGreaterThan(
+      position("create table if not exists raw.amplitude_snapshots"),
+    );
+    expect(position("create pipe if not exists raw.amplitude_snapshots_pipe")).toBeGreaterThan(
+      position("create stage"),
+    );
+    expect(position("create or replace view raw.load_history")).toBeGreaterThan(
+      position("create table if not exists raw.amplitude_snapshots"),
+    );
+    expect(catalog.tables.get("RAW.AMPLITUDE_SNAPSHOTS")).toEqual([
+      "object",
+      "json_data",
+      "source_file",
+      "file_row_number",
+      "loaded_at",
+    ]);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_SNAPSHOTS_PIPE")?.definition).toMatch(
+      /^copy into raw\.amplitude_snapshots \(object, json_data, source_file, file_row_number, loaded_at\)\n\s+from \(\n\s+select\n\s+split_part\(metadata\$filename, '\/', 2\),[\s\S]*from @raw\.amplitude_lake\/amplitude\/\n\s+\)\n\s+pattern = '\.\*\(event_types\|event_categories\|cohorts\|cohort_members\)\/app=\[0-9\]\+\/\.\+\[\.\]json\[\.\]gz'/,
+    );
     expect(position("create or replace task pipeline.run_events")).toBeGreaterThan(
       position("create or replace task pipeline.run_stg_amplitude__events"),
     );
@@ -128,7 +148,7 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 46 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+      /Plan: 48 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
@@ -144,7 +164,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 47 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 49 unchanged/,
     );
   });
 });
@@ -202,6 +222,27 @@ describe("provision after a change", () => {
     } finally {
       await warehouse.close();
     }
+  });
+
+  it("brings an account provisioned before snapshots forward: the snapshot table and pipe are created, the two views replaced, nothing else", async () => {
+    await provision();
+    // The account as an earlier version left it: no snapshot table or pipe, the views of then.
+    catalog.tables.delete("RAW.AMPLITUDE_SNAPSHOTS");
+    catalog.pipes.delete("RAW.AMPLITUDE_SNAPSHOTS_PIPE");
+    for (const row of catalog.history) {
+      if (row.object_name === "raw.extract_windows" || row.object_name === "raw.load_history")
+        row.checksum = "0".repeat(64);
+    }
+    catalog.ddl.length = 0;
+    const { plan } = await provision();
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0])).toEqual([
+      "create table if not exists raw.amplitude_snapshots (",
+      "create or replace view raw.extract_windows as",
+      "create or replace view raw.load_history as",
+      "create pipe if not exists raw.amplitude_snapshots_pipe",
+    ]);
+    expect(plan.refusals).toEqual([]);
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
   });
 
   it("adds a column a raw table lacks and never drops one", async () => {
@@ -328,13 +369,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 46,
+      create: 48,
       alter: 0,
       replace: 0,
       drop: 0,
       unchanged: 1,
       refused: 0,
-      statements: 47,
+      statements: 49,
     });
     expect(first.stdout).toContain("create  task");
   });
@@ -370,7 +411,7 @@ describe("provision when a statement fails", () => {
     expect(catalog.ddl.some((sql) => sql.startsWith("create table if not exists raw.amplitude_events"))).toBe(
       false,
     );
-    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(46);
+    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(48);
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
   });
 });

@@ -4,6 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.ts";
 import { manifestKey } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
+import {
+  snapshotFileKey,
+  snapshotManifestKey,
+  type SnapshotId,
+  type SnapshotObject,
+} from "../src/lake/snapshot-keys.ts";
 import { pipeLoad, refreshPrefixes, type PipeLoadOptions } from "../src/snowflake/pipe-load.ts";
 import { runCli } from "./support/cli.ts";
 import { sent, startScriptedSnowflake, testClock } from "./support/fake-snowflake-tasks.ts";
@@ -62,6 +68,57 @@ async function lakeWith(deliveries: Delivery[], clock: { ms: () => number }) {
     script.manifestBodies![key] = { uploaded_at: body.uploaded_at, files: body.files };
   }
   return { lake: new LocalLake(root), root, script };
+}
+
+/**
+ * Adds a snapshot's manifest to the lake (its file need not be there: the fake Snowpipe stands for the
+ * stage), and its file and manifest to the pipe's script.
+ */
+async function addSnapshot(
+  root: string,
+  script: PipeScript,
+  snapshot: {
+    object: SnapshotObject;
+    cohortId?: string;
+    takenAt: number;
+    file: Omit<ScriptedFile, "key" | "stagedAt">;
+    manifest?: Omit<ScriptedFile, "key" | "stagedAt">;
+  },
+) {
+  const id: SnapshotId = {
+    object: snapshot.object,
+    appId: APP,
+    takenAt: new Date(snapshot.takenAt).toISOString().replace(/[-:]/g, ""),
+    delivery: `${snapshot.object.length}`.padEnd(12, "a"),
+    ...(snapshot.cohortId ? { cohortId: snapshot.cohortId } : {}),
+  };
+  const key = snapshotManifestKey(id);
+  const fileKey = snapshotFileKey(id);
+  const uploadedAt = new Date(snapshot.takenAt).toISOString();
+  const files = [
+    { name: "x.json.gz", key: fileKey, bytes: 10, sha256: "0".repeat(64), lines: 3, records: 2 },
+  ];
+  await mkdir(dirname(join(root, key)), { recursive: true });
+  await writeFile(
+    join(root, key),
+    JSON.stringify({
+      manifest_version: 2,
+      kind: "snapshot",
+      object: snapshot.object,
+      app_id: APP,
+      taken_at: uploadedAt,
+      run_id: "test",
+      request: "test",
+      delivery: id.delivery,
+      totals: { files: 1, bytes: 10, lines: 3, records: 2 },
+      files,
+      uploaded_at: uploadedAt,
+    }),
+  );
+  (script.snapshots ??= []).push({ ...snapshot.file, key: fileKey, stagedAt: snapshot.takenAt });
+  script.manifests.push({ loaded: true, ...snapshot.manifest, key, stagedAt: snapshot.takenAt });
+  script.manifestBodies![key] = { uploaded_at: uploadedAt, files };
+  return { key, fileKey };
 }
 
 async function snowflake() {
@@ -159,6 +216,86 @@ describe("load on Snowflake: wait for Snowpipe and mend what it missed", () => {
     // The month-old delivery was not read file by file.
     expect(sent(fake, /ffffffffffff/)).toEqual([]);
     expect(summary.pipes["raw.amplitude_events_pipe"]).toEqual({
+      executionState: "RUNNING",
+      pendingFileCount: 0,
+    });
+  });
+
+  it("waits for the snapshot pipe too: a queued snapshot file, one it missed (refreshed), one older than 7 days (copied)", async () => {
+    const clock = testClock();
+    const t0 = clock.ms();
+    const { lake, root, script } = await lakeWith(
+      [
+        {
+          window: "2025-11-06T05_2025-11-06T05",
+          uploadedAt: t0 - 2 * HOUR,
+          files: [{ name: "187520_2025-11-06_5#0.aaaaaaaaaaaa", loaded: true }],
+        },
+      ],
+      clock,
+    );
+    // In the snapshot pipe's queue; loads 30 s into the wait.
+    const queued = await addSnapshot(root, script, {
+      object: "event_types",
+      takenAt: t0 - HOUR,
+      file: { queued: true, loadsAfterMs: 30_000 },
+    });
+    // The pipes missed both the manifest and the file: a refresh of each pipe brings them.
+    const missed = await addSnapshot(root, script, {
+      object: "cohort_members",
+      cohortId: "abc123x",
+      takenAt: t0 - 3 * DAY,
+      file: {},
+      manifest: { loaded: false },
+    });
+    // Ten days old and recorded, its file never loaded: a refresh no longer sees it, COPY INTO does.
+    const old = await addSnapshot(root, script, { object: "cohorts", takenAt: t0 - 10 * DAY, file: {} });
+    // A month old and loaded: not checked file by file.
+    await addSnapshot(root, script, {
+      object: "event_categories",
+      takenAt: t0 - 30 * DAY,
+      file: { loaded: true },
+    });
+    const { fake, open } = await snowflake();
+    const pipe = scriptSnowpipe(fake, script);
+    const warehouse = await open();
+    cleanup.push(() => warehouse.close());
+    const waiting: unknown[] = [];
+    const summary = await pipeLoad({
+      lake,
+      warehouse,
+      timeoutSeconds: 1800,
+      pollSeconds: 15,
+      now: clock.now,
+      sleep: clock.sleep,
+      reporter: { waiting: (event) => waiting.push(event) },
+    });
+    expect(summary).toMatchObject({
+      deliveries: 1,
+      files: 1,
+      alreadyLoaded: 1,
+      snapshots: 3,
+      snapshotFiles: 3,
+      snapshotsAlreadyLoaded: 0,
+      loaded: 4,
+      pending: [],
+      failed: [],
+    });
+    expect(waiting).toEqual([{ files: 3, manifests: 1, deliveries: 1, snapshots: 3 }]);
+    expect(summary.refreshed.sort()).toEqual([missed.key, missed.fileKey].sort());
+    expect(pipe.refreshes).toEqual([
+      { pipe: "raw.lake_manifests_pipe", prefix: missed.key.slice("amplitude/_manifests/".length) },
+      // The snapshot pipe copies from @stage/amplitude/: its prefix is relative to that folder.
+      { pipe: "raw.amplitude_snapshots_pipe", prefix: missed.fileKey.slice("amplitude/".length) },
+    ]);
+    expect(pipe.copies).toEqual([{ table: "raw.amplitude_snapshots", files: [old.fileKey] }]);
+    expect(pipe.duplicates).toEqual([]);
+    // The copy fills object from the key, as the pipe does.
+    expect(sent(fake, /^copy into raw\.amplitude_snapshots/)[0]?.sql).toMatch(
+      /^copy into raw\.amplitude_snapshots \(object, json_data, source_file, file_row_number, loaded_at\)\s+from \(select split_part\(metadata\$filename, '\/', 2\), \$1, metadata\$filename,/,
+    );
+    expect(summary.refreshed).not.toContain(queued.fileKey);
+    expect(summary.pipes["raw.amplitude_snapshots_pipe"]).toEqual({
       executionState: "RUNNING",
       pendingFileCount: 0,
     });
@@ -344,6 +481,14 @@ describe("load --warehouse snowflake from the CLI", () => {
     expect(cli.stderr).toMatch(
       /^error: amplitude\/events\/app=187520\/date=2025-11-06\/hour=00\/b\.bbbbbbbbbbbb\.json\.gz: Snowflake could not load it into raw\.amplitude_events: Invalid data encountered during decompression/m,
     );
-    expect(cli.json()).toEqual({ files: 2, loaded: 0, pending: 0, failed: 1, refreshed: 0, copied: 0 });
+    expect(cli.json()).toEqual({
+      files: 2,
+      snapshot_files: 0,
+      loaded: 0,
+      pending: 0,
+      failed: 1,
+      refreshed: 0,
+      copied: 0,
+    });
   });
 });

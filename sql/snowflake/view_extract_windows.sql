@@ -1,5 +1,6 @@
 {#- One row per delivery of a window, with the columns of the embedded warehouse's table: the watermark
-    reads it the same way on both. -#}
+    reads it the same way on both. Snapshot manifests (taxonomy, cohorts) share raw.lake_manifests and
+    are no windows: they are told apart by their kind. -#}
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -16,4 +17,5 @@ select
     convert_timezone('UTC', try_to_timestamp_tz(json_data:uploaded_at::varchar))::timestamp_ntz as uploaded_at,
     loaded_at as recorded_at
 from raw.lake_manifests
+where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1

@@ -1,5 +1,7 @@
-{#- The embedded warehouse's load history, from Snowpipe's side: one row per lake file in the captured
-    raw events, with the counts its manifest recorded. -#}
+{#- The embedded warehouse's load history, from Snowpipe's side: one row per lake file in raw, with the
+    counts its manifest recorded. Event files come from window manifests and the captured raw events;
+    snapshot files (their manifests' kind is 'snapshot') from raw.amplitude_snapshots, with the lines
+    their manifest counts as manifest_events, as the embedded loader records them. -#}
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -13,6 +15,7 @@ with manifest_files as (
         manifests.json_data:"window":"start"::varchar || '_' || manifests.json_data:"window":"end"::varchar as extract_window
     from raw.lake_manifests as manifests,
         lateral flatten(input => manifests.json_data:files) as files
+    where coalesce(manifests.json_data:kind::varchar, 'window') <> 'snapshot'
     qualify row_number() over (partition by files.value:key::varchar order by manifests.loaded_at) = 1
 
 ),
@@ -26,6 +29,33 @@ loaded as (
     from pipeline.captured_events
     group by source_file
 
+),
+
+snapshot_files as (
+
+    select
+        files.value:key::varchar as file,
+        files.value:sha256::varchar as checksum,
+        files.value:bytes::number as size,
+        files.value:lines::number as manifest_lines,
+        manifests.json_data:app_id::varchar as app_id,
+        manifests.json_data:object::varchar as object
+    from raw.lake_manifests as manifests,
+        lateral flatten(input => manifests.json_data:files) as files
+    where manifests.json_data:kind::varchar = 'snapshot'
+    qualify row_number() over (partition by files.value:key::varchar order by manifests.loaded_at) = 1
+
+),
+
+snapshots_loaded as (
+
+    select
+        source_file,
+        count(*) as row_count,
+        max(loaded_at) as loaded_at
+    from raw.amplitude_snapshots
+    group by source_file
+
 )
 
 select
@@ -37,6 +67,23 @@ select
     manifest_files.manifest_rejected,
     manifest_files.app_id,
     manifest_files.extract_window,
-    loaded.loaded_at
+    loaded.loaded_at,
+    'events' as object
 from manifest_files
 inner join loaded on loaded.source_file = manifest_files.file
+
+union all
+
+select
+    snapshot_files.file,
+    snapshot_files.checksum,
+    snapshot_files.size,
+    snapshots_loaded.row_count,
+    snapshot_files.manifest_lines as manifest_events,
+    0 as manifest_rejected,
+    snapshot_files.app_id,
+    null as extract_window,
+    snapshots_loaded.loaded_at,
+    snapshot_files.object
+from snapshot_files
+inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file

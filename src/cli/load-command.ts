@@ -40,12 +40,18 @@ export function loadReporter(output: Output): LoadStepReporter {
       output.err(
         `loaded ${formatCount(done)}/${formatCount(total)} file(s): ${formatCount(rows)} rows (${files} committed)`,
       ),
+    snapshotBatch: ({ files, rows, done, total }) =>
+      output.err(
+        `loaded ${formatCount(done)}/${formatCount(total)} snapshot file(s): ${formatCount(rows)} rows (${files} committed)`,
+      ),
     waitStarted: ({ lakeUrl, warehouseUrl, minutes }) =>
       output.err(`Waiting for Snowpipe to load ${lakeUrl} into ${warehouseUrl} (at most ${minutes} min)`),
-    waiting: ({ files, manifests, deliveries }) =>
+    waiting: ({ files, manifests, deliveries, snapshots }) =>
       output.err(
         `waiting for ${formatCount(files)} file(s) and ${formatCount(manifests)} manifest(s) of ` +
-          `${formatCount(deliveries)} deliver${deliveries === 1 ? "y" : "ies"} that Snowpipe has not loaded yet`,
+          `${formatCount(deliveries)} deliver${deliveries === 1 ? "y" : "ies"}` +
+          (snapshots > 0 ? ` and ${formatCount(snapshots)} snapshot(s)` : "") +
+          " that Snowpipe has not loaded yet",
       ),
     refreshed: ({ pipe, prefix, files }) =>
       output.err(
@@ -82,6 +88,12 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
           ? `; ${EVENTS_PIPE} ${pipe.executionState ?? "state unknown"}, ${pipe.pendingFileCount} file(s) queued`
           : ""),
     );
+    if (summary.snapshots > 0) {
+      output.out(
+        `Snowpipe: ${formatCount(summary.snapshotFiles)} snapshot file(s) of ${formatCount(summary.snapshots)} snapshot(s) checked, ` +
+          `${formatCount(summary.snapshotsAlreadyLoaded)} in raw.amplitude_snapshots already`,
+      );
+    }
   } else {
     output.out(
       `Loaded ${formatCount(summary.files)} file(s), ${formatCount(summary.rows)} rows, ${formatBytes(summary.bytes)}, ` +
@@ -92,6 +104,15 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
           : "") +
         (summary.waiting > 0 ? `; ${summary.waiting} lake file(s) wait for their delivery's manifest` : ""),
     );
+    const snapshots = summary.snapshots;
+    if (snapshots.files > 0 || snapshots.failed > 0 || snapshots.waiting > 0) {
+      output.out(
+        `Loaded ${formatCount(snapshots.files)} snapshot file(s), ${formatCount(snapshots.rows)} rows, ` +
+          `${formatBytes(snapshots.bytes)}, into raw.amplitude_snapshots` +
+          (snapshots.failed > 0 ? `; ${snapshots.failed} snapshot file(s) not loaded` : "") +
+          (snapshots.waiting > 0 ? `; ${snapshots.waiting} snapshot file(s) wait for their manifest` : ""),
+      );
+    }
   }
   if (json) output.out(JSON.stringify(result.figures));
 }

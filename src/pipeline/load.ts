@@ -28,6 +28,7 @@ export interface LoadStepReporter {
   /** The embedded warehouse: once, before the first batch. */
   started?(event: { lakeUrl: string; warehouseUrl: string }): void;
   batch?: LoadReporter["batch"];
+  snapshotBatch?: LoadReporter["snapshotBatch"];
   /** Snowflake: once, before the wait for Snowpipe. */
   waitStarted?(event: { lakeUrl: string; warehouseUrl: string; minutes: number }): void;
   waiting?: PipeLoadReporter["waiting"];
@@ -68,9 +69,19 @@ export function loadFailed(summary: LoadCommandSummary): boolean {
     : summary.failed.length > 0;
 }
 
+/** Event files and rows first, as before snapshots existed; snapshot files (taxonomy, cohorts) apart. */
 export function loadFigures(summary: LoadSummary) {
   const { files, rows, bytes, skipped, waiting } = summary;
-  return { files, rows, bytes, skipped, waiting, failed: summary.failed.length };
+  return {
+    files,
+    rows,
+    bytes,
+    skipped,
+    waiting,
+    failed: summary.failed.length,
+    snapshot_files: summary.snapshots.files,
+    snapshot_rows: summary.snapshots.rows,
+  };
 }
 
 /**
@@ -110,6 +121,7 @@ export async function loadStep(
       signal,
       reporter: {
         batch: (event) => reporter.batch?.(event),
+        snapshotBatch: (event) => reporter.snapshotBatch?.(event),
         warning: (message) => reporter.warning?.(message),
       },
     });

@@ -31,6 +31,9 @@ export const STAGE = "raw.amplitude_lake";
 /** Lake manifests as Snowpipe loads them; raw.extract_windows and raw.load_history are views over it. */
 export const MANIFESTS_TABLE = "raw.lake_manifests";
 export const EVENTS_PIPE = "raw.amplitude_events_pipe";
+/** Taxonomy and cohort snapshot files (amplitude/<object>/…): one row per line, `object` from the key. */
+export const SNAPSHOTS_TABLE = "raw.amplitude_snapshots";
+export const SNAPSHOTS_PIPE = "raw.amplitude_snapshots_pipe";
 export const MANIFESTS_PIPE = "raw.lake_manifests_pipe";
 export const EVENTS_STREAM = "raw.amplitude_events_stream";
 

@@ -2,6 +2,12 @@ import { realSleep } from "../backoff.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
 import { EVENTS_PREFIX, isoFromCompactTime, MANIFESTS_PREFIX, type Lake } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys, readLakeManifest } from "../lake/manifest.ts";
+import {
+  parseSnapshotManifestKey,
+  readLakeSnapshotManifest,
+  snapshotFileKey,
+  SNAPSHOT_OBJECTS,
+} from "../lake/snapshot-keys.ts";
 import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
 import {
   EVENTS_PIPE,
@@ -9,6 +15,8 @@ import {
   MANIFEST_FILE_FORMAT,
   MANIFESTS_PIPE,
   MANIFESTS_TABLE,
+  SNAPSHOTS_PIPE,
+  SNAPSHOTS_TABLE,
   STAGE,
   upperParts,
 } from "./objects.ts";
@@ -33,8 +41,8 @@ export interface PipeStatus {
 }
 
 export interface PipeLoadReporter {
-  /** Once the files to wait for are known. */
-  waiting?(event: { files: number; manifests: number; deliveries: number }): void;
+  /** Once the files to wait for are known; `files` counts event and snapshot files. */
+  waiting?(event: { files: number; manifests: number; deliveries: number; snapshots: number }): void;
   /** `prefix` as sent: relative to the folder the pipe copies from ("" for all of it). */
   refreshed?(event: { pipe: string; prefix: string; files: number }): void;
   copied?(event: { table: string; files: number }): void;
@@ -63,6 +71,10 @@ export interface PipeLoadSummary {
   files: number;
   /** Of those, already in raw.amplitude_events when load started. */
   alreadyLoaded: number;
+  /** Snapshot manifests (taxonomy, cohorts) whose files were checked, the files they list, and of those the ones in raw.amplitude_snapshots when load started. */
+  snapshots: number;
+  snapshotFiles: number;
+  snapshotsAlreadyLoaded: number;
   /** Event files and manifests that reached raw while this run waited (by Snowpipe, a refresh or a copy). */
   loaded: number;
   /** Lake keys still not in raw when the wait ended. */
@@ -81,6 +93,7 @@ export interface PipeLoadSummary {
 export function pipeLoadFigures(summary: PipeLoadSummary) {
   return {
     files: summary.files,
+    snapshot_files: summary.snapshotFiles,
     loaded: summary.loaded,
     pending: summary.pending.length,
     failed: summary.failed.length,
@@ -119,6 +132,18 @@ const TARGETS = {
        files = (${files.map(sqlString).join(", ")})
        file_format = (format_name = '${MANIFEST_FILE_FORMAT}') on_error = continue`,
   },
+  snapshots: {
+    pipe: SNAPSHOTS_PIPE,
+    table: SNAPSHOTS_TABLE,
+    // The pipe copies from @stage/amplitude/ with a PATTERN for the four snapshot folders.
+    path: "amplitude/",
+    copy: (files: string[]) =>
+      `copy into ${SNAPSHOTS_TABLE} (object, json_data, source_file, file_row_number, loaded_at)
+       from (select split_part(metadata$filename, '/', 2), $1, metadata$filename, metadata$file_row_number,
+         metadata$start_scan_time from @${STAGE})
+       files = (${files.map(sqlString).join(", ")})
+       file_format = (format_name = '${FILE_FORMAT}') on_error = skip_file`,
+  },
 } satisfies Record<string, Target>;
 
 type Kind = keyof typeof TARGETS;
@@ -133,7 +158,8 @@ interface Missing {
 /**
  * `load --warehouse snowflake`: Snowpipe loads; this waits for it and mends what it missed. The lake's
  * deliveries that raw.lake_manifests does not hold, and those uploaded in the last `lookbackDays`, are
- * checked file by file against raw.amplitude_events; the files (and manifests) not there yet are waited
+ * checked file by file against raw.amplitude_events, and the taxonomy and cohort snapshots likewise
+ * against raw.amplitude_snapshots (their pipe); the files (and manifests) not there yet are waited
  * for, watching SYSTEM$PIPE_STATUS and COPY_HISTORY. After the grace period, with nothing pending in
  * the pipe, a file staged in the last 7 days is refreshed into its pipe, an older one loaded with COPY
  * INTO over exactly that file. A file Snowflake refused is reported with its first error.
@@ -151,6 +177,9 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
     deliveries: 0,
     files: 0,
     alreadyLoaded: 0,
+    snapshots: 0,
+    snapshotFiles: 0,
+    snapshotsAlreadyLoaded: 0,
     loaded: 0,
     pending: [],
     failed: [],
@@ -159,7 +188,17 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
     pipes: {},
   };
   const apps = await lakeApps(lake);
-  if (apps.length === 0) {
+  const snapshotManifests: Array<{ key: string; takenAt: number; fileKey: string }> = [];
+  for (const object of SNAPSHOT_OBJECTS) {
+    for await (const entry of lake.list(`${MANIFESTS_PREFIX}${object}/`)) {
+      const id = parseSnapshotManifestKey(entry.key);
+      if (id) {
+        const takenAt = Date.parse(isoFromCompactTime(id.takenAt));
+        snapshotManifests.push({ key: entry.key, takenAt, fileKey: snapshotFileKey(id) });
+      }
+    }
+  }
+  if (apps.length === 0 && snapshotManifests.length === 0) {
     reporter?.warning?.(`${lake.describe("amplitude/_manifests/")} holds no manifests yet: nothing to load`);
     return summary;
   }
@@ -203,7 +242,25 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
       }
     }
   }
-  // Deliveries Snowpipe did record: their file lists come from raw.lake_manifests, not the lake.
+  // Snapshots: one manifest per object (and changed cohort) per run, checked like deliveries.
+  for (const snapshot of snapshotManifests) {
+    const inRaw = loadedManifests.has(snapshot.key);
+    if (inRaw && started - snapshot.takenAt > lookbackMs) continue;
+    summary.snapshots += 1;
+    if (inRaw) {
+      recentInRaw.push(snapshot.key);
+      continue;
+    }
+    try {
+      const body = await readLakeSnapshotManifest(lake, snapshot.key);
+      const stagedAt = Date.parse(body.uploaded_at ?? "") || snapshot.takenAt;
+      missing.set(snapshot.key, { kind: "manifests", stagedAt });
+      for (const file of body.files) addFile(file.key ?? snapshot.fileKey, stagedAt);
+    } catch (error) {
+      summary.failed.push({ key: snapshot.key, message: errorMessage(error) });
+    }
+  }
+  // Deliveries (and snapshots) Snowpipe did record: their file lists come from raw.lake_manifests, not the lake.
   for (const chunk of chunks(recentInRaw)) {
     const rows = await warehouse.query<{ source_file: string; files: SqlValue; uploaded_at: SqlValue }>(
       `select source_file, json_data:files as files, json_data:uploaded_at::varchar as uploaded_at
@@ -214,17 +271,24 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
       for (const key of manifestFileKeys(row.files)) addFile(key, stagedAt);
     }
   }
-  summary.files = files.size;
-  const present = await inRaw(warehouse, [...files.keys()]);
+  const eventFiles = [...files.keys()].filter((key) => fileKind(key) === "events");
+  const snapshotFiles = [...files.keys()].filter((key) => fileKind(key) === "snapshots");
+  summary.files = eventFiles.length;
+  summary.snapshotFiles = snapshotFiles.length;
+  const present = await inRaw(warehouse, EVENTS_TABLE, eventFiles);
+  const presentSnapshots = await inRaw(warehouse, SNAPSHOTS_TABLE, snapshotFiles);
   summary.alreadyLoaded = present.size;
+  summary.snapshotsAlreadyLoaded = presentSnapshots.size;
   for (const [key, stagedAt] of files) {
-    if (!present.has(key)) missing.set(key, { kind: "events", stagedAt });
+    const kind = fileKind(key);
+    if (!(kind === "events" ? present : presentSnapshots).has(key)) missing.set(key, { kind, stagedAt });
   }
   if (missing.size === 0) return summary;
   reporter?.waiting?.({
-    files: [...missing.values()].filter((m) => m.kind === "events").length,
+    files: [...missing.values()].filter((m) => m.kind !== "manifests").length,
     manifests: [...missing.values()].filter((m) => m.kind === "manifests").length,
     deliveries: summary.deliveries,
+    snapshots: summary.snapshots,
   });
 
   const deadline = started + options.timeoutSeconds * 1000;
@@ -288,7 +352,12 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
 
 function kinds(missing: Map<string, Missing>): Kind[] {
   const seen = new Set([...missing.values()].map((m) => m.kind));
-  return (["manifests", "events"] as const).filter((kind) => seen.has(kind));
+  return (["manifests", "events", "snapshots"] as const).filter((kind) => seen.has(kind));
+}
+
+/** Which pipe loads a data file a manifest lists: event files live under amplitude/events/. */
+function fileKind(key: string): "events" | "snapshots" {
+  return key.startsWith(EVENTS_PREFIX) ? "events" : "snapshots";
 }
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
@@ -305,23 +374,29 @@ function manifestFileKeys(files: SqlValue): string[] {
     .filter((key): key is string => typeof key === "string");
 }
 
-/** The keys among `keys` that raw.amplitude_events holds rows of. */
-async function inRaw(warehouse: Warehouse, keys: string[]): Promise<Set<string>> {
+/** The keys among `keys` that `table` (raw.amplitude_events or raw.amplitude_snapshots) holds rows of. */
+async function inRaw(warehouse: Warehouse, table: string, keys: string[]): Promise<Set<string>> {
   const present = new Set<string>();
   for (const chunk of chunks(keys)) {
     const rows = await warehouse.query<{ source_file: string }>(
-      `select distinct source_file from ${EVENTS_TABLE} where source_file in (${chunk.map(sqlString).join(", ")})`,
+      `select distinct source_file from ${table} where source_file in (${chunk.map(sqlString).join(", ")})`,
     );
     for (const row of rows) present.add(row.source_file);
   }
   return present;
 }
 
-/** The missing keys now in raw: event files in raw.amplitude_events, manifests in raw.lake_manifests. */
+/**
+ * The missing keys now in raw: event files in raw.amplitude_events, snapshot files in
+ * raw.amplitude_snapshots, manifests in raw.lake_manifests.
+ */
 async function arrived(warehouse: Warehouse, missing: Map<string, Missing>): Promise<string[]> {
-  const events = [...missing].filter(([, m]) => m.kind === "events").map(([key]) => key);
-  const manifests = [...missing].filter(([, m]) => m.kind === "manifests").map(([key]) => key);
-  const found = [...(await inRaw(warehouse, events))];
+  const of = (kind: Kind) => [...missing].filter(([, m]) => m.kind === kind).map(([key]) => key);
+  const manifests = of("manifests");
+  const found = [
+    ...(await inRaw(warehouse, EVENTS_TABLE, of("events"))),
+    ...(await inRaw(warehouse, SNAPSHOTS_TABLE, of("snapshots"))),
+  ];
   for (const chunk of chunks(manifests)) {
     const rows = await warehouse.query<{ source_file: string }>(
       `select source_file from ${MANIFESTS_TABLE} where source_file in (${chunk.map(sqlString).join(", ")})`,

@@ -15,6 +15,8 @@ import {
   modelTask,
   PIPELINE_SCHEMA,
   ROOT_TASK,
+  SNAPSHOTS_PIPE,
+  SNAPSHOTS_TABLE,
 } from "./objects.ts";
 
 export type ObjectKind =
@@ -129,7 +131,8 @@ export const DRY_RUN_SETTINGS: ProvisionSettings = {
 
 /**
  * Every object of the Snowflake side, in the order they are created: schemas, the change history, file
- * formats, the integration and stage, raw tables, views, pipes, the stream, procedures, then the task
+ * formats, the integration and stage, raw tables (events, snapshots, manifests), views, pipes (events,
+ * manifests, snapshots), the stream, procedures, then the task
  * graph (root, one task per model in graph order, finalizer). Models are compiled for Snowflake by the
  * compiler the embedded runner uses.
  */
@@ -189,6 +192,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
     definition: `${settings.lakeUrl} ${settings.integration}`,
   });
   table("raw.amplitude_events", "table_amplitude_events.sql");
+  table(SNAPSHOTS_TABLE, "table_amplitude_snapshots.sql");
   table("raw.lake_manifests", "table_lake_manifests.sql");
   table("pipeline.stream_batches", "table_stream_batches.sql");
   table("pipeline.test_results", "table_test_results.sql");
@@ -202,6 +206,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   for (const [name, template] of [
     ["raw.amplitude_events_pipe", "pipe_events.sql"],
     ["raw.lake_manifests_pipe", "pipe_manifests.sql"],
+    [SNAPSHOTS_PIPE, "pipe_snapshots.sql"],
   ] as const) {
     const statement = render(template, { replace: false });
     add("pipe", name, template, {

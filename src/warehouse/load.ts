@@ -15,6 +15,7 @@ import {
 } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys, readLakeManifest, type LakeManifest } from "../lake/manifest.ts";
 import { ensureRawTables } from "./raw-tables.ts";
+import { loadSnapshots, type SnapshotLoadSummary } from "./snapshot-load.ts";
 import { sqlString, timestampLiteral, timestampText, type Warehouse } from "./warehouse.ts";
 
 /**
@@ -25,6 +26,8 @@ const RESUME_MARGIN_MS = 3_600_000;
 
 export interface LoadReporter {
   batch?(event: { files: number; rows: number; done: number; total: number }): void;
+  /** A batch of snapshot files (taxonomy, cohorts) committed into raw.amplitude_snapshots. */
+  snapshotBatch?(event: { files: number; rows: number; done: number; total: number }): void;
   warning?(message: string): void;
 }
 
@@ -53,7 +56,10 @@ export interface LoadSummary {
   windows: number;
   /** Manifest keys this run listed: only those since the last load, however long the history. */
   listed: number;
+  /** Every file not loaded, event or snapshot file: the snapshot failures are in `snapshots.failed` too. */
   failed: Array<{ key: string; message: string }>;
+  /** Snapshot files (taxonomy, cohorts) loaded into raw.amplitude_snapshots, counted apart from event files. */
+  snapshots: Omit<SnapshotLoadSummary, "failed"> & { failed: number };
 }
 
 interface LakeFile {
@@ -74,7 +80,8 @@ interface PendingManifest {
 
 /**
  * Embedded twin of Snowpipe: every lake file a manifest lists that `raw.load_history` does not hold is
- * read into `raw.amplitude_events`, once. Only manifests uploaded since the last load are listed (their
+ * read into `raw.amplitude_events`, once (and every complete taxonomy or cohort snapshot into
+ * `raw.amplitude_snapshots`: see loadSnapshots). Only manifests uploaded since the last load are listed (their
  * keys sort by upload time). A batch of files and their history rows commit together, so a crash loads
  * nothing twice and loses nothing; a manifest is recorded in `raw.extract_windows` once all its files are
  * in. Lines extract set aside are skipped here too, as Snowflake's `ON_ERROR = CONTINUE` would.
@@ -95,17 +102,31 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
     windows: 0,
     listed: 0,
     failed: [],
+    snapshots: { files: 0, rows: 0, bytes: 0, skipped: 0, listed: 0, waiting: 0, failed: 0 },
   };
   const apps = await lakeApps(lake);
-  if (apps.length === 0) {
-    options.reporter?.warning?.(
-      `${lake.describe(MANIFESTS_PREFIX)} holds no window manifests: nothing to load (run upload first, or check --lake)`,
-    );
-  }
   const clock = monotonicClock(warehouse, now);
   for (const appId of apps) {
     if (options.signal?.aborted) break;
     await loadApp(options, appId, summary, clock, now);
+  }
+  if (!options.signal?.aborted) {
+    const snapshots = await loadSnapshots({
+      lake,
+      warehouse,
+      clock,
+      signal: options.signal,
+      batchFiles: options.batchFiles,
+      batchBytes: options.batchBytes,
+      reporter: { snapshotBatch: (event) => options.reporter?.snapshotBatch?.(event) },
+    });
+    summary.snapshots = { ...snapshots, failed: snapshots.failed.length };
+    summary.failed.push(...snapshots.failed);
+  }
+  if (apps.length === 0 && summary.snapshots.listed === 0) {
+    options.reporter?.warning?.(
+      `${lake.describe(MANIFESTS_PREFIX)} holds no window manifests: nothing to load (run upload first, or check --lake)`,
+    );
   }
   return summary;
 }
@@ -406,9 +427,13 @@ async function loadBatch(
         (file) =>
           `(${sqlString(file.key)}, ${sqlString(file.sha256)}, ${file.bytes}, ${counts.get(file.key) ?? 0}, ` +
           `${file.events}, ${file.rejected}, ${sqlString(file.appId)}, ${sqlString(file.window)}, ` +
-          `${timestampLiteral(loadedAt)})`,
+          `${timestampLiteral(loadedAt)}, 'events')`,
       );
-      await warehouse.execute(`insert into raw.load_history values ${history.join(",\n")}`);
+      await warehouse.execute(
+        `insert into raw.load_history
+         (file, checksum, size, rows, manifest_events, manifest_rejected, app_id, extract_window, loaded_at, object)
+         values ${history.join(",\n")}`,
+      );
       return counts;
     });
     for (const file of files) {

@@ -2,8 +2,10 @@ import { ConfigurationError } from "../errors.ts";
 import { SCHEMAS, type Dialect, type Warehouse } from "./warehouse.ts";
 
 /**
- * The raw layer both engines share. On Snowflake, Snowpipe fills `amplitude_events` and its own load
- * metadata plays the part of `load_history`; on DuckDB `load` keeps both. Created once, never replaced.
+ * The raw layer both engines share. On Snowflake, Snowpipe fills `amplitude_events` and
+ * `amplitude_snapshots`, and its own load metadata plays the part of `load_history`; on DuckDB `load`
+ * keeps them all. `load_history.object` tells event files (`events`) from snapshot files (`event_types`,
+ * `event_categories`, `cohorts`, `cohort_members`). Created once, never replaced.
  */
 export function rawTableStatements(dialect: Dialect): string[] {
   // DuckDB's string compression (FSST) costs a third of the load time on JSON text and saves 60% of its
@@ -28,7 +30,17 @@ export function rawTableStatements(dialect: Dialect): string[] {
       app_id varchar,
       extract_window varchar,
       loaded_at ${timestamp} not null,
+      object varchar default 'events',
       primary key (file, checksum)
+    )`,
+    // Taxonomy and cohort snapshots, one row per line of a snapshot file: its first line is the
+    // snapshot's header ({"$snapshot": …}), the rest are the records as the API returned them.
+    `create table if not exists raw.amplitude_snapshots (
+      object varchar not null,
+      json_data ${json},
+      source_file varchar not null,
+      file_row_number bigint not null,
+      loaded_at ${timestamp} not null
     )`,
     `create table if not exists raw.extract_windows (
       app_id varchar not null,
@@ -57,6 +69,11 @@ export function rawTableStatements(dialect: Dialect): string[] {
 
 export async function ensureRawTables(warehouse: Warehouse): Promise<void> {
   for (const statement of rawTableStatements(warehouse.dialect)) await warehouse.execute(statement);
+  // Forward only: a warehouse made before snapshots were loaded gains the column, and its rows (all of
+  // them event files) read 'events'.
+  await warehouse.execute(
+    `alter table raw.load_history add column if not exists object varchar default 'events'`,
+  );
   const columns = (await warehouse.columns("raw", "extract_windows")).map((c) => c.name.toLowerCase());
   if (!columns.includes("manifest")) {
     // Before deliveries had keys of their own, this table held one row per window and the lake another

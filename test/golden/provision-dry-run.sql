@@ -1,7 +1,7 @@
--- amplitude-pipeline provision, statement 1 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
     object_kind varchar not null,
@@ -13,43 +13,43 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 5 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 6 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 7 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 8 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_json_gz
     type = json
     compression = gzip
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 9 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_manifest_json
     type = json
     compression = auto
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 10 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 11 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_events (
     json_data variant,
     source_file varchar not null,
@@ -57,14 +57,23 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 12 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists raw.amplitude_snapshots (
+    object varchar not null,
+    json_data variant,
+    source_file varchar not null,
+    file_row_number bigint not null,
+    loaded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 13 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
     source_file varchar not null,
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 13 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
     captured_at timestamp_ntz not null,
@@ -74,7 +83,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 14 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
     test_name varchar not null,
@@ -85,13 +94,13 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 15 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
--- amplitude-pipeline provision, statement 16 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -108,9 +117,10 @@ select
     convert_timezone('UTC', try_to_timestamp_tz(json_data:uploaded_at::varchar))::timestamp_ntz as uploaded_at,
     loaded_at as recorded_at
 from raw.lake_manifests
+where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 17 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -124,6 +134,7 @@ with manifest_files as (
         manifests.json_data:"window":"start"::varchar || '_' || manifests.json_data:"window":"end"::varchar as extract_window
     from raw.lake_manifests as manifests,
         lateral flatten(input => manifests.json_data:files) as files
+    where coalesce(manifests.json_data:kind::varchar, 'window') <> 'snapshot'
     qualify row_number() over (partition by files.value:key::varchar order by manifests.loaded_at) = 1
 
 ),
@@ -137,6 +148,33 @@ loaded as (
     from pipeline.captured_events
     group by source_file
 
+),
+
+snapshot_files as (
+
+    select
+        files.value:key::varchar as file,
+        files.value:sha256::varchar as checksum,
+        files.value:bytes::number as size,
+        files.value:lines::number as manifest_lines,
+        manifests.json_data:app_id::varchar as app_id,
+        manifests.json_data:object::varchar as object
+    from raw.lake_manifests as manifests,
+        lateral flatten(input => manifests.json_data:files) as files
+    where manifests.json_data:kind::varchar = 'snapshot'
+    qualify row_number() over (partition by files.value:key::varchar order by manifests.loaded_at) = 1
+
+),
+
+snapshots_loaded as (
+
+    select
+        source_file,
+        count(*) as row_count,
+        max(loaded_at) as loaded_at
+    from raw.amplitude_snapshots
+    group by source_file
+
 )
 
 select
@@ -148,11 +186,28 @@ select
     manifest_files.manifest_rejected,
     manifest_files.app_id,
     manifest_files.extract_window,
-    loaded.loaded_at
+    loaded.loaded_at,
+    'events' as object
 from manifest_files
-inner join loaded on loaded.source_file = manifest_files.file;
+inner join loaded on loaded.source_file = manifest_files.file
 
--- amplitude-pipeline provision, statement 18 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+union all
+
+select
+    snapshot_files.file,
+    snapshot_files.checksum,
+    snapshot_files.size,
+    snapshots_loaded.row_count,
+    snapshot_files.manifest_lines as manifest_events,
+    0 as manifest_rejected,
+    snapshot_files.app_id,
+    null as extract_window,
+    snapshots_loaded.loaded_at,
+    snapshot_files.object
+from snapshot_files
+inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
+
+-- amplitude-pipeline provision, statement 19 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
     comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
@@ -169,7 +224,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 19 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
     comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
@@ -185,14 +240,33 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 20 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create pipe if not exists raw.amplitude_snapshots_pipe
+    auto_ingest = true
+    comment = 'Amplitude taxonomy and cohort snapshot files into raw.amplitude_snapshots (amplitude-pipeline)'
+    as
+    copy into raw.amplitude_snapshots (object, json_data, source_file, file_row_number, loaded_at)
+    from (
+        select
+            split_part(metadata$filename, '/', 2),
+            $1,
+            metadata$filename,
+            metadata$file_row_number,
+            metadata$start_scan_time
+        from @raw.amplitude_lake/amplitude/
+    )
+    pattern = '.*(event_types|event_categories|cohorts|cohort_members)/app=[0-9]+/.+[.]json[.]gz'
+    file_format = (format_name = 'raw.amplitude_json_gz')
+    on_error = skip_file;
+
+-- amplitude-pipeline provision, statement 22 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
     append_only = true
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 21 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -217,7 +291,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 22 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
 language sql
@@ -483,7 +557,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 23 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
 language sql
@@ -662,7 +736,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 24 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
 language sql
@@ -815,7 +889,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 25 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
@@ -964,7 +1038,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 26 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
 language sql
@@ -1227,7 +1301,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 27 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
 language sql
@@ -1336,7 +1410,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 28 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
 language sql
@@ -1539,7 +1613,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
 language sql
@@ -1867,7 +1941,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
 language sql
@@ -2117,7 +2191,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
 language sql
@@ -2247,7 +2321,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
 language sql
@@ -2656,7 +2730,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -4145,8 +4219,9 @@ begin
 
                 select file, sum(manifest_events) as manifest_events
                 from raw.load_history
+                where object = 'events'
 
-                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                 group by file
 
@@ -4179,8 +4254,9 @@ begin
 
                         select file, sum(manifest_events) as manifest_events
                         from raw.load_history
+                        where object = 'events'
 
-                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                         group by file
 
@@ -4238,7 +4314,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4248,7 +4324,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 35 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4258,7 +4334,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 36 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4268,7 +4344,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 37 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4278,7 +4354,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 38 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4288,7 +4364,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 39 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4298,7 +4374,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 40 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4308,7 +4384,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 41 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4318,7 +4394,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 42 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4328,7 +4404,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 43 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4338,7 +4414,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 44 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4348,7 +4424,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 45 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4358,7 +4434,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 46 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -4368,5 +4444,5 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 47 of 47 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 select system$task_dependents_enable('pipeline.amplitude_root');

@@ -19,9 +19,10 @@ export interface ScriptedFile {
 }
 
 export interface PipeScript {
-  /** Event files and manifest files, by the table their pipe loads. */
+  /** Event files, manifest files and snapshot files, by the table their pipe loads. */
   events: ScriptedFile[];
   manifests: ScriptedFile[];
+  snapshots?: ScriptedFile[];
   /** What raw.lake_manifests holds for a loaded manifest: its json_data. */
   manifestBodies?: Record<string, { uploaded_at: string; files: Array<{ key: string }> }>;
   executionState?: string;
@@ -43,10 +44,12 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
   const tables = {
     "raw.amplitude_events": script.events,
     "raw.lake_manifests": script.manifests,
+    "raw.amplitude_snapshots": (script.snapshots ??= []),
   } as const;
   const pipes: Record<string, keyof typeof tables> = {
     "raw.amplitude_events_pipe": "raw.amplitude_events",
     "raw.lake_manifests_pipe": "raw.lake_manifests",
+    "raw.amplitude_snapshots_pipe": "raw.amplitude_snapshots",
   };
   const inRaw = (file: ScriptedFile) =>
     !file.fails &&
@@ -58,13 +61,17 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
     );
   const text = (name: string): FakeColumn => ({ name, type: "text" });
 
-  fake.on(/^select distinct source_file from raw\.amplitude_events where source_file in/i, (query) => {
-    const wanted = new Set(listed(query.sql));
-    return {
-      columns: [text("SOURCE_FILE")],
-      rows: script.events.filter((f) => wanted.has(f.key) && inRaw(f)).map((f) => [f.key]),
-    };
-  });
+  fake.on(
+    /^select distinct source_file from (raw\.amplitude_events|raw\.amplitude_snapshots) where source_file in/i,
+    (query, match) => {
+      const wanted = new Set(listed(query.sql));
+      const files = tables[match[1]!.toLowerCase() as keyof typeof tables];
+      return {
+        columns: [text("SOURCE_FILE")],
+        rows: files.filter((f) => wanted.has(f.key) && inRaw(f)).map((f) => [f.key]),
+      };
+    },
+  );
   fake.on(/^select source_file from raw\.lake_manifests$/i, () => ({
     columns: [text("SOURCE_FILE")],
     rows: script.manifests.filter(inRaw).map((f) => [f.key]),
@@ -127,6 +134,7 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
   const folders: Record<string, string> = {
     "raw.amplitude_events_pipe": "amplitude/events/",
     "raw.lake_manifests_pipe": "amplitude/_manifests/",
+    "raw.amplitude_snapshots_pipe": "amplitude/",
   };
   fake.on(/^alter pipe ([\w.]+) refresh(?: prefix = '([^']*)')?$/i, (_query, match) => {
     const pipe = match[1]!.toLowerCase();
