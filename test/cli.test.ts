@@ -89,6 +89,14 @@ describe("the amplitude-pipeline CLI", () => {
       rejected: 0,
       failed_hours: [],
       watermark: "2025-11-06T00",
+      // --objects defaults to all: taxonomy and cohorts are taken as snapshots too.
+      snapshots: {
+        written: 3 + sim.objects.cohortIds.length,
+        unchanged: 0,
+        failed: 0,
+        records: expect.any(Number),
+      },
+      skipped: [],
     });
     expect(Object.keys(result.json()).slice(0, 5)).toEqual([
       "windows",
@@ -101,6 +109,7 @@ describe("the amplitude-pipeline CLI", () => {
     expect(await readdir(join(out, "187520"))).toEqual([
       "2025-11-04T00_2025-11-04T23",
       "2025-11-05T00_2025-11-05T23",
+      "_objects",
     ]);
   });
 
@@ -130,7 +139,10 @@ describe("the amplitude-pipeline CLI", () => {
       /error: hour 2025-11-04T05 could not be exported: .*HTTP 504.*Remedy: re-run/,
     );
     expect(result.json()).toMatchObject({ files: 22 });
-    expect((await listFiles(out)).filter((f) => f.endsWith(".json.gz"))).toHaveLength(22);
+    // The event files; the object snapshots sit apart, under _objects/.
+    expect(
+      (await listFiles(out)).filter((f) => f.endsWith(".json.gz") && !f.includes("_objects")),
+    ).toHaveLength(22);
   });
 
   it("reads the keys from .env in the working directory", async () => {
@@ -145,7 +157,10 @@ describe("the amplitude-pipeline CLI", () => {
     });
     expect(result.code).toBe(0);
     expect(result.json()).toMatchObject({ windows: 1, files: 1 });
-    expect(await readdir(join(cwd, "data", "exports", "187520"))).toEqual(["2025-11-04T10_2025-11-04T10"]);
+    expect(await readdir(join(cwd, "data", "exports", "187520"))).toEqual([
+      "2025-11-04T10_2025-11-04T10",
+      "_objects",
+    ]);
   });
 
   it("exits 2 on an unknown region", async () => {
@@ -209,7 +224,9 @@ describe("the warehouse commands", () => {
 
     const second = await runCli(args, { cwd, env: simEnv(sim) });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/Uploaded 0 file\(s\).*4 already there/);
+    // 4 event files, and the object snapshots the first run took (the second found them unchanged).
+    const snapshots = 3 + sim.objects.cohortIds.length;
+    expect(second.stdout).toMatch(new RegExp(`Uploaded 0 file\\(s\\).* ${4 + snapshots} already there`));
     expect(second.stdout).toMatch(/Loaded 0 file\(s\), 0 rows/);
     const rows = (stdout: string) =>
       stdout

@@ -141,6 +141,14 @@ describe("extractStep", () => {
       rejected: 0,
       failed_hours: [],
       watermark: "2025-11-05T00",
+      // --objects defaults to all: the taxonomy and cohorts snapshots, none skipped.
+      snapshots: {
+        written: 3 + sim.objects.cohortIds.length,
+        unchanged: 0,
+        failed: 0,
+        records: expect.any(Number),
+      },
+      skipped: [],
     });
     expect(Object.keys(result.figures)).toEqual([
       "windows",
@@ -150,6 +158,8 @@ describe("extractStep", () => {
       "rejected",
       "failed_hours",
       "watermark",
+      "snapshots",
+      "skipped",
     ]);
     expect(result.backupDir).toBe(out);
     expect(result.restored).toBe(0);
@@ -411,7 +421,10 @@ describe("loadStep, transformStep and runPipeline", () => {
       "end transform ok",
     ]);
     expect(result.failed).toBe(false);
-    expect(result.upload.figures.files).toBe(result.extract.figures.files);
+    // The event files, and one file per object snapshot (taxonomy and cohorts, taken by default).
+    expect(result.upload.figures.files).toBe(
+      result.extract.figures.files + result.extract.snapshots!.written,
+    );
     expect(result.figures).toEqual({
       ...result.transform.figures,
       events: sim.served.events,

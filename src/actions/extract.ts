@@ -1,4 +1,6 @@
 import * as core from "@actions/core";
+import { parseObjectGroups } from "../amplitude/objects-client.ts";
+import type { SnapshotOutcome } from "../amplitude/snapshots.ts";
 import { addExtractToSummary } from "../github/summary.ts";
 import {
   DEFAULT_EXTRACT_CONCURRENCY,
@@ -9,7 +11,7 @@ import {
   DEFAULT_SETTLE_HOURS,
   DEFAULT_WINDOW_HOURS,
 } from "../pipeline/defaults.ts";
-import { extractStep, type ExtractStepResult } from "../pipeline/extract.ts";
+import { extractStep, failedSnapshots, type ExtractStepResult } from "../pipeline/extract.ts";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -28,7 +30,14 @@ import { actionsWindowStore } from "./window-cache.ts";
 
 async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv([...AMPLITUDE_SECRETS, ...AWS_SECRETS, ...SNOWFLAKE_SECRETS]) };
+  let objects;
+  try {
+    objects = parseObjectGroups(optionalInput(INPUTS.objects));
+  } catch (error) {
+    throw inInputTerms(error, ACTION_IO.extract.inputs);
+  }
   const options = {
+    objects,
     start: optionalInput(INPUTS.start),
     end: optionalInput(INPUTS.end),
     out: optionalInput(INPUTS.out) ?? DEFAULT_OUT,
@@ -52,6 +61,13 @@ async function main(run: ActionRun): Promise<void> {
     notice: run.annotations.notice,
     warning: run.annotations.warning,
     nothingToExport: (reason: string) => core.info(`Nothing to export: ${reason}`),
+    // Objects the plan lacks are said once, in the job summary.
+    snapshotFinished: (outcome: SnapshotOutcome) => {
+      const name = outcome.cohortId ? `cohort ${outcome.cohortId} members` : outcome.object;
+      if (outcome.status === "written" || outcome.status === "unchanged")
+        core.info(`snapshot ${name}: ${outcome.status} (${outcome.records} record(s))`);
+      else if (outcome.status === "failed") core.info(`snapshot ${name}: failed: ${outcome.error}`);
+    },
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown: unknown) => {
     const error = inInputTerms(thrown, ACTION_IO.extract.inputs);
@@ -66,9 +82,18 @@ async function main(run: ActionRun): Promise<void> {
       failedHours: result.failedHours,
       watermark: result.watermark,
       restored: result.restored,
+      snapshots: result.snapshots?.outcomes,
+      skippedObjects: result.snapshots?.skipped,
     },
     { artifact },
   );
+  const snapshotErrors = failedSnapshots(result.snapshots);
+  if (result.failedHours.length === 0 && snapshotErrors.length > 0) {
+    throw new Error(
+      `${snapshotErrors.length} snapshot(s) could not be taken (${snapshotErrors.slice(0, 3).join("; ")}` +
+        `${snapshotErrors.length > 3 ? "; …" : ""}): the earlier snapshots stay the latest; the next run tries again`,
+    );
+  }
   if (result.failed) {
     throw new Error(
       `${result.failedHours.length} hour(s) could not be exported (${result.failedHours.slice(0, 5).join(", ")}` +

@@ -1,3 +1,4 @@
+import type { ObjectGroup } from "../amplitude/objects-client.ts";
 import { startSimulator } from "../amplitude/simulator/server.ts";
 import { formatHour, hourFromDate } from "../amplitude/hours.ts";
 import { buildDocs } from "../docs/build-docs.ts";
@@ -25,6 +26,8 @@ export interface DemoOptions {
   docsOut?: string;
   json?: boolean;
   eventsPerHour: number;
+  /** What to extract (default all): events, taxonomy, cohorts. */
+  objects?: ObjectGroup[];
 }
 
 /** The tables the demo counts, in the order a reader meets them. */
@@ -85,6 +88,7 @@ export async function runDemo(
         concurrency: DEFAULT_EXTRACT_CONCURRENCY,
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,
         settleHours: DEFAULT_SETTLE_HOURS,
+        objects: options.objects,
       },
       pipelineDeps,
     );

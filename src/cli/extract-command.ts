@@ -8,7 +8,8 @@ import {
   type ExtractStepReporter,
   type ExtractStepResult,
 } from "../pipeline/extract.ts";
-import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
+import type { SnapshotOutcome, SnapshotsSummary } from "../pipeline/snapshots.ts";
+import { formatBytes, formatCount, formatDuration, textTable, type Output } from "./output.ts";
 
 export type { ExtractCommandSummary } from "../pipeline/extract.ts";
 
@@ -54,7 +55,62 @@ export function printExtract(output: Output, result: ExtractStepResult, json?: b
         (result.watermark ? `; watermark at ${result.watermark}` : ""),
     );
   }
+  if (result.snapshots) for (const line of snapshotReport(result.snapshots)) output.out(line);
   if (json) output.out(JSON.stringify(result.figures));
+}
+
+/**
+ * The snapshots as a table (one row per object; cohort members summed over the cohorts), then once per
+ * object group the plan lacks, which objects were skipped and why, and the snapshots that failed.
+ */
+export function snapshotReport(snapshots: SnapshotsSummary): string[] {
+  const rows = snapshotRows(snapshots.outcomes);
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    lines.push(
+      `Snapshots: ${snapshots.written} written, ${snapshots.unchanged} unchanged` +
+        (snapshots.failed > 0 ? `, ${snapshots.failed} FAILED` : ""),
+      ...textTable(["object", "records", "outcome"], rows, [false, true, false]).map((line) => `  ${line}`),
+    );
+  }
+  for (const { group, reason } of snapshots.skipped) lines.push(`Skipped ${group}: ${reason}`);
+  for (const outcome of snapshots.outcomes) {
+    if (outcome.status === "failed") lines.push(`error: ${snapshotName(outcome)}: ${outcome.error}`);
+  }
+  return lines;
+}
+
+function snapshotName(outcome: SnapshotOutcome): string {
+  return outcome.cohortId
+    ? `cohort ${outcome.cohortId} (${outcome.cohortName ?? "?"}) members`
+    : outcome.object;
+}
+
+function snapshotRows(outcomes: readonly SnapshotOutcome[]): string[][] {
+  const rows: string[][] = [];
+  for (const object of ["event_types", "event_categories", "cohorts", "cohort_members"] as const) {
+    // Skipped for the plan: said once below the table, not once per object.
+    const mine = outcomes.filter(
+      (o) => o.object === object && !(o.status === "skipped" && o.cause === "not-in-plan"),
+    );
+    if (mine.length === 0) continue;
+    const records = mine.reduce(
+      (n, o) => n + (o.status === "written" || o.status === "unchanged" ? o.records : 0),
+      0,
+    );
+    const counts = new Map<string, number>();
+    for (const o of mine) {
+      const label =
+        o.status === "skipped" ? "not downloaded (quota)" : o.status === "failed" ? "FAILED" : o.status;
+      counts.set(label, (counts.get(label) ?? 0) + 1);
+    }
+    const outcome =
+      object === "cohort_members"
+        ? `${mine.length} cohort(s): ${[...counts].map(([label, n]) => `${n} ${label}`).join(", ")}`
+        : [...counts.keys()].join(", ");
+    rows.push([object, formatCount(records), outcome]);
+  }
+  return rows;
 }
 
 /** Extract's progress on stderr: one line per window, a status line while windows download. */
@@ -106,6 +162,17 @@ export function extractReporter(output: Output): ExtractStepReporter {
     windowFailed: ({ error, failingSince }) =>
       output.err(`error: ${error}${failingSince ? ` (failing since ${failingSince})` : ""}`),
     interrupted: ({ notStarted }) => output.err(`interrupted: ${notStarted} window(s) were not started`),
+    // Objects skipped for the plan are said once, in the report at the end.
+    snapshotFinished(outcome) {
+      const name = snapshotName(outcome);
+      if (outcome.status === "written")
+        output.err(
+          `snapshot ${name}: ${formatCount(outcome.records)} record(s), ${formatBytes(outcome.bytes)} written`,
+        );
+      else if (outcome.status === "unchanged")
+        output.err(`snapshot ${name}: unchanged (${formatCount(outcome.records)} record(s))`);
+      else if (outcome.status === "failed") output.err(`snapshot ${name}: FAILED`);
+    },
   };
 }
 

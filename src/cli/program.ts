@@ -38,6 +38,33 @@ export interface ProgramContext {
   stopsOnSignal?: boolean;
 }
 
+/** `--objects`: parsed here so a bad name is a usage error before anything runs. */
+function objectGroups(value: string): string[] {
+  const names = value
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const valid = ["events", "taxonomy", "cohorts"];
+  const unknown = names.filter((name) => !valid.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `${unknown.length > 0 ? `unknown ${unknown.map((n) => JSON.stringify(n)).join(", ")}: ` : ""}` +
+        `use a comma-separated list of ${valid.join(", ")}`,
+    );
+  }
+  return valid.filter((name) => names.includes(name));
+}
+
+function objectsOption(): Option {
+  return new Option(
+    "--objects <list>",
+    "what to extract, comma-separated: events (the Export API), taxonomy (event types and categories), " +
+      "cohorts (cohorts and their members); taxonomy and cohorts are taken as snapshots",
+  )
+    .default(undefined, "events,taxonomy,cohorts; with --source, events")
+    .argParser(objectGroups);
+}
+
 function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
@@ -99,6 +126,7 @@ function addExtractOptions(command: Command): Command {
         .default(DEFAULT_MAX_HOURS)
         .argParser(integer(1, 24 * 366)),
     )
+    .addOption(objectsOption())
     .option("--wait", "when another run holds the backup folder or warehouse, wait for it instead of failing")
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option(
@@ -191,7 +219,7 @@ export function buildProgram(context: ProgramContext): Command {
         output: context.output,
         signal: context.signal,
       });
-      if (summary.failed.length > 0) context.failed = true;
+      if (summary.failed.length > 0 || (summary.failedSnapshots ?? []).length > 0) context.failed = true;
     });
 
   program
@@ -481,6 +509,7 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_TARGET_DIR)
+    .addOption(objectsOption())
     .option("--docs-out <dir>", "where the data dictionary goes (replaced whole)", DEFAULT_DOCS_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {

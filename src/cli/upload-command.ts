@@ -1,7 +1,7 @@
 import type { Env } from "../config.ts";
 import type { UploadSummary } from "../lake/upload.ts";
 import { uploadStep, type UploadStepReporter, type UploadStepResult } from "../pipeline/upload.ts";
-import { formatBytes, formatDuration, type Output } from "./output.ts";
+import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
 
 export interface UploadCommandOptions {
   from: string;
@@ -55,6 +55,12 @@ export function uploadReporter(output: Output, verbose = false): UploadStepRepor
       }
       if (inFlight.size > 0) showStatus();
     },
+    snapshotFinished({ id, outcome, records, error }) {
+      const name = `snapshot ${id.appId}/${id.object}${id.cohortId ? ` cohort=${id.cohortId}` : ""} ${id.takenAt}_${id.delivery}`;
+      if (outcome === "uploaded") output.err(`${name}: uploaded (${formatCount(records)} record(s))`);
+      else if (outcome === "failed") output.err(`${name}: FAILED: ${error ?? "unknown error"}`);
+      else if (verbose) output.err(`${name}: already in the lake`);
+    },
     windowFinished(window) {
       const name = `window ${window.appId}/${window.window}`;
       const left = window.total - window.files - window.skipped - window.failed;
@@ -74,7 +80,10 @@ export function printUpload(output: Output, result: UploadStepResult, json?: boo
   const { summary } = result;
   output.out(
     `Uploaded ${summary.files} file(s), ${formatBytes(summary.bytes)}, in ${formatDuration(result.durationMs)} to ${result.lakeUrl}; ` +
-      `${summary.skipped} already there; ${summary.windows} window(s) complete in the lake`,
+      `${summary.skipped} already there; ${summary.windows} window(s) complete in the lake` +
+      (result.snapshots.snapshots > 0
+        ? `; object snapshots: ${result.snapshots.files} uploaded, ${result.snapshots.skipped} already there`
+        : ""),
   );
   for (const failure of summary.failures) output.err(`error: ${failure.error}`);
   if (json) output.out(JSON.stringify(result.figures));

@@ -260,6 +260,23 @@ export interface ExtractSummaryInput {
   unrecorded?: number;
   /** Windows put back from the Actions cache instead of being downloaded again. */
   restored?: number;
+  /** Snapshots of objects (taxonomy, cohorts), when the run took any. */
+  snapshots?: readonly ExtractSnapshotInput[];
+  /** Object groups the Amplitude plan lacks (403), each with why: said once. */
+  skippedObjects?: ReadonlyArray<{ group: string; reason: string }>;
+}
+
+/** One snapshot of an object (or of one cohort's members) in an extract run. */
+export interface ExtractSnapshotInput {
+  object: string;
+  cohortId?: string;
+  cohortName?: string;
+  status: "written" | "unchanged" | "skipped" | "failed";
+  records?: number;
+  /** `quota` or `not-in-plan`, for skipped ones. */
+  cause?: string;
+  reason?: string;
+  error?: string;
 }
 
 export interface ExtractSummaryOptions extends SummaryOptions {
@@ -287,11 +304,19 @@ export function addExtractToSummary(
   const budget = new SummaryBudget(summary, { ...options, fullResults });
   const { outcomes } = result;
   const failedWindows = outcomes.filter((outcome) => outcome.status === "failed").length;
-  const failed = options.error !== undefined || failedWindows > 0;
+  const snapshots = (result.snapshots ?? []).filter(
+    (s) => !(s.status === "skipped" && s.cause === "not-in-plan"),
+  );
+  const failedSnapshots = snapshots.filter((s) => s.status === "failed").length;
+  const failed = options.error !== undefined || failedWindows > 0 || failedSnapshots > 0;
   const completed = result.windows ?? outcomes.length - failedWindows;
   budget.addHeader(
     stepHeading(
-      `Extract: ${formatCount(completed)} window(s)${failedWindows ? `, ${failedWindows} failed` : ""}`,
+      `Extract: ${formatCount(completed)} window(s)${failedWindows ? `, ${failedWindows} failed` : ""}` +
+        (result.snapshots
+          ? `, ${formatCount(snapshots.filter((s) => s.status === "written").length)} snapshot(s) written` +
+            (failedSnapshots ? `, ${failedSnapshots} failed` : "")
+          : ""),
       failed,
     ) +
       figures([
@@ -346,6 +371,28 @@ export function addExtractToSummary(
       count(outcome.rejected),
     ]),
   });
+  for (const { group, reason } of result.skippedObjects ?? []) {
+    budget.addEssential(
+      paragraph(`${strong(`Skipped ${escapeHtml(group)}:`)} ${escapeHtml(reason)}`),
+      `Why ${group} was skipped`,
+    );
+  }
+  if (snapshots.length > 0) {
+    budget.addTable({
+      what: "snapshots",
+      head: ["object", "cohort", "records", "outcome"],
+      rows: snapshots.map((s) => [
+        s.object,
+        s.cohortId ? `${s.cohortName ?? ""} (${s.cohortId})` : undefined,
+        count(s.records),
+        s.status === "failed"
+          ? raw(`${strong("failed")}: ${escapeShort(s.error ?? "", 300)}`)
+          : s.status === "skipped"
+            ? `not downloaded, the latest snapshot stays: ${s.reason ?? s.cause ?? ""}`.slice(0, 300)
+            : s.status,
+      ]),
+    });
+  }
 }
 
 // ----- upload

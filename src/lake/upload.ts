@@ -207,7 +207,7 @@ function supersededBy(
   return [...latest.values()];
 }
 
-async function putJson(lake: Lake, key: string, value: unknown): Promise<void> {
+export async function putJson(lake: Lake, key: string, value: unknown): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "amplitude-pipeline-upload-"));
   try {
     const path = join(dir, "object.json");

@@ -20,6 +20,8 @@ import {
   type Hour,
   type HourWindow,
 } from "../amplitude/hours.ts";
+import { OBJECT_GROUPS, type ObjectGroup } from "../amplitude/objects-client.ts";
+import type { SnapshotOutcome, SnapshotReporter } from "../amplitude/snapshots.ts";
 import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
 import type { Lake } from "../lake/lake.ts";
@@ -29,6 +31,12 @@ import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "./defaults.ts";
 import { lockRun } from "./lock.ts";
+import {
+  snapshotFigures,
+  snapshotObjects,
+  type SnapshotFigures,
+  type SnapshotsSummary,
+} from "./snapshots.ts";
 import {
   failingSince,
   failureHistory,
@@ -68,6 +76,13 @@ export interface ExtractStepOptions {
   maxHours?: number;
   /** Wait for another run that holds the backup folder instead of failing at once. */
   wait?: boolean;
+  /**
+   * What to extract (default all): `events` (the Export API's windows), `taxonomy` (event types and
+   * categories) and `cohorts` (cohorts and their members), the last two as snapshots. Without `events`
+   * no window is planned or exported. With `source` (Amplitude's S3 export, which holds events only and
+   * needs no API keys) the default is events alone.
+   */
+  objects?: readonly ObjectGroup[];
 }
 
 /** Keeps exported windows somewhere outside the backup folder (the Actions cache) and puts them back. */
@@ -110,6 +125,10 @@ export interface ExtractWindowRow {
 
 /** What the extract step reports as it goes; every event is optional. */
 export interface ExtractStepReporter extends ExtractReporter {
+  /** One object's (or one cohort's members') snapshot is done: written, unchanged, skipped or failed. */
+  snapshotFinished?: SnapshotReporter["snapshotFinished"];
+  /** Once per object group the Amplitude plan lacks (403): its objects are skipped, not failed. */
+  objectsSkipped?(event: { group: "taxonomy" | "cohorts"; reason: string }): void;
   /** Another run holds the backup folder and the step waits for it (`wait`). */
   waiting?(event: { what: string; pid: number }): void;
   warning?(message: string): void;
@@ -138,14 +157,19 @@ export interface ExtractStepReporter extends ExtractReporter {
 }
 
 export interface ExtractCommandSummary extends ExtractSummary {
+  /** Snapshots of objects that could not be taken, one message each (the step fails, exit 1). */
+  failedSnapshots?: string[];
   /** The hours of windows that failed, `YYYY-MM-DDTHH`, in order. */
   failedHours: string[];
   /** The watermark after this run, `YYYY-MM-DDTHH`, when the project has a completed window. */
   watermark?: string;
 }
 
-/** The figures `extract --json` prints: DESIGN.md's, plus the hours that failed and the watermark. */
-export interface ExtractFigures {
+/**
+ * The figures `extract --json` prints: DESIGN.md's, plus the hours that failed and the watermark; with
+ * taxonomy or cohorts asked for, the snapshots and the objects skipped (the plan lacks their API).
+ */
+export interface ExtractFigures extends Partial<SnapshotFigures> {
   windows: number;
   files: number;
   events: number;
@@ -171,11 +195,15 @@ export interface ExtractStepResult {
   ranges: HourWindow[];
   reason: string;
   durationMs: number;
-  /** Whether an hour could not be exported (exit 1, a failed action). */
+  /** The snapshots of objects (taxonomy, cohorts); undefined when `objects` asked for none. */
+  snapshots?: SnapshotsSummary;
+  /** The object groups asked for. */
+  objects: readonly ObjectGroup[];
+  /** Whether an hour, or a snapshot, could not be exported (exit 1, a failed action). */
   failed: boolean;
 }
 
-export function extractFigures(summary: ExtractCommandSummary): ExtractFigures {
+export function extractFigures(summary: ExtractCommandSummary, snapshots?: SnapshotsSummary): ExtractFigures {
   const { windows, files, events, bytes, rejected } = summary;
   return {
     windows,
@@ -185,7 +213,15 @@ export function extractFigures(summary: ExtractCommandSummary): ExtractFigures {
     rejected,
     failed_hours: summary.failedHours,
     watermark: summary.watermark ?? null,
+    ...(snapshots ? snapshotFigures(snapshots) : {}),
   };
+}
+
+/** The snapshots that failed, one line each, for messages. */
+export function failedSnapshots(snapshots: SnapshotsSummary | undefined): string[] {
+  return (snapshots?.outcomes ?? []).flatMap((o: SnapshotOutcome) =>
+    o.status === "failed" ? [o.cohortId ? `cohort ${o.cohortId} members: ${o.error}` : o.error] : [],
+  );
 }
 
 /** The last hour to export: `--end`, but never past the last hour Amplitude has settled. */
@@ -305,9 +341,78 @@ async function extractUnlocked(
   context: ExtractStepContext,
   reporter: ExtractStepReporter,
 ): Promise<ExtractStepResult> {
-  const stepStarted = Date.now();
+  const objects = objectsOf(options);
   const now = context.now ?? (() => new Date());
   const lake = options.lake ? await openLake(options.lake, context.env) : undefined;
+  const started = Date.now();
+  const events = objects.includes("events")
+    ? await extractWindows(options, context, reporter, lake)
+    : await noWindows(options, context, lake);
+  if (!objects.some((group) => group !== "events")) return events;
+  const snapshots = await snapshotObjects({
+    groups: objects,
+    out: options.out,
+    appId: events.summary.appId,
+    lake,
+    env: context.env,
+    amplitude: context.amplitude,
+    sleep: context.sleep,
+    now,
+    runId: runIdOf(context.env) ?? `local-${now().toISOString()}`,
+    signal: context.signal,
+    reporter: {
+      snapshotFinished: (outcome) => reporter.snapshotFinished?.(outcome),
+      groupSkipped: (event) => reporter.objectsSkipped?.(event),
+      warning: (message) => reporter.warning?.(message),
+    },
+  });
+  return {
+    ...events,
+    summary: { ...events.summary, failedSnapshots: failedSnapshots(snapshots) },
+    objects,
+    snapshots,
+    figures: extractFigures(events.summary, snapshots),
+    durationMs: objects.includes("events")
+      ? events.durationMs + (Date.now() - started)
+      : Date.now() - started,
+    failed: events.failed || snapshots.failed > 0,
+  };
+}
+
+function objectsOf(options: Pick<ExtractStepOptions, "objects" | "source">): readonly ObjectGroup[] {
+  return options.objects ?? (options.source ? ["events"] : OBJECT_GROUPS);
+}
+
+function runIdOf(env: Env): string | undefined {
+  return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? 1}` : undefined;
+}
+
+/** `--objects` without events: no window is planned; the app id comes from the configuration or the backup and lake. */
+async function noWindows(
+  options: ExtractStepOptions,
+  context: ExtractStepContext,
+  lake?: Lake,
+): Promise<ExtractStepResult> {
+  const appId = await resolveAppId({ configured: context.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
+  const plan: ExtractPlan = {
+    ranges: [],
+    reason: "events are not among --objects",
+    appId,
+    known: [],
+    failures: [],
+    notices: [],
+  };
+  return stepResult(options, plan, emptySummary(appId, undefined), [], 0);
+}
+
+async function extractWindows(
+  options: ExtractStepOptions,
+  context: ExtractStepContext,
+  reporter: ExtractStepReporter,
+  lake: Lake | undefined,
+): Promise<ExtractStepResult> {
+  const stepStarted = Date.now();
+  const now = context.now ?? (() => new Date());
   const warehouse =
     options.warehouse === "snowflake"
       ? await openWarehouse(options.warehouse, {
@@ -373,9 +478,7 @@ async function extractUnlocked(
           now,
           appId: plan.appId,
           signal: context.signal,
-          runId: context.env.GITHUB_RUN_ID
-            ? `${context.env.GITHUB_RUN_ID}-${context.env.GITHUB_RUN_ATTEMPT ?? 1}`
-            : undefined,
+          runId: runIdOf(context.env),
           reporter: {
             ...reporter,
             windowFinished(outcome) {
@@ -437,6 +540,7 @@ function stepResult(
   return {
     summary,
     figures: extractFigures(summary),
+    objects: objectsOf(options),
     windows,
     restored,
     watermark: summary.watermark,

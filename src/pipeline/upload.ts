@@ -1,5 +1,10 @@
 import type { Env } from "../config.ts";
 import { openLake } from "../lake/open-lake.ts";
+import {
+  uploadSnapshots,
+  type SnapshotUploadReporter,
+  type SnapshotUploadSummary,
+} from "../lake/snapshot-upload.ts";
 import { upload, type UploadReporter, type UploadSummary } from "../lake/upload.ts";
 
 /** What the upload step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
@@ -26,17 +31,24 @@ export interface UploadStepReporter {
     bytes: number;
   }): void;
   windowFinished?: UploadReporter["windowFinished"];
+  /** A snapshot of an object (taxonomy, cohorts) uploaded, found in the lake already, or failed. */
+  snapshotFinished?: SnapshotUploadReporter["snapshotFinished"];
 }
 
 /** The figures `upload --json` prints and an action's outputs, as DESIGN.md fixes them. */
 export interface UploadFigures {
+  /** Data files written (event files and snapshot files), their bytes, and those the lake held already. */
   files: number;
   bytes: number;
   skipped: number;
+  /** Snapshots of objects uploaded by this run: present only when the backup holds snapshots. */
+  snapshots?: number;
 }
 
 export interface UploadStepResult {
+  /** Event files and windows; `files`, `bytes`, `skipped` and `failures` include the snapshots' too. */
   summary: UploadSummary;
+  snapshots: SnapshotUploadSummary;
   figures: UploadFigures;
   lakeUrl: string;
   durationMs: number;
@@ -44,12 +56,20 @@ export interface UploadStepResult {
   failed: boolean;
 }
 
-export function uploadFigures(summary: UploadSummary): UploadFigures {
+export function uploadFigures(summary: UploadSummary, snapshots?: SnapshotUploadSummary): UploadFigures {
   const { files, bytes, skipped } = summary;
-  return { files, bytes, skipped };
+  return {
+    files,
+    bytes,
+    skipped,
+    ...(snapshots && snapshots.snapshots > 0 ? { snapshots: snapshots.files } : {}),
+  };
 }
 
-/** Upload: open the lake, send the backup's files not there yet, then each complete window's manifest. */
+/**
+ * Upload: open the lake, send the backup's files not there yet, then each complete window's manifest; then
+ * the snapshots of objects, each file then its manifest.
+ */
 export async function uploadStep(
   options: UploadStepOptions,
   context: { env: Env; reporter?: UploadStepReporter; signal?: AbortSignal },
@@ -59,7 +79,7 @@ export async function uploadStep(
   const lake = await openLake(options.lake, context.env);
   const started = Date.now();
   reporter.started?.({ from: options.from, lakeUrl: lake.url, concurrency: options.concurrency });
-  const summary = await upload({
+  const events = await upload({
     lake,
     from: options.from,
     concurrency: options.concurrency,
@@ -73,9 +93,24 @@ export async function uploadStep(
       windowFinished: (window) => reporter.windowFinished?.(window),
     },
   });
+  const snapshots = await uploadSnapshots({
+    lake,
+    from: options.from,
+    repair: options.repair,
+    signal,
+    reporter: { snapshotFinished: (event) => reporter.snapshotFinished?.(event) },
+  });
+  const summary: UploadSummary = {
+    ...events,
+    files: events.files + snapshots.files,
+    bytes: events.bytes + snapshots.bytes,
+    skipped: events.skipped + snapshots.skipped,
+    failures: [...events.failures, ...snapshots.failures],
+  };
   return {
     summary,
-    figures: uploadFigures(summary),
+    snapshots,
+    figures: uploadFigures(summary, snapshots),
     lakeUrl: lake.url,
     durationMs: Date.now() - started,
     failed: summary.failures.length > 0,

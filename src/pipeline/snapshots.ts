@@ -1,0 +1,99 @@
+import { createObjectsClient, type ObjectGroup } from "../amplitude/objects-client.ts";
+import {
+  extractSnapshots,
+  type SnapshotOutcome,
+  type SnapshotReporter,
+  type SnapshotsSummary,
+} from "../amplitude/snapshots.ts";
+import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
+import type { Lake } from "../lake/lake.ts";
+import { latestBackupSnapshots, latestSnapshots, type LatestSnapshot } from "../lake/snapshot-keys.ts";
+
+export type { SnapshotOutcome, SnapshotsSummary } from "../amplitude/snapshots.ts";
+
+/** The figures `extract --json` adds when objects other than events were asked for. */
+export interface SnapshotFigures {
+  snapshots: { written: number; unchanged: number; failed: number; records: number };
+  /** The object groups the Amplitude plan lacks (403), each with why, once. */
+  skipped: Array<{ objects: "taxonomy" | "cohorts"; reason: string }>;
+}
+
+export function snapshotFigures(summary: SnapshotsSummary): SnapshotFigures {
+  return {
+    snapshots: {
+      written: summary.written,
+      unchanged: summary.unchanged,
+      failed: summary.failed,
+      records: summary.outcomes.reduce(
+        (total, o) => total + (o.status === "written" || o.status === "unchanged" ? o.records : 0),
+        0,
+      ),
+    },
+    skipped: summary.skipped.map(({ group, reason }) => ({ objects: group, reason })),
+  };
+}
+
+/**
+ * The latest snapshot known of each object and cohort: the lake's manifests when a lake is given, and the
+ * backup folder's, the later of the two where both hold one (a snapshot taken and not uploaded yet counts:
+ * its cohorts are not downloaded again before it is).
+ */
+export async function previousSnapshots(
+  out: string,
+  appId: string,
+  lake?: Lake,
+): Promise<Map<string, LatestSnapshot>> {
+  const known = lake ? await latestSnapshots(lake, appId) : new Map<string, LatestSnapshot>();
+  for (const [slot, backup] of await latestBackupSnapshots(out, appId)) {
+    const inLake = known.get(slot);
+    if (!inLake || backup.takenAt > inLake.takenAt) known.set(slot, backup);
+  }
+  return known;
+}
+
+/** The snapshots part of extract: taxonomy and cohorts from their APIs into the backup folder. */
+export async function snapshotObjects(options: {
+  groups: readonly ObjectGroup[];
+  out: string;
+  appId: string | undefined;
+  lake?: Lake;
+  env: Env;
+  amplitude?: AmplitudeConfig;
+  sleep?: (ms: number) => Promise<void>;
+  now: () => Date;
+  runId: string;
+  signal?: AbortSignal;
+  reporter?: SnapshotReporter;
+}): Promise<SnapshotsSummary> {
+  const objectGroups = options.groups.filter((g): g is "taxonomy" | "cohorts" => g !== "events");
+  if (!options.appId) {
+    const error =
+      "the Amplitude app id is not known yet (no window with data in the backup folder or the lake): " +
+      "set AMPLITUDE_APP_ID to the project's numeric id (Settings > Projects), or extract events first";
+    const outcomes: SnapshotOutcome[] = objectGroups.flatMap((group) =>
+      (group === "taxonomy" ? (["event_types", "event_categories"] as const) : (["cohorts"] as const)).map(
+        (object) => ({ object, status: "failed" as const, error }),
+      ),
+    );
+    for (const outcome of outcomes) options.reporter?.snapshotFinished?.(outcome);
+    return { outcomes, skipped: [], written: 0, unchanged: 0, failed: outcomes.length };
+  }
+  const config = options.amplitude ?? amplitudeConfig(options.env);
+  const client = createObjectsClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    secretKey: config.secretKey,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  return extractSnapshots({
+    client,
+    groups: objectGroups,
+    outDir: options.out,
+    appId: options.appId,
+    previous: await previousSnapshots(options.out, options.appId, options.lake),
+    now: options.now,
+    runId: options.runId,
+    signal: options.signal,
+    reporter: options.reporter,
+  });
+}
