@@ -33,6 +33,7 @@ export interface DemoOptions {
 /** The tables the demo counts, in the order a reader meets them. */
 const DEMO_TABLES = [
   "raw.amplitude_events",
+  "raw.amplitude_snapshots",
   "raw.load_history",
   "raw.extract_windows",
   "staging.stg_amplitude__events",
@@ -41,6 +42,12 @@ const DEMO_TABLES = [
   "core.sessions",
   "core.users",
   "core.devices",
+  "core.event_types",
+  "core.event_categories",
+  "core.cohorts",
+  "core.user_cohorts",
+  "core.groups",
+  "core.user_groups",
   "restricted.locations",
   "marts.page_paths",
   "marts.web_issues",
@@ -58,7 +65,12 @@ export async function runDemo(
 ): Promise<RunSummary> {
   deps.signal?.throwIfAborted();
   const now = deps.now?.() ?? new Date();
-  const simulator = await startSimulator({ eventsPerHour: options.eventsPerHour, cache: true });
+  // The simulator's cohorts are computed at the start of the demo's day, from the day before it.
+  const simulator = await startSimulator({
+    eventsPerHour: options.eventsPerHour,
+    cache: true,
+    now: () => now,
+  });
   let summary: RunSummary;
   try {
     const today = Math.floor(hourFromDate(now) / 24) * 24;
