@@ -48,7 +48,7 @@ export interface Catalog {
   integrations: Set<string>;
 }
 
-const PROVISIONED_SCHEMAS = ["RAW", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
+const PROVISIONED_SCHEMAS = ["RAW", "SEEDS", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
 
 function key(schema: unknown, name: unknown): string {
   return `${String(schema).toUpperCase()}.${String(name).toUpperCase()}`;
