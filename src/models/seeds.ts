@@ -137,14 +137,18 @@ function columnList(seed: SeedFile): string {
   return seed.columnNames.join(", ");
 }
 
-/** DuckDB streams the CSV into the table itself; every column is text, as on Snowflake. */
+/**
+ * DuckDB streams the CSV into the table itself; every column is text, an empty field null, and a line
+ * with no value at all (a blank line) no row, as on Snowflake.
+ */
 async function loadWithDuckDb(warehouse: Warehouse, seed: SeedFile): Promise<number> {
   const types = seed.columnNames.map((c) => `${sqlString(c)}: 'VARCHAR'`).join(", ");
   await warehouse.execute(
     `create or replace table ${SEED_SCHEMA}.${seed.name} as
      select ${columnList(seed)}
      from read_csv(${sqlString(seed.file)}, header = true, auto_detect = false, delim = ',', quote = '"',
-                   escape = '"', columns = {${types}})`,
+                   escape = '"', columns = {${types}})
+     where ${seed.columnNames.map((c) => `${c} is not null`).join(" or ")}`,
   );
   const [row] = await warehouse.query<{ n: bigint | number }>(
     `select count(*) as n from ${SEED_SCHEMA}.${seed.name}`,
@@ -187,6 +191,7 @@ async function loadWithInserts(
     parse({ from_line: 2, bom: true, relax_column_count: false, skip_empty_lines: true }),
   );
   for await (const record of parser as AsyncIterable<string[]>) {
+    if (record.every((value) => value === "")) continue;
     batch.push(...record.map((value) => (value === "" ? null : value)));
     if (batch.length >= batchRows * width) await flush();
   }
