@@ -32,6 +32,8 @@ export interface SeedOptions {
   clock?: () => number;
   batchRows?: number;
   reporter?: { seed?(result: SeedResult): void };
+  /** The seeds schema and raw.seed_loads exist already (provision made them): no DDL for them. */
+  provisioned?: boolean;
 }
 
 /** The seeds the selected models read: the ones a transform builds first. */
@@ -62,7 +64,7 @@ export async function buildSeeds(
   const clock = options.clock ?? (() => performance.now());
   const wanted = [...names];
   if (wanted.length === 0) return [];
-  await ensureSeedTables(warehouse);
+  if (!options.provisioned) await ensureSeedTables(warehouse);
   const results: SeedResult[] = [];
   for (const name of wanted) {
     const seed = project.seeds.get(name);

@@ -419,6 +419,11 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How long a pipe being replaced may take to finish its pending files. */
   pipeDrainSeconds?: number;
+  /**
+   * Runs once every object is applied, before the task graph is resumed: the seeds load here, so no
+   * graph run reads a seed table that is not there yet.
+   */
+  beforeResume?: () => Promise<void>;
 }
 
 /**
@@ -472,6 +477,7 @@ export async function applyProvision(
       );
     }
   }
+  await options.beforeResume?.();
   if (plan.suspendsGraph) await run(RESUME);
 }
 
