@@ -109,10 +109,13 @@ describe("seeds", () => {
     // A table dropped by hand is built again, though the CSV did not change.
     await warehouse.execute("drop table seeds.free_email_domains");
     expect(await build()).toEqual([["seeds.free_email_domains", "loaded", 1]]);
-    const loads = await warehouse.query<{ seed: string; file: string; checksum: string; rows: bigint }>(
-      "select seed, file, checksum, rows from raw.seed_loads order by loaded_at",
-    );
-    expect(loads.map((l) => [l.seed, l.file, l.rows])).toEqual([
+    const loads = await warehouse.query<{
+      seed: string;
+      seed_file: string;
+      checksum: string;
+      seed_rows: bigint;
+    }>("select seed, seed_file, checksum, seed_rows from raw.seed_loads order by loaded_at");
+    expect(loads.map((l) => [l.seed, l.seed_file, l.seed_rows])).toEqual([
       ["free_email_domains", "seeds/free_email_domains.csv", 2n],
       ["free_email_domains", "seeds/free_email_domains.csv", 1n],
       ["free_email_domains", "seeds/free_email_domains.csv", 1n],

@@ -80,14 +80,14 @@ export async function buildSeeds(
     };
     try {
       result.checksum = await fileChecksum(seed.file);
-      const [recorded] = await warehouse.query<{ checksum: string; rows: bigint | number }>(
-        `select checksum, rows from ${SEED_LOADS} where seed = ? order by loaded_at desc limit 1`,
+      const [recorded] = await warehouse.query<{ checksum: string; seed_rows: bigint | number }>(
+        `select checksum, seed_rows from ${SEED_LOADS} where seed = ? order by loaded_at desc limit 1`,
         [name],
       );
       const columns = (await warehouse.columns(SEED_SCHEMA, name)).map((c) => c.name.toLowerCase());
       if (recorded?.checksum === result.checksum && sameColumns(columns, seed.columnNames)) {
         result.status = "unchanged";
-        result.rows = Number(recorded.rows);
+        result.rows = Number(recorded.seed_rows);
       } else {
         result.rows = await warehouse.transaction(async () => {
           const rows =
@@ -95,7 +95,7 @@ export async function buildSeeds(
               ? await loadWithDuckDb(warehouse, seed)
               : await loadWithInserts(warehouse, seed, columns, options.batchRows ?? SEED_BATCH_ROWS);
           await warehouse.execute(
-            `insert into ${SEED_LOADS} (seed, file, checksum, rows, loaded_at) select ?, ?, ?, ?, ${DIALECTS[warehouse.dialect].utc_now()}`,
+            `insert into ${SEED_LOADS} (seed, seed_file, checksum, seed_rows, loaded_at) select ?, ?, ?, ?, ${DIALECTS[warehouse.dialect].utc_now()}`,
             [name, seed.path, result.checksum, rows],
           );
           return rows;
@@ -124,9 +124,9 @@ export async function ensureSeedTables(warehouse: Warehouse): Promise<void> {
 export function seedLoadsStatement(timestamp: string): string {
   return `create table if not exists ${SEED_LOADS} (
     seed varchar not null,
-    file varchar not null,
+    seed_file varchar not null,
     checksum varchar not null,
-    rows bigint not null,
+    seed_rows bigint not null,
     loaded_at ${timestamp} not null
 )`;
 }

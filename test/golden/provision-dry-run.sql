@@ -91,9 +91,9 @@ create table if not exists pipeline.test_results (
 -- amplitude-pipeline provision, statement 16 of 49 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.seed_loads (
     seed varchar not null,
-    file varchar not null,
+    seed_file varchar not null,
     checksum varchar not null,
-    rows bigint not null,
+    seed_rows bigint not null,
     loaded_at timestamp_ntz not null
 );
 

@@ -253,7 +253,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     if (/^select checksum, rows from raw\.seed_loads where seed = \?/.test(lower)) {
       const loads = (catalog.rows.get("RAW.SEED_LOADS") ?? []).filter((row) => row[0] === binds()[0]);
       const latest = loads.at(-1);
-      return table(["CHECKSUM", "ROWS"], latest ? [[latest[2]!, latest[3]!]] : []);
+      return table(["CHECKSUM", "SEED_ROWS"], latest ? [[latest[2]!, latest[3]!]] : []);
     }
     if ((m = /^create or replace table (seeds\.\w+) \(([^)]*)\)$/i.exec(sql))) {
       const key = id(m[1]!);
