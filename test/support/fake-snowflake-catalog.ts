@@ -250,7 +250,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
         (catalog.tables.get(key) ?? []).map((column) => [column.toUpperCase(), "TEXT"]),
       );
     }
-    if (/^select checksum, rows from raw\.seed_loads where seed = \?/.test(lower)) {
+    if (/^select checksum, seed_rows from raw\.seed_loads where seed = \?/.test(lower)) {
       const loads = (catalog.rows.get("RAW.SEED_LOADS") ?? []).filter((row) => row[0] === binds()[0]);
       const latest = loads.at(-1);
       return table(["CHECKSUM", "SEED_ROWS"], latest ? [[latest[2]!, latest[3]!]] : []);
@@ -409,7 +409,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
 
   // Everything provision sends; the session's own queries (current_database() …) keep the fake's answers.
   fake.on(
-    /^\s*(begin|commit|rollback|delete from seeds\.|insert into (seeds|raw)\.|select checksum, rows from raw\.seed_loads|select column_name as name, data_type as type from \w+\.information_schema\.columns)/i,
+    /^\s*(begin|commit|rollback|delete from seeds\.|insert into (seeds|raw)\.|select checksum, seed_rows from raw\.seed_loads|select column_name as name, data_type as type from \w+\.information_schema\.columns)/i,
     (query) => handle(query),
   );
   fake.on(
