@@ -8,6 +8,7 @@ import { planTests, planProject } from "../src/models/runner.ts";
 import { buildSeeds } from "../src/models/seeds.ts";
 // @ts-expect-error: a plain script, with no type declarations
 import { generatedSeeds } from "../scripts/update-seeds.mjs";
+import { runCli } from "./support/cli.ts";
 import { tempDir } from "./support/files.ts";
 import { PROJECT_DIR, testWarehouse } from "./support/warehouse.ts";
 
@@ -122,5 +123,17 @@ describe("seeds", () => {
     ]);
     expect(loads[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(loads[1]!.checksum).toBe(loads[2]!.checksum);
+  });
+
+  it("the seed command builds them into an embedded warehouse, and a second run finds them unchanged", async () => {
+    const cwd = await tempDir();
+    const args = ["seed", "--warehouse", "duckdb:w.duckdb", "--project", PROJECT_DIR, "--json"];
+    const first = await runCli(args, { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("seeds.free_email_domains: loaded, 4,462 rows");
+    expect(first.json()).toEqual({ seeds: 1, loaded: 1, unchanged: 0, failed: 0, rows: 4462 });
+    const second = await runCli(args, { cwd });
+    expect(second.stderr).toContain("seeds.free_email_domains: unchanged, 4,462 rows");
+    expect(second.json()).toEqual({ seeds: 1, loaded: 0, unchanged: 1, failed: 0, rows: 4462 });
   });
 });
