@@ -111,10 +111,7 @@ beforeAll(async () => {
   project = await readProject(PROJECT_DIR);
   // First delivery: Ana's first nine events (her session is open at /courses), and everyone else.
   // Second: the rest of her session, which changes her /courses row (time on page, no longer the exit).
-  const deliveries = [
-    [...ANA.slice(0, 9), ...OTHERS],
-    [...ANA.slice(9)],
-  ];
+  const deliveries = [[...ANA.slice(0, 9), ...OTHERS], [...ANA.slice(9)]];
   for (const [i, events] of deliveries.entries()) {
     const hour = String(9 + i).padStart(2, "0");
     await uploadWindow(lake, { start: `2025-11-04T${hour}`, end: `2025-11-04T${hour}` }, [

@@ -148,7 +148,9 @@ describe("provision on an empty database", () => {
     const sent = fake.queries.map((q) => q.sql.split("\n")[0]!);
     const inserts = fake.queries.filter((q) => q.sql.startsWith("insert into seeds.free_email_domains"));
     expect(inserts.map((q) => Object.keys(q.binds ?? {}).length)).toEqual([1000, 1000, 1000, 1000, 462]);
-    expect(inserts[0]!.sql).toMatch(/^insert into seeds\.free_email_domains \(domain\) values \(\?\), \(\?\), /);
+    expect(inserts[0]!.sql).toMatch(
+      /^insert into seeds\.free_email_domains \(domain\) values \(\?\), \(\?\), /,
+    );
     // Loaded inside one transaction with its record, before the task graph is started.
     expect(catalog.transactions).toHaveLength(1);
     expect(catalog.transactions[0]!.map((sql) => sql.split(" (")[0]!.split(" values")[0])).toEqual([

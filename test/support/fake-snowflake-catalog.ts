@@ -265,12 +265,20 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     }
     if ((m = /^delete from (seeds\.\w+)$/i.exec(sql))) {
       catalog.rows.set(id(m[1]!), []);
-      return { columns: [{ name: "number of rows deleted", type: "fixed" }], rows: [[0]], statementTypeId: 0x3300 };
+      return {
+        columns: [{ name: "number of rows deleted", type: "fixed" }],
+        rows: [[0]],
+        statementTypeId: 0x3300,
+      };
     }
     if ((m = /^insert into ((?:seeds|raw)\.\w+) \(([^)]*)\) (values|select)/i.exec(sql))) {
       const key = id(m[1]!);
       if (!catalog.tables.has(key)) {
-        return { code: "002003", sqlState: "42S02", message: `Table '${key}' does not exist or not authorized.` };
+        return {
+          code: "002003",
+          sqlState: "42S02",
+          message: `Table '${key}' does not exist or not authorized.`,
+        };
       }
       const width = m[2]!.split(",").length;
       const values = binds();
