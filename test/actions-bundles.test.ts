@@ -487,7 +487,11 @@ describe.each(["Node 20", "Node 24"])("the transform bundle on %s", (nodeName) =
     const run = await runBundle(built.dist, "transform", {
       node: node(),
       workspace,
-      inputs: { lake: "file://data/lake", warehouse: "duckdb:data/warehouse.duckdb" },
+      inputs: {
+        lake: "file://data/lake",
+        warehouse: "duckdb:data/warehouse.duckdb",
+        "docs-dir": "data/docs",
+      },
     });
     expect(run.stdout).not.toContain("::error::");
     expect(run.code).toBe(0);
@@ -498,6 +502,11 @@ describe.each(["Node 20", "Node 24"])("the transform bundle on %s", (nodeName) =
     expect(run.summary).toContain(`<strong>${run.outputs.models}</strong> models`);
     expect(run.summary).toContain("<td>events</td><td>incremental</td>");
     expect(await listFiles(join(workspace, "data"))).toContain("warehouse.duckdb");
+    // The data dictionary, from the warehouse it built and the results it wrote, for upload-artifact.
+    expect(run.outputs["docs-dir"]).toBe("data/docs");
+    const index = await readFile(join(workspace, "data", "docs", "index.html"), "utf8");
+    expect(index).toContain('href="models/events.html"');
+    expect(index).toContain("Test results: the last run, from <code>target/run_results.json</code>");
   });
 
   it("says exactly what to install when the workspace has no @duckdb/node-api, through the root action too", async () => {

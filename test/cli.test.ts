@@ -1,4 +1,4 @@
-import { readdir, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.ts";
@@ -184,6 +184,13 @@ describe("the amplitude-pipeline CLI", () => {
       ),
     );
     expect(await listFiles(join(cwd, "target"))).toEqual(["run_results.json"]);
+    // It ends by saying where the data dictionary of what it built is, as a path and a file:// URL.
+    expect(result.stdout).toMatch(
+      /Data dictionary \(\d+ pages, lineage, test results\): data\/docs\/index\.html · open file:\/\/\/.+\/data\/docs\/index\.html\n/,
+    );
+    const index = await readFile(join(cwd, "data", "docs", "index.html"), "utf8");
+    expect(index).toContain('href="models/events.html"');
+    expect(index).not.toContain("Tests have not run yet");
   });
 });
 

@@ -21,6 +21,7 @@ export const INPUTS = {
   allowReplace: "allow-replace",
   timeoutMinutes: "timeout-minutes",
   project: "project",
+  docsDir: "docs-dir",
   from: "from",
   concurrency: "concurrency",
   cache: "cache",
@@ -66,6 +67,7 @@ export const OUTPUTS = {
   chunks: "chunks",
   maxParallel: "max-parallel",
   issue: "issue",
+  docsDir: "docs-dir",
 } as const;
 
 export type InputName = (typeof INPUTS)[keyof typeof INPUTS];
@@ -148,10 +150,17 @@ export const ACTION_IO: Record<ActionName, { inputs: readonly InputName[]; outpu
         INPUTS.fullTests,
         INPUTS.timeoutMinutes,
         INPUTS.project,
+        INPUTS.docsDir,
         ...SNOWFLAKE_SECRETS,
         ...AWS_SECRETS,
       ],
-      outputs: [OUTPUTS.models, OUTPUTS.testsPassed, OUTPUTS.testsFailed, OUTPUTS.testsWarned],
+      outputs: [
+        OUTPUTS.models,
+        OUTPUTS.testsPassed,
+        OUTPUTS.testsFailed,
+        OUTPUTS.testsWarned,
+        OUTPUTS.docsDir,
+      ],
     },
     validate: {
       inputs: [INPUTS.project, INPUTS.githubToken, INPUTS.comment],

@@ -1,4 +1,6 @@
 import * as core from "@actions/core";
+import { buildDocs } from "../docs/build-docs.ts";
+import { errorMessage } from "../errors.ts";
 import { addTransformToSummary } from "../github/summary.ts";
 import {
   DEFAULT_PROJECT,
@@ -69,6 +71,23 @@ async function main(run: ActionRun): Promise<void> {
   core.setOutput(OUTPUTS.testsFailed, figures.tests_failed);
   core.setOutput(OUTPUTS.testsWarned, figures.tests_warned);
   addTransformToSummary(core.summary, result.result);
+  // Also after a failed test: the dictionary then shows which tests failed, beside the models' docs.
+  const docsDir = optionalInput(INPUTS.docsDir);
+  if (docsDir) {
+    const docs = await buildDocs(
+      { out: docsDir, warehouse, project: options.project, targetDir: options.targetDir },
+      { env, warn: warning },
+    ).catch((error: unknown) => {
+      throw new Error(
+        `input docs-dir ${docsDir}: the data dictionary was not written: ${errorMessage(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    core.setOutput(OUTPUTS.docsDir, docs.outDir);
+    core.info(`Data dictionary: ${docs.pages} page(s) in ${docs.outDir}; open ${docs.index}`);
+  }
   if (result.failed) {
     throw new Error(
       `transform of ${result.warehouseUrl} failed: ${figures.tests_failed} data test(s) failed; see the summary for models and tests`,

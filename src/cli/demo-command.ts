@@ -1,7 +1,9 @@
 import { startSimulator } from "../amplitude/simulator/server.ts";
 import { formatHour, hourFromDate } from "../amplitude/hours.ts";
+import { buildDocs } from "../docs/build-docs.ts";
 import type { Env } from "../config.ts";
 import {
+  DEFAULT_DOCS_OUT,
   DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_SETTLE_HOURS,
@@ -19,6 +21,8 @@ export interface DemoOptions {
   warehouse: string;
   project: string;
   targetDir: string;
+  /** Where the data dictionary goes (default data/docs). */
+  docsOut?: string;
   json?: boolean;
   eventsPerHour: number;
 }
@@ -90,14 +94,24 @@ export async function runDemo(
   // Interrupted: what was built stays, but the showcase would read a half-built warehouse.
   deps.signal?.throwIfAborted();
   const warehouse = await openWarehouse(options.warehouse, { create: false });
+  const docsOut = options.docsOut ?? DEFAULT_DOCS_OUT;
+  let docs: Awaited<ReturnType<typeof buildDocs>>;
   try {
     for (const line of await showcase(warehouse)) deps.output.out(line);
+    // The dictionary of what was just built, from the same open warehouse and run_results.json.
+    docs = await buildDocs(
+      { out: docsOut, warehouse: options.warehouse, project: options.project, targetDir: options.targetDir },
+      { warehouse, now: deps.now, warn: (message) => deps.output.err(`warning: ${message}`) },
+    );
   } finally {
     await warehouse.close();
   }
   deps.output.out(
     `Backups: ${options.out}/<app>/<window>/ · lake: ${options.lake} · warehouse: ${options.warehouse} · ` +
       `results: ${options.targetDir}/run_results.json`,
+  );
+  deps.output.out(
+    `Data dictionary (${docs.pages} pages, lineage, test results): ${docs.index} · open ${docs.indexUrl}`,
   );
   if (options.json)
     deps.output.out(JSON.stringify({ ...summary.transform.figures, events: summary.extract.events }));

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { Env } from "../config.ts";
 import {
   DEFAULT_DEMO_DAYS,
+  DEFAULT_DOCS_OUT,
   DEFAULT_EVENTS_PER_HOUR,
   DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_HISTORY,
@@ -379,6 +380,51 @@ export function buildProgram(context: ProgramContext): Command {
     });
 
   program
+    .command("docs")
+    .description(
+      "write the data dictionary: a static site (index, one page per schema, model, source and seed) with " +
+        "columns, types, tests and their last results, lineage and source freshness; opens from file://",
+    )
+    .option("--out <dir>", "the site's folder (replaced whole by each build)", DEFAULT_DOCS_OUT)
+    .option(
+      "--warehouse <url>",
+      "where column types and source freshness come from (a DuckDB file not built yet: the yml's types); " +
+        WAREHOUSE_HELP,
+      DEFAULT_WAREHOUSE,
+    )
+    .option(
+      "--project <dir>",
+      "the model project (models/, tests/, seeds/, doc blocks in .md files)",
+      DEFAULT_PROJECT,
+    )
+    .option(
+      "--target <dir>",
+      "where transform wrote run_results.json (the tests' last results)",
+      DEFAULT_TARGET_DIR,
+    )
+    // transform, run and demo call it --target-dir: the same folder under their name works here too.
+    .addOption(new Option("--target-dir <dir>").hideHelp())
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nOn Snowflake (--warehouse snowflake), the tests' last results come from pipeline.test_results (or a\n" +
+        "newer run_results.json). Exit codes: 0 written, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runDocs } = await import("./docs-command.ts");
+      await runDocs(
+        {
+          out: options.out,
+          warehouse: options.warehouse,
+          project: options.project,
+          targetDir: options.targetDir ?? options.target,
+          json: options.json,
+        },
+        { env: context.env, output: context.output },
+      );
+    });
+
+  program
     .command("validate")
     .description(
       "the pull-request check: compile every model for both engines, build them and run their tests on " +
@@ -455,6 +501,7 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_TARGET_DIR)
+    .option("--docs-out <dir>", "where the data dictionary goes (replaced whole)", DEFAULT_DOCS_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.

@@ -32,3 +32,5 @@ export const DEFAULT_PROVISION_OUT = "target/provision";
 /** The demo: complete UTC days exported, and simulated events in a busy hour (also the simulator's). */
 export const DEFAULT_DEMO_DAYS = 3;
 export const DEFAULT_EVENTS_PER_HOUR = 250;
+/** Where `docs` (and the demo, and the transform action's docs-dir) writes the data dictionary. */
+export const DEFAULT_DOCS_OUT = "data/docs";

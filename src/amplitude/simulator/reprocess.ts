@@ -4,6 +4,8 @@ import {
   amplitudeTime,
   EVENT_TYPES,
   eventsForHour,
+  groupPropertiesOf,
+  groupsOf,
   type AmplitudeEvent,
   type TrafficOptions,
   type User,
@@ -41,7 +43,7 @@ export interface ReprocessRates {
   userIdGained: number;
   /** `event_type` changed to another of the website's types, e.g. a page view becoming a click. */
   eventTypeChanged: number;
-  /** `amplitude_id` changed to another user's: Amplitude merged the two. */
+  /** `amplitude_id` changed to another user's: Amplitude merged the two (`groups` follow the new user). */
   amplitudeIdChanged: number;
   /** `device_id` changed to another user's device or to a new one. */
   deviceIdChanged: number;
@@ -192,10 +194,14 @@ export class Reprocessor {
     }
     if (hit("amplitudeIdChanged") && this.users.length > 1) {
       const r = draw("amplitudeIdChanged");
-      event.amplitude_id = pick(
+      const merged = pick(
         r,
         this.users.filter((other) => other.amplitudeId !== amplitudeId),
-      ).amplitudeId;
+      );
+      event.amplitude_id = merged.amplitudeId;
+      // Groups belong to the user: an event moved to another user carries that user's groups.
+      event.groups = groupsOf(merged);
+      event.group_properties = groupPropertiesOf(merged);
     }
     if (hit("deviceIdChanged")) {
       const r = draw("deviceIdChanged");

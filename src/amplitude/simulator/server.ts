@@ -9,14 +9,26 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import yazl from "yazl";
 import { formatApiHour, hourToDate, type Hour, type HourWindow } from "../hours.ts";
+import {
+  DEFAULT_COHORT_DOWNLOAD_QUOTA,
+  SimulatedObjects,
+  type ObjectCounters,
+  type ObjectFaults,
+  type SimulatorPlan,
+} from "./objects.ts";
 import { checkReprocessOptions, gzipMtimeFor, Reprocessor, type ReprocessOptions } from "./reprocess.ts";
 import { DEFAULT_TRAFFIC, makeUsers, type AmplitudeEvent, type TrafficOptions } from "./traffic.ts";
 
 export type { ReprocessOptions, ReprocessRates } from "./reprocess.ts";
 export { DEFAULT_REPROCESS_RATES } from "./reprocess.ts";
+export type { CohortMember, ObjectCounters, ObjectFaults, SimulatorPlan } from "./objects.ts";
+export { COHORT_PARALLEL_LIMIT, DEFAULT_COHORT_DOWNLOAD_QUOTA } from "./objects.ts";
 
-/** Switches that make the simulator fail the way Amplitude does. Counted faults fire on the next N requests. */
-export interface SimulatorFaults {
+/**
+ * Switches that make the simulator fail the way Amplitude does. Counted faults fire on the next N requests,
+ * of the export and the object endpoints alike.
+ */
+export interface SimulatorFaults extends ObjectFaults {
   /** Answer 429 with this Retry-After (seconds) to the next `times` requests. */
   rateLimit?: { times: number; retryAfterSeconds?: number };
   /** Answer 400 "too large" to any window longer than this many hours. */
@@ -53,6 +65,14 @@ export interface SimulatorOptions extends Partial<TrafficOptions> {
    * serves without it. `AmplitudeSimulator.reprocess` changes it between requests.
    */
   reprocess?: ReprocessOptions;
+  /** Which object APIs the project's plan includes; one set to false answers 403 there (the export still works). */
+  plan?: SimulatorPlan;
+  /** The simulated Amplitude's clock: cohorts were last computed at the start of its UTC day. Default: real time. */
+  now?: () => Date;
+  /** Cohort requests allowed per calendar month (of `now`); default 500, as on Growth and Enterprise plans. */
+  cohortDownloadQuota?: number;
+  /** Answer member files of cohorts larger than this with a 302 to a pre-signed URL, as Amplitude does for large cohorts; default never. */
+  cohortFileRedirectAbove?: number;
 }
 
 /** What the simulator has served in complete 200 responses: what an extract should report. */
@@ -87,6 +107,8 @@ export class AmplitudeSimulator {
   maxConcurrentRequests = 0;
   private inFlight = 0;
   private readonly users;
+  /** Taxonomy and Behavioral Cohorts endpoints, from the same world. */
+  readonly objects: SimulatedObjects;
   private readonly reprocessor: Reprocessor;
   private reprocessing: ReprocessOptions | undefined;
   private readonly cache = new Map<string, Promise<RenderedExport>>();
@@ -99,6 +121,22 @@ export class AmplitudeSimulator {
     this.users = makeUsers(this.traffic);
     this.reprocessor = new Reprocessor(this.traffic, this.users);
     this.reprocess = options.reprocess;
+    this.objects = new SimulatedObjects({
+      traffic: this.traffic,
+      faults: () => this.faults,
+      authorized: (req) => this.authorized(req),
+      events: (window) => this.events(window),
+      eventsVersion: () => JSON.stringify(this.reprocessing ?? null),
+      now: options.now ?? (() => new Date()),
+      plan: options.plan ?? {},
+      cohortDownloadQuota: options.cohortDownloadQuota ?? DEFAULT_COHORT_DOWNLOAD_QUOTA,
+      redirectFilesAbove: options.cohortFileRedirectAbove ?? Infinity,
+    });
+  }
+
+  /** Requests and downloads of the Taxonomy and Cohorts endpoints. */
+  get objectCounters(): ObjectCounters {
+    return this.objects.counters;
   }
 
   /** The re-export round later requests are served as (see `SimulatorOptions.reprocess`). */
@@ -161,6 +199,7 @@ export class AmplitudeSimulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://simulator");
+    if (await this.objects.handle(req, res, url)) return;
     if (url.pathname !== "/api/2/export" || req.method !== "GET") {
       return send(res, 404, "Not Found");
     }

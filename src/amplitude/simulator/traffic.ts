@@ -66,6 +66,14 @@ const COMPANY_DOMAINS = [
   "initech.com",
   "umbrella-data.de",
 ];
+/** What the website's group call sends for each company (Amplitude's `group_properties`), by domain. */
+const COMPANY_PROFILES: Record<string, { industry: string; employees: string }> = {
+  "acme-analytics.com": { industry: "Software", employees: "51-200" },
+  "northwind.co.uk": { industry: "Retail", employees: "201-500" },
+  "globex.io": { industry: "Energy", employees: "1001-5000" },
+  "initech.com": { industry: "Financial Services", employees: "501-1000" },
+  "umbrella-data.de": { industry: "Healthcare", employees: "11-50" },
+};
 const FREE_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com"];
 const FIRST_NAMES = [
   "alex",
@@ -142,6 +150,8 @@ export interface User {
   amplitudeId: number;
   deviceId: string;
   email: string | null;
+  /** The company domain the user works at (their email's, their office network's); null for free-mail users. */
+  company: string | null;
   /** Users identify themselves part of the time: the email is only sometimes on an event. */
   identifyRate: number;
   place: (typeof PLACES)[number];
@@ -165,6 +175,7 @@ export function makeUsers(options: TrafficOptions): User[] {
       amplitudeId: 500_000_000_000 + index * 7919,
       deviceId: uuidFrom(random),
       email: known ? `${name}@${domain}` : null,
+      company: companyIndex >= 0 ? domain : null,
       identifyRate: 0.3 + random() * 0.6,
       place: pick(random, PLACES),
       ip:
@@ -176,6 +187,20 @@ export function makeUsers(options: TrafficOptions): User[] {
       referrer: pick(random, REFERRERS),
     };
   });
+}
+
+/**
+ * The user's Amplitude groups: a user with an email at a company domain is in that company's group on
+ * every event (the website calls setGroup once it knows the email; Amplitude keeps it on the user).
+ * Derived from the user alone, so adding groups took no draw from the random streams.
+ */
+export function groupsOf(user: User): Record<string, string[]> {
+  return user.company !== null && user.email !== null ? { company: [user.company] } : {};
+}
+
+export function groupPropertiesOf(user: User): Record<string, Record<string, Record<string, string>>> {
+  if (user.company === null || user.email === null) return {};
+  return { company: { [user.company]: { ...COMPANY_PROFILES[user.company]! } } };
 }
 
 /** Events due in an hour, before duplication; zero in quiet hours. */
@@ -315,8 +340,8 @@ function buildEvent(
     event_time: amplitudeTime(time),
     event_type: type,
     global_user_properties: {},
-    group_properties: {},
-    groups: {},
+    group_properties: groupPropertiesOf(user),
+    groups: groupsOf(user),
     idfa: null,
     ip_address: user.ip,
     is_attribution_event: false,
