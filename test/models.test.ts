@@ -219,6 +219,7 @@ describe("the model project", () => {
       "locations",
       "page_paths",
       "stg_amplitude__event_deliveries",
+      "stg_amplitude__event_properties",
       "stg_amplitude__events",
       "users",
       "web_issues",

@@ -148,10 +148,63 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 70 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+      /Plan: 72 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
+  });
+
+  it("loads the seeds with bound multi-row inserts in one transaction before the graph resumes, and again only when a CSV changed", async () => {
+    await provision();
+    const domains = (await readFile(join(project, "seeds", "free_email_domains.csv"), "utf8"))
+      .trim()
+      .split("\n")
+      .slice(1);
+    expect(domains).toHaveLength(4462);
+    expect(catalog.rows.get("SEEDS.FREE_EMAIL_DOMAINS")).toEqual(domains.map((domain) => [domain]));
+    expect(catalog.seedStatements).toEqual([
+      "create or replace table seeds.free_email_domains (domain varchar)",
+    ]);
+    const sent = fake.queries.map((q) => q.sql.split("\n")[0]!);
+    const inserts = fake.queries.filter((q) => q.sql.startsWith("insert into seeds.free_email_domains"));
+    expect(inserts.map((q) => Object.keys(q.binds ?? {}).length)).toEqual([1000, 1000, 1000, 1000, 462]);
+    expect(inserts[0]!.sql).toMatch(
+      /^insert into seeds\.free_email_domains \(domain\) values \(\?\), \(\?\), /,
+    );
+    // Loaded inside one transaction with its record, before the task graph is started.
+    expect(catalog.transactions).toHaveLength(1);
+    expect(catalog.transactions[0]!.map((sql) => sql.split(" (")[0]!.split(" values")[0])).toEqual([
+      "begin",
+      "create or replace table seeds.free_email_domains",
+      ...inserts.map(() => "insert into seeds.free_email_domains"),
+      "insert into raw.seed_loads",
+      "commit",
+    ]);
+    expect(sent.findIndex((sql) => sql === "commit")).toBeLessThan(
+      sent.findIndex((sql) => sql.startsWith("select system$task_dependents_enable")),
+    );
+    const [load] = catalog.rows.get("RAW.SEED_LOADS")!;
+    expect(load!.slice(0, 2)).toEqual(["free_email_domains", "seeds/free_email_domains.csv"]);
+    expect(load![3]).toBe("4462");
+
+    // Nothing changed: nothing is loaded.
+    fake.queries.length = 0;
+    await provision();
+    expect(fake.queries.some((q) => /^(insert into seeds|delete from seeds|begin)/.test(q.sql))).toBe(false);
+
+    // A changed CSV is loaded again, into the table it has (its columns are the same).
+    await writeFile(join(project, "seeds", "free_email_domains.csv"), "domain\ngmail.com\nyahoo.com\n");
+    const { output } = await provision();
+    expect(output.lines.join("\n")).toContain("Nothing to change");
+    expect(catalog.rows.get("SEEDS.FREE_EMAIL_DOMAINS")).toEqual([["gmail.com"], ["yahoo.com"]]);
+    expect(catalog.transactions.at(-1)!.map((sql) => sql.split(" (")[0]!.split(" values")[0])).toEqual([
+      "begin",
+      "delete from seeds.free_email_domains",
+      "insert into seeds.free_email_domains",
+      "insert into raw.seed_loads",
+      "commit",
+    ]);
+    expect(catalog.rows.get("RAW.SEED_LOADS")).toHaveLength(2);
   });
 
   it("runs no DDL when nothing changed, and says so", async () => {
@@ -164,7 +217,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 71 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 73 unchanged/,
     );
   });
 });
@@ -369,13 +422,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 70,
+      create: 72,
       alter: 0,
       replace: 0,
       drop: 0,
       unchanged: 1,
       refused: 0,
-      statements: 71,
+      statements: 73,
     });
     expect(first.stdout).toContain("create  task");
   });
@@ -411,7 +464,7 @@ describe("provision when a statement fails", () => {
     expect(catalog.ddl.some((sql) => sql.startsWith("create table if not exists raw.amplitude_events"))).toBe(
       false,
     );
-    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(70);
+    expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(72);
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
   });
 });

@@ -388,6 +388,26 @@ export function buildProgram(context: ProgramContext): Command {
     });
 
   program
+    .command("seed")
+    .description(
+      "build the seeds (sql/seeds/*.csv) into the seeds schema, each only when its CSV changed " +
+        "(transform and provision do this before the models read them)",
+    )
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option("--project <dir>", "the model project (models/, seeds/)", DEFAULT_PROJECT)
+    .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nJSON figures: {seeds, loaded, unchanged, failed, rows}. raw.seed_loads records each load's checksum.\n" +
+        "Exit codes: 0 done, 1 a seed could not be loaded, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runSeed } = await import("./seed-command.ts");
+      const { figures } = await runSeed(options, { env: context.env, output: context.output });
+      if (figures.failed > 0) context.failed = true;
+    });
+
+  program
     .command("docs")
     .description(
       "write the data dictionary: a static site (index, one page per schema, model, source and seed) with " +

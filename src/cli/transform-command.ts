@@ -40,6 +40,12 @@ export function transformReporter(output: Output): TransformStepReporter {
           (select ? ` (--select ${select})` : "") +
           (fullRefresh ? ", full refresh" : ""),
       ),
+    seed: (s) =>
+      output.err(
+        s.status === "error"
+          ? `ERROR ${s.relation}: ${s.message}`
+          : `seed ${s.relation} ${s.status === "loaded" ? "loaded" : "unchanged"} (${s.rows} rows)`,
+      ),
     model: (m) =>
       output.err(
         `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,

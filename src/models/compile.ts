@@ -3,7 +3,7 @@ import nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 import { DIALECTS } from "./dialects.ts";
-import type { ModelFile, Project, Severity, SingularTest } from "./project.ts";
+import { SEED_SCHEMA, type ModelFile, type Project, type Severity, type SingularTest } from "./project.ts";
 
 export type Materialization = "view" | "table" | "incremental";
 export type IncrementalStrategy = "merge" | "delete+insert";
@@ -27,8 +27,11 @@ export interface CompiledModel {
   path: string;
   relation: string;
   config: ModelConfig;
+  /** Models it refs: the graph's edges. */
   refs: string[];
   sources: string[];
+  /** Seeds it refs: built before every model, so they are no edges of the graph. */
+  seeds: string[];
   sql: string;
 }
 
@@ -38,6 +41,7 @@ export interface CompiledTest {
   severity: Severity;
   refs: string[];
   sources: string[];
+  seeds: string[];
   sql: string;
 }
 
@@ -111,6 +115,7 @@ export function compileModel(project: Project, model: ModelFile, options: Compil
     config,
     refs: [...scope.refs],
     sources: [...scope.sources],
+    seeds: [...scope.seeds],
     sql: sql.trim(),
   };
 }
@@ -144,6 +149,7 @@ export function compileSingularTest(
     severity,
     refs: [...scope.refs],
     sources: [...scope.sources],
+    seeds: [...scope.seeds],
     sql: sql.trim(),
   };
 }
@@ -157,6 +163,7 @@ function templateScope(
 ) {
   const refs = new Set<string>();
   const sources = new Set<string>();
+  const seeds = new Set<string>();
   const called: Record<string, unknown> = {};
   const failures: CompileError[] = [];
   const context = {
@@ -164,6 +171,10 @@ function templateScope(
     target: { name: dialect, type: dialect },
     ref: (name: string) => {
       const model = project.models.get(name);
+      if (!model && project.seeds.has(name)) {
+        seeds.add(name);
+        return `${SEED_SCHEMA}.${name}`;
+      }
       if (!model) fail(failures, unknownRef(file.path, file.sql, name, project));
       refs.add(name);
       return `${schemaOfModel(model)}.${name}`;
@@ -184,7 +195,7 @@ function templateScope(
       return "";
     },
   };
-  return { context, refs, sources, called, failures };
+  return { context, refs, sources, seeds, called, failures };
 }
 
 const environments = new Map<string, nunjucks.Environment>();
@@ -297,7 +308,7 @@ function modelConfig(model: ModelFile, called: Record<string, unknown>, scope?: 
 }
 
 function unknownRef(path: string, sql: string, name: string, project: Project): string {
-  const known = [...project.models.keys()].sort();
+  const known = [...project.models.keys(), ...project.seeds.keys()].sort();
   const close = known.filter((k) => k.includes(name) || name.includes(k)).slice(0, 3);
   const hint = close.length > 0 ? ` (did you mean ${close.join(", ")}?)` : "";
   return `${path}:${lineOf(sql, name)}: ref('${name}') names no model${hint}`;

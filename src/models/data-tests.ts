@@ -1,5 +1,5 @@
 import { CompileError, type CompiledModel } from "./compile.ts";
-import type { DeclaredTest, Project, Severity } from "./project.ts";
+import { SEED_SCHEMA, type DeclaredTest, type Project, type Severity } from "./project.ts";
 
 /** A test ready to run: a query whose rows are the failures. */
 export interface PlannedTest {
@@ -65,7 +65,7 @@ export function testName(test: DeclaredTest, on: string): string {
   return `${test.kind}_${on}__${what}`;
 }
 
-/** The yml tests of the selected models and of the sources they read. */
+/** The yml tests of the selected models and of the seeds and sources they read. */
 export function plannedGenericTests(
   project: Project,
   compiled: Map<string, CompiledModel>,
@@ -101,6 +101,18 @@ export function plannedGenericTests(
         sql: genericTestSql(test, model.relation, resolve(test.file), newRows.get(name)),
         declaredIn: test.file,
         needs: test.kind === "relationships" ? [resolve(test.file)(test.to!)] : undefined,
+      });
+    }
+  }
+  for (const name of [...new Set([...selected].flatMap((n) => compiled.get(n)!.seeds))].sort()) {
+    const seed = project.seeds.get(name)!;
+    for (const test of seed.tests) {
+      planned.push({
+        name: testName(test, name),
+        on: [name],
+        severity: test.severity,
+        sql: genericTestSql(test, `${SEED_SCHEMA}.${name}`, resolve(test.file)),
+        declaredIn: test.file,
       });
     }
   }

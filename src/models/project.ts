@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { basename, join, relative, sep } from "node:path";
@@ -59,18 +60,40 @@ export interface SingularTest {
   sql: string;
 }
 
+/**
+ * A CSV under `seeds/`, built into the `seeds` schema as a table of the same name before the models
+ * (`{{ ref('free_email_domains') }}` → `seeds.free_email_domains`). Every column is text.
+ */
+export interface SeedFile {
+  name: string;
+  /** Relative to the project root: `seeds/free_email_domains.csv`. */
+  path: string;
+  /** Absolute path of the CSV, for the engines that read it. */
+  file: string;
+  /** From the CSV's header line, in order. */
+  columnNames: string[];
+  description?: string;
+  columns: ColumnDoc[];
+  tests: DeclaredTest[];
+  ymlFile?: string;
+}
+
 export interface Project {
   root: string;
   models: Map<string, ModelFile>;
   sources: Map<string, SourceTable>;
+  seeds: Map<string, SeedFile>;
   singularTests: SingularTest[];
 }
+
+/** The schema every seed is built in. */
+export const SEED_SCHEMA = "seeds";
 
 const MODEL_SCHEMAS = ["staging", "core", "marts", "restricted"];
 
 /**
- * Reads `models/**` (`.sql` models and `.yml` files declaring them and the sources) and `tests/*.sql`
- * under the project root. Everything wrong with the files is reported at once, each with its file.
+ * Reads `models/**` (`.sql` models and `.yml` files declaring them and the sources), `seeds/*.csv` (with
+ * their `.yml` docs) and `tests/*.sql` under the project root. Everything wrong with the files is reported at once, each with its file.
  */
 export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Project> {
   const problems: string[] = [];
@@ -162,6 +185,7 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
       }
     }
   }
+  const seeds = await readSeeds(root, models, problems);
   const testsDir = join(root, "tests");
   const singularTests: SingularTest[] = [];
   for (const file of (await listFiles(testsDir).catch(() => [])).filter((f) => f.endsWith(".sql"))) {
@@ -173,7 +197,84 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
   }
   if (problems.length > 0)
     throw new ConfigurationError(`the model project has errors:\n  ${problems.join("\n  ")}`);
-  return { root, models, sources, singularTests };
+  return { root, models, sources, seeds, singularTests };
+}
+
+/**
+ * `seeds/*.csv` (a header line of column names, then rows) and the `seeds:` entries of `seeds/*.yml`
+ * documenting them. Only the header is read here: the engines stream the rows when they build a seed.
+ */
+async function readSeeds(
+  root: string,
+  models: Map<string, ModelFile>,
+  problems: string[],
+): Promise<Map<string, SeedFile>> {
+  const seeds = new Map<string, SeedFile>();
+  const files = await listFiles(join(root, "seeds")).catch(() => []);
+  for (const file of files.filter((f) => f.endsWith(".csv"))) {
+    const path = relative(root, file).split(sep).join("/");
+    const name = basename(file, ".csv");
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
+      problems.push(`${path}: a seed's file name must be a lowercase identifier (it names the table)`);
+      continue;
+    }
+    if (models.has(name)) {
+      problems.push(`${path}: a seed and a model (${models.get(name)!.path}) are both named ${name}`);
+      continue;
+    }
+    const header = (await firstLine(file)).replace(/^\uFEFF/, "");
+    const columnNames = header.split(",").map((c) => c.trim().toLowerCase());
+    const bad = columnNames.filter((c) => !/^[a-z_][a-z0-9_]*$/.test(c));
+    if (header === "" || bad.length > 0) {
+      problems.push(
+        `${path}: the first line must name the columns (lowercase identifiers, comma-separated), not ${JSON.stringify(header)}`,
+      );
+      continue;
+    }
+    seeds.set(name, { name, path, file, columnNames, columns: [], tests: [] });
+  }
+  for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
+    const path = relative(root, file).split(sep).join("/");
+    let doc: unknown;
+    try {
+      doc = parseYaml(await readFile(file, "utf8"));
+    } catch (error) {
+      const where = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}` : "";
+      problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+      continue;
+    }
+    if (doc === null || typeof doc !== "object") continue;
+    for (const entry of asList((doc as { seeds?: unknown }).seeds)) {
+      const seed = seeds.get(String(entry.name));
+      if (!seed) {
+        problems.push(`${path}: declares a seed ${JSON.stringify(entry.name)} that has no .csv file`);
+        continue;
+      }
+      seed.ymlFile = path;
+      seed.description = optionalString(entry.description);
+      seed.tests.push(...readTests(entry.data_tests ?? entry.tests, path, undefined, problems));
+      for (const column of asList(entry.columns)) {
+        const name = String(column.name);
+        if (!seed.columnNames.includes(name)) {
+          problems.push(`${path}: documents a column ${name} that ${seed.path} does not have`);
+        }
+        seed.columns.push({ name, description: optionalString(column.description) });
+        seed.tests.push(...readTests(column.data_tests ?? column.tests, path, name, problems));
+      }
+    }
+  }
+  return seeds;
+}
+
+/** The first line of a file, read a chunk at a time: a seed's rows are left for the engine. */
+async function firstLine(file: string): Promise<string> {
+  let text = "";
+  for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 4096 })) {
+    text += chunk as string;
+    const end = text.indexOf("\n");
+    if (end !== -1) return text.slice(0, end).replace(/\r$/, "");
+  }
+  return text.replace(/\r$/, "");
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 } from "./compile.ts";
 import { plannedGenericTests, type PlannedTest } from "./data-tests.ts";
 import { graphOrder, selectModels } from "./graph.ts";
+import { buildSeeds, seedsRead, type SeedResult } from "./seeds.ts";
 import type { Project, Severity } from "./project.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 
@@ -61,6 +62,8 @@ export interface TransformResult {
   fullRefresh: boolean;
   startedAt: string;
   seconds: number;
+  /** The seeds the selected models read, built (or found unchanged) before them. */
+  seeds?: SeedResult[];
   models: ModelResult[];
   tests: TestResult[];
   figures: TransformFigures;
@@ -69,6 +72,7 @@ export interface TransformResult {
 }
 
 export interface TransformReporter {
+  seed?(result: SeedResult): void;
   model?(result: ModelResult): void;
   test?(result: TestResult): void;
 }
@@ -145,12 +149,17 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     await warehouse.execute(`create schema if not exists ${schema}`);
   }
 
+  const seeds = await buildSeeds(warehouse, project, seedsRead(compiled, selected), {
+    clock,
+    reporter: options.reporter,
+  });
   const models: ModelResult[] = [];
-  const broken = new Set<string>();
+  // A seed that failed to build breaks the models that read it, as a failed model breaks its children.
+  const broken = new Set<string>(seeds.filter((s) => s.status === "error").map((s) => s.name));
   for (const name of order.filter((n) => selected.has(n))) {
     options.signal?.throwIfAborted();
     const model = compiled.get(name)!;
-    const brokenParent = model.refs.find((parent) => broken.has(parent));
+    const brokenParent = [...model.refs, ...model.seeds].find((parent) => broken.has(parent));
     let result: ModelResult;
     if (brokenParent) {
       broken.add(name);
@@ -201,10 +210,14 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     fullRefresh: options.fullRefresh === true,
     startedAt,
     seconds: (clock() - started) / 1000,
+    seeds,
     models,
     tests,
     figures,
-    failed: models.some((m) => m.status !== "success") || figures.tests_failed > 0,
+    failed:
+      seeds.some((s) => s.status === "error") ||
+      models.some((m) => m.status !== "success") ||
+      figures.tests_failed > 0,
   };
   if (options.targetDir) {
     const path = join(options.targetDir, "run_results.json");

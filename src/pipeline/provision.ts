@@ -4,6 +4,7 @@ import type { Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
 import { parseS3LakeUrl } from "../lake/lake-url.ts";
 import { readProject } from "../models/project.ts";
+import { buildSeeds, type SeedResult } from "../models/seeds.ts";
 import { DEFAULT_STORAGE_INTEGRATION, EVENTS_PIPE } from "../snowflake/objects.ts";
 import {
   applyProvision,
@@ -45,6 +46,8 @@ export interface ProvisionStepReporter {
   planned?(plan: ProvisionPlan): void;
   /** Each statement as it is applied, numbered from 1. */
   statement?(event: { index: number; sql: string }): void;
+  /** Each seed once built (or found unchanged) after the objects are applied. */
+  seed?(result: SeedResult): void;
   /** What the run did to the account, before the bucket notification is read (or set). */
   outcome?(event: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings">): void;
 }
@@ -84,6 +87,8 @@ export interface ProvisionStepResult {
   objects: number;
   /** Statements applied by this run. */
   applied: number;
+  /** After `unchanged` or `applied`: the seeds, loaded where their CSV changed. */
+  seeds?: SeedResult[];
   /** After `unchanged` or `applied`. */
   notification?: BucketNotification;
   durationMs: number;
@@ -174,6 +179,7 @@ export async function provisionStep(
     reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
     return { mode, plan, applied };
   };
+  let seeds: SeedResult[] | undefined;
   const result = (
     outcome: ReturnType<typeof decided>,
     notification?: BucketNotification,
@@ -182,6 +188,7 @@ export async function provisionStep(
     figures: planFigures(outcome.plan),
     settings,
     objects: objects.length,
+    seeds,
     notification,
     durationMs: Date.now() - started,
     failed: false,
@@ -207,7 +214,20 @@ export async function provisionStep(
     if (plan.refusals.length > 0) throw refusalError(plan.refusals);
     const ddl = plan.statements.length;
     if (options.plan && ddl > 0) return result(decided(plan, "plan"));
+    // Seeds are data the procedures read: loaded (where their CSV changed) once the objects exist and
+    // before the graph is resumed. The root task starts on the stream, not on transform, so a seed
+    // loaded by transform could come after a graph run that needed it.
+    const loadSeeds = async () => {
+      seeds = await buildSeeds(warehouse, project, undefined, { reporter, provisioned: true });
+      const failed = seeds.filter((seed) => seed.status === "error");
+      if (failed.length > 0) {
+        throw new Error(
+          `provision could not load ${failed.length} seed(s): ${failed.map((s) => s.message).join("; ")}`,
+        );
+      }
+    };
     if (ddl === 0) {
+      await loadSeeds();
       const outcome = decided(plan, "unchanged");
       return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
     }
@@ -216,6 +236,7 @@ export async function provisionStep(
     await applyProvision(warehouse, plan, {
       toolVersion: context.toolVersion,
       sleep: context.sleep,
+      beforeResume: loadSeeds,
       reporter: {
         statement: (sql) => {
           applied += 1;

@@ -5,6 +5,7 @@ import { ConfigurationError } from "../errors.ts";
 import { compileModel } from "../models/compile.ts";
 import { plannedGenericTests } from "../models/data-tests.ts";
 import { readProject } from "../models/project.ts";
+import type { SeedResult } from "../models/seeds.ts";
 import {
   planProject,
   transform,
@@ -47,6 +48,8 @@ export interface TransformStepReporter {
   /** Once the warehouse is open; `graph`: Snowflake's task graph builds the models. */
   started?(event: { warehouseUrl: string; graph: boolean; select?: string; fullRefresh: boolean }): void;
   /** Each model built (or failed, or skipped). */
+  /** Each seed the models read, built (or found unchanged) before them; embedded only. */
+  seed?(result: SeedResult): void;
   model?(result: ModelResult): void;
   /** Each data test, passed or not. */
   test?(result: TestResult): void;
@@ -105,6 +108,7 @@ export async function transformStep(
       targetDir: options.targetDir,
       signal,
       reporter: {
+        seed: (s: SeedResult) => reporter.seed?.(s),
         model: (m: ModelResult) => reporter.model?.(m),
         test: (t: TestResult) => reporter.test?.(t),
         started: (id: string) => reporter.graphRunStarted?.(id),

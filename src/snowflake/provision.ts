@@ -48,7 +48,7 @@ export interface Catalog {
   integrations: Set<string>;
 }
 
-const PROVISIONED_SCHEMAS = ["RAW", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
+const PROVISIONED_SCHEMAS = ["RAW", "SEEDS", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
 
 function key(schema: unknown, name: unknown): string {
   return `${String(schema).toUpperCase()}.${String(name).toUpperCase()}`;
@@ -419,6 +419,11 @@ export interface ApplyOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How long a pipe being replaced may take to finish its pending files. */
   pipeDrainSeconds?: number;
+  /**
+   * Runs once every object is applied, before the task graph is resumed: the seeds load here, so no
+   * graph run reads a seed table that is not there yet.
+   */
+  beforeResume?: () => Promise<void>;
 }
 
 /**
@@ -472,6 +477,7 @@ export async function applyProvision(
       );
     }
   }
+  await options.beforeResume?.();
   if (plan.suspendsGraph) await run(RESUME);
 }
 

@@ -6,6 +6,7 @@ import { compileModel, type CompiledModel } from "../models/compile.ts";
 import type { PlannedTest } from "../models/data-tests.ts";
 import type { Project } from "../models/project.ts";
 import { planProject, planTests } from "../models/runner.ts";
+import { SEED_LOADS, seedLoadsStatement } from "../models/seeds.ts";
 import { SCHEMAS } from "../warehouse/warehouse.ts";
 import {
   buildProcedure,
@@ -196,6 +197,13 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   table("raw.lake_manifests", "table_lake_manifests.sql");
   table("pipeline.stream_batches", "table_stream_batches.sql");
   table("pipeline.test_results", "table_test_results.sql");
+  // The seeds' load record; the seeds themselves are loaded after the objects are applied (buildSeeds).
+  const seedLoads = seedLoadsStatement("timestamp_ntz");
+  add("table", SEED_LOADS, "(seeds)", {
+    statement: seedLoads,
+    columns: tableColumns(seedLoads, "(seeds)"),
+    template: "src/models/seeds.ts",
+  });
   add("view", CAPTURED_EVENTS, "view_captured_events.sql");
   // `select events.*` is expanded when the view is created: a column raw gains must replace the view too.
   const captured = objects.at(-1)!;

@@ -261,6 +261,7 @@ function stub(model: ModelFile): CompiledModel {
     config: { materialized: "view", schema, uniqueKey: [], strategy: "merge", tags: [] },
     refs: [],
     sources: [],
+    seeds: [],
     sql: "",
   };
 }

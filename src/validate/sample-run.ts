@@ -101,7 +101,8 @@ export async function runOnSampleData(
     });
 
     const columns = new Map<string, Column[]>();
-    for (const model of runs[0]!.result.models) {
+    // Seeds too: polyglot checks the names models read from them.
+    for (const model of [...(runs[0]!.result.seeds ?? []), ...runs[0]!.result.models]) {
       const [schema, name] = model.relation.split(".");
       const found = await warehouse.columns(schema!, name!);
       if (found.length > 0) columns.set(model.relation, found);

@@ -32,7 +32,7 @@ export interface Warehouse {
 }
 
 /** The schemas of the warehouse contract, created by `load` and `transform` when missing. */
-export const SCHEMAS = ["raw", "staging", "core", "marts", "restricted"] as const;
+export const SCHEMAS = ["raw", "seeds", "staging", "core", "marts", "restricted"] as const;
 
 /** A SQL string literal: the only way values from files or names enter statements that take no parameters. */
 export function sqlString(value: string): string {

@@ -1,7 +1,7 @@
--- amplitude-pipeline provision, statement 1 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
     object_kind varchar not null,
@@ -13,43 +13,46 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create schema if not exists seeds;
+
+-- amplitude-pipeline provision, statement 5 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 5 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 6 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 7 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 8 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_json_gz
     type = json
     compression = gzip
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 9 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_manifest_json
     type = json
     compression = auto
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 10 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 11 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_events (
     json_data variant,
     source_file varchar not null,
@@ -57,7 +60,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 12 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
     json_data variant,
@@ -66,14 +69,14 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 13 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
     source_file varchar not null,
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 14 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
     captured_at timestamp_ntz not null,
@@ -83,7 +86,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 15 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
     test_name varchar not null,
@@ -94,13 +97,22 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 16 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create table if not exists raw.seed_loads (
+    seed varchar not null,
+    seed_file varchar not null,
+    checksum varchar not null,
+    seed_rows bigint not null,
+    loaded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 18 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
--- amplitude-pipeline provision, statement 17 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 19 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -120,7 +132,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 18 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -207,7 +219,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 19 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
     comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
@@ -224,7 +236,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 20 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
     comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
@@ -240,7 +252,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 21 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
     comment = 'Amplitude taxonomy and cohort snapshot files into raw.amplitude_snapshots (amplitude-pipeline)'
@@ -259,14 +271,14 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 22 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
     append_only = true
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 23 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -291,7 +303,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 24 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
 language sql
@@ -378,7 +390,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 25 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -482,7 +494,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 26 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -545,7 +557,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 27 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
 language sql
@@ -811,7 +823,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 28 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
 language sql
@@ -990,7 +1002,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
 language sql
@@ -1143,7 +1155,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
@@ -1292,7 +1304,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
 language sql
@@ -1555,7 +1567,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
 language sql
@@ -1580,12 +1592,7 @@ begin
 
         free_mail_domains as (
 
-            select domain from (
-                values
-                    ('gmail.com'), ('googlemail.com'), ('yahoo.com'), ('yahoo.co.uk'), ('hotmail.com'),
-                    ('hotmail.co.uk'), ('outlook.com'), ('live.com'), ('icloud.com'), ('me.com'),
-                    ('aol.com'), ('proton.me'), ('protonmail.com'), ('gmx.com'), ('mail.com')
-            ) as free_mail (domain)
+            select domain from seeds.free_email_domains
 
         ),
 
@@ -1633,7 +1640,7 @@ begin
 
         ),
 
-        final as (
+        attributed as (
 
             select
                 users.amplitude_id,
@@ -1643,6 +1650,7 @@ begin
                     when company_users.email_domain is not null and by_network.suspected_company = company_users.email_domain
                         then 'email_domain+office_network'
                     when company_users.email_domain is not null then 'email_domain'
+                    when users.user_id is null then 'anonymous_office_network'
                     else 'office_network'
                 end as reasoning,
                 coalesce(by_network.colleagues, 0) as colleagues_on_network
@@ -1657,6 +1665,23 @@ begin
                 order by by_network.colleagues desc nulls last, by_network.suspected_company
             ) = 1
 
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                user_id,
+                suspected_company,
+                reasoning,
+                case
+                    when reasoning in ('email_domain+office_network', 'email_domain') then 'high'
+                    when reasoning = 'office_network' then 'medium'
+                    else 'low'
+                end as confidence,
+                colleagues_on_network
+            from attributed
+
         )
 
         select * from final;
@@ -1664,7 +1689,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
 language sql
@@ -1867,7 +1892,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -1941,7 +1966,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2025,7 +2050,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -2071,7 +2096,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 37 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2139,7 +2164,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 38 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2408,7 +2433,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 39 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2721,7 +2746,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 40 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
 language sql
@@ -2792,25 +2817,47 @@ begin
 
         ),
 
-        final as (
+        page_views as (
 
             select
                 uuid,
-                amplitude_id,
-                session_id,
-                step_in_session,
-                event_id,
-                event_time,
-                event_type,
-                page_counter,
-                page_path,
-                page_title,
-                lag(page_path) over (
+                lead(event_time) over (
                     partition by amplitude_id, session_id
                     order by step_in_session
-                ) as previous_step_page_path,
-                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+                ) as next_page_view_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as page_view_in_session,
+                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
             from carried
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        final as (
+
+            select
+                carried.uuid,
+                carried.amplitude_id,
+                carried.session_id,
+                carried.step_in_session,
+                carried.event_id,
+                carried.event_time,
+                carried.event_type,
+                carried.page_counter,
+                carried.page_path,
+                carried.page_title,
+                lag(carried.page_path) over (
+                    partition by carried.amplitude_id, carried.session_id
+                    order by carried.step_in_session
+                ) as previous_step_page_path,
+                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
+                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
+                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
+                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
+            from carried
+            left join page_views on carried.uuid = page_views.uuid
 
         )
 
@@ -2888,25 +2935,47 @@ begin
 
         ),
 
-        final as (
+        page_views as (
 
             select
                 uuid,
-                amplitude_id,
-                session_id,
-                step_in_session,
-                event_id,
-                event_time,
-                event_type,
-                page_counter,
-                page_path,
-                page_title,
-                lag(page_path) over (
+                lead(event_time) over (
                     partition by amplitude_id, session_id
                     order by step_in_session
-                ) as previous_step_page_path,
-                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+                ) as next_page_view_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as page_view_in_session,
+                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
             from carried
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        final as (
+
+            select
+                carried.uuid,
+                carried.amplitude_id,
+                carried.session_id,
+                carried.step_in_session,
+                carried.event_id,
+                carried.event_time,
+                carried.event_type,
+                carried.page_counter,
+                carried.page_path,
+                carried.page_title,
+                lag(carried.page_path) over (
+                    partition by carried.amplitude_id, carried.session_id
+                    order by carried.step_in_session
+                ) as previous_step_page_path,
+                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
+                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
+                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
+                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
+            from carried
+            left join page_views on carried.uuid = page_views.uuid
 
         )
 
@@ -2981,25 +3050,47 @@ begin
 
         ),
 
-        final as (
+        page_views as (
 
             select
                 uuid,
-                amplitude_id,
-                session_id,
-                step_in_session,
-                event_id,
-                event_time,
-                event_type,
-                page_counter,
-                page_path,
-                page_title,
-                lag(page_path) over (
+                lead(event_time) over (
                     partition by amplitude_id, session_id
                     order by step_in_session
-                ) as previous_step_page_path,
-                max(loaded_at) over (partition by amplitude_id, session_id) as loaded_at
+                ) as next_page_view_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as page_view_in_session,
+                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
             from carried
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        final as (
+
+            select
+                carried.uuid,
+                carried.amplitude_id,
+                carried.session_id,
+                carried.step_in_session,
+                carried.event_id,
+                carried.event_time,
+                carried.event_type,
+                carried.page_counter,
+                carried.page_path,
+                carried.page_title,
+                lag(carried.page_path) over (
+                    partition by carried.amplitude_id, carried.session_id
+                    order by carried.step_in_session
+                ) as previous_step_page_path,
+                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
+                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
+                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
+                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
+            from carried
+            left join page_views on carried.uuid = page_views.uuid
 
         )
 
@@ -3049,7 +3140,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 41 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
 language sql
@@ -3299,7 +3390,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 42 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
 language sql
@@ -3429,7 +3520,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 43 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -3472,7 +3563,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 44 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -3698,7 +3789,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 45 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
 language sql
@@ -3726,19 +3817,48 @@ begin
 
         ),
 
+        event_properties as (
+
+            select * from staging.stg_amplitude__event_properties
+            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
+
+        ),
+
         scoped as (
 
             select * from page_paths
 
         ),
 
+        elements as (
+            select
+                uuid,
+                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
+                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
+                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
+            from event_properties
+            where uuid in (select uuid from scoped)
+            group by uuid
+
+        ),
+
         steps as (
 
             select
-                *,
-                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
-                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+                scoped.*,
+                elements.element_selector,
+                elements.element_text,
+                elements.form_id,
+                lag(scoped.event_id) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_id,
+                lag(scoped.event_time) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_time
             from scoped
+            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -3748,12 +3868,14 @@ begin
                 *,
                 lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
                 lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
                 -- A page view with no path shows no known page: it is never a visit again. (It is never part of
                 -- a loop either: comparing null paths in page_loops is never true.)
                 case when page_path is not null then row_number() over (
                     partition by amplitude_id, session_id, page_path
                     order by step_in_session
-                ) end as visit_of_page
+                ) end as visit_of_page,
+                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
             from scoped
             where event_type = '[Amplitude] Page Viewed'
 
@@ -3764,9 +3886,133 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'repeated_click' as issue_type,
-                event_type as detail
+                event_type as detail,
+                element_selector,
+                element_text,
+                cast(null as varchar) as form_id,
+                2 as evidence_events,
+                previous_event_time as first_event_time,
+                event_time as last_event_time
             from steps
             where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        clicks as (
+            select
+                *,
+                lag(event_time) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                ) as previous_click_time
+            from steps
+            where event_type = '[Amplitude] Element Clicked'
+                and (element_selector is not null or element_text is not null)
+
+        ),
+
+        click_bursts as (
+            select
+                *,
+                sum(case
+                    when previous_click_time is null
+                        or datediff('millisecond', previous_click_time, event_time) > 2000
+                        then 1
+                    else 0
+                end) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                    rows between unbounded preceding and current row
+                ) as burst
+            from clicks
+
+        ),
+
+        bursts as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(step_in_session) as first_step,
+                count(*) as clicks,
+                min(event_time) as first_click_time,
+                max(event_time) as last_click_time
+            from click_bursts
+            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
+            having count(*) >= 3
+
+        ),
+
+        rage_clicks as (
+
+            select
+                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
+                click_bursts.page_path,
+                'rage_click' as issue_type,
+                cast(bursts.clicks as varchar) || ' clicks on '
+                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
+                click_bursts.element_selector,
+                click_bursts.element_text,
+                cast(null as varchar) as form_id,
+                bursts.clicks as evidence_events,
+                bursts.first_click_time as first_event_time,
+                bursts.last_click_time as last_event_time
+            from bursts
+            inner join click_bursts
+                on bursts.amplitude_id = click_bursts.amplitude_id
+                and bursts.session_id = click_bursts.session_id
+                and bursts.first_step = click_bursts.step_in_session
+
+        ),
+
+        form_events as (
+            select
+                *,
+                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
+            from steps
+            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
+
+        ),
+
+        form_starts as (
+
+            select
+                *,
+                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as last_submit_step,
+                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as starts,
+                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as first_start_time,
+                row_number() over (
+                    partition by amplitude_id, session_id, form_key, event_type
+                    order by step_in_session desc
+                ) as from_last
+            from form_events
+
+        ),
+
+        form_abandonments as (
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'form_abandoned' as issue_type,
+                'form ' || form_key || case
+                    when last_submit_step is null then ' started, never submitted'
+                    else ' started again after it was submitted, not submitted again'
+                end as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                form_id,
+                starts as evidence_events,
+                first_start_time as first_event_time,
+                event_time as last_event_time
+            from form_starts
+            where event_type = '[Amplitude] Form Started'
+                and from_last = 1
+                and (last_submit_step is null or last_submit_step < step_in_session)
 
         ),
 
@@ -3775,7 +4021,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_return' as issue_type,
-                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                visit_of_page as evidence_events,
+                first_visit_time as first_event_time,
+                event_time as last_event_time
             from page_views
             where visit_of_page > 1
 
@@ -3786,7 +4038,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_loop' as issue_type,
-                'back from ' || previous_page as detail
+                'back from ' || previous_page as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                3 as evidence_events,
+                time_before_previous as first_event_time,
+                event_time as last_event_time
             from page_views
             where page_path = page_before_previous and page_path <> previous_page
 
@@ -3795,6 +4053,10 @@ begin
         unioned as (
 
             select * from repeated_clicks
+            union all
+            select * from rage_clicks
+            union all
+            select * from form_abandonments
             union all
             select * from page_returns
             union all
@@ -3805,7 +4067,19 @@ begin
         final as (
 
             select
-                unioned.*,
+                unioned.amplitude_id,
+                unioned.session_id,
+                unioned.uuid,
+                unioned.event_time,
+                unioned.page_path,
+                unioned.issue_type,
+                unioned.detail,
+                unioned.element_selector,
+                unioned.element_text,
+                unioned.form_id,
+                cast(unioned.evidence_events as bigint) as evidence_events,
+                unioned.first_event_time,
+                unioned.last_event_time,
                 session_loads.loaded_at
             from unioned
             inner join (
@@ -3829,6 +4103,13 @@ begin
 
         ),
 
+        event_properties as (
+
+            select * from staging.stg_amplitude__event_properties
+            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
+
+        ),
+
         redelivered as (
 
             select distinct uuid
@@ -3855,13 +4136,35 @@ begin
 
         ),
 
+        elements as (
+            select
+                uuid,
+                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
+                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
+                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
+            from event_properties
+            where uuid in (select uuid from scoped)
+            group by uuid
+
+        ),
+
         steps as (
 
             select
-                *,
-                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
-                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+                scoped.*,
+                elements.element_selector,
+                elements.element_text,
+                elements.form_id,
+                lag(scoped.event_id) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_id,
+                lag(scoped.event_time) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_time
             from scoped
+            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -3871,12 +4174,14 @@ begin
                 *,
                 lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
                 lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
                 -- A page view with no path shows no known page: it is never a visit again. (It is never part of
                 -- a loop either: comparing null paths in page_loops is never true.)
                 case when page_path is not null then row_number() over (
                     partition by amplitude_id, session_id, page_path
                     order by step_in_session
-                ) end as visit_of_page
+                ) end as visit_of_page,
+                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
             from scoped
             where event_type = '[Amplitude] Page Viewed'
 
@@ -3887,9 +4192,133 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'repeated_click' as issue_type,
-                event_type as detail
+                event_type as detail,
+                element_selector,
+                element_text,
+                cast(null as varchar) as form_id,
+                2 as evidence_events,
+                previous_event_time as first_event_time,
+                event_time as last_event_time
             from steps
             where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        clicks as (
+            select
+                *,
+                lag(event_time) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                ) as previous_click_time
+            from steps
+            where event_type = '[Amplitude] Element Clicked'
+                and (element_selector is not null or element_text is not null)
+
+        ),
+
+        click_bursts as (
+            select
+                *,
+                sum(case
+                    when previous_click_time is null
+                        or datediff('millisecond', previous_click_time, event_time) > 2000
+                        then 1
+                    else 0
+                end) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                    rows between unbounded preceding and current row
+                ) as burst
+            from clicks
+
+        ),
+
+        bursts as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(step_in_session) as first_step,
+                count(*) as clicks,
+                min(event_time) as first_click_time,
+                max(event_time) as last_click_time
+            from click_bursts
+            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
+            having count(*) >= 3
+
+        ),
+
+        rage_clicks as (
+
+            select
+                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
+                click_bursts.page_path,
+                'rage_click' as issue_type,
+                cast(bursts.clicks as varchar) || ' clicks on '
+                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
+                click_bursts.element_selector,
+                click_bursts.element_text,
+                cast(null as varchar) as form_id,
+                bursts.clicks as evidence_events,
+                bursts.first_click_time as first_event_time,
+                bursts.last_click_time as last_event_time
+            from bursts
+            inner join click_bursts
+                on bursts.amplitude_id = click_bursts.amplitude_id
+                and bursts.session_id = click_bursts.session_id
+                and bursts.first_step = click_bursts.step_in_session
+
+        ),
+
+        form_events as (
+            select
+                *,
+                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
+            from steps
+            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
+
+        ),
+
+        form_starts as (
+
+            select
+                *,
+                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as last_submit_step,
+                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as starts,
+                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as first_start_time,
+                row_number() over (
+                    partition by amplitude_id, session_id, form_key, event_type
+                    order by step_in_session desc
+                ) as from_last
+            from form_events
+
+        ),
+
+        form_abandonments as (
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'form_abandoned' as issue_type,
+                'form ' || form_key || case
+                    when last_submit_step is null then ' started, never submitted'
+                    else ' started again after it was submitted, not submitted again'
+                end as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                form_id,
+                starts as evidence_events,
+                first_start_time as first_event_time,
+                event_time as last_event_time
+            from form_starts
+            where event_type = '[Amplitude] Form Started'
+                and from_last = 1
+                and (last_submit_step is null or last_submit_step < step_in_session)
 
         ),
 
@@ -3898,7 +4327,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_return' as issue_type,
-                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                visit_of_page as evidence_events,
+                first_visit_time as first_event_time,
+                event_time as last_event_time
             from page_views
             where visit_of_page > 1
 
@@ -3909,7 +4344,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_loop' as issue_type,
-                'back from ' || previous_page as detail
+                'back from ' || previous_page as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                3 as evidence_events,
+                time_before_previous as first_event_time,
+                event_time as last_event_time
             from page_views
             where page_path = page_before_previous and page_path <> previous_page
 
@@ -3918,6 +4359,10 @@ begin
         unioned as (
 
             select * from repeated_clicks
+            union all
+            select * from rage_clicks
+            union all
+            select * from form_abandonments
             union all
             select * from page_returns
             union all
@@ -3928,7 +4373,19 @@ begin
         final as (
 
             select
-                unioned.*,
+                unioned.amplitude_id,
+                unioned.session_id,
+                unioned.uuid,
+                unioned.event_time,
+                unioned.page_path,
+                unioned.issue_type,
+                unioned.detail,
+                unioned.element_selector,
+                unioned.element_text,
+                unioned.form_id,
+                cast(unioned.evidence_events as bigint) as evidence_events,
+                unioned.first_event_time,
+                unioned.last_event_time,
                 session_loads.loaded_at
             from unioned
             inner join (
@@ -3949,6 +4406,13 @@ begin
 
         ),
 
+        event_properties as (
+
+            select * from staging.stg_amplitude__event_properties
+            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
+
+        ),
+
         redelivered as (
 
             select distinct uuid
@@ -3975,13 +4439,35 @@ begin
 
         ),
 
+        elements as (
+            select
+                uuid,
+                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
+                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
+                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
+            from event_properties
+            where uuid in (select uuid from scoped)
+            group by uuid
+
+        ),
+
         steps as (
 
             select
-                *,
-                lag(event_id) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_id,
-                lag(event_time) over (partition by amplitude_id, session_id order by step_in_session) as previous_event_time
+                scoped.*,
+                elements.element_selector,
+                elements.element_text,
+                elements.form_id,
+                lag(scoped.event_id) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_id,
+                lag(scoped.event_time) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_time
             from scoped
+            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -3991,12 +4477,14 @@ begin
                 *,
                 lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
                 lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
                 -- A page view with no path shows no known page: it is never a visit again. (It is never part of
                 -- a loop either: comparing null paths in page_loops is never true.)
                 case when page_path is not null then row_number() over (
                     partition by amplitude_id, session_id, page_path
                     order by step_in_session
-                ) end as visit_of_page
+                ) end as visit_of_page,
+                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
             from scoped
             where event_type = '[Amplitude] Page Viewed'
 
@@ -4007,9 +4495,133 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'repeated_click' as issue_type,
-                event_type as detail
+                event_type as detail,
+                element_selector,
+                element_text,
+                cast(null as varchar) as form_id,
+                2 as evidence_events,
+                previous_event_time as first_event_time,
+                event_time as last_event_time
             from steps
             where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        clicks as (
+            select
+                *,
+                lag(event_time) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                ) as previous_click_time
+            from steps
+            where event_type = '[Amplitude] Element Clicked'
+                and (element_selector is not null or element_text is not null)
+
+        ),
+
+        click_bursts as (
+            select
+                *,
+                sum(case
+                    when previous_click_time is null
+                        or datediff('millisecond', previous_click_time, event_time) > 2000
+                        then 1
+                    else 0
+                end) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                    rows between unbounded preceding and current row
+                ) as burst
+            from clicks
+
+        ),
+
+        bursts as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(step_in_session) as first_step,
+                count(*) as clicks,
+                min(event_time) as first_click_time,
+                max(event_time) as last_click_time
+            from click_bursts
+            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
+            having count(*) >= 3
+
+        ),
+
+        rage_clicks as (
+
+            select
+                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
+                click_bursts.page_path,
+                'rage_click' as issue_type,
+                cast(bursts.clicks as varchar) || ' clicks on '
+                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
+                click_bursts.element_selector,
+                click_bursts.element_text,
+                cast(null as varchar) as form_id,
+                bursts.clicks as evidence_events,
+                bursts.first_click_time as first_event_time,
+                bursts.last_click_time as last_event_time
+            from bursts
+            inner join click_bursts
+                on bursts.amplitude_id = click_bursts.amplitude_id
+                and bursts.session_id = click_bursts.session_id
+                and bursts.first_step = click_bursts.step_in_session
+
+        ),
+
+        form_events as (
+            select
+                *,
+                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
+            from steps
+            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
+
+        ),
+
+        form_starts as (
+
+            select
+                *,
+                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as last_submit_step,
+                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as starts,
+                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as first_start_time,
+                row_number() over (
+                    partition by amplitude_id, session_id, form_key, event_type
+                    order by step_in_session desc
+                ) as from_last
+            from form_events
+
+        ),
+
+        form_abandonments as (
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'form_abandoned' as issue_type,
+                'form ' || form_key || case
+                    when last_submit_step is null then ' started, never submitted'
+                    else ' started again after it was submitted, not submitted again'
+                end as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                form_id,
+                starts as evidence_events,
+                first_start_time as first_event_time,
+                event_time as last_event_time
+            from form_starts
+            where event_type = '[Amplitude] Form Started'
+                and from_last = 1
+                and (last_submit_step is null or last_submit_step < step_in_session)
 
         ),
 
@@ -4018,7 +4630,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_return' as issue_type,
-                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                visit_of_page as evidence_events,
+                first_visit_time as first_event_time,
+                event_time as last_event_time
             from page_views
             where visit_of_page > 1
 
@@ -4029,7 +4647,13 @@ begin
             select
                 amplitude_id, session_id, uuid, event_time, page_path,
                 'page_loop' as issue_type,
-                'back from ' || previous_page as detail
+                'back from ' || previous_page as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                3 as evidence_events,
+                time_before_previous as first_event_time,
+                event_time as last_event_time
             from page_views
             where page_path = page_before_previous and page_path <> previous_page
 
@@ -4038,6 +4662,10 @@ begin
         unioned as (
 
             select * from repeated_clicks
+            union all
+            select * from rage_clicks
+            union all
+            select * from form_abandonments
             union all
             select * from page_returns
             union all
@@ -4048,7 +4676,19 @@ begin
         final as (
 
             select
-                unioned.*,
+                unioned.amplitude_id,
+                unioned.session_id,
+                unioned.uuid,
+                unioned.event_time,
+                unioned.page_path,
+                unioned.issue_type,
+                unioned.detail,
+                unioned.element_selector,
+                unioned.element_text,
+                unioned.form_id,
+                cast(unioned.evidence_events as bigint) as evidence_events,
+                unioned.first_event_time,
+                unioned.last_event_time,
                 session_loads.loaded_at
             from unioned
             inner join (
@@ -4107,7 +4747,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 46 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -4287,6 +4927,33 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- relationships_company_traffic__amplitude_id (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.amplitude_id from marts.company_traffic as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.amplitude_id from marts.company_traffic as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_company_traffic__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_company_traffic__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_company_traffic__suspected_company (models/marts/company_traffic.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -4314,17 +4981,44 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- not_null_company_traffic__reasoning (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from marts.company_traffic as tested where reasoning is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from marts.company_traffic as tested where reasoning is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_company_traffic__reasoning', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_company_traffic__reasoning', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- accepted_values_company_traffic__reasoning (models/marts/company_traffic.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network') group by reasoning
+            select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network', 'anonymous_office_network') group by reasoning
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network') group by reasoning
+                    select reasoning as value, count(*) as occurrences from marts.company_traffic as tested where reasoning is not null and reasoning not in ('email_domain', 'office_network', 'email_domain+office_network', 'anonymous_office_network') group by reasoning
                 ) as failing
                 limit 5
             ) as shown;
@@ -4337,6 +5031,87 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'accepted_values_company_traffic__reasoning', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_company_traffic__confidence (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from marts.company_traffic as tested where confidence is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from marts.company_traffic as tested where confidence is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_company_traffic__confidence', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_company_traffic__confidence', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- accepted_values_company_traffic__confidence (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select confidence as value, count(*) as occurrences from marts.company_traffic as tested where confidence is not null and confidence not in ('high', 'medium', 'low') group by confidence
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select confidence as value, count(*) as occurrences from marts.company_traffic as tested where confidence is not null and confidence not in ('high', 'medium', 'low') group by confidence
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'accepted_values_company_traffic__confidence', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'accepted_values_company_traffic__confidence', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_company_traffic__colleagues_on_network (models/marts/company_traffic.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from marts.company_traffic as tested where colleagues_on_network is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from marts.company_traffic as tested where colleagues_on_network is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_company_traffic__colleagues_on_network', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_company_traffic__colleagues_on_network', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -5070,6 +5845,33 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- unique_combination_of_columns_page_paths__amplitude_id__session_id__step_in_session (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_page_paths__amplitude_id__session_id__step_in_session', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_page_paths__amplitude_id__session_id__step_in_session', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_page_paths__uuid (models/marts/page_paths.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -5124,6 +5926,87 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- relationships_page_paths__uuid (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_page_paths__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_page_paths__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__amplitude_id (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__session_id (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__session_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__session_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_page_paths__step_in_session (models/marts/page_paths.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -5147,6 +6030,114 @@ begin
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
                 select :run_id, 'not_null_page_paths__step_in_session', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__event_time (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__event_type (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__event_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__event_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__is_entry_page (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__is_entry_page', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__is_entry_page', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_page_paths__is_exit_page (models/marts/page_paths.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_page_paths__is_exit_page', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_page_paths__is_exit_page', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -6501,6 +7492,168 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- unique_combination_of_columns_web_issues__uuid__issue_type (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_web_issues__uuid__issue_type', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_web_issues__uuid__issue_type', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__amplitude_id (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__amplitude_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__amplitude_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__session_id (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__session_id', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__session_id', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__uuid (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- relationships_web_issues__uuid (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'relationships_web_issues__uuid', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'relationships_web_issues__uuid', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__event_time (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_web_issues__issue_type (models/marts/web_issues.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -6533,12 +7686,12 @@ begin
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'page_return', 'page_loop') group by issue_type
+            select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'page_return', 'page_loop') group by issue_type
+                    select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
                 ) as failing
                 limit 5
             ) as shown;
@@ -6555,29 +7708,164 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
-    -- not_null_web_issues__uuid (models/marts/web_issues.yml)
+    -- not_null_web_issues__detail (models/marts/web_issues.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
                 ) as failing
                 limit 5
             ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
-            select :run_id, 'not_null_web_issues__uuid', :failures, :failing_rows, null,
+            select :run_id, 'not_null_web_issues__detail', :failures, :failing_rows, null,
                 timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                 convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     exception
         when other then
             insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
-                select :run_id, 'not_null_web_issues__uuid', null, null, :sqlerrm,
+                select :run_id, 'not_null_web_issues__detail', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__evidence_events (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__evidence_events', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__evidence_events', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__first_event_time (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__first_event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__first_event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_web_issues__last_event_time (models/marts/web_issues.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_web_issues__last_event_time', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_web_issues__last_event_time', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- not_null_free_email_domains__domain (seeds/free_email_domains.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from seeds.free_email_domains as tested where domain is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from seeds.free_email_domains as tested where domain is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_free_email_domains__domain', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_free_email_domains__domain', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
+    -- unique_free_email_domains__domain (seeds/free_email_domains.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select domain, count(*) as occurrences from seeds.free_email_domains where true and domain is not null group by domain having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select domain, count(*) as occurrences from seeds.free_email_domains where true and domain is not null group by domain having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_free_email_domains__domain', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_free_email_domains__domain', null, null, :sqlerrm,
                     timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
@@ -7030,7 +8318,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 47 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7040,7 +8328,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 48 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7050,7 +8338,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     as
     call pipeline.build_stg_amplitude__cohort_members(false);
 
--- amplitude-pipeline provision, statement 49 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7060,7 +8348,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_stg_amplitude__cohorts(false);
 
--- amplitude-pipeline provision, statement 50 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7070,7 +8358,7 @@ create or replace task pipeline.run_cohorts
     as
     call pipeline.build_cohorts(false);
 
--- amplitude-pipeline provision, statement 51 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7080,7 +8368,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 52 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7090,7 +8378,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 53 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7100,7 +8388,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 54 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7110,7 +8398,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 55 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7120,7 +8408,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 56 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7130,7 +8418,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 57 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 59 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7140,7 +8428,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 58 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7150,7 +8438,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     as
     call pipeline.build_stg_amplitude__event_categories(false);
 
--- amplitude-pipeline provision, statement 59 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7160,7 +8448,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     as
     call pipeline.build_stg_amplitude__event_types(false);
 
--- amplitude-pipeline provision, statement 60 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 62 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7170,7 +8458,7 @@ create or replace task pipeline.run_event_categories
     as
     call pipeline.build_event_categories(false);
 
--- amplitude-pipeline provision, statement 61 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 63 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7180,7 +8468,7 @@ create or replace task pipeline.run_event_types
     as
     call pipeline.build_event_types(false);
 
--- amplitude-pipeline provision, statement 62 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 64 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7190,7 +8478,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
--- amplitude-pipeline provision, statement 63 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7200,7 +8488,7 @@ create or replace task pipeline.run_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 64 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7210,7 +8498,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 65 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7220,7 +8508,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 66 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 68 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7230,7 +8518,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 67 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 69 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7240,7 +8528,7 @@ create or replace task pipeline.run_user_cohorts
     as
     call pipeline.build_user_cohorts(false);
 
--- amplitude-pipeline provision, statement 68 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7250,17 +8538,17 @@ create or replace task pipeline.run_user_groups
     as
     call pipeline.build_user_groups(false);
 
--- amplitude-pipeline provision, statement 69 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     comment = 'Builds marts.web_issues (amplitude-pipeline)'
-    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
+    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 70 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -7270,5 +8558,5 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 71 of 71 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 select system$task_dependents_enable('pipeline.amplitude_root');

@@ -23,6 +23,12 @@ export interface FakeCatalog {
   tasks: Map<string, CatalogTask>;
   integrations: Set<string>;
   history: Array<{ object_name: string; checksum: string; action: string; applied_at: number }>;
+  /** The rows of the seed tables and of raw.seed_loads, by `SCHEMA.NAME`, as the binds gave them. */
+  rows: Map<string, Array<Array<string | null>>>;
+  /** The statements that built seed tables (create or replace): data loading, not provision's plan, so not in `ddl`. */
+  seedStatements: string[];
+  /** Statements run inside `begin` … `commit`, by transaction; a rollback restores the rows. */
+  transactions: string[][];
   /** Every DDL statement applied (create, alter, drop, and the task-graph resume), in order. */
   ddl: string[];
   /** Pending files SYSTEM$PIPE_STATUS reports, one value per call (the last repeats). */
@@ -66,12 +72,17 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     tasks: new Map(),
     integrations: new Set(["AMPLITUDE_PIPELINE_S3"]),
     history: [],
+    rows: new Map(),
+    seedStatements: [],
+    transactions: [],
     ddl: [],
     pipePending: [0],
     refreshes: [],
     answer: (query) => handle(query),
   };
   let clock = 0;
+  let open: string[] | undefined;
+  let saved: FakeCatalog["rows"] | undefined;
 
   const graphStarted = (task: string): boolean => {
     // A task belongs to the graph of the root it (transitively) runs after or finalizes.
@@ -203,6 +214,84 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       };
     }
     if (/^alter session set /.test(lower)) return status();
+
+    const ddl = (apply: () => FakeAnswer | void): FakeAnswer => {
+      const refused = apply();
+      if (refused) return refused;
+      catalog.ddl.push(sql);
+      return status();
+    };
+
+    // The seeds: tables provision loads with bound multi-row inserts inside a transaction.
+    const binds = () =>
+      Object.keys(query.binds ?? {})
+        .sort((a, b) => Number(a) - Number(b))
+        .map((k) => {
+          const value = query.binds![k]!.value;
+          return value === null ? null : String(value);
+        });
+    if (open) open.push(sql);
+    if (lower === "begin") {
+      open = [sql];
+      saved = new Map([...catalog.rows].map(([k, v]) => [k, [...v]]));
+      return status();
+    }
+    if (lower === "commit" || lower === "rollback") {
+      if (lower === "rollback" && saved) catalog.rows = saved;
+      if (open) catalog.transactions.push(open);
+      open = undefined;
+      saved = undefined;
+      return status();
+    }
+    if (/^select column_name as name, data_type as type from \w+\.information_schema\.columns/.test(lower)) {
+      const key = `${String(query.binds?.["1"]?.value)}.${String(query.binds?.["2"]?.value)}`.toUpperCase();
+      return table(
+        ["NAME", "TYPE"],
+        (catalog.tables.get(key) ?? []).map((column) => [column.toUpperCase(), "TEXT"]),
+      );
+    }
+    if (/^select checksum, seed_rows from raw\.seed_loads where seed = \?/.test(lower)) {
+      const loads = (catalog.rows.get("RAW.SEED_LOADS") ?? []).filter((row) => row[0] === binds()[0]);
+      const latest = loads.at(-1);
+      return table(["CHECKSUM", "SEED_ROWS"], latest ? [[latest[2]!, latest[3]!]] : []);
+    }
+    if ((m = /^create or replace table (seeds\.\w+) \(([^)]*)\)$/i.exec(sql))) {
+      const key = id(m[1]!);
+      const columns = m[2]!.split(",").map((c) => c.trim().split(/\s+/)[0]!.toLowerCase());
+      catalog.tables.set(key, columns);
+      catalog.rows.set(key, []);
+      catalog.seedStatements.push(sql);
+      return status();
+    }
+    if ((m = /^delete from (seeds\.\w+)$/i.exec(sql))) {
+      catalog.rows.set(id(m[1]!), []);
+      return {
+        columns: [{ name: "number of rows deleted", type: "fixed" }],
+        rows: [[0]],
+        statementTypeId: 0x3300,
+      };
+    }
+    if ((m = /^insert into ((?:seeds|raw)\.\w+) \(([^)]*)\) (values|select)/i.exec(sql))) {
+      const key = id(m[1]!);
+      if (!catalog.tables.has(key)) {
+        return {
+          code: "002003",
+          sqlState: "42S02",
+          message: `Table '${key}' does not exist or not authorized.`,
+        };
+      }
+      const width = m[2]!.split(",").length;
+      const values = binds();
+      const count = m[3]!.toLowerCase() === "values" ? values.length / width : 1;
+      const rows = catalog.rows.get(key) ?? [];
+      for (let i = 0; i < count; i += 1) rows.push(values.slice(i * width, (i + 1) * width));
+      catalog.rows.set(key, rows);
+      return {
+        columns: [{ name: "number of rows inserted", type: "fixed" }],
+        rows: [[count]],
+        statementTypeId: 0x3100,
+      };
+    }
     if ((m = /^select system\$pipe_status\('([^']+)'\)/i.exec(sql))) {
       const pending = catalog.pipePending.length > 1 ? catalog.pipePending.shift()! : catalog.pipePending[0]!;
       const pipe = catalog.pipes.get(id(m[1]!));
@@ -220,12 +309,6 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     }
 
     // What provision changes.
-    const ddl = (apply: () => FakeAnswer | void): FakeAnswer => {
-      const refused = apply();
-      if (refused) return refused;
-      catalog.ddl.push(sql);
-      return status();
-    };
     if ((m = /^create schema if not exists (\w+)/i.exec(sql))) {
       return ddl(() => void catalog.schemas.add(m![1]!.toUpperCase()));
     }
@@ -333,6 +416,10 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
   };
 
   // Everything provision sends; the session's own queries (current_database() …) keep the fake's answers.
+  fake.on(
+    /^\s*(begin|commit|rollback|delete from seeds\.|insert into (seeds|raw)\.|select checksum, seed_rows from raw\.seed_loads|select column_name as name, data_type as type from \w+\.information_schema\.columns)/i,
+    (query) => handle(query),
+  );
   fake.on(
     /^\s*(create|alter|drop|show|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
     (query) => handle(query),

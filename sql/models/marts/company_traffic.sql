@@ -1,9 +1,15 @@
 {{ config(materialized='table', tags=['amplitude', 'marts']) }}
 
-{#- Which company a visitor probably works for, and why:
-    email_domain   the user's email is at a company domain (not a free mail provider),
-    office_network the user shares an IP address with two or more users of one company domain.
-    Only the reasoning leaves restricted.locations, never the address itself. -#}
+{#- Which company a visitor probably works for, why, and how sure that is:
+    email_domain+office_network  high    the user's email is at a company domain, and colleagues of that
+                                         domain were seen on the user's network too;
+    email_domain                 high    the user's email is at a company domain (not a free mail provider);
+    office_network               medium  an identified user whose id is no company email (free mail, or no
+                                         email) was seen on a company's office network;
+    anonymous_office_network     low     a user who never identified (no user_id) was seen on an office
+                                         network: they inherit that company.
+    An office network is an IP address two or more users of one company domain were seen on. Only the
+    reasoning leaves restricted.locations, never the address itself. -#}
 with users as (
 
     select * from {{ ref('users') }}
@@ -20,12 +26,7 @@ locations as (
 
 free_mail_domains as (
 
-    select domain from (
-        values
-            ('gmail.com'), ('googlemail.com'), ('yahoo.com'), ('yahoo.co.uk'), ('hotmail.com'),
-            ('hotmail.co.uk'), ('outlook.com'), ('live.com'), ('icloud.com'), ('me.com'),
-            ('aol.com'), ('proton.me'), ('protonmail.com'), ('gmx.com'), ('mail.com')
-    ) as free_mail (domain)
+    select domain from {{ ref('free_email_domains') }}
 
 ),
 
@@ -75,7 +76,7 @@ by_network as (
 
 ),
 
-final as (
+attributed as (
 
     select
         users.amplitude_id,
@@ -85,6 +86,7 @@ final as (
             when company_users.email_domain is not null and by_network.suspected_company = company_users.email_domain
                 then 'email_domain+office_network'
             when company_users.email_domain is not null then 'email_domain'
+            when users.user_id is null then 'anonymous_office_network'
             else 'office_network'
         end as reasoning,
         coalesce(by_network.colleagues, 0) as colleagues_on_network
@@ -98,6 +100,23 @@ final as (
         partition by users.amplitude_id
         order by by_network.colleagues desc nulls last, by_network.suspected_company
     ) = 1
+
+),
+
+final as (
+
+    select
+        amplitude_id,
+        user_id,
+        suspected_company,
+        reasoning,
+        case
+            when reasoning in ('email_domain+office_network', 'email_domain') then 'high'
+            when reasoning = 'office_network' then 'medium'
+            else 'low'
+        end as confidence,
+        colleagues_on_network
+    from attributed
 
 )
 
