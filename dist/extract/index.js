@@ -19,43 +19,67 @@ import {
   LakeExportSource,
   MANIFEST_FILE,
   extract,
+  pLimit,
+  parseRetryAfter,
   parseWindowFolder
-} from "../chunks/chunk-VWBXG3DB.js";
-import "../chunks/chunk-ZCLQKLML.js";
-import "../chunks/chunk-RMPWZSCO.js";
+} from "../chunks/chunk-E3A4L4CR.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
+import {
+  fetch,
+  init_src
+} from "../chunks/chunk-ZCLQKLML.js";
+import "../chunks/chunk-RMPWZSCO.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   openLake
-} from "../chunks/chunk-6Y5WRVSY.js";
+} from "../chunks/chunk-LSCXPEXA.js";
 import {
+  SNAPSHOT_MANIFEST_FILE,
+  backupSnapshotFolder,
+  checkCohortId,
   deliveryId,
   lakeApps,
-  listManifestKeys
-} from "../chunks/chunk-RXBOO6R5.js";
+  latestBackupSnapshots,
+  latestSnapshots,
+  listManifestKeys,
+  snapshotDelivery,
+  snapshotFileName,
+  snapshotSlot
+} from "../chunks/chunk-UMAGECA7.js";
 import {
   FAILURES_PREFIX,
   appFolder,
+  compactTime,
   isoFromCompactTime,
   manifestKeyBefore
 } from "../chunks/chunk-VNF3GDG7.js";
-import "../chunks/chunk-6K2WFAIU.js";
-import "../chunks/chunk-MWCMZDA4.js";
+import {
+  DEFAULT_BACKOFF,
+  backoffDelay,
+  realSleep
+} from "../chunks/chunk-6K2WFAIU.js";
+import {
+  makeFolder
+} from "../chunks/chunk-MWCMZDA4.js";
+import {
+  parse
+} from "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_OUT,
   DEFAULT_SETTLE_HOURS,
   DEFAULT_WINDOW_HOURS,
   openWarehouse
-} from "../chunks/chunk-IND6GMKE.js";
+} from "../chunks/chunk-KPXTYR3X.js";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
   DEFAULT_MAX_LINE_BYTES
-} from "../chunks/chunk-GB4JQDUZ.js";
+} from "../chunks/chunk-XV34QLYJ.js";
+import "../chunks/chunk-J4DDMN4N.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -68,10 +92,10 @@ import {
   intInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-RDR7U4ZI.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-VM3KPI46.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -97,12 +121,13 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-BYK63SBB.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
+  ExternalServiceError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
 import {
@@ -4417,13 +4442,651 @@ var require_commonjs2 = __commonJS({
   }
 });
 
+// src/amplitude/objects-client.ts
+init_src();
+var OBJECT_GROUPS = ["events", "taxonomy", "cohorts"];
+function parseObjectGroups(text) {
+  const names = (text ?? "").split(",").map((name) => name.trim().toLowerCase()).filter((name) => name !== "");
+  if (names.length === 0) return [...OBJECT_GROUPS];
+  const unknown = names.filter((name) => !OBJECT_GROUPS.includes(name));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(
+      `unknown object group${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `"${n}"`).join(", ")} in --objects "${text}": use a comma-separated list of ${OBJECT_GROUPS.join(", ")}`
+    );
+  }
+  return OBJECT_GROUPS.filter((group) => names.includes(group));
+}
+var ObjectNotInPlanError = class extends Error {
+  constructor(group, status, message) {
+    super(message);
+    this.group = group;
+    this.status = status;
+  }
+  group;
+  status;
+  name = "ObjectNotInPlanError";
+};
+var CohortQuotaError = class extends Error {
+  name = "CohortQuotaError";
+};
+var SERVICES = { taxonomy: "Amplitude Taxonomy API", cohorts: "Amplitude Behavioral Cohorts API" };
+var MAX_PARALLEL_COHORT_REQUESTS = 4;
+var DEFAULT_POLL_INTERVAL_MS = 5e3;
+var MAX_POLL_WAIT_MS = 30 * 6e4;
+var MAX_ATTEMPTS = 5;
+var ON_MEMBERS_EVERY = 1e3;
+function createObjectsClient(options) {
+  return new HttpObjectsClient(options);
+}
+var HttpObjectsClient = class {
+  authorization;
+  baseUrl;
+  sleep;
+  backoff;
+  pollIntervalMs;
+  limit;
+  constructor(options) {
+    this.authorization = "Basic " + Buffer.from(`${options.apiKey}:${options.secretKey}`).toString("base64");
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.sleep = options.sleep ?? realSleep;
+    this.backoff = { ...DEFAULT_BACKOFF, random: options.random ?? Math.random };
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    const parallel = options.maxParallel ?? MAX_PARALLEL_COHORT_REQUESTS;
+    if (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_COHORT_REQUESTS) {
+      throw new ConfigurationError(
+        `maxParallel must be a whole number from 1 to ${MAX_PARALLEL_COHORT_REQUESTS} (Amplitude's limit of parallel cohort requests per app), not ${parallel}`
+      );
+    }
+    this.limit = pLimit(parallel);
+  }
+  async eventTypes(signal) {
+    return this.taxonomyList("/api/2/taxonomy/event", signal);
+  }
+  async eventCategories(signal) {
+    return this.taxonomyList("/api/2/taxonomy/category", signal);
+  }
+  async cohorts(signal) {
+    const path9 = "/api/3/cohorts";
+    const body2 = await this.json("cohorts", path9, signal);
+    const cohorts = body2.cohorts;
+    if (!Array.isArray(cohorts) || !cohorts.every(isRecord)) {
+      throw this.malformed("cohorts", path9, "no cohorts array");
+    }
+    return cohorts.map((record) => {
+      if (record.id === void 0 || record.id === null || record.id === "") {
+        throw this.malformed("cohorts", path9, "a cohort without an id");
+      }
+      return {
+        id: String(record.id),
+        name: typeof record.name === "string" ? record.name : String(record.id),
+        lastComputed: epochMs(record.lastComputed),
+        size: typeof record.size === "number" ? record.size : null,
+        record
+      };
+    });
+  }
+  cohortMembers(cohortId, options = {}) {
+    if (!/^[A-Za-z0-9_-]+$/.test(cohortId)) {
+      throw new ConfigurationError(
+        `"${cohortId}" is not an Amplitude cohort id: use the id /api/3/cohorts lists (letters, digits, - and _)`
+      );
+    }
+    return this.members(cohortId, options);
+  }
+  async *members(cohortId, { signal, onMembers }) {
+    const release = await this.slot();
+    try {
+      signal?.throwIfAborted();
+      const requestPath = `/api/5/cohorts/request/${encodeURIComponent(cohortId)}`;
+      const requested = await this.json("cohorts", requestPath, signal, cohortId);
+      const requestId2 = requested.request_id;
+      if (typeof requestId2 !== "string" || requestId2 === "") {
+        throw this.malformed("cohorts", requestPath, "no request_id");
+      }
+      await this.waitForJob(cohortId, requestId2, signal);
+      yield* this.memberFile(cohortId, requestId2, signal, onMembers);
+    } finally {
+      release();
+    }
+  }
+  /** Holds one of the client's cohort slots until the returned function is called. */
+  slot() {
+    return new Promise((acquired) => {
+      void this.limit(() => new Promise((release) => acquired(release)));
+    });
+  }
+  async waitForJob(cohortId, requestId2, signal) {
+    const path9 = `/api/5/cohorts/request-status/${encodeURIComponent(requestId2)}`;
+    const maxPolls = Math.max(1, Math.ceil(MAX_POLL_WAIT_MS / Math.max(1, this.pollIntervalMs)));
+    for (let poll = 1; ; poll++) {
+      const status = await this.json("cohorts", path9, signal, cohortId);
+      if (status.async_status === "JOB COMPLETED") return;
+      if (status.async_status !== "JOB INPROGRESS") {
+        throw new ExternalServiceError(
+          SERVICES.cohorts,
+          `GET ${path9}: Amplitude reported ${JSON.stringify(status.async_status ?? null)} for the membership of cohort ${cohortId} (request ${requestId2}); the next run requests it again`,
+          { retryable: true }
+        );
+      }
+      if (poll >= maxPolls) {
+        throw new ExternalServiceError(
+          SERVICES.cohorts,
+          `GET ${path9}: the membership of cohort ${cohortId} (request ${requestId2}) was still being computed after ${poll} polls; the next run requests it again`,
+          { retryable: true }
+        );
+      }
+      await this.sleep(this.pollIntervalMs);
+    }
+  }
+  /**
+   * Streams the member file, parsing rows as they arrive. A file cut short or unreadable is fetched
+   * again (Amplitude keeps the link for seven days and a retry costs no download), skipping the rows
+   * already yielded, so every member comes exactly once.
+   */
+  async *memberFile(cohortId, requestId2, signal, onMembers) {
+    const path9 = `/api/5/cohorts/request/${encodeURIComponent(requestId2)}/file`;
+    let yielded = 0;
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.request("cohorts", path9, signal, cohortId);
+      const body2 = response.body;
+      let row = 0;
+      try {
+        for await (const record of parseMemberCsv(body2)) {
+          row += 1;
+          if (row <= yielded) continue;
+          yield memberRecord(record, cohortId, row);
+          yielded += 1;
+          if (yielded % ON_MEMBERS_EVERY === 0) onMembers?.(yielded);
+        }
+        onMembers?.(yielded);
+        return;
+      } catch (error2) {
+        if (error2 instanceof MemberRowError) {
+          throw new ExternalServiceError(
+            SERVICES.cohorts,
+            `GET ${path9}: the member file of cohort ${cohortId} (request ${requestId2}) is malformed: ${error2.message}; the next run requests it again`,
+            { retryable: false, cause: error2 }
+          );
+        }
+        signal?.throwIfAborted();
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ExternalServiceError(
+            SERVICES.cohorts,
+            `GET ${path9}: the member file of cohort ${cohortId} (request ${requestId2}) was cut short or corrupt ${attempt} times, the last after ${row} rows: ${errorMessage(error2)}; check the network, and the next run requests the cohort again`,
+            { retryable: true, cause: error2 }
+          );
+        }
+        await this.sleep(backoffDelay(attempt, this.backoff));
+      } finally {
+        body2.destroy();
+      }
+    }
+  }
+  async taxonomyList(path9, signal) {
+    const body2 = await this.json("taxonomy", path9, signal);
+    if (body2.success === false || !Array.isArray(body2.data) || !body2.data.every(isRecord)) {
+      throw this.malformed("taxonomy", path9, "no data array");
+    }
+    return body2.data;
+  }
+  async json(group, path9, signal, cohortId) {
+    const response = await this.request(group, path9, signal, cohortId);
+    const text = await response.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw this.malformed(group, path9, `not JSON: ${snippet(text)}`);
+    }
+  }
+  /** GET with retries: 429 waits for Retry-After, 5xx and network failures back off. Resolves on 200 or 202. */
+  async request(group, path9, signal, cohortId) {
+    const service = SERVICES[group];
+    const what = `GET ${path9}${cohortId ? ` (cohort ${cohortId})` : ""}`;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      let response;
+      try {
+        response = await fetch(this.baseUrl + path9, {
+          headers: { Authorization: this.authorization, Accept: "application/json, text/csv" },
+          signal
+        });
+      } catch (error2) {
+        signal?.throwIfAborted();
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new ExternalServiceError(
+            service,
+            `${what}: could not reach ${this.baseUrl} after ${attempt} tries: ${errorMessage(error2)} (check AMPLITUDE_API_URL or AMPLITUDE_REGION and the network)`,
+            { retryable: true, cause: error2 }
+          );
+        }
+        await this.sleep(backoffDelay(attempt, this.backoff));
+        continue;
+      }
+      const status = response.status;
+      if (status === 200 || status === 202) return response;
+      const body2 = snippet(await response.text().catch(() => ""));
+      const answer = `HTTP ${status}${body2 ? `: ${body2}` : ""}`;
+      if (status === 401) {
+        throw new ConfigurationError(
+          `Amplitude refused the credentials for ${what} (${answer}): check that AMP_API_KEY and AMP_SECRET_KEY are the project's API key and secret key, and that AMPLITUDE_REGION (us or eu) is the project's region`
+        );
+      }
+      if (status === 403) {
+        throw new ObjectNotInPlanError(
+          group,
+          status,
+          `${service} answered 403 to ${what} (${answer}): the project's Amplitude plan does not include it, so ${group === "taxonomy" ? "event types and categories" : "cohorts and their members"} are skipped; leave ${group} out of --objects to stop asking, or upgrade the plan`
+        );
+      }
+      if (status === 429 && group === "cohorts" && /month/i.test(body2)) {
+        throw new CohortQuotaError(
+          `${what}: the monthly cohort download allowance is used up (${answer}); memberships keep their last snapshot until the allowance renews next month (or Amplitude raises it)`
+        );
+      }
+      const retryable = status === 429 || status >= 500;
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        throw new ExternalServiceError(
+          service,
+          retryable ? `${what} failed ${attempt} times, the last with ${answer}: Amplitude is busy or failing; try again later (status.amplitude.com shows incidents)` : status === 404 ? `${what}: not found (${answer}): check AMPLITUDE_API_URL (${this.baseUrl})` + (cohortId ? ` and that cohort ${cohortId} still exists` : "") : `${what}: Amplitude rejected the request (${answer})`,
+          { status, retryable }
+        );
+      }
+      const retryAfter = status === 429 ? parseRetryAfter(response.headers.get("retry-after"), Date.now()) : void 0;
+      await this.sleep(backoffDelay(attempt, this.backoff, retryAfter));
+    }
+  }
+  malformed(group, path9, what) {
+    return new ExternalServiceError(
+      SERVICES[group],
+      `GET ${path9}: Amplitude's answer is not what its API documents (${what}); check AMPLITUDE_API_URL (${this.baseUrl})`,
+      { retryable: false }
+    );
+  }
+};
+var MemberRowError = class extends Error {
+};
+function parseMemberCsv(body2) {
+  const parser = parse({
+    columns: (header) => header.map((name) => name.trim()),
+    bom: true,
+    skip_empty_lines: true
+  });
+  body2.on("error", (error2) => parser.destroy(error2));
+  body2.pipe(parser);
+  return parser;
+}
+function memberRecord(row, cohortId, line) {
+  const { amplitude_id: rawId, user_id: rawUserId, ...props } = row;
+  if (rawId === void 0) throw new MemberRowError("its header has no amplitude_id column");
+  const amplitudeId = /^\d+$/.test(rawId) && Number.isSafeInteger(Number(rawId)) ? Number(rawId) : null;
+  if (amplitudeId === null) throw new MemberRowError(`row ${line} has amplitude_id ${JSON.stringify(rawId)}`);
+  const record = {
+    cohort_id: cohortId,
+    amplitude_id: amplitudeId,
+    user_id: rawUserId ? rawUserId : null
+  };
+  for (const [key, value] of Object.entries(props)) record[key] = value === "" ? null : value;
+  return record;
+}
+function epochMs(value) {
+  if (typeof value === "number" && Number.isFinite(value))
+    return value < 1e11 ? value * 1e3 : value;
+  if (typeof value === "string" && value !== "") {
+    const parsed = /^\d+$/.test(value) ? epochMs(Number(value)) : Date.parse(value);
+    return parsed === null || Number.isNaN(parsed) ? null : parsed;
+  }
+  return null;
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function snippet(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? flat.slice(0, 300) + "…" : flat;
+}
+
 // src/pipeline/extract.ts
 import { readFile } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
+
+// src/amplitude/snapshots.ts
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+var SNAPSHOT_REQUESTS = {
+  event_types: "GET /api/2/taxonomy/event",
+  event_categories: "GET /api/2/taxonomy/category",
+  cohorts: "GET /api/3/cohorts",
+  cohort_members: "GET /api/5/cohorts/request/:id"
+};
+async function extractSnapshots(options) {
+  const writer = new SnapshotWriter(options);
+  const outcomes = [];
+  const skipped = [];
+  const finish = (outcome) => {
+    outcomes.push(outcome);
+    options.reporter?.snapshotFinished?.(outcome);
+  };
+  const notInPlan = (group, error2, objects) => {
+    if (!skipped.some((s) => s.group === group)) {
+      const reason2 = planReason(group, error2);
+      skipped.push({ group, reason: reason2 });
+      options.reporter?.groupSkipped?.({ group, reason: reason2 });
+    }
+    const reason = skipped.find((s) => s.group === group).reason;
+    for (const object of objects) finish({ object, status: "skipped", cause: "not-in-plan", reason });
+  };
+  try {
+    if (options.groups.includes("taxonomy")) {
+      for (const [object, fetch2] of [
+        ["event_types", (signal) => options.client.eventTypes(signal)],
+        ["event_categories", (signal) => options.client.eventCategories(signal)]
+      ]) {
+        if (options.signal?.aborted) break;
+        if (skipped.some((s) => s.group === "taxonomy")) {
+          notInPlan("taxonomy", new ObjectNotInPlanError("taxonomy", 403, ""), [object]);
+          continue;
+        }
+        try {
+          const records = await fetch2(options.signal);
+          finish(await writer.write({ object, records, request: SNAPSHOT_REQUESTS[object] }));
+        } catch (error2) {
+          if (error2 instanceof ObjectNotInPlanError) notInPlan("taxonomy", error2, [object]);
+          else finish(failure(object, error2));
+        }
+      }
+    }
+    if (options.groups.includes("cohorts") && !options.signal?.aborted) {
+      let cohorts;
+      try {
+        cohorts = await options.client.cohorts(options.signal);
+      } catch (error2) {
+        if (error2 instanceof ObjectNotInPlanError) notInPlan("cohorts", error2, ["cohorts", "cohort_members"]);
+        else {
+          finish(failure("cohorts", error2));
+          finish(failure("cohort_members", error2));
+        }
+      }
+      if (cohorts) {
+        finish(
+          await writer.write({
+            object: "cohorts",
+            records: cohorts.map((c) => c.record),
+            request: SNAPSHOT_REQUESTS.cohorts
+          }).catch((error2) => failure("cohorts", error2))
+        );
+        await cohortMembers(options, writer, cohorts, finish, (error2) => notInPlan("cohorts", error2, []));
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  return {
+    outcomes,
+    skipped,
+    written: outcomes.filter((o) => o.status === "written").length,
+    unchanged: outcomes.filter((o) => o.status === "unchanged").length,
+    failed: outcomes.filter((o) => o.status === "failed").length
+  };
+}
+async function cohortMembers(options, writer, cohorts, finish, notInPlan) {
+  const limit = pLimit(options.concurrency ?? 4);
+  let stopped;
+  let quotaCohorts = 0;
+  await Promise.all(
+    cohorts.map(
+      (cohort) => limit(async () => {
+        const base = { object: "cohort_members", cohortId: cohort.id, cohortName: cohort.name };
+        if (options.signal?.aborted) return;
+        let cohortId;
+        try {
+          cohortId = checkCohortId(cohort.id);
+        } catch (error2) {
+          finish({ ...base, status: "failed", error: errorMessage(error2) });
+          return;
+        }
+        const lastComputed = cohort.lastComputed === null ? null : new Date(cohort.lastComputed).toISOString();
+        const previous = options.previous.get(snapshotSlot("cohort_members", options.appId, cohortId));
+        if (previous && (previous.manifest.cohort?.last_computed ?? null) === lastComputed) {
+          finish({
+            ...base,
+            status: "unchanged",
+            records: previous.manifest.totals.records,
+            delivery: previous.delivery
+          });
+          return;
+        }
+        if (stopped) {
+          if (stopped.cause === "quota") quotaCohorts += 1;
+          finish({ ...base, status: "skipped", cause: stopped.cause, reason: stopped.reason });
+          return;
+        }
+        const snapshot2 = {
+          object: "cohort_members",
+          cohort: { id: cohortId, name: cohort.name, last_computed: lastComputed },
+          request: `GET /api/5/cohorts/request/${cohortId}`
+        };
+        try {
+          const records = lastComputed === null ? [] : options.client.cohortMembers(cohortId, { signal: options.signal });
+          finish({ ...base, ...await writer.write({ ...snapshot2, records }) });
+        } catch (error2) {
+          if (error2 instanceof CohortQuotaError) {
+            stopped ??= { cause: "quota", reason: errorMessage(error2) };
+            quotaCohorts += 1;
+            finish({ ...base, status: "skipped", cause: "quota", reason: errorMessage(error2) });
+          } else if (error2 instanceof ObjectNotInPlanError) {
+            stopped ??= { cause: "not-in-plan", reason: planReason("cohorts", error2) };
+            notInPlan(error2);
+            finish({
+              ...base,
+              status: "skipped",
+              cause: "not-in-plan",
+              reason: planReason("cohorts", error2)
+            });
+          } else if (error2 instanceof ConfigurationError) {
+            throw error2;
+          } else {
+            finish({ ...base, status: "failed", error: errorMessage(error2) });
+          }
+        }
+      })
+    )
+  );
+  if (stopped?.cause === "quota") {
+    options.reporter?.warning?.(
+      `${quotaCohorts} cohort(s) computed again were not downloaded and keep their latest membership snapshot (if any); a later run downloads them. ${stopped.reason}`
+    );
+  }
+}
+function planReason(group, error2) {
+  if (error2.message) return error2.message;
+  const api = group === "taxonomy" ? "Taxonomy API" : "Behavioral Cohorts API";
+  const objects = group === "taxonomy" ? "event types and categories" : "cohorts and their members";
+  return `the project's Amplitude plan does not include the ${api} (HTTP ${error2.status}): ${objects} are skipped and their tables stay empty; events are not affected. Leave ${group} out of --objects to stop asking`;
+}
+function failure(object, error2) {
+  if (error2 instanceof ConfigurationError) throw error2;
+  return { object, status: "failed", error: `${object}: ${errorMessage(error2)}` };
+}
+var SnapshotWriter = class {
+  constructor(options) {
+    this.options = options;
+    this.tmpRoot = join(options.outDir, ".tmp");
+    this.now = options.now ?? (() => /* @__PURE__ */ new Date());
+  }
+  options;
+  tmpRoot;
+  now;
+  async write(input) {
+    const { appId } = this.options;
+    const takenAt = this.now();
+    const work = join(this.tmpRoot, `snapshot-${input.object}-${randomBytes(4).toString("hex")}`);
+    await makeFolder(work).catch((error2) => {
+      throw new ConfigurationError(
+        `the backup folder ${this.options.outDir} cannot be written (${errorMessage(error2)}): choose another --out`
+      );
+    });
+    try {
+      const name = snapshotFileName(input.object);
+      const scratch = join(work, "records.ndjson.gz");
+      let records = 0;
+      await pipeline(
+        Readable.from(ndjson(input.records, () => records += 1)),
+        createGzip({ level: 1 }),
+        createWriteStream(scratch)
+      );
+      const header = {
+        $snapshot: {
+          object: input.object,
+          app_id: appId,
+          records,
+          ...input.cohort ? { cohort_id: input.cohort.id, last_computed: input.cohort.last_computed } : {}
+        }
+      };
+      const content = createHash("sha256");
+      const file = createHash("sha256");
+      let bytes = 0;
+      await pipeline(
+        Readable.from(
+          withHeader(JSON.stringify(header) + "\n", createReadStream(scratch).pipe(createGunzip()))
+        ),
+        tap((chunk) => content.update(chunk)),
+        createGzip(),
+        tap((chunk) => {
+          file.update(chunk);
+          bytes += chunk.length;
+        }),
+        createWriteStream(join(work, name))
+      );
+      await rm(scratch);
+      const delivery = snapshotDelivery(content.digest("hex"));
+      const slot = snapshotSlot(input.object, appId, input.cohort?.id);
+      const previous = this.options.previous.get(slot);
+      if (previous?.delivery === delivery) {
+        return { object: input.object, status: "unchanged", records, delivery };
+      }
+      const id = {
+        object: input.object,
+        appId,
+        ...input.cohort ? { cohortId: input.cohort.id } : {},
+        takenAt: compactTime(takenAt),
+        delivery
+      };
+      const lines = records + 1;
+      const manifest = {
+        manifest_version: 2,
+        kind: "snapshot",
+        object: input.object,
+        app_id: appId,
+        taken_at: takenAt.toISOString(),
+        run_id: this.options.runId,
+        request: input.request,
+        delivery,
+        ...input.cohort ? { cohort: input.cohort } : {},
+        totals: { files: 1, bytes, lines, records },
+        files: [{ name, bytes, sha256: file.digest("hex"), lines, records }]
+      };
+      await writeFile(join(work, SNAPSHOT_MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+      const target = backupSnapshotFolder(this.options.outDir, id);
+      await makeFolder(dirname(target));
+      if (!await stat(target).catch(() => null)) await rename(work, target);
+      return { object: input.object, status: "written", records, bytes, delivery, folder: target };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  async close() {
+    await rmdir(this.tmpRoot).catch(() => {
+    });
+  }
+};
+async function* ndjson(records, counted) {
+  let batch = "";
+  for await (const record of records) {
+    batch += JSON.stringify(record) + "\n";
+    counted();
+    if (batch.length >= 1 << 16) {
+      yield batch;
+      batch = "";
+    }
+  }
+  if (batch) yield batch;
+}
+async function* withHeader(header, rest) {
+  yield Buffer.from(header);
+  for await (const chunk of rest) yield chunk;
+}
+function tap(see) {
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      see(chunk);
+      callback(null, chunk);
+    }
+  });
+}
+
+// src/pipeline/snapshots.ts
+function snapshotFigures(summary2) {
+  return {
+    snapshots: {
+      written: summary2.written,
+      unchanged: summary2.unchanged,
+      failed: summary2.failed,
+      records: summary2.outcomes.reduce(
+        (total, o) => total + (o.status === "written" || o.status === "unchanged" ? o.records : 0),
+        0
+      )
+    },
+    skipped: summary2.skipped.map(({ group, reason }) => ({ objects: group, reason }))
+  };
+}
+async function previousSnapshots(out, appId, lake) {
+  const known = lake ? await latestSnapshots(lake, appId) : /* @__PURE__ */ new Map();
+  for (const [slot, backup] of await latestBackupSnapshots(out, appId)) {
+    const inLake = known.get(slot);
+    if (!inLake || backup.takenAt > inLake.takenAt) known.set(slot, backup);
+  }
+  return known;
+}
+async function snapshotObjects(options) {
+  const objectGroups = options.groups.filter((g) => g !== "events");
+  if (!options.appId) {
+    const error2 = "the Amplitude app id is not known yet (no window with data in the backup folder or the lake): set AMPLITUDE_APP_ID to the project's numeric id (Settings > Projects), or extract events first";
+    const outcomes = objectGroups.flatMap(
+      (group) => (group === "taxonomy" ? ["event_types", "event_categories"] : ["cohorts"]).map(
+        (object) => ({ object, status: "failed", error: error2 })
+      )
+    );
+    for (const outcome of outcomes) options.reporter?.snapshotFinished?.(outcome);
+    return { outcomes, skipped: [], written: 0, unchanged: 0, failed: outcomes.length };
+  }
+  const config = options.amplitude ?? amplitudeConfig(options.env);
+  const client = createObjectsClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    secretKey: config.secretKey,
+    ...options.sleep ? { sleep: options.sleep } : {}
+  });
+  return extractSnapshots({
+    client,
+    groups: objectGroups,
+    outDir: options.out,
+    appId: options.appId,
+    previous: await previousSnapshots(options.out, options.appId, options.lake),
+    now: options.now,
+    runId: options.runId,
+    signal: options.signal,
+    reporter: options.reporter
+  });
+}
 
 // src/pipeline/watermark.ts
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var HISTORY_ALL_START = "2012-01-01T00";
 function firstUncovered(windows, from) {
   let next = from;
@@ -4536,11 +5199,11 @@ async function windowsFromWarehouseAndLake(warehouse, lake, appId) {
   return [...known, ...listed];
 }
 async function windowsFromBackup(outDir, appId) {
-  const names = await readdir(join(outDir, appId)).catch(() => []);
+  const names = await readdir(join2(outDir, appId)).catch(() => []);
   return names.map(parseWindowFolder).filter((w) => w !== null);
 }
 async function failureHistory(outDir, lake, appId) {
-  const names = new Set(await readdir(join(outDir, appId, FAILURES_FOLDER)).catch(() => []));
+  const names = new Set(await readdir(join2(outDir, appId, FAILURES_FOLDER)).catch(() => []));
   if (lake) {
     const folder = appFolder(FAILURES_PREFIX, appId);
     for await (const object of lake.list(folder)) names.add(object.key.slice(folder.length));
@@ -4581,7 +5244,7 @@ async function resolveAppId(options) {
 }
 
 // src/pipeline/extract.ts
-function extractFigures(summary2) {
+function extractFigures(summary2, snapshots) {
   const { windows, files, events, bytes, rejected } = summary2;
   return {
     windows,
@@ -4590,8 +5253,14 @@ function extractFigures(summary2) {
     bytes,
     rejected,
     failed_hours: summary2.failedHours,
-    watermark: summary2.watermark ?? null
+    watermark: summary2.watermark ?? null,
+    ...snapshots ? snapshotFigures(snapshots) : {}
   };
+}
+function failedSnapshots(snapshots) {
+  return (snapshots?.outcomes ?? []).flatMap(
+    (o) => o.status === "failed" ? [o.cohortId ? `cohort ${o.cohortId} members: ${o.error}` : o.error] : []
+  );
 }
 function resolveEnd(options, now) {
   const settled = lastSettledHour(now, options.settleHours);
@@ -4613,7 +5282,7 @@ async function planExtract(options, deps, lake, warehouse) {
     ...await windowsFromBackup(options.out, appId)
   ] : [];
   const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
-    (failure) => uncovered(known, failure.window).length > 0
+    (failure2) => uncovered(known, failure2.window).length > 0
   );
   if (options.start) {
     const start = parseHour(options.start, "start");
@@ -4659,9 +5328,60 @@ async function extractStep(options, context3) {
   }
 }
 async function extractUnlocked(options, context3, reporter) {
-  const stepStarted = Date.now();
+  const objects = objectsOf(options);
   const now = context3.now ?? (() => /* @__PURE__ */ new Date());
   const lake = options.lake ? await openLake(options.lake, context3.env) : void 0;
+  const started = Date.now();
+  const events = objects.includes("events") ? await extractWindows(options, context3, reporter, lake) : await noWindows(options, context3, lake);
+  if (!objects.some((group) => group !== "events")) return events;
+  const snapshots = await snapshotObjects({
+    groups: objects,
+    out: options.out,
+    appId: events.summary.appId,
+    lake,
+    env: context3.env,
+    amplitude: context3.amplitude,
+    sleep: context3.sleep,
+    now,
+    runId: runIdOf(context3.env) ?? `local-${now().toISOString()}`,
+    signal: context3.signal,
+    reporter: {
+      snapshotFinished: (outcome) => reporter.snapshotFinished?.(outcome),
+      groupSkipped: (event) => reporter.objectsSkipped?.(event),
+      warning: (message) => reporter.warning?.(message)
+    }
+  });
+  return {
+    ...events,
+    summary: { ...events.summary, failedSnapshots: failedSnapshots(snapshots) },
+    objects,
+    snapshots,
+    figures: extractFigures(events.summary, snapshots),
+    durationMs: objects.includes("events") ? events.durationMs + (Date.now() - started) : Date.now() - started,
+    failed: events.failed || snapshots.failed > 0
+  };
+}
+function objectsOf(options) {
+  return options.objects ?? (options.source ? ["events"] : OBJECT_GROUPS);
+}
+function runIdOf(env) {
+  return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? 1}` : void 0;
+}
+async function noWindows(options, context3, lake) {
+  const appId = await resolveAppId({ configured: context3.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
+  const plan = {
+    ranges: [],
+    reason: "events are not among --objects",
+    appId,
+    known: [],
+    failures: [],
+    notices: []
+  };
+  return stepResult(options, plan, emptySummary(appId, void 0), [], 0);
+}
+async function extractWindows(options, context3, reporter, lake) {
+  const stepStarted = Date.now();
+  const now = context3.now ?? (() => /* @__PURE__ */ new Date());
   const warehouse = options.warehouse === "snowflake" ? await openWarehouse(options.warehouse, {
     create: false,
     env: context3.env,
@@ -4719,7 +5439,7 @@ async function extractUnlocked(options, context3, reporter) {
     now,
     appId: plan.appId,
     signal: context3.signal,
-    runId: context3.env.GITHUB_RUN_ID ? `${context3.env.GITHUB_RUN_ID}-${context3.env.GITHUB_RUN_ATTEMPT ?? 1}` : void 0,
+    runId: runIdOf(context3.env),
     reporter: {
       ...reporter,
       windowFinished(outcome) {
@@ -4768,6 +5488,7 @@ function stepResult(options, plan, summary2, windows, durationMs, restored = 0) 
   return {
     summary: summary2,
     figures: extractFigures(summary2),
+    objects: objectsOf(options),
     windows,
     restored,
     watermark: summary2.watermark,
@@ -4817,7 +5538,7 @@ var StoredWindows = class {
   /** The restored window's row, when the store put back a complete window; undefined otherwise. */
   async restore(appId, window2) {
     const name = formatWindow(window2);
-    const dir = join2(this.out, appId, name);
+    const dir = join3(this.out, appId, name);
     try {
       if (!await this.store.restore({ appId, window: name }, dir)) return void 0;
     } catch (error2) {
@@ -4836,10 +5557,10 @@ var StoredWindows = class {
   }
   async save(appId, window2) {
     const name = formatWindow(window2);
-    const dir = join2(this.out, appId, name);
+    const dir = join3(this.out, appId, name);
     try {
       const manifest = await readManifest(dir);
-      if (!manifest) throw new Error(`${join2(dir, MANIFEST_FILE)} is missing`);
+      if (!manifest) throw new Error(`${join3(dir, MANIFEST_FILE)} is missing`);
       await this.store.save({ appId, window: name, delivery: deliveryId(manifest) }, dir);
     } catch (error2) {
       this.reporter.warning?.(`window ${appId}/${name} could not be kept: ${errorMessage(error2)}`);
@@ -4848,7 +5569,7 @@ var StoredWindows = class {
 };
 async function readManifest(dir) {
   try {
-    return JSON.parse(await readFile(join2(dir, MANIFEST_FILE), "utf8"));
+    return JSON.parse(await readFile(join3(dir, MANIFEST_FILE), "utf8"));
   } catch {
     return void 0;
   }
@@ -4943,7 +5664,7 @@ import * as path5 from "path";
 import * as path from "path";
 import assert from "assert";
 var IS_WINDOWS = process.platform === "win32";
-function dirname2(p) {
+function dirname3(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -5057,14 +5778,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname2(tempKey);
+    let parent = dirname3(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname2(tempKey);
+      parent = dirname3(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -7075,12 +7796,12 @@ var Path = class {
         this.segments = itemPath.split(path3.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname2(remaining);
+        let dir = dirname3(remaining);
         while (dir !== remaining) {
           const basename3 = path3.basename(remaining);
           this.segments.unshift(basename3);
           remaining = dir;
-          dir = dirname2(remaining);
+          dir = dirname3(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -7092,7 +7813,7 @@ var Path = class {
         segment = normalizeSeparators(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname2(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname3(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path3.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -7183,7 +7904,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname2(itemPath) === itemPath) {
+    if (dirname3(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS4 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -8228,12 +8949,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient, request) {
     const policies = this.getOrderedPolicies();
-    const pipeline2 = policies.reduceRight((next, policy) => {
+    const pipeline3 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient.sendRequest(req));
-    return pipeline2(request);
+    return pipeline3(request);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -8604,7 +9325,7 @@ function stringToUint8Array(value, format) {
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
-import { Transform } from "node:stream";
+import { Transform as Transform2 } from "node:stream";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
 var logger = createClientLogger("ts-http-runtime");
@@ -8633,7 +9354,7 @@ function isStreamComplete(stream2) {
 function isArrayBuffer(body2) {
   return body2 && typeof body2.byteLength === "number";
 }
-var ReportTransform = class extends Transform {
+var ReportTransform = class extends Transform2 {
   loadedBytes = 0;
   progressCallback;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -9491,7 +10212,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -9517,14 +10238,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream2) {
   if (stream2 instanceof ReadableStream) {
     makeAsyncIterable(stream2);
-    return Readable.fromWeb(stream2);
+    return Readable2.fromWeb(stream2);
   } else {
     return stream2;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -9534,7 +10255,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream2 of streams) {
         for await (const chunk of stream2) {
           yield chunk;
@@ -10200,8 +10921,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
-  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline3) {
+  return pipeline3.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/pipeline.js
@@ -10518,31 +11239,31 @@ function wrapAbortSignalLikePolicy2() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions3(options) {
-  const pipeline2 = createEmptyPipeline3();
+  const pipeline3 = createEmptyPipeline3();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline2.addPolicy(agentPolicy3(options.agent));
+      pipeline3.addPolicy(agentPolicy3(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline2.addPolicy(tlsPolicy3(options.tlsOptions));
+      pipeline3.addPolicy(tlsPolicy3(options.tlsOptions));
     }
-    pipeline2.addPolicy(proxyPolicy3(options.proxyOptions));
-    pipeline2.addPolicy(decompressResponsePolicy3());
+    pipeline3.addPolicy(proxyPolicy3(options.proxyOptions));
+    pipeline3.addPolicy(decompressResponsePolicy3());
   }
-  pipeline2.addPolicy(wrapAbortSignalLikePolicy2());
-  pipeline2.addPolicy(formDataPolicy3(), { beforePolicies: [multipartPolicyName3] });
-  pipeline2.addPolicy(userAgentPolicy3(options.userAgentOptions));
-  pipeline2.addPolicy(setClientRequestIdPolicy2(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline2.addPolicy(multipartPolicy3(), { afterPhase: "Deserialize" });
-  pipeline2.addPolicy(defaultRetryPolicy3(options.retryOptions), { phase: "Retry" });
-  pipeline2.addPolicy(tracingPolicy2({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline3.addPolicy(wrapAbortSignalLikePolicy2());
+  pipeline3.addPolicy(formDataPolicy3(), { beforePolicies: [multipartPolicyName3] });
+  pipeline3.addPolicy(userAgentPolicy3(options.userAgentOptions));
+  pipeline3.addPolicy(setClientRequestIdPolicy2(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline3.addPolicy(multipartPolicy3(), { afterPhase: "Deserialize" });
+  pipeline3.addPolicy(defaultRetryPolicy3(options.retryOptions), { phase: "Retry" });
+  pipeline3.addPolicy(tracingPolicy2({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline2.addPolicy(redirectPolicy3(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline3.addPolicy(redirectPolicy3(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline2.addPolicy(logPolicy3(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline2;
+  pipeline3.addPolicy(logPolicy3(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline3;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -11830,7 +12551,7 @@ function shouldDeserializeResponse(parsedResponse) {
   return result;
 }
 async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options, parseXML2) {
-  const parsedResponse = await parse(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
+  const parsedResponse = await parse2(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
   if (!shouldDeserializeResponse(parsedResponse)) {
     return parsedResponse;
   }
@@ -11931,7 +12652,7 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   return { error: error2, shouldReturnResponse: false };
 }
-async function parse(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
+async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
     const text = operationResponse.bodyAsText;
     const contentType2 = operationResponse.headers.get("Content-Type") || "";
@@ -12104,18 +12825,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline2 = createPipelineFromOptions3(options ?? {});
+  const pipeline3 = createPipelineFromOptions3(options ?? {});
   if (options.credentialOptions) {
-    pipeline2.addPolicy(bearerTokenAuthenticationPolicy2({
+    pipeline3.addPolicy(bearerTokenAuthenticationPolicy2({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline2.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline2.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline3.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline3.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline2;
+  return pipeline3;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -17947,8 +18668,8 @@ var logger5 = createClientLogger2("storage-blob");
 import { EventEmitter } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable2 } from "node:stream";
-var BuffersStream = class extends Readable2 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -18357,7 +19078,7 @@ var BufferScheduler = class {
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire } from "node:module";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 import { fileURLToPath } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -18366,7 +19087,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire(import.meta.url);
   __filename = fileURLToPath(import.meta.url);
-  __dirname = dirname3(__filename);
+  __dirname = dirname4(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -22171,11 +22892,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline2) {
-  if (!pipeline2 || typeof pipeline2 !== "object") {
+function isPipelineLike(pipeline3) {
+  if (!pipeline3 || typeof pipeline3 !== "object") {
     return false;
   }
-  const castPipeline = pipeline2;
+  const castPipeline = pipeline3;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -22214,11 +22935,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline2 = new Pipeline([], pipelineOptions);
-  pipeline2._credential = credential;
-  return pipeline2;
+  const pipeline3 = new Pipeline([], pipelineOptions);
+  pipeline3._credential = credential;
+  return pipeline3;
 }
-function processDownlevelPipeline(pipeline2) {
+function processDownlevelPipeline(pipeline3) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -22228,8 +22949,8 @@ function processDownlevelPipeline(pipeline2) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline2.factories.length) {
-    const novelFactories = pipeline2.factories.filter((factory) => {
+  if (pipeline3.factories.length) {
+    const novelFactories = pipeline3.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -22242,14 +22963,14 @@ function processDownlevelPipeline(pipeline2) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline2) {
-  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
-  let httpClient = pipeline2._coreHttpClient;
+function getCoreClientOptions(pipeline3) {
+  const { httpClient: v1Client, ...restOptions } = pipeline3.options;
+  let httpClient = pipeline3._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline2._coreHttpClient = httpClient;
+    pipeline3._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline2._corePipeline;
+  let corePipeline = pipeline3._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -22290,11 +23011,11 @@ function getCoreClientOptions(pipeline2) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline2);
+    const downlevelResults = processDownlevelPipeline(pipeline3);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline2);
+    const credential = getCredentialFromPipeline(pipeline3);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -22307,7 +23028,7 @@ function getCoreClientOptions(pipeline2) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline2._corePipeline = corePipeline;
+    pipeline3._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -22316,12 +23037,12 @@ function getCoreClientOptions(pipeline2) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline2) {
-  if (pipeline2._credential) {
-    return pipeline2._credential;
+function getCredentialFromPipeline(pipeline3) {
+  if (pipeline3._credential) {
+    return pipeline3._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline2.factories) {
+  for (const factory of pipeline3.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -36231,13 +36952,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline2) {
+  constructor(url2, pipeline3) {
     this.url = escapeURLPath(url2);
     this.accountName = getAccountNameFromUrl(url2);
-    this.pipeline = pipeline2;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
+    this.pipeline = pipeline3;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline3));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline2);
+    this.credential = getCredentialFromPipeline(pipeline3);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -37626,8 +38347,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable3 } from "node:stream";
-var RetriableReadableStream = class extends Readable3 {
+import { Readable as Readable4 } from "node:stream";
+var RetriableReadableStream = class extends Readable4 {
   start;
   offset;
   end;
@@ -38179,7 +38900,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable4 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -38695,7 +39416,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@actions/cache/node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable4 {
+var BlobQuickQueryStream = class extends Readable5 {
   source;
   avroReader;
   avroIter;
@@ -39843,21 +40564,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline2;
+    let pipeline3;
     let url2;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -39869,20 +40590,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline3);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -40869,19 +41590,19 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -40893,20 +41614,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline3);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -41141,22 +41862,22 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -41168,20 +41889,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline3);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -41752,19 +42473,19 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline2;
+    let pipeline3;
     let url2;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline2 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      pipeline2 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -41776,20 +42497,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline2 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline2 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline2);
+    super(url2, pipeline3);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -42835,8 +43556,8 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
 };
 function pipeResponseToStream(response, output) {
   return __awaiter6(this, void 0, void 0, function* () {
-    const pipeline2 = util4.promisify(stream.pipeline);
-    yield pipeline2(response.message, output);
+    const pipeline3 = util4.promisify(stream.pipeline);
+    yield pipeline3(response.message, output);
   });
 }
 var DownloadProgress = class {
@@ -44952,8 +45673,8 @@ function saveCacheV2(paths_1, key_1, options_1) {
 }
 
 // src/actions/window-cache.ts
-import { readdir as readdir2, readFile as readFile2, rm, stat } from "node:fs/promises";
-import { isAbsolute, join as join7, relative as relative2, resolve as resolve2 } from "node:path";
+import { readdir as readdir2, readFile as readFile2, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { isAbsolute, join as join8, relative as relative2, resolve as resolve2 } from "node:path";
 function cachePath(folder) {
   const cwd = process.cwd();
   const workspace = resolve2(process.env.GITHUB_WORKSPACE || cwd);
@@ -44995,7 +45716,7 @@ function actionsWindowStore(options) {
       if (matched === void 0) return false;
       const problem = await incompleteWindow(folder, window2, matched.slice(prefix2.length));
       if (problem) {
-        await rm(folder, { recursive: true, force: true });
+        await rm2(folder, { recursive: true, force: true });
         warn(
           `The cached copy of window ${window2.window} (${matched}) is not a complete window (${problem}): removed it, exporting the window again`
         );
@@ -45036,7 +45757,7 @@ function actionsWindowStore(options) {
 async function incompleteWindow(folder, window2, delivery) {
   let manifest;
   try {
-    manifest = JSON.parse(await readFile2(join7(folder, MANIFEST_FILE), "utf8"));
+    manifest = JSON.parse(await readFile2(join8(folder, MANIFEST_FILE), "utf8"));
   } catch (error2) {
     return `its ${MANIFEST_FILE} cannot be read: ${errorMessage(error2)}`;
   }
@@ -45048,7 +45769,7 @@ async function incompleteWindow(folder, window2, delivery) {
     return `its manifest is for app ${manifest.app_id}, window ${named}`;
   }
   for (const file of manifest.files) {
-    const size = await stat(join7(folder, file.name)).then(
+    const size = await stat2(join8(folder, file.name)).then(
       (info2) => info2.size,
       () => void 0
     );
@@ -45062,7 +45783,14 @@ async function incompleteWindow(folder, window2, delivery) {
 // src/actions/extract.ts
 async function main(run) {
   const env = { ...process.env, ...secretEnv([...AMPLITUDE_SECRETS, ...AWS_SECRETS, ...SNOWFLAKE_SECRETS]) };
+  let objects;
+  try {
+    objects = parseObjectGroups(optionalInput(INPUTS.objects));
+  } catch (error2) {
+    throw inInputTerms(error2, ACTION_IO.extract.inputs);
+  }
   const options = {
+    objects,
     start: optionalInput(INPUTS.start),
     end: optionalInput(INPUTS.end),
     out: optionalInput(INPUTS.out) ?? DEFAULT_OUT,
@@ -45083,7 +45811,14 @@ async function main(run) {
   const reporter = {
     notice: run.annotations.notice,
     warning: run.annotations.warning,
-    nothingToExport: (reason) => info(`Nothing to export: ${reason}`)
+    nothingToExport: (reason) => info(`Nothing to export: ${reason}`),
+    // Objects the plan lacks are said once, in the job summary.
+    snapshotFinished: (outcome) => {
+      const name = outcome.cohortId ? `cohort ${outcome.cohortId} members` : outcome.object;
+      if (outcome.status === "written" || outcome.status === "unchanged")
+        info(`snapshot ${name}: ${outcome.status} (${outcome.records} record(s))`);
+      else if (outcome.status === "failed") info(`snapshot ${name}: failed: ${outcome.error}`);
+    }
   };
   const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown) => {
     const error2 = inInputTerms(thrown, ACTION_IO.extract.inputs);
@@ -45097,10 +45832,18 @@ async function main(run) {
       ...result.summary,
       failedHours: result.failedHours,
       watermark: result.watermark,
-      restored: result.restored
+      restored: result.restored,
+      snapshots: result.snapshots?.outcomes,
+      skippedObjects: result.snapshots?.skipped
     },
     { artifact }
   );
+  const snapshotErrors = failedSnapshots(result.snapshots);
+  if (result.failedHours.length === 0 && snapshotErrors.length > 0) {
+    throw new Error(
+      `${snapshotErrors.length} snapshot(s) could not be taken (${snapshotErrors.slice(0, 3).join("; ")}${snapshotErrors.length > 3 ? "; …" : ""}): the earlier snapshots stay the latest; the next run tries again`
+    );
+  }
   if (result.failed) {
     throw new Error(
       `${result.failedHours.length} hour(s) could not be exported (${result.failedHours.slice(0, 5).join(", ")}${result.failedHours.length > 5 ? ", …" : ""}): they hold the watermark back and are retried first next run`

@@ -5,13 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   INPUTS
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-RDR7U4ZI.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-VM3KPI46.js";
 import {
   getInput
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-BYK63SBB.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -8,10 +8,10 @@ import {
   OUTPUTS,
   intInput,
   optionalInput
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-RDR7U4ZI.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-VM3KPI46.js";
 import {
   escapeHtml,
   formatHour,
@@ -26,7 +26,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-BYK63SBB.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -7,7 +7,7 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-C7EYUSI5.js";
+} from "../chunks/chunk-QENKHMKM.js";
 import {
   CHANGE_HISTORY,
   DEFAULT_STORAGE_INTEGRATION,
@@ -15,22 +15,24 @@ import {
   FINALIZER_TASK,
   ROOT_TASK,
   upperParts
-} from "../chunks/chunk-IVS5HEO2.js";
+} from "../chunks/chunk-3WWOGI2X.js";
 import {
+  buildSeeds,
   readProject
-} from "../chunks/chunk-M6NJAVXJ.js";
-import "../chunks/chunk-RPPDRGEA.js";
+} from "../chunks/chunk-NOHM2V6H.js";
 import {
   sqlString
-} from "../chunks/chunk-2NOUG5PK.js";
+} from "../chunks/chunk-DLZUFQUX.js";
+import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT,
   openWarehouse,
   parseS3LakeUrl
-} from "../chunks/chunk-IND6GMKE.js";
+} from "../chunks/chunk-KPXTYR3X.js";
+import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT
-} from "../chunks/chunk-GB4JQDUZ.js";
+} from "../chunks/chunk-J4DDMN4N.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -41,15 +43,15 @@ import {
   listInput,
   optionalInput,
   secretEnv
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-RDR7U4ZI.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-VM3KPI46.js";
 import {
   addProvisionToSummary,
   setOutput,
   summary
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-BYK63SBB.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -98,10 +100,13 @@ var package_default = {
     "@actions/core": "^3.0.1",
     "@aws-sdk/client-s3": "^3.1169.0",
     "@aws-sdk/lib-storage": "^3.1169.0",
+    "@dagrejs/dagre": "^3.1.3",
     "@duckdb/node-api": "1.5.5-r.5",
     "@octokit/rest": "^22.0.1",
     "@polyglot-sql/sdk": "^0.12.1",
     commander: "^14.0.3",
+    "csv-parse": "^6.2.1",
+    freemail: "^1.7.0",
     "node-fetch": "^3.3.2",
     nunjucks: "^3.2.4",
     "p-limit": "^7.3.3",
@@ -134,7 +139,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 // src/snowflake/provision.ts
-var PROVISIONED_SCHEMAS = ["RAW", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
+var PROVISIONED_SCHEMAS = ["RAW", "SEEDS", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
 function key(schema, name) {
   return `${String(schema).toUpperCase()}.${String(name).toUpperCase()}`;
 }
@@ -472,6 +477,7 @@ async function applyProvision(warehouse, plan, options) {
       );
     }
   }
+  await options.beforeResume?.();
   if (plan.suspendsGraph) await run(RESUME);
 }
 async function replacePipe(warehouse, change, context) {
@@ -577,11 +583,13 @@ async function provisionStep(options, context) {
     reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
     return { mode, plan, applied };
   };
+  let seeds;
   const result = (outcome, notification) => ({
     ...outcome,
     figures: planFigures(outcome.plan),
     settings,
     objects: objects.length,
+    seeds,
     notification,
     durationMs: Date.now() - started,
     failed: false
@@ -605,7 +613,17 @@ async function provisionStep(options, context) {
     if (plan.refusals.length > 0) throw refusalError(plan.refusals);
     const ddl = plan.statements.length;
     if (options.plan && ddl > 0) return result(decided(plan, "plan"));
+    const loadSeeds = async () => {
+      seeds = await buildSeeds(warehouse, project, void 0, { reporter, provisioned: true });
+      const failed = seeds.filter((seed) => seed.status === "error");
+      if (failed.length > 0) {
+        throw new Error(
+          `provision could not load ${failed.length} seed(s): ${failed.map((s) => s.message).join("; ")}`
+        );
+      }
+    };
     if (ddl === 0) {
+      await loadSeeds();
       const outcome2 = decided(plan, "unchanged");
       return result(outcome2, await bucketNotification(options, { env, warehouse, lake, reporter }));
     }
@@ -614,6 +632,7 @@ async function provisionStep(options, context) {
     await applyProvision(warehouse, plan, {
       toolVersion: context.toolVersion,
       sleep: context.sleep,
+      beforeResume: loadSeeds,
       reporter: {
         statement: (sql) => {
           applied += 1;

@@ -19,10 +19,10 @@ import {
   optionalInput,
   requiredInput,
   secretInput
-} from "../chunks/chunk-U6TE73IN.js";
+} from "../chunks/chunk-RDR7U4ZI.js";
 import {
   runAction
-} from "../chunks/chunk-NZWUYTCM.js";
+} from "../chunks/chunk-VM3KPI46.js";
 import {
   escapeHtml,
   info,
@@ -30,7 +30,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-7EJABCXT.js";
+} from "../chunks/chunk-BYK63SBB.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
