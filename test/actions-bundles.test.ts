@@ -373,8 +373,14 @@ describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => 
     expect(run.stdout).toMatch(/::notice::The Actions cache service is not available here/);
     expect(run.summary).toContain("Extract");
     masksFirst(run, [sim.secretKey]);
-    const backup = await listFiles(join(workspace, "data", "exports"));
-    expect(backup.filter((file) => file.endsWith(".json.gz"))).toHaveLength(expected.files);
+    const backup = (await listFiles(join(workspace, "data", "exports"))).filter((file) =>
+      file.endsWith(".json.gz"),
+    );
+    const snapshots = backup.filter((file) => file.split(/[\\/]/).includes("_objects"));
+    expect(backup.length - snapshots.length).toBe(expected.files);
+    // By default the taxonomy and cohorts come too: event types, categories, cohorts, and one membership per cohort.
+    expect(snapshots).toHaveLength(3 + sim.objects.cohortIds.length);
+    expect(run.summary).toContain(`${snapshots.length} snapshot(s) written`);
 
     const upload = await runBundle(built.dist, "upload", {
       node: node(),
@@ -382,7 +388,7 @@ describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => 
       inputs: { lake: "file://data/lake" },
     });
     expect(upload.code).toBe(0);
-    expect(upload.outputs.files).toBe(String(expected.files));
+    expect(upload.outputs.files).toBe(String(expected.files + snapshots.length));
   });
 
   it("fails with exit 1 when Amplitude refuses the keys, saying which settings to check, and masks the secret", async () => {
@@ -428,12 +434,17 @@ describe.each(["Node 20", "Node 24"])("the extract bundle on %s", (nodeName) => 
           end: "2025-11-04T05",
           "window-hours": "3",
           artifact: "amplitude-backup-test",
+          // Windows only: the cache keeps windows, and snapshots are taken fresh by every run anyway.
+          objects: "events",
           "amp-api-key": sim.apiKey,
           "amp-secret-key": sim.secretKey,
         },
       });
     };
     const first = await extract();
+    expect(await listFiles(join(first.workspace, "data", "exports"))).not.toContainEqual(
+      expect.stringContaining("_objects"),
+    );
     expect(first.stdout).not.toContain("::error::");
     expect(first.code).toBe(0);
     const requested = sim.requests.length;

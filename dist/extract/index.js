@@ -22,7 +22,7 @@ import {
   pLimit,
   parseRetryAfter,
   parseWindowFolder
-} from "../chunks/chunk-E3A4L4CR.js";
+} from "../chunks/chunk-ON5C6TX3.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import {
@@ -81,27 +81,21 @@ import {
 } from "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
   AWS_SECRETS,
-  INPUTS,
-  OUTPUTS,
-  SNOWFLAKE_SECRETS,
-  booleanInput,
-  inInputTerms,
-  intInput,
-  optionalInput,
-  secretEnv
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
   BearerCredentialHandler,
   HttpClient,
   HttpClientError,
   HttpCodes,
+  INPUTS,
+  OUTPUTS,
+  SNOWFLAKE_SECRETS,
   addExtractToSummary,
+  booleanInput,
   cutWindows,
   debug,
   error,
@@ -109,19 +103,23 @@ import {
   formatHour,
   formatWindow,
   hourFromDate,
+  inInputTerms,
   info,
+  intInput,
   isDebug,
   lastSettledHour,
   mkdirP,
+  optionalInput,
   parseHour,
   rmRF,
+  secretEnv,
   setOutput,
   setSecret,
   summary,
   warning,
   which,
   windowHours
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

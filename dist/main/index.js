@@ -4,14 +4,12 @@ const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
-  INPUTS
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
   runAction
-} from "../chunks/chunk-VM3KPI46.js";
+} from "../chunks/chunk-6IQRO5AN.js";
 import {
+  INPUTS,
   getInput
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

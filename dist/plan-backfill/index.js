@@ -4,21 +4,19 @@ const require = __amplitudePipelineCreateRequire(import.meta.url);
 const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta.url);
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   INPUTS,
   OUTPUTS,
-  intInput,
-  optionalInput
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
   escapeHtml,
   formatHour,
   heading,
   info,
+  intInput,
   lastSettledHour,
   notice,
+  optionalInput,
   paragraph,
   parseHour,
   setOutput,
@@ -26,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

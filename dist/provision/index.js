@@ -34,24 +34,22 @@ import {
   DEFAULT_PROJECT
 } from "../chunks/chunk-J4DDMN4N.js";
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   ACTION_IO,
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addProvisionToSummary,
   booleanInput,
   inInputTerms,
   listInput,
   optionalInput,
-  secretEnv
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
-  addProvisionToSummary,
+  secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

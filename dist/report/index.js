@@ -13,24 +13,22 @@ import {
   runUrlFromEnv
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   INPUTS,
   OUTPUTS,
-  intInput,
-  optionalInput,
-  requiredInput,
-  secretInput
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
   escapeHtml,
   info,
+  intInput,
+  optionalInput,
   paragraph,
+  requiredInput,
+  secretInput,
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -80,26 +80,24 @@ import {
   DEFAULT_TARGET_DIR
 } from "../chunks/chunk-J4DDMN4N.js";
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   ACTION_IO,
   AWS_SECRETS,
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addTransformToSummary,
   booleanInput,
   inInputTerms,
+  info,
   intInput,
   optionalInput,
-  secretEnv
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
-  addTransformToSummary,
-  info,
+  secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -7,8 +7,8 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-GSWCY6SU.js";
-import "../chunks/chunk-E3A4L4CR.js";
+} from "../chunks/chunk-MUNRQHHN.js";
+import "../chunks/chunk-ON5C6TX3.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import "../chunks/chunk-ZCLQKLML.js";
@@ -37,24 +37,22 @@ import {
 import "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import {
+  runAction
+} from "../chunks/chunk-6IQRO5AN.js";
+import {
   ACTION_IO,
   AWS_SECRETS,
   INPUTS,
   OUTPUTS,
+  addUploadToSummary,
   inInputTerms,
   intInput,
   optionalInput,
   requiredInput,
-  secretEnv
-} from "../chunks/chunk-RDR7U4ZI.js";
-import {
-  runAction
-} from "../chunks/chunk-VM3KPI46.js";
-import {
-  addUploadToSummary,
+  secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BYK63SBB.js";
+} from "../chunks/chunk-BHJTP65K.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

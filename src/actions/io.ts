@@ -242,10 +242,22 @@ export function listInput(name: string): string[] {
     .filter(Boolean);
 }
 
+const masked = new Set<string>();
+
+/**
+ * Masks a secret in the log, once: the entry reads its secret inputs and the library reads the same values
+ * again from the environment, and one `::add-mask::` per value is all the runner needs.
+ */
+export function maskSecret(value: string): void {
+  if (masked.has(value)) return;
+  masked.add(value);
+  core.setSecret(value);
+}
+
 /** The input, else its environment variable; masked in the log the moment it is read. */
 export function secretInput(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = optionalInput(name) ?? (SECRET_ENV[name] ?? []).map((key) => env[key]).find(Boolean);
-  if (value) core.setSecret(value);
+  if (value) maskSecret(value);
   return value;
 }
 

@@ -163,8 +163,9 @@ async function showcase(warehouse: Warehouse): Promise<string[]> {
   );
   await show(
     "Company traffic (marts.company_traffic):",
-    `select suspected_company, reasoning, count(*) as users from marts.company_traffic
-     group by suspected_company, reasoning order by users desc, suspected_company, reasoning limit 6`,
+    `select suspected_company, reasoning, confidence, count(*) as users from marts.company_traffic
+     group by suspected_company, reasoning, confidence
+     order by users desc, suspected_company, reasoning limit 6`,
   );
   return lines;
 }
