@@ -22,7 +22,7 @@ import {
   pLimit,
   parseRetryAfter,
   parseWindowFolder
-} from "../chunks/chunk-ON5C6TX3.js";
+} from "../chunks/chunk-TYWG2HY6.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import {
@@ -82,7 +82,7 @@ import {
 import "../chunks/chunk-J4DDMN4N.js";
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -119,7 +119,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

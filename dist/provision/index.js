@@ -35,7 +35,7 @@ import {
 } from "../chunks/chunk-J4DDMN4N.js";
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -49,7 +49,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -87,10 +87,11 @@ var package_default = {
     test: "tsc --noEmit && vitest run",
     lint: "eslint . && prettier --check .",
     format: "prettier --write .",
-    bench: "npm run bench:extract && npm run bench:upload && npm run bench:warehouse",
+    bench: "npm run bench:extract && npm run bench:upload && npm run bench:warehouse && npm run bench:cohorts",
     "bench:extract": "npm run build && node --import tsx test/bench/extract.bench.ts",
     "bench:upload": "npm run build && node --import tsx test/bench/upload.bench.ts",
     "bench:warehouse": "npm run build && node --import tsx test/bench/warehouse.bench.ts",
+    "bench:cohorts": "npm run build && node --import tsx test/bench/cohorts.bench.ts",
     "check:workflows": "node --import tsx scripts/check-workflows.mjs"
   },
   dependencies: {

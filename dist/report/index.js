@@ -14,7 +14,7 @@ import {
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -28,7 +28,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -81,7 +81,7 @@ import {
 } from "../chunks/chunk-J4DDMN4N.js";
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -97,7 +97,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

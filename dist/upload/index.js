@@ -7,8 +7,8 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-MUNRQHHN.js";
-import "../chunks/chunk-ON5C6TX3.js";
+} from "../chunks/chunk-OKNNFLTI.js";
+import "../chunks/chunk-TYWG2HY6.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import "../chunks/chunk-ZCLQKLML.js";
@@ -38,7 +38,7 @@ import "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import {
   runAction
-} from "../chunks/chunk-6IQRO5AN.js";
+} from "../chunks/chunk-Q25IQHZ6.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -52,7 +52,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-BHJTP65K.js";
+} from "../chunks/chunk-5OYY3WDA.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -254,6 +254,11 @@ export function maskSecret(value: string): void {
   core.setSecret(value);
 }
 
+/** A new step starts with nothing masked (entries run one after another in one process under test). */
+export function forgetMasks(): void {
+  masked.clear();
+}
+
 /** The input, else its environment variable; masked in the log the moment it is read. */
 export function secretInput(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const value = optionalInput(name) ?? (SECRET_ENV[name] ?? []).map((key) => env[key]).find(Boolean);

@@ -8,7 +8,7 @@ import {
   saveSummaryCopy,
   type DiagnosticInput,
 } from "../github/summary.ts";
-import { maskSecret } from "./io.ts";
+import { forgetMasks, maskSecret } from "./io.ts";
 
 export interface RunActionOptions {
   /** Ends the process; tests pass their own. */
@@ -40,6 +40,7 @@ export async function runAction(
   main: (run: ActionRun) => Promise<void>,
   { exit = (code) => process.exit(code) }: RunActionOptions = {},
 ): Promise<void> {
+  forgetMasks();
   onSecretRead(maskSecret);
   let code = 0;
   // A box, so that `undefined` thrown and shown can be told from nothing shown.
