@@ -1,5 +1,6 @@
 // The baseline of bench:cohorts: each cohort's request → poll → file with fetch, counting the member
 // file's lines as they arrive. Nothing is parsed or written: the least any cohort download can cost.
+import fetch from "node-fetch";
 const base = process.env.AMPLITUDE_API_URL;
 const headers = {
   authorization: `Basic ${Buffer.from(`${process.env.AMP_API_KEY}:${process.env.AMP_SECRET_KEY}`).toString("base64")}`,
