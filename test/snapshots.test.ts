@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -451,6 +451,27 @@ describe("extract --objects from the CLI", () => {
       "event_types",
       "event_types",
     ]);
+
+    // A first run with no events and no AMPLITUDE_APP_ID: the cohorts say which app they belong to.
+    const { AMPLITUDE_APP_ID: _known, ...withoutAppId } = env;
+    const fresh = await tempDir();
+    const cohortsOnly = await runCli(
+      ["extract", "--objects", "cohorts", "--out", fresh, "--lake", `file://${await tempDir()}`, "--json"],
+      { env: withoutAppId },
+    );
+    expect(cohortsOnly.stderr).not.toContain("app id is not known");
+    expect(cohortsOnly.code).toBe(0);
+    expect(cohortsOnly.json()).toMatchObject({
+      snapshots: { written: 1 + sim.objects.cohortIds.length, failed: 0 },
+    });
+    expect(await readdir(fresh)).toContain(APP);
+    // Taxonomy records name no app: without events or AMPLITUDE_APP_ID the step says what to set.
+    const taxonomyOnly = await runCli(
+      ["extract", "--objects", "taxonomy", "--out", await tempDir(), "--lake", `file://${await tempDir()}`],
+      { env: withoutAppId },
+    );
+    expect(taxonomyOnly.code).toBe(1);
+    expect(taxonomyOnly.stderr + taxonomyOnly.stdout).toMatch(/set AMPLITUDE_APP_ID/);
 
     const refused = await runCli(["extract", "--objects", "events,groups", "--out", out], { env });
     expect(refused.code).toBe(2);

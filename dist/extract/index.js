@@ -5052,7 +5052,15 @@ async function previousSnapshots(out, appId, lake) {
 }
 async function snapshotObjects(options) {
   const objectGroups = options.groups.filter((g) => g !== "events");
-  if (!options.appId) {
+  const config = options.amplitude ?? amplitudeConfig(options.env);
+  const client = createObjectsClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    secretKey: config.secretKey,
+    ...options.sleep ? { sleep: options.sleep } : {}
+  });
+  const appId = options.appId ?? (objectGroups.includes("cohorts") ? await appIdOfCohorts(client, options.signal) : void 0);
+  if (!appId) {
     const error2 = "the Amplitude app id is not known yet (no window with data in the backup folder or the lake): set AMPLITUDE_APP_ID to the project's numeric id (Settings > Projects), or extract events first";
     const outcomes = objectGroups.flatMap(
       (group) => (group === "taxonomy" ? ["event_types", "event_categories"] : ["cohorts"]).map(
@@ -5062,24 +5070,24 @@ async function snapshotObjects(options) {
     for (const outcome of outcomes) options.reporter?.snapshotFinished?.(outcome);
     return { outcomes, skipped: [], written: 0, unchanged: 0, failed: outcomes.length };
   }
-  const config = options.amplitude ?? amplitudeConfig(options.env);
-  const client = createObjectsClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    secretKey: config.secretKey,
-    ...options.sleep ? { sleep: options.sleep } : {}
-  });
   return extractSnapshots({
     client,
     groups: objectGroups,
     outDir: options.out,
-    appId: options.appId,
-    previous: await previousSnapshots(options.out, options.appId, options.lake),
+    appId,
+    previous: await previousSnapshots(options.out, appId, options.lake),
     now: options.now,
     runId: options.runId,
     signal: options.signal,
     reporter: options.reporter
   });
+}
+async function appIdOfCohorts(client, signal) {
+  const cohorts = await client.cohorts(signal).catch(() => []);
+  const apps = new Set(
+    cohorts.map((cohort) => cohort.record.appId).filter((id) => id !== void 0 && id !== null)
+  );
+  return apps.size === 1 ? String([...apps][0]) : void 0;
 }
 
 // src/pipeline/watermark.ts

@@ -49,6 +49,7 @@ const DEMO_TABLES = [
   "core.groups",
   "core.user_groups",
   "restricted.locations",
+  "seeds.free_email_domains",
   "marts.page_paths",
   "marts.web_issues",
   "marts.company_traffic",

@@ -1,4 +1,8 @@
-import { createObjectsClient, type ObjectGroup } from "../amplitude/objects-client.ts";
+import {
+  createObjectsClient,
+  type AmplitudeObjectsClient,
+  type ObjectGroup,
+} from "../amplitude/objects-client.ts";
 import {
   extractSnapshots,
   type SnapshotOutcome,
@@ -66,7 +70,17 @@ export async function snapshotObjects(options: {
   reporter?: SnapshotReporter;
 }): Promise<SnapshotsSummary> {
   const objectGroups = options.groups.filter((g): g is "taxonomy" | "cohorts" => g !== "events");
-  if (!options.appId) {
+  const config = options.amplitude ?? amplitudeConfig(options.env);
+  const client = createObjectsClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey,
+    secretKey: config.secretKey,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  const appId =
+    options.appId ??
+    (objectGroups.includes("cohorts") ? await appIdOfCohorts(client, options.signal) : undefined);
+  if (!appId) {
     const error =
       "the Amplitude app id is not known yet (no window with data in the backup folder or the lake): " +
       "set AMPLITUDE_APP_ID to the project's numeric id (Settings > Projects), or extract events first";
@@ -78,22 +92,30 @@ export async function snapshotObjects(options: {
     for (const outcome of outcomes) options.reporter?.snapshotFinished?.(outcome);
     return { outcomes, skipped: [], written: 0, unchanged: 0, failed: outcomes.length };
   }
-  const config = options.amplitude ?? amplitudeConfig(options.env);
-  const client = createObjectsClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    secretKey: config.secretKey,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  });
   return extractSnapshots({
     client,
     groups: objectGroups,
     outDir: options.out,
-    appId: options.appId,
-    previous: await previousSnapshots(options.out, options.appId, options.lake),
+    appId,
+    previous: await previousSnapshots(options.out, appId, options.lake),
     now: options.now,
     runId: options.runId,
     signal: options.signal,
     reporter: options.reporter,
   });
+}
+
+/**
+ * A project's first run with no events to say its app id: Amplitude's cohort records carry it (`appId`). Null when
+ * the cohorts cannot tell (none, several apps, or the list cannot be read: the snapshot step reports why itself).
+ */
+async function appIdOfCohorts(
+  client: AmplitudeObjectsClient,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const cohorts = await client.cohorts(signal).catch(() => []);
+  const apps = new Set(
+    cohorts.map((cohort) => cohort.record.appId).filter((id) => id !== undefined && id !== null),
+  );
+  return apps.size === 1 ? String([...apps][0]) : undefined;
 }

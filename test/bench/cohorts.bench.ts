@@ -21,8 +21,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = join(ROOT, "lib", "cli", "bin.js");
 const BASELINE = join(ROOT, "test", "bench", "cohort-download-baseline.mjs");
 const SIZES = [
-  { label: "small world", users: 20_000, eventsPerHour: 10_000 },
-  { label: "large world", users: 200_000, eventsPerHour: 100_000 },
+  { label: "small world", users: 5_000, eventsPerHour: 2_000 },
+  { label: "large world", users: 50_000, eventsPerHour: 20_000 },
 ];
 
 async function main() {
