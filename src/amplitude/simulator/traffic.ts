@@ -243,6 +243,14 @@ export function* eventsForHour(
       const event = buildEvent(ctx, step, time, eventId, pageCounter);
       yield event;
       produced += 1;
+      // A rage click: a visitor hammers an element that does nothing. Chosen by the event's ids, not the
+      // random stream, so every other event stays as it was; the burst counts toward no target either.
+      if (step === "[Amplitude] Element Clicked" && (user.index + eventId) % RAGE_BURST.every === 0) {
+        for (let n = 1; n < RAGE_BURST.clicks; n++) {
+          eventId += 1;
+          yield rageClick(event, n, eventId, hourEnd);
+        }
+      }
       // A repeated click: the same event_id arrives again with a later time (the seed's web-issue signal).
       if (step === "[Amplitude] Element Clicked" && random() < 0.01) {
         yield buildEvent(ctx, step, Math.min(hourEnd - 4_000, time + 400), eventId, pageCounter);
@@ -264,6 +272,28 @@ export function* eventsForHour(
       user_id: original.user_id ?? (original.user_properties as { email?: string }).email ?? null,
     };
   }
+}
+
+/** One click in this many starts a burst of `clicks` clicks on its element, `gapMs` apart. */
+const RAGE_BURST = { every: 61, clicks: 4, gapMs: 600 } as const;
+
+/** The `n`th extra click of a burst: the first click again, `n` gaps later, with ids of its own. */
+function rageClick(first: AmplitudeEvent, n: number, eventId: number, hourEnd: number): AmplitudeEvent {
+  const shift = (field: string, limit = Infinity) =>
+    amplitudeTime(Math.min(limit, Date.parse(String(first[field]) + "Z") + n * RAGE_BURST.gapMs));
+  const derived = (id: unknown) => `${String(id).slice(0, -4)}${(0xface + n).toString(16).slice(-4)}`;
+  return {
+    ...first,
+    $insert_id: derived(first.$insert_id),
+    uuid: derived(first.uuid),
+    event_id: eventId,
+    event_time: shift("event_time"),
+    client_event_time: shift("client_event_time"),
+    client_upload_time: shift("client_upload_time", hourEnd),
+    server_received_time: shift("server_received_time", hourEnd),
+    server_upload_time: shift("server_upload_time", hourEnd),
+    processed_time: shift("processed_time", hourEnd),
+  };
 }
 
 type Step = (typeof EVENT_TYPES)[number];
