@@ -1,6 +1,6 @@
 import type { CompiledModel } from "../models/compile.ts";
 import { testName } from "../models/data-tests.ts";
-import type { DeclaredTest, Project } from "../models/project.ts";
+import { SEED_SCHEMA, type DeclaredTest, type Project } from "../models/project.ts";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   planProject,
@@ -105,8 +105,6 @@ export const modelId = (name: string) => `model.${name}`;
 export const sourceId = (key: string) => `source.${key}`;
 export const seedId = (name: string) => `seed.${name}`;
 
-const SEED_SCHEMA = "seeds";
-
 /**
  * Everything the site shows, gathered once: the project's models, sources and seeds with their docs
  * (doc blocks resolved), the warehouse's column types and newest loads, the last test results, and
@@ -123,7 +121,6 @@ export async function buildCatalog(options: CatalogOptions): Promise<Catalog> {
 
   const results = await lastResults(options, planned);
   const nodes = new Map<string, CatalogNode>();
-  const seedNames = new Set(details.seeds.keys());
 
   for (const [key, source] of project.sources) {
     const declared = details.sourceColumns.get(key) ?? [];
@@ -158,23 +155,24 @@ export async function buildCatalog(options: CatalogOptions): Promise<Catalog> {
         : undefined,
     });
   }
-  for (const seed of details.seeds.values()) {
+  for (const seed of project.seeds.values()) {
     const documented = new Map(seed.columns.map((c) => [c.name, c]));
     const columns = [
-      ...seed.header.map((name) => documented.get(name) ?? { name }),
-      ...seed.columns.filter((c) => !seed.header.includes(c.name)),
+      ...seed.columnNames.map((name) => documented.get(name) ?? { name }),
+      ...seed.columns.filter((c) => !seed.columnNames.includes(c.name)),
     ];
+    const where = seed.ymlFile ?? seed.path;
     nodes.set(seedId(seed.name), {
       id: seedId(seed.name),
       kind: "seed",
       name: seed.name,
       schema: SEED_SCHEMA,
       relation: `${SEED_SCHEMA}.${seed.name}`,
-      description: describe(seed.description, `${seed.ymlFile ?? seed.path}: seed ${seed.name}`),
+      description: describe(seed.description, `${where}: seed ${seed.name}`),
       file: seed.path,
       ymlFile: seed.ymlFile,
-      columns: columnsFrom(columns, [], seed.name, seed.ymlFile ?? seed.path, describe),
-      tests: [],
+      columns: columnsFrom(columns, seed.tests, seed.name, where, describe),
+      tests: tableTests(seed.tests, seed.name),
       parents: [],
       children: [],
     });
@@ -197,7 +195,7 @@ export async function buildCatalog(options: CatalogOptions): Promise<Catalog> {
       tags: planned.config.tags,
       columns: columnsFrom(declared, model.tests, model.name, model.ymlFile ?? model.path, describe),
       tests: tableTests(model.tests, model.name),
-      parents: parentsOf(planned, model.sql, seedNames, compiled),
+      parents: parentsOf(planned),
       children: [],
     });
   }
@@ -300,23 +298,8 @@ function catalogTest(test: DeclaredTest, on: string): CatalogTest {
   };
 }
 
-function parentsOf(
-  model: CompiledModel,
-  sql: string,
-  seeds: Set<string>,
-  compiled: Map<string, CompiledModel>,
-): string[] {
-  const parents = new Set<string>();
-  for (const ref of model.refs) {
-    if (compiled.has(ref)) parents.add(modelId(ref));
-    else if (seeds.has(ref)) parents.add(seedId(ref));
-  }
-  // However the compiler resolves a seed's ref, the model's SQL names it.
-  for (const match of sql.matchAll(/\bref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)/g)) {
-    if (seeds.has(match[1]!) && !compiled.has(match[1]!)) parents.add(seedId(match[1]!));
-  }
-  for (const key of model.sources) parents.add(sourceId(key));
-  return [...parents].sort();
+function parentsOf(model: CompiledModel): string[] {
+  return [...model.refs.map(modelId), ...model.seeds.map(seedId), ...model.sources.map(sourceId)].sort();
 }
 
 async function lastResults(

@@ -1,5 +1,5 @@
-import { open, readdir, readFile } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 
 /** What a yml file says of a column beyond what the model runner reads: its declared type. */
@@ -10,17 +10,6 @@ export interface ColumnDetail {
   dataType?: string;
 }
 
-export interface SeedFile {
-  name: string;
-  /** Relative to the project root: `seeds/free_email_domains.csv`. */
-  path: string;
-  /** The CSV header's column names, in order. */
-  header: string[];
-  description?: string;
-  columns: ColumnDetail[];
-  ymlFile?: string;
-}
-
 export interface YmlDetails {
   /** Model name → its columns as the yml declares them. */
   modelColumns: Map<string, ColumnDetail[]>;
@@ -28,7 +17,6 @@ export interface YmlDetails {
   sourceColumns: Map<string, ColumnDetail[]>;
   /** Source name → the source's own description. */
   sourceDescriptions: Map<string, string>;
-  seeds: Map<string, SeedFile>;
 }
 
 type Entry = Record<string, unknown>;
@@ -58,8 +46,8 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 /**
- * The column types and source column docs of `models/**.yml`, and the seeds (`seeds/*.csv` with their
- * `seeds:` docs in `seeds/*.yml`). The project reader has already checked these files; what it cannot
+ * The column types and source column docs of `models/**.yml`, which the project reader does not keep (seeds and
+ * their docs it does: see `Project.seeds`). The project reader has already checked these files; what it cannot
  * parse is skipped here rather than reported twice.
  */
 export async function readYmlDetails(root: string): Promise<YmlDetails> {
@@ -67,13 +55,8 @@ export async function readYmlDetails(root: string): Promise<YmlDetails> {
     modelColumns: new Map(),
     sourceColumns: new Map(),
     sourceDescriptions: new Map(),
-    seeds: new Map(),
   };
-  const seedDocs = new Map<string, { entry: Entry; file: string }>();
-  const ymlFiles = [
-    ...(await filesUnder(join(root, "models"))),
-    ...(await filesUnder(join(root, "seeds"))),
-  ].filter((f) => /\.ya?ml$/.test(f));
+  const ymlFiles = (await filesUnder(join(root, "models"))).filter((f) => /\.ya?ml$/.test(f));
   for (const path of ymlFiles) {
     let doc: unknown;
     try {
@@ -82,8 +65,7 @@ export async function readYmlDetails(root: string): Promise<YmlDetails> {
       continue;
     }
     if (doc === null || typeof doc !== "object") continue;
-    const file = relative(root, path).split(sep).join("/");
-    const { models, sources, seeds } = doc as Entry;
+    const { models, sources } = doc as Entry;
     for (const model of asList(models)) details.modelColumns.set(String(model.name), columns(model.columns));
     for (const source of asList(sources)) {
       const description = text(source.description);
@@ -92,54 +74,6 @@ export async function readYmlDetails(root: string): Promise<YmlDetails> {
         details.sourceColumns.set(`${String(source.name)}.${String(table.name)}`, columns(table.columns));
       }
     }
-    for (const seed of asList(seeds)) seedDocs.set(String(seed.name), { entry: seed, file });
-  }
-  for (const path of (await filesUnder(join(root, "seeds"))).filter((f) => f.endsWith(".csv"))) {
-    const name = basename(path, ".csv");
-    const doc = seedDocs.get(name);
-    details.seeds.set(name, {
-      name,
-      path: relative(root, path).split(sep).join("/"),
-      header: await csvHeader(path),
-      description: text(doc?.entry.description),
-      columns: columns(doc?.entry.columns),
-      ymlFile: doc?.file,
-    });
   }
   return details;
-}
-
-/** The first line of a CSV file, split on commas outside double quotes. */
-async function csvHeader(path: string): Promise<string[]> {
-  const handle = await open(path);
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const first =
-      buffer
-        .subarray(0, bytesRead)
-        .toString("utf8")
-        .replace(/^\uFEFF/, "")
-        .split(/\r?\n/)[0] ?? "";
-    const cells: string[] = [];
-    let cell = "";
-    let quoted = false;
-    for (let i = 0; i < first.length; i += 1) {
-      const c = first[i]!;
-      if (quoted) {
-        if (c === '"' && first[i + 1] === '"') {
-          cell += '"';
-          i += 1;
-        } else if (c === '"') quoted = false;
-        else cell += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ",") {
-        cells.push(cell.trim());
-        cell = "";
-      } else cell += c;
-    }
-    if (first !== "") cells.push(cell.trim());
-    return cells;
-  } finally {
-    await handle.close();
-  }
 }
