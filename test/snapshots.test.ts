@@ -454,6 +454,7 @@ describe("extract --objects from the CLI", () => {
 
     // A first run with no events and no AMPLITUDE_APP_ID: the cohorts say which app they belong to.
     const { AMPLITUDE_APP_ID: _known, ...withoutAppId } = env;
+    const listedBefore = sim.objectCounters.requests["cohorts"] ?? 0;
     const fresh = await tempDir();
     const cohortsOnly = await runCli(
       ["extract", "--objects", "cohorts", "--out", fresh, "--lake", `file://${await tempDir()}`, "--json"],
@@ -465,6 +466,8 @@ describe("extract --objects from the CLI", () => {
       snapshots: { written: 1 + sim.objects.cohortIds.length, failed: 0 },
     });
     expect(await readdir(fresh)).toContain(APP);
+    // The one cohort list serves both the app id and the snapshot.
+    expect((sim.objectCounters.requests["cohorts"] ?? 0) - listedBefore).toBe(1);
     // Taxonomy records name no app: without events or AMPLITUDE_APP_ID the step says what to set.
     const taxonomyOnly = await runCli(
       ["extract", "--objects", "taxonomy", "--out", await tempDir(), "--lake", `file://${await tempDir()}`],

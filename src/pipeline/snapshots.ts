@@ -1,6 +1,7 @@
 import {
   createObjectsClient,
   type AmplitudeObjectsClient,
+  type CohortSummary,
   type ObjectGroup,
 } from "../amplitude/objects-client.ts";
 import {
@@ -10,6 +11,7 @@ import {
   type SnapshotsSummary,
 } from "../amplitude/snapshots.ts";
 import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
 import type { Lake } from "../lake/lake.ts";
 import { latestBackupSnapshots, latestSnapshots, type LatestSnapshot } from "../lake/snapshot-keys.ts";
 
@@ -71,12 +73,14 @@ export async function snapshotObjects(options: {
 }): Promise<SnapshotsSummary> {
   const objectGroups = options.groups.filter((g): g is "taxonomy" | "cohorts" => g !== "events");
   const config = options.amplitude ?? amplitudeConfig(options.env);
-  const client = createObjectsClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    secretKey: config.secretKey,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-  });
+  const client = listingCohortsOnce(
+    createObjectsClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      secretKey: config.secretKey,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    }),
+  );
   const appId =
     options.appId ??
     (objectGroups.includes("cohorts") ? await appIdOfCohorts(client, options.signal) : undefined);
@@ -113,9 +117,24 @@ async function appIdOfCohorts(
   client: AmplitudeObjectsClient,
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  const cohorts = await client.cohorts(signal).catch(() => []);
+  const cohorts = await client.cohorts(signal).catch((error: unknown) => {
+    // Wrong keys say so; anything else (a plan without Cohorts, a 5xx) the snapshot step reports itself.
+    if (error instanceof ConfigurationError) throw error;
+    return [];
+  });
   const apps = new Set(
     cohorts.map((cohort) => cohort.record.appId).filter((id) => id !== undefined && id !== null),
   );
   return apps.size === 1 ? String([...apps][0]) : undefined;
+}
+
+/** The run's client, asking for the cohort list once: finding the app id and the snapshot read the same list. */
+function listingCohortsOnce(client: AmplitudeObjectsClient): AmplitudeObjectsClient {
+  let listing: Promise<CohortSummary[]> | undefined;
+  return {
+    eventTypes: (signal) => client.eventTypes(signal),
+    eventCategories: (signal) => client.eventCategories(signal),
+    cohorts: (signal) => (listing ??= client.cohorts(signal)),
+    cohortMembers: (cohortId, options) => client.cohortMembers(cohortId, options),
+  };
 }
