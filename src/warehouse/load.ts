@@ -14,6 +14,7 @@ import {
   type Lake,
 } from "../lake/lake.ts";
 import { lakeApps, listManifestKeys, readLakeManifest, type LakeManifest } from "../lake/manifest.ts";
+import { batches, loadedKeys } from "./load-batches.ts";
 import { ensureRawTables } from "./raw-tables.ts";
 import { loadSnapshots, type SnapshotLoadSummary } from "./snapshot-load.ts";
 import { sqlString, timestampLiteral, timestampText, type Warehouse } from "./warehouse.ts";
@@ -168,9 +169,13 @@ async function loadApp(
   summary.waiting += await waitingFiles(lake, warehouse, pending, files);
 
   const failedKeys = new Set<string>();
-  const batches = batch(toLoad, options.batchFiles ?? 32, options.batchBytes ?? 512 * 1024 * 1024);
+  const cut = batches(
+    toLoad.sort((a, b) => a.key.localeCompare(b.key)),
+    options.batchFiles ?? 32,
+    options.batchBytes ?? 512 * 1024 * 1024,
+  );
   let done = 0;
-  for (const files of batches) {
+  for (const files of cut) {
     if (options.signal?.aborted) {
       for (const file of files) failedKeys.add(file.key);
       continue;
@@ -247,18 +252,6 @@ function filesOf(pending: PendingManifest[], summary: LoadSummary): Map<string, 
     }
   }
   return files;
-}
-
-async function loadedKeys(warehouse: Warehouse, keys: string[]): Promise<Set<string>> {
-  const loaded = new Set<string>();
-  for (let i = 0; i < keys.length; i += 1000) {
-    const chunk = keys.slice(i, i + 1000);
-    const rows = await warehouse.query<{ file: string }>(
-      `select distinct file from raw.load_history where file in (${chunk.map(sqlString).join(", ")})`,
-    );
-    for (const row of rows) loaded.add(row.file);
-  }
-  return loaded;
 }
 
 /** Files in the new deliveries' date partitions that neither a manifest nor the load history knows. */
@@ -347,23 +340,6 @@ function monotonicClock(warehouse: Warehouse, now: () => Date) {
     last = Math.max(now().getTime(), last + 1);
     return timestampText(new Date(last));
   };
-}
-
-function batch(files: LakeFile[], maxFiles: number, maxBytes: number): LakeFile[][] {
-  const batches: LakeFile[][] = [];
-  let current: LakeFile[] = [];
-  let bytes = 0;
-  for (const file of files.sort((a, b) => a.key.localeCompare(b.key))) {
-    if (current.length > 0 && (current.length >= maxFiles || bytes + file.bytes > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(file);
-    bytes += file.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 interface BatchOutcome {

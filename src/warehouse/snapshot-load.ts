@@ -16,6 +16,7 @@ import {
   type SnapshotId,
   type SnapshotObject,
 } from "../lake/snapshot-keys.ts";
+import { batches, loadedKeys } from "./load-batches.ts";
 import { sqlString, timestampLiteral, type Warehouse } from "./warehouse.ts";
 
 export const SNAPSHOTS_TABLE = "raw.amplitude_snapshots";
@@ -98,7 +99,7 @@ export async function loadSnapshots(options: SnapshotLoadOptions): Promise<Snaps
   if (manifests.length === 0) return summary;
 
   // A snapshot's file key follows from its manifest's: only manifests whose file is not loaded are read.
-  const loaded = await loadedFiles(
+  const loaded = await loadedKeys(
     warehouse,
     manifests.map(({ id }) => snapshotFileKey(id)),
   );
@@ -131,15 +132,15 @@ export async function loadSnapshots(options: SnapshotLoadOptions): Promise<Snaps
   }
   // A manifest may name a file under another key than its own: those are checked against the history too.
   const listedElsewhere = [...files.keys()].filter((key) => !loaded.has(key));
-  for (const key of await loadedFiles(warehouse, listedElsewhere)) {
+  for (const key of await loadedKeys(warehouse, listedElsewhere)) {
     files.delete(key);
     summary.skipped += 1;
   }
 
   const toLoad = [...files.values()].sort((a, b) => a.key.localeCompare(b.key));
-  const batches = batch(toLoad, options.batchFiles ?? 16, options.batchBytes ?? 256 * 1024 * 1024);
+  const cut = batches(toLoad, options.batchFiles ?? 16, options.batchBytes ?? 256 * 1024 * 1024);
   let done = 0;
-  for (const files of batches) {
+  for (const files of cut) {
     if (options.signal?.aborted) break;
     let outcomes = [await loadBatch(options, files)];
     if (outcomes[0]!.failed.length > 0 && files.length > 1) {
@@ -162,35 +163,6 @@ export async function loadSnapshots(options: SnapshotLoadOptions): Promise<Snaps
     });
   }
   return summary;
-}
-
-async function loadedFiles(warehouse: Warehouse, keys: string[]): Promise<Set<string>> {
-  const loaded = new Set<string>();
-  for (let i = 0; i < keys.length; i += 1000) {
-    const chunk = keys.slice(i, i + 1000);
-    const rows = await warehouse.query<{ file: string }>(
-      `select distinct file from raw.load_history where file in (${chunk.map(sqlString).join(", ")})`,
-    );
-    for (const row of rows) loaded.add(row.file);
-  }
-  return loaded;
-}
-
-function batch(files: SnapshotFile[], maxFiles: number, maxBytes: number): SnapshotFile[][] {
-  const batches: SnapshotFile[][] = [];
-  let current: SnapshotFile[] = [];
-  let bytes = 0;
-  for (const file of files) {
-    if (current.length > 0 && (current.length >= maxFiles || bytes + file.bytes > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(file);
-    bytes += file.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 /** The group `extract --objects` takes that makes a new snapshot of the object. */
