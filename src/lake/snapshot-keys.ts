@@ -15,6 +15,14 @@ export const SNAPSHOT_OBJECTS: readonly SnapshotObject[] = [
   "cohort_members",
 ];
 
+/** The group of `extract --objects` that takes a new snapshot of each object. */
+export const SNAPSHOT_GROUP: Record<SnapshotObject, "taxonomy" | "cohorts"> = {
+  event_types: "taxonomy",
+  event_categories: "taxonomy",
+  cohorts: "cohorts",
+  cohort_members: "cohorts",
+};
+
 /** `<out>/<appId>/_objects/`: the backup folder's snapshots, beside the event windows. */
 export const OBJECTS_FOLDER = "_objects";
 export const SNAPSHOT_MANIFEST_FILE = "manifest.json";

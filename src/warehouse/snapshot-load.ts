@@ -12,6 +12,7 @@ import {
   parseSnapshotManifestKey,
   readLakeSnapshotManifest,
   snapshotFileKey,
+  SNAPSHOT_GROUP,
   SNAPSHOT_OBJECTS,
   type SnapshotId,
   type SnapshotObject,
@@ -165,14 +166,9 @@ export async function loadSnapshots(options: SnapshotLoadOptions): Promise<Snaps
   return summary;
 }
 
-/** The group `extract --objects` takes that makes a new snapshot of the object. */
-function groupOf(object: SnapshotObject): string {
-  return object === "event_types" || object === "event_categories" ? "taxonomy" : "cohorts";
-}
-
 /** What to do about a file that is not what its manifest describes, or was written damaged. */
 function remedy(file: SnapshotFile, cause: "changed" | "damaged" = "changed"): string {
-  const retake = `take a new one with \`extract --objects ${groupOf(file.object)}\` and upload it; then load again`;
+  const retake = `take a new one with \`extract --objects ${SNAPSHOT_GROUP[file.object]}\` and upload it; then load again`;
   return cause === "changed"
     ? "the lake object is not the file its manifest describes (changed, or cut short, after upload). Restore it " +
         `with \`upload --repair\` from the backup folder that holds the snapshot, or ${retake}`
