@@ -126,15 +126,8 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
   const sources = new Map<string, SourceTable>();
   for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
     const path = relative(root, file).split(sep).join("/");
-    let doc: unknown;
-    try {
-      doc = parseYaml(await readFile(file, "utf8"));
-    } catch (error) {
-      const where = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}` : "";
-      problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
-      continue;
-    }
-    if (doc === null || typeof doc !== "object") continue;
+    const doc = await readYml(file, path, problems);
+    if (doc === null) continue;
     const { models: declared = [], sources: sourceList = [] } = doc as {
       models?: unknown[];
       sources?: unknown[];
@@ -235,15 +228,8 @@ async function readSeeds(
   }
   for (const file of files.filter((f) => /\.ya?ml$/.test(f))) {
     const path = relative(root, file).split(sep).join("/");
-    let doc: unknown;
-    try {
-      doc = parseYaml(await readFile(file, "utf8"));
-    } catch (error) {
-      const where = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}` : "";
-      problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
-      continue;
-    }
-    if (doc === null || typeof doc !== "object") continue;
+    const doc = await readYml(file, path, problems);
+    if (doc === null) continue;
     for (const entry of asList((doc as { seeds?: unknown }).seeds)) {
       const seed = seeds.get(String(entry.name));
       if (!seed) {
@@ -383,4 +369,16 @@ function hours(value: unknown, what: string, problems: string[]): number | undef
     return undefined;
   }
   return count * per[String(period)]!;
+}
+
+/** A yml file's document; null for an empty one, or one that is not YAML (a problem naming its line). */
+async function readYml(file: string, path: string, problems: string[]): Promise<object | null> {
+  try {
+    const doc: unknown = parseYaml(await readFile(file, "utf8"));
+    return doc !== null && typeof doc === "object" ? doc : null;
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}` : "";
+    problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
+    return null;
+  }
 }
