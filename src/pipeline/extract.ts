@@ -341,10 +341,10 @@ async function extractUnlocked(
   context: ExtractStepContext,
   reporter: ExtractStepReporter,
 ): Promise<ExtractStepResult> {
+  const started = Date.now();
   const objects = objectsOf(options);
   const now = context.now ?? (() => new Date());
   const lake = options.lake ? await openLake(options.lake, context.env) : undefined;
-  const started = Date.now();
   const events = objects.includes("events")
     ? await extractWindows(options, context, reporter, lake)
     : await noWindows(options, context, lake);
@@ -372,9 +372,7 @@ async function extractUnlocked(
     objects,
     snapshots,
     figures: extractFigures(events.summary, snapshots),
-    durationMs: objects.includes("events")
-      ? events.durationMs + (Date.now() - started)
-      : Date.now() - started,
+    durationMs: Date.now() - started,
     failed: events.failed || snapshots.failed > 0,
   };
 }
