@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import { ConfigurationError, errorMessage } from "../errors.ts";
+import { sha256OfFile } from "../lake/digest.ts";
 import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
 import type { CompiledModel } from "./compile.ts";
 import { DIALECTS } from "./dialects.ts";
@@ -41,13 +41,6 @@ export function seedsRead(compiled: Map<string, CompiledModel>, selected: Iterab
   return [...new Set([...selected].flatMap((name) => compiled.get(name)?.seeds ?? []))].sort();
 }
 
-/** sha256 of a file, read as a stream. */
-export async function fileChecksum(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /**
  * Builds the named seeds (all, by default) in `seeds.<name>`, each only when its CSV's checksum differs
  * from the last one recorded in raw.seed_loads (or its table is missing). A build replaces the whole
@@ -79,7 +72,7 @@ export async function buildSeeds(
       seconds: 0,
     };
     try {
-      result.checksum = await fileChecksum(seed.file);
+      result.checksum = await sha256OfFile(seed.file);
       const [recorded] = await warehouse.query<{ checksum: string; seed_rows: bigint | number }>(
         `select checksum, seed_rows from ${SEED_LOADS} where seed = ? order by loaded_at desc limit 1`,
         [name],
