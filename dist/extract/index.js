@@ -22,7 +22,7 @@ import {
   pLimit,
   parseRetryAfter,
   parseWindowFolder
-} from "../chunks/chunk-TYWG2HY6.js";
+} from "../chunks/chunk-5RARZN5V.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import {
@@ -35,7 +35,7 @@ import {
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   openLake
-} from "../chunks/chunk-LSCXPEXA.js";
+} from "../chunks/chunk-BBNKCLNR.js";
 import {
   SNAPSHOT_MANIFEST_FILE,
   backupSnapshotFolder,
@@ -48,14 +48,14 @@ import {
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-UMAGECA7.js";
+} from "../chunks/chunk-DXSNQUSF.js";
 import {
   FAILURES_PREFIX,
   appFolder,
   compactTime,
   isoFromCompactTime,
   manifestKeyBefore
-} from "../chunks/chunk-VNF3GDG7.js";
+} from "../chunks/chunk-24GUI5YC.js";
 import {
   DEFAULT_BACKOFF,
   backoffDelay,
@@ -80,6 +80,7 @@ import {
   DEFAULT_MAX_LINE_BYTES
 } from "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
 } from "../chunks/chunk-Q25IQHZ6.js";
@@ -5053,12 +5054,14 @@ async function previousSnapshots(out, appId, lake) {
 async function snapshotObjects(options) {
   const objectGroups = options.groups.filter((g) => g !== "events");
   const config = options.amplitude ?? amplitudeConfig(options.env);
-  const client = createObjectsClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    secretKey: config.secretKey,
-    ...options.sleep ? { sleep: options.sleep } : {}
-  });
+  const client = listingCohortsOnce(
+    createObjectsClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      secretKey: config.secretKey,
+      ...options.sleep ? { sleep: options.sleep } : {}
+    })
+  );
   const appId = options.appId ?? (objectGroups.includes("cohorts") ? await appIdOfCohorts(client, options.signal) : void 0);
   if (!appId) {
     const error2 = "the Amplitude app id is not known yet (no window with data in the backup folder or the lake): set AMPLITUDE_APP_ID to the project's numeric id (Settings > Projects), or extract events first";
@@ -5083,11 +5086,23 @@ async function snapshotObjects(options) {
   });
 }
 async function appIdOfCohorts(client, signal) {
-  const cohorts = await client.cohorts(signal).catch(() => []);
+  const cohorts = await client.cohorts(signal).catch((error2) => {
+    if (error2 instanceof ConfigurationError) throw error2;
+    return [];
+  });
   const apps = new Set(
     cohorts.map((cohort) => cohort.record.appId).filter((id) => id !== void 0 && id !== null)
   );
   return apps.size === 1 ? String([...apps][0]) : void 0;
+}
+function listingCohortsOnce(client) {
+  let listing;
+  return {
+    eventTypes: (signal) => client.eventTypes(signal),
+    eventCategories: (signal) => client.eventCategories(signal),
+    cohorts: (signal) => listing ??= client.cohorts(signal),
+    cohortMembers: (cohortId, options) => client.cohortMembers(cohortId, options)
+  };
 }
 
 // src/pipeline/watermark.ts
@@ -5334,10 +5349,10 @@ async function extractStep(options, context3) {
   }
 }
 async function extractUnlocked(options, context3, reporter) {
+  const started = Date.now();
   const objects = objectsOf(options);
   const now = context3.now ?? (() => /* @__PURE__ */ new Date());
   const lake = options.lake ? await openLake(options.lake, context3.env) : void 0;
-  const started = Date.now();
   const events = objects.includes("events") ? await extractWindows(options, context3, reporter, lake) : await noWindows(options, context3, lake);
   if (!objects.some((group) => group !== "events")) return events;
   const snapshots = await snapshotObjects({
@@ -5363,7 +5378,7 @@ async function extractUnlocked(options, context3, reporter) {
     objects,
     snapshots,
     figures: extractFigures(events.summary, snapshots),
-    durationMs: objects.includes("events") ? events.durationMs + (Date.now() - started) : Date.now() - started,
+    durationMs: Date.now() - started,
     failed: events.failed || snapshots.failed > 0
   };
 }

@@ -7,7 +7,7 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-QENKHMKM.js";
+} from "../chunks/chunk-GEDZBJBY.js";
 import {
   CHANGE_HISTORY,
   DEFAULT_STORAGE_INTEGRATION,
@@ -19,7 +19,7 @@ import {
 import {
   buildSeeds,
   readProject
-} from "../chunks/chunk-NOHM2V6H.js";
+} from "../chunks/chunk-NU2A74W2.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -33,6 +33,7 @@ import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT
 } from "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
 } from "../chunks/chunk-Q25IQHZ6.js";
@@ -656,7 +657,7 @@ async function bucketNotification(options, context) {
     return { channel: null, bucket, prefix };
   }
   if (!options.configureBucketNotification) return { channel, bucket, prefix };
-  const { configureBucketNotification } = await import("../chunks/bucket-notification-VJFT2PAS.js");
+  const { configureBucketNotification } = await import("../chunks/bucket-notification-4R4TSIX5.js");
   const configured = await configureBucketNotification({
     env: context.env,
     bucket,

@@ -5,13 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-DPRYJUO3.js";
+} from "../chunks/chunk-ERYXXQWM.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   openLake
-} from "../chunks/chunk-LSCXPEXA.js";
+} from "../chunks/chunk-BBNKCLNR.js";
 import {
   SNAPSHOT_OBJECTS,
   lakeApps,
@@ -20,12 +20,12 @@ import {
   readLakeManifest,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-UMAGECA7.js";
+} from "../chunks/chunk-DXSNQUSF.js";
 import {
   EVENTS_PREFIX,
   MANIFESTS_PREFIX,
   isoFromCompactTime
-} from "../chunks/chunk-VNF3GDG7.js";
+} from "../chunks/chunk-24GUI5YC.js";
 import {
   realSleep
 } from "../chunks/chunk-6K2WFAIU.js";
@@ -54,6 +54,7 @@ import {
 } from "../chunks/chunk-3WWOGI2X.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
+  SEED_SCHEMA,
   planProject,
   planTests,
   readProject,
@@ -62,7 +63,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-NOHM2V6H.js";
+} from "../chunks/chunk-NU2A74W2.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -79,6 +80,7 @@ import {
   DEFAULT_PROJECT,
   DEFAULT_TARGET_DIR
 } from "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
 } from "../chunks/chunk-Q25IQHZ6.js";
@@ -259,8 +261,8 @@ function sampleRows(sample) {
 
 // src/docs/yml-details.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { open, readdir as readdir3, readFile as readFile3 } from "node:fs/promises";
-import { basename, join as join3, relative as relative3, sep as sep2 } from "node:path";
+import { readdir as readdir3, readFile as readFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 function asList(value) {
   return Array.isArray(value) ? value.filter((v) => v !== null && typeof v === "object") : [];
 }
@@ -282,14 +284,9 @@ async function readYmlDetails(root) {
   const details = {
     modelColumns: /* @__PURE__ */ new Map(),
     sourceColumns: /* @__PURE__ */ new Map(),
-    sourceDescriptions: /* @__PURE__ */ new Map(),
-    seeds: /* @__PURE__ */ new Map()
+    sourceDescriptions: /* @__PURE__ */ new Map()
   };
-  const seedDocs = /* @__PURE__ */ new Map();
-  const ymlFiles = [
-    ...await filesUnder(join3(root, "models")),
-    ...await filesUnder(join3(root, "seeds"))
-  ].filter((f) => /\.ya?ml$/.test(f));
+  const ymlFiles = (await filesUnder(join3(root, "models"))).filter((f) => /\.ya?ml$/.test(f));
   for (const path of ymlFiles) {
     let doc;
     try {
@@ -298,8 +295,7 @@ async function readYmlDetails(root) {
       continue;
     }
     if (doc === null || typeof doc !== "object") continue;
-    const file = relative3(root, path).split(sep2).join("/");
-    const { models, sources, seeds } = doc;
+    const { models, sources } = doc;
     for (const model of asList(models)) details.modelColumns.set(String(model.name), columns(model.columns));
     for (const source of asList(sources)) {
       const description = text(source.description);
@@ -308,56 +304,14 @@ async function readYmlDetails(root) {
         details.sourceColumns.set(`${String(source.name)}.${String(table.name)}`, columns(table.columns));
       }
     }
-    for (const seed of asList(seeds)) seedDocs.set(String(seed.name), { entry: seed, file });
-  }
-  for (const path of (await filesUnder(join3(root, "seeds"))).filter((f) => f.endsWith(".csv"))) {
-    const name = basename(path, ".csv");
-    const doc = seedDocs.get(name);
-    details.seeds.set(name, {
-      name,
-      path: relative3(root, path).split(sep2).join("/"),
-      header: await csvHeader(path),
-      description: text(doc?.entry.description),
-      columns: columns(doc?.entry.columns),
-      ymlFile: doc?.file
-    });
   }
   return details;
-}
-async function csvHeader(path) {
-  const handle = await open(path);
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const first = buffer.subarray(0, bytesRead).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
-    const cells = [];
-    let cell = "";
-    let quoted = false;
-    for (let i = 0; i < first.length; i += 1) {
-      const c = first[i];
-      if (quoted) {
-        if (c === '"' && first[i + 1] === '"') {
-          cell += '"';
-          i += 1;
-        } else if (c === '"') quoted = false;
-        else cell += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ",") {
-        cells.push(cell.trim());
-        cell = "";
-      } else cell += c;
-    }
-    if (first !== "") cells.push(cell.trim());
-    return cells;
-  } finally {
-    await handle.close();
-  }
 }
 
 // src/docs/catalog.ts
 var modelId = (name) => `model.${name}`;
 var sourceId = (key) => `source.${key}`;
 var seedId = (name) => `seed.${name}`;
-var SEED_SCHEMA = "seeds";
 async function buildCatalog(options) {
   const { project, warehouse } = options;
   const blocks = await readDocBlocks(project.root);
@@ -368,7 +322,6 @@ async function buildCatalog(options) {
   const describe = (text2, where) => resolveDocReferences(text2, blocks, where);
   const results = await lastResults(options, planned);
   const nodes = /* @__PURE__ */ new Map();
-  const seedNames = new Set(details.seeds.keys());
   for (const [key, source] of project.sources) {
     const declared = details.sourceColumns.get(key) ?? [];
     nodes.set(sourceId(key), {
@@ -398,23 +351,24 @@ async function buildCatalog(options) {
       } : void 0
     });
   }
-  for (const seed of details.seeds.values()) {
+  for (const seed of project.seeds.values()) {
     const documented = new Map(seed.columns.map((c) => [c.name, c]));
     const columns2 = [
-      ...seed.header.map((name) => documented.get(name) ?? { name }),
-      ...seed.columns.filter((c) => !seed.header.includes(c.name))
+      ...seed.columnNames.map((name) => documented.get(name) ?? { name }),
+      ...seed.columns.filter((c) => !seed.columnNames.includes(c.name))
     ];
+    const where = seed.ymlFile ?? seed.path;
     nodes.set(seedId(seed.name), {
       id: seedId(seed.name),
       kind: "seed",
       name: seed.name,
       schema: SEED_SCHEMA,
       relation: `${SEED_SCHEMA}.${seed.name}`,
-      description: describe(seed.description, `${seed.ymlFile ?? seed.path}: seed ${seed.name}`),
+      description: describe(seed.description, `${where}: seed ${seed.name}`),
       file: seed.path,
       ymlFile: seed.ymlFile,
-      columns: columnsFrom(columns2, [], seed.name, seed.ymlFile ?? seed.path, describe),
-      tests: [],
+      columns: columnsFrom(columns2, seed.tests, seed.name, where, describe),
+      tests: tableTests(seed.tests, seed.name),
       parents: [],
       children: []
     });
@@ -437,7 +391,7 @@ async function buildCatalog(options) {
       tags: planned2.config.tags,
       columns: columnsFrom(declared, model.tests, model.name, model.ymlFile ?? model.path, describe),
       tests: tableTests(model.tests, model.name),
-      parents: parentsOf(planned2, model.sql, seedNames, compiled),
+      parents: parentsOf(planned2),
       children: []
     });
   }
@@ -521,17 +475,8 @@ function catalogTest(test, on2) {
     declaredIn: test.file
   };
 }
-function parentsOf(model, sql, seeds, compiled) {
-  const parents = /* @__PURE__ */ new Set();
-  for (const ref of model.refs) {
-    if (compiled.has(ref)) parents.add(modelId(ref));
-    else if (seeds.has(ref)) parents.add(seedId(ref));
-  }
-  for (const match of sql.matchAll(/\bref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)/g)) {
-    if (seeds.has(match[1]) && !compiled.has(match[1])) parents.add(seedId(match[1]));
-  }
-  for (const key of model.sources) parents.add(sourceId(key));
-  return [...parents].sort();
+function parentsOf(model) {
+  return [...model.refs.map(modelId), ...model.seeds.map(seedId), ...model.sources.map(sourceId)].sort();
 }
 async function lastResults(options, planned) {
   const file = await latestRunResults(options.targetDir, options.warn);
@@ -2891,7 +2836,7 @@ ${node.sql ? `<h2>SQL</h2><details><summary><code>${escapeText(node.file)}</code
 // src/docs/write-site.ts
 import { randomBytes } from "node:crypto";
 import { readdir as readdir4, readFile as readFile4, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename as basename2, dirname, join as join4, resolve } from "node:path";
+import { basename, dirname, join as join4, resolve } from "node:path";
 var SITE_MANIFEST = "site.json";
 async function writeSiteAtomically(outDir, pages, manifest) {
   const target = resolve(outDir);
@@ -2903,8 +2848,8 @@ async function writeSiteAtomically(outDir, pages, manifest) {
     );
   });
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  const staging = join4(parent, `.${basename2(target)}.new-${suffix}`);
-  const old = join4(parent, `.${basename2(target)}.old-${suffix}`);
+  const staging = join4(parent, `.${basename(target)}.new-${suffix}`);
+  const old = join4(parent, `.${basename(target)}.old-${suffix}`);
   try {
     for (const [path, html] of pages) {
       const file = join4(staging, path);
@@ -3324,13 +3269,13 @@ async function mend(warehouse, target, entries, nowMs, summary2, reporter) {
   const recent = entries.filter(([, m]) => nowMs - m.stagedAt < REFRESH_WINDOW_MS).map(([key]) => key);
   const old = entries.filter(([, m]) => nowMs - m.stagedAt >= REFRESH_WINDOW_MS).map(([key]) => key);
   for (const prefix of refreshPrefixes(recent)) {
-    const relative4 = prefix.startsWith(target.path) ? prefix.slice(target.path.length) : "";
+    const relative3 = prefix.startsWith(target.path) ? prefix.slice(target.path.length) : "";
     const rows = await warehouse.query(
-      `alter pipe ${target.pipe} refresh` + (relative4 ? ` prefix = ${sqlString(relative4)}` : "")
+      `alter pipe ${target.pipe} refresh` + (relative3 ? ` prefix = ${sqlString(relative3)}` : "")
     );
     const asked = recent.filter((key) => key.startsWith(prefix));
     summary2.refreshed.push(...asked);
-    reporter?.refreshed?.({ pipe: target.pipe, prefix: relative4, files: rows.length });
+    reporter?.refreshed?.({ pipe: target.pipe, prefix: relative3, files: rows.length });
   }
   for (const [, m] of entries.filter(([key]) => recent.includes(key))) m.mended = "refreshed";
   for (const chunk of chunks(old)) {

@@ -7,15 +7,15 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-OKNNFLTI.js";
-import "../chunks/chunk-TYWG2HY6.js";
+} from "../chunks/chunk-L6G5NHLS.js";
+import "../chunks/chunk-5RARZN5V.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-DDMIIEV4.js";
 import "../chunks/chunk-ZCLQKLML.js";
 import "../chunks/chunk-RMPWZSCO.js";
 import {
   openLake
-} from "../chunks/chunk-LSCXPEXA.js";
+} from "../chunks/chunk-BBNKCLNR.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -26,8 +26,8 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-UMAGECA7.js";
-import "../chunks/chunk-VNF3GDG7.js";
+} from "../chunks/chunk-DXSNQUSF.js";
+import "../chunks/chunk-24GUI5YC.js";
 import "../chunks/chunk-6K2WFAIU.js";
 import "../chunks/chunk-MWCMZDA4.js";
 import {
@@ -36,6 +36,7 @@ import {
 } from "../chunks/chunk-KPXTYR3X.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
 } from "../chunks/chunk-Q25IQHZ6.js";
