@@ -356,7 +356,7 @@ describe("extract --objects with a plan that lacks Taxonomy and Cohorts", () => 
     expect(result.snapshots!.skipped.map((s) => s.group)).toEqual(["taxonomy", "cohorts"]);
     // Said once, in the report: one line per group, none in the progress before it.
     const lines = [...capture.err, ...capture.out.slice(0, -1)];
-    expect(lines.filter((line) => /403/.test(line))).toEqual([
+    expect(lines.filter((line) => /\b403\b/.test(line))).toEqual([
       expect.stringMatching(/^Skipped taxonomy: .*Taxonomy API answered 403 .*plan does not include it/),
       expect.stringMatching(
         /^Skipped cohorts: .*Behavioral Cohorts API answered 403 .*plan does not include it/,
