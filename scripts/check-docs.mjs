@@ -14,6 +14,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+/* global AbortController */
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The files the check reads by default, relative to `root`. */
@@ -64,9 +66,12 @@ export async function loadProgram(root = ROOT) {
   } catch {
     const built = join(root, "lib/cli/program.js");
     if (!existsSync(built)) {
-      throw new Error("lib/cli/program.js is missing: run `npm run build` (or `npm run check:docs`, which reads src/)");
+      throw new Error(
+        "lib/cli/program.js is missing: run `npm run build` (or `npm run check:docs`, which reads src/)",
+      );
     }
     module = await import(pathToFileURL(built).href);
+    console.error("check-docs: commands read from the build in lib/ (`npm run check:docs` reads src/)");
   }
   const quiet = { out() {}, err() {} };
   return module.buildProgram({
@@ -115,7 +120,12 @@ function scan(markdown) {
   for (const [index, line] of lines.entries()) {
     const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
     if (fence) {
-      if (marker && marker[1][0] === fence[0] && marker[1].length >= fence.length && line.trim() === marker[1]) {
+      if (
+        marker &&
+        marker[1][0] === fence[0] &&
+        marker[1].length >= fence.length &&
+        line.trim() === marker[1]
+      ) {
         fence = undefined;
         result.push({ line, number: index + 1, kind: "fence" });
       } else {
@@ -216,7 +226,13 @@ export function invocationsIn(line) {
       command = "demo";
       next = words[i + 3] === "--" ? i + 4 : -1;
     } else if (word === "node" && /(^|\/)lib\/cli\/bin\.js$/.test(String(words[i + 1]))) next = i + 2;
-    else if (PACKAGE.test(word) && (i === 0 || words[i - 1] === "npx" || String(words[i - 1]).startsWith("-") || typeof words[i - 1] !== "string")) {
+    else if (
+      PACKAGE.test(word) &&
+      (i === 0 ||
+        words[i - 1] === "npx" ||
+        String(words[i - 1]).startsWith("-") ||
+        typeof words[i - 1] !== "string")
+    ) {
       next = i + 1;
     } else continue;
     if (next === -1) {
@@ -253,17 +269,22 @@ export function checkFile(root, file, spec, cache = new Map()) {
   const checkCommand = (number, text) => {
     for (const { command, flags } of invocationsIn(text)) {
       if (command === undefined) {
-        for (const flag of flags) if (!spec.global.has(flag)) report(number, `\`${flag}\` is not an option of the CLI`);
+        for (const flag of flags)
+          if (!spec.global.has(flag)) report(number, `\`${flag}\` is not an option of the CLI`);
         continue;
       }
       if (/^<.*>$|^\.\.\.$|^…$|^COMMAND$/i.test(command)) continue;
       const known = spec.commands.get(command);
       if (!known) {
-        report(number, `\`${command}\` is not a command of the CLI (${[...spec.commands.keys()].join(", ")})`);
+        report(
+          number,
+          `\`${command}\` is not a command of the CLI (${[...spec.commands.keys()].join(", ")})`,
+        );
         continue;
       }
       for (const flag of flags) {
-        if (!known.has(flag)) report(number, `\`${command}\` has no option \`${flag}\` (see \`${command} --help\`)`);
+        if (!known.has(flag))
+          report(number, `\`${command}\` has no option \`${flag}\` (see \`${command} --help\`)`);
       }
     }
   };
@@ -291,7 +312,10 @@ export function checkFile(root, file, spec, cache = new Map()) {
         continue;
       }
       if (!slugsOf(resolved).has(decodeURIComponent(anchor).toLowerCase())) {
-        report(number, `link \`${target}\`: no heading in ${relative(root, resolved)} has the anchor #${anchor}`);
+        report(
+          number,
+          `link \`${target}\`: no heading in ${relative(root, resolved)} has the anchor #${anchor}`,
+        );
       }
     }
   }
@@ -309,7 +333,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   try {
     spec = cliSpec(await loadProgram());
   } catch (error) {
-    console.error(`check-docs: cannot read the CLI's commands: ${error instanceof Error ? error.message : error}`);
+    console.error(
+      `check-docs: cannot read the CLI's commands: ${error instanceof Error ? error.message : error}`,
+    );
     process.exit(2);
   }
   const args = process.argv.slice(2);
