@@ -266,7 +266,7 @@ describe("signing in", () => {
     expect(warnings[0]).toContain("single-factor password sign-in in October 2026");
     expect(warnings[0]).toContain("works only where the account still allows it");
     expect(warnings[0]).toContain(
-      'Set up a key pair (SNOWFLAKE_PRIVATE_KEY) instead: see the README, "Run it on Snowflake"',
+      'Set up a key pair (SNOWFLAKE_PRIVATE_KEY) instead: see docs/snowflake.md, "Run it on Snowflake"',
     );
   });
 

@@ -208,7 +208,7 @@ export function planProvision(
           object,
           reason: `the storage integration ${object.name} does not exist (or this role cannot see it)`,
           remedy:
-            `ask a Snowflake admin to run the integration part of the README's "Run it on Snowflake" SQL ` +
+            `ask a Snowflake admin to run the integration part of sql/snowflake/admin/setup.sql (docs/snowflake.md, step 2) ` +
             `(CREATE STORAGE INTEGRATION ${object.name} … and GRANT USAGE ON INTEGRATION ${object.name} TO ROLE <pipeline role>), ` +
             "or run provision --create-integration --aws-role-arn <arn> with a role that may create integrations",
         });

@@ -29,7 +29,7 @@ export interface SnowflakeConfig {
   credential: SnowflakeCredential;
 }
 
-export const README_SECTION = 'README, "Run it on Snowflake"';
+export const README_SECTION = 'docs/snowflake.md, "Run it on Snowflake"';
 
 /**
  * The Snowflake connection from the environment, checked before any connection is made: every missing
@@ -93,7 +93,7 @@ export function snowflakeConfig(
     warn(
       "SNOWFLAKE_PASSWORD signs in with a password alone. Snowflake finished enforcing its block on " +
         "single-factor password sign-in in October 2026, so this works only where the account still allows it. " +
-        "Set up a key pair (SNOWFLAKE_PRIVATE_KEY) instead: see the " +
+        "Set up a key pair (SNOWFLAKE_PRIVATE_KEY) instead: see " +
         README_SECTION +
         ".",
     );
