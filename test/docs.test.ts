@@ -604,6 +604,10 @@ describe("the lineage of the repository's project, in Chromium", () => {
           expect(drawn.nodes.length).toBe(project.models.size + project.sources.size + project.seeds.size);
           // Kept for a look at the whole graph (gitignored; CI uploads test-results/).
           await mkdir(dirname(LINEAGE_SCREENSHOT), { recursive: true });
+          // The graph scrolls in its box on the page; the picture shows it whole.
+          await browser.evaluate(
+            `document.querySelector("main").style.maxWidth = "none"; document.querySelector(".graph").style.overflow = "visible"`,
+          );
           await writeFile(LINEAGE_SCREENSHOT, await browser.screenshotOf("svg.lineage"));
         }
       }

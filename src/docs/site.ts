@@ -285,10 +285,7 @@ function nodePage(catalog: Catalog, node: CatalogNode, paths: Paths): string {
   if (node.tags && node.tags.length > 0) facts.push(["tags", node.tags.map(esc).join(", ")]);
   const personal = node.columns.filter((c) => c.personal);
   if (personal.length > 0) {
-    facts.push([
-      "personal data",
-      `${personalBadge()} in ${personal.map((c) => `<code>${esc(c.name)}</code>`).join(", ")}`,
-    ]);
+    facts.push(["personal data", personal.map((c) => `<code>${esc(c.name)}</code>`).join(", ")]);
   }
   facts.push([
     "defined in",
