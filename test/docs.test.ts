@@ -8,6 +8,7 @@ import { buildDocs, type DocsResult } from "../src/docs/build-docs.ts";
 import { readProject } from "../src/models/project.ts";
 import { planProject, planTests, transform, type TransformResult } from "../src/models/runner.ts";
 import { recordedResults } from "../src/docs/test-results.ts";
+import { graphTests } from "../src/snowflake/render.ts";
 import { DuckDbWarehouse } from "../src/warehouse/duckdb.ts";
 import { HeadlessPage } from "./support/chromium.ts";
 import { runCli } from "./support/cli.ts";
@@ -17,12 +18,14 @@ import { PROJECT_DIR, testWarehouse } from "./support/warehouse.ts";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Kept after the run (gitignored; ci.yml uploads test-results/ as an artifact). */
 const SCREENSHOT = join(ROOT, "test-results", "docs", "index.png");
+/** The repository's own project's lineage, as the demo's dictionary draws it. */
+const LINEAGE_SCREENSHOT = join(ROOT, "test-results", "docs", "lineage.png");
 const NOW = new Date("2025-11-05T13:30:00Z");
 
 /**
- * A small shop: a source with a loaded_at, a staging view, a core table with a failing test, a mart,
- * a seed, a singular test, and doc blocks. Values from data and from docs carry markup that must come
- * out as text.
+ * A small shop: a source with a loaded_at, a source only a test reads, a staging view, a core table
+ * with a failing test, a mart, a seed, singular tests (one reads two models), personal columns, and doc
+ * blocks. Values from data and from docs carry markup that must come out as text.
  */
 const FILES: Record<string, string> = {
   "models/staging/_shop__sources.yml": `version: 2
@@ -41,6 +44,12 @@ sources:
         columns:
           - name: id
             description: The order's id in the shop.
+            data_tests: [not_null]
+      - name: refunds
+        identifier: shop_refunds
+        description: Refunds; no model reads them, their declared test does.
+        columns:
+          - name: order_id
             data_tests: [not_null]
 `,
   "models/staging/stg_shop__orders.sql": `select id as order_id, customer, status, amount, loaded_at
@@ -73,6 +82,11 @@ models:
     columns:
       - name: order_id
         data_tests: [unique]
+      - name: customer
+        description: Who ordered.
+        meta:
+          pii: true
+          pii_reason: The customer's name, as they typed it.
       - name: amount
         description: In cents.
         data_type: bigint
@@ -89,10 +103,15 @@ models:
     columns:
       - name: customer
         data_type: varchar
+        config:
+          meta: { pii: true }
       - name: total
         data_type: bigint
 `,
   "tests/orders_have_an_amount.sql": `select * from {{ ref('orders') }} where amount is null
+`,
+  "tests/totals_have_orders.sql": `select customer from {{ ref('customer_totals') }}
+where customer not in (select customer from {{ ref('orders') }})
 `,
   "docs/shop.md": `# Shop docs
 
@@ -128,6 +147,99 @@ async function page(site: string, path: string): Promise<string> {
   return readFile(join(site, path), "utf8");
 }
 
+/** The index's test totals: `{ pass: 12, fail: 1, "not run": 2 }`. */
+function indexTotals(index: string): Record<string, number> {
+  const totals = /<p class="totals">.*?<\/p>/.exec(index)![0];
+  return Object.fromEntries(
+    [...totals.matchAll(/<span class="status [^"]+">(\d+) ([^<]+)<\/span>/g)].map((m) => [
+      m[2]!,
+      Number(m[1]),
+    ]),
+  );
+}
+
+function statusCounts(statuses: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface DrawnLineage {
+  nodes: Array<Rect & { id: string; label: string }>;
+  /** Each edge's path as the browser lays it out, sampled every 2 units of its length. */
+  edges: Array<{ from: string; to: string; points: Array<[number, number]> }>;
+  edgesDeclared: number;
+}
+
+/** Read in the page: the lineage SVG's node boxes and its edges' rendered geometry, in the SVG's units. */
+const LINEAGE_IN_PAGE = `(() => {
+  const svg = document.querySelector("svg.lineage");
+  const nodes = [...svg.querySelectorAll("a.node")].map((a) => {
+    const box = a.querySelector("rect").getBBox();
+    return { id: a.dataset.node, label: a.querySelector("text").textContent,
+      x: box.x, y: box.y, width: box.width, height: box.height };
+  });
+  const edges = [...svg.querySelectorAll("path.edge")].map((path) => {
+    const [from, to] = path.dataset.edge.split("->");
+    const length = path.getTotalLength();
+    const points = [];
+    for (let at = 0; at < length; at += 2) {
+      const p = path.getPointAtLength(at);
+      points.push([p.x, p.y]);
+    }
+    const end = path.getPointAtLength(length);
+    points.push([end.x, end.y]);
+    return { from, to, points };
+  });
+  return { nodes, edges, edgesDeclared: svg.querySelectorAll("[data-edge]").length };
+})()`;
+
+/** `edge -> node` for every edge that passes through the box of a node other than its two ends. */
+function edgesThroughNodes(drawn: DrawnLineage): string[] {
+  const crossings: string[] = [];
+  for (const edge of drawn.edges) {
+    for (const node of drawn.nodes) {
+      if (node.id === edge.from || node.id === edge.to) continue;
+      // A hair inside the border: a line that only grazes a box is not through it.
+      const box = { x: node.x + 0.5, y: node.y + 0.5, width: node.width - 1, height: node.height - 1 };
+      if (edge.points.some((p, i) => i > 0 && segmentMeetsRect(edge.points[i - 1]!, p, box))) {
+        crossings.push(`${edge.from} -> ${edge.to} crosses ${node.id}`);
+      }
+    }
+  }
+  return crossings;
+}
+
+/** Whether the segment a–b has a point inside the rectangle (Liang–Barsky clipping). */
+function segmentMeetsRect(a: [number, number], b: [number, number], rect: Rect): boolean {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  let [t0, t1] = [0, 1];
+  const sides: Array<[number, number]> = [
+    [-dx, a[0] - rect.x],
+    [dx, rect.x + rect.width - a[0]],
+    [-dy, a[1] - rect.y],
+    [dy, rect.y + rect.height - a[1]],
+  ];
+  for (const [p, q] of sides) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
 interface Built {
   project: string;
   warehouse: string;
@@ -158,6 +270,9 @@ async function builtShop(base: string): Promise<Built> {
         (3, 'bob', ?, 500, '2025-11-05 12:15:00')`,
       [STATUS_WITH_MARKUP],
     );
+    // One refund without its order: the source's declared not_null test fails, which shows it ran.
+    await warehouse.execute("create table raw.shop_refunds (order_id integer, amount bigint)");
+    await warehouse.execute("insert into raw.shop_refunds values (1, 100), (null, 50)");
     await warehouse.execute("create schema seeds");
     await warehouse.execute("create table seeds.countries (code varchar, name varchar)");
     result = await transform({ warehouse, project: await readProject(project), targetDir: target });
@@ -185,7 +300,7 @@ describe("docs on a built warehouse", () => {
 
   it("writes an index and one page per schema, model, source and seed, and says where the index is", async () => {
     const { site, docs } = built;
-    expect(docs).toMatchObject({ models: 3, sources: 1, seeds: 1, warehouseRead: true, notes: [] });
+    expect(docs).toMatchObject({ models: 3, sources: 2, seeds: 1, warehouseRead: true, notes: [] });
     expect(docs.index).toBe(join(site, "index.html"));
     expect(docs.indexUrl).toBe(pathToFileURL(join(site, "index.html")).href);
     expect(await listFiles(site)).toEqual([
@@ -201,6 +316,7 @@ describe("docs on a built warehouse", () => {
       "seeds/countries.html",
       "site.json",
       "sources/shop.orders.html",
+      "sources/shop.refunds.html",
     ]);
     const index = await page(site, "index.html");
     for (const href of [
@@ -298,6 +414,7 @@ describe("docs on a built warehouse", () => {
       "model.stg_shop__orders",
       "seed.countries",
       "source.shop.orders",
+      "source.shop.refunds",
     ]);
   });
 
@@ -313,6 +430,80 @@ describe("docs on a built warehouse", () => {
     const source = await page(site, "sources/shop.orders.html");
     expect(source).toContain("<h2>Freshness</h2>");
     expect(source).toMatch(/<tr data-test="freshness_source_shop_orders">/);
+  });
+
+  it("counts each test once, as run_results.json does, on the index and in what it returns", async () => {
+    const { site, target, docs } = built;
+    const run = JSON.parse(await readFile(join(target, "run_results.json"), "utf8")) as TransformResult;
+    const ran = statusCounts(run.tests.map((t) => t.status));
+    // The singular test that reads two models ran once; it is listed on both their pages.
+    expect(run.tests.filter((t) => t.name === "totals_have_orders")).toHaveLength(1);
+    expect(await page(site, "models/orders.html")).toContain('data-test="totals_have_orders"');
+    expect(await page(site, "models/customer_totals.html")).toContain('data-test="totals_have_orders"');
+    expect(indexTotals(await page(site, "index.html"))).toEqual(ran);
+    expect(docs.tests).toBe(run.tests.length);
+    expect(docs.testsWithResults).toBe(run.tests.length);
+  });
+
+  it("runs the declared tests of a source no model reads, and shows their result", async () => {
+    const { site, result } = built;
+    expect(result.tests.find((t) => t.name === "not_null_source_shop_refunds__order_id")).toMatchObject({
+      status: "fail",
+      failures: 1,
+      on: ["shop.refunds"],
+    });
+    const refunds = await page(site, "sources/shop.refunds.html");
+    expect(refunds).toMatch(
+      /<tr data-test="not_null_source_shop_refunds__order_id">.*?<span class="status fail">fail<\/span><\/td><td class="n">1<\/td>/,
+    );
+  });
+
+  it("shows a declared test the last run did not run as not run, outside the run's counts", async () => {
+    const { project, target } = built;
+    const run = JSON.parse(await readFile(join(target, "run_results.json"), "utf8")) as TransformResult;
+    const older = await tempDir();
+    const kept = run.tests.filter((t) => t.name !== "unique_orders__order_id");
+    await writeFile(join(older, "run_results.json"), JSON.stringify({ ...run, tests: kept }));
+    const out = join(await tempDir(), "docs");
+    await buildDocs({ out, project, targetDir: older }, { now: () => NOW });
+    expect(indexTotals(await page(out, "index.html"))).toEqual({
+      ...statusCounts(kept.map((t) => t.status)),
+      "not run": 1,
+    });
+    expect(await page(out, "models/orders.html")).toMatch(
+      /<tr data-test="unique_orders__order_id">.*?<span class="status not-run">not run<\/span>/,
+    );
+  });
+
+  it("marks personal columns on the model page, with the yml's reason, and their models on the lists", async () => {
+    const { site, project } = built;
+    const read = await readProject(project);
+    expect(read.models.get("orders")!.columns.find((c) => c.name === "customer")!.meta).toEqual({
+      pii: true,
+      pii_reason: "The customer's name, as they typed it.",
+    });
+    const orders = await page(site, "models/orders.html");
+    const row = (html: string, column: string) =>
+      new RegExp(`<tr><td><code>${column}</code>.*?</tr>`).exec(html)?.[0] ?? "";
+    expect(row(orders, "customer")).toContain(">personal data</span>");
+    expect(row(orders, "customer")).toContain(
+      '<p class="personal-reason">Personal data: The customer&#39;s name, as they typed it.</p>',
+    );
+    expect(row(orders, "amount")).not.toContain("personal");
+    // dbt 1.10's place for meta (config: meta:) counts too; no reason given, none shown.
+    const totals = await page(site, "models/customer_totals.html");
+    expect(row(totals, "customer")).toContain(">personal data</span>");
+    expect(row(totals, "customer")).not.toContain("personal-reason");
+    expect(totals).toMatch(/<dt>personal data<\/dt><dd>.*<code>customer<\/code><\/dd>/);
+    // The lists mark the models that hold personal columns, and only those.
+    const relationCell = (html: string, href: string) =>
+      new RegExp(`<td><a href="${href.replace(/[.]/g, "[.]")}">[^<]*</a>(.*?)</td>`).exec(html)?.[1] ?? "";
+    const index = await page(site, "index.html");
+    expect(relationCell(index, "models/orders.html")).toContain(">personal data</span>");
+    expect(relationCell(index, "models/customer_totals.html")).toContain(">personal data</span>");
+    expect(relationCell(index, "models/stg_shop__orders.html")).toBe("");
+    const core = await page(site, "schemas/core.html");
+    expect(relationCell(core, "../models/orders.html")).toContain(">personal data</span>");
   });
 
   it("renders in headless Chromium from file://, the graph drawn and every link a page that exists", async () => {
@@ -358,7 +549,7 @@ describe("docs on a built warehouse", () => {
         }
         if (path === "models/orders.html") expect(shown.h1).toBe("core.orders model");
         if (path === "index.html") {
-          expect(shown.svg!.nodes).toBe(5);
+          expect(shown.svg!.nodes).toBe(6);
           await mkdir(dirname(SCREENSHOT), { recursive: true });
           await writeFile(SCREENSHOT, await browser.screenshot(3000));
         }
@@ -371,6 +562,71 @@ describe("docs on a built warehouse", () => {
     const png = await readFile(SCREENSHOT);
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
+  });
+});
+
+describe("the lineage of the repository's project, in Chromium", () => {
+  it("names every node schema.name and draws no edge through a node it does not connect", async () => {
+    const out = join(await tempDir(), "docs");
+    await buildDocs({ out, project: PROJECT_DIR, targetDir: join(out, "no-target") }, { now: () => NOW });
+    const project = await readProject(PROJECT_DIR);
+    const browser = await HeadlessPage.launch({ width: 1600, height: 900 });
+    try {
+      // The whole graph, and the graphs of a few nodes in its middle (each page lays out its own).
+      const pages = [
+        "index.html",
+        "models/locations.html",
+        "models/users.html",
+        "models/stg_amplitude__events.html",
+        "sources/amplitude.events.html",
+      ];
+      for (const path of pages) {
+        await browser.open(pathToFileURL(join(out, path)).href);
+        const drawn = await browser.evaluate<DrawnLineage>(LINEAGE_IN_PAGE);
+        expect(drawn.nodes.length, path).toBeGreaterThan(0);
+        expect(drawn.edges.length, path).toBe(drawn.edgesDeclared);
+        expect(edgesThroughNodes(drawn), path).toEqual([]);
+        if (path === "index.html") {
+          const labels = drawn.nodes.map((n) => n.label);
+          for (const label of [
+            "restricted.locations",
+            "core.users",
+            "raw.amplitude_events",
+            "seeds.free_email_domains",
+            "raw.load_history",
+          ])
+            expect(labels).toContain(label);
+          // Every node is schema.name: the label is the relation its page is titled with.
+          expect(
+            labels.every((label) => /^[a-z_]+\.[a-z_0-9]+$/.test(label)),
+            labels.join(" "),
+          ).toBe(true);
+          expect(drawn.nodes.length).toBe(project.models.size + project.sources.size + project.seeds.size);
+          // Kept for a look at the whole graph (gitignored; CI uploads test-results/).
+          await mkdir(dirname(LINEAGE_SCREENSHOT), { recursive: true });
+          // The graph scrolls in its box on the page; the picture shows it whole.
+          await browser.evaluate(
+            `document.querySelector("main").style.maxWidth = "none"; document.querySelector(".graph").style.overflow = "visible"`,
+          );
+          await writeFile(LINEAGE_SCREENSHOT, await browser.screenshotOf("svg.lineage"));
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("a source's declared tests", () => {
+  it("run in the embedded runner and the Snowflake finalizer, even when no model reads the source", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const name = "not_null_source_amplitude_load_history__file";
+    const { compiled, selected } = planProject(project, "duckdb");
+    expect(planTests(project, compiled, selected, "duckdb").map((t) => t.name)).toContain(name);
+    // Like a singular test that reads only sources, it runs with any selection.
+    const one = planProject(project, "duckdb", "page_paths");
+    expect(planTests(project, one.compiled, one.selected, "duckdb").map((t) => t.name)).toContain(name);
+    expect(graphTests(project).map((t) => t.name)).toContain(name);
   });
 });
 

@@ -7,7 +7,7 @@ import { openLockedWarehouse } from "../pipeline/locked-warehouse.ts";
 import { parseDuckDbUrl } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { buildCatalog, type Catalog } from "./catalog.ts";
-import { renderSite } from "./site.ts";
+import { distinctTests, renderSite } from "./site.ts";
 import { writeSiteAtomically } from "./write-site.ts";
 
 export interface DocsOptions {
@@ -78,7 +78,7 @@ export async function buildDocs(
   }
   const pages = renderSite(catalog);
   const nodes = [...catalog.nodes.values()];
-  const tests = nodes.flatMap((n) => [...n.tests, ...n.columns.flatMap((c) => c.tests)]);
+  const tests = distinctTests(nodes);
   await writeSiteAtomically(options.out, pages, {
     generated_at: catalog.generatedAt,
     warehouse: catalog.warehouseUrl ?? null,

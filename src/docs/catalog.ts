@@ -1,6 +1,6 @@
 import type { CompiledModel } from "../models/compile.ts";
 import { testName } from "../models/data-tests.ts";
-import { SEED_SCHEMA, type DeclaredTest, type Project } from "../models/project.ts";
+import { SEED_SCHEMA, type ColumnDoc, type DeclaredTest, type Project } from "../models/project.ts";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   planProject,
@@ -34,6 +34,8 @@ export interface CatalogColumn {
   description?: string;
   /** False: documented in yml but not in the built relation. Undefined: no warehouse to ask. */
   inWarehouse?: boolean;
+  /** Marked `meta: { pii: true }` in the yml: personal data, with `meta.pii_reason` when given. */
+  personal?: { reason?: string };
   tests: CatalogTest[];
 }
 
@@ -123,7 +125,7 @@ export async function buildCatalog(options: CatalogOptions): Promise<Catalog> {
   const nodes = new Map<string, CatalogNode>();
 
   for (const [key, source] of project.sources) {
-    const declared = details.sourceColumns.get(key) ?? [];
+    const declared = mergeColumns(source.columns, details.sourceColumns.get(key) ?? []);
     nodes.set(sourceId(key), {
       id: sourceId(key),
       kind: "source",
@@ -251,17 +253,17 @@ export async function buildCatalog(options: CatalogOptions): Promise<Catalog> {
   };
 }
 
+/** A column as the yml declares it: its docs and meta from the project, its type from the yml details. */
+type DeclaredColumn = ColumnDetail & Pick<ColumnDoc, "meta">;
+
 /** The yml columns the runner read, with the `data_type` only this reader keeps. */
-function mergeColumns(
-  read: { name: string; description?: string }[],
-  details: ColumnDetail[],
-): ColumnDetail[] {
+function mergeColumns(read: ColumnDoc[], details: ColumnDetail[]): DeclaredColumn[] {
   const byName = new Map(details.map((c) => [c.name, c]));
   return read.map((c) => ({ ...c, dataType: byName.get(c.name)?.dataType }));
 }
 
 function columnsFrom(
-  declared: ColumnDetail[],
+  declared: DeclaredColumn[],
   tests: DeclaredTest[],
   on: string,
   file: string,
@@ -271,6 +273,9 @@ function columnsFrom(
     name: c.name,
     description: describe(c.description, `${file}: column ${c.name}`),
     ...(c.dataType ? { type: c.dataType, typeFrom: "yml" as const } : {}),
+    ...(c.meta?.pii === true
+      ? { personal: typeof c.meta.pii_reason === "string" ? { reason: c.meta.pii_reason.trim() } : {} }
+      : {}),
     tests: [],
   }));
   for (const test of tests.filter((t) => t.column !== undefined)) {

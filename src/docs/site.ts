@@ -130,6 +130,29 @@ function allTests(node: CatalogNode): CatalogTest[] {
   return [...node.tests, ...node.columns.flatMap((c) => c.tests)];
 }
 
+/**
+ * The tests of `nodes`, each once: a singular test that reads two models is listed on both pages but
+ * ran once, and the totals must add up to the run's.
+ */
+export function distinctTests(nodes: Iterable<CatalogNode>): CatalogTest[] {
+  const byName = new Map<string, CatalogTest>();
+  for (const node of nodes) for (const test of allTests(node)) byName.set(test.name.toLowerCase(), test);
+  return [...byName.values()];
+}
+
+const PERSONAL_TITLE = "Personal data: marked pii in the model's yml";
+
+function personalBadge(reason?: string): string {
+  return `<span class="personal" title="${esc(reason ? `Personal data: ${reason}` : PERSONAL_TITLE)}">personal data</span>`;
+}
+
+/** A marker beside a relation that holds personal columns. */
+function personalMarker(node: CatalogNode): string {
+  const count = node.columns.filter((c) => c.personal).length;
+  if (count === 0) return "";
+  return ` <span class="personal" title="${esc(`${count} personal column${count === 1 ? "" : "s"}`)}">personal data</span>`;
+}
+
 function testCounts(tests: CatalogTest[]): string {
   if (tests.length === 0) return `<span class="none">no tests</span>`;
   const counts = new Map<string, number>();
@@ -146,7 +169,7 @@ function lineageNodes(catalog: Catalog, ids: Iterable<string>, from: string, pat
     const node = catalog.nodes.get(id)!;
     return {
       id,
-      label: node.kind === "model" ? node.name : node.relation,
+      label: node.relation,
       kind: node.kind,
       href: paths.link(from, paths.node(id)),
     };
@@ -164,7 +187,7 @@ function edgesWithin(catalog: Catalog, ids: Set<string>): Array<[string, string]
 function indexPage(catalog: Catalog, paths: Paths): string {
   const path = "index.html";
   const nodes = [...catalog.nodes.values()];
-  const tests = nodes.flatMap(allTests);
+  const tests = distinctTests(nodes);
   const schemaRows = [...catalog.schemas].map(([schema, ids]) => {
     const kinds = (kind: string) => ids.filter((id) => catalog.nodes.get(id)!.kind === kind).length;
     return `<tr><td><a href="${esc(paths.link(path, paths.schema(schema)))}">${esc(schema)}</a></td><td class="n">${kinds("model")}</td><td class="n">${kinds("source")}</td><td class="n">${kinds("seed")}</td></tr>`;
@@ -178,7 +201,7 @@ function indexPage(catalog: Catalog, paths: Paths): string {
     .sort((a, b) => a.relation.localeCompare(b.relation))
     .map(
       (node) =>
-        `<tr><td><a href="${esc(paths.link(path, paths.node(node.id)))}">${esc(node.relation)}</a></td><td>${esc(node.kind)}</td><td>${esc(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`,
+        `<tr><td><a href="${esc(paths.link(path, paths.node(node.id)))}">${esc(node.relation)}</a>${personalMarker(node)}</td><td>${esc(node.kind)}</td><td>${esc(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`,
     );
   const all = new Set(catalog.nodes.keys());
   const body = `<h1>Data dictionary</h1>
@@ -223,7 +246,7 @@ function schemaPage(catalog: Catalog, schema: string, ids: string[], paths: Path
   const path = paths.schema(schema);
   const rows = ids.map((id) => {
     const node = catalog.nodes.get(id)!;
-    return `<tr><td><a href="${esc(paths.link(path, paths.node(id)))}">${esc(node.relation)}</a></td><td>${esc(node.kind)}${node.materialized ? ` (${esc(node.materialized)})` : ""}</td><td class="n">${node.columns.length}</td><td>${esc(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`;
+    return `<tr><td><a href="${esc(paths.link(path, paths.node(id)))}">${esc(node.relation)}</a>${personalMarker(node)}</td><td>${esc(node.kind)}${node.materialized ? ` (${esc(node.materialized)})` : ""}</td><td class="n">${node.columns.length}</td><td>${esc(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`;
   });
   const body = `<p class="crumbs"><a href="${esc(paths.link(path, "index.html"))}">Index</a> › schema</p>
 <h1>Schema <code>${esc(schema)}</code></h1>
@@ -260,6 +283,10 @@ function nodePage(catalog: Catalog, node: CatalogNode, paths: Paths): string {
   if (node.uniqueKey && node.uniqueKey.length > 0)
     facts.push(["unique key", node.uniqueKey.map((k) => `<code>${esc(k)}</code>`).join(", ")]);
   if (node.tags && node.tags.length > 0) facts.push(["tags", node.tags.map(esc).join(", ")]);
+  const personal = node.columns.filter((c) => c.personal);
+  if (personal.length > 0) {
+    facts.push(["personal data", personal.map((c) => `<code>${esc(c.name)}</code>`).join(", ")]);
+  }
   facts.push([
     "defined in",
     `<code>${esc(node.file)}</code>${node.ymlFile && node.ymlFile !== node.file ? `, docs in <code>${esc(node.ymlFile)}</code>` : ""}`,
@@ -284,7 +311,11 @@ function nodePage(catalog: Catalog, node: CatalogNode, paths: Paths): string {
       : "";
     const missing = column.inWarehouse === false ? ` ${badge("warn", "not in the warehouse")}` : "";
     const tests = column.tests.map((t) => badge(status(t), `${t.kind}: ${status(t)}`)).join(" ");
-    return `<tr><td><code>${esc(column.name)}</code>${missing}</td><td>${type}</td><td>${markdown(column.description)}</td><td>${tests}</td></tr>`;
+    const personal = column.personal ? ` ${personalBadge(column.personal.reason)}` : "";
+    const reason = column.personal?.reason
+      ? `<p class="personal-reason">Personal data: ${esc(column.personal.reason)}</p>`
+      : "";
+    return `<tr><td><code>${esc(column.name)}</code>${personal}${missing}</td><td>${type}</td><td>${markdown(column.description)}${reason}</td><td>${tests}</td></tr>`;
   });
   const testRows = allTests(node).map((test) => {
     const result = test.result;

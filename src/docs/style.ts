@@ -36,6 +36,9 @@ dl.facts dd { margin: 0; }
 .status.warn { background: #fff8c5; color: #7d4e00; border-color: #eac54f; }
 .status.fail, .status.error { background: #ffebe9; color: #a40e26; border-color: #ffcecb; }
 .status.skipped, .status.not-run { background: var(--bg); color: var(--muted); border-color: var(--line); }
+.personal { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; white-space: nowrap;
+  background: #fff1e5; color: #953800; border: 1px solid #ffc680; margin-left: 4px; }
+.personal-reason { color: #953800; font-size: 12.5px; }
 .kind { font-size: 12px; font-weight: 500; padding: 1px 8px; border-radius: 10px; vertical-align: middle; }
 .kind.model { background: #ddf4ff; color: #0550ae; }
 .kind.source { background: #fbefff; color: #8250df; }

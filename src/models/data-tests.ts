@@ -65,7 +65,22 @@ export function testName(test: DeclaredTest, on: string): string {
   return `${test.kind}_${on}__${what}`;
 }
 
-/** The yml tests of the selected models and of the seeds and sources they read. */
+/**
+ * The sources whose tests run with `selected`: those a selected model reads, and those no model reads
+ * (a table only tests read, such as the load history), which, like a singular test that reads only
+ * sources, run with every selection.
+ */
+export function testedSources(
+  project: Project,
+  compiled: Map<string, CompiledModel>,
+  selected: Set<string>,
+): string[] {
+  const readByAny = new Set([...compiled.values()].flatMap((model) => model.sources));
+  const readBySelected = new Set([...selected].flatMap((name) => compiled.get(name)!.sources));
+  return [...project.sources.keys()].filter((key) => readBySelected.has(key) || !readByAny.has(key)).sort();
+}
+
+/** The yml tests of the selected models, of the seeds they read, and of the sources `testedSources` names. */
 export function plannedGenericTests(
   project: Project,
   compiled: Map<string, CompiledModel>,
@@ -89,10 +104,8 @@ export function plannedGenericTests(
     return `${declared.schema}.${declared.identifier}`;
   };
   const planned: PlannedTest[] = [];
-  const readSources = new Set<string>();
   for (const name of [...selected].sort()) {
     const model = compiled.get(name)!;
-    model.sources.forEach((s) => readSources.add(s));
     for (const test of project.models.get(name)!.tests) {
       planned.push({
         name: testName(test, name),
@@ -116,7 +129,7 @@ export function plannedGenericTests(
       });
     }
   }
-  for (const key of [...readSources].sort()) {
+  for (const key of testedSources(project, compiled, selected)) {
     const source = project.sources.get(key)!;
     for (const test of source.tests) {
       planned.push({

@@ -25,6 +25,8 @@ export interface DeclaredTest {
 export interface ColumnDoc {
   name: string;
   description?: string;
+  /** The column's `meta:` (or dbt 1.10's `config: { meta: }`), as written: `{ pii: true, pii_reason: "…" }`. */
+  meta?: Record<string, unknown>;
 }
 
 export interface ModelFile {
@@ -51,6 +53,8 @@ export interface SourceTable {
   loadedAtField?: string;
   freshness?: { warnAfterHours?: number; errorAfterHours?: number };
   tests: DeclaredTest[];
+  /** The columns the yml documents. */
+  columns: ColumnDoc[];
   file: string;
 }
 
@@ -143,7 +147,7 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
       model.ymlConfig = (entry.config as Record<string, unknown>) ?? {};
       model.tests.push(...readTests(entry.data_tests ?? entry.tests, path, undefined, problems));
       for (const column of asList(entry.columns)) {
-        model.columns.push({ name: String(column.name), description: optionalString(column.description) });
+        model.columns.push(columnDoc(column));
         model.tests.push(
           ...readTests(column.data_tests ?? column.tests, path, String(column.name), problems),
         );
@@ -156,7 +160,9 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
         const tests: DeclaredTest[] = [
           ...readTests(table.data_tests ?? table.tests, path, undefined, problems),
         ];
+        const columns: ColumnDoc[] = [];
         for (const column of asList(table.columns)) {
+          columns.push(columnDoc(column));
           tests.push(...readTests(column.data_tests ?? column.tests, path, String(column.name), problems));
         }
         sources.set(key, {
@@ -173,6 +179,7 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
               }
             : undefined,
           tests,
+          columns,
           file: path,
         });
       }
@@ -244,7 +251,7 @@ async function readSeeds(
         if (!seed.columnNames.includes(name)) {
           problems.push(`${path}: documents a column ${name} that ${seed.path} does not have`);
         }
-        seed.columns.push({ name, description: optionalString(column.description) });
+        seed.columns.push(columnDoc(column));
         seed.tests.push(...readTests(column.data_tests ?? column.tests, path, name, problems));
       }
     }
@@ -288,6 +295,17 @@ type Entry = Record<string, unknown>;
 
 function asList(value: unknown): Entry[] {
   return Array.isArray(value) ? value.filter((v): v is Entry => v !== null && typeof v === "object") : [];
+}
+
+function columnDoc(column: Entry): ColumnDoc {
+  const doc: ColumnDoc = { name: String(column.name), description: optionalString(column.description) };
+  const meta = { ...asObject((column.config as Entry | undefined)?.meta), ...asObject(column.meta) };
+  if (Object.keys(meta).length > 0) doc.meta = meta;
+  return doc;
+}
+
+function asObject(value: unknown): Entry {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Entry) : {};
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -10,7 +10,7 @@ import {
   type CompiledTest,
   type Materialization,
 } from "./compile.ts";
-import { plannedGenericTests, type PlannedTest } from "./data-tests.ts";
+import { plannedGenericTests, testedSources, type PlannedTest } from "./data-tests.ts";
 import { graphOrder, selectModels } from "./graph.ts";
 import { buildSeeds, seedsRead, type SeedResult } from "./seeds.ts";
 import type { Project, Severity } from "./project.ts";
@@ -426,9 +426,8 @@ function freshnessTests(
   dialect: Dialect,
 ): PlannedTest[] {
   const macros = DIALECTS[dialect];
-  const read = new Set([...selected].flatMap((name) => compiled.get(name)!.sources));
   const tests: PlannedTest[] = [];
-  for (const key of [...read].sort()) {
+  for (const key of testedSources(project, compiled, selected)) {
     const source = project.sources.get(key)!;
     if (!source.loadedAtField) continue;
     const warn = source.freshness?.warnAfterHours ?? DEFAULT_FRESHNESS_WARN_HOURS;

@@ -7924,6 +7924,33 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- not_null_source_amplitude_load_history__file (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select * from raw.load_history as tested where file is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from raw.load_history as tested where file is null
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'not_null_source_amplitude_load_history__file', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'not_null_source_amplitude_load_history__file', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_source_amplitude_snapshots__object (models/staging/amplitude/_amplitude__sources.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;

@@ -176,6 +176,22 @@ export class HeadlessPage {
     return Buffer.from(String(data), "base64");
   }
 
+  /** A PNG of the first element `selector` matches, whole, even where it runs past the viewport. */
+  async screenshotOf(selector: string): Promise<Buffer> {
+    const box = await this.evaluate<{ x: number; y: number; width: number; height: number } | null>(
+      `(() => { const e = document.querySelector(${JSON.stringify(selector)}); if (!e) return null;
+        const r = e.getBoundingClientRect();
+        return { x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height }; })()`,
+    );
+    if (!box) throw new Error(`nothing on the page matches ${selector}`);
+    const { data } = await this.send(
+      "Page.captureScreenshot",
+      { format: "png", captureBeyondViewport: true, clip: { ...box, scale: 1 } },
+      true,
+    );
+    return Buffer.from(String(data), "base64");
+  }
+
   async close(): Promise<void> {
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
     if (this.child.exitCode === null) {
