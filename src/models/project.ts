@@ -25,6 +25,16 @@ export interface DeclaredTest {
 export interface ColumnDoc {
   name: string;
   description?: string;
+  /**
+   * The column's `meta:` block from yml, as written (`{ pii: true, pii_reason: "…" }`). `pii: true` marks
+   * personal data: Snowflake masks such a column outside restricted, and no mart may hold one.
+   */
+  meta?: Record<string, unknown>;
+}
+
+/** Whether a column is declared personal data (`meta: { pii: true }`). */
+export function isPersonal(column: ColumnDoc): boolean {
+  return column.meta?.pii === true;
 }
 
 export interface ModelFile {
@@ -143,7 +153,11 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
       model.ymlConfig = (entry.config as Record<string, unknown>) ?? {};
       model.tests.push(...readTests(entry.data_tests ?? entry.tests, path, undefined, problems));
       for (const column of asList(entry.columns)) {
-        model.columns.push({ name: String(column.name), description: optionalString(column.description) });
+        model.columns.push({
+          name: String(column.name),
+          description: optionalString(column.description),
+          ...columnMeta(column.meta, `${path}: ${String(entry.name)}.${String(column.name)}`, problems),
+        });
         model.tests.push(
           ...readTests(column.data_tests ?? column.tests, path, String(column.name), problems),
         );
@@ -244,7 +258,11 @@ async function readSeeds(
         if (!seed.columnNames.includes(name)) {
           problems.push(`${path}: documents a column ${name} that ${seed.path} does not have`);
         }
-        seed.columns.push({ name, description: optionalString(column.description) });
+        seed.columns.push({
+          name,
+          description: optionalString(column.description),
+          ...columnMeta(column.meta, `${path}: ${seed.name}.${name}`, problems),
+        });
         seed.tests.push(...readTests(column.data_tests ?? column.tests, path, name, problems));
       }
     }
@@ -381,4 +399,18 @@ async function readYml(file: string, path: string, problems: string[]): Promise<
     problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
     return null;
   }
+}
+
+/** A column's `meta:` (a mapping), with `pii` a boolean when given: `pii: "yes"` would silently mask nothing. */
+function columnMeta(meta: unknown, where: string, problems: string[]): { meta?: Record<string, unknown> } {
+  if (meta === undefined || meta === null) return {};
+  if (typeof meta !== "object" || Array.isArray(meta)) {
+    problems.push(`${where}: meta must be a mapping, such as { pii: true }`);
+    return {};
+  }
+  const record = meta as Record<string, unknown>;
+  if (record.pii !== undefined && typeof record.pii !== "boolean") {
+    problems.push(`${where}: meta.pii must be true or false, not ${JSON.stringify(record.pii)}`);
+  }
+  return { meta: record };
 }
