@@ -550,6 +550,19 @@ describe("provision masks personal columns", () => {
     );
   });
 
+  it("lets the session's role read personal data when SNOWFLAKE_ROLE is unset", async () => {
+    const { SNOWFLAKE_ROLE: _role, ...withoutRole } = env();
+    const output = capture();
+    await runProvision(
+      { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project },
+      { env: withoutRole, output, toolVersion: "test", sleep: async () => {} },
+    );
+    // The fake signs a user in with PUBLIC when no role is named (the user's default role).
+    expect(catalog.maskingPolicies.get("PIPELINE.MASK_PII_STRING")).toContain(
+      "when invoker_role() = 'PUBLIC' then value",
+    );
+  });
+
   it("names SNOWFLAKE_MASKING=off when the account has no masking policies, and runs without them when told", async () => {
     // Below Enterprise Edition Snowflake refuses masking policies; the message here is illustrative:
     // provision reacts to any refusal of a masking statement the same way.

@@ -213,7 +213,12 @@ export async function provisionStep(
     if (settings.masking && !settings.masking.pipelineRole) {
       // SNOWFLAKE_ROLE unset: the session's role (the user's default) is the one that owns what provision creates.
       const [row] = await warehouse.query<{ role_name: string | null }>("select current_role() as role_name");
-      settings.masking.pipelineRole = String(row?.role_name ?? "");
+      if (!row?.role_name) {
+        throw new ConfigurationError(
+          "the session has no role for the masking policies to let read personal data: set SNOWFLAKE_ROLE to the pipeline's role",
+        );
+      }
+      settings.masking.pipelineRole = String(row.role_name);
       objects = renderObjects(project, settings);
     }
     const catalog = await readCatalog(warehouse, settings.integration, {

@@ -121,7 +121,8 @@ export function checkSettings(settings: ProvisionSettings): void {
     ["SNOWFLAKE_ROLE", settings.masking?.pipelineRole],
     ["SNOWFLAKE_PII_ROLE", settings.masking?.piiRole],
   ] as const) {
-    if (value !== undefined && !IDENTIFIER.test(value)) {
+    // An empty role is read from the session before anything is planned.
+    if (value !== undefined && value !== "" && !IDENTIFIER.test(value)) {
       throw new ConfigurationError(
         `${what} ${JSON.stringify(value)} is not a plain Snowflake identifier (letters, digits, _ and $)`,
       );
