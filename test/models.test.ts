@@ -124,6 +124,25 @@ describe("the model project", () => {
     expect(snow.sql).toContain(`record:"location_lat"::float as location_lat`);
   });
 
+  it("keeps a column's meta from yml, and refuses a pii mark that is not true or false", async () => {
+    const project = await readProject(PROJECT_DIR);
+    const column = (model: string, name: string) =>
+      project.models.get(model)!.columns.find((c) => c.name === name);
+    expect(column("users", "user_id")?.meta).toEqual({
+      pii: true,
+      pii_reason: "an email on this site: identifies a person",
+    });
+    expect(column("users", "amplitude_id")?.meta).toBeUndefined();
+    expect(column("locations", "ip_address")?.meta?.pii).toBe(true);
+
+    const root = await projectCopy();
+    const path = join(root, "models/core/users.yml");
+    await writeFile(path, (await readFile(path, "utf8")).replace("pii: true", 'pii: "yes"'));
+    await expect(readProject(root)).rejects.toThrow(
+      'models/core/users.yml: users.user_id: meta.pii must be true or false, not "yes"',
+    );
+  });
+
   it("renders url_path per target, and core.events reads a missing page path from the URL", async () => {
     const pattern = "'^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)'";
     expect(DIALECTS.duckdb.url_path("page_url")).toBe(

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runProvision, type ProvisionCommandOptions } from "../src/cli/provision-command.ts";
 import type { Output } from "../src/cli/output.ts";
 import { ConfigurationError, SqlExecutionError } from "../src/errors.ts";
+import type { SnowflakeObject } from "../src/snowflake/render.ts";
 import { installCatalog, NOTIFICATION_CHANNEL, type FakeCatalog } from "./support/fake-snowflake-catalog.ts";
 import { startFakeSnowflake, type FakeSnowflake } from "./support/fake-snowflake.ts";
 import { runCli } from "./support/cli.ts";
@@ -148,7 +149,7 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 72 to create, 0 to alter, 0 to replace, 0 to drop, 1 unchanged/,
+      /Plan: 74 to create, 0 to alter, 0 to replace, 0 to drop, 6 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
@@ -217,7 +218,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 73 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 80 unchanged/,
     );
   });
 });
@@ -422,13 +423,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 72,
+      create: 74,
       alter: 0,
       replace: 0,
       drop: 0,
-      unchanged: 1,
+      unchanged: 6,
       refused: 0,
-      statements: 73,
+      statements: 75,
     });
     expect(first.stdout).toContain("create  task");
   });
@@ -466,6 +467,133 @@ describe("provision when a statement fails", () => {
     );
     expect(plan.changes.filter((change) => change.action === "create").length).toBeLessThan(72);
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
+  });
+});
+
+describe("provision masks personal columns", () => {
+  // Model tables as the task graph's procedures build them (the fake runs no procedure body).
+  function buildModelTables() {
+    catalog.tables.set("STAGING.STG_AMPLITUDE__EVENTS", ["uuid", "user_id", "user_properties", "event_type"]);
+    catalog.columnTypes.set("STAGING.STG_AMPLITUDE__EVENTS.USER_PROPERTIES", "VARIANT");
+    catalog.tables.set("CORE.USERS", ["amplitude_id", "user_id", "first_seen_at"]);
+    catalog.tables.set("CORE.EVENTS", ["uuid", "amplitude_id", "user_id"]);
+    catalog.tables.set("MARTS.COMPANY_TRAFFIC", ["amplitude_id", "email_domain", "suspected_company"]);
+    catalog.tables.set("RESTRICTED.LOCATIONS", ["uuid", "ip_address", "city"]);
+  }
+
+  it("creates the policies, sets them on exactly the marked columns of the tables that exist, once", async () => {
+    const { plan: first } = await provision();
+    expect([...catalog.maskingPolicies.keys()]).toEqual([
+      "PIPELINE.MASK_PII_STRING",
+      "PIPELINE.MASK_PII_VARIANT",
+    ]);
+    expect(catalog.maskingPolicies.get("PIPELINE.MASK_PII_STRING")).toBe(
+      "case\n        when invoker_role() = 'AMPLITUDE_PIPELINE' then value\n        else '***MASKED***'\n    end",
+    );
+    // No model table yet: their procedures set the policies when they create them.
+    expect(catalog.columnPolicies.size).toBe(0);
+    const procedure = (model: string) =>
+      (
+        first.changes.find((change) => change.object.name === `pipeline.build_${model}`)!
+          .object as SnowflakeObject
+      ).statement;
+    expect(procedure("users")).toMatch(
+      /create or replace table core\.users as[\s\S]*?;\n\s+declare\n\s+policy varchar;\n\s+begin\n[\s\S]*?table_name = 'USERS' and column_name = 'USER_ID';\n\s+execute immediate 'alter table core\.users modify column user_id set masking policy ' \|\| policy;\n\s+end;\n\s+return 'rebuilt';/,
+    );
+    expect(procedure("users")).toContain(
+      "alter table core.users__increment modify column user_id set masking policy",
+    );
+    for (const model of ["company_traffic", "sessions", "locations"]) {
+      expect(procedure(model)).not.toContain("masking policy");
+    }
+
+    // Once the graph built them, provision sets the policies on the tables that have no record of it.
+    buildModelTables();
+    catalog.ddl.length = 0;
+    const { plan } = await provision();
+    expect(catalog.ddl.filter((sql) => sql.includes("masking policy"))).toEqual([
+      "alter table staging.stg_amplitude__events modify column user_id set masking policy pipeline.mask_pii_string force",
+      "alter table staging.stg_amplitude__events modify column user_properties set masking policy pipeline.mask_pii_variant force",
+      "alter table core.events modify column user_id set masking policy pipeline.mask_pii_string force",
+      "alter table core.users modify column user_id set masking policy pipeline.mask_pii_string force",
+    ]);
+    expect(Object.fromEntries(catalog.columnPolicies)).toEqual({
+      "STAGING.STG_AMPLITUDE__EVENTS.USER_ID": "PIPELINE.MASK_PII_STRING",
+      "STAGING.STG_AMPLITUDE__EVENTS.USER_PROPERTIES": "PIPELINE.MASK_PII_VARIANT",
+      "CORE.EVENTS.USER_ID": "PIPELINE.MASK_PII_STRING",
+      "CORE.USERS.USER_ID": "PIPELINE.MASK_PII_STRING",
+    });
+    expect(
+      plan.changes.filter((change) => change.object.kind === "column masking" && change.action === "alter"),
+    ).toHaveLength(3);
+    // Recorded: the next run sets nothing again.
+    catalog.ddl.length = 0;
+    expect((await provision()).plan.statements).toEqual([]);
+    expect(catalog.ddl).toEqual([]);
+  });
+
+  it("lets SNOWFLAKE_PII_ROLE read personal data by altering the policies' body, never replacing them", async () => {
+    await provision();
+    catalog.ddl.length = 0;
+    const output = capture();
+    await runProvision(
+      { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project },
+      { env: { ...env(), SNOWFLAKE_PII_ROLE: "privacy_analyst" }, output, toolVersion: "test" },
+    );
+    expect(catalog.ddl).toEqual([
+      expect.stringMatching(/^alter masking policy pipeline\.mask_pii_string set body ->\n/),
+      expect.stringMatching(/^alter masking policy pipeline\.mask_pii_variant set body ->\n/),
+    ]);
+    expect(catalog.maskingPolicies.get("PIPELINE.MASK_PII_VARIANT")).toBe(
+      "case\n        when invoker_role() = 'AMPLITUDE_PIPELINE' then value\n" +
+        "        when is_role_in_session('PRIVACY_ANALYST') then value\n        else to_variant('***MASKED***')\n    end",
+    );
+  });
+
+  it("lets the session's role read personal data when SNOWFLAKE_ROLE is unset", async () => {
+    const { SNOWFLAKE_ROLE: _role, ...withoutRole } = env();
+    const output = capture();
+    await runProvision(
+      { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project },
+      { env: withoutRole, output, toolVersion: "test", sleep: async () => {} },
+    );
+    // The fake signs a user in with PUBLIC when no role is named (the user's default role).
+    expect(catalog.maskingPolicies.get("PIPELINE.MASK_PII_STRING")).toContain(
+      "when invoker_role() = 'PUBLIC' then value",
+    );
+  });
+
+  it("names SNOWFLAKE_MASKING=off when the account has no masking policies, and runs without them when told", async () => {
+    // Below Enterprise Edition Snowflake refuses masking policies; the message here is illustrative:
+    // provision reacts to any refusal of a masking statement the same way.
+    fake.on(/^create masking policy/, () => ({
+      code: "002002",
+      sqlState: "0A000",
+      message: "SQL compilation error: Unsupported feature 'MASKING POLICY'.",
+    }));
+    const refused = provision();
+    await expect(refused).rejects.toThrow(ConfigurationError);
+    await expect(refused).rejects.toThrow(/Enterprise Edition[\s\S]*set SNOWFLAKE_MASKING=off/);
+    expect(catalog.tasks.size).toBe(0);
+
+    const output = capture();
+    const plan = await runProvision(
+      { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project },
+      { env: { ...env(), SNOWFLAKE_MASKING: "off" }, output, toolVersion: "test" },
+    );
+    expect(plan.statements.some((sql) => /masking policy/.test(sql))).toBe(false);
+    expect(catalog.maskingPolicies.size).toBe(0);
+    expect(output.errors.join("\n")).toMatch(
+      /warning: SNOWFLAKE_MASKING=off: personal columns .* are not masked/,
+    );
+    expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
+
+    await expect(
+      runProvision(
+        { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project },
+        { env: { ...env(), SNOWFLAKE_MASKING: "maybe" }, output, toolVersion: "test" },
+      ),
+    ).rejects.toThrow(/SNOWFLAKE_MASKING "maybe" is neither on nor off/);
   });
 });
 

@@ -100,6 +100,43 @@ describe("transform on the embedded warehouse", () => {
       ]),
     );
 
+    // Emails: found where they are (so an empty finding is no blind spot), each column marked pii in its yml.
+    expect(pii.emailColumns).toEqual(
+      expect.arrayContaining([
+        "staging.stg_amplitude__events.user_id",
+        "core.users.user_id",
+        "core.events.user_id",
+      ]),
+    );
+    expect(pii.emailColumns.filter((column) => column.startsWith("marts."))).toEqual([]);
+
+    // A model that exposes the email without the mark is found, and so is a mart holding one, marked or not.
+    const project = join(await tempDir(), "sql");
+    await cp(PROJECT_DIR, project, { recursive: true });
+    await writeFile(
+      join(project, "models/core/contacts.sql"),
+      "select amplitude_id, user_id as contact from {{ ref('users') }}",
+    );
+    await writeFile(join(project, "models/marts/mailing.sql"), "select user_id from {{ ref('users') }}");
+    await writeFile(
+      join(project, "models/marts/mailing.yml"),
+      "version: 2\nmodels:\n  - name: mailing\n    columns:\n      - name: user_id\n        meta: { pii: true }\n",
+    );
+    const withLeaks = await readProject(project);
+    expect(
+      failedTests(await transform({ warehouse, project: withLeaks, select: "contacts mailing" })),
+    ).toEqual([]);
+    const leaks = await personalDataOutsideRestricted(warehouse, undefined, withLeaks);
+    expect(leaks.findings).toEqual([
+      "marts.mailing.user_id: marked pii: true, and a mart holds no personal column",
+      expect.stringMatching(
+        /^core\.contacts\.contact holds emails in \d+ row\(s\) but is not marked meta: \{ pii: true \}/,
+      ),
+      expect.stringMatching(
+        /^marts\.mailing\.user_id holds emails in \d+ row\(s\), and a mart holds no personal column/,
+      ),
+    ]);
+
     const results = await readJson<TransformResult>(join(targetDir, "run_results.json"));
     expect(results.figures).toEqual(result.figures);
     expect(results.models[0]).toMatchObject({ status: "success", materialized: expect.any(String) });

@@ -1,7 +1,23 @@
 {#- One model's step. Incremental models merge what the pending batches brought, as the embedded
     runner does: the increment and its scope land in tables beside the model, then one transaction
     replaces the rows of their keys. The column lists come from the increment's own columns, and a
-    model whose columns no longer match its table asks for a full refresh instead of merging. -#}
+    model whose columns no longer match its table asks for a full refresh instead of merging.
+    A table created here carries no masking policy: its personal columns (pii: true in the yml) get
+    theirs right after, the increment's too. -#}
+{%- macro mask(target, kind, table_name) %}
+{%- if pii_columns | length %}
+    declare
+        policy varchar;
+    begin
+{%- for column in pii_columns %}
+        select iff(data_type = 'VARIANT', '{{ variant_policy }}', '{{ string_policy }}') into :policy
+        from information_schema.columns
+        where table_schema = '{{ schema | upper }}' and table_name = '{{ table_name }}' and column_name = '{{ column | upper }}';
+        execute immediate 'alter {{ kind }} {{ target }} modify column {{ column }} set masking policy ' || policy;
+{%- endfor %}
+    end;
+{%- endif %}
+{%- endmacro %}
 create or replace procedure {{ procedure }}(full_refresh boolean)
 returns varchar
 language sql
@@ -25,11 +41,13 @@ begin
     if (full_refresh or present = 0) then
         create or replace table {{ relation }} as
 {{ full_sql | indent(8, true) }};
+{{- mask(relation, 'table', name | upper) | indent(4) }}
         return 'rebuilt';
     end if;
 
     create or replace transient table {{ relation }}__increment as
 {{ increment_sql | indent(8, true) }};
+{{- mask(relation ~ '__increment', 'table', (name ~ '__increment') | upper) }}
 {%- if scope_sql %}
     create or replace transient table {{ relation }}__scope as
 {{ scope_sql | indent(8, true) }};
@@ -89,12 +107,14 @@ end;
 begin
     create or replace table {{ relation }} as
 {{ full_sql | indent(8, true) }};
+{{- mask(relation, 'table', name | upper) }}
     return 'rebuilt';
 end;
 {%- else %}
 begin
     create or replace view {{ relation }} as
 {{ full_sql | indent(8, true) }};
+{{- mask(relation, 'view', name | upper) }}
     return 'replaced';
 end;
 {%- endif %}

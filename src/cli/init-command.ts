@@ -66,6 +66,16 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     meaning: "the target database (also names the run's concurrency group)",
     example: "AMPLITUDE",
   },
+  SNOWFLAKE_PII_ROLE: {
+    secret: false,
+    meaning: "optional: a role that may read personal columns, which Snowflake masks for every other role",
+    example: "PRIVACY_ANALYST",
+  },
+  SNOWFLAKE_MASKING: {
+    secret: false,
+    meaning: "optional: off on an account below Enterprise Edition, which has no masking policies",
+    example: "off",
+  },
   PIPELINE_STALE_HOURS: {
     secret: false,
     meaning: "optional: hours without a successful run before the watchdog opens the issue",

@@ -373,6 +373,8 @@ export function buildProgram(context: ProgramContext): Command {
       "after",
       "\nEnvironment: SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY or SNOWFLAKE_PRIVATE_KEY_PATH\n" +
         "(SNOWFLAKE_PRIVATE_KEY_PASSPHRASE), SNOWFLAKE_ROLE, SNOWFLAKE_WAREHOUSE, SNOWFLAKE_DATABASE; AWS_* for the bucket.\n" +
+        "Personal columns (pii: true in the model yml) are masked outside restricted: SNOWFLAKE_PII_ROLE names a role\n" +
+        "that may read them; SNOWFLAKE_MASKING=off provisions without masking (accounts below Enterprise Edition).\n" +
         "Tables, the stream, pipes and the stage are created once and altered forward; views, procedures and tasks\n" +
         "are replaced when their rendered SQL changes. A re-run with nothing changed runs no DDL.\n" +
         "Exit codes: 0 done, 1 a statement failed, 2 usage or configuration error (or a change provision refuses).",

@@ -25,8 +25,16 @@ export interface DeclaredTest {
 export interface ColumnDoc {
   name: string;
   description?: string;
-  /** The column's `meta:` (or dbt 1.10's `config: { meta: }`), as written: `{ pii: true, pii_reason: "…" }`. */
+  /**
+   * The column's `meta:` block (or dbt 1.10's `config: { meta: }`), as written (`{ pii: true, pii_reason: "…" }`). `pii: true` marks
+   * personal data: Snowflake masks such a column outside restricted, and no mart may hold one.
+   */
   meta?: Record<string, unknown>;
+}
+
+/** Whether a column is declared personal data (`meta: { pii: true }`). */
+export function isPersonal(column: ColumnDoc): boolean {
+  return column.meta?.pii === true;
 }
 
 export interface ModelFile {
@@ -147,7 +155,9 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
       model.ymlConfig = (entry.config as Record<string, unknown>) ?? {};
       model.tests.push(...readTests(entry.data_tests ?? entry.tests, path, undefined, problems));
       for (const column of asList(entry.columns)) {
-        model.columns.push(columnDoc(column));
+        model.columns.push(
+          columnDoc(column, `${path}: ${String(entry.name)}.${String(column.name)}`, problems),
+        );
         model.tests.push(
           ...readTests(column.data_tests ?? column.tests, path, String(column.name), problems),
         );
@@ -162,7 +172,7 @@ export async function readProject(dir: string = DEFAULT_PROJECT): Promise<Projec
         ];
         const columns: ColumnDoc[] = [];
         for (const column of asList(table.columns)) {
-          columns.push(columnDoc(column));
+          columns.push(columnDoc(column, `${path}: ${key}.${String(column.name)}`, problems));
           tests.push(...readTests(column.data_tests ?? column.tests, path, String(column.name), problems));
         }
         sources.set(key, {
@@ -251,7 +261,7 @@ async function readSeeds(
         if (!seed.columnNames.includes(name)) {
           problems.push(`${path}: documents a column ${name} that ${seed.path} does not have`);
         }
-        seed.columns.push(columnDoc(column));
+        seed.columns.push(columnDoc(column, `${path}: ${seed.name}.${name}`, problems));
         seed.tests.push(...readTests(column.data_tests ?? column.tests, path, name, problems));
       }
     }
@@ -297,9 +307,11 @@ function asList(value: unknown): Entry[] {
   return Array.isArray(value) ? value.filter((v): v is Entry => v !== null && typeof v === "object") : [];
 }
 
-function columnDoc(column: Entry): ColumnDoc {
+function columnDoc(column: Entry, where: string, problems: string[]): ColumnDoc {
   const doc: ColumnDoc = { name: String(column.name), description: optionalString(column.description) };
-  const meta = { ...asObject((column.config as Entry | undefined)?.meta), ...asObject(column.meta) };
+  const config = columnMeta((column.config as Entry | undefined)?.meta, `${where} (config.meta)`, problems);
+  const own = columnMeta(column.meta, where, problems);
+  const meta = { ...config.meta, ...own.meta };
   if (Object.keys(meta).length > 0) doc.meta = meta;
   return doc;
 }
@@ -399,4 +411,18 @@ async function readYml(file: string, path: string, problems: string[]): Promise<
     problems.push(`${path}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
     return null;
   }
+}
+
+/** A column's `meta:` (a mapping), with `pii` a boolean when given: `pii: "yes"` would silently mask nothing. */
+function columnMeta(meta: unknown, where: string, problems: string[]): { meta?: Record<string, unknown> } {
+  if (meta === undefined || meta === null) return {};
+  if (typeof meta !== "object" || Array.isArray(meta)) {
+    problems.push(`${where}: meta must be a mapping, such as { pii: true }`);
+    return {};
+  }
+  const record = meta as Record<string, unknown>;
+  if (record.pii !== undefined && typeof record.pii !== "boolean") {
+    problems.push(`${where}: meta.pii must be true or false, not ${JSON.stringify(record.pii)}`);
+  }
+  return { meta: record };
 }

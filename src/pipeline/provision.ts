@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Env } from "../config.ts";
-import { ConfigurationError } from "../errors.ts";
+import { ConfigurationError, SqlExecutionError } from "../errors.ts";
 import { parseS3LakeUrl } from "../lake/lake-url.ts";
 import { readProject } from "../models/project.ts";
 import { buildSeeds, type SeedResult } from "../models/seeds.ts";
@@ -160,8 +160,10 @@ export async function provisionStep(
     integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
     createIntegration: options.createIntegration === true,
     awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
+    masking: maskingSettings(env, options.dryRun === true),
   };
-  const objects = renderObjects(project, settings);
+  if (!settings.masking) reporter.warning?.(MASKING_OFF_WARNING);
+  let objects = renderObjects(project, settings);
   const allowReplace = (options.allowReplace ?? [])
     .flatMap((value) => value.split(","))
     .map((v) => v.trim())
@@ -208,7 +210,22 @@ export async function provisionStep(
   try {
     context.signal?.throwIfAborted();
     reporter.reading?.({ warehouseUrl: warehouse.url });
-    const catalog = await readCatalog(warehouse, settings.integration);
+    if (settings.masking && !settings.masking.pipelineRole) {
+      // SNOWFLAKE_ROLE unset: the session's role (the user's default) is the one that owns what provision creates.
+      const [row] = await warehouse.query<{ role_name: string | null }>("select current_role() as role_name");
+      if (!row?.role_name) {
+        throw new ConfigurationError(
+          "the session has no role for the masking policies to let read personal data: set SNOWFLAKE_ROLE to the pipeline's role",
+        );
+      }
+      settings.masking.pipelineRole = String(row.role_name);
+      objects = renderObjects(project, settings);
+    }
+    const catalog = await readCatalog(warehouse, settings.integration, {
+      masking: Boolean(settings.masking),
+    }).catch((error: unknown) => {
+      throw maskingError(error, /show masking policies/i) ?? error;
+    });
     const plan = planProvision(objects, catalog, { allowReplace });
     reporter.planned?.(plan);
     if (plan.refusals.length > 0) throw refusalError(plan.refusals);
@@ -243,12 +260,47 @@ export async function provisionStep(
           reporter.statement?.({ index: applied, sql });
         },
       },
+    }).catch((error: unknown) => {
+      throw maskingError(error, /^(create|alter) masking policy|set masking policy/i) ?? error;
     });
     const outcome = decided(plan, "applied", applied);
     return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
   } finally {
     await warehouse.close();
   }
+}
+
+const MASKING_OFF_WARNING =
+  "SNOWFLAKE_MASKING=off: personal columns (pii: true in the model yml) outside restricted are not masked, " +
+  "and policies set by an earlier provision stay where they are; grant the staging and core schemas only to " +
+  "roles that may see personal data";
+
+/**
+ * SNOWFLAKE_MASKING (on unless `off`) and the roles the masking policies let read personal data: the
+ * pipeline's (SNOWFLAKE_ROLE; "" until the session tells it) and SNOWFLAKE_PII_ROLE's.
+ */
+export function maskingSettings(env: Env, dryRun: boolean): ProvisionSettings["masking"] {
+  const value = (env.SNOWFLAKE_MASKING ?? "").trim().toLowerCase();
+  if (value === "off") return undefined;
+  if (value !== "" && value !== "on") {
+    throw new ConfigurationError(
+      `SNOWFLAKE_MASKING ${JSON.stringify(env.SNOWFLAKE_MASKING)} is neither on nor off: leave it unset (on) to mask ` +
+        "personal columns on Snowflake, or set it to off on an account without masking policies (below Enterprise Edition)",
+    );
+  }
+  const pipelineRole = env.SNOWFLAKE_ROLE?.trim() || (dryRun ? DRY_RUN_SETTINGS.masking!.pipelineRole : "");
+  return { pipelineRole, piiRole: env.SNOWFLAKE_PII_ROLE?.trim() || undefined };
+}
+
+/** A statement about masking policies that Snowflake refused, as the setting that avoids it. */
+function maskingError(error: unknown, statement: RegExp): ConfigurationError | undefined {
+  if (!(error instanceof SqlExecutionError) || !statement.test(error.message)) return undefined;
+  return new ConfigurationError(
+    `Snowflake refused a masking policy statement (${error.message}). Masking policies need Enterprise Edition ` +
+      "or higher, and the role must own the pipeline schema and the tables it masks. On an account without them, " +
+      "set SNOWFLAKE_MASKING=off and grant the staging and core schemas only to roles that may see personal data; " +
+      "what provision applied before this statement is recorded, and a later run continues from there.",
+  );
 }
 
 /** The bucket notification Snowpipe needs: read, and set with `configureBucketNotification`. */

@@ -59,6 +59,18 @@ export function modelOfTask(taskName: string): string | null {
   return name.startsWith("run_") ? name.slice("run_".length) : null;
 }
 
+/**
+ * The masking policies set on personal columns (`meta: { pii: true }`) outside restricted, one per column
+ * type: a policy's signature must match the column's type.
+ */
+export const MASK_PII_STRING = `${PIPELINE_SCHEMA}.mask_pii_string`;
+export const MASK_PII_VARIANT = `${PIPELINE_SCHEMA}.mask_pii_variant`;
+
+/** The policy for a column of this type (as INFORMATION_SCHEMA.COLUMNS gives DATA_TYPE). */
+export function maskingPolicyFor(dataType: string): string {
+  return dataType.toUpperCase() === "VARIANT" ? MASK_PII_VARIANT : MASK_PII_STRING;
+}
+
 export const DEFAULT_STORAGE_INTEGRATION = "amplitude_pipeline_s3";
 
 /** `schema.name` to the parts Snowflake's INFORMATION_SCHEMA and SHOW output hold: uppercase. */

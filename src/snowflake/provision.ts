@@ -1,6 +1,13 @@
 import { ConfigurationError, errorMessage } from "../errors.ts";
 import { sqlString, type Warehouse } from "../warehouse/warehouse.ts";
-import { CHANGE_HISTORY, EVENTS_PIPE, FINALIZER_TASK, ROOT_TASK, upperParts } from "./objects.ts";
+import {
+  CHANGE_HISTORY,
+  EVENTS_PIPE,
+  FINALIZER_TASK,
+  maskingPolicyFor,
+  ROOT_TASK,
+  upperParts,
+} from "./objects.ts";
 import { normalize, type SnowflakeObject } from "./render.ts";
 
 export type Action = "create" | "alter" | "replace" | "unchanged" | "record" | "drop";
@@ -46,6 +53,8 @@ export interface Catalog {
   streams: Map<string, { table: string }>;
   tasks: Map<string, { state: string; predecessors: string[] }>;
   integrations: Set<string>;
+  /** `PIPELINE.MASK_PII_STRING`…: read only when masking is on. */
+  maskingPolicies: Set<string>;
 }
 
 const PROVISIONED_SCHEMAS = ["RAW", "SEEDS", "STAGING", "CORE", "MARTS", "RESTRICTED", "PIPELINE"];
@@ -59,7 +68,11 @@ function nameKey(name: string): string {
 }
 
 /** Reads what provision compares against. Nothing here changes the account. */
-export async function readCatalog(warehouse: Warehouse, integration: string): Promise<Catalog> {
+export async function readCatalog(
+  warehouse: Warehouse,
+  integration: string,
+  options: { masking?: boolean } = {},
+): Promise<Catalog> {
   const inList = PROVISIONED_SCHEMAS.map(sqlString).join(", ");
   const schemas = new Set(
     (await warehouse.query(`select schema_name from information_schema.schemata`)).map((row) =>
@@ -73,9 +86,11 @@ export async function readCatalog(warehouse: Warehouse, integration: string): Pr
   )) {
     catalog.relations.set(key(row.table_schema, row.table_name), String(row.table_type).toUpperCase());
   }
+  // With masking, the model tables' columns too: their types choose the policy of a personal column.
+  const columnSchemas = options.masking ? inList : "'RAW', 'PIPELINE'";
   for (const row of await warehouse.query(
     `select table_schema, table_name, column_name, data_type from information_schema.columns
-     where table_schema in ('RAW', 'PIPELINE') order by table_schema, table_name, ordinal_position`,
+     where table_schema in (${columnSchemas}) order by table_schema, table_name, ordinal_position`,
   )) {
     const relation = key(row.table_schema, row.table_name);
     const list = catalog.columns.get(relation) ?? [];
@@ -119,6 +134,11 @@ export async function readCatalog(warehouse: Warehouse, integration: string): Pr
       });
     }
   }
+  if (options.masking && schemas.has("PIPELINE")) {
+    for (const row of await warehouse.query(`show masking policies in schema pipeline`)) {
+      catalog.maskingPolicies.add(key(row.schema_name, row.name));
+    }
+  }
   for (const row of await warehouse.query(`show integrations like ${sqlString(integration)}`)) {
     catalog.integrations.add(String(row.name).toUpperCase());
   }
@@ -154,6 +174,7 @@ export function emptyCatalog(): Catalog {
     streams: new Map(),
     tasks: new Map(),
     integrations: new Set(),
+    maskingPolicies: new Set(),
   };
 }
 
@@ -180,6 +201,10 @@ function exists(object: SnowflakeObject, catalog: Catalog): boolean {
       return catalog.streams.has(id);
     case "task":
       return catalog.tasks.has(id);
+    case "masking policy":
+      return catalog.maskingPolicies.has(id);
+    case "column masking":
+      return catalog.relations.has(nameKey(object.relation!));
   }
 }
 
@@ -202,6 +227,10 @@ export function planProvision(
   for (const object of objects) {
     const present = exists(object, catalog);
     const recorded = catalog.history.get(object.name);
+    if (object.kind === "column masking") {
+      changes.push(planColumnMasking(object, catalog, present && recorded !== object.checksum));
+      continue;
+    }
     if (object.referenceOnly) {
       if (!present) {
         refusals.push({
@@ -290,6 +319,35 @@ export function planProvision(
   }
   if (suspendsGraph) statements.push(RESUME);
   return { changes, refusals, suspendsGraph, statements };
+}
+
+/**
+ * The masking policies of a model table's personal columns. A table not built yet gets them from its
+ * procedure; one that exists and whose marks are not recorded yet gets them set here (FORCE: the
+ * procedure may have set them already), and the set is recorded so the next run changes nothing.
+ */
+function planColumnMasking(object: SnowflakeObject, catalog: Catalog, apply: boolean): PlannedChange {
+  if (!apply) {
+    return { object, action: "unchanged", statements: [] };
+  }
+  const id = nameKey(object.relation!);
+  const kind = catalog.relations.get(id) === "VIEW" ? "view" : "table";
+  const types = new Map((catalog.columns.get(id) ?? []).map((column) => [column.name, column.type]));
+  const present = object.piiColumns!.filter((column) => types.has(column));
+  const missing = object.piiColumns!.filter((column) => !types.has(column));
+  return {
+    object,
+    action: "alter",
+    statements: present.map(
+      (column) =>
+        `alter ${kind} ${object.relation} modify column ${column} set masking policy ${maskingPolicyFor(types.get(column)!)} force`,
+    ),
+    detail:
+      `mask ${present.join(", ") || "nothing"}` +
+      (missing.length > 0
+        ? ` (${missing.join(", ")} not in the table yet: its procedure masks them when it rebuilds it)`
+        : ""),
+  };
 }
 
 const SUSPEND = `alter task ${ROOT_TASK} suspend`;
@@ -383,6 +441,14 @@ function evolve(
           `run builds from all of raw), or by hand:\n  ${object.replaceStatement!.split("\n").join("\n  ")};`,
       };
     }
+    case "masking policy":
+      // Recorded with another body (roles changed): the policy stays on its columns, its body changes.
+      return {
+        object,
+        action: "alter",
+        statements: [`alter masking policy ${object.name} set body ->\n${object.body!}`],
+        detail: "body changed",
+      };
     default:
       // Schemas and integrations have no definition provision evolves: present is enough.
       return { object, action: "record", statements: [] };

@@ -4,7 +4,7 @@ import nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.ts";
 import { compileModel, type CompiledModel } from "../models/compile.ts";
 import type { PlannedTest } from "../models/data-tests.ts";
-import type { Project } from "../models/project.ts";
+import { isPersonal, type Project } from "../models/project.ts";
 import { planProject, planTests } from "../models/runner.ts";
 import { SEED_LOADS, seedLoadsStatement } from "../models/seeds.ts";
 import { SCHEMAS } from "../warehouse/warehouse.ts";
@@ -13,6 +13,8 @@ import {
   CAPTURED_EVENTS,
   DEFAULT_STORAGE_INTEGRATION,
   FINALIZER_TASK,
+  MASK_PII_STRING,
+  MASK_PII_VARIANT,
   modelTask,
   PIPELINE_SCHEMA,
   ROOT_TASK,
@@ -30,7 +32,9 @@ export type ObjectKind =
   | "pipe"
   | "stream"
   | "procedure"
-  | "task";
+  | "task"
+  | "masking policy"
+  | "column masking";
 
 /** Objects that hold data or state: created once and evolved forward, never replaced unless asked. */
 const STATEFUL: ReadonlySet<ObjectKind> = new Set([
@@ -40,6 +44,10 @@ const STATEFUL: ReadonlySet<ObjectKind> = new Set([
   "stage",
   "pipe",
   "stream",
+  // Set on columns, a policy cannot be replaced: created once, its body altered forward.
+  "masking policy",
+  // The policies set on a model table's personal columns: set once, recorded, set again when they change.
+  "column masking",
 ]);
 
 export interface TableColumn {
@@ -71,6 +79,11 @@ export interface SnowflakeObject {
   model?: string;
   /** Only referenced: provision checks it exists and never creates it (an integration an admin made). */
   referenceOnly?: boolean;
+  /** Masking policies: the body, for `alter masking policy … set body`. */
+  body?: string;
+  /** Column masking: the model table (`core.users`) and its personal columns. */
+  relation?: string;
+  piiColumns?: string[];
 }
 
 export interface ProvisionSettings {
@@ -83,6 +96,12 @@ export interface ProvisionSettings {
   createIntegration: boolean;
   /** The IAM role Snowflake assumes to read the bucket; needed with createIntegration. */
   awsRoleArn?: string;
+  /**
+   * Mask personal columns outside restricted (needs Enterprise Edition); undefined when
+   * SNOWFLAKE_MASKING=off. `pipelineRole` (the role that owns the procedures and tasks) and `piiRole`
+   * (SNOWFLAKE_PII_ROLE, a role that may see personal data) read the real values.
+   */
+  masking?: { pipelineRole: string; piiRole?: string };
 }
 
 /** What a graph run's incremental steps read since: the first row of the batches not yet completed. */
@@ -99,8 +118,11 @@ export function checkSettings(settings: ProvisionSettings): void {
   for (const [what, value] of [
     ["SNOWFLAKE_WAREHOUSE", settings.warehouse],
     ["--integration", settings.integration],
+    ["SNOWFLAKE_ROLE", settings.masking?.pipelineRole],
+    ["SNOWFLAKE_PII_ROLE", settings.masking?.piiRole],
   ] as const) {
-    if (!IDENTIFIER.test(value)) {
+    // An empty role is read from the session before anything is planned.
+    if (value !== undefined && value !== "" && !IDENTIFIER.test(value)) {
       throw new ConfigurationError(
         `${what} ${JSON.stringify(value)} is not a plain Snowflake identifier (letters, digits, _ and $)`,
       );
@@ -128,6 +150,7 @@ export const DRY_RUN_SETTINGS: ProvisionSettings = {
   lakeUrl: "s3://amplitude-lake/",
   integration: DEFAULT_STORAGE_INTEGRATION,
   createIntegration: false,
+  masking: { pipelineRole: "AMPLITUDE_PIPELINE" },
 };
 
 /**
@@ -184,6 +207,27 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   schema(PIPELINE_SCHEMA);
   table("pipeline.change_history", "change_history.sql");
   for (const name of SCHEMAS) schema(name);
+  // Early, so an account whose edition has no masking policies fails before anything else changes.
+  if (settings.masking) {
+    for (const [policy, type, masked] of [
+      [MASK_PII_STRING, "varchar", "'***MASKED***'"],
+      [MASK_PII_VARIANT, "variant", "to_variant('***MASKED***')"],
+    ] as const) {
+      // Indented as in the CREATE, so `alter masking policy … set body` reads the same.
+      const body = render("masking_policy_body.sql", {
+        pipeline_role: settings.masking.pipelineRole.toUpperCase(),
+        pii_role: settings.masking.piiRole?.toUpperCase() ?? "",
+        masked,
+      })
+        .split("\n")
+        .map((line) => `    ${line}`)
+        .join("\n");
+      add("masking policy", policy, "masking_policy.sql", {
+        statement: render("masking_policy.sql", { policy, type, body }),
+        body,
+      });
+    }
+  }
   add("file format", "raw.amplitude_json_gz", "file_format_events.sql");
   add("file format", "raw.amplitude_manifest_json", "file_format_manifests.sql");
   add("storage integration", settings.integration, "storage_integration.sql", {
@@ -234,7 +278,26 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   add("procedure", "pipeline.capture_batch", "procedure_capture_batch.sql");
   for (const name of order) {
     add("procedure", buildProcedure(name), "procedure_build_model.sql", {
-      statement: render("procedure_build_model.sql", buildVariables(project, compiled.get(name)!)),
+      statement: render("procedure_build_model.sql", {
+        ...buildVariables(project, compiled.get(name)!),
+        pii_columns: settings.masking ? maskedColumns(project, compiled.get(name)!) : [],
+        string_policy: MASK_PII_STRING,
+        variant_policy: MASK_PII_VARIANT,
+      }),
+      model: name,
+    });
+  }
+  // Tables built before their columns were marked (or before masking was on) get the policies here;
+  // a table the procedure builds later gets them from the procedure.
+  for (const name of settings.masking ? order : []) {
+    const model = compiled.get(name)!;
+    const columns = maskedColumns(project, model);
+    if (columns.length === 0) continue;
+    const statement = `-- ${model.relation}: ${columns.join(", ")} masked by ${MASK_PII_STRING} (${MASK_PII_VARIANT} for variant columns)`;
+    add("column masking", `${model.relation}.masking`, "(column masking)", {
+      statement,
+      relation: model.relation,
+      piiColumns: columns,
       model: name,
     });
   }
@@ -262,6 +325,20 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   }
   add("task", FINALIZER_TASK, "task_finalizer.sql", { after: [] });
   return objects;
+}
+
+/**
+ * The personal columns (`meta: { pii: true }`) of a model that Snowflake masks: every model outside
+ * restricted, which grants protect instead (masking there would hide the data from the few roles
+ * allowed to read it).
+ */
+export function maskedColumns(project: Project, model: CompiledModel): string[] {
+  const [schema] = model.relation.split(".");
+  if (schema === "restricted") return [];
+  return project.models
+    .get(model.name)!
+    .columns.filter(isPersonal)
+    .map((column) => column.name.toLowerCase());
 }
 
 /** The tests the finalizer runs: the embedded runner's list, checking the rows of the pending batches. */

@@ -1,7 +1,7 @@
--- amplitude-pipeline provision, statement 1 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
     object_kind varchar not null,
@@ -13,46 +13,62 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists seeds;
 
--- amplitude-pipeline provision, statement 5 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 6 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 7 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 8 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 9 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create masking policy if not exists pipeline.mask_pii_string as (value varchar) returns varchar ->
+    case
+        when invoker_role() = 'AMPLITUDE_PIPELINE' then value
+        else '***MASKED***'
+    end
+comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
+
+-- amplitude-pipeline provision, statement 10 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+create masking policy if not exists pipeline.mask_pii_variant as (value variant) returns variant ->
+    case
+        when invoker_role() = 'AMPLITUDE_PIPELINE' then value
+        else to_variant('***MASKED***')
+    end
+comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
+
+-- amplitude-pipeline provision, statement 11 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_json_gz
     type = json
     compression = gzip
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 10 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace file format raw.amplitude_manifest_json
     type = json
     compression = auto
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 11 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 12 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_events (
     json_data variant,
     source_file varchar not null,
@@ -60,7 +76,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 13 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
     json_data variant,
@@ -69,14 +85,14 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 14 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
     source_file varchar not null,
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 15 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
     captured_at timestamp_ntz not null,
@@ -86,7 +102,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 16 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
     test_name varchar not null,
@@ -97,7 +113,7 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 17 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 19 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create table if not exists raw.seed_loads (
     seed varchar not null,
     seed_file varchar not null,
@@ -106,13 +122,13 @@ create table if not exists raw.seed_loads (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 18 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
--- amplitude-pipeline provision, statement 19 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -132,7 +148,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 20 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -219,7 +235,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 21 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
     comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
@@ -236,7 +252,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 22 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
     comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
@@ -252,7 +268,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 23 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
     comment = 'Amplitude taxonomy and cohort snapshot files into raw.amplitude_snapshots (amplitude-pipeline)'
@@ -271,14 +287,14 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 24 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
     append_only = true
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 25 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -303,7 +319,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 26 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
 language sql
@@ -386,11 +402,23 @@ begin
         )
 
         select * from final;
+    declare
+        policy varchar;
+    begin
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__COHORT_MEMBERS' and column_name = 'USER_ID';
+        execute immediate 'alter table staging.stg_amplitude__cohort_members modify column user_id set masking policy ' || policy;
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__COHORT_MEMBERS' and column_name = 'MEMBER_RECORD';
+        execute immediate 'alter table staging.stg_amplitude__cohort_members modify column member_record set masking policy ' || policy;
+    end;
     return 'rebuilt';
 end;
 $$;
 
--- amplitude-pipeline provision, statement 27 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -494,7 +522,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 28 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -557,7 +585,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
 language sql
@@ -670,6 +698,18 @@ begin
         )
 
         select * from final;
+        declare
+            policy varchar;
+        begin
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_ID';
+            execute immediate 'alter table staging.stg_amplitude__events modify column user_id set masking policy ' || policy;
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_PROPERTIES';
+            execute immediate 'alter table staging.stg_amplitude__events modify column user_properties set masking policy ' || policy;
+        end;
         return 'rebuilt';
     end if;
 
@@ -780,6 +820,18 @@ begin
         )
 
         select * from final;
+    declare
+        policy varchar;
+    begin
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS__INCREMENT' and column_name = 'USER_ID';
+        execute immediate 'alter table staging.stg_amplitude__events__increment modify column user_id set masking policy ' || policy;
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS__INCREMENT' and column_name = 'USER_PROPERTIES';
+        execute immediate 'alter table staging.stg_amplitude__events__increment modify column user_properties set masking policy ' || policy;
+    end;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -823,7 +875,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
 language sql
@@ -1002,7 +1054,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
 language sql
@@ -1065,6 +1117,14 @@ begin
         )
 
         select * from final;
+        declare
+            policy varchar;
+        begin
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'CORE' and table_name = 'EVENTS' and column_name = 'USER_ID';
+            execute immediate 'alter table core.events modify column user_id set masking policy ' || policy;
+        end;
         return 'rebuilt';
     end if;
 
@@ -1112,6 +1172,14 @@ begin
         )
 
         select * from final;
+    declare
+        policy varchar;
+    begin
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name = 'EVENTS__INCREMENT' and column_name = 'USER_ID';
+        execute immediate 'alter table core.events__increment modify column user_id set masking policy ' || policy;
+    end;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -1155,7 +1223,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
@@ -1304,7 +1372,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
 language sql
@@ -1377,6 +1445,14 @@ begin
         )
 
         select * from final;
+        declare
+            policy varchar;
+        begin
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'CORE' and table_name = 'USERS' and column_name = 'USER_ID';
+            execute immediate 'alter table core.users modify column user_id set masking policy ' || policy;
+        end;
         return 'rebuilt';
     end if;
 
@@ -1451,6 +1527,14 @@ begin
         )
 
         select * from final;
+    declare
+        policy varchar;
+    begin
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name = 'USERS__INCREMENT' and column_name = 'USER_ID';
+        execute immediate 'alter table core.users__increment modify column user_id set masking policy ' || policy;
+    end;
     create or replace transient table core.users__scope as
         with events as (
 
@@ -1567,7 +1651,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
 language sql
@@ -1644,7 +1728,7 @@ begin
 
             select
                 users.amplitude_id,
-                users.user_id,
+                case when users.user_id like '%_@_%' then lower(split_part(users.user_id, '@', 2)) end as email_domain,
                 coalesce(company_users.email_domain, by_network.suspected_company) as suspected_company,
                 case
                     when company_users.email_domain is not null and by_network.suspected_company = company_users.email_domain
@@ -1671,7 +1755,7 @@ begin
 
             select
                 amplitude_id,
-                user_id,
+                email_domain,
                 suspected_company,
                 reasoning,
                 case
@@ -1689,7 +1773,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
 language sql
@@ -1892,7 +1976,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -1966,7 +2050,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 37 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2050,7 +2134,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 38 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -2096,7 +2180,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 39 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2164,7 +2248,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 40 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2433,7 +2517,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 41 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2746,7 +2830,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 42 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
 language sql
@@ -3140,7 +3224,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 43 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
 language sql
@@ -3390,7 +3474,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 44 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
 language sql
@@ -3520,7 +3604,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 45 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -3559,11 +3643,19 @@ begin
         )
 
         select * from final;
+    declare
+        policy varchar;
+    begin
+        select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name = 'USER_COHORTS' and column_name = 'USER_ID';
+        execute immediate 'alter table core.user_cohorts modify column user_id set masking policy ' || policy;
+    end;
     return 'rebuilt';
 end;
 $$;
 
--- amplitude-pipeline provision, statement 46 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -3789,7 +3881,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 47 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
 language sql
@@ -4747,7 +4839,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -8345,7 +8437,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8355,7 +8447,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 50 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8365,7 +8457,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     as
     call pipeline.build_stg_amplitude__cohort_members(false);
 
--- amplitude-pipeline provision, statement 51 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8375,7 +8467,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_stg_amplitude__cohorts(false);
 
--- amplitude-pipeline provision, statement 52 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8385,7 +8477,7 @@ create or replace task pipeline.run_cohorts
     as
     call pipeline.build_cohorts(false);
 
--- amplitude-pipeline provision, statement 53 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8395,7 +8487,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 54 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8405,7 +8497,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 55 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8415,7 +8507,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 56 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8425,7 +8517,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 57 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 59 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8435,7 +8527,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 58 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8445,7 +8537,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 59 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8455,7 +8547,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 60 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 62 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8465,7 +8557,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     as
     call pipeline.build_stg_amplitude__event_categories(false);
 
--- amplitude-pipeline provision, statement 61 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 63 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8475,7 +8567,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     as
     call pipeline.build_stg_amplitude__event_types(false);
 
--- amplitude-pipeline provision, statement 62 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 64 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8485,7 +8577,7 @@ create or replace task pipeline.run_event_categories
     as
     call pipeline.build_event_categories(false);
 
--- amplitude-pipeline provision, statement 63 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8495,7 +8587,7 @@ create or replace task pipeline.run_event_types
     as
     call pipeline.build_event_types(false);
 
--- amplitude-pipeline provision, statement 64 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8505,7 +8597,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
--- amplitude-pipeline provision, statement 65 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8515,7 +8607,7 @@ create or replace task pipeline.run_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 66 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 68 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8525,7 +8617,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 67 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 69 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8535,7 +8627,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 68 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8545,7 +8637,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 69 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8555,7 +8647,7 @@ create or replace task pipeline.run_user_cohorts
     as
     call pipeline.build_user_cohorts(false);
 
--- amplitude-pipeline provision, statement 70 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8565,7 +8657,7 @@ create or replace task pipeline.run_user_groups
     as
     call pipeline.build_user_groups(false);
 
--- amplitude-pipeline provision, statement 71 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8575,7 +8667,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 72 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8585,5 +8677,5 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 73 of 73 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 75 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 select system$task_dependents_enable('pipeline.amplitude_root');

@@ -22,6 +22,12 @@ export interface FakeCatalog {
   procedures: Set<string>;
   tasks: Map<string, CatalogTask>;
   integrations: Set<string>;
+  /** Masking policies (`PIPELINE.MASK_PII_STRING`) → their body. */
+  maskingPolicies: Map<string, string>;
+  /** `SCHEMA.TABLE.COLUMN` → the masking policy set on it (`PIPELINE.MASK_PII_STRING`). */
+  columnPolicies: Map<string, string>;
+  /** `SCHEMA.TABLE.COLUMN` → its DATA_TYPE when not TEXT (a test's model table with a VARIANT column). */
+  columnTypes: Map<string, string>;
   history: Array<{ object_name: string; checksum: string; action: string; applied_at: number }>;
   /** The rows of the seed tables and of raw.seed_loads, by `SCHEMA.NAME`, as the binds gave them. */
   rows: Map<string, Array<Array<string | null>>>;
@@ -71,6 +77,9 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     procedures: new Set(),
     tasks: new Map(),
     integrations: new Set(["AMPLITUDE_PIPELINE_S3"]),
+    maskingPolicies: new Map(),
+    columnPolicies: new Map(),
+    columnTypes: new Map(),
     history: [],
     rows: new Map(),
     seedStatements: [],
@@ -134,7 +143,10 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     if (/from information_schema\.columns/.test(lower) && /column_name, data_type/.test(lower)) {
       const rows: string[][] = [];
       for (const [key, columns] of catalog.tables) {
-        for (const column of columns) rows.push([...parts(key), column.toUpperCase(), "TEXT"]);
+        for (const column of columns) {
+          const type = catalog.columnTypes.get(`${key}.${column.toUpperCase()}`) ?? "TEXT";
+          rows.push([...parts(key), column.toUpperCase(), type]);
+        }
       }
       return table(["TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE"], rows);
     }
@@ -181,6 +193,14 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
           JSON.stringify(task.predecessors.map((p) => `"TESTDB"."${parts(p)[0]}"."${parts(p)[1]}"`)),
           task.definition,
         ]),
+      );
+    }
+    // "SHOW MASKING POLICIES … IN SCHEMA" lists name, database_name, schema_name, kind, owner, comment…
+    // https://docs.snowflake.com/en/sql-reference/sql/show-masking-policies
+    if (/^show masking policies in schema pipeline$/.test(lower)) {
+      return table(
+        ["name", "schema_name", "kind"],
+        [...catalog.maskingPolicies.keys()].map((k) => [parts(k)[1], parts(k)[0], "MASKING_POLICY"]),
       );
     }
     if ((m = /^show integrations like '([^']+)'/i.exec(sql))) {
@@ -360,6 +380,71 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       return ddl(() => {
         if (replace || !catalog.streams.has(key)) catalog.streams.set(key, id(m![4]!));
       });
+    }
+    // "CREATE [ OR REPLACE ] MASKING POLICY [ IF NOT EXISTS ] <name> AS ( <arg_name_to_mask>
+    // <arg_type_to_mask> … ) RETURNS <arg_type_to_mask> -> <body>"
+    // https://docs.snowflake.com/en/sql-reference/sql/create-masking-policy
+    if (
+      (m =
+        /^create masking policy if not exists ([\w.]+) as \(\w+ (\w+)\) returns (\w+) ->\n([\s\S]*?)\ncomment = /i.exec(
+          sql,
+        ))
+    ) {
+      if (m[2]!.toLowerCase() !== m[3]!.toLowerCase()) {
+        return {
+          code: "002057",
+          sqlState: "42601",
+          message: "The return type must match the type of the first argument.",
+        };
+      }
+      return ddl(() => {
+        if (!catalog.maskingPolicies.has(id(m![1]!))) catalog.maskingPolicies.set(id(m![1]!), m![4]!.trim());
+      });
+    }
+    // "ALTER MASKING POLICY [ IF EXISTS ] <name> SET BODY -> <expression_on_arg_name_to_mask>": "Any changes
+    // made to the policy rules go into effect when the next SQL query that uses the masking policy runs."
+    // https://docs.snowflake.com/en/sql-reference/sql/alter-masking-policy
+    if ((m = /^alter masking policy ([\w.]+) set body ->\n([\s\S]*)$/i.exec(sql))) {
+      const key = id(m[1]!);
+      if (!catalog.maskingPolicies.has(key)) {
+        return {
+          code: "002003",
+          sqlState: "02000",
+          message: `Masking policy '${key}' does not exist or not authorized.`,
+        };
+      }
+      return ddl(() => void catalog.maskingPolicies.set(key, m![2]!.trim()));
+    }
+    // "ALTER TABLE <name> { ALTER | MODIFY } COLUMN <col_name> SET MASKING POLICY <policy_name> … [ FORCE ]",
+    // FORCE replacing a policy already set on the column in one statement (without it, a column that has
+    // one is refused). https://docs.snowflake.com/en/sql-reference/sql/alter-table-column
+    // Lenient on purpose: it does not check the policy's type against the column's.
+    if (
+      (m = /^alter (table|view) ([\w.]+) modify column (\w+) set masking policy ([\w.]+)( force)?$/i.exec(
+        sql,
+      ))
+    ) {
+      const table = id(m[2]!);
+      const column = m[3]!.toUpperCase();
+      const policy = id(m[4]!);
+      if (!catalog.tables.get(table)?.some((c) => c.toUpperCase() === column)) {
+        return { code: "000904", sqlState: "42000", message: `invalid identifier '${column}'` };
+      }
+      if (!catalog.maskingPolicies.has(policy)) {
+        return {
+          code: "002003",
+          sqlState: "02000",
+          message: `Masking policy '${policy}' does not exist or not authorized.`,
+        };
+      }
+      if (catalog.columnPolicies.has(`${table}.${column}`) && !m[5]) {
+        return {
+          code: "003614",
+          sqlState: "42000",
+          message: `Specified column already attached to another masking policy. A column cannot be attached to multiple masking policies. Please drop the current association in order to attach a new masking policy.`,
+        };
+      }
+      return ddl(() => void catalog.columnPolicies.set(`${table}.${column}`, policy));
     }
     if ((m = /^create or replace procedure ([\w.]+)\(/i.exec(sql)))
       return ddl(() => void catalog.procedures.add(id(m![1]!)));

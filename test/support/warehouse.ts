@@ -8,7 +8,13 @@ import { DEFAULT_MAX_LINE_BYTES, type WindowManifest } from "../../src/amplitude
 import type { SimulatorOptions } from "../../src/amplitude/simulator/server.ts";
 import { LocalLake } from "../../src/lake/local-lake.ts";
 import { upload } from "../../src/lake/upload.ts";
-import { readProject } from "../../src/models/project.ts";
+import {
+  isPersonal,
+  readProject,
+  SEED_SCHEMA,
+  type ColumnDoc,
+  type Project,
+} from "../../src/models/project.ts";
 import { transform, type TransformOptions } from "../../src/models/runner.ts";
 import { DuckDbWarehouse } from "../../src/warehouse/duckdb.ts";
 import { load } from "../../src/warehouse/load.ts";
@@ -232,17 +238,42 @@ function multisetMinus(a: string[], b: string[]): string[] {
 export const PII_COLUMNS = ["ip_address", "city", "country", "region", "dma", "location_lat", "location_lng"];
 const PII_SCHEMAS = ["raw", "restricted"];
 
+/** What looks like an email address anywhere in a value (a JSON document included). */
+const EMAIL_PATTERN = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}";
+
+/** `schema.table` → column → its yml `meta`, for every model and seed of the project. */
+function declaredColumns(project: Project): Map<string, Map<string, ColumnDoc>> {
+  const relations = new Map<string, Map<string, ColumnDoc>>();
+  const add = (relation: string, columns: ColumnDoc[]) =>
+    relations.set(relation, new Map(columns.map((column) => [column.name.toLowerCase(), column])));
+  for (const model of project.models.values()) {
+    const schema = typeof model.ymlConfig.schema === "string" ? model.ymlConfig.schema : model.folderSchema;
+    add(`${schema}.${model.name}`, model.columns);
+  }
+  for (const seed of project.seeds.values()) add(`${SEED_SCHEMA}.${seed.name}`, seed.columns);
+  return relations;
+}
+
 /**
- * Every place outside raw and restricted where personal location data shows: a column named like one,
- * or any value (of any column of any table or view, cast to text) that holds an IP address that
- * restricted.locations holds. Relations are discovered from information_schema, so a model added later
- * is checked too. Returns one line per finding, and what was checked, so a caller can tell an empty
- * finding from an empty search.
+ * The rule for personal data, checked on what the warehouse holds: location data (a column named like
+ * one, or a value holding an IP address restricted.locations holds) lives only in raw and restricted; any
+ * other column whose values look like emails must be declared `meta: { pii: true }` in its model's yml,
+ * and no mart may hold a personal column at all (marked, or found by its values). Relations are
+ * discovered from information_schema, so a model added later is checked too. Returns one line per
+ * finding, and what was checked, so a caller can tell an empty finding from an empty search.
  */
 export async function personalDataOutsideRestricted(
   warehouse: Warehouse,
   allowedSchemas: readonly string[] = PII_SCHEMAS,
-): Promise<{ findings: string[]; relations: string[]; columns: number; addresses: number }> {
+  project?: Project,
+): Promise<{
+  findings: string[];
+  relations: string[];
+  columns: number;
+  addresses: number;
+  emailColumns: string[];
+}> {
+  const declared = declaredColumns(project ?? (await readProject(PROJECT_DIR)));
   const columns = await warehouse.query<{ table_schema: string; table_name: string; column_name: string }>(
     `select table_schema, table_name, column_name from information_schema.columns
      where table_catalog = current_database()
@@ -250,9 +281,18 @@ export async function personalDataOutsideRestricted(
      order by table_schema, table_name, ordinal_position`,
   );
   const findings: string[] = [];
+  const isMart = (schema: string) => schema.toLowerCase() === "marts";
+  const meta = (schema: string, table: string, column: string) =>
+    declared.get(`${schema}.${table}`.toLowerCase())?.get(column.toLowerCase());
   for (const { table_schema, table_name, column_name } of columns) {
     if (PII_COLUMNS.includes(column_name.toLowerCase())) {
       findings.push(`${table_schema}.${table_name}.${column_name}: a personal data column`);
+    }
+    const doc = meta(table_schema, table_name, column_name);
+    if (doc && isPersonal(doc) && isMart(table_schema)) {
+      findings.push(
+        `${table_schema}.${table_name}.${column_name}: marked pii: true, and a mart holds no personal column`,
+      );
     }
   }
   const ips = await warehouse.query<{ ip_address: string }>(
@@ -260,31 +300,59 @@ export async function personalDataOutsideRestricted(
   );
   // Any address as a whole token (1.2.3.4 is not found inside 11.2.3.45, but is inside a URL or JSON):
   // one constant pattern, one scan per relation with a count per column.
-  const pattern = sqlString(
-    `(^|[^0-9.])(${ips.map((ip) => ip.ip_address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})($|[^0-9.])`,
-  );
+  const ipPattern =
+    ips.length > 0
+      ? sqlString(
+          `(^|[^0-9.])(${ips.map((ip) => ip.ip_address.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})($|[^0-9.])`,
+        )
+      : undefined;
+  const emailPattern = sqlString(EMAIL_PATTERN);
   const byRelation = new Map<string, typeof columns>();
   for (const column of columns) {
     const relation = `"${column.table_schema}"."${column.table_name}"`;
     byRelation.set(relation, [...(byRelation.get(relation) ?? []), column]);
   }
-  for (const [relation, its] of ips.length > 0 ? byRelation : []) {
+  const emailColumns: string[] = [];
+  for (const [relation, its] of byRelation) {
     const text = (column: string) => `cast("${column}" as varchar)`;
     const [counts] = await warehouse.query<Record<string, bigint>>(
       `select ${its
-        .map((c, i) => `count(*) filter (where regexp_matches(${text(c.column_name)}, ${pattern})) as c${i}`)
+        .flatMap((c, i) => [
+          `count(*) filter (where regexp_matches(${text(c.column_name)}, ${emailPattern})) as e${i}`,
+          ...(ipPattern
+            ? [`count(*) filter (where regexp_matches(${text(c.column_name)}, ${ipPattern})) as c${i}`]
+            : []),
+        ])
         .join(", ")} from ${relation}`,
     );
     for (const [i, { table_schema, table_name, column_name }] of its.entries()) {
-      if (Number(counts![`c${i}`]) === 0) continue;
-      const [example] = await warehouse.query<{ value: string }>(
-        `select ${text(column_name)} as value from ${relation} where regexp_matches(${text(column_name)}, ${pattern}) limit 1`,
-      );
+      const name = `${table_schema}.${table_name}.${column_name}`;
+      const example = async (pattern: string) => {
+        const [row] = await warehouse.query<{ value: string }>(
+          `select ${text(column_name)} as value from ${relation} where regexp_matches(${text(column_name)}, ${pattern}) limit 1`,
+        );
+        return row!.value.slice(0, 80);
+      };
+      const emails = Number(counts![`e${i}`]);
+      if (emails > 0) {
+        emailColumns.push(name);
+        const doc = meta(table_schema, table_name, column_name);
+        if (isMart(table_schema)) {
+          findings.push(
+            `${name} holds emails in ${emails} row(s), and a mart holds no personal column, e.g. ${await example(emailPattern)}`,
+          );
+        } else if (!doc || !isPersonal(doc)) {
+          findings.push(
+            `${name} holds emails in ${emails} row(s) but is not marked meta: { pii: true } in its yml, e.g. ${await example(emailPattern)}`,
+          );
+        }
+      }
+      if (!ipPattern || Number(counts![`c${i}`]) === 0) continue;
       findings.push(
-        `${table_schema}.${table_name}.${column_name} holds an IP address of restricted.locations in ${counts![`c${i}`]} row(s), e.g. ${example!.value.slice(0, 80)}`,
+        `${name} holds an IP address of restricted.locations in ${counts![`c${i}`]} row(s), e.g. ${await example(ipPattern)}`,
       );
     }
   }
   const relations = [...new Set(columns.map((c) => `${c.table_schema}.${c.table_name}`))];
-  return { findings, relations, columns: columns.length, addresses: ips.length };
+  return { findings, relations, columns: columns.length, addresses: ips.length, emailColumns };
 }

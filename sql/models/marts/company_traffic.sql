@@ -9,7 +9,8 @@
     anonymous_office_network     low     a user who never identified (no user_id) was seen on an office
                                          network: they inherit that company.
     An office network is an IP address two or more users of one company domain were seen on. Only the
-    reasoning leaves restricted.locations, never the address itself. -#}
+    reasoning leaves restricted.locations, never the address itself; and only the domain of an email
+    leaves core.users, never the email (a mart holds no personal column). -#}
 with users as (
 
     select * from {{ ref('users') }}
@@ -80,7 +81,7 @@ attributed as (
 
     select
         users.amplitude_id,
-        users.user_id,
+        case when users.user_id like '%_@_%' then lower(split_part(users.user_id, '@', 2)) end as email_domain,
         coalesce(company_users.email_domain, by_network.suspected_company) as suspected_company,
         case
             when company_users.email_domain is not null and by_network.suspected_company = company_users.email_domain
@@ -107,7 +108,7 @@ final as (
 
     select
         amplitude_id,
-        user_id,
+        email_domain,
         suspected_company,
         reasoning,
         case
