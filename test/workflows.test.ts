@@ -366,16 +366,23 @@ describe("the repository's workflows", () => {
     expect(report?.with).toMatchObject({ mode: "watchdog", workflow: "pipeline.yml" });
   });
 
-  it("run CI on Node 24 (and on 22, the oldest engines.node allows)", () => {
+  it("run Node 24 wherever they set up Node (CI's tests also on 22, the oldest engines.node allows)", () => {
     const { engines } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
       engines: { node: string };
     };
     expect(engines.node).toBe(">=22");
-    const ci = workflow("ci.yml");
-    for (const [id, job] of Object.entries(ci.jobs)) {
-      const setup = job.steps.find((step) => step.uses?.startsWith("actions/setup-node@"));
-      const version = setup?.with?.["node-version"];
-      if (id === "test") {
+    const setups = WORKFLOWS.flatMap((name) =>
+      Object.entries(workflow(name).jobs).flatMap(([id, job]) =>
+        job.steps
+          .filter((step) => step.uses?.startsWith("actions/setup-node@"))
+          .map((step) => ({ id: `${name} ${id}`, job, version: step.with?.["node-version"] })),
+      ),
+    );
+    expect(setups.map((setup) => setup.id)).toEqual(
+      expect.arrayContaining(["ci.yml test", "release.yml check", "sql-check.yml validate"]),
+    );
+    for (const { id, job, version } of setups) {
+      if (id === "ci.yml test") {
         expect(version).toBe("${{ matrix.node }}");
         expect(job.strategy?.matrix.node).toEqual([22, 24]);
       } else {
