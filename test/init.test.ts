@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import {
   INIT_WORKFLOWS,
   isUneditedInitFile,
+  majorTag,
+  originOf,
   renderWorkflow,
   repositoryOf,
   runInit,
@@ -212,26 +214,109 @@ describe("amplitude-pipeline init", () => {
     expect(output.stderr.join("\n")).toContain("gh secret set AMP_API_KEY");
   });
 
-  it("takes the repository from package.json and the ref from its version", async () => {
-    const fakePackage = await tempDir("init-package-");
-    await cp(join(REPO, ".github"), join(fakePackage, ".github"), { recursive: true });
-    await writeFile(
-      join(fakePackage, "package.json"),
-      JSON.stringify({ version: "1.2.3", repository: { url: "git+https://github.com/data-team/amp.git" } }),
-    );
+  /** A copy of this package's workflows under a package.json of the given fields, optionally a git clone. */
+  async function fakePackage(manifest: object, origin?: string): Promise<string> {
+    const root = await tempDir("init-package-");
+    await cp(join(REPO, ".github"), join(root, ".github"), { recursive: true });
+    await writeFile(join(root, "package.json"), JSON.stringify(manifest));
+    if (origin !== undefined) {
+      await git(root, "init", "-q");
+      await git(root, "remote", "add", "origin", origin);
+    }
+    return root;
+  }
+  const git = (cwd: string, ...args: string[]) => promisify(execFile)("git", args, { cwd });
+
+  it("takes the repository from package.json and the ref from the major of its version", async () => {
+    const pkg = await fakePackage({
+      version: "1.2.3",
+      repository: { url: "git+https://github.com/data-team/amp.git" },
+    });
     const dir = await gitRepo();
-    const result = await runInit({ dir }, { output: capture(), packageRoot: fakePackage });
-    expect([result.repo, result.ref]).toEqual(["data-team/amp", "v1.2.3"]);
+    const result = await runInit({ dir }, { output: capture(), packageRoot: pkg });
+    expect([result.repo, result.ref]).toEqual(["data-team/amp", "v1"]);
     expect(await readFile(workflowPath(dir, "watchdog.yml"), "utf8")).toContain(
-      "uses: data-team/amp/actions/report@v1.2.3",
+      "uses: data-team/amp/actions/report@v1\n",
     );
 
-    await writeFile(join(fakePackage, "package.json"), JSON.stringify({ version: "1.2.3" }));
-    const error = await runInit({ dir }, { output: capture(), packageRoot: fakePackage }).catch(
-      (e: unknown) => e,
-    );
+    await writeFile(join(pkg, "package.json"), JSON.stringify({ version: "1.2.3" }));
+    const error = await runInit({ dir }, { output: capture(), packageRoot: pkg }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain("pass --repo OWNER/NAME");
+  });
+
+  it("this package's own defaults: v0 of the project's repository, no made-up owner", async () => {
+    const manifest = JSON.parse(await readFile(join(REPO, "package.json"), "utf8")) as {
+      version: string;
+      repository: string;
+    };
+    expect(manifest.repository).toBe("github:amplitude-pipeline/amplitude-pipeline");
+    expect(majorTag(manifest.version)).toBe(`v${manifest.version.split(".")[0]}`);
+    const pkg = await fakePackage(manifest);
+    const result = await runInit({ print: true }, { output: capture(), packageRoot: pkg });
+    expect([result.repo, result.ref]).toEqual(["amplitude-pipeline/amplitude-pipeline", "v0"]);
+  });
+
+  it.each([
+    ["0.1.0", "v0"],
+    ["1.0.0", "v1"],
+    ["12.3.4-rc.1", "v12"],
+    ["v2.0.1", "v2"],
+  ])("majorTag(%s) is %s", (version, tag) => {
+    expect(majorTag(version)).toBe(tag);
+  });
+
+  it("takes the repository from the git remote origin when the package is a clone (a fork)", async () => {
+    const manifest = { version: "0.4.0", repository: "github:amplitude-pipeline/amplitude-pipeline" };
+    const fork = await fakePackage(manifest, "git@github.com:data-team/amplitude-pipeline.git");
+    const dir = await gitRepo();
+    const result = await runInit({ dir, print: true }, { output: capture(), packageRoot: fork });
+    expect([result.repo, result.ref]).toEqual(["data-team/amplitude-pipeline", "v0"]);
+    // --repo wins over the origin.
+    const chosen = await runInit(
+      { dir, print: true, repo: "ops/pipe" },
+      { output: capture(), packageRoot: fork },
+    );
+    expect(chosen.repo).toBe("ops/pipe");
+    // An origin that is not on GitHub says nothing: package.json decides.
+    const local = await fakePackage(manifest, "/srv/git/amplitude-pipeline.git");
+    const fallback = await runInit({ dir, print: true }, { output: capture(), packageRoot: local });
+    expect(fallback.repo).toBe("amplitude-pipeline/amplitude-pipeline");
+  });
+
+  it("ignores the origin of a repository the package is merely installed in", async () => {
+    const project = await tempDir("init-project-");
+    await git(project, "init", "-q");
+    await git(project, "remote", "add", "origin", "https://github.com/someone-else/their-app.git");
+    const installed = join(project, "node_modules", "amplitude-pipeline");
+    await mkdir(installed, { recursive: true });
+    await cp(join(REPO, ".github"), join(installed, ".github"), { recursive: true });
+    await writeFile(
+      join(installed, "package.json"),
+      JSON.stringify({ version: "0.4.0", repository: "github:amplitude-pipeline/amplitude-pipeline" }),
+    );
+    expect(await originOf(installed)).toBeUndefined();
+    expect(await originOf(project)).toBe("someone-else/their-app");
+    const result = await runInit({ print: true }, { output: capture(), packageRoot: installed });
+    expect(result.repo).toBe("amplitude-pipeline/amplitude-pipeline");
+  });
+
+  it("moves files an earlier version wrote (@v0.1.0) to the major tag without --force", async () => {
+    const pkg = await fakePackage({
+      version: "0.2.0",
+      repository: "github:amplitude-pipeline/amplitude-pipeline",
+    });
+    const dir = await gitRepo();
+    await runInit({ dir, ref: "v0.1.0" }, { output: capture(), packageRoot: pkg });
+    expect(await readFile(workflowPath(dir, "watchdog.yml"), "utf8")).toContain("/actions/report@v0.1.0\n");
+    const moved = await runInit({ dir }, { output: capture(), packageRoot: pkg });
+    expect(moved.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
+    const text = await readFile(workflowPath(dir, "watchdog.yml"), "utf8");
+    expect(text).toContain("uses: amplitude-pipeline/amplitude-pipeline/actions/report@v0\n");
+    expect(text).toMatch(
+      /^# Written by amplitude-pipeline init from amplitude-pipeline\/amplitude-pipeline@v0 /,
+    );
+    expect(isUneditedInitFile(text)).toBe(true);
   });
 
   it("rejects a malformed --repo or --ref, and says when the templates are not installed", async () => {

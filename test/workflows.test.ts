@@ -18,7 +18,7 @@ import { tempDir } from "./support/files.ts";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-const WORKFLOWS = ["ci.yml", "pipeline.yml", "sql-check.yml", "watchdog.yml"];
+const WORKFLOWS = ["ci.yml", "pipeline.yml", "release.yml", "sql-check.yml", "watchdog.yml"];
 
 /** A repository in a temp folder with copies of the repository's actions and the given workflow files. */
 async function fixtureRepo(workflows: Record<string, string>): Promise<string> {
@@ -261,7 +261,16 @@ describe("the repository's workflows", () => {
         {
           "timeout-minutes"?: number;
           permissions?: Record<string, string>;
-          steps: { name?: string; uses?: string; if?: string; with?: Record<string, unknown> }[];
+          needs?: string | string[];
+          strategy?: { matrix: Record<string, unknown> };
+          steps: {
+            name?: string;
+            uses?: string;
+            if?: string;
+            run?: string;
+            env?: Record<string, string>;
+            with?: Record<string, unknown>;
+          }[];
         }
       >;
     };
@@ -291,7 +300,9 @@ describe("the repository's workflows", () => {
       for (const [id, job] of Object.entries(file.jobs)) {
         expect(job["timeout-minutes"], `${name} ${id}`).toBeGreaterThan(0);
         const permissions = { ...top, ...(job.permissions ?? {}) };
-        expect(permissions.contents, `${name} ${id}`).toBe("read");
+        // Only the release's publishing job writes: it creates the release and moves the major tag.
+        const publishes = name === "release.yml" && id === "publish";
+        expect(permissions.contents, `${name} ${id}`).toBe(publishes ? "write" : "read");
         const reports = job.steps.some((step) => step.uses === "./actions/report");
         expect(permissions.issues === "write", `${name} ${id}: issues: write only with a report step`).toBe(
           reports,
@@ -353,5 +364,148 @@ describe("the repository's workflows", () => {
     expect(watchdog.permissions).toEqual({ contents: "read", issues: "write", actions: "read" });
     const report = watchdog.jobs.watchdog!.steps.find((step) => step.uses === "./actions/report");
     expect(report?.with).toMatchObject({ mode: "watchdog", workflow: "pipeline.yml" });
+  });
+
+  it("run Node 24 wherever they set up Node (CI's tests also on 22, the oldest engines.node allows)", () => {
+    const { engines } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
+    expect(engines.node).toBe(">=22");
+    const setups = WORKFLOWS.flatMap((name) =>
+      Object.entries(workflow(name).jobs).flatMap(([id, job]) =>
+        job.steps
+          .filter((step) => step.uses?.startsWith("actions/setup-node@"))
+          .map((step) => ({ id: `${name} ${id}`, job, version: step.with?.["node-version"] })),
+      ),
+    );
+    expect(setups.map((setup) => setup.id)).toEqual(
+      expect.arrayContaining(["ci.yml test", "release.yml check", "sql-check.yml validate"]),
+    );
+    for (const { id, job, version } of setups) {
+      if (id === "ci.yml test") {
+        expect(version).toBe("${{ matrix.node }}");
+        expect(job.strategy?.matrix.node).toEqual([22, 24]);
+      } else {
+        expect(version, id).toBe(24);
+      }
+    }
+  });
+});
+
+describe("the release workflow", () => {
+  const release = () =>
+    parse(readFileSync(join(REPO, ".github", "workflows", "release.yml"), "utf8")) as {
+      on: { push: { tags: string[]; branches?: unknown } };
+      permissions: Record<string, string>;
+      jobs: Record<
+        string,
+        {
+          needs?: string;
+          permissions?: Record<string, string>;
+          steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[];
+        }
+      >;
+    };
+  const runs = (steps: { run?: string }[]) => steps.map((step) => step.run ?? "");
+  const stepNamed = <Step extends { name?: string }>(steps: Step[], name: RegExp): Step => {
+    const step = steps.find((s) => name.test(s.name ?? ""));
+    expect(step, String(name)).toBeDefined();
+    return step!;
+  };
+
+  it("runs on version tags only, reading by default and writing only in the job after the checks", () => {
+    const file = release();
+    expect(Object.keys(file.on)).toEqual(["push"]);
+    expect(file.on.push).toEqual({ tags: ["v*.*.*"] });
+    expect(file.permissions).toEqual({ contents: "read" });
+    expect(file.jobs.check!.permissions).toBeUndefined();
+    expect(file.jobs.publish!.needs).toBe("check");
+    expect(file.jobs.publish!.permissions).toEqual({ contents: "write" });
+  });
+
+  it("checks the tag, dist/ and the tests before publishing, with what .ci/run installs", () => {
+    const steps = runs(release().jobs.check!.steps);
+    const at = (command: string) => steps.findIndex((run) => run.includes(command));
+    for (const command of ["npm ci", "scripts/check-release.mjs", "npm run check:dist", "npm test"]) {
+      expect(at(command), command).toBeGreaterThanOrEqual(0);
+    }
+    expect(at("npm ci")).toBeLessThan(at("scripts/check-release.mjs"));
+    expect(at("npm ci")).toBeLessThan(at("npm run check:dist"));
+    const ciRun = readFileSync(join(REPO, ".ci", "run"), "utf8");
+    const packages = [...ciRun.matchAll(/missing\+=\(([^)]*)\)/g)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(packages.length).toBeGreaterThan(0);
+    const install = steps[at("apt-get install")]!;
+    for (const name of packages) expect(install.split(/\s+/), name).toContain(name);
+    expect(at("apt-get install")).toBeLessThan(at("npm test"));
+    const publish = runs(release().jobs.publish!.steps).join("\n");
+    expect(publish).toContain('gh release create "$TAG" --verify-tag --generate-notes');
+  });
+
+  /** Runs the workflow's "Move the major tag" script in `clone`, a clone of a real (bare) repository. */
+  async function moveMajorTag(tag: string, clone: string, sha: string) {
+    const step = stepNamed(release().jobs.publish!.steps, /^Move the major tag/);
+    expect(step.env?.TAG).toBe("${{ github.ref_name }}");
+    return run("bash", ["-eo", "pipefail", "-c", step.run!], {
+      cwd: clone,
+      env: { ...process.env, TAG: tag, GITHUB_SHA: sha },
+    });
+  }
+
+  it("moves the major tag of the pushed version to its commit, and leaves it for a pre-release", async () => {
+    const dir = await tempDir("release-");
+    const origin = join(dir, "origin.git");
+    const clone = join(dir, "clone");
+    const git = (cwd: string, ...args: string[]) =>
+      run("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd }).then((r) =>
+        r.stdout.trim(),
+      );
+    await git(dir, "init", "-q", "--bare", origin);
+    await git(dir, "clone", "-q", origin, clone);
+    await git(clone, "commit", "-q", "--allow-empty", "-m", "one");
+    const first = await git(clone, "rev-parse", "HEAD");
+    await git(clone, "tag", "v1.0.0");
+    await git(clone, "tag", "v1");
+    await git(clone, "commit", "-q", "--allow-empty", "-m", "two");
+    const second = await git(clone, "rev-parse", "HEAD");
+    await git(clone, "tag", "v1.1.0");
+    await git(clone, "tag", "v2.0.0-rc.1");
+    await git(clone, "push", "-q", "origin", "HEAD:main", "--tags");
+    expect(await git(origin, "rev-parse", "v1^{commit}")).toBe(first);
+
+    const { stdout } = await moveMajorTag("v1.1.0", clone, second);
+    expect(stdout).toContain("moved v1 to v1.1.0");
+    expect(await git(origin, "rev-parse", "v1^{commit}")).toBe(second);
+
+    const pre = await moveMajorTag("v2.0.0-rc.1", clone, second);
+    expect(pre.stdout).toContain("pre-release");
+    await expect(git(origin, "rev-parse", "--verify", "-q", "v2")).rejects.toThrow();
+  });
+});
+
+describe("scripts/check-release.mjs", () => {
+  const check = (tag: string, repository: string) =>
+    run(process.execPath, ["--import", "tsx", "scripts/check-release.mjs", tag, repository], {
+      cwd: REPO,
+    }).then(
+      ({ stderr }) => ({ code: 0, stderr }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+  const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string };
+
+  it("passes the package's own version in the package's own repository", async () => {
+    expect(await check(`v${version}`, "amplitude-pipeline/amplitude-pipeline")).toEqual({
+      code: 0,
+      stderr: `release check: v${version} of amplitude-pipeline/amplitude-pipeline\n`,
+    });
+  });
+
+  it("fails a tag that is not package.json's version, and a fork that did not name itself", async () => {
+    const wrongTag = await check("v99.0.0", "amplitude-pipeline/amplitude-pipeline");
+    expect(wrongTag.code).toBe(1);
+    expect(wrongTag.stderr).toContain(`the tag v99.0.0 is not package.json's version ${version}`);
+    const fork = await check(`v${version}`, "data-team/amplitude-pipeline");
+    expect(fork.code).toBe(1);
+    expect(fork.stderr).toContain('sets "repository": "github:data-team/amplitude-pipeline" in package.json');
+    expect((await check("", "")).code).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -58,13 +58,14 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     example: "arn:aws:iam::123456789012:role/amplitude-pipeline",
   },
   SNOWFLAKE_ACCOUNT: { secret: false, meaning: "the account identifier", example: "myorg-myaccount" },
+  // The names sql/snowflake/admin/setup.sql creates (a test holds them together).
   SNOWFLAKE_USER: { secret: false, meaning: "the pipeline's user", example: "AMPLITUDE_PIPELINE" },
   SNOWFLAKE_ROLE: { secret: false, meaning: "the pipeline's role", example: "AMPLITUDE_PIPELINE" },
-  SNOWFLAKE_WAREHOUSE: { secret: false, meaning: "the warehouse it runs on", example: "AMPLITUDE_WH" },
+  SNOWFLAKE_WAREHOUSE: { secret: false, meaning: "the warehouse it runs on", example: "AMPLITUDE_PIPELINE" },
   SNOWFLAKE_DATABASE: {
     secret: false,
     meaning: "the target database (also names the run's concurrency group)",
-    example: "AMPLITUDE",
+    example: "ANALYTICS",
   },
   SNOWFLAKE_PII_ROLE: {
     secret: false,
@@ -172,6 +173,35 @@ export function repositoryOf(manifest: { repository?: unknown }): string | undef
   return match?.[1];
 }
 
+/**
+ * The tag a version's releases move: `v0` for 0.x.y, `v1` for 1.x.y (what the release workflow moves), as
+ * actions/checkout@v4 follows v4.x.y.
+ */
+export function majorTag(version: string): string {
+  const match = /^v?(\d+)\.\d+\.\d+(?:[-+].*)?$/.exec(version);
+  if (!match) throw new Error(`package.json version ${JSON.stringify(version)} is not MAJOR.MINOR.PATCH`);
+  return `v${match[1]}`;
+}
+
+/**
+ * owner/name of the GitHub repository `origin` points at, when the package itself is a git clone (a fork
+ * run from its checkout): its workflows should use the fork's actions. Not when the package merely sits
+ * inside another repository (node_modules of a project), whose origin is someone else's.
+ */
+export async function originOf(root: string): Promise<string | undefined> {
+  const git = (args: string[]) =>
+    promisify(execFile)("git", args, { cwd: root }).then(
+      ({ stdout }) => stdout.trim(),
+      () => undefined,
+    );
+  const top = await git(["rev-parse", "--show-toplevel"]);
+  if (!top || (await realpath(top).catch(() => top)) !== (await realpath(root).catch(() => root))) {
+    return undefined;
+  }
+  const url = await git(["remote", "get-url", "origin"]);
+  return url ? repositoryOf({ repository: url }) : undefined;
+}
+
 async function gitTopLevel(cwd: string): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)("git", ["rev-parse", "--show-toplevel"], { cwd });
@@ -190,17 +220,17 @@ export async function runInit(
     version?: string;
     repository?: unknown;
   };
-  const repo = options.repo ?? repositoryOf(manifest);
+  const repo = options.repo ?? (await originOf(root)) ?? repositoryOf(manifest);
   if (!repo) {
     throw new ConfigurationError(
-      "the package names no GitHub repository (package.json repository): pass --repo OWNER/NAME, " +
-        "the repository whose actions the workflows use",
+      "the package names no GitHub repository (neither a git remote origin on GitHub nor package.json " +
+        "repository): pass --repo OWNER/NAME, the repository whose actions the workflows use",
     );
   }
   if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(repo)) {
     throw new ConfigurationError(`--repo ${JSON.stringify(repo)} is not OWNER/NAME`);
   }
-  const ref = options.ref ?? `v${manifest.version ?? "0.0.0"}`;
+  const ref = options.ref ?? majorTag(manifest.version ?? "0.0.0");
   if (!/^[A-Za-z0-9._/-]+$/.test(ref)) {
     throw new ConfigurationError(`--ref ${JSON.stringify(ref)} is not a tag, branch or commit`);
   }

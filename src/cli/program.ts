@@ -584,9 +584,12 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--print", "print the workflows instead of writing them")
     .option(
       "--ref <ref>",
-      "the version of the actions the workflows use (default: v<this package's version>)",
+      "the version of the actions the workflows use (default: the major tag of this package's version, e.g. v0)",
     )
-    .option("--repo <owner/name>", "the GitHub repository the actions come from (default: this package's)")
+    .option(
+      "--repo <owner/name>",
+      "the GitHub repository the actions come from (default: this checkout's git remote origin, else package.json repository)",
+    )
     .option("--force", "overwrite workflow files edited since init wrote them (or not written by init)")
     .action(async (options) => {
       const { runInit } = await import("./init-command.ts");
