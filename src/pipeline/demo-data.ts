@@ -43,7 +43,12 @@ export async function backupOrigin(out: string, flag = "--out"): Promise<PlaceFi
         () => undefined,
       );
       if (text === undefined) continue;
-      const manifest = JSON.parse(text) as Partial<Pick<WindowManifest, "demo" | "run_id">>;
+      let manifest: Partial<Pick<WindowManifest, "demo" | "run_id">>;
+      try {
+        manifest = JSON.parse(text) as typeof manifest;
+      } catch {
+        continue;
+      }
       (isDemo(manifest) ? finding.demoApps : finding.projectApps).push(entry.name);
       break;
     }
@@ -52,15 +57,22 @@ export async function backupOrigin(out: string, flag = "--out"): Promise<PlaceFi
 }
 
 /**
- * Which apps a lake holds, and whether each is the demo's: one folder listing, then per app the first
- * manifest key (the listing stops there: one request on S3) and that one manifest.
+ * Which apps a lake holds, and whether each is the demo's: one folder listing, then per app one manifest,
+ * a key from `listed` (a listing the caller made already) or the first key (the listing stops there: one
+ * request on S3).
  */
-export async function lakeOrigin(lake: Lake, place = lake.url): Promise<PlaceFinding> {
+export async function lakeOrigin(
+  lake: Lake,
+  place = lake.url,
+  listed: Record<string, string> = {},
+): Promise<PlaceFinding> {
   const finding: PlaceFinding = { flag: "--lake", place, demoApps: [], projectApps: [] };
   for (const appId of await lakeApps(lake)) {
-    const [first] = await listManifestKeys(lake, appId, undefined, 1);
-    if (!first) continue;
-    const manifest = await readLakeManifest(lake, first.key);
+    const key = listed[appId] ?? (await listManifestKeys(lake, appId, undefined, 1))[0]?.key;
+    if (!key) continue;
+    // One that cannot be read carries no mark; load and upload say what is wrong with it.
+    const manifest = await readLakeManifest(lake, key).catch(() => undefined);
+    if (!manifest) continue;
     (isDemo(manifest) ? finding.demoApps : finding.projectApps).push(appId);
   }
   return finding;
@@ -82,8 +94,9 @@ export async function warehouseOrigin(warehouse: Warehouse, place = warehouse.ur
   return finding;
 }
 
-function isDemo(manifest: { demo?: unknown; run_id?: string }): boolean {
-  return manifest.demo === true || (manifest.run_id ?? "").startsWith(DEMO_RUN_ID_PREFIX);
+function isDemo(manifest: { demo?: unknown; run_id?: unknown } | null): boolean {
+  const runId = manifest?.run_id;
+  return manifest?.demo === true || (typeof runId === "string" && runId.startsWith(DEMO_RUN_ID_PREFIX));
 }
 
 /**

@@ -273,25 +273,32 @@ export async function planExtract(
   const now = (deps.now ?? (() => new Date()))();
   const { end, notice } = resolveEnd(options, now);
   const notices = notice ? [notice] : [];
-  // Before the watermark is read from them: the demo's windows must not stand for a project's history.
-  checkOrigins(
-    [await backupOrigin(options.out), ...(lake ? [await lakeOrigin(lake, options.lake)] : [])],
-    options.demo ? "demo" : "project",
-  );
   const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
   const appIdFrom = deps.env.AMPLITUDE_APP_ID
     ? "AMPLITUDE_APP_ID"
     : `the data in ${[options.out, ...(lake ? [options.lake ?? lake.url] : [])].join(" and ")}`;
+  const listed: string[] = [];
   const known = appId
     ? [
         ...(warehouse
-          ? await windowsFromWarehouseAndLake(warehouse, lake, appId)
+          ? await windowsFromWarehouseAndLake(warehouse, lake, appId, listed)
           : lake
-            ? await windowsFromLake(lake, appId)
+            ? await windowsFromLake(lake, appId, listed)
             : []),
         ...(await windowsFromBackup(options.out, appId)),
       ]
     : [];
+  // Before the watermark is used: the demo's windows must not stand for a project's history. The lake's
+  // listing above is reused: one of its manifests is read, not listed again.
+  checkOrigins(
+    [
+      await backupOrigin(options.out),
+      ...(lake
+        ? [await lakeOrigin(lake, options.lake, appId && listed[0] ? { [appId]: listed[0] } : {})]
+        : []),
+    ],
+    options.demo ? "demo" : "project",
+  );
   // A failure record matters while some hour of its window is still not done.
   const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
     (failure) => uncovered(known, failure.window).length > 0,
