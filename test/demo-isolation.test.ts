@@ -5,7 +5,9 @@ import { runDemo } from "../src/cli/demo-command.ts";
 import type { Output } from "../src/cli/output.ts";
 import { ConfigurationError } from "../src/errors.ts";
 import { extractStep, type ExtractStepOptions } from "../src/pipeline/extract.ts";
+import { loadStep } from "../src/pipeline/load.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
+import { uploadStep } from "../src/pipeline/upload.ts";
 import { runCli } from "./support/cli.ts";
 import { listFiles, tempDir } from "./support/files.ts";
 import { simulator } from "./support/simulator.ts";
@@ -132,6 +134,26 @@ describe("the demo's own folders", () => {
     // Refused before the first request to Amplitude, and nothing written or removed.
     expect(real.requests).toHaveLength(requests);
     expect(await listFiles(join(old, "data"))).toEqual(before);
+
+    // upload and load do not mix the two: the demo's backups into a project's lake, its lake into a
+    // project's warehouse.
+    const realLake = `file://${join(cwd, "data", "lake")}`;
+    const realWarehouse = `duckdb:${join(cwd, "data", "warehouse.duckdb")}`;
+    await uploadStep({ from: join(cwd, "data", "exports"), lake: realLake, concurrency: 2 }, { env: {} });
+    await loadStep({ lake: realLake, warehouse: realWarehouse }, { env: {} });
+    const lakeFiles = await listFiles(join(cwd, "data", "lake"));
+    const mixUpload = uploadStep(
+      { from: join(demoDir, "exports"), lake: realLake, concurrency: 2 },
+      { env: {} },
+    );
+    await expect(mixUpload).rejects.toThrow(ConfigurationError);
+    await expect(mixUpload).rejects.toThrow(
+      /data\/demo\/exports holds the demo's simulator data .*point --from/,
+    );
+    expect(await listFiles(join(cwd, "data", "lake"))).toEqual(lakeFiles);
+    const demoLake = `file://${join(demoDir, "lake")}`;
+    const mixLoad = loadStep({ lake: demoLake, warehouse: realWarehouse }, { env: {} });
+    await expect(mixLoad).rejects.toThrow(/data\/demo\/lake holds the demo's simulator data .*point --lake/);
   }, 240_000);
 });
 
