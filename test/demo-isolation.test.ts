@@ -2,8 +2,10 @@ import { cp, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runDemo } from "../src/cli/demo-command.ts";
+import { resultTable } from "../src/cli/transform-command.ts";
 import type { Output } from "../src/cli/output.ts";
 import { ConfigurationError } from "../src/errors.ts";
+import type { TestResult, TransformResult } from "../src/models/runner.ts";
 import { extractStep, type ExtractStepOptions } from "../src/pipeline/extract.ts";
 import { loadStep } from "../src/pipeline/load.ts";
 import { runPipeline } from "../src/pipeline/run.ts";
@@ -82,9 +84,9 @@ describe("the demo's own folders", () => {
     expect(summary.failed).toBe(false);
     expect(summary.upload.files).toBe(0);
     expect(summary.load.files).toBe(0);
-    // --verbose: every test, passed ones included, and the same line of counts without the hint.
+    // --verbose: every test, passed ones included, in place of the line of counts.
     expect(again.stdout().match(/ pass +0$/gm)?.length).toBe(Number(counts![1]));
-    expect(again.stdout()).toMatch(/^Data tests: \d+ passed, 0 failed, \d+ warned$/m);
+    expect(again.stdout()).not.toMatch(/^Data tests: /m);
 
     // A real project, standing in: a second simulator, another app, its data not the demo's. A fresh
     // extract on the real defaults does not resume from the demo's windows.
@@ -194,5 +196,44 @@ describe("an app id other than the keys'", () => {
     expect(rerun.failed).toBe(false);
     expect(rerun.summary.appId).toBe("187520");
     expect((await listFiles(join(cwd, "data"))).length).toBeGreaterThan(before.length);
+  });
+});
+
+describe("transform's table of data tests", () => {
+  const test = (name: string, status: TestResult["status"], failures = 0): TestResult => ({
+    name,
+    on: ["core.events"],
+    severity: status === "warn" ? "warn" : "error",
+    status,
+    failures,
+    seconds: 0.01,
+    declaredIn: "models/core/events.yml",
+  });
+  const result: TransformResult = {
+    target: "duckdb",
+    selection: null,
+    fullRefresh: false,
+    startedAt: "2025-11-04T00:00:00.000Z",
+    seconds: 1,
+    models: [],
+    tests: [
+      ...Array.from({ length: 120 }, (_, i) => test(`passing_${i}`, "pass")),
+      test("sessions_are_long", "fail", 3),
+      test("few_bounces", "warn", 7),
+    ],
+    figures: { models: 0, tests_passed: 120, tests_failed: 1, tests_warned: 1 },
+    failed: true,
+  };
+
+  it("shows failures and warnings in full and one line of counts; every test only with --verbose", () => {
+    const lines = resultTable(result, "target");
+    expect(lines.filter((line) => / (pass|fail|warn) +[\d,]+$/.test(line))).toEqual([
+      expect.stringMatching(/^sessions_are_long +error +fail +3$/),
+      expect.stringMatching(/^few_bounces +warn +warn +7$/),
+    ]);
+    expect(lines).toContain("Data tests: 120 passed, 1 failed, 1 warned (every test's result: --verbose)");
+    const verbose = resultTable(result, "target", { verbose: true });
+    expect(verbose.filter((line) => / pass +0$/.test(line))).toHaveLength(120);
+    expect(verbose.join("\n")).not.toMatch(/^Data tests: /m);
   });
 });

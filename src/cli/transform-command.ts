@@ -88,8 +88,8 @@ export function describeTask(run: TaskRun): string {
 }
 
 /**
- * The terminal report: one table of models, one of the tests that did not pass (every test with
- * `verbose`) and a line of their counts, and a last line of totals that names the run_results.json the
+ * The terminal report: one table of models, one of the tests that did not pass and a line of counts
+ * (with `verbose`, every test instead), and a last line of totals that names the run_results.json the
  * runner wrote under `targetDir` (the path as given, so it opens from where the command ran).
  */
 export function resultTable(
@@ -120,18 +120,20 @@ export function resultTable(
             shown.map((t: TestResult) => [t.name, t.severity, t.status, formatCount(t.failures)]),
             [false, false, false, true],
           ),
-          "",
         ];
   const { figures } = result;
+  // In place of the passing tests' rows: their counts, and how to see them.
   const counted =
-    `Data tests: ${figures.tests_passed} passed, ${figures.tests_failed} failed, ${figures.tests_warned} warned` +
-    (options.verbose || result.tests.length === 0 ? "" : " (every test's result: --verbose)");
+    options.verbose || result.tests.length === 0
+      ? []
+      : [
+          `Data tests: ${figures.tests_passed} passed, ${figures.tests_failed} failed, ` +
+            `${figures.tests_warned} warned (every test's result: --verbose)`,
+        ];
   return [
-    ...models,
-    "",
-    ...tests,
-    counted,
-    "",
+    ...[models, tests, counted]
+      .filter((section) => section.length > 0)
+      .flatMap((section) => [...section, ""]),
     `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,
