@@ -194,20 +194,20 @@ describe("the amplitude-pipeline CLI", () => {
     expect(result.stdout).toMatch(
       /Web issues by type \(marts\.web_issues\):\n {2}(repeated_click|rage_click|form_abandoned|page_return|page_loop) \| \d+ \| \d+\n/,
     );
-    const firstWindow = (await readdir(join(cwd, "data", "exports", "187520")))[0]!;
-    expect(await listFiles(join(cwd, "data", "lake"))).toContainEqual(
+    const firstWindow = (await readdir(join(cwd, "data", "demo", "exports", "187520")))[0]!;
+    expect(await listFiles(join(cwd, "data", "demo", "lake"))).toContainEqual(
       expect.stringMatching(
         new RegExp(
           `^amplitude/_manifests/app=187520/\\d{8}T\\d{6}\\.\\d{3}Z_${firstWindow}_[0-9a-f]{12}\\.json$`,
         ),
       ),
     );
-    expect(await listFiles(join(cwd, "target"))).toEqual(["run_results.json"]);
+    expect(await listFiles(join(cwd, "data", "demo", "target"))).toEqual(["run_results.json"]);
     // It ends by saying where the data dictionary of what it built is, as a path and a file:// URL.
     expect(result.stdout).toMatch(
-      /Data dictionary \(\d+ pages, lineage, test results\): data\/docs\/index\.html · open file:\/\/\/.+\/data\/docs\/index\.html\n/,
+      /Data dictionary \(\d+ pages, lineage, test results\): data\/demo\/docs\/index\.html · open file:\/\/\/.+\/data\/demo\/docs\/index\.html\n/,
     );
-    const index = await readFile(join(cwd, "data", "docs", "index.html"), "utf8");
+    const index = await readFile(join(cwd, "data", "demo", "docs", "index.html"), "utf8");
     expect(index).toContain('href="models/events.html"');
     expect(index).not.toContain("Tests have not run yet");
   });

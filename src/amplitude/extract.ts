@@ -67,6 +67,13 @@ export interface ExtractOptions {
    * its record needs the id from here or from a window of the same run that had data.
    */
   appId?: string;
+  /**
+   * Where `appId` came from ("AMPLITUDE_APP_ID", "the backup folder and the lake"): an export that answers
+   * with another app is refused before its window is written, naming this.
+   */
+  appIdFrom?: string;
+  /** The demo's run against the built-in simulator: its manifests and run ids say so (`demo: true`, `demo-…`). */
+  demo?: boolean;
   /** Once aborted, no new window starts; windows under way finish (or are cleaned up). */
   signal?: AbortSignal;
 }
@@ -122,6 +129,8 @@ export interface WindowManifest {
   }>;
   ignored_members: string[];
   timings: { attempts: number } & FetchedWindow["timings"];
+  /** Written by the demo: simulator data, which a real project's commands refuse to read or mix. */
+  demo?: true;
 }
 
 export function validateExtractSettings(settings: { concurrency?: number; hoursPerWindow?: number }): void {
@@ -243,7 +252,7 @@ class WindowExporter {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? (() => new Date());
-    this.runId = options.runId ?? `local-${this.now().toISOString()}`;
+    this.runId = options.runId ?? `${options.demo ? "demo" : "local"}-${this.now().toISOString()}`;
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   }
 
@@ -366,6 +375,9 @@ class WindowExporter {
         }
         return { status: "empty", window, attempts: attempt };
       }
+      const expected = this.options.appId;
+      const other = [...byApp.keys()].find((appId) => expected !== undefined && appId !== expected);
+      if (other !== undefined) throw appMismatch(other, expected!, this.options.appIdFrom);
       for (const [appId, files] of byApp) {
         const manifest = this.manifest(appId, window, files, unpacked.ignored, timings);
         await writeFile(join(staging, appId, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
@@ -442,8 +454,19 @@ class WindowExporter {
       })),
       ignored_members: ignored,
       timings,
+      ...(this.options.demo ? { demo: true as const } : {}),
     };
   }
+}
+
+/** Keys of another project than the data already there: refused before the window is written. */
+function appMismatch(answered: string, expected: string, from = "the project"): ConfigurationError {
+  return new ConfigurationError(
+    `the Amplitude keys answer for app ${answered}, but ${from} says app ${expected}: nothing was written. ` +
+      `If these keys are the project's, keep app ${expected}'s data apart (another --out and --lake, or move ` +
+      `it aside) or set AMPLITUDE_APP_ID=${answered} to keep both apps in one lake; otherwise set the keys ` +
+      `of app ${expected} (AMP_API_KEY, AMP_SECRET_KEY)`,
+  );
 }
 
 /** `YYYY-MM-DDTHH_YYYY-MM-DDTHH` back to a window; null for any other name. */

@@ -4,7 +4,7 @@ import { formatHour, hourFromDate } from "../amplitude/hours.ts";
 import { buildDocs } from "../docs/build-docs.ts";
 import type { Env } from "../config.ts";
 import {
-  DEFAULT_DOCS_OUT,
+  DEFAULT_DEMO_DOCS_OUT,
   DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_SETTLE_HOURS,
@@ -22,9 +22,11 @@ export interface DemoOptions {
   warehouse: string;
   project: string;
   targetDir: string;
-  /** Where the data dictionary goes (default data/docs). */
+  /** Where the data dictionary goes (default data/demo/docs). */
   docsOut?: string;
   json?: boolean;
+  /** Every data test's result (by default, failures, warnings and one line of counts). */
+  verbose?: boolean;
   eventsPerHour: number;
   /** What to extract (default all): events, taxonomy, cohorts. */
   objects?: ObjectGroup[];
@@ -102,6 +104,9 @@ export async function runDemo(
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,
         settleHours: DEFAULT_SETTLE_HOURS,
         objects: options.objects,
+        verbose: options.verbose,
+        // Marks what the demo writes, and refuses folders that hold a real project's data.
+        demo: true,
       },
       pipelineDeps,
     );
@@ -111,7 +116,7 @@ export async function runDemo(
   // Interrupted: what was built stays, but the showcase would read a half-built warehouse.
   deps.signal?.throwIfAborted();
   const warehouse = await openWarehouse(options.warehouse, { create: false });
-  const docsOut = options.docsOut ?? DEFAULT_DOCS_OUT;
+  const docsOut = options.docsOut ?? DEFAULT_DEMO_DOCS_OUT;
   let docs: Awaited<ReturnType<typeof buildDocs>>;
   try {
     for (const line of await showcase(warehouse)) deps.output.out(line);

@@ -3,6 +3,11 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import type { Env } from "../config.ts";
 import {
   DEFAULT_DEMO_DAYS,
+  DEFAULT_DEMO_DOCS_OUT,
+  DEFAULT_DEMO_LAKE,
+  DEFAULT_DEMO_OUT,
+  DEFAULT_DEMO_TARGET_DIR,
+  DEFAULT_DEMO_WAREHOUSE,
   DEFAULT_DOCS_OUT,
   DEFAULT_EVENTS_PER_HOUR,
   DEFAULT_EXTRACT_CONCURRENCY,
@@ -21,6 +26,7 @@ import {
   DEFAULT_WAREHOUSE,
   DEFAULT_WINDOW_HOURS,
   MAX_CONCURRENCY,
+  DEMO_DATA_DIR,
 } from "../pipeline/defaults.ts";
 import type { Output } from "./output.ts";
 
@@ -102,7 +108,11 @@ function addTransformOptions(command: Command): Command {
       "test whole tables even after incremental builds (by default, the rows they wrote)",
     )
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
-    .option("--target-dir <dir>", "where run_results.json and compiled SQL go", DEFAULT_TARGET_DIR);
+    .option("--target-dir <dir>", "where run_results.json and compiled SQL go", DEFAULT_TARGET_DIR)
+    .option(
+      "--verbose",
+      "print every data test's result (by default, failures, warnings and one line of counts)",
+    );
 }
 
 /** The options extract and run share. */
@@ -526,14 +536,24 @@ export function buildProgram(context: ProgramContext): Command {
         .default(DEFAULT_EVENTS_PER_HOUR)
         .argParser(integer(1, 1_000_000)),
     )
-    .option("--out <dir>", "backup folder", DEFAULT_OUT)
-    .option("--lake <url>", "file://DIR or s3://bucket/prefix", DEFAULT_LAKE)
-    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option("--out <dir>", "backup folder (the demo's own)", DEFAULT_DEMO_OUT)
+    .option("--lake <url>", "file://DIR or s3://bucket/prefix (the demo's own)", DEFAULT_DEMO_LAKE)
+    .option("--warehouse <url>", `${WAREHOUSE_HELP} (the demo's own)`, DEFAULT_DEMO_WAREHOUSE)
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
-    .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_TARGET_DIR)
+    .option("--target-dir <dir>", "where run_results.json goes", DEFAULT_DEMO_TARGET_DIR)
     .addOption(objectsOption())
-    .option("--docs-out <dir>", "where the data dictionary goes (replaced whole)", DEFAULT_DOCS_OUT)
+    .option("--docs-out <dir>", "where the data dictionary goes (replaced whole)", DEFAULT_DEMO_DOCS_OUT)
     .option("--json", "print the figures as one JSON object on the last line of stdout")
+    .option(
+      "--verbose",
+      "print every data test's result (by default, failures, warnings and one line of counts)",
+    )
+    .addHelpText(
+      "after",
+      `\nThe demo writes only under ${DEMO_DATA_DIR}/ (unless told otherwise) and marks its data as the demo's:\n` +
+        "the other commands' defaults never read it, and they refuse the demo's data where a project's is\n" +
+        `expected. To start the demo clean: rm -rf ${DEMO_DATA_DIR}`,
+    )
     .action(async (options) => {
       // Each command's modules load on demand: the S3 SDK, node-fetch and the simulator each cost start-up time.
       const { runDemo } = await import("./demo-command.ts");

@@ -12,6 +12,8 @@ import { printUpload, uploadReporter } from "./upload-command.ts";
 
 export interface RunCommandOptions extends RunPipelineOptions {
   json?: boolean;
+  /** Every data test's result in the table (by default, those that did not pass and a line of counts). */
+  verbose?: boolean;
 }
 
 type RunDeps = {
@@ -53,7 +55,10 @@ export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Pr
         if (finished.step === "upload") printUpload(output, finished.result);
         if (finished.step === "load") printLoad(output, finished.result);
         if (finished.step === "transform")
-          printTransform(output, finished.result, { targetDir: options.targetDir });
+          printTransform(output, finished.result, {
+            targetDir: options.targetDir,
+            verbose: options.verbose,
+          });
       },
     },
   });

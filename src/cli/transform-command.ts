@@ -13,6 +13,8 @@ import { formatCount, textTable, type Output } from "./output.ts";
 
 export interface TransformCommandOptions extends TransformStepOptions {
   json?: boolean;
+  /** Every data test's result in the table (by default, those that did not pass and a line of counts). */
+  verbose?: boolean;
 }
 
 export async function runTransform(
@@ -69,9 +71,9 @@ export function transformReporter(output: Output): TransformStepReporter {
 export function printTransform(
   output: Output,
   step: TransformStepResult,
-  options: { targetDir: string; json?: boolean },
+  options: { targetDir: string; json?: boolean; verbose?: boolean },
 ): void {
-  for (const line of resultTable(step.result, options.targetDir)) output.out(line);
+  for (const line of resultTable(step.result, options.targetDir, options)) output.out(line);
   if (options.json) output.out(JSON.stringify(step.figures));
 }
 
@@ -86,11 +88,15 @@ export function describeTask(run: TaskRun): string {
 }
 
 /**
- * The terminal report: one table of models, one of tests, and a last line of totals that names the
- * run_results.json the runner wrote under `targetDir` (the path as given, so it opens from where the
- * command ran).
+ * The terminal report: one table of models, one of the tests that did not pass and a line of counts
+ * (with `verbose`, every test instead), and a last line of totals that names the run_results.json the
+ * runner wrote under `targetDir` (the path as given, so it opens from where the command ran).
  */
-export function resultTable(result: TransformResult, targetDir: string): string[] {
+export function resultTable(
+  result: TransformResult,
+  targetDir: string,
+  options: { verbose?: boolean } = {},
+): string[] {
   const models = textTable(
     ["model", "materialized", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
@@ -103,17 +109,31 @@ export function resultTable(result: TransformResult, targetDir: string): string[
     ]),
     [false, false, true, true, true, false],
   );
-  const tests = textTable(
-    ["test", "severity", "status", "failures"],
-    result.tests.map((t: TestResult) => [t.name, t.severity, t.status, formatCount(t.failures)]),
-    [false, false, false, true],
-  );
+  // A hundred passing tests would bury the one that failed: they are counted, and listed with --verbose.
+  const shown = options.verbose ? result.tests : result.tests.filter((t) => t.status !== "pass");
+  const tests =
+    shown.length === 0
+      ? []
+      : [
+          ...textTable(
+            ["test", "severity", "status", "failures"],
+            shown.map((t: TestResult) => [t.name, t.severity, t.status, formatCount(t.failures)]),
+            [false, false, false, true],
+          ),
+        ];
   const { figures } = result;
+  // In place of the passing tests' rows: their counts, and how to see them.
+  const counted =
+    options.verbose || result.tests.length === 0
+      ? []
+      : [
+          `Data tests: ${figures.tests_passed} passed, ${figures.tests_failed} failed, ` +
+            `${figures.tests_warned} warned (every test's result: --verbose)`,
+        ];
   return [
-    ...models,
-    "",
-    ...tests,
-    "",
+    ...[models, tests, counted]
+      .filter((section) => section.length > 0)
+      .flatMap((section) => [...section, ""]),
     `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,

@@ -28,16 +28,21 @@ export function deliveryId(manifest: Pick<WindowManifest, "app_id" | "window" | 
   return createHash("sha256").update(text).digest("hex").slice(0, 12);
 }
 
-/** Every manifest key of one app (or only those after `startAfter`), in the order they arrived. */
+/**
+ * Every manifest key of one app (or only those after `startAfter`), in the order they arrived; with
+ * `limit`, the listing stops after that many.
+ */
 export async function listManifestKeys(
   lake: Lake,
   appId: string,
   startAfter?: string,
+  limit = Infinity,
 ): Promise<Array<ManifestKeyParts & { key: string }>> {
   const keys: Array<ManifestKeyParts & { key: string }> = [];
   for await (const object of lake.list(appFolder(MANIFESTS_PREFIX, appId), { startAfter })) {
     const parts = parseManifestKey(object.key);
     if (parts) keys.push({ ...parts, key: object.key });
+    if (keys.length >= limit) break;
   }
   return keys;
 }

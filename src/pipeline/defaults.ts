@@ -34,3 +34,14 @@ export const DEFAULT_DEMO_DAYS = 3;
 export const DEFAULT_EVENTS_PER_HOUR = 250;
 /** Where `docs` (and the demo, and the transform action's docs-dir) writes the data dictionary. */
 export const DEFAULT_DOCS_OUT = "data/docs";
+/**
+ * The demo's own folders, all under data/demo/: no other command reads them by default, and the demo
+ * writes nowhere else unless told to.
+ */
+export const DEFAULT_DEMO_OUT = "data/demo/exports";
+export const DEFAULT_DEMO_LAKE = "file://data/demo/lake";
+export const DEFAULT_DEMO_WAREHOUSE = "duckdb:data/demo/warehouse.duckdb";
+export const DEFAULT_DEMO_TARGET_DIR = "data/demo/target";
+export const DEFAULT_DEMO_DOCS_OUT = "data/demo/docs";
+/** The folder that holds all of the demo's defaults. */
+export const DEMO_DATA_DIR = "data/demo";

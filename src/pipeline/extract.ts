@@ -49,6 +49,7 @@ import {
   windowsFromWarehouseAndLake,
   type FailedWindow,
 } from "./watermark.ts";
+import { backupOrigin, checkOrigins, lakeOrigin } from "./demo-data.ts";
 
 /** What the extract step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
 export interface ExtractStepOptions {
@@ -72,6 +73,11 @@ export interface ExtractStepOptions {
   warehouse?: string;
   /** How far back a project with no completed window starts: `3m`, `90d`, `all`, … */
   history?: string;
+  /**
+   * The demo's run against the simulator: it marks what it writes and refuses a real project's folders.
+   * Without it, folders holding the demo's data are refused.
+   */
+  demo?: boolean;
   /** Hours one run exports at most when it resumes from the watermark. */
   maxHours?: number;
   /** Wait for another run that holds the backup folder instead of failing at once. */
@@ -245,6 +251,8 @@ export interface ExtractPlan {
   ranges: HourWindow[];
   reason: string;
   appId?: string;
+  /** Where the app id came from: AMPLITUDE_APP_ID, or the data already in the backup folder and lake. */
+  appIdFrom?: string;
   /** Completed windows known before the run: the lake's manifests and the backup folder. */
   known: HourWindow[];
   failures: FailedWindow[];
@@ -266,16 +274,31 @@ export async function planExtract(
   const { end, notice } = resolveEnd(options, now);
   const notices = notice ? [notice] : [];
   const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
+  const appIdFrom = deps.env.AMPLITUDE_APP_ID
+    ? "AMPLITUDE_APP_ID"
+    : `the data in ${[options.out, ...(lake ? [options.lake ?? lake.url] : [])].join(" and ")}`;
+  const listed: string[] = [];
   const known = appId
     ? [
         ...(warehouse
-          ? await windowsFromWarehouseAndLake(warehouse, lake, appId)
+          ? await windowsFromWarehouseAndLake(warehouse, lake, appId, listed)
           : lake
-            ? await windowsFromLake(lake, appId)
+            ? await windowsFromLake(lake, appId, listed)
             : []),
         ...(await windowsFromBackup(options.out, appId)),
       ]
     : [];
+  // Before the watermark is used: the demo's windows must not stand for a project's history. The lake's
+  // listing above is reused: one of its manifests is read, not listed again.
+  checkOrigins(
+    [
+      await backupOrigin(options.out),
+      ...(lake
+        ? [await lakeOrigin(lake, options.lake, appId && listed[0] ? { [appId]: listed[0] } : {})]
+        : []),
+    ],
+    options.demo ? "demo" : "project",
+  );
   // A failure record matters while some hour of its window is still not done.
   const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
     (failure) => uncovered(known, failure.window).length > 0,
@@ -289,7 +312,16 @@ export async function planExtract(
           : `nothing to export yet: the last settled hour is ${formatHour(end)} (data settles ${options.settleHours} h after each hour)`,
       );
     }
-    return { ranges: [{ start, end }], reason: "the hours given", appId, known, failures, lake, notices };
+    return {
+      ranges: [{ start, end }],
+      reason: "the hours given",
+      appId,
+      appIdFrom,
+      known,
+      failures,
+      lake,
+      notices,
+    };
   }
   const plan = planResume({
     windows: known,
@@ -309,7 +341,7 @@ export async function planExtract(
       `${plan.deferredHours} more hour(s) to ${formatHour(end)} are left for the next run (--max-hours ${options.maxHours ?? DEFAULT_MAX_HOURS})`,
     );
   }
-  return { ranges: plan.ranges, reason: plan.reason, appId, known, failures, lake, notices };
+  return { ranges: plan.ranges, reason: plan.reason, appId, appIdFrom, known, failures, lake, notices };
 }
 
 /**
@@ -391,6 +423,10 @@ async function noWindows(
   context: ExtractStepContext,
   lake?: Lake,
 ): Promise<ExtractStepResult> {
+  checkOrigins(
+    [await backupOrigin(options.out), ...(lake ? [await lakeOrigin(lake, options.lake)] : [])],
+    options.demo ? "demo" : "project",
+  );
   const appId = await resolveAppId({ configured: context.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
   const plan: ExtractPlan = {
     ranges: [],
@@ -475,6 +511,8 @@ async function extractWindows(
           sleep: context.sleep,
           now,
           appId: plan.appId,
+          appIdFrom: plan.appIdFrom,
+          demo: options.demo,
           signal: context.signal,
           runId: runIdOf(context.env),
           reporter: {

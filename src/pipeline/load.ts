@@ -12,6 +12,7 @@ import {
 import { load, type LoadReporter, type LoadSummary } from "../warehouse/load.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { DEFAULT_LOAD_TIMEOUT_MINUTES } from "./defaults.ts";
+import { checkOrigins, lakeOrigin, warehouseOrigin } from "./demo-data.ts";
 import { openLockedWarehouse } from "./locked-warehouse.ts";
 
 /** What the load step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
@@ -111,6 +112,11 @@ export async function loadStep(
   });
   try {
     if (warehouse.dialect === "snowflake") return await waitForSnowpipe(lake, warehouse, options, context);
+    // The demo's lake into a project's warehouse, or the other way round, is refused before a row moves.
+    checkOrigins(
+      [await lakeOrigin(lake, options.lake), await warehouseOrigin(warehouse, options.warehouse)],
+      "either",
+    );
     // Batches commit one by one inside load(); before the first is the point to stop from here.
     signal?.throwIfAborted();
     const started = Date.now();

@@ -5,6 +5,7 @@ import { readProject } from "../models/project.ts";
 import { planProject } from "../models/runner.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
+import { backupOrigin, checkOrigins, lakeOrigin, warehouseOrigin } from "./demo-data.ts";
 
 export interface RunTargets {
   lake: string;
@@ -15,6 +16,10 @@ export interface RunTargets {
   source?: string;
   /** Settings given by the caller (the demo's simulator) instead of the environment's. */
   amplitude?: unknown;
+  /** The backup folder: with the lake and warehouse, checked to hold the demo's data or a project's, not the other. */
+  out?: string;
+  /** The demo: its folders must not hold a real project's data (and a real run's not the demo's). */
+  demo?: boolean;
 }
 
 /**
@@ -26,10 +31,17 @@ export async function checkRunTargets(targets: RunTargets, env: Env): Promise<vo
   if (!targets.source && !targets.amplitude) amplitudeConfig(env);
   const lake = await openLake(targets.lake, env);
   await lake.check();
+  // The demo's data where a project's is expected, or the other way round: refused before anything is written.
+  const expect = targets.demo ? "demo" : "project";
+  checkOrigins(
+    [...(targets.out ? [await backupOrigin(targets.out)] : []), await lakeOrigin(lake, targets.lake)],
+    expect,
+  );
   const warehouse = await openWarehouse(targets.warehouse, { create: true, env });
   let dialect: Dialect;
   try {
     dialect = warehouse.dialect;
+    checkOrigins([await warehouseOrigin(warehouse, targets.warehouse)], expect);
   } finally {
     await warehouse.close();
   }

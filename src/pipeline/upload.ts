@@ -6,6 +6,7 @@ import {
   type SnapshotUploadSummary,
 } from "../lake/snapshot-upload.ts";
 import { upload, type UploadReporter, type UploadSummary } from "../lake/upload.ts";
+import { backupOrigin, checkOrigins, lakeOrigin } from "./demo-data.ts";
 
 /** What the upload step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
 export interface UploadStepOptions {
@@ -77,6 +78,10 @@ export async function uploadStep(
   const { reporter = {}, signal } = context;
   signal?.throwIfAborted();
   const lake = await openLake(options.lake, context.env);
+  // The demo's backups into a project's lake, or the other way round, are refused before a file moves
+  // (the bucket checked first, as upload does: a wrong region or missing bucket is the first thing to say).
+  await lake.check();
+  checkOrigins([await backupOrigin(options.from, "--from"), await lakeOrigin(lake, options.lake)], "either");
   const started = Date.now();
   reporter.started?.({ from: options.from, lakeUrl: lake.url, concurrency: options.concurrency });
   const events = await upload({

@@ -137,9 +137,14 @@ export function planResume(options: {
   return { ranges, watermark: mark, reason, deferredHours };
 }
 
-/** The completed windows the lake's manifests record (from their keys alone: one listing, no reads). */
-export async function windowsFromLake(lake: Lake, appId: string): Promise<HourWindow[]> {
-  return (await listManifestKeys(lake, appId)).map((key) => ({
+/**
+ * The completed windows the lake's manifests record (from their keys alone: one listing, no reads).
+ * `listed` receives the keys, for a caller that reads one of them (whose data this is) without listing again.
+ */
+export async function windowsFromLake(lake: Lake, appId: string, listed?: string[]): Promise<HourWindow[]> {
+  const keys = await listManifestKeys(lake, appId);
+  listed?.push(...keys.map((key) => key.key));
+  return keys.map((key) => ({
     start: parseHour(key.start, "start"),
     end: parseHour(key.end, "end"),
   }));
@@ -170,6 +175,7 @@ export async function windowsFromWarehouseAndLake(
   warehouse: Warehouse,
   lake: Lake | undefined,
   appId: string,
+  listed?: string[],
 ): Promise<HourWindow[]> {
   const known = await windowsFromWarehouse(warehouse, appId);
   if (!lake) return known;
@@ -182,11 +188,10 @@ export async function windowsFromWarehouseAndLake(
     const newest = row?.newest ? new Date(row.newest).getTime() : NaN;
     if (Number.isFinite(newest)) startAfter = manifestKeyBefore(appId, new Date(newest - LISTING_MARGIN_MS));
   }
-  const listed = (await listManifestKeys(lake, appId, startAfter)).map((key) => ({
-    start: parseHour(key.start, "start"),
-    end: parseHour(key.end, "end"),
-  }));
-  return [...known, ...listed];
+  const keys = await listManifestKeys(lake, appId, startAfter);
+  listed?.push(...keys.map((key) => key.key));
+  const since = keys.map((key) => ({ start: parseHour(key.start, "start"), end: parseHour(key.end, "end") }));
+  return [...known, ...since];
 }
 
 /** Windows exported into the backup folder (uploaded or not yet): complete once their folder is in place. */
