@@ -1,9 +1,10 @@
-import { amplitudeConfig, type Env } from "../config.ts";
+import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
-import { openLake } from "../lake/open-lake.ts";
+import { checkLakeUrl, openLake } from "../lake/open-lake.ts";
 import { readProject } from "../models/project.ts";
 import { planProject } from "../models/runner.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { openWarehouse, warehouseDialect } from "../warehouse/open-warehouse.ts";
+import { checkExtractOptions, type ExtractStepOptions } from "./extract.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 
 export interface RunTargets {
@@ -15,6 +16,23 @@ export interface RunTargets {
   source?: string;
   /** Settings given by the caller (the demo's simulator) instead of the environment's. */
   amplitude?: unknown;
+}
+
+/**
+ * What `run` is given, checked before it creates anything (the backup folder and its lock, the lake
+ * folder, the DuckDB file): extract's options, the lake and warehouse URLs, the Snowflake settings, the
+ * models and the selection.
+ */
+export async function checkRunOptions(
+  options: RunTargets & ExtractStepOptions,
+  context: { env: Env; now?: () => Date; amplitude?: AmplitudeConfig },
+): Promise<void> {
+  await checkExtractOptions(options, context);
+  checkLakeUrl(options.lake, context.env);
+  const dialect = await warehouseDialect(options.warehouse, { env: context.env });
+  const project = await readProject(options.project);
+  const { selected } = planProject(project, dialect, options.select);
+  if (selected.size === 0) throw new ConfigurationError(`--select ${options.select} selects no model`);
 }
 
 /**
