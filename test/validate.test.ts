@@ -336,7 +336,7 @@ describe("validate from the command line", () => {
       ],
     ]);
     expect(report.checks.find((c) => c.check === "polyglot")).toMatchObject({ failed: 0 });
-  });
+  }, 120_000);
 
   it("exits 0 with a warning when only a warn-severity test finds rows", async () => {
     const cwd = await projectCopy({
