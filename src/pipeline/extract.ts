@@ -332,8 +332,12 @@ export async function checkExtractOptions(
   if (options.lake) checkLakeUrl(options.lake, context.env);
   if (options.source) checkLakeUrl(options.source, context.env);
   if (options.warehouse === "snowflake") await warehouseDialect(options.warehouse, { env: context.env });
-  // Amplitude's S3 export holds events alone: the snapshots of objects still come from the API.
-  const callsApi = !options.source || objectsOf(options).some((group) => group !== "events");
+  // Snapshots of objects always call the API (Amplitude's S3 export holds events alone); events do with
+  // hours given. Resumed from the watermark they may have nothing to export, and then need no keys.
+  const objects = objectsOf(options);
+  const callsApi =
+    objects.some((group) => group !== "events") ||
+    (objects.includes("events") && !options.source && options.start !== undefined);
   if (callsApi && !context.amplitude) amplitudeConfig(context.env);
 }
 

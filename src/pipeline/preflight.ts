@@ -28,6 +28,7 @@ export async function checkRunOptions(
   context: { env: Env; now?: () => Date; amplitude?: AmplitudeConfig },
 ): Promise<void> {
   await checkExtractOptions(options, context);
+  if (!options.source && !context.amplitude) amplitudeConfig(context.env);
   checkLakeUrl(options.lake, context.env);
   const dialect = await warehouseDialect(options.warehouse, { env: context.env });
   const project = await readProject(options.project);
