@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CheckName, Diagnostic, ValidatedStatement, ValidationReport } from "../src/validate/report.ts";
 import { validateProject } from "../src/validate/validate.ts";
+import { annotate } from "../src/github/annotations.ts";
+import type { AnnotationProperties } from "@actions/core";
 import { runCli } from "./support/cli.ts";
 
 const PROJECT_DIR = fileURLToPath(new URL("../sql", import.meta.url));
@@ -301,6 +303,40 @@ describe("validate from the command line", () => {
     expect(Object.keys(figures).sort()).toEqual(["errors", "models", "seconds", "statements", "warnings"]);
     expect(figures).toMatchObject({ models: 22, errors: 1, warnings: 0 });
   });
+
+  it("reports a misspelled column once, at its line, and names what it skipped downstream in one line", async () => {
+    const cwd = await projectCopy({
+      "models/core/events.sql": (text) => text.replace("        event_type,\n", "        event_tpye,\n"),
+    });
+    const result = await runCli(["validate", "--project", "sql", "--json"], { cwd, env });
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split("\n").filter((line) => /: error: /.test(line));
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^sql\/models\/core\/events\.sql:33: error: DuckDB could not build core\.events: .*"event_tpye" not found/,
+      ),
+    ]);
+    expect(result.stderr).toMatch(
+      /^note: skipped because core\.events did not build \(its error above is the cause\): 6 model\(s\) \(core\.users, marts\.company_traffic, .*\); 60 test\(s\) \(.* and 50 more\); the polyglot check of \d+ Snowflake statement\(s\) that build or read them$/m,
+    );
+    expect(result.json()).toMatchObject({ errors: 1 });
+    // One annotation, on a file GitHub can attach it to.
+    const report = JSON.parse(
+      await readFile(join(cwd, "target/validate_results.json"), "utf8"),
+    ) as ValidationReport;
+    const annotations: Array<[string, AnnotationProperties | undefined]> = [];
+    annotate(report.diagnostics, {
+      error: (message, properties) => annotations.push([message, properties]),
+      warning: () => {},
+    });
+    expect(annotations).toEqual([
+      [
+        expect.stringMatching(/^DuckDB could not build core\.events/),
+        expect.objectContaining({ file: "sql/models/core/events.sql", startLine: 33 }),
+      ],
+    ]);
+    expect(report.checks.find((c) => c.check === "polyglot")).toMatchObject({ failed: 0 });
+  }, 120_000);
 
   it("exits 0 with a warning when only a warn-severity test finds rows", async () => {
     const cwd = await projectCopy({

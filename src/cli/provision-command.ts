@@ -46,7 +46,7 @@ export async function runProvision(
 
 /** What provision did to the account, in one line. */
 function describeOutcome(
-  outcome: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings">,
+  outcome: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings" | "placeholders">,
   out: string,
 ): string {
   const { plan, settings } = outcome;
@@ -54,7 +54,10 @@ function describeOutcome(
     case "dry-run":
       return (
         `Rendered ${plan.statements.length} statement(s) for ${outcome.objects} object(s) into ${out}, in execution order, ` +
-        `as a first provision of an empty database would run them (warehouse ${settings.warehouse}, stage ${settings.lakeUrl}). Nothing was connected to.`
+        `as a first provision of an empty database would run them (warehouse ${settings.warehouse}, stage ${settings.lakeUrl}). Nothing was connected to.` +
+        (outcome.placeholders.length > 0
+          ? ` Placeholders, not your settings: ${outcome.placeholders.join("; ")}.`
+          : "")
       );
     case "plan":
       return `Plan only (--plan): ${plan.statements.length} statement(s) would run. Run provision without --plan to apply.`;

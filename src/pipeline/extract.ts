@@ -26,8 +26,8 @@ import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
 import type { Lake } from "../lake/lake.ts";
 import { deliveryId } from "../lake/manifest.ts";
-import { openLake } from "../lake/open-lake.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { checkLakeUrl, openLake } from "../lake/open-lake.ts";
+import { openWarehouse, warehouseDialect } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { DEFAULT_HISTORY, DEFAULT_MAX_HOURS } from "./defaults.ts";
 import { lockRun } from "./lock.ts";
@@ -40,6 +40,7 @@ import {
 import {
   failingSince,
   failureHistory,
+  historyStart,
   planResume,
   resolveAppId,
   uncovered,
@@ -345,6 +346,34 @@ export async function planExtract(
 }
 
 /**
+ * Everything in extract's options and configuration that can be wrong, checked before it creates the backup
+ * folder or takes its lock: the hours, the history span (used only when there is no watermark, and checked
+ * always), the lake and source URLs, the Snowflake settings, and the Amplitude keys when it will call the API.
+ */
+export async function checkExtractOptions(
+  options: ExtractStepOptions,
+  context: Pick<ExtractStepContext, "env" | "now" | "amplitude">,
+): Promise<void> {
+  const start = options.start === undefined ? undefined : parseHour(options.start, "start");
+  const end = options.end === undefined ? undefined : parseHour(options.end, "end");
+  if (start !== undefined && end !== undefined && end < start) {
+    throw new ConfigurationError(`--end ${options.end} is before --start ${options.start}`);
+  }
+  const now = (context.now ?? (() => new Date()))();
+  historyStart(options.history ?? DEFAULT_HISTORY, lastSettledHour(now, options.settleHours));
+  if (options.lake) checkLakeUrl(options.lake, context.env);
+  if (options.source) checkLakeUrl(options.source, context.env);
+  if (options.warehouse === "snowflake") await warehouseDialect(options.warehouse, { env: context.env });
+  // Snapshots of objects always call the API (Amplitude's S3 export holds events alone); events do with
+  // hours given. Resumed from the watermark they may have nothing to export, and then need no keys.
+  const objects = objectsOf(options);
+  const callsApi =
+    objects.some((group) => group !== "events") ||
+    (objects.includes("events") && !options.source && options.start !== undefined);
+  if (callsApi && !context.amplitude) amplitudeConfig(context.env);
+}
+
+/**
  * Extract: take the backup folder, plan the hours (given, or resumed from the watermark), put back what
  * the window store keeps, export the rest from Amplitude, and keep each window completed in the store.
  */
@@ -353,6 +382,7 @@ export async function extractStep(
   context: ExtractStepContext,
 ): Promise<ExtractStepResult> {
   const { reporter = {} } = context;
+  await checkExtractOptions(options, context);
   const lock = await lockRun(
     { out: options.out },
     {

@@ -1,9 +1,10 @@
-import { amplitudeConfig, type Env } from "../config.ts";
+import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
-import { openLake } from "../lake/open-lake.ts";
+import { checkLakeUrl, openLake } from "../lake/open-lake.ts";
 import { readProject } from "../models/project.ts";
 import { planProject } from "../models/runner.ts";
-import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { openWarehouse, warehouseDialect } from "../warehouse/open-warehouse.ts";
+import { checkExtractOptions, type ExtractStepOptions } from "./extract.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 import { backupOrigin, checkOrigins, lakeOrigin, warehouseOrigin } from "./demo-data.ts";
 
@@ -20,6 +21,24 @@ export interface RunTargets {
   out?: string;
   /** The demo: its folders must not hold a real project's data (and a real run's not the demo's). */
   demo?: boolean;
+}
+
+/**
+ * What `run` is given, checked before it creates anything (the backup folder and its lock, the lake
+ * folder, the DuckDB file): extract's options, the lake and warehouse URLs, the Snowflake settings, the
+ * models and the selection.
+ */
+export async function checkRunOptions(
+  options: RunTargets & ExtractStepOptions,
+  context: { env: Env; now?: () => Date; amplitude?: AmplitudeConfig },
+): Promise<void> {
+  await checkExtractOptions(options, context);
+  if (!options.source && !context.amplitude) amplitudeConfig(context.env);
+  checkLakeUrl(options.lake, context.env);
+  const dialect = await warehouseDialect(options.warehouse, { env: context.env });
+  const project = await readProject(options.project);
+  const { selected } = planProject(project, dialect, options.select);
+  if (selected.size === 0) throw new ConfigurationError(`--select ${options.select} selects no model`);
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from "../snowflake/provision.ts";
 import { DRY_RUN_SETTINGS, renderObjects, type ProvisionSettings } from "../snowflake/render.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
+import { missingSnowflakeSettings } from "../warehouse/snowflake-config.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
 /** What the provision step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
@@ -49,7 +50,9 @@ export interface ProvisionStepReporter {
   /** Each seed once built (or found unchanged) after the objects are applied. */
   seed?(result: SeedResult): void;
   /** What the run did to the account, before the bucket notification is read (or set). */
-  outcome?(event: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings">): void;
+  outcome?(
+    event: Pick<ProvisionStepResult, "mode" | "plan" | "applied" | "objects" | "settings" | "placeholders">,
+  ): void;
 }
 
 /** The figures `provision --json` prints. */
@@ -83,6 +86,8 @@ export interface ProvisionStepResult {
    */
   mode: "dry-run" | "plan" | "unchanged" | "applied";
   settings: ProvisionSettings;
+  /** With `dryRun`: the settings rendered from placeholders because none was given, each said in words. */
+  placeholders: string[];
   /** Objects rendered from the project. */
   objects: number;
   /** Statements applied by this run. */
@@ -117,6 +122,28 @@ export function stageUrl(
   return { url: `s3://${bucket}/${prefix ? `${prefix}/` : ""}`, bucket, prefix };
 }
 
+/**
+ * Everything provision needs to connect, checked before anything is read or opened: each missing setting
+ * is named in one error, with what it is.
+ */
+function checkConnectionSettings(options: ProvisionStepOptions, env: Env): void {
+  const missing = missingSnowflakeSettings(env);
+  // A lake that is no S3 URL at all is stageUrl's error to explain.
+  if (parseS3LakeUrl(options.lake ?? "s3://", env)?.bucket === "") {
+    missing.push({
+      name: "--lake s3://bucket/prefix (or AWS_BUCKET_NAME)",
+      what: "the S3 lake the stage reads",
+    });
+  }
+  if (missing.length === 0) return;
+  throw new ConfigurationError(
+    `provision needs ${missing.length} setting(s) that are not set:\n` +
+      missing.map((setting) => `  ${setting.name}: ${setting.what}\n`).join("") +
+      "Set them in the environment, .env or the repository's secrets and variables; " +
+      "provision --dry-run renders the statements without any of them",
+  );
+}
+
 export function planFigures(plan: ProvisionPlan): ProvisionFigures {
   const count = (action: string) => plan.changes.filter((change) => change.action === action).length;
   return {
@@ -147,13 +174,25 @@ export async function provisionStep(
 ): Promise<ProvisionStepResult> {
   const { env, reporter = {} } = context;
   const started = Date.now();
+  if (!options.dryRun) checkConnectionSettings(options, env);
   const project = await readProject(options.project);
-  // A dry run connects to nothing: what the environment lacks, it takes from the placeholders.
-  const placeholders = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : undefined;
-  const lake = stageUrl(options.lake, env, placeholders?.bucket);
+  // A dry run connects to nothing: what the environment lacks, it takes from the placeholders, and says so.
+  const fallback = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : undefined;
+  const lake = stageUrl(options.lake, env, fallback?.bucket);
   const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_SETTINGS.warehouse : undefined);
   if (!warehouseName)
     throw new ConfigurationError("SNOWFLAKE_WAREHOUSE is not set: the tasks need a warehouse to run on");
+  const placeholders = [
+    ...(fallback && !parseS3LakeUrl(options.lake ?? "s3://", env)?.bucket
+      ? [`the stage's bucket ${fallback.bucket} (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given)`]
+      : []),
+    ...(env.SNOWFLAKE_WAREHOUSE ? [] : [`the warehouse ${warehouseName} (SNOWFLAKE_WAREHOUSE is not set)`]),
+  ];
+  if (placeholders.length > 0) {
+    reporter.warning?.(
+      `--dry-run renders with placeholders: ${placeholders.join("; ")}. Give your own to render the statements you will run.`,
+    );
+  }
   const settings: ProvisionSettings = {
     warehouse: warehouseName,
     lakeUrl: lake.url,
@@ -178,7 +217,7 @@ export async function provisionStep(
     }
   }
   const decided = (plan: ProvisionPlan, mode: ProvisionStepResult["mode"], applied = 0) => {
-    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
+    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings, placeholders });
     return { mode, plan, applied };
   };
   let seeds: SeedResult[] | undefined;
@@ -189,6 +228,7 @@ export async function provisionStep(
     ...outcome,
     figures: planFigures(outcome.plan),
     settings,
+    placeholders,
     objects: objects.length,
     seeds,
     notification,
@@ -198,13 +238,14 @@ export async function provisionStep(
 
   if (options.dryRun) {
     const plan = planProvision(objects, emptyCatalog());
-    await writeDryRun(plan, options.out, settings);
+    await writeDryRun(plan, options.out, settings, placeholders);
     return result(decided(plan, "dry-run"));
   }
 
   const warehouse = await openWarehouse("snowflake", {
     create: true,
     env,
+    origin: "provision",
     warn: (message: string) => reporter.warning?.(message),
   });
   try {
@@ -334,7 +375,14 @@ async function bucketNotification(
 }
 
 /** Every statement of a first provision, one numbered file each, so they read (and diff) in order. */
-async function writeDryRun(plan: ProvisionPlan, out: string, settings: ProvisionSettings) {
+async function writeDryRun(
+  plan: ProvisionPlan,
+  out: string,
+  settings: ProvisionSettings,
+  placeholders: string[],
+) {
+  const note =
+    placeholders.length > 0 ? `-- placeholders, not your settings: ${placeholders.join("; ")}\n` : "";
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   let index = 0;
@@ -351,7 +399,7 @@ async function writeDryRun(plan: ProvisionPlan, out: string, settings: Provision
     await writeFile(
       file,
       `-- amplitude-pipeline provision, statement ${index} of ${plan.statements.length} ` +
-        `(warehouse ${settings.warehouse}, stage ${settings.lakeUrl}, integration ${settings.integration})\n${sql};\n`,
+        `(warehouse ${settings.warehouse}, stage ${settings.lakeUrl}, integration ${settings.integration})\n${note}${sql};\n`,
     );
   }
 }

@@ -10,7 +10,7 @@ import {
 } from "./extract.ts";
 import { loadStep, type LoadStepReporter, type LoadStepResult } from "./load.ts";
 import { lockRun } from "./lock.ts";
-import { checkRunTargets } from "./preflight.ts";
+import { checkRunOptions, checkRunTargets } from "./preflight.ts";
 import { transformStep, type TransformStepReporter, type TransformStepResult } from "./transform.ts";
 import { uploadStep, type UploadStepReporter, type UploadStepResult } from "./upload.ts";
 
@@ -91,6 +91,7 @@ export async function runPipeline(
   context: RunPipelineContext,
 ): Promise<RunPipelineResult> {
   const { reporter = {} } = context;
+  await checkRunOptions(options, context);
   const lock = await lockRun(
     { out: options.out, warehouse: options.warehouse },
     {

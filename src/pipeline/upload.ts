@@ -1,4 +1,6 @@
+import { stat } from "node:fs/promises";
 import type { Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
 import { openLake } from "../lake/open-lake.ts";
 import {
   uploadSnapshots,
@@ -77,6 +79,13 @@ export async function uploadStep(
 ): Promise<UploadStepResult> {
   const { reporter = {}, signal } = context;
   signal?.throwIfAborted();
+  // Checked before the lake is opened: a local lake's folder is created as it is.
+  const from = await stat(options.from).catch(() => null);
+  if (!from?.isDirectory()) {
+    throw new ConfigurationError(
+      `${options.from} is not a backup folder: run extract first, or point --from at a downloaded run artifact`,
+    );
+  }
   const lake = await openLake(options.lake, context.env);
   // The demo's backups into a project's lake, or the other way round, are refused before a file moves
   // (the bucket checked first, as upload does: a wrong region or missing bucket is the first thing to say).

@@ -69,7 +69,7 @@ export function historyStart(history: string, end: Hour): Hour {
   const match = /^(\d+)\s*([hdwmy])$/.exec(text);
   if (!match || Number(match[1]) === 0) {
     throw new ConfigurationError(
-      `--history ${JSON.stringify(history)} is not a span: use a number with h, d, w, m or y (e.g. 3m, 90d), or all`,
+      `--history ${JSON.stringify(history)} is not a span: use a number of hours, days, weeks, months or years (48h, 90d, 12w, 3m, 1y), or all`,
     );
   }
   const n = Number(match[1]);

@@ -1,3 +1,4 @@
+import { schemaOfModel } from "../models/compile.ts";
 import type { Project } from "../models/project.ts";
 import type { ValidatedStatement } from "../validate/report.ts";
 import { CAPTURED_EVENTS } from "./objects.ts";
@@ -32,12 +33,17 @@ export function snowflakeStatements(project: Project): ValidatedStatement[] {
     sql: raw.statement.replace("raw.amplitude_events", CAPTURED_EVENTS),
     checks: ["polyglot"],
   });
+  const relation = (name: string) => {
+    const model = project.models.get(name);
+    return model ? [`${schemaOfModel(model)}.${name}`] : [];
+  };
   for (const query of procedureQueries(project)) {
     statements.push({
       file: query.path,
       name: `procedure pipeline.build_${query.model} (${query.build} build)`,
       sql: query.sql,
       checks: ["polyglot"],
+      reads: relation(query.model),
     });
   }
   for (const test of graphTests(project)) {
@@ -46,6 +52,7 @@ export function snowflakeStatements(project: Project): ValidatedStatement[] {
       name: `finalizer test ${test.name}`,
       sql: test.sql,
       checks: ["polyglot"],
+      reads: [...test.on.flatMap(relation), ...(test.needs ?? [])],
     });
   }
   return statements;

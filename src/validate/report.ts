@@ -28,6 +28,11 @@ export interface ValidatedStatement {
   name: string;
   sql: string;
   checks: Array<"polyglot" | "sqlfluff">;
+  /**
+   * The project's relations it reads or builds (`core.sessions`): polyglot leaves it out when one of them did
+   * not build in the sample run, since that model's own error is the cause.
+   */
+  reads?: string[];
 }
 
 /** What one check did: `passed` and `failed` count its own units (statements, model builds, test runs). */

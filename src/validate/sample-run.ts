@@ -198,6 +198,33 @@ export async function sampleRunDiagnostics(
 }
 
 /**
+ * What the sample run did not build: the models that failed, and the models and tests it skipped because of
+ * them (by name, across both runs), with the relations of both kinds of model.
+ */
+export function notBuilt(run: SampleRun): {
+  failed: string[];
+  models: string[];
+  tests: string[];
+  relations: Set<string>;
+} {
+  const failed = new Set<string>();
+  const models = new Set<string>();
+  const tests = new Set<string>();
+  const relations = new Set<string>();
+  for (const { result } of run.runs) {
+    for (const model of result.models) {
+      if (model.status === "success") continue;
+      (model.status === "error" ? failed : models).add(model.relation);
+      relations.add(model.relation);
+    }
+    for (const test of result.tests) if (test.status === "skipped") tests.add(test.name);
+  }
+  // A model that failed in one run and was skipped in the other is a failure.
+  for (const relation of failed) models.delete(relation);
+  return { failed: [...failed], models: [...models], tests: [...tests], relations };
+}
+
+/**
  * DuckDB's message on one line, without the warehouse's name, the statement the adapter appends, or its
  * `LINE n:` excerpt: the line, counted in the statement DuckDB ran, is returned apart.
  */

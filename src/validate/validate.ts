@@ -6,7 +6,8 @@ import { CompileError } from "../models/compile.ts";
 import { DEFAULT_TARGET_DIR } from "../models/defaults.ts";
 import { readProject, type Project } from "../models/project.ts";
 import { rawTableStatements } from "../warehouse/raw-tables.ts";
-import { compileEverything, type RenderedStatement } from "./compile-check.ts";
+import { schemaOfModel } from "../models/compile.ts";
+import { compileEverything, shown, type RenderedStatement } from "./compile-check.ts";
 import {
   checkWithPolyglot,
   tableFromColumns,
@@ -22,7 +23,7 @@ import {
   type ValidatedStatement,
   type ValidationReport,
 } from "./report.ts";
-import { runOnSampleData, sampleRunDiagnostics, type SampleRun } from "./sample-run.ts";
+import { notBuilt, runOnSampleData, sampleRunDiagnostics, type SampleRun } from "./sample-run.ts";
 import {
   checkWithSqlfluff,
   sqlfluffDiagnostics,
@@ -45,7 +46,13 @@ export async function projectToValidate(
   if (!existsSync(join(project.root, "snowflake", "stage.sql"))) return { project, extraStatements: [] };
   const { snowflakeStatements } = await import("../snowflake/validation.ts");
   try {
-    return { project, extraStatements: snowflakeStatements(project) };
+    // Its files are the project's (`snowflake/…`, `models/…`): shown like every other finding's, from the
+    // working directory (`sql/models/…`), which is the repository's root in a workflow.
+    const extraStatements = snowflakeStatements(project).map((statement) => ({
+      ...statement,
+      file: shown(project, statement.file),
+    }));
+    return { project, extraStatements };
   } catch (error) {
     if (error instanceof CompileError) return { project, extraStatements: [] };
     throw error;
@@ -157,7 +164,11 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
 
   progress("checking the Snowflake SQL with polyglot");
   const polyglotStarted = clock();
-  const checked = polyglotStatements(snowflake, extras);
+  // A model DuckDB could not build has one error, its own: polyglot's findings on it, on the models and tests
+  // downstream and on their Snowflake procedures would repeat it, so those statements are left out.
+  const unbuilt = sample ? notBuilt(sample) : undefined;
+  const all = polyglotStatements(project, snowflake, extras);
+  const checked = all.filter((s) => !(s.reads ?? []).some((relation) => unbuilt?.relations.has(relation)));
   const schema = sample && {
     tables: [
       ...tablesCreatedBy(rawTableStatements("snowflake")),
@@ -166,7 +177,15 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
     ],
   };
   const polyglot = checkWithPolyglot(checked, schema, diagnostics);
-  summaries.set("polyglot", { ...polyglot, seconds: (clock() - polyglotStarted) / 1000 });
+  const leftOut = all.length - checked.length;
+  summaries.set("polyglot", {
+    ...polyglot,
+    skipped: polyglot.skipped + leftOut,
+    seconds: (clock() - polyglotStarted) / 1000,
+  });
+  if (unbuilt && unbuilt.failed.length > 0) {
+    diagnostics.add({ check: "execute", severity: "note", message: skippedLine(unbuilt, leftOut) });
+  }
 
   const fluff = await sqlfluffSettled;
   if ("error" in fluff) {
@@ -257,10 +276,16 @@ function sqlfluffStatements(
   ];
 }
 
+/** `reads` also names the relation a model statement builds: a model that did not build leaves it out. */
 function polyglotStatements(
+  project: Project,
   snowflake: RenderedStatement[],
   extras: ValidatedStatement[],
 ): PolyglotStatement[] {
+  const builds = (name: string | undefined) => {
+    const model = name === undefined ? undefined : project.models.get(name);
+    return model ? [`${schemaOfModel(model)}.${model.name}`] : [];
+  };
   return [
     ...snowflake.map((s) => ({
       name: s.name,
@@ -268,12 +293,36 @@ function polyglotStatements(
       line: 1,
       sql: s.sql,
       source: s.source,
-      reads: s.reads,
+      reads: [...s.reads, ...builds(s.model)],
     })),
     ...extras
       .filter((s) => s.checks.includes("polyglot"))
-      .map((s) => ({ name: s.name, file: s.file, line: s.line ?? 1, sql: s.sql })),
+      .map((s) => ({ name: s.name, file: s.file, line: s.line ?? 1, sql: s.sql, reads: s.reads })),
   ];
+}
+
+/** How many names a summary line lists before it counts the rest. */
+const NAMED = 10;
+
+function named(names: string[]): string {
+  return names.length <= NAMED
+    ? names.join(", ")
+    : `${names.slice(0, NAMED).join(", ")} and ${names.length - NAMED} more`;
+}
+
+/** The one line that names what a failing model took with it. */
+function skippedLine(unbuilt: ReturnType<typeof notBuilt>, statements: number): string {
+  const parts = [
+    unbuilt.models.length > 0 ? `${unbuilt.models.length} model(s) (${named(unbuilt.models)})` : undefined,
+    unbuilt.tests.length > 0 ? `${unbuilt.tests.length} test(s) (${named(unbuilt.tests)})` : undefined,
+    statements > 0
+      ? `the polyglot check of ${statements} Snowflake statement(s) that build or read them`
+      : undefined,
+  ].filter((part) => part !== undefined);
+  return (
+    `skipped because ${unbuilt.failed.join(", ")} did not build (its error above is the cause): ` +
+    (parts.length > 0 ? parts.join("; ") : "nothing else")
+  );
 }
 
 function summary(check: CheckName, values: Partial<CheckSummary>): CheckSummary {

@@ -1,6 +1,6 @@
 import type { Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
-import type { Warehouse } from "./warehouse.ts";
+import type { Dialect, Warehouse } from "./warehouse.ts";
 
 export const DEFAULT_WAREHOUSE = "duckdb:data/warehouse.duckdb";
 
@@ -11,6 +11,8 @@ export interface OpenWarehouseOptions {
   env?: Env;
   /** Where `snowflake` says what works but should change (a password sign-in); default stderr. */
   warn?: (message: string) => void;
+  /** What the user gave that opens it, leading its configuration errors; default `--warehouse URL`. */
+  origin?: string;
 }
 
 /**
@@ -18,24 +20,57 @@ export interface OpenWarehouseOptions {
  * environment (SNOWFLAKE_ACCOUNT, SNOWFLAKE_USER, SNOWFLAKE_PRIVATE_KEY, …), never from the URL.
  */
 export async function openWarehouse(url: string, options: OpenWarehouseOptions): Promise<Warehouse> {
+  checkWarehouseUrl(url);
   if (url.startsWith("duckdb:")) {
     const { path, settings } = parseDuckDbUrl(url);
     const { DuckDbWarehouse } = await import("./duckdb.ts");
     return DuckDbWarehouse.open(path, { create: options.create, settings, option: `--warehouse ${url}` });
   }
+  const { snowflakeConfig } = await import("./snowflake-config.ts");
+  const { SnowflakeWarehouse } = await import("./snowflake.ts");
+  try {
+    return await SnowflakeWarehouse.open(snowflakeConfig(options.env ?? process.env, options.warn));
+  } catch (error) {
+    // Configuration errors say which option led to them.
+    throw originOf(error, url, options.origin);
+  }
+}
+
+function originOf(error: unknown, url: string, origin: string | undefined): unknown {
+  return error instanceof ConfigurationError
+    ? new ConfigurationError(`${origin ?? `--warehouse ${url}`}: ${error.message}`, { cause: error })
+    : error;
+}
+
+/**
+ * The engine a warehouse URL names, checked without opening or creating anything: its DuckDB settings, or
+ * the Snowflake connection's settings in the environment. A command checks this before it does any work.
+ */
+export async function warehouseDialect(
+  url: string,
+  options: { env?: Env; origin?: string } = {},
+): Promise<Dialect> {
+  checkWarehouseUrl(url);
   if (url === "snowflake") {
     const { snowflakeConfig } = await import("./snowflake-config.ts");
-    const { SnowflakeWarehouse } = await import("./snowflake.ts");
     try {
-      return await SnowflakeWarehouse.open(snowflakeConfig(options.env ?? process.env, options.warn));
+      // Its warnings (a password sign-in) are said once, when the warehouse is opened.
+      snowflakeConfig(options.env ?? process.env, () => {});
     } catch (error) {
-      // Configuration errors say which option led to them.
-      if (error instanceof ConfigurationError) {
-        throw new ConfigurationError(`--warehouse ${url}: ${error.message}`, { cause: error });
-      }
-      throw error;
+      throw originOf(error, url, options.origin);
     }
+    return "snowflake";
   }
+  return "duckdb";
+}
+
+/** `duckdb:PATH` with valid settings, or `snowflake`: anything else is a ConfigurationError. */
+function checkWarehouseUrl(url: string): void {
+  if (url.startsWith("duckdb:")) {
+    parseDuckDbUrl(url);
+    return;
+  }
+  if (url === "snowflake") return;
   if (url.startsWith("snowflake:")) {
     throw new ConfigurationError(
       `--warehouse ${url}: write --warehouse snowflake, with nothing after it; the account, database, ` +

@@ -50,13 +50,7 @@ export function snowflakeConfig(
   const passphrase = readSecret(env, "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE");
   const password = readSecret(env, "SNOWFLAKE_PASSWORD");
 
-  const missing = [
-    !account && "SNOWFLAKE_ACCOUNT",
-    !user && "SNOWFLAKE_USER",
-    !database && "SNOWFLAKE_DATABASE",
-    !warehouse && "SNOWFLAKE_WAREHOUSE",
-    !keyText && !keyPath && !password && "SNOWFLAKE_PRIVATE_KEY (or SNOWFLAKE_PRIVATE_KEY_PATH)",
-  ].filter((name): name is string => typeof name === "string");
+  const missing = missingSnowflakeSettings(env).map((setting) => setting.name);
   if (missing.length > 0) {
     throw new ConfigurationError(
       `${list(missing)} ${missing.length > 1 ? "are" : "is"} not set: Snowflake needs the account, the user, ` +
@@ -108,6 +102,43 @@ export function snowflakeConfig(
     ...(accessUrl === undefined ? {} : { accessUrl }),
     credential,
   };
+}
+
+/** A setting the Snowflake connection needs, and what it is, for a message that lists every one missing. */
+export interface MissingSetting {
+  name: string;
+  what: string;
+}
+
+/** The connection's settings the environment lacks, in the order a user sets them up. */
+export function missingSnowflakeSettings(env: Env): MissingSetting[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const settings: Array<MissingSetting & { given: boolean }> = [
+    {
+      name: "SNOWFLAKE_ACCOUNT",
+      what: "the account identifier, orgname-accountname (e.g. myorg-myaccount)",
+      given: set("SNOWFLAKE_ACCOUNT"),
+    },
+    { name: "SNOWFLAKE_USER", what: "the user the pipeline signs in as", given: set("SNOWFLAKE_USER") },
+    {
+      name: "SNOWFLAKE_DATABASE",
+      what: "the database that holds the pipeline's schemas",
+      given: set("SNOWFLAKE_DATABASE"),
+    },
+    {
+      name: "SNOWFLAKE_WAREHOUSE",
+      what: "the virtual warehouse the queries and tasks run on",
+      given: set("SNOWFLAKE_WAREHOUSE"),
+    },
+    {
+      name: "SNOWFLAKE_PRIVATE_KEY (or SNOWFLAKE_PRIVATE_KEY_PATH)",
+      what: "the key pair's private key: its PEM text (or the path of its file)",
+      // Secrets are taken as given, spaces and all, as readSecret takes them.
+      given:
+        Boolean(env.SNOWFLAKE_PRIVATE_KEY || env.SNOWFLAKE_PASSWORD) || set("SNOWFLAKE_PRIVATE_KEY_PATH"),
+    },
+  ];
+  return settings.filter((setting) => !setting.given).map(({ name, what }) => ({ name, what }));
 }
 
 // The driver's own rule (lib/util.js isCorrectSubdomain): words joined by single dots or hyphens.

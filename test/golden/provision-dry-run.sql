@@ -1,7 +1,9 @@
 -- amplitude-pipeline provision, statement 1 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists pipeline;
 
 -- amplitude-pipeline provision, statement 2 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
     object_kind varchar not null,
@@ -14,24 +16,31 @@ create table if not exists pipeline.change_history (
 );
 
 -- amplitude-pipeline provision, statement 3 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists raw;
 
 -- amplitude-pipeline provision, statement 4 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists seeds;
 
 -- amplitude-pipeline provision, statement 5 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists staging;
 
 -- amplitude-pipeline provision, statement 6 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists core;
 
 -- amplitude-pipeline provision, statement 7 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists marts;
 
 -- amplitude-pipeline provision, statement 8 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists restricted;
 
 -- amplitude-pipeline provision, statement 9 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_string as (value varchar) returns varchar ->
     case
         when invoker_role() = 'AMPLITUDE_PIPELINE' then value
@@ -40,6 +49,7 @@ create masking policy if not exists pipeline.mask_pii_string as (value varchar) 
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
 -- amplitude-pipeline provision, statement 10 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_variant as (value variant) returns variant ->
     case
         when invoker_role() = 'AMPLITUDE_PIPELINE' then value
@@ -48,6 +58,7 @@ create masking policy if not exists pipeline.mask_pii_variant as (value variant)
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
 -- amplitude-pipeline provision, statement 11 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_json_gz
     type = json
     compression = gzip
@@ -55,6 +66,7 @@ create or replace file format raw.amplitude_json_gz
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
 -- amplitude-pipeline provision, statement 12 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_manifest_json
     type = json
     compression = auto
@@ -62,6 +74,7 @@ create or replace file format raw.amplitude_manifest_json
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
 -- amplitude-pipeline provision, statement 13 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
@@ -69,6 +82,7 @@ create stage if not exists raw.amplitude_lake
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
 -- amplitude-pipeline provision, statement 14 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_events (
     json_data variant,
     source_file varchar not null,
@@ -77,6 +91,7 @@ create table if not exists raw.amplitude_events (
 );
 
 -- amplitude-pipeline provision, statement 15 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
     json_data variant,
@@ -86,6 +101,7 @@ create table if not exists raw.amplitude_snapshots (
 );
 
 -- amplitude-pipeline provision, statement 16 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
     source_file varchar not null,
@@ -93,6 +109,7 @@ create table if not exists raw.lake_manifests (
 );
 
 -- amplitude-pipeline provision, statement 17 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
     captured_at timestamp_ntz not null,
@@ -103,6 +120,7 @@ create table if not exists pipeline.stream_batches (
 );
 
 -- amplitude-pipeline provision, statement 18 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
     test_name varchar not null,
@@ -114,6 +132,7 @@ create table if not exists pipeline.test_results (
 );
 
 -- amplitude-pipeline provision, statement 19 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.seed_loads (
     seed varchar not null,
     seed_file varchar not null,
@@ -123,12 +142,14 @@ create table if not exists raw.seed_loads (
 );
 
 -- amplitude-pipeline provision, statement 20 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
 -- amplitude-pipeline provision, statement 21 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.extract_windows as
 select
     json_data:app_id::varchar as app_id,
@@ -149,6 +170,7 @@ where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
 -- amplitude-pipeline provision, statement 22 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.load_history as
 with manifest_files as (
 
@@ -236,6 +258,7 @@ from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
 -- amplitude-pipeline provision, statement 23 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
     comment = 'Amplitude event files into raw.amplitude_events (amplitude-pipeline)'
@@ -253,6 +276,7 @@ create pipe if not exists raw.amplitude_events_pipe
     on_error = continue;
 
 -- amplitude-pipeline provision, statement 24 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
     comment = 'Lake manifests into raw.lake_manifests (amplitude-pipeline)'
@@ -269,6 +293,7 @@ create pipe if not exists raw.lake_manifests_pipe
     on_error = continue;
 
 -- amplitude-pipeline provision, statement 25 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
     comment = 'Amplitude taxonomy and cohort snapshot files into raw.amplitude_snapshots (amplitude-pipeline)'
@@ -288,6 +313,7 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     on_error = skip_file;
 
 -- amplitude-pipeline provision, statement 26 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
     append_only = true
@@ -295,6 +321,7 @@ create stream if not exists raw.amplitude_events_stream
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
 -- amplitude-pipeline provision, statement 27 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -320,6 +347,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 28 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
 language sql
@@ -419,6 +447,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 29 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -523,6 +552,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 30 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -586,6 +616,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 31 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
 language sql
@@ -876,6 +907,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 32 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
 language sql
@@ -1055,6 +1087,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 33 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
 language sql
@@ -1224,6 +1257,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 34 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
@@ -1373,6 +1407,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 35 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
 language sql
@@ -1652,6 +1687,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 36 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
 language sql
@@ -1774,6 +1810,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 37 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
 language sql
@@ -1977,6 +2014,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 38 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -2051,6 +2089,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 39 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2135,6 +2174,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 40 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
 language sql
@@ -2181,6 +2221,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 41 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
 language sql
@@ -2249,6 +2290,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 42 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2518,6 +2560,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 43 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -2831,6 +2874,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 44 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
 language sql
@@ -3225,6 +3269,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 45 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
 language sql
@@ -3475,6 +3520,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 46 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
 language sql
@@ -3605,6 +3651,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 47 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
 language sql
@@ -3656,6 +3703,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 48 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -3882,6 +3930,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 49 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
 language sql
@@ -4840,6 +4889,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 50 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -8438,6 +8488,7 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 51 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8448,6 +8499,7 @@ create or replace task pipeline.amplitude_root
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
 -- amplitude-pipeline provision, statement 52 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8458,6 +8510,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     call pipeline.build_stg_amplitude__cohort_members(false);
 
 -- amplitude-pipeline provision, statement 53 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8468,6 +8521,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     call pipeline.build_stg_amplitude__cohorts(false);
 
 -- amplitude-pipeline provision, statement 54 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8478,6 +8532,7 @@ create or replace task pipeline.run_cohorts
     call pipeline.build_cohorts(false);
 
 -- amplitude-pipeline provision, statement 55 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8488,6 +8543,7 @@ create or replace task pipeline.run_stg_amplitude__events
     call pipeline.build_stg_amplitude__events(false);
 
 -- amplitude-pipeline provision, statement 56 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8498,6 +8554,7 @@ create or replace task pipeline.run_locations
     call pipeline.build_locations(false);
 
 -- amplitude-pipeline provision, statement 57 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8508,6 +8565,7 @@ create or replace task pipeline.run_events
     call pipeline.build_events(false);
 
 -- amplitude-pipeline provision, statement 58 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8518,6 +8576,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
 -- amplitude-pipeline provision, statement 59 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8528,6 +8587,7 @@ create or replace task pipeline.run_users
     call pipeline.build_users(false);
 
 -- amplitude-pipeline provision, statement 60 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8538,6 +8598,7 @@ create or replace task pipeline.run_company_traffic
     call pipeline.build_company_traffic(false);
 
 -- amplitude-pipeline provision, statement 61 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8548,6 +8609,7 @@ create or replace task pipeline.run_devices
     call pipeline.build_devices(false);
 
 -- amplitude-pipeline provision, statement 62 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8558,6 +8620,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     call pipeline.build_stg_amplitude__event_categories(false);
 
 -- amplitude-pipeline provision, statement 63 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8568,6 +8631,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     call pipeline.build_stg_amplitude__event_types(false);
 
 -- amplitude-pipeline provision, statement 64 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8578,6 +8642,7 @@ create or replace task pipeline.run_event_categories
     call pipeline.build_event_categories(false);
 
 -- amplitude-pipeline provision, statement 65 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8588,6 +8653,7 @@ create or replace task pipeline.run_event_types
     call pipeline.build_event_types(false);
 
 -- amplitude-pipeline provision, statement 66 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8598,6 +8664,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     call pipeline.build_stg_amplitude__event_groups(false);
 
 -- amplitude-pipeline provision, statement 67 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8608,6 +8675,7 @@ create or replace task pipeline.run_groups
     call pipeline.build_groups(false);
 
 -- amplitude-pipeline provision, statement 68 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8618,6 +8686,7 @@ create or replace task pipeline.run_page_paths
     call pipeline.build_page_paths(false);
 
 -- amplitude-pipeline provision, statement 69 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8628,6 +8697,7 @@ create or replace task pipeline.run_sessions
     call pipeline.build_sessions(false);
 
 -- amplitude-pipeline provision, statement 70 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8638,6 +8708,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     call pipeline.build_stg_amplitude__event_properties(false);
 
 -- amplitude-pipeline provision, statement 71 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8648,6 +8719,7 @@ create or replace task pipeline.run_user_cohorts
     call pipeline.build_user_cohorts(false);
 
 -- amplitude-pipeline provision, statement 72 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8658,6 +8730,7 @@ create or replace task pipeline.run_user_groups
     call pipeline.build_user_groups(false);
 
 -- amplitude-pipeline provision, statement 73 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8668,6 +8741,7 @@ create or replace task pipeline.run_web_issues
     call pipeline.build_web_issues(false);
 
 -- amplitude-pipeline provision, statement 74 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
@@ -8678,4 +8752,5 @@ create or replace task pipeline.amplitude_finalizer
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
 -- amplitude-pipeline provision, statement 75 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 select system$task_dependents_enable('pipeline.amplitude_root');
