@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { readProject } from "../src/models/project.ts";
-import { transform, type TransformResult } from "../src/models/runner.ts";
+import { runTest, transform, type TransformResult } from "../src/models/runner.ts";
 import { load } from "../src/warehouse/load.ts";
 import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { readJson, tempDir } from "./support/files.ts";
@@ -240,6 +240,32 @@ describe("transform on the embedded warehouse", () => {
     expect(result.figures.tests_failed).toBeGreaterThanOrEqual(1);
     expect(result.figures.tests_warned).toBeGreaterThanOrEqual(1);
     expect(result.failed).toBe(true);
+  });
+
+  it("shows a failing test's sample rows once each, though one id fails on many rows", async () => {
+    const { warehouse } = await testWarehouse();
+    await warehouse.execute(
+      "create table members as select * from (values (7, 'a'), (7, 'b'), (7, 'c'), (7, 'd'), (8, 'e'), (9, 'f')) as t(amplitude_id, cohort)",
+    );
+    await warehouse.execute("create table users as select 1 as amplitude_id");
+    const result = await runTest(
+      warehouse,
+      {
+        name: "relationships_members__amplitude_id",
+        on: ["members"],
+        severity: "warn",
+        declaredIn: "members.yml",
+        sql:
+          "select child.amplitude_id from members as child left join users as parent " +
+          "on child.amplitude_id = parent.amplitude_id where parent.amplitude_id is null",
+      },
+      new Set(),
+      () => 0,
+    );
+    expect(result).toMatchObject({ status: "warn", failures: 6 });
+    const shown = result.message!.replace(/^e\.g\. /, "").split("; ");
+    expect(shown).toHaveLength(3);
+    expect(new Set(shown).size).toBe(3);
   });
 
   it("asks for a full refresh when a model no longer makes a column its table has, instead of merging", async () => {
