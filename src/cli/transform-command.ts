@@ -92,16 +92,17 @@ export function describeTask(run: TaskRun): string {
  */
 export function resultTable(result: TransformResult, targetDir: string): string[] {
   const models = textTable(
-    ["model", "materialized", "rows", "processed", "seconds", "status"],
+    ["model", "materialized", "build", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
       m.relation,
-      m.incremental ? "incremental (merge)" : m.materialized,
+      m.materialized,
+      buildOf(m, result),
       m.rows === null ? "" : formatCount(m.rows),
       m.processed === null ? "" : formatCount(m.processed),
       m.seconds.toFixed(2),
       m.status,
     ]),
-    [false, false, true, true, true, false],
+    [false, false, false, true, true, true, false],
   );
   const tests = textTable(
     ["test", "severity", "status", "failures"],
@@ -118,6 +119,17 @@ export function resultTable(result: TransformResult, targetDir: string): string[
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,
   ];
+}
+
+/**
+ * What this run did to a model, beside the materialization it declares (which never changes between runs):
+ * a full build, an increment merged into the table, a view replaced; on Snowflake the task graph decides.
+ */
+function buildOf(model: ModelResult, result: TransformResult): string {
+  if (model.status === "skipped") return "none";
+  if (model.materialized === "view") return "replaced";
+  if (model.incremental) return "increment";
+  return result.target === "snowflake" && !result.fullRefresh ? "task graph" : "full";
 }
 
 export interface CompileCommandOptions {
