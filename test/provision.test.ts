@@ -430,7 +430,7 @@ describe("provision refuses what it cannot do safely", () => {
       refused: 0,
       statements: 73,
     });
-    expect(first.stdout).toContain("create  task");
+    expect(first.stderr).toContain("create  task");
   });
 });
 

@@ -480,7 +480,7 @@ describe("extract --objects from the CLI", () => {
     });
     expect(sim.served.exports).toBe(0);
     expect(sim.objectCounters.cohortRequests).toBe(0);
-    expect(taken.stdout).toMatch(/^ {2}event_types +\d+ +written$/m);
+    expect(taken.stderr).toMatch(/^ {2}event_types +\d+ +written$/m);
     expect((await listFiles(join(out, APP))).map((f) => f.split("/")[1])).toEqual([
       "event_categories",
       "event_categories",

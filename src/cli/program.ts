@@ -22,7 +22,7 @@ import {
   DEFAULT_WINDOW_HOURS,
   MAX_CONCURRENCY,
 } from "../pipeline/defaults.ts";
-import type { Output } from "./output.ts";
+import { jsonOutput, type Output } from "./output.ts";
 
 export interface ProgramContext {
   env: Env;
@@ -185,7 +185,11 @@ export function buildProgram(context: ProgramContext): Command {
       writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
       writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
     })
-    .exitOverride();
+    .exitOverride()
+    // With --json, stdout is the JSON line alone: whatever else a command prints goes to stderr.
+    .hook("preAction", (_program, command) => {
+      if (command.opts().json === true) context.output = jsonOutput(context.output);
+    });
 
   addExtractOptions(
     program

@@ -9,7 +9,7 @@ import {
   type TransformStepResult,
 } from "../pipeline/transform.ts";
 import type { TaskRun } from "../snowflake/graph-run.ts";
-import { formatCount, textTable, type Output } from "./output.ts";
+import { formatCount, textTable, printJson, type Output } from "./output.ts";
 
 export interface TransformCommandOptions extends TransformStepOptions {
   json?: boolean;
@@ -72,7 +72,7 @@ export function printTransform(
   options: { targetDir: string; json?: boolean },
 ): void {
   for (const line of resultTable(step.result, options.targetDir)) output.out(line);
-  if (options.json) output.out(JSON.stringify(step.figures));
+  if (options.json) printJson(output, step.figures);
 }
 
 /** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
