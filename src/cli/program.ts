@@ -339,6 +339,31 @@ export function buildProgram(context: ProgramContext): Command {
     });
 
   program
+    .command("query")
+    .description("run one SQL statement on the warehouse and print its first rows (DuckDB opened read-only)")
+    .argument("<sql>", "the statement, quoted: 'select * from marts.page_paths'")
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .addOption(
+      new Option("--limit <n>", "rows printed at most; a line on stderr says when there are more")
+        .default(100)
+        .argParser(integer(1, 1_000_000)),
+    )
+    .option("--wait", "when a run holds the warehouse, wait for it instead of failing")
+    .option("--json", "print one JSON object per row (NDJSON) on stdout instead of a table")
+    .addHelpText(
+      "after",
+      "\nOn DuckDB the file is opened read-only, under the warehouse's lock: a pipeline run started meanwhile\n" +
+        "waits for the query (or says who holds the lock), and a query during a run says which run holds it.\n" +
+        "On Snowflake the statement runs with SNOWFLAKE_ROLE's rights.\n" +
+        "Exit codes: 0 done, 1 the statement failed (the warehouse's error, with the line and position it names)\n" +
+        "or a run holds the warehouse, 2 usage or configuration error (no warehouse file at that path).",
+    )
+    .action(async (sql: string, options) => {
+      const { runQuery } = await import("./query-command.ts");
+      await runQuery(sql, options, { env: context.env, output: context.output });
+    });
+
+  program
     .command("provision")
     .description(
       "create or update the Snowflake objects (stage, pipes, stream, procedures, task graph) safely",
