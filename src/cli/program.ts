@@ -95,7 +95,10 @@ const SNOWFLAKE_ENV_HELP =
 function addTransformOptions(command: Command): Command {
   return command
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
-    .option("--select <selection>", "models to build: name, +name, name+, tag:x, +tag:x (space-separated)")
+    .option(
+      "--select <selection>",
+      "models to build: name or schema.name, +name, name+, tag:x, +tag:x (space-separated)",
+    )
     .option("--full-refresh", "rebuild incremental models from all the data instead of merging what is new")
     .option(
       "--full-tests",
