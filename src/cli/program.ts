@@ -355,8 +355,8 @@ export function buildProgram(context: ProgramContext): Command {
     .option("--json", "print one JSON object per row (NDJSON) on stdout instead of a table")
     .addHelpText(
       "after",
-      "\nOn DuckDB the file is opened read-only, under the warehouse's lock: a pipeline run started meanwhile\n" +
-        "waits for the query (or says who holds the lock), and a query during a run says which run holds it.\n" +
+      "\nOn DuckDB the file is opened read-only, under the warehouse's lock for the moment the query runs: a query\n" +
+        "during a run says which run holds the warehouse (or waits, with --wait), and a run meanwhile says the same.\n" +
         "On Snowflake the statement runs with SNOWFLAKE_ROLE's rights.\n" +
         "Exit codes: 0 done, 1 the statement failed (the warehouse's error, with the line and position it names)\n" +
         "or a run holds the warehouse, 2 usage or configuration error (no warehouse file at that path).",
