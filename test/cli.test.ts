@@ -220,7 +220,8 @@ describe("the warehouse commands", () => {
     const cwd = await tempDir();
     const args = ["run", "--start", "2025-11-04T08", "--end", "2025-11-04T11", "--json"];
     const first = await runCli(args, { cwd, env: simEnv(sim) });
-    expect(first.stderr).not.toMatch(/error/i);
+    // The report shares stderr with --json (its tests table has an "error" severity column): no error line.
+    expect(first.stderr).not.toMatch(/^(error|ERROR|FAIL)\b/m);
     expect(first.code).toBe(0);
     const figures = first.json<Record<string, number>>();
     expect(figures).toMatchObject({ models: MODELS, tests_failed: 0, events: sim.served.events });
