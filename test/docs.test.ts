@@ -650,7 +650,7 @@ describe("the docs command", () => {
       /^note: Tests have not run yet: there is no run_results\.json under target\./m,
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
+    expect(result.stderr).toContain(
       `Open data/docs/index.html (${pathToFileURL(join(await realpath(cwd), "data", "docs", "index.html")).href})`,
     );
     // The repository's project (the package's sql/, as there is none here): a page for every model.

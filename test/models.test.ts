@@ -246,7 +246,15 @@ describe("the model project", () => {
     expect(names("tag:amplitude")).toHaveLength(22);
     expect(names("users devices")).toEqual(["devices", "users"]);
     expect(() => selectModels(compiled, "tag:nothing")).toThrow(/no model has the tag nothing/);
-    expect(() => selectModels(compiled, "+evnts")).toThrow(/there is no model evnts/);
+    expect(() => selectModels(compiled, "+evnts")).toThrow(/there is no model evnts; did you mean events\?/);
+    // The schema-qualified name every report prints selects the same model, with the graph operators too.
+    expect(names("marts.page_paths")).toEqual(["page_paths"]);
+    expect(names("+marts.web_issues")).toEqual(names("+web_issues"));
+    expect(names("core.events+")).toEqual(names("events+"));
+    expect(() => selectModels(compiled, "core.page_paths")).toThrow(
+      /there is no model core\.page_paths; did you mean marts\.page_paths\?/,
+    );
+    expect(() => selectModels(compiled, "marts.page_pths")).toThrow(/did you mean marts\.page_paths\?/);
   });
 
   it("names the file and line of an unknown ref", async () => {

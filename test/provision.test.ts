@@ -431,7 +431,7 @@ describe("provision refuses what it cannot do safely", () => {
       refused: 0,
       statements: 75,
     });
-    expect(first.stdout).toContain("create  task");
+    expect(first.stderr).toContain("create  task");
   });
 });
 

@@ -322,6 +322,42 @@ describe("extractSnapshots against the simulator", () => {
   });
 });
 
+describe("a snapshot that fails", () => {
+  it("is named once in each line that reports it", async () => {
+    const { sim } = await world({ faults: { serverError: { times: 10_000, status: 500 } } });
+    const out = await tempDir();
+    const result = await extractStep(
+      {
+        objects: ["taxonomy"],
+        out,
+        windowHours: 24,
+        concurrency: 1,
+        maxLineBytes: 1_000_000,
+        settleHours: 2,
+      },
+      {
+        env: { AMPLITUDE_APP_ID: APP },
+        amplitude: { baseUrl: sim.url, region: "us", apiKey: sim.apiKey, secretKey: sim.secretKey },
+        now: () => new Date("2025-11-05T03:00:00.000Z"),
+        sleep: noSleep,
+      },
+    );
+    expect(result.failed).toBe(true);
+    expect(result.summary.failedSnapshots).toEqual([
+      expect.stringMatching(/^event_types: GET \S+ failed \d+ times/),
+      expect.stringMatching(/^event_categories: GET \S+ failed \d+ times/),
+    ]);
+    const capture = captureOutput();
+    printExtract(capture.output, result);
+    const errors = capture.out.filter((line) => line.startsWith("error: "));
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: event_types: GET /),
+      expect.stringMatching(/^error: event_categories: GET /),
+    ]);
+    for (const line of errors) expect(line).not.toMatch(/(event_types|event_categories).*\1/);
+  });
+});
+
 describe("extract --objects with a plan that lacks Taxonomy and Cohorts", () => {
   it("exports the events, skips the objects, says so once with the reason, and succeeds", async () => {
     const { sim } = await world({ plan: { taxonomy: false, cohorts: false } });
@@ -444,7 +480,7 @@ describe("extract --objects from the CLI", () => {
     });
     expect(sim.served.exports).toBe(0);
     expect(sim.objectCounters.cohortRequests).toBe(0);
-    expect(taken.stdout).toMatch(/^ {2}event_types +\d+ +written$/m);
+    expect(taken.stderr).toMatch(/^ {2}event_types +\d+ +written$/m);
     expect((await listFiles(join(out, APP))).map((f) => f.split("/")[1])).toEqual([
       "event_categories",
       "event_categories",

@@ -475,7 +475,7 @@ describe("load --warehouse snowflake from the CLI", () => {
       env,
     });
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(
+    expect(cli.stderr).toMatch(
       /^Snowpipe: 2 file\(s\) of 1 delivery checked, 1 in raw\.amplitude_events already, 0 file\(s\) or manifest\(s\) loaded while waiting \(0 refreshed, 0 copied\), 0 pending, 1 failed/m,
     );
     expect(cli.stderr).toMatch(

@@ -443,8 +443,8 @@ describe("transform --warehouse snowflake from the CLI", () => {
       /^FAILED pipeline\.run_sessions started \S+, 2\.0 s: error 000603 Processing aborted/m,
     );
     expect(cli.stderr).toMatch(/^ERROR core\.sessions: pipeline\.run_sessions FAILED: 000603 /m);
-    expect(cli.stdout).toMatch(/^core\.sessions\s+incremental\s+2\.00\s+error$/m);
-    expect(cli.stdout).toMatch(/Details: target\/run_results\.json$/m);
+    expect(cli.stderr).toMatch(/^core\.sessions\s+incremental\s+task graph\s+2\.00\s+error$/m);
+    expect(cli.stderr).toMatch(/Details: target\/run_results\.json$/m);
     expect(cli.json()).toEqual({
       models: order.length - 1,
       tests_passed: testNames.length,
@@ -524,7 +524,7 @@ describe("run --warehouse snowflake from the CLI", () => {
     // load checked every uploaded file and manifest against raw before the graph ran.
     expect(asked.filter((k) => k.startsWith("amplitude/events/")).length).toBeGreaterThan(0);
     expect(asked.filter((k) => k.startsWith("amplitude/_manifests/")).length).toBeGreaterThan(0);
-    expect(cli.stdout).toMatch(/^Snowpipe: \d+ file\(s\) of \d+ deliver(y|ies) checked/m);
+    expect(cli.stderr).toMatch(/^Snowpipe: \d+ file\(s\) of \d+ deliver(y|ies) checked/m);
     expect(state.executed).toBe(1);
     expect(cli.json()).toMatchObject({
       models: order.length,

@@ -1,9 +1,10 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resultTable } from "../src/cli/transform-command.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { readProject } from "../src/models/project.ts";
-import { transform, type TransformResult } from "../src/models/runner.ts";
+import { runTest, transform, type TransformResult } from "../src/models/runner.ts";
 import { load } from "../src/warehouse/load.ts";
 import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { readJson, tempDir } from "./support/files.ts";
@@ -28,6 +29,14 @@ function failedTests(result: TransformResult) {
   return result.tests
     .filter((t) => t.status !== "pass")
     .map((t) => `${t.name}: ${t.status} ${t.message ?? ""}`);
+}
+
+/** The materialized and build cells of one model's row in transform's printed report. */
+function reportCells(result: TransformResult, relation: string): string[] {
+  const [header, , ...rows] = resultTable(result, "target");
+  const columns = header!.split(/\s+/);
+  const cells = rows.find((line) => line.startsWith(`${relation} `))!.split(/\s{2,}/);
+  return [cells[columns.indexOf("materialized")]!, cells[columns.indexOf("build")]!];
 }
 
 /** Every row of every model, in a stable order, for comparing two warehouses. */
@@ -145,7 +154,7 @@ describe("transform on the embedded warehouse", () => {
   it("gives exactly the rows of a full refresh after incremental runs, and re-running changes nothing", async () => {
     const first = await simulatedLake([DAY_1]);
     const { warehouse } = await testWarehouse();
-    await loadAndTransform(first.lake, warehouse);
+    const initial = await loadAndTransform(first.lake, warehouse);
     // Day 2 arrives, plus day 1 exported again as two overlapping windows (re-deliveries of the same files).
     await simulatedLake([DAY_2, ["2025-11-04T12", "2025-11-05T05"]], { lake: first.lake });
     const { loaded, result } = await loadAndTransform(first.lake, warehouse);
@@ -155,6 +164,10 @@ describe("transform on the embedded warehouse", () => {
     expect((await personalDataOutsideRestricted(warehouse)).findings).toEqual([]);
     const incremental = await snapshot(warehouse);
     const counts = await rowCounts(warehouse);
+    // The report's materialization is the model's own on both runs; what each run did is its own column.
+    expect(reportCells(initial.result, "core.events")).toEqual(["incremental", "full"]);
+    expect(reportCells(result, "core.events")).toEqual(["incremental", "increment"]);
+    expect(reportCells(result, "marts.company_traffic")).toEqual(["table", "full"]);
 
     // Nothing new: the same counts, the same rows.
     const again = await loadAndTransform(first.lake, warehouse);
@@ -277,6 +290,32 @@ describe("transform on the embedded warehouse", () => {
     expect(result.figures.tests_failed).toBeGreaterThanOrEqual(1);
     expect(result.figures.tests_warned).toBeGreaterThanOrEqual(1);
     expect(result.failed).toBe(true);
+  });
+
+  it("shows a failing test's sample rows once each, though one id fails on many rows", async () => {
+    const { warehouse } = await testWarehouse();
+    await warehouse.execute(
+      "create table members as select * from (values (7, 'a'), (7, 'b'), (7, 'c'), (7, 'd'), (8, 'e'), (9, 'f')) as t(amplitude_id, cohort)",
+    );
+    await warehouse.execute("create table users as select 1 as amplitude_id");
+    const result = await runTest(
+      warehouse,
+      {
+        name: "relationships_members__amplitude_id",
+        on: ["members"],
+        severity: "warn",
+        declaredIn: "members.yml",
+        sql:
+          "select child.amplitude_id from members as child left join users as parent " +
+          "on child.amplitude_id = parent.amplitude_id where parent.amplitude_id is null",
+      },
+      new Set(),
+      () => 0,
+    );
+    expect(result).toMatchObject({ status: "warn", failures: 6 });
+    const shown = result.message!.replace(/^e\.g\. /, "").split("; ");
+    expect(shown).toHaveLength(3);
+    expect(new Set(shown).size).toBe(3);
   });
 
   it("asks for a full refresh when a model no longer makes a column its table has, instead of merging", async () => {

@@ -289,7 +289,8 @@ function planReason(group: "taxonomy" | "cohorts", error: ObjectNotInPlanError):
 function failure(object: SnapshotObject, error: unknown): SnapshotOutcome {
   // Only the user can fix a configuration error, and it would fail every object alike: stop.
   if (error instanceof ConfigurationError) throw error;
-  return { object, status: "failed", error: `${object}: ${errorMessage(error)}` };
+  // The error alone: each report names the object beside it (a prefix here made "event_types: event_types: …").
+  return { object, status: "failed", error: errorMessage(error) };
 }
 
 interface SnapshotInput {

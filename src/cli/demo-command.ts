@@ -12,7 +12,7 @@ import {
 } from "../pipeline/defaults.ts";
 import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
-import { formatCount, type Output } from "./output.ts";
+import { formatCount, printJson, type Output } from "./output.ts";
 import { runPipeline, type RunSummary } from "./run-command.ts";
 
 export interface DemoOptions {
@@ -135,8 +135,7 @@ export async function runDemo(
   deps.output.out(
     `Data dictionary (${docs.pages} pages, lineage, test results): ${docs.index} · open ${docs.indexUrl}`,
   );
-  if (options.json)
-    deps.output.out(JSON.stringify({ ...summary.transform.figures, events: summary.extract.events }));
+  if (options.json) printJson(deps.output, { ...summary.transform.figures, events: summary.extract.events });
   return summary;
 }
 

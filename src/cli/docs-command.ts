@@ -1,6 +1,6 @@
 import type { Env } from "../config.ts";
 import { buildDocs, type DocsOptions, type DocsResult } from "../docs/build-docs.ts";
-import type { Output } from "./output.ts";
+import { printJson, type Output } from "./output.ts";
 
 export interface DocsCommandOptions extends DocsOptions {
   json?: boolean;
@@ -23,17 +23,15 @@ export async function runDocs(
   for (const note of result.notes) output.err(`note: ${note}`);
   printDocs(output, result);
   if (options.json) {
-    output.out(
-      JSON.stringify({
-        pages: result.pages,
-        models: result.models,
-        sources: result.sources,
-        seeds: result.seeds,
-        tests: result.tests,
-        tests_with_results: result.testsWithResults,
-        index: result.index,
-      }),
-    );
+    printJson(output, {
+      pages: result.pages,
+      models: result.models,
+      sources: result.sources,
+      seeds: result.seeds,
+      tests: result.tests,
+      tests_with_results: result.testsWithResults,
+      index: result.index,
+    });
   }
   return result;
 }

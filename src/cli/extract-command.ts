@@ -9,7 +9,7 @@ import {
   type ExtractStepResult,
 } from "../pipeline/extract.ts";
 import type { SnapshotOutcome, SnapshotsSummary } from "../pipeline/snapshots.ts";
-import { formatBytes, formatCount, formatDuration, textTable, type Output } from "./output.ts";
+import { formatBytes, formatCount, formatDuration, textTable, printJson, type Output } from "./output.ts";
 
 export type { ExtractCommandSummary } from "../pipeline/extract.ts";
 
@@ -56,7 +56,7 @@ export function printExtract(output: Output, result: ExtractStepResult, json?: b
     );
   }
   if (result.snapshots) for (const line of snapshotReport(result.snapshots)) output.out(line);
-  if (json) output.out(JSON.stringify(result.figures));
+  if (json) printJson(output, result.figures);
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type LoadStepResult,
 } from "../pipeline/load.ts";
 import { EVENTS_PIPE } from "../snowflake/objects.ts";
-import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
+import { formatBytes, formatCount, formatDuration, printJson, type Output } from "./output.ts";
 
 export { loadFailed, loadFigures, type LoadCommandSummary } from "../pipeline/load.ts";
 
@@ -114,5 +114,5 @@ export function printLoad(output: Output, result: LoadStepResult, json?: boolean
       );
     }
   }
-  if (json) output.out(JSON.stringify(result.figures));
+  if (json) printJson(output, result.figures);
 }

@@ -5,6 +5,29 @@ export interface Output {
   /** Rewrites the current stderr line in place; a no-op off a terminal. */
   status(line: string): void;
   isTTY: boolean;
+  /** The command's figures as one JSON line; under `--json`, the only line on stdout (see `jsonOutput`). */
+  json?(line: string): void;
+}
+
+/** Prints a command's figures: one JSON line, on stdout. */
+export function printJson(output: Output, figures: unknown): void {
+  const line = JSON.stringify(figures);
+  if (output.json) output.json(line);
+  else output.out(line);
+}
+
+/**
+ * The output of a command run with `--json`: its tables and other results go to stderr beside its
+ * progress, so that stdout holds the JSON line alone and `… --json | jq` reads it.
+ */
+export function jsonOutput(output: Output): Output {
+  return {
+    isTTY: output.isTTY,
+    out: (line) => output.err(line),
+    err: (line) => output.err(line),
+    status: (line) => output.status(line),
+    json: (line) => (output.json ? output.json(line) : output.out(line)),
+  };
 }
 
 export function processOutput(): Output {

@@ -28,7 +28,7 @@ import {
   MAX_CONCURRENCY,
   DEMO_DATA_DIR,
 } from "../pipeline/defaults.ts";
-import type { Output } from "./output.ts";
+import { jsonOutput, type Output } from "./output.ts";
 
 export interface ProgramContext {
   env: Env;
@@ -101,7 +101,10 @@ const SNOWFLAKE_ENV_HELP =
 function addTransformOptions(command: Command): Command {
   return command
     .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
-    .option("--select <selection>", "models to build: name, +name, name+, tag:x, +tag:x (space-separated)")
+    .option(
+      "--select <selection>",
+      "models to build: name or schema.name, +name, name+, tag:x, +tag:x (space-separated)",
+    )
     .option("--full-refresh", "rebuild incremental models from all the data instead of merging what is new")
     .option(
       "--full-tests",
@@ -195,7 +198,11 @@ export function buildProgram(context: ProgramContext): Command {
       writeOut: (text) => context.output.out(text.replace(/\n$/, "")),
       writeErr: (text) => context.output.err(text.replace(/\n$/, "")),
     })
-    .exitOverride();
+    .exitOverride()
+    // With --json, stdout is the JSON line alone: whatever else a command prints goes to stderr.
+    .hook("preAction", (_program, command) => {
+      if (command.opts().json === true) context.output = jsonOutput(context.output);
+    });
 
   addExtractOptions(
     program
@@ -342,6 +349,31 @@ export function buildProgram(context: ProgramContext): Command {
     .action(async (options) => {
       const { runCompile } = await import("./transform-command.ts");
       await runCompile(options, { output: context.output });
+    });
+
+  program
+    .command("query")
+    .description("run one SQL statement on the warehouse and print its first rows (DuckDB opened read-only)")
+    .argument("<sql>", "the statement, quoted: 'select * from marts.page_paths'")
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .addOption(
+      new Option("--limit <n>", "rows printed at most; a line on stderr says when there are more")
+        .default(100)
+        .argParser(integer(1, 1_000_000)),
+    )
+    .option("--wait", "when a run holds the warehouse, wait for it instead of failing")
+    .option("--json", "print one JSON object per row (NDJSON) on stdout instead of a table")
+    .addHelpText(
+      "after",
+      "\nOn DuckDB the file is opened read-only, under the warehouse's lock for the moment the query runs: a query\n" +
+        "during a run says which run holds the warehouse (or waits, with --wait), and a run meanwhile says the same.\n" +
+        "On Snowflake the statement runs with SNOWFLAKE_ROLE's rights.\n" +
+        "Exit codes: 0 done, 1 the statement failed (the warehouse's error, with the line and position it names)\n" +
+        "or a run holds the warehouse, 2 usage or configuration error (no warehouse file at that path).",
+    )
+    .action(async (sql: string, options) => {
+      const { runQuery } = await import("./query-command.ts");
+      await runQuery(sql, options, { env: context.env, output: context.output });
     });
 
   program

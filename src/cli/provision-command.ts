@@ -6,7 +6,7 @@ import {
   type ProvisionStepResult,
 } from "../pipeline/provision.ts";
 import type { ProvisionPlan } from "../snowflake/provision.ts";
-import { textTable, type Output } from "./output.ts";
+import { textTable, printJson, type Output } from "./output.ts";
 
 export { planFigures, stageUrl } from "../pipeline/provision.ts";
 
@@ -82,7 +82,7 @@ function printProvision(output: Output, result: ProvisionStepResult, options: { 
           : `Set s3://${bucket}'s event notification: s3:ObjectCreated:* under ${prefix} -> ${channel}`,
     );
   }
-  if (options.json) output.out(JSON.stringify(result.figures));
+  if (options.json) printJson(output, result.figures);
 }
 
 /** One line per object: action, kind, name, why. Unchanged objects are counted, not listed one by one. */

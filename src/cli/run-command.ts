@@ -6,7 +6,7 @@ import type { LoadCommandSummary } from "../pipeline/load.ts";
 import { runPipeline as runSteps, type RunPipelineOptions } from "../pipeline/run.ts";
 import { extractReporter, printExtract } from "./extract-command.ts";
 import { loadReporter, printLoad } from "./load-command.ts";
-import type { Output } from "./output.ts";
+import { printJson, type Output } from "./output.ts";
 import { printTransform, transformReporter } from "./transform-command.ts";
 import { printUpload, uploadReporter } from "./upload-command.ts";
 
@@ -62,7 +62,7 @@ export async function runPipeline(options: RunCommandOptions, deps: RunDeps): Pr
       },
     },
   });
-  if (options.json) output.out(JSON.stringify(result.figures));
+  if (options.json) printJson(output, result.figures);
   return {
     extract: result.extract.summary,
     upload: result.upload.summary,

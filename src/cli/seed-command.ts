@@ -2,7 +2,7 @@ import type { Env } from "../config.ts";
 import { readProject } from "../models/project.ts";
 import { buildSeeds, type SeedResult } from "../models/seeds.ts";
 import { openLockedWarehouse } from "../pipeline/locked-warehouse.ts";
-import { formatCount, formatDuration, type Output } from "./output.ts";
+import { formatCount, formatDuration, printJson, type Output } from "./output.ts";
 
 export interface SeedCommandOptions {
   warehouse: string;
@@ -63,6 +63,6 @@ export async function runSeed(
     `Seeds: ${figures.loaded} loaded, ${figures.unchanged} unchanged, ${figures.failed} failed ` +
       `(${formatCount(figures.rows)} rows) in ${formatDuration(Date.now() - started)}`,
   );
-  if (options.json) output.out(JSON.stringify(figures));
+  if (options.json) printJson(output, figures);
   return { results, figures };
 }

@@ -9,7 +9,7 @@ import {
   type TransformStepResult,
 } from "../pipeline/transform.ts";
 import type { TaskRun } from "../snowflake/graph-run.ts";
-import { formatCount, textTable, type Output } from "./output.ts";
+import { formatCount, textTable, printJson, type Output } from "./output.ts";
 
 export interface TransformCommandOptions extends TransformStepOptions {
   json?: boolean;
@@ -74,7 +74,7 @@ export function printTransform(
   options: { targetDir: string; json?: boolean; verbose?: boolean },
 ): void {
   for (const line of resultTable(step.result, options.targetDir, options)) output.out(line);
-  if (options.json) output.out(JSON.stringify(step.figures));
+  if (options.json) printJson(output, step.figures);
 }
 
 /** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
@@ -98,16 +98,17 @@ export function resultTable(
   options: { verbose?: boolean } = {},
 ): string[] {
   const models = textTable(
-    ["model", "materialized", "rows", "processed", "seconds", "status"],
+    ["model", "materialized", "build", "rows", "processed", "seconds", "status"],
     result.models.map((m: ModelResult) => [
       m.relation,
-      m.incremental ? "incremental (merge)" : m.materialized,
+      m.materialized,
+      buildOf(m, result),
       m.rows === null ? "" : formatCount(m.rows),
       m.processed === null ? "" : formatCount(m.processed),
       m.seconds.toFixed(2),
       m.status,
     ]),
-    [false, false, true, true, true, false],
+    [false, false, false, true, true, true, false],
   );
   // A hundred passing tests would bury the one that failed: they are counted, and listed with --verbose.
   const shown = options.verbose ? result.tests : result.tests.filter((t) => t.status !== "pass");
@@ -138,6 +139,17 @@ export function resultTable(
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,
   ];
+}
+
+/**
+ * What this run did to a model, beside the materialization it declares (which never changes between runs):
+ * a full build, an increment merged into the table, a view replaced; on Snowflake the task graph decides.
+ */
+function buildOf(model: ModelResult, result: TransformResult): string {
+  if (model.status === "skipped") return "none";
+  if (model.materialized === "view") return "replaced";
+  if (model.incremental) return "increment";
+  return result.target === "snowflake" && !result.fullRefresh ? "task graph" : "full";
 }
 
 export interface CompileCommandOptions {

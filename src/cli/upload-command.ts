@@ -1,7 +1,7 @@
 import type { Env } from "../config.ts";
 import type { UploadSummary } from "../lake/upload.ts";
 import { uploadStep, type UploadStepReporter, type UploadStepResult } from "../pipeline/upload.ts";
-import { formatBytes, formatCount, formatDuration, type Output } from "./output.ts";
+import { formatBytes, formatCount, formatDuration, printJson, type Output } from "./output.ts";
 
 export interface UploadCommandOptions {
   from: string;
@@ -86,5 +86,5 @@ export function printUpload(output: Output, result: UploadStepResult, json?: boo
         : ""),
   );
   for (const failure of summary.failures) output.err(`error: ${failure.error}`);
-  if (json) output.out(JSON.stringify(result.figures));
+  if (json) printJson(output, result.figures);
 }

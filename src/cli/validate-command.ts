@@ -1,6 +1,6 @@
 import { formatDiagnostic, type ValidationReport } from "../validate/report.ts";
 import { projectToValidate, validateProject } from "../validate/validate.ts";
-import { textTable, type Output } from "./output.ts";
+import { textTable, printJson, type Output } from "./output.ts";
 
 export interface ValidateCommandOptions {
   project: string;
@@ -36,7 +36,7 @@ export async function runValidate(
       `${figures.models} model(s), ${figures.statements} Snowflake statement(s) checked; ${figures.seconds.toFixed(1)} s. ` +
       `Details: ${options.targetDir}/validate_results.json`,
   );
-  if (options.json) output.out(JSON.stringify(figures));
+  if (options.json) printJson(output, figures);
   return report;
 }
 

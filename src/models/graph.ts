@@ -25,8 +25,8 @@ export function graphOrder(project: Project, models: Map<string, CompiledModel>)
 }
 
 /**
- * dbt's selection syntax, the part this project uses: space-separated terms, each `name` or `tag:x`,
- * with `+` before (and its ancestors) or after (and its descendants). No selection means every model.
+ * dbt's selection syntax, the part this project uses: space-separated terms, each `name`, `schema.name`
+ * (as the reports print a model) or `tag:x`, with `+` before (and its ancestors) or after (and its descendants). No selection means every model.
  */
 export function selectModels(models: Map<string, CompiledModel>, selection: string | undefined): Set<string> {
   if (!selection?.trim()) return new Set(models.keys());
@@ -55,16 +55,51 @@ export function selectModels(models: Map<string, CompiledModel>, selection: stri
       roots = [...models.values()].filter((m) => m.config.tags.includes(tag)).map((m) => m.name);
       if (roots.length === 0) throw new CompileError(`--select ${term}: no model has the tag ${tag}`);
     } else {
-      if (!models.has(core!)) {
-        throw new CompileError(
-          `--select ${term}: there is no model ${core} (models: ${[...models.keys()].sort().join(", ")})`,
-        );
-      }
-      roots = [core!];
+      roots = [modelNamed(models, term, core!)];
     }
     for (const name of roots) selected.add(name);
     if (up) for (const name of walk(roots, (n) => models.get(n)!.refs)) selected.add(name);
     if (down) for (const name of walk(roots, (n) => children.get(n) ?? [])) selected.add(name);
   }
   return selected;
+}
+
+/** A model by its name or its `schema.name`; an unknown one is an error that suggests the closest names. */
+function modelNamed(models: Map<string, CompiledModel>, term: string, wanted: string): string {
+  if (models.has(wanted)) return wanted;
+  const dot = wanted.indexOf(".");
+  if (dot > 0) {
+    const name = wanted.slice(dot + 1);
+    const model = models.get(name);
+    if (model && model.config.schema === wanted.slice(0, dot)) return name;
+  }
+  const qualified = [...models.values()].map((m) => `${m.config.schema}.${m.name}`);
+  const candidates = dot > 0 ? qualified : [...models.keys()];
+  const distance = (name: string) => editDistance(wanted.toLowerCase(), name.toLowerCase());
+  const best = Math.min(...candidates.map(distance));
+  const nearby = candidates.filter(
+    (name) => distance(name) === best && best <= Math.max(3, wanted.length / 3),
+  );
+  throw new CompileError(
+    `--select ${term}: there is no model ${wanted}` +
+      (nearby.length > 0 ? `; did you mean ${nearby.sort().join(" or ")}?` : "") +
+      ` (models: ${[...models.keys()].sort().join(", ")}, each also as schema.name)`,
+  );
+}
+
+/** Levenshtein distance: the fewest one-character insertions, deletions or substitutions from a to b. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

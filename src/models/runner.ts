@@ -487,7 +487,14 @@ export async function runTest(
       );
       failures = Number(row!.n);
     }
-    return testOutcome(test, { failures, sample: rows, seconds: (clock() - started) / 1000 });
+    // Rows that repeat one value (a missing parent's id, once per child) would fill the sample with it.
+    let shown = rows;
+    if (sampleLines(rows).length < Math.min(rows.length, SAMPLE_ROWS)) {
+      shown = await warehouse
+        .query(`select distinct * from (\n${test.sql}\n) as failures limit ${SAMPLE_ROWS}`)
+        .catch(() => rows);
+    }
+    return testOutcome(test, { failures, sample: shown, seconds: (clock() - started) / 1000 });
   } catch (error) {
     return testOutcome(test, { error: errorMessage(error), seconds: (clock() - started) / 1000 });
   }
@@ -533,11 +540,18 @@ function freshnessSeverity(limits: { errorAfterHours?: number }, age: unknown): 
   return age === null || Number(age) > limits.errorAfterHours ? "error" : "warn";
 }
 
-function sample(rows: Record<string, unknown>[]): string {
-  const shown = rows.slice(0, 3).map((row) =>
+const SAMPLE_ROWS = 3;
+
+/** Failing rows as `column=value …`, each distinct row once. */
+function sampleLines(rows: Record<string, unknown>[]): string[] {
+  const lines = rows.map((row) =>
     Object.entries(row)
       .map(([k, v]) => `${k}=${v instanceof Date ? v.toISOString() : String(v)}`)
       .join(" "),
   );
-  return `e.g. ${shown.join("; ")}`;
+  return [...new Set(lines)];
+}
+
+function sample(rows: Record<string, unknown>[]): string {
+  return `e.g. ${sampleLines(rows).slice(0, SAMPLE_ROWS).join("; ")}`;
 }

@@ -227,7 +227,7 @@ export function extractFigures(summary: ExtractCommandSummary, snapshots?: Snaps
 /** The snapshots that failed, one line each, for messages. */
 export function failedSnapshots(snapshots: SnapshotsSummary | undefined): string[] {
   return (snapshots?.outcomes ?? []).flatMap((o: SnapshotOutcome) =>
-    o.status === "failed" ? [o.cohortId ? `cohort ${o.cohortId} members: ${o.error}` : o.error] : [],
+    o.status === "failed" ? [`${o.cohortId ? `cohort ${o.cohortId} members` : o.object}: ${o.error}`] : [],
   );
 }
 

@@ -13,6 +13,8 @@ export interface DuckDbOptions {
   settings?: Record<string, string>;
   /** What the user wrote to choose this warehouse, for errors: `--warehouse duckdb:…`. */
   option?: string;
+  /** Open the file read-only (`query`): nothing is written, and a missing file is never created. */
+  readOnly?: boolean;
 }
 
 /**
@@ -63,7 +65,8 @@ export class DuckDbWarehouse implements Warehouse {
         );
       }
     }
-    const settings = { memory_limit: defaultMemoryLimit(), ...options.settings };
+    const settings: Record<string, string> = { memory_limit: defaultMemoryLimit(), ...options.settings };
+    if (options.readOnly) settings.access_mode = "READ_ONLY";
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path === ":memory:" ? ":memory:" : file, settings);
@@ -73,6 +76,7 @@ export class DuckDbWarehouse implements Warehouse {
       );
     }
     const connection = await instance.connect();
+    if (options.readOnly) return new DuckDbWarehouse(url, instance, connection);
     // A transform commits once per model: checkpointing after each (DuckDB's default past 16 MB of
     // WAL) rewrote the same row groups again and again, about a quarter of an incremental run. The WAL
     // is still written at every commit and checkpointed at close.
@@ -87,6 +91,19 @@ export class DuckDbWarehouse implements Warehouse {
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const reader = await this.run(sql, params, true);
     return reader!.getRowObjectsJS() as T[];
+  }
+
+  async firstRows(sql: string, max: number): Promise<{ columns: string[]; rows: Row[]; more: boolean }> {
+    try {
+      // Streamed: DuckDB computes chunks (2048 rows) as they are read, and reading stops past `max`.
+      const reader = await this.connection.streamAndReadUntil(sql, max + 1);
+      const rows = (reader.getRowObjectsJS() as Row[]).slice(0, max);
+      return { columns: reader.columnNames(), rows, more: reader.currentRowCount > max };
+    } catch (error) {
+      throw new SqlExecutionError(this.url, `${errorMessage(error)}\n  in: ${abbreviate(sql)}`, {
+        cause: error,
+      });
+    }
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {

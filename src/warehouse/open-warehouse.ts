@@ -7,6 +7,8 @@ export const DEFAULT_WAREHOUSE = "duckdb:data/warehouse.duckdb";
 export interface OpenWarehouseOptions {
   /** Whether a missing DuckDB file may be created: `load` fills a new warehouse, `transform` needs one that was loaded. */
   create: boolean;
+  /** DuckDB: open the file read-only (`query`). Snowflake's session has the role's rights whatever this says. */
+  readOnly?: boolean;
   /** Where `snowflake` reads SNOWFLAKE_*; default `process.env`. */
   env?: Env;
   /** Where `snowflake` says what works but should change (a password sign-in); default stderr. */
@@ -24,7 +26,12 @@ export async function openWarehouse(url: string, options: OpenWarehouseOptions):
   if (url.startsWith("duckdb:")) {
     const { path, settings } = parseDuckDbUrl(url);
     const { DuckDbWarehouse } = await import("./duckdb.ts");
-    return DuckDbWarehouse.open(path, { create: options.create, settings, option: `--warehouse ${url}` });
+    return DuckDbWarehouse.open(path, {
+      create: options.create,
+      settings,
+      option: `--warehouse ${url}`,
+      readOnly: options.readOnly,
+    });
   }
   const { snowflakeConfig } = await import("./snowflake-config.ts");
   const { SnowflakeWarehouse } = await import("./snowflake.ts");

@@ -121,6 +121,60 @@ export class SnowflakeWarehouse implements Warehouse {
     return (await this.run(sql, params)) as T[];
   }
 
+  async firstRows(sql: string, max: number): Promise<{ columns: string[]; rows: Row[]; more: boolean }> {
+    if (this.closed) throw new SqlExecutionError(firstLine(sql), `${this.url} is closed`);
+    const next = this.queue.then(() => this.streamFirst(sql, max));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** With `streamResult`, the driver hands rows on as it reads them, fetching only the chunks asked for. */
+  private streamFirst(sql: string, max: number): Promise<{ columns: string[]; rows: Row[]; more: boolean }> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.connection.execute({
+          sqlText: sql,
+          rowMode: "array",
+          fetchAsString: ["Number"],
+          streamResult: true,
+          complete: (error, statement) => {
+            if (error) {
+              reject(this.statementError(sql, error, statement as RowStatement | undefined));
+              return;
+            }
+            const rowStatement = statement as RowStatement;
+            const driverColumns = rowStatement.getColumns() ?? [];
+            const total = rowStatement.getNumRows();
+            const raw: unknown[][] = [];
+            if (total === 0 || max === 0) {
+              resolve({
+                columns: driverColumns.map((c) => c.getName().toLowerCase()),
+                rows: [],
+                more: total > 0,
+              });
+              return;
+            }
+            rowStatement
+              .streamRows({ start: 0, end: Math.min(max, total) - 1 })
+              .on("data", (row: unknown[]) => raw.push(row))
+              .on("error", (streamError: unknown) =>
+                reject(this.statementError(sql, streamError, rowStatement)),
+              )
+              .on("end", () =>
+                resolve({
+                  columns: driverColumns.map((c) => c.getName().toLowerCase()),
+                  rows: toRows(driverColumns, raw),
+                  more: total > max,
+                }),
+              );
+          },
+        });
+      } catch (error) {
+        reject(this.statementError(sql, error, undefined));
+      }
+    });
+  }
+
   /**
    * `begin` … `commit` on this session. Snowflake commits an open transaction before any DDL
    * (create, alter, drop…), so only DML inside `work` is rolled back on failure.

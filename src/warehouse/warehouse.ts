@@ -23,6 +23,11 @@ export interface Warehouse {
   execute(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** For small results only (test failures, counts, history): the rows are held in memory. */
   query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * One statement's column names and its first `max` rows, read as a stream: however large the result,
+   * no more than a chunk past `max` is held. `more` says whether rows were left unread.
+   */
+  firstRows(sql: string, max: number): Promise<{ columns: string[]; rows: Row[]; more: boolean }>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   tableExists(schema: string, name: string): Promise<boolean>;

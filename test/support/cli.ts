@@ -4,7 +4,7 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** The last line of stdout parsed as JSON, for `--json` runs. */
+  /** stdout parsed as JSON, for `--json` runs: it must hold that one line and nothing else. */
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -30,8 +30,11 @@ export async function runCli(
     stdout,
     stderr: cli.stderr(),
     json<T>() {
-      const lines = stdout.trim().split("\n");
-      return JSON.parse(lines[lines.length - 1]!) as T;
+      const lines = stdout.trimEnd().split("\n");
+      if (lines.length !== 1) {
+        throw new Error(`--json: stdout holds ${lines.length} lines, not the JSON line alone:\n${stdout}`);
+      }
+      return JSON.parse(lines[0]!) as T;
     },
   };
 }
