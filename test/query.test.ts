@@ -114,7 +114,9 @@ describe("query on the embedded warehouse", () => {
     const result = await cli(["query", "select 1", "--warehouse", `duckdb:${nowhere}`]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`there is no warehouse at ${nowhere}`);
-    expect(result.stderr).toMatch(/npm run demo/);
+    expect(result.stderr).toMatch(
+      /--warehouse duckdb:data\/demo\/warehouse\.duckdb \(build it with `npm run demo`\)/,
+    );
   });
 
   it("says which run holds the warehouse instead of fighting it for DuckDB's file lock", async () => {

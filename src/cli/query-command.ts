@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
 import { lockRun } from "../pipeline/lock.ts";
+import { DEFAULT_DEMO_WAREHOUSE } from "../pipeline/defaults.ts";
 import { openWarehouse, parseDuckDbUrl } from "../warehouse/open-warehouse.ts";
 import type { Row, SqlValue } from "../warehouse/warehouse.ts";
 import { formatCount, printJson, textTable, type Output } from "./output.ts";
@@ -81,8 +82,9 @@ async function requireDuckDbFile(url: string): Promise<void> {
   );
   if (!exists) {
     throw new ConfigurationError(
-      `--warehouse ${url}: there is no warehouse at ${resolve(path)}. Build one with \`npm run demo\` ` +
-        "(or `amplitude-pipeline demo`), or point --warehouse duckdb:PATH at the file a run built",
+      `--warehouse ${url}: there is no warehouse at ${resolve(path)}. The demo's is ` +
+        `--warehouse ${DEFAULT_DEMO_WAREHOUSE} (build it with \`npm run demo\`); a run's is where its --warehouse ` +
+        "pointed (default duckdb:data/warehouse.duckdb)",
     );
   }
 }
