@@ -119,9 +119,10 @@ describe("the objects client against the simulator", () => {
   });
 
   it("follows a large cohort's file to the pre-signed URL it redirects to", async () => {
-    const sim = await objectsSimulator({ cohortFileRedirectAbove: 10 });
+    const sim = await objectsSimulator({ cohortFileRedirectAbove: 5 });
     const { client } = clientOf(sim);
     const cohortId = sim.objects.cohortIds[2]!;
+    expect((await expected(sim, cohortId)).length).toBeGreaterThan(5);
     expect(await collect(client, cohortId)).toEqual(await expected(sim, cohortId));
     expect(sim.objectCounters.requests).toMatchObject({ "cohorts/file": 1, "cohorts/s3-file": 1 });
   });
