@@ -13,42 +13,38 @@ import {
   require_dist2 as require_dist
 } from "../chunks/chunk-73AEM7RD.js";
 import {
+  lockRun
+} from "../chunks/chunk-TWPKZVYG.js";
+import {
+  backupOrigin,
+  checkLakeUrl,
+  checkOrigins,
+  lakeOrigin,
+  openLake
+} from "../chunks/chunk-PEYCESQQ.js";
+import {
   ApiExportSource,
   ExportClient,
   FAILURES_FOLDER,
   LakeExportSource,
   MANIFEST_FILE,
-  extract,
-  pLimit,
-  parseRetryAfter,
-  parseWindowFolder
-} from "../chunks/chunk-5RARZN5V.js";
-import "../chunks/chunk-SZTBGUUW.js";
-import "../chunks/chunk-DDMIIEV4.js";
-import {
-  fetch,
-  init_src
-} from "../chunks/chunk-ZCLQKLML.js";
-import "../chunks/chunk-RMPWZSCO.js";
-import {
-  lockRun
-} from "../chunks/chunk-TWPKZVYG.js";
-import {
-  openLake
-} from "../chunks/chunk-BBNKCLNR.js";
-import {
   SNAPSHOT_MANIFEST_FILE,
   backupSnapshotFolder,
   checkCohortId,
   deliveryId,
+  extract,
   lakeApps,
   latestBackupSnapshots,
   latestSnapshots,
   listManifestKeys,
+  pLimit,
+  parseRetryAfter,
+  parseWindowFolder,
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-DXSNQUSF.js";
+} from "../chunks/chunk-BWW3VWK5.js";
+import "../chunks/chunk-SZTBGUUW.js";
 import {
   FAILURES_PREFIX,
   appFolder,
@@ -61,6 +57,12 @@ import {
   backoffDelay,
   realSleep
 } from "../chunks/chunk-6K2WFAIU.js";
+import "../chunks/chunk-DDMIIEV4.js";
+import {
+  fetch,
+  init_src
+} from "../chunks/chunk-ZCLQKLML.js";
+import "../chunks/chunk-RMPWZSCO.js";
 import {
   makeFolder
 } from "../chunks/chunk-MWCMZDA4.js";
@@ -72,8 +74,9 @@ import {
   DEFAULT_OUT,
   DEFAULT_SETTLE_HOURS,
   DEFAULT_WINDOW_HOURS,
-  openWarehouse
-} from "../chunks/chunk-KPXTYR3X.js";
+  openWarehouse,
+  warehouseDialect
+} from "../chunks/chunk-OXS7T344.js";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
@@ -83,7 +86,7 @@ import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -120,7 +123,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
@@ -4909,7 +4912,7 @@ function planReason(group, error2) {
 }
 function failure(object, error2) {
   if (error2 instanceof ConfigurationError) throw error2;
-  return { object, status: "failed", error: `${object}: ${errorMessage(error2)}` };
+  return { object, status: "failed", error: errorMessage(error2) };
 }
 var SnapshotWriter = class {
   constructor(options) {
@@ -5140,7 +5143,7 @@ function historyStart(history, end) {
   const match3 = /^(\d+)\s*([hdwmy])$/.exec(text);
   if (!match3 || Number(match3[1]) === 0) {
     throw new ConfigurationError(
-      `--history ${JSON.stringify(history)} is not a span: use a number with h, d, w, m or y (e.g. 3m, 90d), or all`
+      `--history ${JSON.stringify(history)} is not a span: use a number of hours, days, weeks, months or years (48h, 90d, 12w, 3m, 1y), or all`
     );
   }
   const n = Number(match3[1]);
@@ -5186,8 +5189,10 @@ function planResume(options) {
   }
   return { ranges, watermark: mark, reason, deferredHours };
 }
-async function windowsFromLake(lake, appId) {
-  return (await listManifestKeys(lake, appId)).map((key) => ({
+async function windowsFromLake(lake, appId, listed) {
+  const keys = await listManifestKeys(lake, appId);
+  listed?.push(...keys.map((key) => key.key));
+  return keys.map((key) => ({
     start: parseHour(key.start, "start"),
     end: parseHour(key.end, "end")
   }));
@@ -5201,7 +5206,7 @@ async function windowsFromWarehouse(warehouse, appId) {
   return rows.map((row) => ({ start: hourFromDate(row.window_start), end: hourFromDate(row.window_end) }));
 }
 var LISTING_MARGIN_MS = 36e5;
-async function windowsFromWarehouseAndLake(warehouse, lake, appId) {
+async function windowsFromWarehouseAndLake(warehouse, lake, appId, listed) {
   const known = await windowsFromWarehouse(warehouse, appId);
   if (!lake) return known;
   let startAfter;
@@ -5213,11 +5218,10 @@ async function windowsFromWarehouseAndLake(warehouse, lake, appId) {
     const newest = row?.newest ? new Date(row.newest).getTime() : NaN;
     if (Number.isFinite(newest)) startAfter = manifestKeyBefore(appId, new Date(newest - LISTING_MARGIN_MS));
   }
-  const listed = (await listManifestKeys(lake, appId, startAfter)).map((key) => ({
-    start: parseHour(key.start, "start"),
-    end: parseHour(key.end, "end")
-  }));
-  return [...known, ...listed];
+  const keys = await listManifestKeys(lake, appId, startAfter);
+  listed?.push(...keys.map((key) => key.key));
+  const since = keys.map((key) => ({ start: parseHour(key.start, "start"), end: parseHour(key.end, "end") }));
+  return [...known, ...since];
 }
 async function windowsFromBackup(outDir, appId) {
   const names = await readdir(join2(outDir, appId)).catch(() => []);
@@ -5280,7 +5284,7 @@ function extractFigures(summary2, snapshots) {
 }
 function failedSnapshots(snapshots) {
   return (snapshots?.outcomes ?? []).flatMap(
-    (o) => o.status === "failed" ? [o.cohortId ? `cohort ${o.cohortId} members: ${o.error}` : o.error] : []
+    (o) => o.status === "failed" ? [`${o.cohortId ? `cohort ${o.cohortId} members` : o.object}: ${o.error}`] : []
   );
 }
 function resolveEnd(options, now) {
@@ -5298,10 +5302,19 @@ async function planExtract(options, deps, lake, warehouse) {
   const { end, notice } = resolveEnd(options, now);
   const notices = notice ? [notice] : [];
   const appId = await resolveAppId({ configured: deps.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
+  const appIdFrom = deps.env.AMPLITUDE_APP_ID ? "AMPLITUDE_APP_ID" : `the data in ${[options.out, ...lake ? [options.lake ?? lake.url] : []].join(" and ")}`;
+  const listed = [];
   const known = appId ? [
-    ...warehouse ? await windowsFromWarehouseAndLake(warehouse, lake, appId) : lake ? await windowsFromLake(lake, appId) : [],
+    ...warehouse ? await windowsFromWarehouseAndLake(warehouse, lake, appId, listed) : lake ? await windowsFromLake(lake, appId, listed) : [],
     ...await windowsFromBackup(options.out, appId)
   ] : [];
+  checkOrigins(
+    [
+      await backupOrigin(options.out),
+      ...lake ? [await lakeOrigin(lake, options.lake, appId && listed[0] ? { [appId]: listed[0] } : {})] : []
+    ],
+    options.demo ? "demo" : "project"
+  );
   const failures = (appId ? await failureHistory(options.out, lake, appId) : []).filter(
     (failure2) => uncovered(known, failure2.window).length > 0
   );
@@ -5312,7 +5325,16 @@ async function planExtract(options, deps, lake, warehouse) {
         options.end && !notice ? `--end ${options.end} is before --start ${options.start}` : `nothing to export yet: the last settled hour is ${formatHour(end)} (data settles ${options.settleHours} h after each hour)`
       );
     }
-    return { ranges: [{ start, end }], reason: "the hours given", appId, known, failures, lake, notices };
+    return {
+      ranges: [{ start, end }],
+      reason: "the hours given",
+      appId,
+      appIdFrom,
+      known,
+      failures,
+      lake,
+      notices
+    };
   }
   const plan = planResume({
     windows: known,
@@ -5330,10 +5352,26 @@ async function planExtract(options, deps, lake, warehouse) {
       `${plan.deferredHours} more hour(s) to ${formatHour(end)} are left for the next run (--max-hours ${options.maxHours ?? DEFAULT_MAX_HOURS})`
     );
   }
-  return { ranges: plan.ranges, reason: plan.reason, appId, known, failures, lake, notices };
+  return { ranges: plan.ranges, reason: plan.reason, appId, appIdFrom, known, failures, lake, notices };
+}
+async function checkExtractOptions(options, context3) {
+  const start = options.start === void 0 ? void 0 : parseHour(options.start, "start");
+  const end = options.end === void 0 ? void 0 : parseHour(options.end, "end");
+  if (start !== void 0 && end !== void 0 && end < start) {
+    throw new ConfigurationError(`--end ${options.end} is before --start ${options.start}`);
+  }
+  const now = (context3.now ?? (() => /* @__PURE__ */ new Date()))();
+  historyStart(options.history ?? DEFAULT_HISTORY, lastSettledHour(now, options.settleHours));
+  if (options.lake) checkLakeUrl(options.lake, context3.env);
+  if (options.source) checkLakeUrl(options.source, context3.env);
+  if (options.warehouse === "snowflake") await warehouseDialect(options.warehouse, { env: context3.env });
+  const objects = objectsOf(options);
+  const callsApi = objects.some((group) => group !== "events") || objects.includes("events") && !options.source && options.start !== void 0;
+  if (callsApi && !context3.amplitude) amplitudeConfig(context3.env);
 }
 async function extractStep(options, context3) {
   const { reporter = {} } = context3;
+  await checkExtractOptions(options, context3);
   const lock = await lockRun(
     { out: options.out },
     {
@@ -5389,6 +5427,10 @@ function runIdOf(env) {
   return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? 1}` : void 0;
 }
 async function noWindows(options, context3, lake) {
+  checkOrigins(
+    [await backupOrigin(options.out), ...lake ? [await lakeOrigin(lake, options.lake)] : []],
+    options.demo ? "demo" : "project"
+  );
   const appId = await resolveAppId({ configured: context3.env.AMPLITUDE_APP_ID, outDir: options.out, lake });
   const plan = {
     ranges: [],
@@ -5459,6 +5501,8 @@ async function extractWindows(options, context3, reporter, lake) {
     sleep: context3.sleep,
     now,
     appId: plan.appId,
+    appIdFrom: plan.appIdFrom,
+    demo: options.demo,
     signal: context3.signal,
     runId: runIdOf(context3.env),
     reporter: {

@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   INPUTS,
   getInput
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

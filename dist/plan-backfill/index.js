@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -7,19 +7,23 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-GEDZBJBY.js";
+} from "../chunks/chunk-G2UHJKM6.js";
+import {
+  missingSnowflakeSettings
+} from "../chunks/chunk-6YD5DB67.js";
 import {
   CHANGE_HISTORY,
   DEFAULT_STORAGE_INTEGRATION,
   EVENTS_PIPE,
   FINALIZER_TASK,
   ROOT_TASK,
+  maskingPolicyFor,
   upperParts
-} from "../chunks/chunk-3WWOGI2X.js";
+} from "../chunks/chunk-LINEEJFQ.js";
 import {
   buildSeeds,
   readProject
-} from "../chunks/chunk-NU2A74W2.js";
+} from "../chunks/chunk-COSWCUBA.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -28,7 +32,7 @@ import {
   DEFAULT_PROVISION_OUT,
   openWarehouse,
   parseS3LakeUrl
-} from "../chunks/chunk-KPXTYR3X.js";
+} from "../chunks/chunk-OXS7T344.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT
@@ -36,7 +40,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -50,10 +54,11 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
+  SqlExecutionError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
@@ -64,9 +69,10 @@ var package_default = {
   version: "0.1.0",
   description: "Amplitude Analytics to Snowflake through S3, run from GitHub Actions or one local CLI on embedded defaults.",
   license: "MIT",
+  repository: "github:amplitude-pipeline/amplitude-pipeline",
   type: "module",
   engines: {
-    node: ">=20.12"
+    node: ">=22"
   },
   bin: {
     "amplitude-pipeline": "lib/cli/bin.js"
@@ -93,7 +99,8 @@ var package_default = {
     "bench:upload": "npm run build && node --import tsx test/bench/upload.bench.ts",
     "bench:warehouse": "npm run build && node --import tsx test/bench/warehouse.bench.ts",
     "bench:cohorts": "npm run build && node --import tsx test/bench/cohorts.bench.ts",
-    "check:workflows": "node --import tsx scripts/check-workflows.mjs"
+    "check:workflows": "node --import tsx scripts/check-workflows.mjs",
+    "check:docs": "node --import tsx scripts/check-docs.mjs"
   },
   dependencies: {
     "@actions/cache": "^6.3.0",
@@ -118,7 +125,7 @@ var package_default = {
   devDependencies: {
     "@actions/languageservice": "^0.3.61",
     "@eslint/js": "^9.39.5",
-    "@types/node": "^20.19.43",
+    "@types/node": "^22.20.7",
     "@types/nunjucks": "^3.2.6",
     "@types/s3rver": "^3.7.4",
     "@types/yauzl-promise": "^4.0.1",
@@ -146,7 +153,7 @@ function key(schema, name) {
 function nameKey(name) {
   return name.includes(".") ? key(...name.split(".")) : name.toUpperCase();
 }
-async function readCatalog(warehouse, integration) {
+async function readCatalog(warehouse, integration, options = {}) {
   const inList = PROVISIONED_SCHEMAS.map(sqlString).join(", ");
   const schemas = new Set(
     (await warehouse.query(`select schema_name from information_schema.schemata`)).map(
@@ -159,9 +166,10 @@ async function readCatalog(warehouse, integration) {
   )) {
     catalog.relations.set(key(row.table_schema, row.table_name), String(row.table_type).toUpperCase());
   }
+  const columnSchemas = options.masking ? inList : "'RAW', 'PIPELINE'";
   for (const row of await warehouse.query(
     `select table_schema, table_name, column_name, data_type from information_schema.columns
-     where table_schema in ('RAW', 'PIPELINE') order by table_schema, table_name, ordinal_position`
+     where table_schema in (${columnSchemas}) order by table_schema, table_name, ordinal_position`
   )) {
     const relation = key(row.table_schema, row.table_name);
     const list = catalog.columns.get(relation) ?? [];
@@ -204,6 +212,11 @@ async function readCatalog(warehouse, integration) {
       });
     }
   }
+  if (options.masking && schemas.has("PIPELINE")) {
+    for (const row of await warehouse.query(`show masking policies in schema pipeline`)) {
+      catalog.maskingPolicies.add(key(row.schema_name, row.name));
+    }
+  }
   for (const row of await warehouse.query(`show integrations like ${sqlString(integration)}`)) {
     catalog.integrations.add(String(row.name).toUpperCase());
   }
@@ -234,7 +247,8 @@ function emptyCatalog() {
     procedures: /* @__PURE__ */ new Set(),
     streams: /* @__PURE__ */ new Map(),
     tasks: /* @__PURE__ */ new Map(),
-    integrations: /* @__PURE__ */ new Set()
+    integrations: /* @__PURE__ */ new Set(),
+    maskingPolicies: /* @__PURE__ */ new Set()
   };
 }
 function exists(object, catalog) {
@@ -260,6 +274,10 @@ function exists(object, catalog) {
       return catalog.streams.has(id);
     case "task":
       return catalog.tasks.has(id);
+    case "masking policy":
+      return catalog.maskingPolicies.has(id);
+    case "column masking":
+      return catalog.relations.has(nameKey(object.relation));
   }
 }
 function planProvision(objects, catalog, options = {}) {
@@ -270,12 +288,16 @@ function planProvision(objects, catalog, options = {}) {
   for (const object of objects) {
     const present = exists(object, catalog);
     const recorded = catalog.history.get(object.name);
+    if (object.kind === "column masking") {
+      changes.push(planColumnMasking(object, catalog, present && recorded !== object.checksum));
+      continue;
+    }
     if (object.referenceOnly) {
       if (!present) {
         refusals.push({
           object,
           reason: `the storage integration ${object.name} does not exist (or this role cannot see it)`,
-          remedy: `ask a Snowflake admin to run the integration part of the README's "Run it on Snowflake" SQL (CREATE STORAGE INTEGRATION ${object.name} … and GRANT USAGE ON INTEGRATION ${object.name} TO ROLE <pipeline role>), or run provision --create-integration --aws-role-arn <arn> with a role that may create integrations`
+          remedy: `ask a Snowflake admin to run the integration part of sql/snowflake/admin/setup.sql (docs/snowflake.md, step 2) (CREATE STORAGE INTEGRATION ${object.name} … and GRANT USAGE ON INTEGRATION ${object.name} TO ROLE <pipeline role>), or run provision --create-integration --aws-role-arn <arn> with a role that may create integrations`
         });
       } else changes.push({ object, action: "unchanged", statements: [] });
       continue;
@@ -344,6 +366,24 @@ function planProvision(objects, catalog, options = {}) {
   }
   if (suspendsGraph) statements.push(RESUME);
   return { changes, refusals, suspendsGraph, statements };
+}
+function planColumnMasking(object, catalog, apply) {
+  if (!apply) {
+    return { object, action: "unchanged", statements: [] };
+  }
+  const id = nameKey(object.relation);
+  const kind = catalog.relations.get(id) === "VIEW" ? "view" : "table";
+  const types = new Map((catalog.columns.get(id) ?? []).map((column) => [column.name, column.type]));
+  const present = object.piiColumns.filter((column) => types.has(column));
+  const missing = object.piiColumns.filter((column) => !types.has(column));
+  return {
+    object,
+    action: "alter",
+    statements: present.map(
+      (column) => `alter ${kind} ${object.relation} modify column ${column} set masking policy ${maskingPolicyFor(types.get(column))} force`
+    ),
+    detail: `mask ${present.join(", ") || "nothing"}` + (missing.length > 0 ? ` (${missing.join(", ")} not in the table yet: its procedure masks them when it rebuilds it)` : "")
+  };
 }
 var SUSPEND = `alter task ${ROOT_TASK} suspend`;
 var RESUME = `select system$task_dependents_enable('${ROOT_TASK}')`;
@@ -422,6 +462,14 @@ function evolve(object, catalog, allowed) {
   ${object.replaceStatement.split("\n").join("\n  ")};`
       };
     }
+    case "masking policy":
+      return {
+        object,
+        action: "alter",
+        statements: [`alter masking policy ${object.name} set body ->
+${object.body}`],
+        detail: "body changed"
+      };
     default:
       return { object, action: "record", statements: [] };
   }
@@ -540,6 +588,21 @@ function stageUrl(lake, env, fallbackBucket) {
     );
   return { url: `s3://${bucket}/${prefix ? `${prefix}/` : ""}`, bucket, prefix };
 }
+function checkConnectionSettings(options, env) {
+  const missing = missingSnowflakeSettings(env);
+  if (parseS3LakeUrl(options.lake ?? "s3://", env)?.bucket === "") {
+    missing.push({
+      name: "--lake s3://bucket/prefix (or AWS_BUCKET_NAME)",
+      what: "the S3 lake the stage reads"
+    });
+  }
+  if (missing.length === 0) return;
+  throw new ConfigurationError(
+    `provision needs ${missing.length} setting(s) that are not set:
+` + missing.map((setting) => `  ${setting.name}: ${setting.what}
+`).join("") + "Set them in the environment, .env or the repository's secrets and variables; provision --dry-run renders the statements without any of them"
+  );
+}
 function planFigures(plan) {
   const count = (action) => plan.changes.filter((change) => change.action === action).length;
   return {
@@ -555,20 +618,32 @@ function planFigures(plan) {
 async function provisionStep(options, context) {
   const { env, reporter = {} } = context;
   const started = Date.now();
+  if (!options.dryRun) checkConnectionSettings(options, env);
   const project = await readProject(options.project);
-  const placeholders = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : void 0;
-  const lake = stageUrl(options.lake, env, placeholders?.bucket);
+  const fallback = options.dryRun ? stageUrl(DRY_RUN_SETTINGS.lakeUrl, {}) : void 0;
+  const lake = stageUrl(options.lake, env, fallback?.bucket);
   const warehouseName = env.SNOWFLAKE_WAREHOUSE || (options.dryRun ? DRY_RUN_SETTINGS.warehouse : void 0);
   if (!warehouseName)
     throw new ConfigurationError("SNOWFLAKE_WAREHOUSE is not set: the tasks need a warehouse to run on");
+  const placeholders = [
+    ...fallback && !parseS3LakeUrl(options.lake ?? "s3://", env)?.bucket ? [`the stage's bucket ${fallback.bucket} (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given)`] : [],
+    ...env.SNOWFLAKE_WAREHOUSE ? [] : [`the warehouse ${warehouseName} (SNOWFLAKE_WAREHOUSE is not set)`]
+  ];
+  if (placeholders.length > 0) {
+    reporter.warning?.(
+      `--dry-run renders with placeholders: ${placeholders.join("; ")}. Give your own to render the statements you will run.`
+    );
+  }
   const settings = {
     warehouse: warehouseName,
     lakeUrl: lake.url,
     integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
     createIntegration: options.createIntegration === true,
-    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN
+    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
+    masking: maskingSettings(env, options.dryRun === true)
   };
-  const objects = renderObjects(project, settings);
+  if (!settings.masking) reporter.warning?.(MASKING_OFF_WARNING);
+  let objects = renderObjects(project, settings);
   const allowReplace = (options.allowReplace ?? []).flatMap((value) => value.split(",")).map((v) => v.trim()).filter(Boolean);
   for (const name of allowReplace) {
     const object = objects.find((o) => o.name === name.toLowerCase());
@@ -580,7 +655,7 @@ async function provisionStep(options, context) {
     }
   }
   const decided = (plan, mode, applied = 0) => {
-    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings });
+    reporter.outcome?.({ mode, plan, applied, objects: objects.length, settings, placeholders });
     return { mode, plan, applied };
   };
   let seeds;
@@ -588,6 +663,7 @@ async function provisionStep(options, context) {
     ...outcome,
     figures: planFigures(outcome.plan),
     settings,
+    placeholders,
     objects: objects.length,
     seeds,
     notification,
@@ -596,18 +672,33 @@ async function provisionStep(options, context) {
   });
   if (options.dryRun) {
     const plan = planProvision(objects, emptyCatalog());
-    await writeDryRun(plan, options.out, settings);
+    await writeDryRun(plan, options.out, settings, placeholders);
     return result(decided(plan, "dry-run"));
   }
   const warehouse = await openWarehouse("snowflake", {
     create: true,
     env,
+    origin: "provision",
     warn: (message) => reporter.warning?.(message)
   });
   try {
     context.signal?.throwIfAborted();
     reporter.reading?.({ warehouseUrl: warehouse.url });
-    const catalog = await readCatalog(warehouse, settings.integration);
+    if (settings.masking && !settings.masking.pipelineRole) {
+      const [row] = await warehouse.query("select current_role() as role_name");
+      if (!row?.role_name) {
+        throw new ConfigurationError(
+          "the session has no role for the masking policies to let read personal data: set SNOWFLAKE_ROLE to the pipeline's role"
+        );
+      }
+      settings.masking.pipelineRole = String(row.role_name);
+      objects = renderObjects(project, settings);
+    }
+    const catalog = await readCatalog(warehouse, settings.integration, {
+      masking: Boolean(settings.masking)
+    }).catch((error) => {
+      throw maskingError(error, /show masking policies/i) ?? error;
+    });
     const plan = planProvision(objects, catalog, { allowReplace });
     reporter.planned?.(plan);
     if (plan.refusals.length > 0) throw refusalError(plan.refusals);
@@ -639,12 +730,32 @@ async function provisionStep(options, context) {
           reporter.statement?.({ index: applied, sql });
         }
       }
+    }).catch((error) => {
+      throw maskingError(error, /^(create|alter) masking policy|set masking policy/i) ?? error;
     });
     const outcome = decided(plan, "applied", applied);
     return result(outcome, await bucketNotification(options, { env, warehouse, lake, reporter }));
   } finally {
     await warehouse.close();
   }
+}
+var MASKING_OFF_WARNING = "SNOWFLAKE_MASKING=off: personal columns (pii: true in the model yml) outside restricted are not masked, and policies set by an earlier provision stay where they are; grant the staging and core schemas only to roles that may see personal data";
+function maskingSettings(env, dryRun) {
+  const value = (env.SNOWFLAKE_MASKING ?? "").trim().toLowerCase();
+  if (value === "off") return void 0;
+  if (value !== "" && value !== "on") {
+    throw new ConfigurationError(
+      `SNOWFLAKE_MASKING ${JSON.stringify(env.SNOWFLAKE_MASKING)} is neither on nor off: leave it unset (on) to mask personal columns on Snowflake, or set it to off on an account without masking policies (below Enterprise Edition)`
+    );
+  }
+  const pipelineRole = env.SNOWFLAKE_ROLE?.trim() || (dryRun ? DRY_RUN_SETTINGS.masking.pipelineRole : "");
+  return { pipelineRole, piiRole: env.SNOWFLAKE_PII_ROLE?.trim() || void 0 };
+}
+function maskingError(error, statement) {
+  if (!(error instanceof SqlExecutionError) || !statement.test(error.message)) return void 0;
+  return new ConfigurationError(
+    `Snowflake refused a masking policy statement (${error.message}). Masking policies need Enterprise Edition or higher, and the role must own the pipeline schema and the tables it masks. On an account without them, set SNOWFLAKE_MASKING=off and grant the staging and core schemas only to roles that may see personal data; what provision applied before this statement is recorded, and a later run continues from there.`
+  );
 }
 async function bucketNotification(options, context) {
   const channel = await notificationChannel(context.warehouse);
@@ -666,7 +777,9 @@ async function bucketNotification(options, context) {
   });
   return { channel, bucket, prefix, configured };
 }
-async function writeDryRun(plan, out, settings) {
+async function writeDryRun(plan, out, settings, placeholders) {
+  const note = placeholders.length > 0 ? `-- placeholders, not your settings: ${placeholders.join("; ")}
+` : "";
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   let index = 0;
@@ -681,7 +794,7 @@ async function writeDryRun(plan, out, settings) {
     await writeFile(
       file,
       `-- amplitude-pipeline provision, statement ${index} of ${plan.statements.length} (warehouse ${settings.warehouse}, stage ${settings.lakeUrl}, integration ${settings.integration})
-${sql};
+${note}${sql};
 `
     );
   }

@@ -14,7 +14,7 @@ import {
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -28,7 +28,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

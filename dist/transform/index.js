@@ -5,13 +5,16 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-ERYXXQWM.js";
+} from "../chunks/chunk-ZBRWZB4P.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
-  openLake
-} from "../chunks/chunk-BBNKCLNR.js";
+  checkOrigins,
+  lakeOrigin,
+  openLake,
+  warehouseOrigin
+} from "../chunks/chunk-PEYCESQQ.js";
 import {
   SNAPSHOT_OBJECTS,
   lakeApps,
@@ -20,7 +23,8 @@ import {
   readLakeManifest,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-DXSNQUSF.js";
+} from "../chunks/chunk-BWW3VWK5.js";
+import "../chunks/chunk-SZTBGUUW.js";
 import {
   EVENTS_PREFIX,
   MANIFESTS_PREFIX,
@@ -29,6 +33,9 @@ import {
 import {
   realSleep
 } from "../chunks/chunk-6K2WFAIU.js";
+import "../chunks/chunk-DDMIIEV4.js";
+import "../chunks/chunk-ZCLQKLML.js";
+import "../chunks/chunk-RMPWZSCO.js";
 import {
   makeFolder
 } from "../chunks/chunk-MWCMZDA4.js";
@@ -51,7 +58,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-3WWOGI2X.js";
+} from "../chunks/chunk-LINEEJFQ.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -63,7 +70,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-NU2A74W2.js";
+} from "../chunks/chunk-COSWCUBA.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -74,7 +81,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-KPXTYR3X.js";
+} from "../chunks/chunk-OXS7T344.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT,
@@ -83,7 +90,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -99,7 +106,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -323,7 +330,7 @@ async function buildCatalog(options) {
   const results = await lastResults(options, planned);
   const nodes = /* @__PURE__ */ new Map();
   for (const [key, source] of project.sources) {
-    const declared = details.sourceColumns.get(key) ?? [];
+    const declared = mergeColumns(source.columns, details.sourceColumns.get(key) ?? []);
     nodes.set(sourceId(key), {
       id: sourceId(key),
       kind: "source",
@@ -451,6 +458,7 @@ function columnsFrom(declared, tests, on2, file, describe) {
     name: c.name,
     description: describe(c.description, `${file}: column ${c.name}`),
     ...c.dataType ? { type: c.dataType, typeFrom: "yml" } : {},
+    ...c.meta?.pii === true ? { personal: typeof c.meta.pii_reason === "string" ? { reason: c.meta.pii_reason.trim() } : {} } : {},
     tests: []
   }));
   for (const test of tests.filter((t) => t.column !== void 0)) {
@@ -2497,7 +2505,7 @@ var NODE_HEIGHT = 30;
 var PADDING = 14;
 function lineageSvg(nodes, edges, options) {
   const graph = new Uo.graphlib.Graph();
-  graph.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 56, marginx: 8, marginy: 8 });
+  graph.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 72, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) {
     graph.setNode(node.id, {
@@ -2510,17 +2518,18 @@ function lineageSvg(nodes, edges, options) {
   for (const [from, to] of drawn) graph.setEdge(from, to);
   Uo.layout(graph);
   const { width = 0, height = 0 } = graph.graph();
+  const boxes = new Map(nodes.map((node) => [node.id, graph.node(node.id)]));
+  const columns2 = columnsOf([...boxes.values()]);
   const parts = [];
   for (const [from, to] of drawn) {
     const points = graph.edge(from, to)?.points ?? [];
-    if (points.length === 0) continue;
-    const d = points.map((p, i) => `${i === 0 ? "M" : "L"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
+    const d = route(boxes.get(from), boxes.get(to), points.slice(1, -1), columns2);
     parts.push(
       `<path class="edge" data-edge="${escapeText(`${from}->${to}`)}" d="${d}" marker-end="url(#arrow)"/>`
     );
   }
   for (const node of nodes) {
-    const box = graph.node(node.id);
+    const box = boxes.get(node.id);
     const x = box.x - box.width / 2;
     const y = box.y - box.height / 2;
     const focus = node.id === options.focus ? " focus" : "";
@@ -2529,6 +2538,51 @@ function lineageSvg(nodes, edges, options) {
     );
   }
   return `<svg class="lineage" role="img" aria-label="${escapeText(options.title)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}"><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>` + parts.join("") + `</svg>`;
+}
+function columnsOf(boxes) {
+  const byX = /* @__PURE__ */ new Map();
+  for (const box of boxes) {
+    const key = box.x.toFixed(1);
+    const column = byX.get(key) ?? { left: Infinity, right: -Infinity };
+    column.left = Math.min(column.left, box.x - box.width / 2);
+    column.right = Math.max(column.right, box.x + box.width / 2);
+    byX.set(key, column);
+  }
+  return [...byX.values()].sort((a, b) => a.left - b.left);
+}
+function route(from, to, between, columns2) {
+  const columnAt = (x) => columns2.find((c) => x >= c.left - 0.5 && x <= c.right + 0.5);
+  const fromColumn = columnAt(from.x);
+  const toColumn = columnAt(to.x);
+  const spans = [
+    [
+      { x: from.x + from.width / 2, y: from.y },
+      { x: fromColumn.right, y: from.y }
+    ]
+  ];
+  for (const point of between) {
+    const column = columnAt(point.x);
+    if (!column || column === fromColumn || column === toColumn) continue;
+    spans.push([
+      { x: column.left, y: point.y },
+      { x: column.right, y: point.y }
+    ]);
+  }
+  spans.push([
+    { x: toColumn.left, y: to.y },
+    { x: to.x - to.width / 2, y: to.y }
+  ]);
+  const f = (p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`;
+  let d = `M${f(spans[0][0])}`;
+  spans.forEach(([enter, leave], i) => {
+    if (i > 0) {
+      const previous = spans[i - 1][1];
+      const middle = (previous.x + enter.x) / 2;
+      d += ` C${f({ x: middle, y: previous.y })} ${f({ x: middle, y: enter.y })} ${f(enter)}`;
+    }
+    if (leave.x - enter.x > 0.05) d += ` L${f(leave)}`;
+  });
+  return d;
 }
 
 // src/docs/style.ts
@@ -2569,6 +2623,9 @@ dl.facts dd { margin: 0; }
 .status.warn { background: #fff8c5; color: #7d4e00; border-color: #eac54f; }
 .status.fail, .status.error { background: #ffebe9; color: #a40e26; border-color: #ffcecb; }
 .status.skipped, .status.not-run { background: var(--bg); color: var(--muted); border-color: var(--line); }
+.personal { display: inline-block; padding: 0 7px; border-radius: 10px; font-size: 12px; white-space: nowrap;
+  background: #fff1e5; color: #953800; border: 1px solid #ffc680; margin-left: 4px; }
+.personal-reason { color: #953800; font-size: 12.5px; }
 .kind { font-size: 12px; font-weight: 500; padding: 1px 8px; border-radius: 10px; vertical-align: middle; }
 .kind.model { background: #ddf4ff; color: #0550ae; }
 .kind.source { background: #fbefff; color: #8250df; }
@@ -2677,6 +2734,20 @@ function warehouseLine(catalog) {
 function allTests(node) {
   return [...node.tests, ...node.columns.flatMap((c) => c.tests)];
 }
+function distinctTests(nodes) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const node of nodes) for (const test of allTests(node)) byName.set(test.name.toLowerCase(), test);
+  return [...byName.values()];
+}
+var PERSONAL_TITLE = "Personal data: marked pii in the model's yml";
+function personalBadge(reason) {
+  return `<span class="personal" title="${escapeText(reason ? `Personal data: ${reason}` : PERSONAL_TITLE)}">personal data</span>`;
+}
+function personalMarker(node) {
+  const count2 = node.columns.filter((c) => c.personal).length;
+  if (count2 === 0) return "";
+  return ` <span class="personal" title="${escapeText(`${count2} personal column${count2 === 1 ? "" : "s"}`)}">personal data</span>`;
+}
 function testCounts(tests) {
   if (tests.length === 0) return `<span class="none">no tests</span>`;
   const counts = /* @__PURE__ */ new Map();
@@ -2689,7 +2760,7 @@ function lineageNodes(catalog, ids, from, paths) {
     const node = catalog.nodes.get(id);
     return {
       id,
-      label: node.kind === "model" ? node.name : node.relation,
+      label: node.relation,
       kind: node.kind,
       href: paths.link(from, paths.node(id))
     };
@@ -2705,7 +2776,7 @@ function edgesWithin(catalog, ids) {
 function indexPage(catalog, paths) {
   const path = "index.html";
   const nodes = [...catalog.nodes.values()];
-  const tests = nodes.flatMap(allTests);
+  const tests = distinctTests(nodes);
   const schemaRows = [...catalog.schemas].map(([schema, ids]) => {
     const kinds2 = (kind) => ids.filter((id) => catalog.nodes.get(id).kind === kind).length;
     return `<tr><td><a href="${escapeText(paths.link(path, paths.schema(schema)))}">${escapeText(schema)}</a></td><td class="n">${kinds2("model")}</td><td class="n">${kinds2("source")}</td><td class="n">${kinds2("seed")}</td></tr>`;
@@ -2716,7 +2787,7 @@ function indexPage(catalog, paths) {
     return `<tr><td><a href="${escapeText(paths.link(path, paths.node(node.id)))}">${escapeText(node.relation)}</a></td>${freshnessCells(f)}</tr>`;
   });
   const objectRows = nodes.sort((a, b) => a.relation.localeCompare(b.relation)).map(
-    (node) => `<tr><td><a href="${escapeText(paths.link(path, paths.node(node.id)))}">${escapeText(node.relation)}</a></td><td>${escapeText(node.kind)}</td><td>${escapeText(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`
+    (node) => `<tr><td><a href="${escapeText(paths.link(path, paths.node(node.id)))}">${escapeText(node.relation)}</a>${personalMarker(node)}</td><td>${escapeText(node.kind)}</td><td>${escapeText(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`
   );
   const all = new Set(catalog.nodes.keys());
   const body = `<h1>Data dictionary</h1>
@@ -2755,7 +2826,7 @@ function schemaPage(catalog, schema, ids, paths) {
   const path = paths.schema(schema);
   const rows = ids.map((id) => {
     const node = catalog.nodes.get(id);
-    return `<tr><td><a href="${escapeText(paths.link(path, paths.node(id)))}">${escapeText(node.relation)}</a></td><td>${escapeText(node.kind)}${node.materialized ? ` (${escapeText(node.materialized)})` : ""}</td><td class="n">${node.columns.length}</td><td>${escapeText(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`;
+    return `<tr><td><a href="${escapeText(paths.link(path, paths.node(id)))}">${escapeText(node.relation)}</a>${personalMarker(node)}</td><td>${escapeText(node.kind)}${node.materialized ? ` (${escapeText(node.materialized)})` : ""}</td><td class="n">${node.columns.length}</td><td>${escapeText(summaryOf(node.description))}</td><td>${testCounts(allTests(node))}</td></tr>`;
   });
   const body = `<p class="crumbs"><a href="${escapeText(paths.link(path, "index.html"))}">Index</a> › schema</p>
 <h1>Schema <code>${escapeText(schema)}</code></h1>
@@ -2790,6 +2861,10 @@ function nodePage(catalog, node, paths) {
   if (node.uniqueKey && node.uniqueKey.length > 0)
     facts.push(["unique key", node.uniqueKey.map((k) => `<code>${escapeText(k)}</code>`).join(", ")]);
   if (node.tags && node.tags.length > 0) facts.push(["tags", node.tags.map(escapeText).join(", ")]);
+  const personal = node.columns.filter((c) => c.personal);
+  if (personal.length > 0) {
+    facts.push(["personal data", personal.map((c) => `<code>${escapeText(c.name)}</code>`).join(", ")]);
+  }
   facts.push([
     "defined in",
     `<code>${escapeText(node.file)}</code>${node.ymlFile && node.ymlFile !== node.file ? `, docs in <code>${escapeText(node.ymlFile)}</code>` : ""}`
@@ -2808,7 +2883,9 @@ function nodePage(catalog, node, paths) {
     const type = column.type ? `<code>${escapeText(column.type)}</code>${column.typeFrom === "yml" ? ' <span class="from">(yml)</span>' : ""}` : "";
     const missing = column.inWarehouse === false ? ` ${badge("warn", "not in the warehouse")}` : "";
     const tests = column.tests.map((t) => badge(status(t), `${t.kind}: ${status(t)}`)).join(" ");
-    return `<tr><td><code>${escapeText(column.name)}</code>${missing}</td><td>${type}</td><td>${markdown(column.description)}</td><td>${tests}</td></tr>`;
+    const personal2 = column.personal ? ` ${personalBadge(column.personal.reason)}` : "";
+    const reason = column.personal?.reason ? `<p class="personal-reason">Personal data: ${escapeText(column.personal.reason)}</p>` : "";
+    return `<tr><td><code>${escapeText(column.name)}</code>${personal2}${missing}</td><td>${type}</td><td>${markdown(column.description)}${reason}</td><td>${tests}</td></tr>`;
   });
   const testRows = allTests(node).map((test) => {
     const result = test.result;
@@ -2933,7 +3010,7 @@ async function buildDocs(options, deps = {}) {
   }
   const pages = renderSite(catalog);
   const nodes = [...catalog.nodes.values()];
-  const tests = nodes.flatMap((n) => [...n.tests, ...n.columns.flatMap((c) => c.tests)]);
+  const tests = distinctTests(nodes);
   await writeSiteAtomically(options.out, pages, {
     generated_at: catalog.generatedAt,
     warehouse: catalog.warehouseUrl ?? null,
@@ -3356,6 +3433,10 @@ async function loadStep(options, context) {
   });
   try {
     if (warehouse.dialect === "snowflake") return await waitForSnowpipe(lake, warehouse, options, context);
+    checkOrigins(
+      [await lakeOrigin(lake, options.lake), await warehouseOrigin(warehouse, options.warehouse)],
+      "either"
+    );
     signal?.throwIfAborted();
     const started = Date.now();
     reporter.started?.({ lakeUrl: lake.url, warehouseUrl: warehouse.url });

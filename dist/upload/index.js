@@ -7,15 +7,13 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-L6G5NHLS.js";
-import "../chunks/chunk-5RARZN5V.js";
-import "../chunks/chunk-SZTBGUUW.js";
-import "../chunks/chunk-DDMIIEV4.js";
-import "../chunks/chunk-ZCLQKLML.js";
-import "../chunks/chunk-RMPWZSCO.js";
+} from "../chunks/chunk-BVCFYEOA.js";
 import {
+  backupOrigin,
+  checkOrigins,
+  lakeOrigin,
   openLake
-} from "../chunks/chunk-BBNKCLNR.js";
+} from "../chunks/chunk-PEYCESQQ.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -26,20 +24,24 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-DXSNQUSF.js";
+} from "../chunks/chunk-BWW3VWK5.js";
+import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
 import "../chunks/chunk-6K2WFAIU.js";
+import "../chunks/chunk-DDMIIEV4.js";
+import "../chunks/chunk-ZCLQKLML.js";
+import "../chunks/chunk-RMPWZSCO.js";
 import "../chunks/chunk-MWCMZDA4.js";
 import {
   DEFAULT_OUT,
   DEFAULT_UPLOAD_CONCURRENCY
-} from "../chunks/chunk-KPXTYR3X.js";
+} from "../chunks/chunk-OXS7T344.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -53,13 +55,16 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
+
+// src/pipeline/upload.ts
+import { stat } from "node:fs/promises";
 
 // src/lake/snapshot-upload.ts
 import { readdir } from "node:fs/promises";
@@ -161,7 +166,15 @@ function uploadFigures(summary2, snapshots) {
 async function uploadStep(options, context) {
   const { reporter = {}, signal } = context;
   signal?.throwIfAborted();
+  const from = await stat(options.from).catch(() => null);
+  if (!from?.isDirectory()) {
+    throw new ConfigurationError(
+      `${options.from} is not a backup folder: run extract first, or point --from at a downloaded run artifact`
+    );
+  }
   const lake = await openLake(options.lake, context.env);
+  await lake.check();
+  checkOrigins([await backupOrigin(options.from, "--from"), await lakeOrigin(lake, options.lake)], "either");
   const started = Date.now();
   reporter.started?.({ from: options.from, lakeUrl: lake.url, concurrency: options.concurrency });
   const events = await upload({

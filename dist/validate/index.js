@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-Q25IQHZ6.js";
-import "../chunks/chunk-5OYY3WDA.js";
+} from "../chunks/chunk-GNNFGBFZ.js";
+import "../chunks/chunk-XLAIE4YL.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-RSPVD5DO.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-BBRARYYM.js")).validateMain());
