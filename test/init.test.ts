@@ -9,6 +9,7 @@ import {
   INIT_WORKFLOWS,
   isUneditedInitFile,
   majorTag,
+  installedFrom,
   originOf,
   renderWorkflow,
   repositoryOf,
@@ -299,6 +300,33 @@ describe("amplitude-pipeline init", () => {
     expect(await originOf(project)).toBe("someone-else/their-app");
     const result = await runInit({ print: true }, { output: capture(), packageRoot: installed });
     expect(result.repo).toBe("amplitude-pipeline/amplitude-pipeline");
+  });
+
+  it("takes the fork npm installed it from (npx github:OWNER/NAME) from npm's lockfile beside the package", async () => {
+    const cache = await tempDir("init-npx-");
+    const installed = join(cache, "node_modules", "amplitude-pipeline");
+    await mkdir(installed, { recursive: true });
+    await cp(join(REPO, ".github"), join(installed, ".github"), { recursive: true });
+    await writeFile(
+      join(installed, "package.json"),
+      JSON.stringify({ version: "0.4.0", repository: "github:amplitude-pipeline/amplitude-pipeline" }),
+    );
+    const lock = (resolved: string) =>
+      writeFile(
+        join(cache, "node_modules", ".package-lock.json"),
+        JSON.stringify({
+          packages: { "node_modules/amplitude-pipeline": { version: "0.4.0", resolved } },
+        }),
+      );
+    await lock("git+ssh://git@github.com/data-team/amplitude-pipeline.git#0123456789abcdef");
+    expect(await installedFrom(installed)).toBe("data-team/amplitude-pipeline");
+    const result = await runInit({ print: true }, { output: capture(), packageRoot: installed });
+    expect(result.repo).toBe("data-team/amplitude-pipeline");
+    // Installed from anywhere but GitHub (a local clone, a tarball): package.json decides.
+    await lock("git+file:///srv/clone#0123456789abcdef");
+    expect(await installedFrom(installed)).toBeUndefined();
+    const fallback = await runInit({ print: true }, { output: capture(), packageRoot: installed });
+    expect(fallback.repo).toBe("amplitude-pipeline/amplitude-pipeline");
   });
 
   it("moves files an earlier version wrote (@v0.1.0) to the major tag without --force", async () => {

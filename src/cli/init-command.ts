@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, realpath, rename, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ConfigurationError } from "../errors.ts";
@@ -202,6 +202,25 @@ export async function originOf(root: string): Promise<string | undefined> {
   return url ? repositoryOf({ repository: url }) : undefined;
 }
 
+/**
+ * The GitHub repository npm installed the package from, as its hidden lockfile beside the package records it:
+ * `npx github:OWNER/NAME init` installs a fork's tarball with no .git, so only npm's `resolved`
+ * (`git+ssh://git@github.com/OWNER/NAME.git#<sha>`) still says which fork it was.
+ */
+export async function installedFrom(root: string): Promise<string | undefined> {
+  const lock = await readFile(join(dirname(root), ".package-lock.json"), "utf8").catch(() => undefined);
+  if (lock === undefined) return undefined;
+  try {
+    const packages = (JSON.parse(lock) as { packages?: Record<string, { resolved?: unknown }> }).packages;
+    const resolved = packages?.[`node_modules/${basename(root)}`]?.resolved;
+    return typeof resolved === "string"
+      ? repositoryOf({ repository: resolved.replace(/#.*$/, "") })
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function gitTopLevel(cwd: string): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)("git", ["rev-parse", "--show-toplevel"], { cwd });
@@ -220,7 +239,8 @@ export async function runInit(
     version?: string;
     repository?: unknown;
   };
-  const repo = options.repo ?? (await originOf(root)) ?? repositoryOf(manifest);
+  const repo =
+    options.repo ?? (await originOf(root)) ?? (await installedFrom(root)) ?? repositoryOf(manifest);
   if (!repo) {
     throw new ConfigurationError(
       "the package names no GitHub repository (neither a git remote origin on GitHub nor package.json " +
