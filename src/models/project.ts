@@ -316,10 +316,6 @@ function columnDoc(column: Entry, where: string, problems: string[]): ColumnDoc 
   return doc;
 }
 
-function asObject(value: unknown): Entry {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Entry) : {};
-}
-
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" ? value.trim() : undefined;
 }
