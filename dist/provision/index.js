@@ -7,7 +7,7 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-G2UHJKM6.js";
+} from "../chunks/chunk-6MRHKAJL.js";
 import {
   missingSnowflakeSettings
 } from "../chunks/chunk-6YD5DB67.js";
@@ -23,7 +23,7 @@ import {
 import {
   buildSeeds,
   readProject
-} from "../chunks/chunk-COSWCUBA.js";
+} from "../chunks/chunk-XI4EQH7S.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";

@@ -70,7 +70,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-COSWCUBA.js";
+} from "../chunks/chunk-XI4EQH7S.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
