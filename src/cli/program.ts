@@ -640,7 +640,7 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .option(
       "--repo <owner/name>",
-      "the GitHub repository the actions come from (default: this checkout's git remote origin, else package.json repository)",
+      "the GitHub repository the actions come from (default: this checkout's git remote origin, else the repository npx installed it from (github:OWNER/NAME), else package.json repository)",
     )
     .option("--force", "overwrite workflow files edited since init wrote them (or not written by init)")
     .action(async (options) => {
