@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { INIT_WORKFLOWS } from "../src/cli/init-command.ts";
+import { INIT_WORKFLOWS, installedFrom } from "../src/cli/init-command.ts";
 import { tempDir } from "./support/files.ts";
 
 const run = promisify(execFile);
@@ -43,6 +43,13 @@ describe("installing from git", () => {
       await writeFile(join(app, "package.json"), JSON.stringify({ private: true }));
       await run("npm", ["install", `git+file://${clone}#${sha}`], { cwd: app, env, maxBuffer: 64 << 20 });
       expect(existsSync(join(app, "node_modules", "amplitude-pipeline", "lib", "cli", "bin.js"))).toBe(true);
+      // Where init looks for the repository npx installed it from: npm's hidden lockfile beside the package
+      // records the git source (here a local clone, which names no GitHub repository).
+      const lock = JSON.parse(await readFile(join(app, "node_modules", ".package-lock.json"), "utf8")) as {
+        packages: Record<string, { resolved?: string }>;
+      };
+      expect(lock.packages["node_modules/amplitude-pipeline"]?.resolved).toBe(`git+file://${clone}#${sha}`);
+      expect(await installedFrom(join(app, "node_modules", "amplitude-pipeline"))).toBeUndefined();
 
       const { stdout } = await run(
         "npm",
