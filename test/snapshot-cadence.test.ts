@@ -11,6 +11,7 @@ import type { Output } from "../src/cli/output.ts";
 import { extractStep, type ExtractStepOptions } from "../src/pipeline/extract.ts";
 import { cliSnapshotEvery, parseSnapshotEvery } from "../src/pipeline/snapshot-every.ts";
 import { uploadStep } from "../src/pipeline/upload.ts";
+import { runCli } from "./support/cli.ts";
 import { tempDir } from "./support/files.ts";
 import { simulator } from "./support/simulator.ts";
 
@@ -151,6 +152,33 @@ describe("the CLI's interval", () => {
     expect(parseSnapshotEvery("7d")).toBe(7 * DAY);
     expect(() => parseSnapshotEvery("30m")).toThrow(/--snapshot-every "30m" is not an interval/);
     expect(() => parseSnapshotEvery("24")).toThrow(/is not an interval/);
+  });
+});
+
+describe("extract --snapshot-every from the CLI", () => {
+  it("keeps the interval with an --objects list when given, says when the next is due, and refuses a bad interval as a usage error", async () => {
+    const sim = await simulator();
+    const out = await tempDir();
+    const env = {
+      AMPLITUDE_API_URL: sim.url,
+      AMP_API_KEY: sim.apiKey,
+      AMP_SECRET_KEY: sim.secretKey,
+      AMPLITUDE_APP_ID: APP,
+    };
+    const args = ["extract", "--objects", "taxonomy", "--out", out];
+    const first = await runCli(args, { env });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain("Snapshots: 2 written");
+
+    const second = await runCli([...args, "--snapshot-every", "24h"], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(
+      /^Snapshots of taxonomy: skipped, last taken \S+Z, next after \S+Z \(--snapshot-every\)$/m,
+    );
+
+    const bad = await runCli([...args, "--snapshot-every", "30m"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--snapshot-every "30m" is not an interval');
   });
 });
 
