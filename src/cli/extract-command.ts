@@ -8,7 +8,7 @@ import {
   type ExtractStepReporter,
   type ExtractStepResult,
 } from "../pipeline/extract.ts";
-import type { SnapshotOutcome, SnapshotsSummary } from "../pipeline/snapshots.ts";
+import type { SnapshotDeferral, SnapshotOutcome, SnapshotsSummary } from "../pipeline/snapshots.ts";
 import { formatBytes, formatCount, formatDuration, textTable, printJson, type Output } from "./output.ts";
 
 export type { ExtractCommandSummary } from "../pipeline/extract.ts";
@@ -56,6 +56,7 @@ export function printExtract(output: Output, result: ExtractStepResult, json?: b
     );
   }
   if (result.snapshots) for (const line of snapshotReport(result.snapshots)) output.out(line);
+  for (const line of deferredReport(result.snapshotsDeferred)) output.out(line);
   if (json) printJson(output, result.figures);
 }
 
@@ -78,6 +79,14 @@ export function snapshotReport(snapshots: SnapshotsSummary): string[] {
     if (outcome.status === "failed") lines.push(`error: ${snapshotName(outcome)}: ${outcome.error}`);
   }
   return lines;
+}
+
+/** One line per snapshot group not taken this run: when it was, and when it is due. */
+export function deferredReport(deferred: readonly SnapshotDeferral[] | undefined): string[] {
+  return (deferred ?? []).map(
+    ({ group, lastTaken, nextAfter }) =>
+      `Snapshots of ${group}: skipped, last taken ${lastTaken}, next after ${nextAfter} (--snapshot-every)`,
+  );
 }
 
 function snapshotName(outcome: SnapshotOutcome): string {

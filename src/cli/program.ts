@@ -20,6 +20,7 @@ import {
   DEFAULT_PROJECT,
   DEFAULT_PROVISION_OUT,
   DEFAULT_SETTLE_HOURS,
+  DEFAULT_SNAPSHOT_EVERY,
   DEFAULT_TARGET_DIR,
   DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
   DEFAULT_UPLOAD_CONCURRENCY,
@@ -28,6 +29,7 @@ import {
   MAX_CONCURRENCY,
   DEMO_DATA_DIR,
 } from "../pipeline/defaults.ts";
+import { cliSnapshotEvery, parseSnapshotEvery } from "../pipeline/snapshot-every.ts";
 import { jsonOutput, type Output } from "./output.ts";
 
 export interface ProgramContext {
@@ -59,6 +61,15 @@ function objectGroups(value: string): string[] {
     );
   }
   return valid.filter((name) => names.includes(name));
+}
+
+/** `--snapshot-every`, in milliseconds; a bad interval is a usage error. */
+function snapshotEvery(value: string): number {
+  try {
+    return parseSnapshotEvery(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function objectsOption(): Option {
@@ -140,6 +151,14 @@ function addExtractOptions(command: Command): Command {
         .argParser(integer(1, 24 * 366)),
     )
     .addOption(objectsOption())
+    .addOption(
+      new Option(
+        "--snapshot-every <interval>",
+        "take the taxonomy and cohort snapshots only when the latest is this old: 24h, 7d, or 0 (every run)",
+      )
+        .default(undefined, `${DEFAULT_SNAPSHOT_EVERY}; with --objects, every run`)
+        .argParser(snapshotEvery),
+    )
     .option("--wait", "when another run holds the backup folder or warehouse, wait for it instead of failing")
     .option("--out <dir>", "backup folder", DEFAULT_OUT)
     .option(
@@ -231,11 +250,14 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runExtract } = await import("./extract-command.ts");
-      const summary = await runExtract(options, {
-        env: context.env,
-        output: context.output,
-        signal: context.signal,
-      });
+      const summary = await runExtract(
+        { ...options, snapshotEvery: cliSnapshotEvery(options) },
+        {
+          env: context.env,
+          output: context.output,
+          signal: context.signal,
+        },
+      );
       if (summary.failed.length > 0 || (summary.failedSnapshots ?? []).length > 0) context.failed = true;
     });
 
@@ -545,11 +567,14 @@ export function buildProgram(context: ProgramContext): Command {
     )
     .action(async (options) => {
       const { runPipeline } = await import("./run-command.ts");
-      const summary = await runPipeline(options, {
-        env: context.env,
-        output: context.output,
-        signal: context.signal,
-      });
+      const summary = await runPipeline(
+        { ...options, snapshotEvery: cliSnapshotEvery(options) },
+        {
+          env: context.env,
+          output: context.output,
+          signal: context.signal,
+        },
+      );
       if (summary.failed) context.failed = true;
     });
 

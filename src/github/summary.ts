@@ -264,6 +264,8 @@ export interface ExtractSummaryInput {
   snapshots?: readonly ExtractSnapshotInput[];
   /** Object groups the Amplitude plan lacks (403), each with why: said once. */
   skippedObjects?: ReadonlyArray<{ group: string; reason: string }>;
+  /** Snapshot groups not taken this run: the latest is younger than the interval (ISO times). */
+  deferredSnapshots?: ReadonlyArray<{ group: string; lastTaken: string; nextAfter: string }>;
 }
 
 /** One snapshot of an object (or of one cohort's members) in an extract run. */
@@ -375,6 +377,15 @@ export function addExtractToSummary(
     budget.addEssential(
       paragraph(`${strong(`Skipped ${escapeHtml(group)}:`)} ${escapeHtml(reason)}`),
       `Why ${group} was skipped`,
+    );
+  }
+  for (const { group, lastTaken, nextAfter } of result.deferredSnapshots ?? []) {
+    budget.addEssential(
+      paragraph(
+        `${strong(`Snapshots of ${escapeHtml(group)}:`)} ` +
+          escapeHtml(`skipped, last taken ${lastTaken}, next after ${nextAfter} (snapshot-every)`),
+      ),
+      `When the ${group} snapshots are due`,
     );
   }
   if (snapshots.length > 0) {

@@ -323,3 +323,37 @@ export async function latestBackupSnapshots(
 export function snapshotDelivery(ndjsonSha256: string): string {
   return ndjsonSha256.slice(0, SNAPSHOT_DELIVERY_DIGITS);
 }
+
+/** The objects whose snapshots say when a group was last taken: every object of the group but the members. */
+export const GROUP_OBJECTS: Record<"taxonomy" | "cohorts", readonly SnapshotObject[]> = {
+  taxonomy: ["event_types", "event_categories"],
+  cohorts: ["cohorts"],
+};
+
+/**
+ * When each object's latest snapshot was taken (`compactTime`), from the keys alone: the lake's manifest
+ * names (one listing per object) and the backup folder's snapshot folders, the later of the two. A snapshot
+ * that failed or was skipped left no manifest and does not count. Cohort members are not listed: a group is
+ * dated by its cohort list, taken whole each time.
+ */
+export async function latestSnapshotTimes(
+  outDir: string,
+  appId: string,
+  lake?: Lake,
+): Promise<Map<SnapshotObject, string>> {
+  const latest = new Map<SnapshotObject, string>();
+  const see = (object: SnapshotObject, takenAt: string) => {
+    if (object === "cohort_members") return;
+    if (takenAt > (latest.get(object) ?? "")) latest.set(object, takenAt);
+  };
+  if (lake) {
+    for (const object of [...GROUP_OBJECTS.taxonomy, ...GROUP_OBJECTS.cohorts]) {
+      for await (const entry of lake.list(snapshotManifestFolderKey(object, appId))) {
+        const id = parseSnapshotManifestKey(entry.key);
+        if (id && id.object === object) see(object, id.takenAt);
+      }
+    }
+  }
+  for (const id of await backupSnapshots(outDir, appId)) see(id.object, id.takenAt);
+  return latest;
+}

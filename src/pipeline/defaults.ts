@@ -15,6 +15,12 @@ export { DEFAULT_WAREHOUSE } from "../warehouse/open-warehouse.ts";
 
 /** The backup folder extract writes and upload reads. */
 export const DEFAULT_OUT = "data/exports";
+/**
+ * How often extract takes the taxonomy and cohort snapshots at most (`--snapshot-every`, the extract
+ * action's `snapshot-every`): a cohort's members are a request, a wait and a download, too slow for each
+ * hourly run.
+ */
+export const DEFAULT_SNAPSHOT_EVERY = "24h";
 /** Hours per export request: one UTC day. */
 export const DEFAULT_WINDOW_HOURS = 24;
 /** Windows requested from Amplitude at once (it allows about 5 per project). */

@@ -34,6 +34,8 @@ import { lockRun } from "./lock.ts";
 import {
   snapshotFigures,
   snapshotObjects,
+  snapshotsDue,
+  type SnapshotDeferral,
   type SnapshotFigures,
   type SnapshotsSummary,
 } from "./snapshots.ts";
@@ -90,6 +92,11 @@ export interface ExtractStepOptions {
    * needs no API keys) the default is events alone.
    */
   objects?: readonly ObjectGroup[];
+  /**
+   * Take the taxonomy and cohort snapshots only when the latest was taken this long ago or longer (ms);
+   * 0 or undefined: every run. The CLI and the extract action default to a day.
+   */
+  snapshotEvery?: number;
 }
 
 /** Keeps exported windows somewhere outside the backup folder (the Actions cache) and puts them back. */
@@ -206,6 +213,8 @@ export interface ExtractStepResult {
   snapshots?: SnapshotsSummary;
   /** The object groups asked for. */
   objects: readonly ObjectGroup[];
+  /** Snapshot groups asked for and not taken: the latest is younger than `snapshotEvery`. */
+  snapshotsDeferred?: SnapshotDeferral[];
   /** Whether an hour, or a snapshot, could not be exported (exit 1, a failed action). */
   failed: boolean;
 }
@@ -411,8 +420,21 @@ async function extractUnlocked(
     ? await extractWindows(options, context, reporter, lake)
     : await noWindows(options, context, lake);
   if (!objects.some((group) => group !== "events")) return events;
+  const appId = events.summary.appId;
+  const { due, deferred } = appId
+    ? await snapshotsDue({
+        groups: objects.filter((g): g is "taxonomy" | "cohorts" => g !== "events"),
+        every: options.snapshotEvery ?? 0,
+        out: options.out,
+        appId,
+        lake,
+        now: now(),
+      })
+    : { due: objects.filter((g) => g !== "events"), deferred: [] };
+  const snapshotsDeferred = deferred.length > 0 ? { snapshotsDeferred: deferred } : {};
+  if (due.length === 0) return { ...events, objects, ...snapshotsDeferred };
   const snapshots = await snapshotObjects({
-    groups: objects,
+    groups: due,
     out: options.out,
     appId: events.summary.appId,
     lake,
@@ -433,6 +455,7 @@ async function extractUnlocked(
     summary: { ...events.summary, failedSnapshots: failedSnapshots(snapshots) },
     objects,
     snapshots,
+    ...snapshotsDeferred,
     figures: extractFigures(events.summary, snapshots),
     durationMs: Date.now() - started,
     failed: events.failed || snapshots.failed > 0,

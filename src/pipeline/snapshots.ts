@@ -12,8 +12,14 @@ import {
 } from "../amplitude/snapshots.ts";
 import { amplitudeConfig, type AmplitudeConfig, type Env } from "../config.ts";
 import { ConfigurationError } from "../errors.ts";
-import type { Lake } from "../lake/lake.ts";
-import { latestBackupSnapshots, latestSnapshots, type LatestSnapshot } from "../lake/snapshot-keys.ts";
+import { isoFromCompactTime, type Lake } from "../lake/lake.ts";
+import {
+  GROUP_OBJECTS,
+  latestBackupSnapshots,
+  latestSnapshots,
+  latestSnapshotTimes,
+  type LatestSnapshot,
+} from "../lake/snapshot-keys.ts";
 
 export type { SnapshotOutcome, SnapshotsSummary } from "../amplitude/snapshots.ts";
 
@@ -37,6 +43,45 @@ export function snapshotFigures(summary: SnapshotsSummary): SnapshotFigures {
     },
     skipped: summary.skipped.map(({ group, reason }) => ({ objects: group, reason })),
   };
+}
+
+/** A group of snapshots not taken this run: taken less than the interval ago. */
+export interface SnapshotDeferral {
+  group: "taxonomy" | "cohorts";
+  /** ISO times. */
+  lastTaken: string;
+  nextAfter: string;
+}
+
+/**
+ * Which snapshot groups are due: those never taken, or taken `every` ms ago or longer. A group is dated by
+ * the oldest of its objects' latest snapshots (so an object that failed last time is tried again), read
+ * from key names only. `every` 0 takes them all.
+ */
+export async function snapshotsDue(options: {
+  groups: readonly ("taxonomy" | "cohorts")[];
+  every: number;
+  out: string;
+  appId: string;
+  lake?: Lake;
+  now: Date;
+}): Promise<{ due: Array<"taxonomy" | "cohorts">; deferred: SnapshotDeferral[] }> {
+  if (options.every <= 0 || options.groups.length === 0) return { due: [...options.groups], deferred: [] };
+  const times = await latestSnapshotTimes(options.out, options.appId, options.lake);
+  const due: Array<"taxonomy" | "cohorts"> = [];
+  const deferred: SnapshotDeferral[] = [];
+  for (const group of options.groups) {
+    const taken = GROUP_OBJECTS[group].map((object) => times.get(object));
+    if (taken.some((t) => t === undefined)) {
+      due.push(group);
+      continue;
+    }
+    const lastTaken = new Date(isoFromCompactTime(taken.sort()[0]!));
+    const nextAfter = new Date(lastTaken.getTime() + options.every);
+    if (options.now >= nextAfter) due.push(group);
+    else deferred.push({ group, lastTaken: lastTaken.toISOString(), nextAfter: nextAfter.toISOString() });
+  }
+  return { due, deferred };
 }
 
 /**
