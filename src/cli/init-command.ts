@@ -99,8 +99,8 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
  */
 export const PUBLIC_SCHEDULE_NOTE = [
   "The hourly schedule is meant for a private repository. In a public one GitHub disables scheduled workflows",
-  "after 60 days without activity in the repository (a push, an issue, a pull request): pipeline.yml and",
-  "watchdog.yml then stop without failing anything. Enable them again on the Actions page, or keep the repository active.",
+  "after 60 days without activity in the repository, such as a push: pipeline.yml and watchdog.yml then stop",
+  "without failing anything. Enable them again on the Actions page, or keep the repository active.",
 ] as const;
 
 const LOCAL_USES = /^(\s*(?:-\s+)?uses:\s*)\.\/actions\/([A-Za-z0-9_.-]+)\/?\s*$/gm;

@@ -199,6 +199,8 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
 
   function route(req: FakeRequest): Reply {
     const prefix = `/repos/${owner}/${repo}`;
+    // GET /repos/{owner}/{repo} answers the repository, with its default_branch
+    // (https://docs.github.com/rest/repos/repos#get-a-repository); lenient on purpose: only the fields the code reads.
     if (req.path === prefix && req.method === "GET") {
       return {
         status: 200,
@@ -302,6 +304,8 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
         .filter(
           (r) => !req.query.status || r.conclusion === req.query.status || r.status === req.query.status,
         )
+        // "event: Returns workflow run triggered by the event you specify"; "branch: Returns workflow runs associated
+        // with a branch" (https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow).
         .filter((r) => !req.query.event || (r.event ?? "schedule") === req.query.event)
         .filter((r) => !req.query.branch || (r.head_branch ?? "main") === req.query.branch)
         .sort((a, b) => b.created_at.localeCompare(a.created_at));
