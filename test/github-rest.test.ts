@@ -10,7 +10,7 @@ import {
   type GitHubRepository,
 } from "../src/github/octokit.ts";
 import { upsertStickyComment } from "../src/github/sticky-comment.ts";
-import { startFakeGitHub, type FakeGitHub } from "./support/fake-github.ts";
+import { startFakeGitHub, type FakeGitHub, type FakeRun } from "./support/fake-github.ts";
 
 const MARKER = "<!-- amplitude-pipeline:sql-check -->";
 const RUN = "https://github.com/acme/analytics/actions/runs/77";
@@ -374,14 +374,20 @@ describe("watchdog", () => {
   beforeEach(() => {
     nextRun = 1;
   });
-  const run = (updatedAt: string, conclusion: "success" | "failure" = "success", workflow = "pipeline.yml") =>
+  const run = (
+    updatedAt: string,
+    conclusion: "success" | "failure" | null = "success",
+    workflow = "pipeline.yml",
+    more: Partial<FakeRun> = {},
+  ) =>
     fake.runs.push({
       id: nextRun++,
       workflow,
-      status: "completed",
+      status: conclusion === null ? "in_progress" : "completed",
       conclusion,
       created_at: new Date(Date.parse(updatedAt) - 600_000).toISOString(),
       updated_at: updatedAt,
+      ...more,
     });
   const check = (staleHours = 6) => watchdog({ ...gh, workflow: "pipeline.yml", staleHours, now });
 
@@ -442,6 +448,50 @@ describe("watchdog", () => {
     run("2026-03-01T04:00:00Z");
     expect(await check()).toMatchObject({ action: "commented" });
     expect(fake.comments).toHaveLength(2);
+  });
+
+  it("counts scheduled successes on the default branch only: not dispatches, dry runs or other branches", async () => {
+    run("2026-03-01T05:00:00Z");
+    run("2026-03-01T11:00:00Z", "success", "pipeline.yml", { event: "workflow_dispatch" });
+    run("2026-03-01T11:10:00Z", "success", "pipeline.yml", { head_branch: "feature" });
+    const result = await check(6);
+    expect(result).toMatchObject({
+      action: "created",
+      stale: true,
+      lastSuccess: { at: "2026-03-01T05:00:00Z" },
+    });
+    expect(fake.issues[0]!.body).toContain("Only scheduled runs on main count.");
+    const list = fake.requests.find((r) => r.path.endsWith("/runs"))!;
+    expect(list.query).toMatchObject({ status: "success", event: "schedule", branch: "main" });
+  });
+
+  it("takes the repository's default branch, whatever its name", async () => {
+    fake.defaultBranch = "trunk";
+    run("2026-03-01T10:00:00Z", "success", "pipeline.yml", { head_branch: "trunk" });
+    run("2026-03-01T11:00:00Z");
+    expect(await check(6)).toMatchObject({ action: "none", lastSuccess: { at: "2026-03-01T10:00:00Z" } });
+  });
+
+  it("does not alarm while a backfill holds the pipeline, and says so", async () => {
+    run("2026-03-01T01:00:00Z");
+    run("2026-03-01T11:00:00Z", null, "pipeline.yml", {
+      event: "workflow_dispatch",
+      created_at: "2026-03-01T02:00:00Z",
+    });
+    const result = await check(6);
+    expect(result).toMatchObject({
+      action: "none",
+      stale: false,
+      backfill: { since: "2026-03-01T02:00:00Z", url: "https://github.com/acme/analytics/actions/runs/2" },
+    });
+    expect(result.message).toMatch(
+      /a dispatched run \(a backfill\) has held the pipeline since 2026-03-01T02:00:00Z/,
+    );
+    expect(fake.issues).toHaveLength(0);
+    // A scheduled run in progress is no backfill: the schedule itself is late.
+    fake.runs.pop();
+    run("2026-03-01T11:00:00Z", null);
+    expect(await check(6)).toMatchObject({ action: "created", stale: true });
   });
 
   it("throws an ExternalServiceError naming the workflow when GitHub does not know it", async () => {

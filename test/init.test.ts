@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -146,6 +146,16 @@ describe("amplitude-pipeline init", () => {
     expect(result.secrets).toEqual(read.secrets);
     expect(result.variables).toEqual(read.variables);
     for (const line of output.stdout.filter((l) => l.startsWith("  gh "))) expect(line).toMatch(/ # \S/);
+  });
+
+  it("says the schedule needs activity in a public repository, written or printed", async () => {
+    const output = capture();
+    await runInit({ dir: await gitRepo(), ...TARGET }, { output });
+    expect(output.stdout.join("\n")).toMatch(/public one GitHub disables scheduled workflows\nafter 60 days/);
+    const printed = capture();
+    await runInit({ print: true, ...TARGET }, { output: printed });
+    expect(printed.stderr.join("\n")).toContain("after 60 days without activity in the repository");
+    expect(printed.stdout.join("\n")).not.toContain("60 days");
   });
 
   it("writes into the top of the current git repository by default, and refuses outside one", async () => {
@@ -346,6 +356,39 @@ describe("amplitude-pipeline init", () => {
     );
     expect(isUneditedInitFile(text)).toBe(true);
   });
+
+  // The workflows before they queued runs, took one AWS credential source and reported once per run.
+  const EARLIER = "f78eb7d";
+  const hasEarlier = (() => {
+    try {
+      return (
+        existsSync(join(REPO, ".git")) &&
+        spawnSync("git", ["-C", REPO, "cat-file", "-e", `${EARLIER}^{commit}`]).status === 0
+      );
+    } catch {
+      return false;
+    }
+  })();
+
+  it.runIf(hasEarlier)(
+    "moves a repository set up by an earlier init to today's workflows without --force",
+    async () => {
+      const earlier = await fakePackage({ version: "0.1.0", repository: "github:acme/amplitude-pipeline" });
+      for (const name of INIT_WORKFLOWS) {
+        const { stdout } = await git(REPO, "show", `${EARLIER}:.github/workflows/${name}`);
+        await writeFile(join(earlier, ".github", "workflows", name), stdout);
+      }
+      const dir = await gitRepo();
+      await runInit({ dir, ...TARGET }, { output: capture(), packageRoot: earlier });
+      expect(await readFile(workflowPath(dir, "pipeline.yml"), "utf8")).not.toContain("queue: max");
+      const moved = await runInit({ dir, ...TARGET }, { output: capture() });
+      expect(moved.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
+      const text = await readFile(workflowPath(dir, "pipeline.yml"), "utf8");
+      expect(text).toContain("queue: max");
+      expect(text).toContain("report-failure:");
+      expect(isUneditedInitFile(text)).toBe(true);
+    },
+  );
 
   it("rejects a malformed --repo or --ref, and says when the templates are not installed", async () => {
     const dir = await gitRepo();

@@ -255,7 +255,7 @@ describe("the repository's workflows", () => {
     parse(readFileSync(join(REPO, ".github", "workflows", name), "utf8")) as {
       on: Record<string, unknown>;
       permissions?: Record<string, string>;
-      concurrency?: { group: string; "cancel-in-progress": boolean };
+      concurrency?: { group: string; "cancel-in-progress": boolean; queue?: string };
       jobs: Record<
         string,
         {
@@ -321,6 +321,7 @@ describe("the repository's workflows", () => {
     expect(pipeline.concurrency).toEqual({
       group: "amplitude-pipeline-${{ vars.SNOWFLAKE_DATABASE || 'default' }}",
       "cancel-in-progress": false,
+      queue: "max",
     });
     expect(Object.keys((pipeline.on.workflow_dispatch as { inputs: object }).inputs).sort()).toEqual([
       "chunk-days",
@@ -330,18 +331,13 @@ describe("the repository's workflows", () => {
       "retention-days",
       "start",
     ]);
-    for (const [id, job] of Object.entries(pipeline.jobs)) {
-      const last = job.steps.at(-1)!;
+    // One report per run: the success report closes the issue, the failure report (one job after all) opens it.
+    for (const id of ["report", "report-failure"]) {
+      const last = pipeline.jobs[id]!.steps.at(-1)!;
       expect(last.uses, `${id} ends with the report step`).toBe("./actions/report");
-      if (id === "report") {
-        expect(last.with).toEqual({ mode: "success" });
-      } else {
-        expect(last.if).toBe("failure() && github.event_name == 'schedule'");
-        // The step named is the action whose summary copy the report puts in the issue: the plan job runs plan-backfill.
-        expect(last.with).toEqual({ mode: "failure", step: id === "plan" ? "plan-backfill" : id });
-      }
+      expect(last.with?.mode).toBe(id === "report" ? "success" : "failure");
     }
-    const artifact = pipeline.jobs.extract!.steps.find((step) => step.uses === "actions/upload-artifact@v4");
+    const artifact = pipeline.jobs.extract!.steps.find((step) => step.uses === "actions/upload-artifact@v7");
     expect(artifact?.with?.name).toBe(
       "amplitude-backup-${{ matrix.name }}-${{ github.run_id }}-${{ github.run_attempt }}",
     );

@@ -36,6 +36,10 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     meaning: "the pipeline user's private key (PEM), from the file",
     example: "< rsa_key.p8",
   },
+  SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: {
+    secret: true,
+    meaning: "optional: the passphrase of an encrypted private key",
+  },
   AWS_ACCESS_KEY_ID: { secret: true, meaning: "S3 access key; only without AWS_ROLE_ARN" },
   AWS_SECRET_ACCESS_KEY: { secret: true, meaning: "S3 secret key; only without AWS_ROLE_ARN" },
   AMPLITUDE_REGION: { secret: false, meaning: "us or eu", example: "us" },
@@ -67,6 +71,11 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     meaning: "the target database (also names the run's concurrency group)",
     example: "ANALYTICS",
   },
+  SNOWFLAKE_STORAGE_INTEGRATION: {
+    secret: false,
+    meaning: "optional: the storage integration the stage uses (default amplitude_pipeline_s3)",
+    example: "AMPLITUDE_PIPELINE_S3",
+  },
   SNOWFLAKE_PII_ROLE: {
     secret: false,
     meaning: "optional: a role that may read personal columns, which Snowflake masks for every other role",
@@ -83,6 +92,16 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     example: "6",
   },
 };
+
+/**
+ * GitHub disables the scheduled workflows of a public repository after 60 days without activity in it; keeping
+ * them alive takes a token that may write (a commit, or re-enabling the workflow), which the workflows do not have.
+ */
+export const PUBLIC_SCHEDULE_NOTE = [
+  "The hourly schedule is meant for a private repository. In a public one GitHub disables scheduled workflows",
+  "after 60 days without activity in the repository, such as a push: pipeline.yml and watchdog.yml then stop",
+  "without failing anything. Enable them again on the Actions page, or keep the repository active.",
+] as const;
 
 const LOCAL_USES = /^(\s*(?:-\s+)?uses:\s*)\.\/actions\/([A-Za-z0-9_.-]+)\/?\s*$/gm;
 
@@ -316,5 +335,7 @@ export async function runInit(
   const say = (line: string) => (options.print ? deps.output.err(line) : deps.output.out(line));
   say("");
   for (const line of settingCommands(settings)) say(line);
+  say("");
+  for (const line of PUBLIC_SCHEDULE_NOTE) say(line);
   return { repo, ref, files, ...settings };
 }

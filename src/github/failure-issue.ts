@@ -74,22 +74,32 @@ export interface WatchdogResult extends IssueResult {
   stale: boolean;
   /** When the newest successful run finished (ISO), and where it is. */
   lastSuccess?: { at: string; url: string };
+  /** A dispatched run (a backfill) in progress: it holds the concurrency group, so the schedule waits behind it. */
+  backfill?: { since: string; url: string };
   message: string;
 }
 
 /**
- * A dropped schedule produces no failed run, so nothing else would notice: when the newest successful run of
- * the workflow is older than `staleHours` (or there is none), opens or comments on the failure issue, once per
- * last success, so an hourly watchdog does not add a comment every hour.
+ * A dropped schedule produces no failed run, so nothing else would notice: when the newest successful scheduled
+ * run of the workflow on the default branch is older than `staleHours` (or there is none), opens or comments on the
+ * failure issue, once per last success, so an hourly watchdog does not add a comment every hour. Dispatches (a
+ * backfill, a dry run) and other branches do not count: they say nothing about the schedule. While a dispatched run
+ * is in progress it holds the concurrency group and the scheduled runs wait behind it: no alarm then.
  */
 export async function watchdog(options: WatchdogOptions): Promise<WatchdogResult> {
   const { octokit, owner, repo, workflow, staleHours, now } = options;
+  const { data: repository } = await call("read the repository's default branch", () =>
+    octokit.rest.repos.get({ owner, repo }),
+  );
+  const branch = repository.default_branch;
   const { data } = await call(`list the successful runs of ${workflow}`, () =>
     octokit.rest.actions.listWorkflowRuns({
       owner,
       repo,
       workflow_id: workflow,
       status: "success",
+      event: "schedule",
+      branch,
       per_page: 20,
     }),
   );
@@ -107,15 +117,48 @@ export async function watchdog(options: WatchdogOptions): Promise<WatchdogResult
       message: `${workflow} last succeeded ${hoursText(ageHours)} ago (${newest!.at}), within ${staleHours} h`,
     };
   }
+  const backfill = await backfillInProgress(options);
+  if (backfill) {
+    return {
+      action: "none",
+      stale: false,
+      lastSuccess,
+      backfill,
+      message:
+        `${workflow} has not succeeded on its schedule for ${hoursText(ageHours)}, but a dispatched run (a backfill) ` +
+        `has held the pipeline since ${backfill.since} (${backfill.url}): the scheduled runs wait behind it`,
+    };
+  }
   const message = newest
     ? `${workflow} has not succeeded for ${hoursText(ageHours)}: the last successful run finished at ${newest.at}`
     : `${workflow} has no successful run`;
   const seen = `<!-- amplitude-pipeline:watchdog last-success=${newest?.id ?? "none"} -->`;
   const lead =
     `${seen}\n**Watchdog:** ${message}${newest ? ` ([run](${newest.url}))` : ""}, and the limit is ${staleHours} h. ` +
+    `Only scheduled runs on ${branch} count. ` +
     "A schedule GitHub dropped or a disabled workflow fails no run, so only this watchdog notices.";
   const result = await openOrComment(options, lead, undefined, seen);
   return { ...result, stale: true, lastSuccess, message };
+}
+
+/** The oldest dispatched run of the workflow in progress, on any branch: the concurrency group is per database. */
+async function backfillInProgress(
+  options: WatchdogOptions,
+): Promise<{ since: string; url: string } | undefined> {
+  const { octokit, owner, repo, workflow } = options;
+  const { data } = await call(`list the runs of ${workflow} in progress`, () =>
+    octokit.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: workflow,
+      status: "in_progress",
+      event: "workflow_dispatch",
+      per_page: 20,
+    }),
+  );
+  return data.workflow_runs
+    .map((run) => ({ since: run.run_started_at || run.created_at, url: run.html_url }))
+    .sort((a, b) => Date.parse(a.since) - Date.parse(b.since))[0];
 }
 
 type Issue = { number: number; html_url: string; body?: string | null };

@@ -38,6 +38,10 @@ export interface FakeRun {
   conclusion: "success" | "failure" | "cancelled" | null;
   created_at: string;
   updated_at: string;
+  /** What started it, as GitHub's `event` (default `schedule`). */
+  event?: string;
+  /** The branch it ran on (default `main`). */
+  head_branch?: string;
 }
 
 export interface FakeRequest {
@@ -57,6 +61,8 @@ export interface FakeGitHub {
   comments: FakeComment[];
   labels: FakeLabel[];
   runs: FakeRun[];
+  /** The repository's default branch, as GET /repos/{owner}/{repo} answers it (default `main`). */
+  defaultBranch: string;
   /** Workflow files the repository has; runs of another file are a 404, as on GitHub. */
   workflows: Set<string>;
   requests: FakeRequest[];
@@ -99,6 +105,7 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
     comments: [],
     labels: [],
     runs: [],
+    defaultBranch: "main",
     workflows: new Set(["pipeline.yml"]),
     requests: [],
     failWith(method, path, status, opts = {}) {
@@ -145,6 +152,8 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
     html_url: `https://github.com/${owner}/${repo}/issues/${comment.issue_number}#issuecomment-${comment.id}`,
   });
   const runJson = (run: FakeRun) => ({
+    event: "schedule",
+    head_branch: "main",
     ...run,
     path: `.github/workflows/${run.workflow}`,
     html_url: `https://github.com/${owner}/${repo}/actions/runs/${run.id}`,
@@ -190,6 +199,14 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
 
   function route(req: FakeRequest): Reply {
     const prefix = `/repos/${owner}/${repo}`;
+    // GET /repos/{owner}/{repo} answers the repository, with its default_branch
+    // (https://docs.github.com/rest/repos/repos#get-a-repository); lenient on purpose: only the fields the code reads.
+    if (req.path === prefix && req.method === "GET") {
+      return {
+        status: 200,
+        body: { name: repo, full_name: `${owner}/${repo}`, default_branch: fake.defaultBranch },
+      };
+    }
     if (!req.path.startsWith(prefix + "/")) return { status: 404, body: { message: "Not Found" } };
     const path = req.path.slice(prefix.length);
     const body = req.body ?? {};
@@ -287,6 +304,10 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
         .filter(
           (r) => !req.query.status || r.conclusion === req.query.status || r.status === req.query.status,
         )
+        // "event: Returns workflow run triggered by the event you specify"; "branch: Returns workflow runs associated
+        // with a branch" (https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow).
+        .filter((r) => !req.query.event || (r.event ?? "schedule") === req.query.event)
+        .filter((r) => !req.query.branch || (r.head_branch ?? "main") === req.query.branch)
         .sort((a, b) => b.created_at.localeCompare(a.created_at));
       const { items, link } = page(req, runs);
       return { status: 200, body: { total_count: runs.length, workflow_runs: items.map(runJson) }, link };
@@ -337,6 +358,13 @@ export async function startFakeGitHub(options: { owner?: string; repo?: string }
   base = `http://127.0.0.1:${port}`;
   return {
     ...fake,
+    // A scalar: the routes read the one in `fake`.
+    get defaultBranch() {
+      return fake.defaultBranch;
+    },
+    set defaultBranch(branch: string) {
+      fake.defaultBranch = branch;
+    },
     url: base,
     async close() {
       server.closeAllConnections();
