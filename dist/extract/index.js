@@ -21,11 +21,12 @@ import {
   checkOrigins,
   lakeOrigin,
   openLake
-} from "../chunks/chunk-PEYCESQQ.js";
+} from "../chunks/chunk-UZKMT7SN.js";
 import {
   ApiExportSource,
   ExportClient,
   FAILURES_FOLDER,
+  GROUP_OBJECTS,
   LakeExportSource,
   MANIFEST_FILE,
   SNAPSHOT_MANIFEST_FILE,
@@ -35,6 +36,7 @@ import {
   extract,
   lakeApps,
   latestBackupSnapshots,
+  latestSnapshotTimes,
   latestSnapshots,
   listManifestKeys,
   pLimit,
@@ -43,7 +45,7 @@ import {
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-BWW3VWK5.js";
+} from "../chunks/chunk-DCDURH42.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   FAILURES_PREFIX,
@@ -73,10 +75,11 @@ import {
   DEFAULT_EXTRACT_CONCURRENCY,
   DEFAULT_OUT,
   DEFAULT_SETTLE_HOURS,
+  DEFAULT_SNAPSHOT_EVERY,
   DEFAULT_WINDOW_HOURS,
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-OXS7T344.js";
+} from "../chunks/chunk-HZAGXHCF.js";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
@@ -86,7 +89,7 @@ import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-GNNFGBFZ.js";
+} from "../chunks/chunk-LLMIEZKG.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -123,7 +126,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-XLAIE4YL.js";
+} from "../chunks/chunk-NPM2J3U4.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";
@@ -4747,6 +4750,19 @@ function snippet(text) {
   return flat.length > 300 ? flat.slice(0, 300) + "…" : flat;
 }
 
+// src/pipeline/snapshot-every.ts
+var HOUR_MS = 36e5;
+function parseSnapshotEvery(text, name = "--snapshot-every") {
+  const match3 = /^\s*(\d+)\s*([hd]?)\s*$/i.exec(text);
+  const n = match3 ? Number(match3[1]) : NaN;
+  if (!match3 || n !== 0 && !match3[2] || n > 366 * 24) {
+    throw new ConfigurationError(
+      `${name} ${JSON.stringify(text)} is not an interval: use 0 (every run), a number of hours such as 24h, or of days such as 7d`
+    );
+  }
+  return n * (match3[2].toLowerCase() === "d" ? 24 : 1) * HOUR_MS;
+}
+
 // src/pipeline/extract.ts
 import { readFile } from "node:fs/promises";
 import { join as join3 } from "node:path";
@@ -5045,6 +5061,24 @@ function snapshotFigures(summary2) {
     },
     skipped: summary2.skipped.map(({ group, reason }) => ({ objects: group, reason }))
   };
+}
+async function snapshotsDue(options) {
+  if (options.every <= 0 || options.groups.length === 0) return { due: [...options.groups], deferred: [] };
+  const times = await latestSnapshotTimes(options.out, options.appId, options.lake);
+  const due = [];
+  const deferred = [];
+  for (const group of options.groups) {
+    const taken = GROUP_OBJECTS[group].map((object) => times.get(object));
+    if (taken.some((t) => t === void 0)) {
+      due.push(group);
+      continue;
+    }
+    const lastTaken = new Date(isoFromCompactTime(taken.sort()[0]));
+    const nextAfter = new Date(lastTaken.getTime() + options.every);
+    if (options.now >= nextAfter) due.push(group);
+    else deferred.push({ group, lastTaken: lastTaken.toISOString(), nextAfter: nextAfter.toISOString() });
+  }
+  return { due, deferred };
 }
 async function previousSnapshots(out, appId, lake) {
   const known = lake ? await latestSnapshots(lake, appId) : /* @__PURE__ */ new Map();
@@ -5393,8 +5427,19 @@ async function extractUnlocked(options, context3, reporter) {
   const lake = options.lake ? await openLake(options.lake, context3.env) : void 0;
   const events = objects.includes("events") ? await extractWindows(options, context3, reporter, lake) : await noWindows(options, context3, lake);
   if (!objects.some((group) => group !== "events")) return events;
+  const appId = events.summary.appId;
+  const { due, deferred } = appId ? await snapshotsDue({
+    groups: objects.filter((g) => g !== "events"),
+    every: options.snapshotEvery ?? 0,
+    out: options.out,
+    appId,
+    lake,
+    now: now()
+  }) : { due: objects.filter((g) => g !== "events"), deferred: [] };
+  const snapshotsDeferred = deferred.length > 0 ? { snapshotsDeferred: deferred } : {};
+  if (due.length === 0) return { ...events, objects, ...snapshotsDeferred };
   const snapshots = await snapshotObjects({
-    groups: objects,
+    groups: due,
     out: options.out,
     appId: events.summary.appId,
     lake,
@@ -5415,6 +5460,7 @@ async function extractUnlocked(options, context3, reporter) {
     summary: { ...events.summary, failedSnapshots: failedSnapshots(snapshots) },
     objects,
     snapshots,
+    ...snapshotsDeferred,
     figures: extractFigures(events.summary, snapshots),
     durationMs: Date.now() - started,
     failed: events.failed || snapshots.failed > 0
@@ -45845,8 +45891,8 @@ async function incompleteWindow(folder, window2, delivery) {
   return void 0;
 }
 
-// src/actions/extract.ts
-async function main(run) {
+// src/actions/extract-main.ts
+async function extractMain(run, now) {
   const env = { ...process.env, ...secretEnv([...AMPLITUDE_SECRETS, ...AWS_SECRETS, ...SNOWFLAKE_SECRETS]) };
   let objects;
   try {
@@ -45866,7 +45912,8 @@ async function main(run) {
     lake: optionalInput(INPUTS.lake),
     warehouse: optionalInput(INPUTS.warehouse),
     concurrency: DEFAULT_EXTRACT_CONCURRENCY,
-    maxLineBytes: DEFAULT_MAX_LINE_BYTES
+    maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+    snapshotEvery: snapshotEveryInput()
   };
   const artifact = optionalInput(INPUTS.artifact);
   const windowStore = booleanInput(INPUTS.cache, true) ? actionsWindowStore({
@@ -45885,7 +45932,7 @@ async function main(run) {
       else if (outcome.status === "failed") info(`snapshot ${name}: failed: ${outcome.error}`);
     }
   };
-  const result = await extractStep(options, { env, reporter, windowStore }).catch((thrown) => {
+  const result = await extractStep(options, { env, reporter, windowStore, now }).catch((thrown) => {
     const error2 = inInputTerms(thrown, ACTION_IO.extract.inputs);
     addExtractToSummary(summary, { outcomes: [] }, { error: error2, artifact });
     throw run.shownInSummary(error2);
@@ -45899,7 +45946,8 @@ async function main(run) {
       watermark: result.watermark,
       restored: result.restored,
       snapshots: result.snapshots?.outcomes,
-      skippedObjects: result.snapshots?.skipped
+      skippedObjects: result.snapshots?.skipped,
+      deferredSnapshots: result.snapshotsDeferred
     },
     { artifact }
   );
@@ -45915,6 +45963,12 @@ async function main(run) {
     );
   }
 }
+function snapshotEveryInput() {
+  return parseSnapshotEvery(
+    optionalInput(INPUTS.snapshotEvery) ?? DEFAULT_SNAPSHOT_EVERY,
+    INPUTS.snapshotEvery
+  );
+}
 function setOutputs(result) {
   const { figures } = result;
   setOutput(OUTPUTS.windows, figures.windows);
@@ -45926,4 +45980,6 @@ function setOutputs(result) {
   setOutput(OUTPUTS.backupDir, result.backupDir);
   setOutput(OUTPUTS.failedHours, result.failedHours.join(","));
 }
-void runAction("extract", main);
+
+// src/actions/extract.ts
+void runAction("extract", (run) => extractMain(run));

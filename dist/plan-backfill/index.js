@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-GNNFGBFZ.js";
+} from "../chunks/chunk-LLMIEZKG.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-XLAIE4YL.js";
+} from "../chunks/chunk-NPM2J3U4.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -32,7 +32,7 @@ import {
   DEFAULT_PROVISION_OUT,
   openWarehouse,
   parseS3LakeUrl
-} from "../chunks/chunk-OXS7T344.js";
+} from "../chunks/chunk-HZAGXHCF.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT
@@ -40,7 +40,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-GNNFGBFZ.js";
+} from "../chunks/chunk-LLMIEZKG.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -54,7 +54,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-XLAIE4YL.js";
+} from "../chunks/chunk-NPM2J3U4.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

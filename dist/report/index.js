@@ -14,7 +14,7 @@ import {
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
   runAction
-} from "../chunks/chunk-GNNFGBFZ.js";
+} from "../chunks/chunk-LLMIEZKG.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -28,7 +28,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-XLAIE4YL.js";
+} from "../chunks/chunk-NPM2J3U4.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -78,6 +78,11 @@ async function reportSuccess(options) {
 }
 async function watchdog(options) {
   const { octokit, owner, repo, workflow, staleHours, now } = options;
+  const { data: repository } = await call(
+    "read the repository's default branch",
+    () => octokit.rest.repos.get({ owner, repo })
+  );
+  const branch = repository.default_branch;
   const { data } = await call(
     `list the successful runs of ${workflow}`,
     () => octokit.rest.actions.listWorkflowRuns({
@@ -85,6 +90,8 @@ async function watchdog(options) {
       repo,
       workflow_id: workflow,
       status: "success",
+      event: "schedule",
+      branch,
       per_page: 20
     })
   );
@@ -99,12 +106,37 @@ async function watchdog(options) {
       message: `${workflow} last succeeded ${hoursText(ageHours)} ago (${newest.at}), within ${staleHours} h`
     };
   }
+  const backfill = await backfillInProgress(options);
+  if (backfill) {
+    return {
+      action: "none",
+      stale: false,
+      lastSuccess,
+      backfill,
+      message: `${workflow} has not succeeded on its schedule for ${hoursText(ageHours)}, but a dispatched run (a backfill) has held the pipeline since ${backfill.since} (${backfill.url}): the scheduled runs wait behind it`
+    };
+  }
   const message = newest ? `${workflow} has not succeeded for ${hoursText(ageHours)}: the last successful run finished at ${newest.at}` : `${workflow} has no successful run`;
   const seen = `<!-- amplitude-pipeline:watchdog last-success=${newest?.id ?? "none"} -->`;
   const lead = `${seen}
-**Watchdog:** ${message}${newest ? ` ([run](${newest.url}))` : ""}, and the limit is ${staleHours} h. A schedule GitHub dropped or a disabled workflow fails no run, so only this watchdog notices.`;
+**Watchdog:** ${message}${newest ? ` ([run](${newest.url}))` : ""}, and the limit is ${staleHours} h. Only scheduled runs on ${branch} count. A schedule GitHub dropped or a disabled workflow fails no run, so only this watchdog notices.`;
   const result = await openOrComment(options, lead, void 0, seen);
   return { ...result, stale: true, lastSuccess, message };
+}
+async function backfillInProgress(options) {
+  const { octokit, owner, repo, workflow } = options;
+  const { data } = await call(
+    `list the runs of ${workflow} in progress`,
+    () => octokit.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: workflow,
+      status: "in_progress",
+      event: "workflow_dispatch",
+      per_page: 20
+    })
+  );
+  return data.workflow_runs.map((run) => ({ since: run.run_started_at || run.created_at, url: run.html_url })).sort((a, b) => Date.parse(a.since) - Date.parse(b.since))[0];
 }
 async function openOrComment(options, lead, extra, onceMarker) {
   const { octokit, owner, repo } = options;

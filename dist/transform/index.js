@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-ZBRWZB4P.js";
+} from "../chunks/chunk-VU5VQXV7.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
@@ -14,7 +14,7 @@ import {
   lakeOrigin,
   openLake,
   warehouseOrigin
-} from "../chunks/chunk-PEYCESQQ.js";
+} from "../chunks/chunk-UZKMT7SN.js";
 import {
   SNAPSHOT_OBJECTS,
   lakeApps,
@@ -23,7 +23,7 @@ import {
   readLakeManifest,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-BWW3VWK5.js";
+} from "../chunks/chunk-DCDURH42.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   EVENTS_PREFIX,
@@ -81,7 +81,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-OXS7T344.js";
+} from "../chunks/chunk-HZAGXHCF.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT,
@@ -90,7 +90,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-GNNFGBFZ.js";
+} from "../chunks/chunk-LLMIEZKG.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -106,7 +106,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-XLAIE4YL.js";
+} from "../chunks/chunk-NPM2J3U4.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
