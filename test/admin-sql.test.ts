@@ -238,6 +238,26 @@ describe("teardown.sql", () => {
     );
   });
 
+  it("drops the schema of the masking policies after every schema whose columns they mask", async () => {
+    const objects = renderObjects(await readProject(join(REPO, "sql")), DRY_RUN_SETTINGS);
+    const policySchemas = new Set(
+      objects.filter((o) => o.kind === "masking policy").map((o) => o.name.split(".")[0]!),
+    );
+    const maskedSchemas = new Set(
+      objects.filter((o) => o.kind === "column masking").map((o) => o.name.split(".")[0]!),
+    );
+    expect(policySchemas.size).toBeGreaterThan(0);
+    expect(maskedSchemas.size).toBeGreaterThan(0);
+    const all = statements(TEARDOWN);
+    const droppedAt = (schema: string) => all.indexOf(`drop schema if exists ${schema} cascade`);
+    for (const policySchema of policySchemas) {
+      for (const masked of maskedSchemas) {
+        expect(droppedAt(masked), `${masked} before ${policySchema}`).toBeGreaterThanOrEqual(0);
+        expect(droppedAt(masked), `${masked} before ${policySchema}`).toBeLessThan(droppedAt(policySchema));
+      }
+    }
+  });
+
   it("stops the task graph and the pipes before it drops anything", () => {
     const all = statements(TEARDOWN);
     const firstDrop = all.findIndex((s) => s.startsWith("drop "));

@@ -31,14 +31,16 @@ drop stage if exists raw.amplitude_lake;
 
 -- The schemas, with what is in them: the raw tables, file formats and views (raw), the change history,
 -- procedures and the models' tasks (pipeline), the seeds, and the models' tables and views. Add any
--- schema your own models write to.
-drop schema if exists pipeline cascade;
-drop schema if exists raw cascade;
-drop schema if exists seeds cascade;
-drop schema if exists staging cascade;
-drop schema if exists core cascade;
+-- schema your own models write to. The models' schemas go first: pipeline holds the masking policies set
+-- on their personal columns, and Snowflake does not drop a policy (or a schema holding one) while a column
+-- elsewhere still uses it.
 drop schema if exists marts cascade;
+drop schema if exists core cascade;
+drop schema if exists staging cascade;
 drop schema if exists restricted cascade;
+drop schema if exists seeds cascade;
+drop schema if exists raw cascade;
+drop schema if exists pipeline cascade;
 
 -- Outside Snowflake: the bucket's event notification that fed the pipes (provision sets it, or you did
 -- in docs/snowflake.md, step 5) now points at a queue nobody reads. Remove it from the bucket's
