@@ -1,7 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { runAction } from "../src/actions/run-action.ts";
+import { transformMain } from "../src/actions/transform-main.ts";
 import { manifestKey } from "../src/lake/lake.ts";
 import { readProject, type Project } from "../src/models/project.ts";
 import { planProject, planTests } from "../src/models/runner.ts";
@@ -233,5 +235,59 @@ describe("transform --no-wait from the CLI", () => {
       files_mended: 0,
       files_left: 0,
     });
+  });
+});
+
+describe("the transform action with wait: false, as the runner runs it", () => {
+  it("writes each run and the failing test to the summary, escaped, and fails the step naming the run", async () => {
+    const erred = tests.find((t) => t.severity === "error" && !t.name.startsWith("freshness"))!;
+    const { env } = await scripted({
+      tasks: graphTasks(order, () => ["SUCCEEDED"]),
+      testResults: passing().map((row) =>
+        row.test_name === erred.name ? { ...row, error: "<b>boom</b> & more" } : row,
+      ),
+    });
+    const dir = await tempDir();
+    const summary = join(dir, "summary.md");
+    const output = join(dir, "output");
+    await writeFile(summary, "");
+    await writeFile(output, "");
+    const vars: Record<string, string> = {
+      ...(env as Record<string, string>),
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: output,
+      RUNNER_TEMP: join(dir, "runner-temp"),
+      INPUT_WAREHOUSE: "snowflake",
+      INPUT_PROJECT: PROJECT_DIR,
+      INPUT_WAIT: "false",
+    };
+    for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
+    const writes: string[] = [];
+    const spy = vi
+      .spyOn(process.stdout, "write")
+      .mockImplementation((chunk) => (writes.push(String(chunk)), true));
+    let code: number | undefined;
+    try {
+      await runAction("transform", transformMain, { exit: (c) => (code = c) });
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+      process.exitCode = undefined;
+    }
+    const log = writes.join("");
+    expect(code).toBe(1);
+    expect(log).toContain(
+      `::error::transform failed: transform of snowflake://acme-test/analytics: graph run 1762416000000 (scheduled 2025-11-06T08:00:01.000Z) failed: test ${erred.name} errored`,
+    );
+    expect(log).toContain(
+      "Graph run 1762416000000 scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK: FAILED",
+    );
+    const text = await readFile(summary, "utf8");
+    expect(text).toContain(
+      "Graph run 1762416000000 (failed, scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK)",
+    );
+    expect(text).toContain("&lt;b&gt;boom&lt;/b&gt; &amp; more");
+    expect(text).not.toContain("<b>boom");
+    expect(text).toMatch(/<strong>1<\/strong> runs reported/);
   });
 });
