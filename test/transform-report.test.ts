@@ -50,6 +50,8 @@ async function scripted(script: TaskGraphScript) {
   const { fake, env, open } = await startScriptedSnowflake();
   cleanup.push(() => fake.close());
   const state = scriptTaskGraph(fake, script);
+  // Every request the driver sent is one the fake speaks.
+  cleanup.push(async () => expect(fake.unknown).toEqual([]));
   const warehouse = await open();
   cleanup.push(() => warehouse.close());
   return { fake, env, open, warehouse, state };
