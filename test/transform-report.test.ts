@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runAction } from "../src/actions/run-action.ts";
 import { transformMain } from "../src/actions/transform-main.ts";
 import { manifestKey } from "../src/lake/lake.ts";
@@ -240,7 +241,56 @@ describe("transform --no-wait from the CLI", () => {
   });
 });
 
+// core.summary keeps the first GITHUB_STEP_SUMMARY it sees for the life of the process: one file, emptied per run.
+let summaryFile: string | undefined;
+afterAll(async () => {
+  if (summaryFile) await rm(dirname(summaryFile), { recursive: true, force: true });
+});
+
+/** Runs the transform action's main through runAction, as its entry does, with INPUT_* set from `inputs`. */
+async function runTransformAction(env: Record<string, string | undefined>, inputs: Record<string, string>) {
+  summaryFile ??= join(await mkdtemp(join(tmpdir(), "transform-action-")), "summary.md");
+  const dir = await tempDir();
+  const output = join(dir, "output");
+  await writeFile(summaryFile, "");
+  await writeFile(output, "");
+  const vars: Record<string, string | undefined> = {
+    ...env,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_OUTPUT: output,
+    RUNNER_TEMP: join(dir, "runner-temp"),
+    INPUT_PROJECT: PROJECT_DIR,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+  };
+  for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
+  const writes: string[] = [];
+  const spy = vi
+    .spyOn(process.stdout, "write")
+    .mockImplementation((chunk) => (writes.push(String(chunk)), true));
+  let code: number | undefined;
+  try {
+    await runAction("transform", transformMain, { exit: (c) => (code = c) });
+  } finally {
+    spy.mockRestore();
+    vi.unstubAllEnvs();
+    process.exitCode = undefined;
+  }
+  return { code, log: writes.join(""), text: await readFile(summaryFile, "utf8") };
+}
+
 describe("the transform action with wait: false, as the runner runs it", () => {
+  it("refuses select and full-refresh, which need wait: true, before reaching Snowflake", async () => {
+    const { code, log, text } = await runTransformAction(
+      {},
+      { warehouse: "snowflake", wait: "false", "full-refresh": "true" },
+    );
+    expect(code).toBe(1);
+    expect(log).toContain("::error::input full-refresh needs wait: true");
+    expect(text).toContain("input full-refresh needs wait: true");
+  });
+
   it("writes each run and the failing test to the summary, escaped, and fails the step naming the run", async () => {
     const erred = tests.find((t) => t.severity === "error" && !t.name.startsWith("freshness"))!;
     const { env } = await scripted({
@@ -249,34 +299,7 @@ describe("the transform action with wait: false, as the runner runs it", () => {
         row.test_name === erred.name ? { ...row, error: "<b>boom</b> & more" } : row,
       ),
     });
-    const dir = await tempDir();
-    const summary = join(dir, "summary.md");
-    const output = join(dir, "output");
-    await writeFile(summary, "");
-    await writeFile(output, "");
-    const vars: Record<string, string> = {
-      ...(env as Record<string, string>),
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_OUTPUT: output,
-      RUNNER_TEMP: join(dir, "runner-temp"),
-      INPUT_WAREHOUSE: "snowflake",
-      INPUT_PROJECT: PROJECT_DIR,
-      INPUT_WAIT: "false",
-    };
-    for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
-    const writes: string[] = [];
-    const spy = vi
-      .spyOn(process.stdout, "write")
-      .mockImplementation((chunk) => (writes.push(String(chunk)), true));
-    let code: number | undefined;
-    try {
-      await runAction("transform", transformMain, { exit: (c) => (code = c) });
-    } finally {
-      spy.mockRestore();
-      vi.unstubAllEnvs();
-      process.exitCode = undefined;
-    }
-    const log = writes.join("");
+    const { code, log, text } = await runTransformAction(env, { warehouse: "snowflake", wait: "false" });
     expect(code).toBe(1);
     expect(log).toContain(
       `::error::transform failed: transform of snowflake://acme-test/analytics: graph run 1762416000000 (scheduled 2025-11-06T08:00:01.000Z) failed: test ${erred.name} errored`,
@@ -284,7 +307,6 @@ describe("the transform action with wait: false, as the runner runs it", () => {
     expect(log).toContain(
       "Graph run 1762416000000 scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK: FAILED",
     );
-    const text = await readFile(summary, "utf8");
     expect(text).toContain(
       "Graph run 1762416000000 (failed, scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK)",
     );

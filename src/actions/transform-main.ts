@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
 import { buildDocs } from "../docs/build-docs.ts";
-import { errorMessage } from "../errors.ts";
+import { ConfigurationError, errorMessage } from "../errors.ts";
 import { addGraphReportToSummary, addTransformToSummary } from "../github/summary.ts";
 import {
   DEFAULT_MEND_AFTER_MINUTES,
@@ -52,6 +52,13 @@ export async function transformMain(run: ActionRun): Promise<void> {
   };
   const warning = run.annotations.warning;
   if (!wait) {
+    if (options.select || options.fullRefresh) {
+      throw failed(
+        new ConfigurationError(
+          `input ${options.select ? INPUTS.select : INPUTS.fullRefresh} needs wait: true (wait: false starts no build)`,
+        ),
+      );
+    }
     const mendAfterMinutes = intInput(INPUTS.mendAfterMinutes, DEFAULT_MEND_AFTER_MINUTES, {
       min: 0,
       max: 7 * 24 * 60,

@@ -348,6 +348,11 @@ export function buildProgram(context: ProgramContext): Command {
     .action(async (options) => {
       const { runTransform, runTransformReport } = await import("./transform-command.ts");
       if (options.wait === false) {
+        if (options.select !== undefined || options.fullRefresh === true) {
+          throw new ConfigurationError(
+            `${options.select !== undefined ? "--select" : "--full-refresh"}: not with --no-wait, which starts no build`,
+          );
+        }
         const reported = await runTransformReport(options, { env: context.env, output: context.output });
         if (reported.failed) context.failed = true;
         return;

@@ -321,7 +321,11 @@ export function reportFailure(result: TransformReportResult): string {
     .map(
       (run) =>
         `graph run ${run.graphRunId}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` +
-        run.failures.join("; "),
+        // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
+        [
+          ...run.failures.slice(0, 5),
+          ...(run.failures.length > 5 ? [`and ${run.failures.length - 5} more`] : []),
+        ].join("; "),
     );
   const files = result.mend?.failed.length
     ? [
