@@ -330,7 +330,7 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
 }
 
 /** Runs a statement on a provisioned object; a missing one is the user's to fix: provision first. */
-export async function provisioned(warehouse: Warehouse, sql: string, object: string): Promise<void> {
+async function provisioned(warehouse: Warehouse, sql: string, object: string): Promise<void> {
   try {
     await warehouse.execute(sql);
   } catch (error) {
