@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { Env } from "../config.ts";
+import { ConfigurationError } from "../errors.ts";
 import {
   DEFAULT_DEMO_DAYS,
   DEFAULT_DEMO_DOCS_OUT,
@@ -16,6 +17,7 @@ import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,
   DEFAULT_MAX_HOURS,
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MEND_AFTER_MINUTES,
   DEFAULT_OUT,
   DEFAULT_PROJECT,
   DEFAULT_PROVISION_OUT,
@@ -338,6 +340,20 @@ export function buildProgram(context: ProgramContext): Command {
       ),
   )
     .addOption(timeoutOption("--timeout-minutes", "the task graph run", DEFAULT_TRANSFORM_TIMEOUT_MINUTES))
+    .option(
+      "--no-wait",
+      "--warehouse snowflake: start nothing and wait for nothing: report the task graph runs finished since " +
+        "the last report and the one in progress, mend lake files Snowpipe missed (with --lake)",
+    )
+    .option("--lake <url>", "with --no-wait: the lake whose files Snowpipe missed are mended")
+    .addOption(
+      new Option(
+        "--mend-after-minutes <n>",
+        "with --no-wait --lake: mend files not loaded this many minutes after upload",
+      )
+        .default(DEFAULT_MEND_AFTER_MINUTES)
+        .argParser(integer(0, 7 * 24 * 60)),
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",
@@ -347,10 +363,25 @@ export function buildProgram(context: ProgramContext): Command {
         "\n" +
         SNOWFLAKE_ENV_HELP +
         "\nExit codes: 0 done (warnings allowed), 1 a model failed or an error-severity test failed (or the graph\n" +
-        "run did not finish in time), 2 usage or configuration error.",
+        "run did not finish in time), 2 usage or configuration error.\n" +
+        "With --no-wait, exit 1 when a reported graph run failed (a task, or an error-severity test) or a lake\n" +
+        "file could not be loaded; each finished run is reported once (pipeline.graph_reports records it).",
     )
     .action(async (options) => {
-      const { runTransform } = await import("./transform-command.ts");
+      const { runTransform, runTransformReport } = await import("./transform-command.ts");
+      if (options.wait === false) {
+        if (options.select !== undefined || options.fullRefresh === true) {
+          throw new ConfigurationError(
+            `${options.select !== undefined ? "--select" : "--full-refresh"}: not with --no-wait, which starts no build`,
+          );
+        }
+        const reported = await runTransformReport(options, { env: context.env, output: context.output });
+        if (reported.failed) context.failed = true;
+        return;
+      }
+      if (options.lake !== undefined) {
+        throw new ConfigurationError("--lake: transform reads a lake only with --no-wait (else use load)");
+      }
       const result = await runTransform(options, {
         env: context.env,
         output: context.output,

@@ -3,12 +3,17 @@ import type { Env } from "../config.ts";
 import type { ModelResult, TestResult, TransformResult } from "../models/runner.ts";
 import {
   compileStep,
+  describeReport,
+  reportFailure,
+  transformReportStep,
+  type TransformReportOptions,
+  type TransformReportResult,
   transformStep,
   type TransformStepOptions,
   type TransformStepReporter,
   type TransformStepResult,
 } from "../pipeline/transform.ts";
-import type { TaskRun } from "../snowflake/graph-run.ts";
+import { describeTask } from "../snowflake/graph-run.ts";
 import { formatCount, textTable, printJson, type Output } from "./output.ts";
 
 export interface TransformCommandOptions extends TransformStepOptions {
@@ -29,6 +34,22 @@ export async function runTransform(
   });
   printTransform(output, step, options);
   return step.result;
+}
+
+export interface TransformReportCommandOptions extends TransformReportOptions {
+  json?: boolean;
+}
+
+/** `transform --no-wait`: the report on stderr, its figures with --json. */
+export async function runTransformReport(
+  options: TransformReportCommandOptions,
+  deps: { env?: Env; output: Output; signal?: AbortSignal; now?: () => Date },
+): Promise<TransformReportResult> {
+  const result = await transformReportStep(options, { env: deps.env, signal: deps.signal, now: deps.now });
+  for (const line of describeReport(result)) deps.output.err(line);
+  if (result.failed) deps.output.err(`error: ${reportFailure(result)}`);
+  if (options.json) printJson(deps.output, result.figures);
+  return result;
 }
 
 /** Transform's progress on stderr: each model, each test not passed, each task of a graph run. */
@@ -75,16 +96,6 @@ export function printTransform(
 ): void {
   for (const line of resultTable(step.result, options.targetDir, options)) output.out(line);
   if (options.json) printJson(output, step.figures);
-}
-
-/** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
-export function describeTask(run: TaskRun): string {
-  const when = run.startedAt ? ` started ${run.startedAt}` : "";
-  const took = run.seconds === null ? "" : `, ${run.seconds.toFixed(1)} s`;
-  const error = [run.errorCode, run.errorMessage].filter(Boolean).join(" ");
-  const why =
-    run.message ?? (error ? `${run.state.startsWith("FAILED") ? "error" : "Snowflake says"} ${error}` : "");
-  return `${run.state} ${run.task}${when}${took}${why ? `: ${why}` : ""}`;
 }
 
 /**

@@ -697,26 +697,7 @@ export function addTransformToSummary(
       (result?.notice ? paragraph(escapeShort(result.notice)) : ""),
   );
   addError(budget, "transform", options.error);
-  if (tasks.length > 0)
-    budget.addTable({
-      title: "Task graph run",
-      what: "tasks",
-      head: ["task", "state", "start", "duration", "error"],
-      rows: tasks.map((task) => [
-        task.task,
-        TASK_OK.has(task.state) ? task.state : raw(strong(task.state)),
-        task.startedAt,
-        seconds(task.seconds),
-        raw(
-          escapeShort(
-            task.errorMessage
-              ? `${task.errorCode ? `${task.errorCode}: ` : ""}${task.errorMessage}`
-              : (task.message ?? ""),
-            500,
-          ) || "–",
-        ),
-      ]),
-    });
+  if (tasks.length > 0) addTaskTable(budget, "Task graph run", tasks);
   else if (models.length > 0)
     budget.addTable({
       title: "Models",
@@ -730,18 +711,130 @@ export function addTransformToSummary(
         statusCell(model.status, model.message),
       ]),
     });
-  if (tests.length > 0)
-    budget.addTable({
-      title: "Data tests",
-      what: "data tests",
-      head: ["test", "severity", "status", "failures"],
-      rows: badFirst(tests).map((test) => [
-        test.name,
-        test.severity,
-        statusCell(test.status, test.message),
-        formatCount(test.failures),
-      ]),
-    });
+  if (tests.length > 0) addTestTable(budget, "Data tests", tests);
+}
+
+function addTaskTable(budget: SummaryBudget, title: string, tasks: readonly TransformTaskInput[]): void {
+  budget.addTable({
+    title,
+    what: "tasks",
+    head: ["task", "state", "start", "duration", "error"],
+    rows: tasks.map((task) => [
+      task.task,
+      TASK_OK.has(task.state) ? task.state : raw(strong(task.state)),
+      task.startedAt,
+      seconds(task.seconds),
+      raw(
+        escapeShort(
+          task.errorMessage
+            ? `${task.errorCode ? `${task.errorCode}: ` : ""}${task.errorMessage}`
+            : (task.message ?? ""),
+          500,
+        ) || "–",
+      ),
+    ]),
+  });
+}
+
+function addTestTable(budget: SummaryBudget, title: string, tests: readonly TransformTestInput[]): void {
+  budget.addTable({
+    title,
+    what: "data tests",
+    head: ["test", "severity", "status", "failures"],
+    rows: badFirst(tests).map((test) => [
+      test.name,
+      test.severity,
+      statusCell(test.status, test.message),
+      formatCount(test.failures),
+    ]),
+  });
+}
+
+export interface GraphRunReportInput {
+  graphRunId: string;
+  scheduledAt: string | null;
+  scheduledFrom: string | null;
+  tasks: readonly TransformTaskInput[];
+  tests: readonly TransformTestInput[];
+  failed: boolean;
+  failures: readonly string[];
+}
+
+export interface GraphReportSummaryInput {
+  finished: readonly GraphRunReportInput[];
+  running: GraphRunReportInput | null;
+  /** The lake files refreshed into their pipe or copied, and the younger ones left to Snowpipe for now. */
+  mended?: readonly string[];
+  left?: readonly string[];
+  mendAfterMinutes?: number;
+  failedFiles?: ReadonlyArray<{ key: string; message: string }>;
+}
+
+/**
+ * Transform without waiting: each task graph run finished since the last report (its tasks, and its data
+ * tests that did not pass), the run in progress, and the lake files mended.
+ */
+export function addGraphReportToSummary(
+  summary: SummaryBuffer,
+  report: GraphReportSummaryInput | undefined,
+  options: SummaryOptions = {},
+): void {
+  const budget = new SummaryBudget(summary, options);
+  const finished = report?.finished ?? [];
+  const failed = options.error !== undefined || finished.some((run) => run.failed);
+  const mended = report?.mended ?? [];
+  budget.addHeader(
+    stepHeading("Transform (task graph runs since the last report)", failed) +
+      (report
+        ? figures([
+            ["runs reported", formatCount(finished.length)],
+            ["failed", formatCount(finished.filter((run) => run.failed).length)],
+            ["running", formatCount(report.running ? 1 : 0)],
+            ["files mended", formatCount(mended.length)],
+          ])
+        : ""),
+  );
+  addError(budget, "transform", options.error);
+  if (!report) return;
+  if (finished.length === 0 && !report.running)
+    budget.addHeader(paragraph(escapeHtml("No graph run has finished since the last report.")));
+  const runTitle = (run: GraphRunReportInput, what: string) =>
+    `Graph run ${run.graphRunId} (${what}${run.scheduledAt ? `, scheduled ${run.scheduledAt}` : ""}` +
+    `${run.scheduledFrom ? ` by ${run.scheduledFrom}` : ""})`;
+  for (const run of finished) {
+    if (run.failures.length > 0)
+      budget.addHeader(paragraph(`${strong("Failed:")} ${shortList(run.failures, 10)}`));
+    addTaskTable(budget, runTitle(run, run.failed ? "failed" : "finished"), run.tasks);
+    const shown = run.tests.filter((test) => test.status !== "pass");
+    const passed = run.tests.length - shown.length;
+    if (shown.length > 0) addTestTable(budget, `Data tests of graph run ${run.graphRunId}`, shown);
+    if (run.tests.length > 0)
+      budget.addHeader(
+        paragraph(
+          escapeHtml(`${formatCount(passed)} of ${formatCount(run.tests.length)} data tests passed.`),
+        ),
+      );
+  }
+  if (report.running) addTaskTable(budget, runTitle(report.running, "running"), report.running.tasks);
+  if (mended.length > 0 || (report.left ?? []).length > 0 || (report.failedFiles ?? []).length > 0)
+    budget.addHeader(
+      paragraph(
+        escapeHtml(
+          `Lake files Snowpipe had not loaded ${report.mendAfterMinutes ?? 15} min after upload: ` +
+            `${formatCount(mended.length)} mended (refreshed into their pipe or copied); ` +
+            `${formatCount((report.left ?? []).length)} younger left to Snowpipe.`,
+        ),
+      ) +
+        (mended.length > 0 ? list(mended.slice(0, 20).map((key) => code(key))) : "") +
+        ((report.failedFiles ?? []).length > 0
+          ? paragraph(
+              `${strong("Not loadable:")} ${shortList(
+                report.failedFiles!.map((f) => `${f.key}: ${f.message}`),
+                10,
+              )}`,
+            )
+          : ""),
+    );
 }
 
 // ----- validate

@@ -33,6 +33,8 @@ export const DEFAULT_UPLOAD_CONCURRENCY = 4;
 export const DEFAULT_LOAD_TIMEOUT_MINUTES = 30;
 /** How long transform waits for Snowflake's task graph. */
 export const DEFAULT_TRANSFORM_TIMEOUT_MINUTES = 60;
+/** transform --no-wait: lake files Snowpipe has not loaded this many minutes after upload are mended. */
+export const DEFAULT_MEND_AFTER_MINUTES = 15;
 /** Where `provision --dry-run` writes its statements. */
 export const DEFAULT_PROVISION_OUT = "target/provision";
 /** The demo: complete UTC days exported, and simulated events in a busy hour (also the simulator's). */

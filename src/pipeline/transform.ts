@@ -15,13 +15,18 @@ import {
   type TransformResult,
 } from "../models/runner.ts";
 import {
+  describeTask,
   runTaskGraph,
   type GraphRunReporter,
   type GraphRunResult,
   type TaskRun,
 } from "../snowflake/graph-run.ts";
+import { reportGraphRuns, type GraphReport, type ReportedRun } from "../snowflake/graph-report.ts";
+import { pipeLoad, type PipeLoadSummary } from "../snowflake/pipe-load.ts";
+import { openLake } from "../lake/open-lake.ts";
+import { openWarehouse } from "../warehouse/open-warehouse.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
-import { DEFAULT_TRANSFORM_TIMEOUT_MINUTES } from "./defaults.ts";
+import { DEFAULT_MEND_AFTER_MINUTES, DEFAULT_TRANSFORM_TIMEOUT_MINUTES } from "./defaults.ts";
 import { openLockedWarehouse } from "./locked-warehouse.ts";
 
 /** What the transform step is given: typed values, whichever front end (CLI flags, action inputs) read them. */
@@ -189,4 +194,143 @@ export async function compileStep(options: CompileStepOptions): Promise<CompileS
     await write(`tests/${test.name}.sql`, test.sql);
   for (const test of singular) await write(test.path, test.sql);
   return { dialect, root, models: selected.size, files: written };
+}
+
+export interface TransformReportOptions {
+  warehouse: string;
+  project: string;
+  /** When given, its files Snowpipe has not loaded `mendAfterMinutes` after upload are refreshed or copied. */
+  lake?: string;
+  /** Default 15. */
+  mendAfterMinutes?: number;
+}
+
+export interface TransformReportFigures {
+  runs_reported: number;
+  runs_failed: number;
+  runs_running: number;
+  files_mended: number;
+  /** Missing from raw but younger than mend-after-minutes: Snowpipe's still. */
+  files_left: number;
+}
+
+export interface TransformReportResult {
+  report: GraphReport;
+  /** What the mend found and did; null without a lake. */
+  mend: PipeLoadSummary | null;
+  /** Lake keys refreshed into their pipe or copied; those Snowpipe still has time for (younger). */
+  mended: string[];
+  left: string[];
+  figures: TransformReportFigures;
+  warehouseUrl: string;
+  /** A reported run failed (a task, or an error-severity test), or a lake file could not be loaded. */
+  failed: boolean;
+}
+
+/**
+ * Transform without waiting (the hourly job): on Snowflake the task graph runs by itself (its root is
+ * triggered by the events stream), so this reports the graph runs that finished since the last report
+ * and the one in progress, and mends the lake files Snowpipe missed, then returns.
+ */
+export async function transformReportStep(
+  options: TransformReportOptions,
+  context: { env?: Env; signal?: AbortSignal; now?: () => Date },
+): Promise<TransformReportResult> {
+  context.signal?.throwIfAborted();
+  const project = await readProject(options.project);
+  if (options.warehouse.startsWith("duckdb:")) {
+    throw new ConfigurationError(
+      `--no-wait reports the Snowflake task graph's runs; ${options.warehouse} builds its models in transform itself`,
+    );
+  }
+  const lake = options.lake ? await openLake(options.lake, context.env ?? process.env) : undefined;
+  await lake?.check({ create: false });
+  const warehouse = await openWarehouse(options.warehouse, { create: false, env: context.env });
+  try {
+    const mend = lake
+      ? await pipeLoad({
+          lake,
+          warehouse,
+          // One pass: what is missing and old enough is refreshed or copied now, nothing is waited for.
+          timeoutSeconds: 0,
+          graceSeconds: 0,
+          mendAfterSeconds: (options.mendAfterMinutes ?? DEFAULT_MEND_AFTER_MINUTES) * 60,
+          now: context.now,
+          signal: context.signal,
+        })
+      : null;
+    const report = await reportGraphRuns({ warehouse, project });
+    const mended = mend ? [...mend.refreshed, ...mend.copied] : [];
+    const left = mend ? mend.pending.filter((key) => !mended.includes(key)) : [];
+    return {
+      report,
+      mend,
+      mended,
+      left,
+      figures: {
+        runs_reported: report.finished.length,
+        runs_failed: report.finished.filter((run) => run.failed).length,
+        runs_running: report.running ? 1 : 0,
+        files_mended: mended.length,
+        files_left: left.length,
+      },
+      warehouseUrl: warehouse.url,
+      failed: report.failed || (mend !== null && mend.failed.length > 0),
+    };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** The terminal's report: each finished run's failures and tasks, the run in progress, the files mended. */
+export function describeReport(result: TransformReportResult): string[] {
+  const { report } = result;
+  const when = (run: ReportedRun) =>
+    `${run.scheduledAt ? ` scheduled ${run.scheduledAt}` : ""}${run.scheduledFrom ? ` by ${run.scheduledFrom}` : ""}`;
+  const lines: string[] = [];
+  if (report.finished.length === 0) lines.push("No task graph run has finished since the last report.");
+  for (const run of report.finished) {
+    lines.push(`Graph run ${run.graphRunId}${when(run)}: ${run.failed ? "FAILED" : "finished"}`);
+    for (const failure of run.failures) lines.push(`  FAILED ${failure}`);
+    for (const task of run.tasks) lines.push(`  ${describeTask(task)}`);
+    const notPassed = run.tests.filter((test) => test.status !== "pass");
+    for (const test of notPassed)
+      lines.push(`  ${test.status.toUpperCase()} ${test.name}${test.message ? `: ${test.message}` : ""}`);
+    if (run.tests.length > 0)
+      lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
+  }
+  if (report.running) {
+    lines.push(`Graph run ${report.running.graphRunId}${when(report.running)}: still running`);
+    for (const task of report.running.tasks) lines.push(`  ${describeTask(task)}`);
+  }
+  if (result.mend) {
+    lines.push(
+      `Lake files Snowpipe missed: ${result.mended.length} mended` +
+        (result.mended.length > 0 ? ` (${result.mended.join(", ")})` : "") +
+        `, ${result.left.length} younger left to Snowpipe, ${result.mend.failed.length} not loadable`,
+    );
+    for (const failure of result.mend.failed) lines.push(`  FAILED ${failure.key}: ${failure.message}`);
+  }
+  return lines;
+}
+
+/** Why a report fails the step: each failed run by its id and scheduled time, with what failed in it. */
+export function reportFailure(result: TransformReportResult): string {
+  const runs = result.report.finished
+    .filter((run) => run.failed)
+    .map(
+      (run) =>
+        `graph run ${run.graphRunId}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` +
+        // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
+        [
+          ...run.failures.slice(0, 5),
+          ...(run.failures.length > 5 ? [`and ${run.failures.length - 5} more`] : []),
+        ].join("; "),
+    );
+  const files = result.mend?.failed.length
+    ? [
+        `${result.mend.failed.length} lake file(s) could not be loaded: ${result.mend.failed.map((f) => f.key).join(", ")}`,
+      ]
+    : [];
+  return `transform of ${result.warehouseUrl}: ${[...runs, ...files].join("; ")}`;
 }

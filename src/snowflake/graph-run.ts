@@ -59,6 +59,16 @@ export interface TaskRun {
   message?: string;
 }
 
+/** One stderr line per task of the graph run: state, start, duration, and Snowflake's error. */
+export function describeTask(run: TaskRun): string {
+  const when = run.startedAt ? ` started ${run.startedAt}` : "";
+  const took = run.seconds === null ? "" : `, ${run.seconds.toFixed(1)} s`;
+  const error = [run.errorCode, run.errorMessage].filter(Boolean).join(" ");
+  const why =
+    run.message ?? (error ? `${run.state.startsWith("FAILED") ? "error" : "Snowflake says"} ${error}` : "");
+  return `${run.state} ${run.task}${when}${took}${why ? `: ${why}` : ""}`;
+}
+
 export interface GraphRunReporter extends TransformReporter {
   /** Each task as it finishes (or, at the end, as it was left: never run, or still running at a timeout). */
   task?(run: TaskRun): void;
@@ -141,7 +151,7 @@ interface HistoryRow {
   attempt_number: SqlValue;
 }
 
-interface Plan {
+export interface Plan {
   compiled: Map<string, CompiledModel>;
   order: string[];
   selected: Set<string>;
@@ -349,7 +359,7 @@ export interface RootRun {
 const ROOT_RUN_COLUMNS = `to_varchar(graph_run_group_id) as graph_run_group_id, to_varchar(root_task_id) as root_task_id,
        scheduled_from, scheduled_time, date_part(epoch_millisecond, scheduled_time) as scheduled_ms`;
 
-function rootRun(row: Row): RootRun {
+export function rootRun(row: Row): RootRun {
   return {
     graphRunId: String(row.graph_run_group_id),
     rootTaskId: row.root_task_id === null || row.root_task_id === undefined ? null : String(row.root_task_id),
@@ -360,7 +370,7 @@ function rootRun(row: Row): RootRun {
   };
 }
 
-function rootHistory(sinceMs: number, where: string, order: string, limit: number): string {
+export function rootHistory(sinceMs: number, where: string, order: string, limit: number): string {
   const { schema, name } = upperParts(ROOT_TASK);
   return `select ${ROOT_RUN_COLUMNS}
      from table(information_schema.task_history(
@@ -418,7 +428,11 @@ async function concurrentRun(
 }
 
 /** The tasks of one graph run, as TASK_HISTORY has them now. */
-async function graphRunTasks(warehouse: Warehouse, root: RootRun, expected: string[]): Promise<TaskRun[]> {
+export async function graphRunTasks(
+  warehouse: Warehouse,
+  root: RootRun,
+  expected: string[],
+): Promise<TaskRun[]> {
   const rows = await graphRunRows(warehouse, root.scheduledMs, root.graphRunId, root.rootTaskId);
   return rows.map(taskRun).filter((run) => expected.includes(run.task));
 }
@@ -455,7 +469,7 @@ function since(ms: number): string {
   return `dateadd('minute', -5, ${timestampMs(ms)})`;
 }
 
-function timestampMs(ms: number): string {
+export function timestampMs(ms: number): string {
   if (!Number.isFinite(ms)) throw new Error(`Snowflake's current_timestamp() came back as ${String(ms)}`);
   return `to_timestamp_ltz(${Math.trunc(ms)}, 3)`;
 }
@@ -489,7 +503,7 @@ function isoTime(value: SqlValue | undefined): string | null {
  * Done when nothing more will happen: the root was skipped (nothing after it runs), or the finalizer,
  * which Snowflake runs once every other task has finished or will never run, has finished.
  */
-function graphRunDone(seen: Map<string, TaskRun>): boolean {
+export function graphRunDone(seen: Map<string, TaskRun>): boolean {
   const root = seen.get(ROOT_TASK);
   if (root?.state === "SKIPPED") return true;
   const finalizer = seen.get(FINALIZER_TASK);
@@ -498,7 +512,7 @@ function graphRunDone(seen: Map<string, TaskRun>): boolean {
 }
 
 /** A task that never appeared in the graph run, with the reason: the predecessor that did not succeed. */
-function notRun(task: string, seen: Map<string, TaskRun>, plan: Plan, noGraphRun: boolean): TaskRun {
+export function notRun(task: string, seen: Map<string, TaskRun>, plan: Plan, noGraphRun: boolean): TaskRun {
   const base: TaskRun = {
     task,
     model: modelOfTask(task),
@@ -568,7 +582,7 @@ function formatMinutes(seconds: number): string {
  * The models' results from their tasks. `leftOver` decides for a task that did not finish (still running
  * at a timeout, or never run): by default it is skipped for the reason its TaskRun gives.
  */
-function modelResults(
+export function modelResults(
   plan: Plan,
   tasks: TaskRun[],
   leftOver?: (run: TaskRun) => { status: ModelResult["status"]; message: string },
@@ -609,7 +623,7 @@ function modelResults(
  * The finalizer's results (one row per test in pipeline.test_results), reported as the embedded runner
  * reports its own: through testOutcome with the test planned under the same name.
  */
-async function recordedTests(
+export async function recordedTests(
   warehouse: Warehouse,
   planned: PlannedTest[],
   graphRunId: string,

@@ -19,6 +19,9 @@ export const STREAM_BATCHES = `${PIPELINE_SCHEMA}.stream_batches`;
 /** One row per data test per graph run, written by the finalizer. */
 export const TEST_RESULTS = `${PIPELINE_SCHEMA}.test_results`;
 
+/** One row per graph run transform reported without waiting (`--no-wait`): each run is reported once. */
+export const GRAPH_REPORTS = `${PIPELINE_SCHEMA}.graph_reports`;
+
 /**
  * raw.amplitude_events as of the latest capture: every step of one graph run, and its tests, read the
  * same rows however many files Snowpipe loads meanwhile (those wait in the stream for the next run).

@@ -57,6 +57,11 @@ export interface PipeLoadOptions {
   /** Seconds Snowpipe gets before missing files are refreshed or copied (at most half the timeout). */
   graceSeconds?: number;
   lookbackDays?: number;
+  /**
+   * Mend only files that reached the lake at least this long ago (transform --no-wait: Snowpipe gets
+   * that long first); younger ones are left to Snowpipe and stay pending. Default: every missing file.
+   */
+  mendAfterSeconds?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   reporter?: PipeLoadReporter;
@@ -172,6 +177,7 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
   const graceMs = Math.min(options.graceSeconds ?? DEFAULT_GRACE_SECONDS, options.timeoutSeconds / 2) * 1000;
   const started = now().getTime();
   const lookbackMs = (options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS) * 24 * 3_600_000;
+  const mendAfterMs = (options.mendAfterSeconds ?? 0) * 1000;
 
   const summary: PipeLoadSummary = {
     deliveries: 0,
@@ -324,7 +330,9 @@ export async function pipeLoad(options: PipeLoadOptions): Promise<PipeLoadSummar
       }
       // Mend only when the pipe has nothing queued: a queued file would then be loaded twice by COPY.
       if (now().getTime() - started >= graceMs && status.pendingFileCount === 0) {
-        const unmended = [...missing].filter(([, m]) => m.kind === kind && !m.mended);
+        const unmended = [...missing].filter(
+          ([, m]) => m.kind === kind && !m.mended && now().getTime() - m.stagedAt >= mendAfterMs,
+        );
         if (unmended.length > 0) {
           signal?.throwIfAborted();
           // A file COPY INTO refused is reported with its error, not waited for.

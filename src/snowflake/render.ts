@@ -13,6 +13,7 @@ import {
   CAPTURED_EVENTS,
   DEFAULT_STORAGE_INTEGRATION,
   FINALIZER_TASK,
+  GRAPH_REPORTS,
   MASK_PII_STRING,
   MASK_PII_VARIANT,
   modelTask,
@@ -241,6 +242,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   table("raw.lake_manifests", "table_lake_manifests.sql");
   table("pipeline.stream_batches", "table_stream_batches.sql");
   table("pipeline.test_results", "table_test_results.sql");
+  table(GRAPH_REPORTS, "table_graph_reports.sql");
   // The seeds' load record; the seeds themselves are loaded after the objects are applied (buildSeeds).
   const seedLoads = seedLoadsStatement("timestamp_ntz");
   add("table", SEED_LOADS, "(seeds)", {

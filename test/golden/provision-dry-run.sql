@@ -1,8 +1,8 @@
--- amplitude-pipeline provision, statement 1 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
@@ -15,31 +15,31 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists seeds;
 
--- amplitude-pipeline provision, statement 5 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 6 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 7 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 8 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 9 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_string as (value varchar) returns varchar ->
     case
@@ -48,7 +48,7 @@ create masking policy if not exists pipeline.mask_pii_string as (value varchar) 
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 10 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_variant as (value variant) returns variant ->
     case
@@ -57,7 +57,7 @@ create masking policy if not exists pipeline.mask_pii_variant as (value variant)
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 11 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_json_gz
     type = json
@@ -65,7 +65,7 @@ create or replace file format raw.amplitude_json_gz
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 12 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_manifest_json
     type = json
@@ -73,7 +73,7 @@ create or replace file format raw.amplitude_manifest_json
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 13 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
@@ -81,7 +81,7 @@ create stage if not exists raw.amplitude_lake
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 14 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_events (
     json_data variant,
@@ -90,7 +90,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 15 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
@@ -100,7 +100,7 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 16 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
@@ -108,7 +108,7 @@ create table if not exists raw.lake_manifests (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 17 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
@@ -119,7 +119,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 18 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
@@ -131,7 +131,15 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 19 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 19 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create table if not exists pipeline.graph_reports (
+    graph_run_group_id varchar not null,
+    scheduled_time timestamp_ntz,
+    reported_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 20 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.seed_loads (
     seed varchar not null,
@@ -141,14 +149,14 @@ create table if not exists raw.seed_loads (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 20 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
 where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
 
--- amplitude-pipeline provision, statement 21 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.extract_windows as
 select
@@ -169,7 +177,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 22 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.load_history as
 with manifest_files as (
@@ -257,7 +265,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 23 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
@@ -275,7 +283,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 24 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
@@ -292,7 +300,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 25 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
@@ -312,7 +320,7 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 26 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
@@ -320,7 +328,7 @@ create stream if not exists raw.amplitude_events_stream
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 27 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
@@ -346,7 +354,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 28 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
@@ -446,7 +454,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
@@ -551,7 +559,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
@@ -615,7 +623,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
@@ -906,7 +914,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
@@ -1086,7 +1094,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
@@ -1256,7 +1264,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
@@ -1406,7 +1414,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
@@ -1686,7 +1694,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
@@ -1809,7 +1817,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 37 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
@@ -2013,7 +2021,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 38 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
@@ -2088,7 +2096,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 39 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
@@ -2173,7 +2181,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 40 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
@@ -2220,7 +2228,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 41 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
@@ -2289,7 +2297,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 42 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
@@ -2559,7 +2567,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 43 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
@@ -2873,7 +2881,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 44 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
@@ -3268,7 +3276,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 45 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
@@ -3519,7 +3527,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 46 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
@@ -3650,7 +3658,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 47 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
@@ -3702,7 +3710,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
@@ -3929,7 +3937,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
@@ -4888,7 +4896,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 50 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
@@ -8487,7 +8495,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 51 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
@@ -8498,7 +8506,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 52 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
@@ -8509,7 +8517,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     as
     call pipeline.build_stg_amplitude__cohort_members(false);
 
--- amplitude-pipeline provision, statement 53 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
@@ -8520,7 +8528,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_stg_amplitude__cohorts(false);
 
--- amplitude-pipeline provision, statement 54 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
@@ -8531,7 +8539,7 @@ create or replace task pipeline.run_cohorts
     as
     call pipeline.build_cohorts(false);
 
--- amplitude-pipeline provision, statement 55 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
@@ -8542,7 +8550,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 56 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
@@ -8553,7 +8561,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 57 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
@@ -8564,7 +8572,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 58 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 59 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
@@ -8575,7 +8583,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 59 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
@@ -8586,7 +8594,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 60 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
@@ -8597,7 +8605,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 61 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 62 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
@@ -8608,7 +8616,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 62 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 63 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
@@ -8619,7 +8627,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     as
     call pipeline.build_stg_amplitude__event_categories(false);
 
--- amplitude-pipeline provision, statement 63 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 64 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
@@ -8630,7 +8638,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     as
     call pipeline.build_stg_amplitude__event_types(false);
 
--- amplitude-pipeline provision, statement 64 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
@@ -8641,7 +8649,7 @@ create or replace task pipeline.run_event_categories
     as
     call pipeline.build_event_categories(false);
 
--- amplitude-pipeline provision, statement 65 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
@@ -8652,7 +8660,7 @@ create or replace task pipeline.run_event_types
     as
     call pipeline.build_event_types(false);
 
--- amplitude-pipeline provision, statement 66 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
@@ -8663,7 +8671,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
--- amplitude-pipeline provision, statement 67 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 68 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
@@ -8674,7 +8682,7 @@ create or replace task pipeline.run_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 68 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 69 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
@@ -8685,7 +8693,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 69 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
@@ -8696,7 +8704,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 70 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
@@ -8707,7 +8715,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 71 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
@@ -8718,7 +8726,7 @@ create or replace task pipeline.run_user_cohorts
     as
     call pipeline.build_user_cohorts(false);
 
--- amplitude-pipeline provision, statement 72 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
@@ -8729,7 +8737,7 @@ create or replace task pipeline.run_user_groups
     as
     call pipeline.build_user_groups(false);
 
--- amplitude-pipeline provision, statement 73 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
@@ -8740,7 +8748,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 74 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 75 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
@@ -8751,6 +8759,6 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 75 of 75 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 76 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 select system$task_dependents_enable('pipeline.amplitude_root');

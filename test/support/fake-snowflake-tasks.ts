@@ -104,6 +104,8 @@ export interface TaskGraphScript {
     error?: string | null;
     seconds?: number;
   }>;
+  /** Results of other runs, by GRAPH_RUN_GROUP_ID (transform --no-wait reports several runs). */
+  testResultsByRun?: Record<string, NonNullable<TaskGraphScript["testResults"]>>;
   /** The run the finalizer recorded testResults for (default: the EXECUTE TASK run). */
   resultsRunId?: string;
   /** count(*) of each relation. */
@@ -135,6 +137,8 @@ export interface TaskGraphState {
   calls: string[];
   /** The run id the test_results query asked for. */
   testResultsRunIds: unknown[];
+  /** pipeline.graph_reports: the runs claimed by a report, in claim order. */
+  graphReports: string[];
 }
 
 const SERVER_NOW = Date.parse("2025-11-06T08:00:00.000Z");
@@ -144,7 +148,14 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   const graphRunId = script.graphRunId ?? "1762416000000";
   const rootTaskId = script.rootTaskId ?? "01b8a2c4-0000-4f00-8000-0000000000aa";
   const serverNow = script.serverNow ?? SERVER_NOW;
-  const state: TaskGraphState = { executed: 0, historyPolls: 0, polls: {}, calls: [], testResultsRunIds: [] };
+  const state: TaskGraphState = {
+    executed: 0,
+    historyPolls: 0,
+    polls: {},
+    calls: [],
+    testResultsRunIds: [],
+    graphReports: [],
+  };
   let rootPolls = 0;
   const ours: ScriptedRun = {
     graphRunId,
@@ -250,18 +261,44 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
         { name: "ERROR", type: "text" },
         { name: "SECONDS", type: "real" },
       ],
-      rows:
-        asked === recorded
-          ? (script.testResults ?? []).map((row) => [
-              row.test_name,
-              row.failures,
-              row.sample ?? null,
-              row.error ?? null,
-              row.seconds ?? 0.5,
-            ])
-          : [],
+      rows: (
+        script.testResultsByRun?.[String(asked)] ?? (asked === recorded ? (script.testResults ?? []) : [])
+      ).map((row) => [
+        row.test_name,
+        row.failures,
+        row.sample ?? null,
+        row.error ?? null,
+        row.seconds ?? 0.5,
+      ]),
     };
   });
+  fake.on(
+    /^select graph_run_group_id from pipeline\.graph_reports where graph_run_group_id in \(([^)]*)\)$/i,
+    (_q, match) => ({
+      columns: [{ name: "GRAPH_RUN_GROUP_ID", type: "text" }],
+      rows: [...match[1]!.matchAll(/'(\d+)'/g)]
+        .map((m) => m[1]!)
+        .filter((id) => state.graphReports.includes(id))
+        .map((id) => [id]),
+    }),
+  );
+  // "The command returns … number of rows inserted" (one column per clause the MERGE has), and "UPDATE,
+  // DELETE, and MERGE statements hold locks that generally prevent them from running in parallel with
+  // other UPDATE, DELETE, and MERGE statements": claims run one after the other, as here.
+  // https://docs.snowflake.com/en/sql-reference/sql/merge
+  // https://docs.snowflake.com/en/sql-reference/transactions#resource-locking
+  fake.on(
+    /^merge into pipeline\.graph_reports[\s\S]*using \(select '(\d+)' as graph_run_group_id\)/i,
+    (_q, match) => {
+      const claimed = !state.graphReports.includes(match[1]!);
+      if (claimed) state.graphReports.push(match[1]!);
+      return {
+        columns: [{ name: "number of rows inserted", type: "fixed" }],
+        rows: [[claimed ? 1 : 0]],
+        statementTypeId: 0x3400,
+      };
+    },
+  );
   fake.on(/system\$stream_has_data\('raw\.amplitude_events_stream'\)/i, {
     columns: [{ name: "HAS_DATA", type: "boolean" }],
     rows: [[script.streamHasData ?? false]],

@@ -1,0 +1,163 @@
+import type { Project } from "../models/project.ts";
+import { planProject, planTests, type TestResult } from "../models/runner.ts";
+import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
+import {
+  graphRunDone,
+  graphRunTasks,
+  modelResults,
+  notRun,
+  recordedTests,
+  rootHistory,
+  rootRun,
+  timestampMs,
+  type Plan,
+  type RootRun,
+  type TaskRun,
+} from "./graph-run.ts";
+import { FINALIZER_TASK, GRAPH_REPORTS, modelTask, ROOT_TASK } from "./objects.ts";
+
+/** How far back TASK_HISTORY is read for runs not reported yet: a day of hourly runs. */
+export const REPORT_LOOKBACK_HOURS = 24;
+
+/** One graph run as `transform --no-wait` reports it. */
+export interface ReportedRun {
+  graphRunId: string;
+  scheduledAt: string | null;
+  /** EXECUTE TASK, TRIGGER, SCHEDULE… */
+  scheduledFrom: string | null;
+  /** The root, one task per model, the finalizer: as TASK_HISTORY has them (NOT_RUN when absent). */
+  tasks: TaskRun[];
+  /** The finalizer's results of this run (pipeline.test_results); empty while it runs or when the root was skipped. */
+  tests: TestResult[];
+  /** Finished: a task failed or an error-severity test failed. */
+  failed: boolean;
+  /** What failed, one phrase each: `pipeline.run_events FAILED: …`, `test not_null_… failed (3 rows)`. */
+  failures: string[];
+}
+
+export interface GraphReport {
+  /** Runs finished since the last report, oldest first, each claimed by this call (reported once). */
+  finished: ReportedRun[];
+  /** The run still in progress, if any: reported again (as finished) by a later call. */
+  running: ReportedRun | null;
+  failed: boolean;
+}
+
+/**
+ * Reports the task graph's runs without waiting for one: every run of the root in TASK_HISTORY that has
+ * finished and that no earlier report claimed, and the run still in progress. A finished run is claimed
+ * in pipeline.graph_reports by one MERGE before it is reported, so two overlapping reports never both
+ * report it. The tasks are read as `transform` follows a run; the tests from the finalizer's results.
+ */
+export async function reportGraphRuns(options: {
+  warehouse: Warehouse;
+  project: Project;
+}): Promise<GraphReport> {
+  const { warehouse, project } = options;
+  const plan: Plan = planProject(project, "snowflake");
+  const expected = [ROOT_TASK, ...plan.order.map(modelTask), FINALIZER_TASK];
+  // Server time, not this machine's: TASK_HISTORY's times are Snowflake's.
+  const [clock] = await warehouse.query<{ ms: SqlValue }>(
+    "select date_part(epoch_millisecond, current_timestamp()) as ms",
+  );
+  const sinceMs = Number(clock?.ms) - REPORT_LOOKBACK_HOURS * 3_600_000;
+  const roots = (
+    await warehouse.query(rootHistory(sinceMs, `scheduled_time >= ${timestampMs(sinceMs)}`, "", 100))
+  )
+    .map(rootRun)
+    .sort((a, b) => a.scheduledMs - b.scheduledMs);
+  const claimed = await reportedIds(
+    warehouse,
+    roots.map((r) => r.graphRunId),
+  );
+
+  const finished: ReportedRun[] = [];
+  let running: ReportedRun | null = null;
+  for (const root of roots.filter((r) => !claimed.has(r.graphRunId))) {
+    const found = await graphRunTasks(warehouse, root, expected);
+    const seen = new Map(found.map((t) => [t.task, t]));
+    if (!graphRunDone(seen)) {
+      // The newest run in progress; an older one left unfinished is shown by a later report.
+      running = {
+        ...runOf(root),
+        tasks: expected.flatMap((task) => seen.get(task) ?? []),
+        tests: [],
+        failed: false,
+        failures: [],
+      };
+      continue;
+    }
+    if (!(await claim(warehouse, root))) continue;
+    const tasks = expected.map((task) => seen.get(task) ?? notRun(task, seen, plan, false));
+    finished.push(await finishedRun(warehouse, project, plan, root, tasks));
+  }
+  return { finished, running, failed: finished.some((run) => run.failed) };
+}
+
+function runOf(root: RootRun) {
+  return { graphRunId: root.graphRunId, scheduledAt: root.scheduledAt, scheduledFrom: root.scheduledFrom };
+}
+
+async function finishedRun(
+  warehouse: Warehouse,
+  project: Project,
+  plan: Plan,
+  root: RootRun,
+  tasks: TaskRun[],
+): Promise<ReportedRun> {
+  const skipped = tasks[0]?.state === "SKIPPED";
+  const broken = new Set(
+    modelResults(plan, tasks)
+      .filter((m) => m.status !== "success")
+      .map((m) => m.name),
+  );
+  const tests = skipped
+    ? []
+    : await recordedTests(
+        warehouse,
+        planTests(project, plan.compiled, plan.selected, "snowflake"),
+        root.graphRunId,
+        broken,
+        tasks.at(-1)!,
+        undefined,
+      );
+  const failures = [
+    ...tasks
+      .filter((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED" && t.state !== "NOT_RUN")
+      .map((t) => `${t.task} ${t.state}${t.errorMessage ? `: ${t.errorMessage}` : ""}`),
+    // An error that kept a test from running (e.g. its model was not built) fails it as a failure would.
+    ...tests
+      .filter((t) => t.status === "fail" || t.status === "error")
+      .map((t) => `test ${t.name} ${t.status === "fail" ? `failed (${t.failures} row(s))` : "errored"}`),
+  ];
+  return { ...runOf(root), tasks, tests, failed: failures.length > 0, failures };
+}
+
+async function reportedIds(warehouse: Warehouse, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await warehouse.query<{ graph_run_group_id: SqlValue }>(
+    `select graph_run_group_id from ${GRAPH_REPORTS} where graph_run_group_id in (${ids.map(sqlString).join(", ")})`,
+  );
+  return new Set(rows.map((row) => String(row.graph_run_group_id)));
+}
+
+/**
+ * Claims a finished run for this report: true when this MERGE inserted its row, false when another
+ * report already holds it. MERGE takes the table's lock, so two reports' claims run one after the other.
+ */
+async function claim(warehouse: Warehouse, root: RootRun): Promise<boolean> {
+  const rows = await warehouse.query<Record<string, SqlValue>>(
+    `merge into ${GRAPH_REPORTS} as reported
+     using (select ${sqlString(root.graphRunId)} as graph_run_group_id) as run
+     on reported.graph_run_group_id = run.graph_run_group_id
+     when not matched then insert (graph_run_group_id, scheduled_time, reported_at)
+       values (run.graph_run_group_id, ${
+         Number.isFinite(root.scheduledMs)
+           ? `convert_timezone('UTC', ${timestampMs(root.scheduledMs)})::timestamp_ntz`
+           : "null"
+       }, convert_timezone('UTC', current_timestamp())::timestamp_ntz)`,
+  );
+  // MERGE answers one row: "number of rows inserted" (and updated/deleted when those clauses exist).
+  const inserted = rows[0] ? Object.values(rows[0])[0] : 0;
+  return Number(inserted ?? 0) > 0;
+}
