@@ -21,7 +21,7 @@ import {
   checkOrigins,
   lakeOrigin,
   openLake
-} from "../chunks/chunk-UZKMT7SN.js";
+} from "../chunks/chunk-HTD7FMMR.js";
 import {
   ApiExportSource,
   ExportClient,
@@ -45,7 +45,7 @@ import {
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-DCDURH42.js";
+} from "../chunks/chunk-FF6UPXGL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   FAILURES_PREFIX,
@@ -79,7 +79,7 @@ import {
   DEFAULT_WINDOW_HOURS,
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-HZAGXHCF.js";
+} from "../chunks/chunk-LPEYM73X.js";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
@@ -89,7 +89,7 @@ import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
+} from "../chunks/chunk-SFB2N7JT.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -126,7 +126,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-QV5WNN67.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

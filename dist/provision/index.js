@@ -7,7 +7,7 @@ import {
   DRY_RUN_SETTINGS,
   normalize,
   renderObjects
-} from "../chunks/chunk-6MRHKAJL.js";
+} from "../chunks/chunk-IUK66FK4.js";
 import {
   missingSnowflakeSettings
 } from "../chunks/chunk-6YD5DB67.js";
@@ -19,11 +19,11 @@ import {
   ROOT_TASK,
   maskingPolicyFor,
   upperParts
-} from "../chunks/chunk-LINEEJFQ.js";
+} from "../chunks/chunk-FHIYTMUP.js";
 import {
   buildSeeds,
   readProject
-} from "../chunks/chunk-XI4EQH7S.js";
+} from "../chunks/chunk-G2JOSARR.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -32,7 +32,7 @@ import {
   DEFAULT_PROVISION_OUT,
   openWarehouse,
   parseS3LakeUrl
-} from "../chunks/chunk-HZAGXHCF.js";
+} from "../chunks/chunk-LPEYM73X.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT
@@ -40,7 +40,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
+} from "../chunks/chunk-SFB2N7JT.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -54,7 +54,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

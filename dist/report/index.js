@@ -14,7 +14,7 @@ import {
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
+} from "../chunks/chunk-SFB2N7JT.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -28,7 +28,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

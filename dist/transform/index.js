@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-VU5VQXV7.js";
+} from "../chunks/chunk-GAZVV35K.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
@@ -14,7 +14,7 @@ import {
   lakeOrigin,
   openLake,
   warehouseOrigin
-} from "../chunks/chunk-UZKMT7SN.js";
+} from "../chunks/chunk-HTD7FMMR.js";
 import {
   SNAPSHOT_OBJECTS,
   lakeApps,
@@ -23,7 +23,7 @@ import {
   readLakeManifest,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-DCDURH42.js";
+} from "../chunks/chunk-FF6UPXGL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   EVENTS_PREFIX,
@@ -45,6 +45,7 @@ import {
   EVENTS_STREAM,
   FILE_FORMAT,
   FINALIZER_TASK,
+  GRAPH_REPORTS,
   MANIFESTS_PIPE,
   MANIFESTS_TABLE,
   MANIFEST_FILE_FORMAT,
@@ -58,7 +59,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-LINEEJFQ.js";
+} from "../chunks/chunk-FHIYTMUP.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -70,18 +71,19 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-XI4EQH7S.js";
+} from "../chunks/chunk-G2JOSARR.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,
+  DEFAULT_MEND_AFTER_MINUTES,
   DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-HZAGXHCF.js";
+} from "../chunks/chunk-LPEYM73X.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import {
   DEFAULT_PROJECT,
@@ -90,13 +92,14 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
+} from "../chunks/chunk-SFB2N7JT.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
   INPUTS,
   OUTPUTS,
   SNOWFLAKE_SECRETS,
+  addGraphReportToSummary,
   addTransformToSummary,
   booleanInput,
   inInputTerms,
@@ -106,7 +109,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -3102,6 +3105,7 @@ async function pipeLoad(options) {
   const graceMs = Math.min(options.graceSeconds ?? DEFAULT_GRACE_SECONDS, options.timeoutSeconds / 2) * 1e3;
   const started = now().getTime();
   const lookbackMs = (options.lookbackDays ?? DEFAULT_LOOKBACK_DAYS) * 24 * 36e5;
+  const mendAfterMs = (options.mendAfterSeconds ?? 0) * 1e3;
   const summary2 = {
     deliveries: 0,
     files: 0,
@@ -3241,7 +3245,9 @@ async function pipeLoad(options) {
         continue;
       }
       if (now().getTime() - started >= graceMs && status2.pendingFileCount === 0) {
-        const unmended = [...missing].filter(([, m]) => m.kind === kind && !m.mended);
+        const unmended = [...missing].filter(
+          ([, m]) => m.kind === kind && !m.mended && now().getTime() - m.stagedAt >= mendAfterMs
+        );
         if (unmended.length > 0) {
           signal?.throwIfAborted();
           for (const failure of await mend(warehouse, target, unmended, now().getTime(), summary2, reporter)) {
@@ -3503,6 +3509,13 @@ import { dirname as dirname2, join as join6 } from "node:path";
 var TERMINAL_STATES = /* @__PURE__ */ new Set(["SUCCEEDED", "FAILED", "SKIPPED", "CANCELLED", "FAILED_AND_AUTO_SUSPENDED"]);
 var RUNNING_STATES = /* @__PURE__ */ new Set(["SCHEDULED", "EXECUTING"]);
 var DEFAULT_POLL_SECONDS = 10;
+function describeTask(run) {
+  const when2 = run.startedAt ? ` started ${run.startedAt}` : "";
+  const took = run.seconds === null ? "" : `, ${run.seconds.toFixed(1)} s`;
+  const error = [run.errorCode, run.errorMessage].filter(Boolean).join(" ");
+  const why = run.message ?? (error ? `${run.state.startsWith("FAILED") ? "error" : "Snowflake says"} ${error}` : "");
+  return `${run.state} ${run.task}${when2}${took}${why ? `: ${why}` : ""}`;
+}
 async function runTaskGraph(options) {
   if (options.warehouse.dialect !== "snowflake") {
     throw new ConfigurationError(`the task graph runs on Snowflake only, not on ${options.warehouse.url}`);
@@ -4013,6 +4026,84 @@ async function fullRefresh(options) {
   };
 }
 
+// src/snowflake/graph-report.ts
+var REPORT_LOOKBACK_HOURS = 24;
+async function reportGraphRuns(options) {
+  const { warehouse, project } = options;
+  const plan = planProject(project, "snowflake");
+  const expected = [ROOT_TASK, ...plan.order.map(modelTask), FINALIZER_TASK];
+  const [clock] = await warehouse.query(
+    "select date_part(epoch_millisecond, current_timestamp()) as ms"
+  );
+  const sinceMs = Number(clock?.ms) - REPORT_LOOKBACK_HOURS * 36e5;
+  const roots = (await warehouse.query(rootHistory(sinceMs, `scheduled_time >= ${timestampMs(sinceMs)}`, "", 100))).map(rootRun).sort((a, b) => a.scheduledMs - b.scheduledMs);
+  const claimed = await reportedIds(
+    warehouse,
+    roots.map((r) => r.graphRunId)
+  );
+  const finished = [];
+  let running = null;
+  for (const root of roots.filter((r) => !claimed.has(r.graphRunId))) {
+    const found = await graphRunTasks(warehouse, root, expected);
+    const seen = new Map(found.map((t) => [t.task, t]));
+    if (!graphRunDone(seen)) {
+      running = {
+        ...runOf(root),
+        tasks: expected.flatMap((task) => seen.get(task) ?? []),
+        tests: [],
+        failed: false,
+        failures: []
+      };
+      continue;
+    }
+    if (!await claim(warehouse, root)) continue;
+    const tasks = expected.map((task) => seen.get(task) ?? notRun(task, seen, plan, false));
+    finished.push(await finishedRun(warehouse, project, plan, root, tasks));
+  }
+  return { finished, running, failed: finished.some((run) => run.failed) };
+}
+function runOf(root) {
+  return { graphRunId: root.graphRunId, scheduledAt: root.scheduledAt, scheduledFrom: root.scheduledFrom };
+}
+async function finishedRun(warehouse, project, plan, root, tasks) {
+  const skipped = tasks[0]?.state === "SKIPPED";
+  const broken = new Set(
+    modelResults(plan, tasks).filter((m) => m.status !== "success").map((m) => m.name)
+  );
+  const tests = skipped ? [] : await recordedTests(
+    warehouse,
+    planTests(project, plan.compiled, plan.selected, "snowflake"),
+    root.graphRunId,
+    broken,
+    tasks.at(-1),
+    void 0
+  );
+  const failures = [
+    ...tasks.filter((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED" && t.state !== "NOT_RUN").map((t) => `${t.task} ${t.state}${t.errorMessage ? `: ${t.errorMessage}` : ""}`),
+    // An error that kept a test from running (e.g. its model was not built) fails it as a failure would.
+    ...tests.filter((t) => t.status === "fail" || t.status === "error").map((t) => `test ${t.name} ${t.status === "fail" ? `failed (${t.failures} row(s))` : "errored"}`)
+  ];
+  return { ...runOf(root), tasks, tests, failed: failures.length > 0, failures };
+}
+async function reportedIds(warehouse, ids) {
+  if (ids.length === 0) return /* @__PURE__ */ new Set();
+  const rows = await warehouse.query(
+    `select graph_run_group_id from ${GRAPH_REPORTS} where graph_run_group_id in (${ids.map(sqlString).join(", ")})`
+  );
+  return new Set(rows.map((row) => String(row.graph_run_group_id)));
+}
+async function claim(warehouse, root) {
+  const rows = await warehouse.query(
+    `merge into ${GRAPH_REPORTS} as reported
+     using (select ${sqlString(root.graphRunId)} as graph_run_group_id) as run
+     on reported.graph_run_group_id = run.graph_run_group_id
+     when not matched then insert (graph_run_group_id, scheduled_time, reported_at)
+       values (run.graph_run_group_id, ${Number.isFinite(root.scheduledMs) ? `convert_timezone('UTC', ${timestampMs(root.scheduledMs)})::timestamp_ntz` : "null"}, convert_timezone('UTC', current_timestamp())::timestamp_ntz)`
+  );
+  const inserted = rows[0] ? Object.values(rows[0])[0] : 0;
+  return Number(inserted ?? 0) > 0;
+}
+
 // src/pipeline/transform.ts
 async function transformStep(options, context) {
   const { reporter = {}, signal } = context;
@@ -4068,9 +4159,93 @@ async function transformStep(options, context) {
     await release();
   }
 }
+async function transformReportStep(options, context) {
+  context.signal?.throwIfAborted();
+  const project = await readProject(options.project);
+  if (options.warehouse.startsWith("duckdb:")) {
+    throw new ConfigurationError(
+      `--no-wait reports the Snowflake task graph's runs; ${options.warehouse} builds its models in transform itself`
+    );
+  }
+  const lake = options.lake ? await openLake(options.lake, context.env ?? process.env) : void 0;
+  await lake?.check({ create: false });
+  const warehouse = await openWarehouse(options.warehouse, { create: false, env: context.env });
+  try {
+    const mend2 = lake ? await pipeLoad({
+      lake,
+      warehouse,
+      // One pass: what is missing and old enough is refreshed or copied now, nothing is waited for.
+      timeoutSeconds: 0,
+      graceSeconds: 0,
+      mendAfterSeconds: (options.mendAfterMinutes ?? DEFAULT_MEND_AFTER_MINUTES) * 60,
+      now: context.now,
+      signal: context.signal
+    }) : null;
+    const report = await reportGraphRuns({ warehouse, project });
+    const mended = mend2 ? [...mend2.refreshed, ...mend2.copied] : [];
+    const left = mend2 ? mend2.pending.filter((key) => !mended.includes(key)) : [];
+    return {
+      report,
+      mend: mend2,
+      mended,
+      left,
+      figures: {
+        runs_reported: report.finished.length,
+        runs_failed: report.finished.filter((run) => run.failed).length,
+        runs_running: report.running ? 1 : 0,
+        files_mended: mended.length,
+        files_left: left.length
+      },
+      warehouseUrl: warehouse.url,
+      failed: report.failed || mend2 !== null && mend2.failed.length > 0
+    };
+  } finally {
+    await warehouse.close();
+  }
+}
+function describeReport(result) {
+  const { report } = result;
+  const when2 = (run) => `${run.scheduledAt ? ` scheduled ${run.scheduledAt}` : ""}${run.scheduledFrom ? ` by ${run.scheduledFrom}` : ""}`;
+  const lines = [];
+  if (report.finished.length === 0) lines.push("No task graph run has finished since the last report.");
+  for (const run of report.finished) {
+    lines.push(`Graph run ${run.graphRunId}${when2(run)}: ${run.failed ? "FAILED" : "finished"}`);
+    for (const failure of run.failures) lines.push(`  FAILED ${failure}`);
+    for (const task of run.tasks) lines.push(`  ${describeTask(task)}`);
+    const notPassed = run.tests.filter((test) => test.status !== "pass");
+    for (const test of notPassed)
+      lines.push(`  ${test.status.toUpperCase()} ${test.name}${test.message ? `: ${test.message}` : ""}`);
+    if (run.tests.length > 0)
+      lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
+  }
+  if (report.running) {
+    lines.push(`Graph run ${report.running.graphRunId}${when2(report.running)}: still running`);
+    for (const task of report.running.tasks) lines.push(`  ${describeTask(task)}`);
+  }
+  if (result.mend) {
+    lines.push(
+      `Lake files Snowpipe missed: ${result.mended.length} mended` + (result.mended.length > 0 ? ` (${result.mended.join(", ")})` : "") + `, ${result.left.length} younger left to Snowpipe, ${result.mend.failed.length} not loadable`
+    );
+    for (const failure of result.mend.failed) lines.push(`  FAILED ${failure.key}: ${failure.message}`);
+  }
+  return lines;
+}
+function reportFailure(result) {
+  const runs = result.report.finished.filter((run) => run.failed).map(
+    (run) => `graph run ${run.graphRunId}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` + // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
+    [
+      ...run.failures.slice(0, 5),
+      ...run.failures.length > 5 ? [`and ${run.failures.length - 5} more`] : []
+    ].join("; ")
+  );
+  const files = result.mend?.failed.length ? [
+    `${result.mend.failed.length} lake file(s) could not be loaded: ${result.mend.failed.map((f) => f.key).join(", ")}`
+  ] : [];
+  return `transform of ${result.warehouseUrl}: ${[...runs, ...files].join("; ")}`;
+}
 
-// src/actions/transform.ts
-async function main(run) {
+// src/actions/transform-main.ts
+async function transformMain(run) {
   const env = { ...process.env, ...secretEnv([...SNOWFLAKE_SECRETS, ...AWS_SECRETS]) };
   const warehouse = optionalInput(INPUTS.warehouse) ?? DEFAULT_WAREHOUSE;
   const lake = optionalInput(INPUTS.lake);
@@ -4087,12 +4262,43 @@ async function main(run) {
     targetDir: DEFAULT_TARGET_DIR,
     timeoutMinutes
   };
+  const wait = booleanInput(INPUTS.wait, true);
   const failed = (thrown) => {
     const error = inInputTerms(thrown, ACTION_IO.transform.inputs);
-    addTransformToSummary(summary, void 0, { error });
+    if (wait) addTransformToSummary(summary, void 0, { error });
+    else addGraphReportToSummary(summary, void 0, { error });
     return run.shownInSummary(error);
   };
   const warning = run.annotations.warning;
+  if (!wait) {
+    if (options.select || options.fullRefresh) {
+      throw failed(
+        new ConfigurationError(
+          `input ${options.select ? INPUTS.select : INPUTS.fullRefresh} needs wait: true (wait: false starts no build)`
+        )
+      );
+    }
+    const mendAfterMinutes = intInput(INPUTS.mendAfterMinutes, DEFAULT_MEND_AFTER_MINUTES, {
+      min: 0,
+      max: 7 * 24 * 60
+    });
+    const reported = await transformReportStep(
+      { warehouse, project: options.project, lake, mendAfterMinutes },
+      { env }
+    ).catch((error) => {
+      throw failed(error);
+    });
+    for (const line of describeReport(reported)) info(line);
+    addGraphReportToSummary(summary, {
+      ...reported.report,
+      mended: reported.mended,
+      left: reported.left,
+      mendAfterMinutes,
+      failedFiles: reported.mend?.failed ?? []
+    });
+    if (reported.failed) throw new Error(reportFailure(reported));
+    return;
+  }
   const loadStarted = /* @__PURE__ */ new Date();
   if (lake) {
     const loaded = await loadStep({ lake, warehouse, timeoutMinutes }, { env, reporter: { warning } }).catch(
@@ -4138,7 +4344,9 @@ async function main(run) {
     );
   }
 }
-void runAction("transform", main);
+
+// src/actions/transform.ts
+void runAction("transform", transformMain);
 /*! Bundled license information:
 
 @dagrejs/dagre/dist/dagre.esm.js:

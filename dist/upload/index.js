@@ -7,13 +7,13 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-WBIQ3TMJ.js";
+} from "../chunks/chunk-W5CSHHQ7.js";
 import {
   backupOrigin,
   checkOrigins,
   lakeOrigin,
   openLake
-} from "../chunks/chunk-UZKMT7SN.js";
+} from "../chunks/chunk-HTD7FMMR.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -24,7 +24,7 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-DCDURH42.js";
+} from "../chunks/chunk-FF6UPXGL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
 import "../chunks/chunk-6K2WFAIU.js";
@@ -35,13 +35,13 @@ import "../chunks/chunk-MWCMZDA4.js";
 import {
   DEFAULT_OUT,
   DEFAULT_UPLOAD_CONCURRENCY
-} from "../chunks/chunk-HZAGXHCF.js";
+} from "../chunks/chunk-LPEYM73X.js";
 import "../chunks/chunk-XV34QLYJ.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
+} from "../chunks/chunk-SFB2N7JT.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -55,7 +55,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

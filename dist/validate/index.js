@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-LLMIEZKG.js";
-import "../chunks/chunk-NPM2J3U4.js";
+} from "../chunks/chunk-SFB2N7JT.js";
+import "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-L5HXREIQ.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-ZDR5KZPQ.js")).validateMain());
