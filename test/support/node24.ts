@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** The Node 24 the actions run on (`runs.using: node24`); the tests run each bundle on it and on the Node 20 here. */
+/** The Node 24 the actions run on (`runs.using: node24`); the tests run each bundle on it and, when it is another major, on the Node running them. */
 export const NODE24_VERSION = "24.9.0";
 
 const CACHE = fileURLToPath(new URL("../../node_modules/.cache/node24", import.meta.url));
