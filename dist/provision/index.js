@@ -40,7 +40,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-SFB2N7JT.js";
+} from "../chunks/chunk-IIXGISKS.js";
 import {
   ACTION_IO,
   INPUTS,

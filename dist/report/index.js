@@ -14,7 +14,7 @@ import {
 } from "../chunks/chunk-SSWMTBFU.js";
 import {
   runAction
-} from "../chunks/chunk-SFB2N7JT.js";
+} from "../chunks/chunk-IIXGISKS.js";
 import {
   INPUTS,
   OUTPUTS,

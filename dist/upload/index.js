@@ -41,7 +41,7 @@ import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-SFB2N7JT.js";
+} from "../chunks/chunk-IIXGISKS.js";
 import {
   ACTION_IO,
   AWS_SECRETS,

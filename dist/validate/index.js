@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-SFB2N7JT.js";
+} from "../chunks/chunk-IIXGISKS.js";
 import "../chunks/chunk-QV5WNN67.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { onSecretRead } from "../config.ts";
 import { ConfigurationError, errorMessage } from "../errors.ts";
+import { exitFlushed } from "../exit-flushed.ts";
 import { ANNOTATIONS_PER_KIND } from "../github/annotations.ts";
 import {
   addErrorToSummary,
@@ -38,7 +39,7 @@ export interface ActionRun {
 export async function runAction(
   name: string,
   main: (run: ActionRun) => Promise<void>,
-  { exit = (code) => process.exit(code) }: RunActionOptions = {},
+  { exit = (code) => void exitFlushed(code) }: RunActionOptions = {},
 ): Promise<void> {
   forgetMasks();
   onSecretRead(maskSecret);

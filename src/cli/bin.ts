@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { loadDotEnv } from "../config.ts";
+import { exitFlushed } from "../exit-flushed.ts";
 import { EXIT_INTERRUPTED, Interrupted, main, type StopSignal } from "./main.ts";
 
 loadDotEnv();
@@ -21,12 +22,4 @@ process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
 
 const code = await main(process.argv.slice(2), { signal: interrupt.signal });
-// Writes to a pipe can still be queued here (a busy reader, a long report): process.exit would drop them,
-// the last error line first. An empty write calls back once everything written before it is flushed.
-await Promise.all(
-  [process.stdout, process.stderr].map(
-    (stream) => new Promise<void>((resolve) => stream.write("", () => resolve())),
-  ),
-);
-// Exit explicitly: a keep-alive socket or a stray timer must not hold the process open.
-process.exit(code);
+await exitFlushed(code);
