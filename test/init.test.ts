@@ -385,7 +385,11 @@ describe("amplitude-pipeline init", () => {
       expect(moved.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
       const text = await readFile(workflowPath(dir, "pipeline.yml"), "utf8");
       expect(text).toContain("queue: max");
-      expect(text).toContain("report-failure:");
+      // The earlier file's five scheduled jobs are now one, and its rewritten `uses:` stay rewritten.
+      expect(text).not.toContain("report-failure:");
+      expect(text).toContain("  hourly:\n    if: github.event_name == 'schedule'\n");
+      expect(text).toContain("uses: acme/amplitude-pipeline/actions/transform@v9.8.7\n");
+      expect(text).not.toContain("./actions/");
       expect(isUneditedInitFile(text)).toBe(true);
     },
   );

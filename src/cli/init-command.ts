@@ -86,6 +86,11 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     meaning: "optional: off on an account below Enterprise Edition, which has no masking policies",
     example: "off",
   },
+  BACKUP_RETENTION_DAYS: {
+    secret: false,
+    meaning: "optional: days a scheduled run keeps its backup artifact (default 7)",
+    example: "7",
+  },
   PIPELINE_STALE_HOURS: {
     secret: false,
     meaning: "optional: hours without a successful run before the watchdog opens the issue",
