@@ -10,10 +10,12 @@ import {
   isUneditedInitFile,
   majorTag,
   installedFrom,
+  monthlyRuns,
   originOf,
   renderWorkflow,
   repositoryOf,
   runInit,
+  scheduleCost,
   settingsOf,
 } from "../src/cli/init-command.ts";
 import { main } from "../src/cli/main.ts";
@@ -156,6 +158,25 @@ describe("amplitude-pipeline init", () => {
     await runInit({ print: true, ...TARGET }, { output: printed });
     expect(printed.stderr.join("\n")).toContain("after 60 days without activity in the repository");
     expect(printed.stdout.join("\n")).not.toContain("60 days");
+  });
+
+  it("says what the schedules cost in billed minutes, from the crons it writes", async () => {
+    const printed = capture();
+    await runInit({ print: true, ...TARGET }, { output: printed });
+    const stderr = printed.stderr.join("\n");
+    expect(stderr).toContain(
+      'pipeline.yml: "17 * * * *" runs 744 times in a 31-day month, one job of 1 billed minute each: 744 minutes,\n' +
+        "    37 % of Free's 2,000, 25 % of Team's 3,000 included minutes in a private repository (free in a public one).",
+    );
+    expect(stderr).toContain('watchdog.yml: "41 */3 * * *" runs 248 times');
+    expect(printed.stdout.join("\n")).not.toContain("runs 744 times");
+    expect(scheduleCost("x.yml", 'on:\n  schedule:\n    - cron: "5 3 * * *"\n')[0]).toContain(
+      "runs 31 times",
+    );
+    expect(monthlyRuns("17 */3 * * *")).toBe(248);
+    expect(monthlyRuns("0,30 9-17 * * *")).toBe(2 * 9 * 31);
+    expect(monthlyRuns("17 * * * 1-5")).toBeUndefined();
+    expect(scheduleCost("x.yml", "on: push\n")).toEqual([]);
   });
 
   it("writes into the top of the current git repository by default, and refuses outside one", async () => {
@@ -385,7 +406,11 @@ describe("amplitude-pipeline init", () => {
       expect(moved.files.map((file) => file.status)).toEqual(["written", "written", "written"]);
       const text = await readFile(workflowPath(dir, "pipeline.yml"), "utf8");
       expect(text).toContain("queue: max");
-      expect(text).toContain("report-failure:");
+      // The earlier file's five scheduled jobs are now one, and its rewritten `uses:` stay rewritten.
+      expect(text).not.toContain("report-failure:");
+      expect(text).toContain("  hourly:\n    if: github.event_name == 'schedule'\n");
+      expect(text).toContain("uses: acme/amplitude-pipeline/actions/transform@v9.8.7\n");
+      expect(text).not.toContain("./actions/");
       expect(isUneditedInitFile(text)).toBe(true);
     },
   );

@@ -331,12 +331,16 @@ describe("the repository's workflows", () => {
       "retention-days",
       "start",
     ]);
-    // One report per run: the success report closes the issue, the failure report (one job after all) opens it.
-    for (const id of ["report", "report-failure"]) {
-      const last = pipeline.jobs[id]!.steps.at(-1)!;
-      expect(last.uses, `${id} ends with the report step`).toBe("./actions/report");
-      expect(last.with?.mode).toBe(id === "report" ? "success" : "failure");
-    }
+    // One report per run: the success report closes the issue, the failure report (the scheduled job's last
+    // step) opens it.
+    expect(pipeline.jobs.report!.steps.at(-1)).toMatchObject({
+      uses: "./actions/report",
+      with: { mode: "success" },
+    });
+    expect(pipeline.jobs.hourly!.steps.slice(-2).map((step) => [step.uses, step.with?.mode])).toEqual([
+      ["./actions/report", "success"],
+      ["./actions/report", "failure"],
+    ]);
     const artifact = pipeline.jobs.extract!.steps.find((step) => step.uses === "actions/upload-artifact@v7");
     expect(artifact?.with?.name).toBe(
       "amplitude-backup-${{ matrix.name }}-${{ github.run_id }}-${{ github.run_attempt }}",

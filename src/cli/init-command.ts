@@ -86,6 +86,11 @@ const SETTINGS: Record<string, { secret: boolean; meaning: string; example?: str
     meaning: "optional: off on an account below Enterprise Edition, which has no masking policies",
     example: "off",
   },
+  BACKUP_RETENTION_DAYS: {
+    secret: false,
+    meaning: "optional: days a scheduled run keeps its backup artifact (default 7)",
+    example: "7",
+  },
   PIPELINE_STALE_HOURS: {
     secret: false,
     meaning: "optional: hours without a successful run before the watchdog opens the issue",
@@ -102,6 +107,60 @@ export const PUBLIC_SCHEDULE_NOTE = [
   "after 60 days without activity in the repository, such as a push: pipeline.yml and watchdog.yml then stop",
   "without failing anything. Enable them again on the Actions page, or keep the repository active.",
 ] as const;
+
+/** Minutes a month of GitHub Actions included in a private repository's plan; a public repository's are free. */
+const INCLUDED_MINUTES = { Free: 2000, Team: 3000 } as const;
+
+/** How many of the values 0..size-1 a cron field (`*`, `*\/n`, `a`, `a-b`, lists of them) selects. */
+function cronCount(field: string, size: number): number | undefined {
+  const selected = new Set<number>();
+  for (const part of field.split(",")) {
+    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+    if (!match) return undefined;
+    const from = match[1] === "*" ? 0 : Number(match[2]);
+    const to =
+      match[1] === "*" ? size - 1 : match[3] !== undefined ? Number(match[3]) : match[4] ? size - 1 : from;
+    const step = Number(match[4] ?? 1);
+    if (from > to || to >= size || step < 1) return undefined;
+    for (let value = from; value <= to; value += step) selected.add(value);
+  }
+  return selected.size;
+}
+
+/**
+ * Runs in a 31-day month of a cron schedule that runs every day (day of month, month and day of week `*`);
+ * undefined for anything else.
+ */
+export function monthlyRuns(cron: string): number | undefined {
+  const [minute, hour, ...days] = cron.trim().split(/\s+/);
+  if (minute === undefined || hour === undefined || days.length !== 3 || days.some((d) => d !== "*")) {
+    return undefined;
+  }
+  const minutes = cronCount(minute, 60);
+  const hours = cronCount(hour, 24);
+  return minutes === undefined || hours === undefined ? undefined : minutes * hours * 31;
+}
+
+/**
+ * What a workflow's schedule costs: its scheduled run is one job, and GitHub bills a job rounded up to a whole
+ * minute, so one billed minute a run (a run that catches up after an outage bills more).
+ */
+export function scheduleCost(name: string, text: string): string[] {
+  const cron = /^\s*-\s*cron:\s*["']?([^"'\n]+?)["']?\s*$/m.exec(text)?.[1];
+  if (cron === undefined) return [];
+  const runs = monthlyRuns(cron);
+  if (runs === undefined) return [`${name}: schedule "${cron}"; count its runs to know its billed minutes.`];
+  const share = Object.entries(INCLUDED_MINUTES)
+    .map(
+      ([plan, minutes]) =>
+        `${Math.round((runs / minutes) * 100)} % of ${plan}'s ${minutes.toLocaleString("en-US")}`,
+    )
+    .join(", ");
+  return [
+    `${name}: "${cron}" runs ${runs} times in a 31-day month, one job of 1 billed minute each: ${runs} minutes,`,
+    `  ${share} included minutes in a private repository (free in a public one).`,
+  ];
+}
 
 const LOCAL_USES = /^(\s*(?:-\s+)?uses:\s*)\.\/actions\/([A-Za-z0-9_.-]+)\/?\s*$/gm;
 
@@ -337,5 +396,8 @@ export async function runInit(
   for (const line of settingCommands(settings)) say(line);
   say("");
   for (const line of PUBLIC_SCHEDULE_NOTE) say(line);
+  say("");
+  say("GitHub bills each job rounded up to a whole minute:");
+  for (const file of rendered) for (const line of scheduleCost(file.name, file.text)) say(`  ${line}`);
   return { repo, ref, files, ...settings };
 }
