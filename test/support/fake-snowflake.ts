@@ -5,6 +5,7 @@
 import { createHash, createPublicKey, randomUUID, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { gunzipSync } from "node:zlib";
 
 export type FakeColumnType =
@@ -105,6 +106,18 @@ export interface FakeSnowflakeOptions {
    */
   databases?: string[];
   warehouses?: string[];
+  /**
+   * A benchmark setting, not a documented behaviour of Snowflake: added wait (ms) before the fake answers each
+   * `query-request` and each `login-request`, so a benchmark can give statements and logins a realistic cost.
+   * Default 0 (no wait). Changed later through the fields of `fake.latency`.
+   */
+  latency?: FakeLatency;
+}
+
+/** Added wait before an answer, in ms (benchmarks only). */
+export interface FakeLatency {
+  queryMs?: number;
+  loginMs?: number;
 }
 
 export interface FakeSnowflake {
@@ -123,6 +136,8 @@ export interface FakeSnowflake {
   telemetry: unknown[];
   /** Scripts the answer to statements matching `pattern`; the latest matching script wins. */
   on(pattern: RegExp, handler: FakeHandler | FakeAnswer): void;
+  /** The added wait per request (a benchmark setting, see FakeSnowflakeOptions.latency); change its fields in place. */
+  latency: FakeLatency;
   /** Answers the next `count` logins with HTTP `status` (default 503) before they are looked at. */
   failNextLogins(count: number, status?: number): void;
   close(): Promise<void>;
@@ -196,6 +211,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     requests: [],
     unknown: [],
     telemetry: [],
+    latency: { ...options.latency },
     on(pattern, handler) {
       scripts.unshift({ pattern, handler: typeof handler === "function" ? handler : () => handler });
     },
@@ -424,6 +440,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     };
 
     if (method === "POST" && url.pathname === "/session/v1/login-request") {
+      if (fake.latency.loginMs) await delay(fake.latency.loginMs);
       const data = ((body ?? {}) as LoginBody).data ?? {};
       if (failingLogins.count > 0) {
         failingLogins.count -= 1;
@@ -468,6 +485,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     if (resultOf !== undefined) {
       send(poll(resultOf));
     } else if (url.pathname === "/queries/v1/query-request") {
+      if (fake.latency.queryMs) await delay(fake.latency.queryMs);
       send(execute(session, (body ?? {}) as QueryBody));
     } else if (url.pathname === "/session" && url.searchParams.get("delete") === "true") {
       sessions.delete(token);
