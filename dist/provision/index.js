@@ -94,11 +94,12 @@ var package_default = {
     test: "tsc --noEmit && vitest run",
     lint: "eslint . && prettier --check .",
     format: "prettier --write .",
-    bench: "npm run bench:extract && npm run bench:upload && npm run bench:warehouse && npm run bench:cohorts",
+    bench: "npm run bench:extract && npm run bench:upload && npm run bench:warehouse && npm run bench:cohorts && npm run bench:hourly",
     "bench:extract": "npm run build && node --import tsx test/bench/extract.bench.ts",
     "bench:upload": "npm run build && node --import tsx test/bench/upload.bench.ts",
     "bench:warehouse": "npm run build && node --import tsx test/bench/warehouse.bench.ts",
     "bench:cohorts": "npm run build && node --import tsx test/bench/cohorts.bench.ts",
+    "bench:hourly": "npm run build && node --import tsx test/bench/hourly.bench.ts",
     "check:workflows": "node --import tsx scripts/check-workflows.mjs",
     "check:docs": "node --import tsx scripts/check-docs.mjs"
   },
