@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { version: VERSION } = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 
 /** Every action, in the order of the root action's `command` input; each has src/actions/<name>.ts. */
 export const ACTIONS = ["extract", "upload", "provision", "transform", "validate", "plan-backfill", "report"];
@@ -85,7 +86,12 @@ function options(outdir, entryPoints) {
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: BANNER },
     // Only where a CommonJS module uses them unbound; a module's own declarations keep theirs.
-    define: { __dirname: "__amplitudePipelineDirname", __filename: "__amplitudePipelineFilename" },
+    // The version alone, not package.json: a change to its scripts or dependencies leaves the bundles as they are.
+    define: {
+      __dirname: "__amplitudePipelineDirname",
+      __filename: "__amplitudePipelineFilename",
+      AMPLITUDE_PIPELINE_VERSION: JSON.stringify(VERSION),
+    },
     plugins: [fromWorkspace],
     metafile: true,
     logLevel: "warning",

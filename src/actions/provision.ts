@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import manifest from "../../package.json" with { type: "json" };
+import { readFileSync } from "node:fs";
 import { addProvisionToSummary } from "../github/summary.ts";
 import { DEFAULT_PROJECT, DEFAULT_PROVISION_OUT } from "../pipeline/defaults.ts";
 import { planFigures, provisionStep } from "../pipeline/provision.ts";
@@ -16,6 +16,18 @@ import {
   secretEnv,
 } from "./io.ts";
 import { runAction, type ActionRun } from "./run-action.ts";
+
+/** Set by the bundler to package.json's version (dist/), so the bundle changes with the version alone. */
+declare const AMPLITUDE_PIPELINE_VERSION: string | undefined;
+
+/** The version recorded in the change history: fixed in the bundle, read from package.json when run from source. */
+function toolVersion(): string {
+  if (typeof AMPLITUDE_PIPELINE_VERSION === "string") return AMPLITUDE_PIPELINE_VERSION;
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 async function main(run: ActionRun): Promise<void> {
   const env = { ...process.env, ...secretEnv(SNOWFLAKE_SECRETS) };
@@ -37,7 +49,7 @@ async function main(run: ActionRun): Promise<void> {
   };
   const result = await provisionStep(options, {
     env,
-    toolVersion: manifest.version,
+    toolVersion: toolVersion(),
     reporter: {
       warning: run.annotations.warning,
       planned: (plan) => (planned = plan),
