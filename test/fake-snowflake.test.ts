@@ -3,6 +3,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection, ConnectionOptions, SnowflakeError } from "snowflake-sdk";
 import { startFakeSnowflake, type FakeSnowflake } from "./support/fake-snowflake.js";
+import { installCatalog } from "./support/fake-snowflake-catalog.js";
 
 // Every socket this process opens, recorded before the driver is imported: the driver probes cloud
 // metadata hosts at import time, and these tests must prove nothing leaves loopback.
@@ -263,5 +264,90 @@ describe("fake Snowflake with the real snowflake-sdk", () => {
     expect(fake.requests).toContainEqual({ method: "POST", path: "/telemetry/send" });
     expect(destinations.length).toBeGreaterThan(0);
     expect(destinations.filter((host) => host !== "127.0.0.1")).toEqual([]);
+  });
+});
+
+describe("the fake's task and procedure statements: only in their documented syntax", () => {
+  it("refuses a malformed CREATE TASK, CREATE PROCEDURE, ALTER TASK or EXECUTE TASK as Snowflake does", async () => {
+    const strict = await startFakeSnowflake({ account: ACCOUNT, user: USER, password: PASSWORD });
+    const catalog = installCatalog(strict);
+    const connection = await new Promise<Connection>((resolve, reject) => {
+      snowflake
+        .createConnection({ ...options({ password: PASSWORD }), accessUrl: strict.url } as ConnectionOptions)
+        .connect((error, c) => (error ? reject(error) : resolve(c)));
+    });
+    const refused = async (sql: string) =>
+      (await execute(connection, sql).then(
+        () => {
+          throw new Error(`accepted: ${sql}`);
+        },
+        (e: unknown) => e,
+      )) as SnowflakeError;
+    try {
+      // The documented forms the pipeline's SQL uses.
+      await execute(
+        connection,
+        "create or replace procedure pipeline.build_x(full_refresh boolean)\nreturns varchar\nlanguage sql\n" +
+          "execute as owner\nas\n$$\nbegin\n    return 'rebuilt';\nend;\n$$",
+      );
+      await execute(
+        connection,
+        "create or replace task pipeline.amplitude_root\n    warehouse = wh\n    timezone = 'UTC'\n" +
+          "    user_task_timeout_ms = 7200000\n    comment = 'root'\n" +
+          "    user_task_minimum_trigger_interval_in_seconds = 3600\n" +
+          "    when system$stream_has_data('raw.amplitude_events_stream')\n    as\n    call pipeline.capture_batch('x')",
+      );
+      await execute(
+        connection,
+        "create or replace task pipeline.run_x\n    warehouse = wh\n    after pipeline.amplitude_root\n    as\n    call pipeline.build_x(false)",
+      );
+      await execute(connection, "alter task pipeline.amplitude_root set user_task_timeout_ms = 3600000");
+      await execute(connection, "execute task pipeline.amplitude_root");
+      expect(catalog.tasks.get("PIPELINE.AMPLITUDE_ROOT")!.parameters.get("USER_TASK_TIMEOUT_MS")).toBe(
+        "3600000",
+      );
+      expect(catalog.tasks.get("PIPELINE.RUN_X")!.predecessors).toEqual(["PIPELINE.AMPLITUDE_ROOT"]);
+      const before = catalog.ddl.length;
+
+      // A clause misspelt, a property Snowflake does not have, a body that is not a block, a missing AS.
+      const misspelt = await refused(
+        "create or replace task pipeline.run_y\n    warehouse = wh\n    afterr pipeline.amplitude_root\n    as\n    select 1",
+      );
+      expect(misspelt.code).toBe("001003");
+      expect(misspelt.sqlState).toBe("42000");
+      expect(misspelt.message).toBe(
+        "SQL compilation error:\nsyntax error line 3 at position 4 unexpected 'afterr'.",
+      );
+      expect(
+        (await refused("create task pipeline.run_y warehouse = wh retries = 3 as select 1")).message,
+      ).toMatch(/^SQL compilation error:\nsyntax error line 1 at position \d+ unexpected 'retries'\.$/);
+      expect((await refused("create or replace task pipeline.run_y warehouse = wh")).message).toMatch(
+        /syntax error line 1 at position \d+ unexpected '<EOF>'/,
+      );
+      expect(
+        (
+          await refused(
+            "create or replace procedure pipeline.p(x boolean) returns varchar language sql as select 1",
+          )
+        ).message,
+      ).toMatch(/syntax error line 1 at position \d+ unexpected 'select'/);
+      expect(
+        (
+          await refused(
+            "create or replace procedure pipeline.p(x) returns varchar language sql as $$begin return 1; end;$$",
+          )
+        ).message,
+      ).toMatch(/unexpected '\)'/);
+      expect((await refused("alter task pipeline.amplitude_root start")).message).toMatch(
+        /unexpected 'start'/,
+      );
+      expect((await refused("execute task pipeline.amplitude_root now")).message).toMatch(/unexpected 'now'/);
+      // Nothing refused reached the catalog.
+      expect(catalog.ddl.length).toBe(before);
+      expect(catalog.tasks.has("PIPELINE.RUN_Y")).toBe(false);
+    } finally {
+      await destroy(connection);
+      await strict.close();
+    }
   });
 });

@@ -5,9 +5,11 @@ import { ConfigurationError } from "../src/errors.ts";
 import { readProject, type Project } from "../src/models/project.ts";
 import { planProject, planTests } from "../src/models/runner.ts";
 import { runTaskGraph, type GraphRunResult, type TaskRun } from "../src/snowflake/graph-run.ts";
+import { DRY_RUN_SETTINGS, renderObjects } from "../src/snowflake/render.ts";
 import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { runCli } from "./support/cli.ts";
 import type { FakeSnowflake } from "./support/fake-snowflake.ts";
+import { parseCreateTask } from "./support/fake-snowflake-syntax.ts";
 import {
   graphTasks,
   passingResults,
@@ -15,6 +17,7 @@ import {
   sent,
   startScriptedSnowflake,
   testClock,
+  triggeredRunStarts,
   type TaskGraphScript,
 } from "./support/fake-snowflake-tasks.ts";
 import { readJson, tempDir } from "./support/files.ts";
@@ -418,6 +421,122 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     ]);
     expect(done.selection).toBe("stg_amplitude__events");
     expect(done.notice).toMatch(/not every model was rebuilt \(--select\)/);
+  });
+});
+
+describe("the task graph's time limits: the first build outside the tasks", () => {
+  const provisioned = () =>
+    renderObjects(project, DRY_RUN_SETTINGS)
+      .filter((object) => object.kind === "task")
+      .map((object) => object.statement);
+  function emptyTests(fake: FakeSnowflake) {
+    fake.on(/\) as failures limit 6$/, { columns: [{ name: "UUID", type: "text" }], rows: [] });
+  }
+  const sessionBuild = () => [
+    "call pipeline.capture_batch('full-refresh 2025-11-06T08:00:00.000Z')",
+    ...order.map((m) => `call pipeline.build_${m}(true)`),
+    "update pipeline.stream_batches set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz where completed_at is null",
+  ];
+
+  it("builds every model from its own session when no model table exists, executing no task", async () => {
+    const { fake, warehouse, state } = await scripted({
+      tasks: [],
+      rowCounts: counts(),
+      models: { built: 0, rawRows: 40_000_000, waiting: 40_000_000 },
+    });
+    emptyTests(fake);
+    const done = await run(warehouse).result;
+    expect(state.executed).toBe(0);
+    expect(state.calls).toEqual(sessionBuild());
+    expect(done).toMatchObject({ fullRefresh: true, failed: false, graphRunId: null, tasks: [] });
+    expect(done.notice).toBe(
+      "first build: no model table exists yet, so every model was built from this session, not by the task graph " +
+        "(a task stops after 2 hours, a call from here only at the warehouse's statement timeout)",
+    );
+  });
+
+  it("rebuilds from its session when most of raw was never built (a backfill the trigger started on)", async () => {
+    const { fake, warehouse, state } = await scripted({
+      tasks: [],
+      rowCounts: counts(),
+      models: { built: 14, rawRows: 40_000_000, waiting: 39_990_000 },
+    });
+    emptyTests(fake);
+    const done = await run(warehouse).result;
+    expect(state.executed).toBe(0);
+    expect(state.calls).toEqual(sessionBuild());
+    expect(done.notice).toMatch(
+      /^first build: 39990000 of the 40000000 rows of raw\.amplitude_events were never built, so every model was rebuilt/,
+    );
+    // An hour's delivery on top of built models goes through the graph as before.
+    const hourly = await scripted({
+      tasks: graphTasks(order, () => ["SUCCEEDED"]),
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+      models: { built: 14, rawRows: 40_000_000, waiting: 10_000 },
+    });
+    const graphRun = await run(hourly.warehouse).result;
+    expect(hourly.state.executed).toBe(1);
+    expect(graphRun.fullRefresh).toBe(false);
+  });
+
+  it("lets a model's task run past Snowflake's one-hour default: the tasks carry a two-hour limit", async () => {
+    const { warehouse } = await scripted({
+      provisioned: provisioned(),
+      tasks: graphTasks(order, () => ["SUCCEEDED"]).map((t) =>
+        t.name === "RUN_EVENTS" ? { ...t, seconds: 90 * 60 } : t,
+      ),
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    const done = await run(warehouse).result;
+    expect(done.tasks.find((t) => t.task === "pipeline.run_events")).toMatchObject({
+      state: "SUCCEEDED",
+      seconds: 5400,
+    });
+    expect(done.failed).toBe(false);
+  });
+
+  it("names the remedy when a task ran into its time limit", async () => {
+    const { warehouse } = await scripted({
+      provisioned: provisioned(),
+      tasks: graphTasks(order, (task) =>
+        ["RUN_USERS", "RUN_COMPANY_TRAFFIC"].includes(task) ? [null] : ["SUCCEEDED"],
+      ).map((t) => (t.name === "RUN_EVENTS" ? { ...t, seconds: 3 * 60 * 60 } : t)),
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    const done = await run(warehouse).result;
+    expect(done.failed).toBe(true);
+    expect(done.tasks.find((t) => t.task === "pipeline.run_events")).toMatchObject({
+      state: "FAILED",
+      seconds: 7200,
+      errorCode: "000630",
+      errorMessage:
+        "Statement reached its statement or warehouse timeout of 7,200 second(s) and was canceled.",
+    });
+    expect(done.notice).toBe(
+      "pipeline.run_events ran into its time limit (USER_TASK_TIMEOUT_MS): the batch stays pending in " +
+        "pipeline.stream_batches and the next graph run would take as long; build it from this session with " +
+        "transform --full-refresh, which no task time limit stops",
+    );
+  });
+
+  it("starts one graph run an hour for hourly deliveries that Snowpipe loads over minutes", () => {
+    const root = parseCreateTask(provisioned()[0]!);
+    if (!root.ok) throw new Error(root.error.message);
+    expect(root.value.name).toBe("pipeline.amplitude_root");
+    // A day of deliveries: each hour from 00:06, 40 files committed 5 s apart (3 min 20 s).
+    const day = Date.parse("2025-11-06T00:00:00.000Z");
+    const commits = Array.from({ length: 24 }, (_, hour) =>
+      Array.from({ length: 40 }, (_, file) => day + hour * 3_600_000 + 6 * 60_000 + file * 5_000),
+    ).flat();
+    const starts = triggeredRunStarts(root.value, commits, 4 * 60_000);
+    expect(starts.filter((start) => start < day + 86_400_000)).toHaveLength(24);
+    expect(starts.slice(1).every((start, i) => start - starts[i]! >= 3_600_000)).toBe(true);
+    // The first file of a delivery starts its run; the rest wait for the next one, an hour later (the
+    // last delivery's rest is captured at 00:06 the next day).
+    expect(starts.at(-1)).toBe(day + 86_400_000 + 6 * 60_000);
   });
 });
 

@@ -3,6 +3,7 @@ create or replace task pipeline.amplitude_finalizer
     warehouse = {{ warehouse }}
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = {{ task_timeout_ms }}
     finalize = pipeline.amplitude_root
     comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
     as

@@ -4,6 +4,7 @@ create or replace task {{ task }}
     warehouse = {{ warehouse }}
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = {{ task_timeout_ms }}
     comment = 'Builds {{ relation }} (amplitude-pipeline)'
     after {{ after | join(', ') }}
     as

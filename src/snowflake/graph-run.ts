@@ -26,9 +26,11 @@ import {
   modelTask,
   ROOT_TASK,
   STREAM_BATCHES,
+  TASK_TIMEOUT_MS,
   TEST_RESULTS,
   upperParts,
 } from "./objects.ts";
+import { EVENTS_TABLE } from "./pipe-load.ts";
 
 /** TASK_HISTORY states after which a task run does nothing more. */
 const TERMINAL_STATES = new Set(["SUCCEEDED", "FAILED", "SKIPPED", "CANCELLED", "FAILED_AND_AUTO_SUSPENDED"]);
@@ -131,13 +133,64 @@ export async function runTaskGraph(options: GraphRunOptions): Promise<GraphRunRe
         "a selection is rebuilt only with --full-refresh (transform --full-refresh --select …)",
     );
   }
-  const result = options.fullRefresh ? await fullRefresh(options) : await graphRun(options);
+  let result: GraphRunResult;
+  if (options.fullRefresh) {
+    result = await fullRefresh(options);
+  } else {
+    const why = await buildsFromSession(options.warehouse, options.project);
+    if (why) {
+      const built = await fullRefresh(options);
+      result = { ...built, notice: [why, built.notice].filter(Boolean).join("; ") };
+    } else {
+      result = await graphRun(options);
+    }
+  }
   if (options.targetDir) {
     const path = join(options.targetDir, "run_results.json");
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+
+/**
+ * Why this transform builds the models from its own session, as `--full-refresh` does, instead of executing the
+ * task graph; null to run the graph. A task run stops after its USER_TASK_TIMEOUT_MS (TASK_TIMEOUT_MS here); a
+ * procedure called from a session has only the warehouse's STATEMENT_TIMEOUT_IN_SECONDS. So the first build
+ * goes from here: when no model table exists yet, or when most of raw has never been captured (a first backfill
+ * whose first files the root's trigger already built).
+ */
+export async function buildsFromSession(warehouse: Warehouse, project: Project): Promise<string | null> {
+  const { compiled } = planProject(project, "snowflake");
+  const tables = [...compiled.values()]
+    .filter((model) => model.config.materialized !== "view")
+    .map((model) => {
+      const { schema, name } = upperParts(model.relation);
+      return sqlString(`${schema}.${name}`);
+    });
+  if (tables.length === 0) return null;
+  const [row] = await warehouse.query<{ built: SqlValue; raw_rows: SqlValue; waiting: SqlValue }>(
+    `select
+       (select count(*) from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema || '.' || table_name in (${tables.join(", ")})) as built,
+       (select count(*) from ${EVENTS_TABLE}) as raw_rows,
+       (select count(*) from ${EVENTS_STREAM}) as waiting`,
+  );
+  const built = Number(row?.built ?? 0);
+  const rawRows = Number(row?.raw_rows ?? 0);
+  const waiting = Number(row?.waiting ?? 0);
+  if (rawRows === 0) return null;
+  const limit = `a task stops after ${TASK_TIMEOUT_MS / 3_600_000} hours, a call from here only at the warehouse's statement timeout`;
+  if (built === 0) {
+    return `first build: no model table exists yet, so every model was built from this session, not by the task graph (${limit})`;
+  }
+  if (waiting * 2 > rawRows) {
+    return (
+      `first build: ${waiting} of the ${rawRows} rows of ${EVENTS_TABLE} were never built, so every model was rebuilt ` +
+      `from this session, not by the task graph (${limit})`
+    );
+  }
+  return null;
 }
 
 interface HistoryRow {
@@ -321,12 +374,26 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
       ? `rows loaded after that run captured its batch wait in ${EVENTS_STREAM}: the root's trigger ` +
         "builds them in its next run (or run transform again)"
       : undefined;
+  const overran = tasks.find(ranOutOfTime);
+  const limited = overran
+    ? `${overran.task} ran into its time limit (USER_TASK_TIMEOUT_MS): the batch stays pending in ${STREAM_BATCHES} ` +
+      "and the next graph run would take as long; build it from this session with transform --full-refresh, " +
+      "which no task time limit stops"
+    : undefined;
   return finish({
     models,
     tests,
     failed: failedTask || models.some((m) => m.status === "error"),
-    notice: left,
+    notice: [left, limited].filter(Boolean).join("; ") || undefined,
   });
+}
+
+/** A task Snowflake canceled at its USER_TASK_TIMEOUT_MS (or at the warehouse's statement timeout). */
+function ranOutOfTime(run: TaskRun): boolean {
+  return (
+    run.state.startsWith("FAILED") &&
+    (run.errorCode === "000630" || /\btimeout\b/i.test(run.errorMessage ?? ""))
+  );
 }
 
 /** Runs a statement on a provisioned object; a missing one is the user's to fix: provision first. */

@@ -41,6 +41,17 @@ export const MANIFESTS_PIPE = "raw.lake_manifests_pipe";
 export const EVENTS_STREAM = "raw.amplitude_events_stream";
 
 export const ROOT_TASK = `${PIPELINE_SCHEMA}.amplitude_root`;
+/**
+ * USER_TASK_TIMEOUT_MS of every task of the graph: two hours, twice Snowflake's default. An hourly batch builds
+ * in minutes; the margin is for a catch-up after an outage. A first build of months of backfill does not run in
+ * a task at all: transform builds it from its own session (runTaskGraph).
+ */
+export const TASK_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+/**
+ * USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS of the root: one graph run an hour at most, so an hourly delivery
+ * of many files (which Snowpipe loads over a few minutes) starts one run, not one every 30 seconds.
+ */
+export const TRIGGER_INTERVAL_SECONDS = 3600;
 export const FINALIZER_TASK = `${PIPELINE_SCHEMA}.amplitude_finalizer`;
 export const CAPTURE_PROCEDURE = `${PIPELINE_SCHEMA}.capture_batch`;
 export const MERGE_PROCEDURE = `${PIPELINE_SCHEMA}.merge_increment`;

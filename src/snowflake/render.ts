@@ -21,6 +21,8 @@ import {
   ROOT_TASK,
   SNAPSHOTS_PIPE,
   SNAPSHOTS_TABLE,
+  TASK_TIMEOUT_MS,
+  TRIGGER_INTERVAL_SECONDS,
 } from "./objects.ts";
 
 export type ObjectKind =
@@ -175,6 +177,8 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
     lake_url: settings.lakeUrl,
     integration: settings.integration,
     aws_role_arn: settings.awsRoleArn ?? "",
+    task_timeout_ms: TASK_TIMEOUT_MS,
+    trigger_interval_seconds: TRIGGER_INTERVAL_SECONDS,
   };
   const render = (template: string, extra: Record<string, unknown> = {}) =>
     environment

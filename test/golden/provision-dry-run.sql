@@ -8501,7 +8501,9 @@ create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Captures new raw events and starts the model graph (amplitude-pipeline)'
+    user_task_minimum_trigger_interval_in_seconds = 3600
     when system$stream_has_data('raw.amplitude_events_stream')
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
@@ -8512,6 +8514,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__cohort_members (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8523,6 +8526,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__cohorts (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8534,6 +8538,7 @@ create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.cohorts (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
     as
@@ -8545,6 +8550,7 @@ create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__events (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8556,6 +8562,7 @@ create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds restricted.locations (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -8567,6 +8574,7 @@ create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.events (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -8578,6 +8586,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_deliveries (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8589,6 +8598,7 @@ create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.users (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -8600,6 +8610,7 @@ create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds marts.company_traffic (amplitude-pipeline)'
     after pipeline.run_locations, pipeline.run_users
     as
@@ -8611,6 +8622,7 @@ create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.devices (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__events
     as
@@ -8622,6 +8634,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_categories (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8633,6 +8646,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_types (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8644,6 +8658,7 @@ create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.event_categories (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__event_categories, pipeline.run_stg_amplitude__event_types
     as
@@ -8655,6 +8670,7 @@ create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.event_types (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_categories, pipeline.run_stg_amplitude__event_types
     as
@@ -8666,6 +8682,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_groups (amplitude-pipeline)'
     after pipeline.amplitude_root
     as
@@ -8677,6 +8694,7 @@ create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.groups (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
     as
@@ -8688,6 +8706,7 @@ create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds marts.page_paths (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -8699,6 +8718,7 @@ create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.sessions (amplitude-pipeline)'
     after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
@@ -8710,6 +8730,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_properties (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__events
     as
@@ -8721,6 +8742,7 @@ create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.user_cohorts (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
     as
@@ -8732,6 +8754,7 @@ create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds core.user_groups (amplitude-pipeline)'
     after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
     as
@@ -8743,6 +8766,7 @@ create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     comment = 'Builds marts.web_issues (amplitude-pipeline)'
     after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__event_properties
     as
@@ -8754,6 +8778,7 @@ create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
     finalize = pipeline.amplitude_root
     comment = 'Runs the data tests of each graph run (amplitude-pipeline)'
     as

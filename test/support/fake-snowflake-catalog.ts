@@ -3,12 +3,22 @@
 // the change history. It answers the INFORMATION_SCHEMA queries and SHOW commands provision sends, and
 // applies the DDL it runs, refusing to change a task of a started graph with Snowflake's error 091421.
 import type { FakeAnswer, FakeQuery, FakeResult, FakeSnowflake } from "./fake-snowflake.ts";
+import {
+  parseAlterTask,
+  parseCreateProcedure,
+  parseCreateTask,
+  parseExecuteTask,
+} from "./fake-snowflake-syntax.ts";
 
 export interface CatalogTask {
   state: "started" | "suspended";
   predecessors: string[];
   finalize?: string;
   definition: string;
+  /** Its properties and session parameters (UPPERCASE names), as CREATE TASK and ALTER TASK … SET gave them. */
+  parameters: Map<string, string>;
+  /** The WHEN condition, as written. */
+  when?: string;
 }
 
 export interface FakeCatalog {
@@ -446,16 +456,20 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       }
       return ddl(() => void catalog.columnPolicies.set(`${table}.${column}`, policy));
     }
-    if ((m = /^create or replace procedure ([\w.]+)\(/i.exec(sql)))
-      return ddl(() => void catalog.procedures.add(id(m![1]!)));
-    if ((m = /^create or replace task ([\w.]+)/i.exec(sql))) {
-      const key = id(m[1]!);
-      const after =
-        /\n\s*after ([\w., ]+)\n/i
-          .exec(sql)?.[1]
-          ?.split(",")
-          .map((name) => id(name.trim())) ?? [];
-      const finalize = /\n\s*finalize = ([\w.]+)/i.exec(sql)?.[1];
+    // Procedures and tasks only in their documented syntax (fake-snowflake-syntax.ts); anything else is
+    // refused as Snowflake refuses it: "SQL compilation error: syntax error line … at position … unexpected …".
+    if (/^create\s+(or\s+replace\s+)?(secure\s+)?procedure\b/i.test(sql)) {
+      const parsed = parseCreateProcedure(sql);
+      if (!parsed.ok) return parsed.error;
+      return ddl(() => void catalog.procedures.add(id(parsed.value.name)));
+    }
+    if (/^create\s+(or\s+replace\s+)?task\b/i.test(sql)) {
+      const parsed = parseCreateTask(sql);
+      if (!parsed.ok) return parsed.error;
+      const task = parsed.value;
+      const key = id(task.name);
+      const after = task.after.map(id);
+      const finalize = task.properties.get("FINALIZE");
       return ddl(() => {
         const refused = refuseStartedGraph(key, [...after, ...(finalize ? [id(finalize)] : [])]);
         if (refused) return refused;
@@ -463,15 +477,17 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
           state: "suspended",
           predecessors: after,
           finalize: finalize && id(finalize),
-          definition: sql
-            .slice(sql.search(/\n\s*as\n/))
-            .replace(/^\s*as\s*/, "")
-            .trim(),
+          definition: task.body,
+          parameters: task.properties,
+          when: task.when,
         });
       });
     }
-    if ((m = /^alter task ([\w.]+) (suspend|resume)$/i.exec(sql))) {
-      const key = id(m[1]!);
+    if (/^alter\s+task\b/i.test(sql)) {
+      const parsed = parseAlterTask(sql);
+      if (!parsed.ok) return parsed.error;
+      const alter = parsed.value;
+      const key = id(alter.name);
       return ddl(() => {
         const task = catalog.tasks.get(key);
         if (!task)
@@ -480,8 +496,28 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
             sqlState: "02000",
             message: `Task '${key}' does not exist or not authorized.`,
           };
-        task.state = m![2]!.toLowerCase() === "suspend" ? "suspended" : "started";
+        if (alter.action === "SET") {
+          // "ALTER TASK … SET …": the task must be suspended, as for any change of a started graph's task.
+          const refused = refuseStartedGraph(key, []);
+          if (refused) return refused;
+          for (const [name, value] of alter.properties) task.parameters.set(name, value);
+        } else {
+          task.state = alter.action === "SUSPEND" ? "suspended" : "started";
+        }
       });
+    }
+    if (/^execute\s+task\b/i.test(sql)) {
+      const parsed = parseExecuteTask(sql);
+      if (!parsed.ok) return parsed.error;
+      const key = id(parsed.value.name);
+      if (!catalog.tasks.has(key)) {
+        return {
+          code: "002003",
+          sqlState: "02000",
+          message: `Task '${key}' does not exist or not authorized.`,
+        };
+      }
+      return table(["status"], [[`Task ${parts(key)[1]} is scheduled to run immediately.`]]);
     }
     if ((m = /^drop task if exists ([\w.]+)/i.exec(sql))) {
       const key = id(m[1]!);
@@ -506,7 +542,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     (query) => handle(query),
   );
   fake.on(
-    /^\s*(create|alter|drop|show|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
+    /^\s*(create|alter|drop|show|execute task|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
     (query) => handle(query),
   );
   return catalog;

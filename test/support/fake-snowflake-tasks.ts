@@ -6,6 +6,7 @@ import { generateKeyPairSync } from "node:crypto";
 import type { Env } from "../../src/config.ts";
 import { openWarehouse } from "../../src/warehouse/open-warehouse.ts";
 import type { Warehouse } from "../../src/warehouse/warehouse.ts";
+import { parseCreateTask, type ParsedTask } from "./fake-snowflake-syntax.ts";
 import {
   startFakeSnowflake,
   type FakeAnswer,
@@ -116,6 +117,16 @@ export interface TaskGraphScript {
   failingProcedures?: Record<string, string>;
   /** The server's clock in epoch ms (what `current_timestamp()` says). */
   serverNow?: number;
+  /**
+   * What transform checks before it executes the root: how many model tables exist, the rows of
+   * raw.amplitude_events, and the rows waiting in its stream (default: every table built, 100 rows waiting of 100,000).
+   */
+  models?: { built: number; rawRows: number; waiting: number };
+  /**
+   * The CREATE TASK statements the graph was provisioned with: each task's USER_TASK_TIMEOUT_MS decides whether
+   * its scripted run (`seconds`) times out. Without them, or without the parameter, Snowflake's default applies.
+   */
+  provisioned?: string[];
 }
 
 /** A graph run the root started by itself, e.g. its stream trigger. */
@@ -143,6 +154,69 @@ export interface TaskGraphState {
 
 const SERVER_NOW = Date.parse("2025-11-06T08:00:00.000Z");
 
+/**
+ * "There is a 60 minute default limit on a single run of a task. This limitation was implemented as a safeguard
+ * against non-terminating tasks." … "consider increasing the timeout limit for the task by executing ALTER TASK …
+ * SET USER_TASK_TIMEOUT_MS = <num>" … "the task currently has the default 3600000 millisecond (60 minute) timeout."
+ * https://docs.snowflake.com/en/user-guide/tasks-ts.html
+ */
+export const DEFAULT_USER_TASK_TIMEOUT_MS = 3_600_000;
+
+/**
+ * How a run canceled at its time limit shows in TASK_HISTORY: FAILED, with the error Snowflake gives a statement
+ * canceled at its timeout (code 000630, SQL state 57014, "Statement reached its statement or warehouse timeout of
+ * 3,600 second(s) and was canceled.", as Snowflake's drivers report it). The documentation gives no TASK_HISTORY
+ * sample for a task timeout: the wording is the statement timeout's, assumed the same.
+ */
+export function taskTimeoutError(timeoutMs: number): { errorCode: string; errorMessage: string } {
+  const seconds = Math.round(timeoutMs / 1000).toLocaleString("en-US");
+  return {
+    errorCode: "000630",
+    errorMessage: `Statement reached its statement or warehouse timeout of ${seconds} second(s) and was canceled.`,
+  };
+}
+
+/** Each task's USER_TASK_TIMEOUT_MS, by its unqualified UPPERCASE name, from the statements that created them. */
+function taskTimeouts(statements: string[] = []): Map<string, number> {
+  const timeouts = new Map<string, number>();
+  for (const sql of statements) {
+    const parsed = parseCreateTask(sql);
+    if (!parsed.ok) throw new Error(`not a CREATE TASK the fake accepts: ${parsed.error.message}`);
+    const name = parsed.value.name.split(".").at(-1)!.toUpperCase();
+    const value = parsed.value.properties.get("USER_TASK_TIMEOUT_MS");
+    timeouts.set(name, value === undefined ? DEFAULT_USER_TASK_TIMEOUT_MS : Number(value));
+  }
+  return timeouts;
+}
+
+/**
+ * When a triggered root task starts its graph runs, given the instants (epoch ms) Snowpipe commits rows to the
+ * stream it watches, each run taking `runMs`. "Use triggered tasks to run tasks whenever there's a change in a
+ * stream." (https://docs.snowflake.com/en/user-guide/tasks-triggered); the root created with
+ * "[ USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS = <num> ]" (https://docs.snowflake.com/en/sql-reference/sql/create-task)
+ * starts a run no sooner than that many seconds after the previous one began, 30 without it (the parameter's
+ * default, https://docs.snowflake.com/en/sql-reference/parameters), and never while the previous run goes on. A run
+ * captures every row committed before it starts.
+ */
+export function triggeredRunStarts(root: ParsedTask, commitsAt: number[], runMs = 0): number[] {
+  if (!/system\$stream_has_data\(/i.test(root.when ?? "") || root.properties.has("SCHEDULE")) {
+    throw new Error(`${root.name} is not a triggered task (WHEN system$stream_has_data(…) without SCHEDULE)`);
+  }
+  const intervalMs =
+    Number(root.properties.get("USER_TASK_MINIMUM_TRIGGER_INTERVAL_IN_SECONDS") ?? 30) * 1000;
+  const commits = [...commitsAt].sort((a, b) => a - b);
+  const starts: number[] = [];
+  let i = 0;
+  while (i < commits.length) {
+    const previous = starts.at(-1);
+    const start =
+      previous === undefined ? commits[i]! : Math.max(commits[i]!, previous + intervalMs, previous + runMs);
+    starts.push(start);
+    while (i < commits.length && commits[i]! <= start) i += 1;
+  }
+  return starts;
+}
+
 /** Scripts a task graph on the fake; returns what the pipeline did to it. */
 export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): TaskGraphState {
   const graphRunId = script.graphRunId ?? "1762416000000";
@@ -164,6 +238,7 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     tasks: script.tasks,
   };
   const runs = [ours, ...(script.otherRuns ?? [])];
+  const timeouts = taskTimeouts(script.provisioned);
   const rootColumns: FakeColumn[] = [
     { name: "GRAPH_RUN_GROUP_ID", type: "text" },
     { name: "ROOT_TASK_ID", type: "text" },
@@ -179,6 +254,18 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     run.scheduledAt,
   ];
 
+  const models = script.models ?? { built: 1, rawRows: 100_000, waiting: 100 };
+  fake.on(
+    /\) as built,\s*\(select count\(\*\) from raw\.amplitude_events\) as raw_rows,[\s\S]*\) as waiting$/i,
+    {
+      columns: [
+        { name: "BUILT", type: "fixed" },
+        { name: "RAW_ROWS", type: "fixed" },
+        { name: "WAITING", type: "fixed" },
+      ],
+      rows: [[models.built, models.rawRows, models.waiting]],
+    },
+  );
   fake.on(/date_part\(epoch_millisecond, current_timestamp\(\)\) as ms/i, {
     columns: [{ name: "MS", type: "fixed" }],
     rows: [[serverNow]],
@@ -220,26 +307,31 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     if (!run || !rooted) return { columns, rows: [] };
     const rows: FakeCell[][] = [];
     run.tasks.forEach((task, i) => {
-      const now = task.states[Math.min(poll, task.states.length - 1)];
+      let now = task.states[Math.min(poll, task.states.length - 1)];
       if (now === null || now === undefined) return;
       const scheduled = new Date(run.scheduledAt + 1000 * i);
       const started = now === "SCHEDULED" || now === "SKIPPED" ? null : new Date(scheduled.getTime() + 500);
       const terminal = !["SCHEDULED", "EXECUTING"].includes(now);
+      // A run longer than its task's USER_TASK_TIMEOUT_MS is canceled at the limit and fails.
+      const limitMs = timeouts.get(task.name.toUpperCase()) ?? DEFAULT_USER_TASK_TIMEOUT_MS;
+      const timedOut = terminal && started !== null && 1000 * (task.seconds ?? 2) > limitMs;
+      if (timedOut) now = "FAILED";
       const completed =
         terminal && started
-          ? new Date(started.getTime() + 1000 * (task.seconds ?? 2))
+          ? new Date(started.getTime() + Math.min(1000 * (task.seconds ?? 2), limitMs))
           : terminal
             ? scheduled
             : null;
       const failed = now !== "SUCCEEDED" && terminal;
+      const error = timedOut ? taskTimeoutError(limitMs) : task;
       rows.push([
         task.name,
         now,
         scheduled,
         started,
         completed,
-        failed ? (task.errorCode ?? null) : null,
-        failed ? (task.errorMessage ?? null) : null,
+        failed ? (error.errorCode ?? null) : null,
+        failed ? (error.errorMessage ?? null) : null,
         1,
       ]);
     });
