@@ -408,6 +408,60 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     expect(done.models.find((m) => m.name === "events")!.message).toContain("division by zero");
   });
 
+  it("suspends the root, waits for the graph run in flight, rebuilds, then resumes the graph", async () => {
+    const { fake, warehouse, state } = await scripted({ tasks: [], rowCounts: counts(), executingPolls: 2 });
+    emptyTests(fake);
+    const { result, clock } = run(warehouse, { fullRefresh: true, pollSeconds: 15 });
+    const done = await result;
+    expect(done.failed).toBe(false);
+    expect(state.graph).toEqual([
+      "alter task pipeline.amplitude_root suspend",
+      "graph run executing? true",
+      "graph run executing? true",
+      "graph run executing? false",
+      "call pipeline.capture_batch('full-refresh 2025-11-06T08:00:00.000Z')",
+      ...order.map((m) => `call pipeline.build_${m}(true)`),
+      "alter task pipeline.amplitude_root resume",
+    ]);
+    expect(clock.sleeps).toEqual([15_000, 15_000]);
+    expect(state.rootState).toBe("started");
+  });
+
+  it("resumes the graph after a rebuild that failed, and leaves a suspended graph suspended", async () => {
+    const failing = await scripted({
+      tasks: [],
+      rowCounts: counts(),
+      failingProcedures: { capture_batch: "Stream RAW.AMPLITUDE_EVENTS_STREAM is stale" },
+    });
+    const error = await run(failing.warehouse, { fullRefresh: true }).result.catch((e: unknown) => e);
+    expect((error as Error).message).toContain("is stale");
+    expect(failing.state.graph.at(-1)).toBe("alter task pipeline.amplitude_root resume");
+    expect(failing.state.rootState).toBe("started");
+
+    const suspended = await scripted({ tasks: [], rowCounts: counts(), rootState: "suspended" });
+    emptyTests(suspended.fake);
+    await run(suspended.warehouse, { fullRefresh: true }).result;
+    expect(suspended.state.graph.filter((s) => s.startsWith("alter task"))).toEqual([]);
+    expect(suspended.state.rootState).toBe("suspended");
+  });
+
+  it("does not rebuild while a graph run outlasts the timeout, and resumes the graph", async () => {
+    const { warehouse, state } = await scripted({ tasks: [], executingPolls: 1000 });
+    const error = await run(warehouse, {
+      fullRefresh: true,
+      timeoutSeconds: 60,
+      pollSeconds: 30,
+    }).result.catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "a graph run of pipeline.amplitude_root was still executing after 1 min, so the full refresh did not start " +
+        "(the graph is resumed as it was): run transform --full-refresh again once the run has finished " +
+        "(CURRENT_TASK_GRAPHS shows it)",
+    );
+    expect(state.calls).toEqual([]);
+    expect(state.graph.at(-1)).toBe("alter task pipeline.amplitude_root resume");
+    expect(state.rootState).toBe("started");
+  });
+
   it("rebuilds only the selection, and leaves the batch for the graph to build into the rest", async () => {
     const { fake, warehouse, state } = await scripted({ tasks: [], rowCounts: counts() });
     emptyTests(fake);

@@ -116,6 +116,12 @@ export interface TaskGraphScript {
   failingProcedures?: Record<string, string>;
   /** The server's clock in epoch ms (what `current_timestamp()` says). */
   serverNow?: number;
+  /** The root task's state as SHOW TASKS gives it (default started); ALTER TASK … SUSPEND / RESUME change it. */
+  rootState?: "started" | "suspended";
+  /** Polls of CURRENT_TASK_GRAPHS that still show a graph run EXECUTING (one started before the suspend). */
+  executingPolls?: number;
+  /** ALTER TASK … RESUME fails with this message. */
+  failingResume?: string;
 }
 
 /** A graph run the root started by itself, e.g. its stream trigger. */
@@ -139,6 +145,10 @@ export interface TaskGraphState {
   testResultsRunIds: unknown[];
   /** pipeline.graph_reports: the runs claimed by a report, in claim order. */
   graphReports: string[];
+  /** The root's state now. */
+  rootState: "started" | "suspended";
+  /** `alter task pipeline.amplitude_root …`, CURRENT_TASK_GRAPHS polls (`graph run executing?`) and calls, in order. */
+  graph: string[];
 }
 
 const SERVER_NOW = Date.parse("2025-11-06T08:00:00.000Z");
@@ -155,7 +165,10 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     calls: [],
     testResultsRunIds: [],
     graphReports: [],
+    rootState: script.rootState ?? "started",
+    graph: [],
   };
+  let executingPolls = script.executingPolls ?? 0;
   let rootPolls = 0;
   const ours: ScriptedRun = {
     graphRunId,
@@ -307,8 +320,35 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     columns: [{ name: "N", type: "fixed" }],
     rows: [[script.pendingBatches ?? 0]],
   });
+  fake.on(/^show tasks like 'AMPLITUDE_ROOT' in schema pipeline$/i, () => ({
+    columns: ["created_on", "name", "database_name", "schema_name", "state"].map((name) => ({
+      name,
+      type: "text" as const,
+    })),
+    rows: [["2025-11-01 00:00:00.000 +0000", "AMPLITUDE_ROOT", "ANALYTICS", "PIPELINE", state.rootState]],
+  }));
+  fake.on(/^alter task pipeline\.amplitude_root (suspend|resume)$/i, (query, match) => {
+    state.graph.push(query.sql);
+    if (match[1]!.toLowerCase() === "resume" && script.failingResume)
+      return sqlError(script.failingResume, "003001");
+    state.rootState = match[1]!.toLowerCase() === "suspend" ? "suspended" : "started";
+    return status("Statement executed successfully.");
+  });
+  // "Returns the status of a graph run that is currently scheduled or is executing." A run that began
+  // before the root was suspended goes on to its end: it shows EXECUTING for `executingPolls` polls.
+  // https://docs.snowflake.com/sql-reference/functions/current_task_graphs
+  fake.on(
+    /^select count\(\*\) as n from table\(information_schema\.current_task_graphs\(root_task_name => 'AMPLITUDE_ROOT'\)\)\s+where database_name = current_database\(\) and schema_name = 'PIPELINE' and state = 'EXECUTING'$/i,
+    () => {
+      const executing = executingPolls > 0;
+      executingPolls -= 1;
+      state.graph.push(`graph run executing? ${executing}`);
+      return { columns: [{ name: "N", type: "fixed" }], rows: [[executing ? 1 : 0]] };
+    },
+  );
   fake.on(/^call pipeline\.(\w+)\(([^)]*)\)$/i, (query, match) => {
     state.calls.push(query.sql);
+    state.graph.push(query.sql);
     const failure = script.failingProcedures?.[match[1]!.toLowerCase()];
     if (failure) return sqlError(failure);
     return {
