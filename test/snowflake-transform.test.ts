@@ -9,6 +9,7 @@ import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { runCli } from "./support/cli.ts";
 import type { FakeSnowflake } from "./support/fake-snowflake.ts";
 import {
+  GRAPH_RUN_ID,
   graphTasks,
   passingResults,
   scriptTaskGraph,
@@ -102,7 +103,7 @@ describe("transform on Snowflake: the task graph", () => {
     const done = await result;
 
     expect(state.executed).toBe(1);
-    expect(done.graphRunId).toBe("1762416000000");
+    expect(done.graphRunId).toBe(GRAPH_RUN_ID);
     expect(done.failed).toBe(false);
     // Waited for the finalizer: five polls of the graph run, one sleep between each.
     expect(state.historyPolls).toBe(5);
@@ -122,7 +123,7 @@ describe("transform on Snowflake: the task graph", () => {
       order.map((m, i) => [relations.get(m), "success", 100 + i]),
     );
     expect(done.tests.map((t) => t.name)).toEqual(testNames);
-    expect(state.testResultsRunIds).toEqual(["1762416000000"]);
+    expect(state.testResultsRunIds).toEqual([GRAPH_RUN_ID]);
     const accepted = done.tests.find((t) => t.name === "accepted_values_stg_amplitude__events__event_type")!;
     expect(accepted).toMatchObject({ status: "warn", failures: 7, severity: "warn" });
     // The sample's keys came back as OBJECT_CONSTRUCT(*) makes them and read as the test's own columns.
@@ -276,7 +277,7 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.tests.every((t) => t.status === "pass")).toBe(true);
     expect(state.testResultsRunIds).toEqual(["1762415940000"]);
     // Followed until its finalizer finished; the hour-old run was never looked at.
-    expect(state.polls).toEqual({ "1762416000000": 1, "1762415940000": 4 });
+    expect(state.polls).toEqual({ [GRAPH_RUN_ID]: 1, "1762415940000": 4 });
     expect(done.notice).toBe(
       "the run of pipeline.amplitude_root from EXECUTE TASK was skipped (Snowflake: Task run skipped: overlapping): " +
         "graph run 1762415940000, started by TRIGGER at 2025-11-06T07:59:00.000Z, builds the new rows and is reported here",
@@ -310,7 +311,7 @@ describe("transform on Snowflake: the task graph", () => {
     // A run that finished before the load began built something else: nothing new to build now.
     const older = await scripted(script(serverNow - 600_000));
     const skipped = await run(older.warehouse, { adoptRunsSince: since }).result;
-    expect(skipped.graphRunId).toBe("1762416000000");
+    expect(skipped.graphRunId).toBe(GRAPH_RUN_ID);
     expect(skipped.notice).toMatch(/^nothing new to build/);
     expect(older.state.testResultsRunIds).toEqual([]);
   });
@@ -332,7 +333,7 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.failed).toBe(true);
     expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 30_000]);
     expect(state.historyPolls).toBe(5);
-    expect(done.notice).toMatch(/^the graph run 1762416000000 did not finish within 2 min: /);
+    expect(done.notice).toMatch(/^the graph run [\w-]+ did not finish within 2 min: /);
     expect(done.notice).toContain("pipeline.run_stg_amplitude__events EXECUTING");
     expect(done.notice).toContain("pipeline.run_stg_amplitude__event_deliveries SCHEDULED");
     expect(done.notice).toContain("pipeline.amplitude_finalizer not scheduled yet");
@@ -492,7 +493,7 @@ describe("transform --warehouse snowflake from the CLI", () => {
       env,
     });
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toContain("following graph run 1762416000000");
+    expect(cli.stderr).toContain("following graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31");
     expect(cli.stderr).toMatch(
       /^FAILED pipeline\.run_sessions started \S+, 2\.0 s: error 000603 Processing aborted/m,
     );

@@ -55,6 +55,8 @@ export interface TaskRun {
   seconds: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** TASK_HISTORY's ATTEMPT_NUMBER of the row shown: above 1 once the graph run was retried. */
+  attempt?: number;
   /** Why a task did not run, or what a state means here. */
   message?: string;
 }
@@ -490,6 +492,7 @@ function taskRun(row: HistoryRow): TaskRun {
     errorCode: row.error_code === null || row.error_code === undefined ? null : String(row.error_code),
     errorMessage:
       row.error_message === null || row.error_message === undefined ? null : String(row.error_message),
+    attempt: Number(row.attempt_number ?? 1) || 1,
   };
 }
 

@@ -136,7 +136,8 @@ create table if not exists pipeline.test_results (
 create table if not exists pipeline.graph_reports (
     graph_run_group_id varchar not null,
     scheduled_time timestamp_ntz,
-    reported_at timestamp_ntz not null
+    reported_at timestamp_ntz not null,
+    attempt_number number
 );
 
 -- amplitude-pipeline provision, statement 20 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
@@ -4909,6 +4910,7 @@ declare
     failures number;
     failing_rows variant;
     unfinished number default 0;
+    root_task varchar;
 begin
 
     -- freshness_source_amplitude_events (models/staging/amplitude/_amplitude__sources.yml)
@@ -8478,14 +8480,22 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- This graph's root by id, as TASK_HISTORY's root_task_id argument takes it; SELECT, as the function's
+    -- usage notes recommend over CALL.
+    select system$task_runtime_info('CURRENT_ROOT_TASK_UUID') into :root_task;
     select count(*) into :unfinished
-    from table(information_schema.task_history(
-        scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
-        result_limit => 10000
-    ))
-    where graph_run_group_id = :run_id
-        and state <> 'SUCCEEDED'
-        and name <> 'AMPLITUDE_FINALIZER';
+    from (
+        select name, state
+        from table(information_schema.task_history(
+            scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
+            root_task_id => :root_task,
+            result_limit => 10000
+        ))
+        where to_varchar(graph_run_group_id) = :run_id
+            and name <> 'AMPLITUDE_FINALIZER'
+        qualify row_number() over (partition by name order by attempt_number desc) = 1
+    ) as latest_attempts
+    where state <> 'SUCCEEDED';
     if (unfinished = 0) then
         update pipeline.stream_batches
         set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz
