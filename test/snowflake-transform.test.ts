@@ -181,6 +181,28 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.models.filter((m) => m.status === "success").map((m) => m.name)).not.toContain("events");
   });
 
+  it("judges each task by its latest attempt when the graph run was retried", async () => {
+    // TASK_AUTO_RETRY_ATTEMPTS retried the run from its failed task before transform read the history.
+    const { warehouse } = await scripted({
+      tasks: [
+        ...graphTasks(order, () => ["SUCCEEDED"]).map((t) =>
+          t.name === "RUN_EVENTS" ? { ...t, states: ["FAILED"], errorMessage: "Numeric value 'abc'" } : t,
+        ),
+        { name: "RUN_EVENTS", states: ["SUCCEEDED"], attempt: 2 },
+        { name: "AMPLITUDE_FINALIZER", states: ["SUCCEEDED"], attempt: 2 },
+      ],
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    const done = await run(warehouse).result;
+    expect(done.failed).toBe(false);
+    expect(done.tasks.find((t) => t.task === "pipeline.run_events")).toMatchObject({
+      state: "SUCCEEDED",
+      attempt: 2,
+    });
+    expect(modelStatus(done).events).toBe("success");
+  });
+
   it("reports a SKIPPED task as skipped, and a test the finalizer did not record as an error", async () => {
     const { warehouse } = await scripted({
       tasks: graphTasks(order, () => ["SUCCEEDED"]).map((t) =>
