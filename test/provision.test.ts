@@ -149,7 +149,7 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 75 to create, 0 to alter, 0 to replace, 0 to drop, 6 unchanged/,
+      /Plan: 76 to create, 0 to alter, 0 to replace, 0 to drop, 6 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
@@ -218,7 +218,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 81 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 82 unchanged/,
     );
   });
 });
@@ -423,13 +423,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 75,
+      create: 76,
       alter: 0,
       replace: 0,
       drop: 0,
       unchanged: 6,
       refused: 0,
-      statements: 76,
+      statements: 77,
     });
     expect(first.stderr).toContain("create  task");
   });

@@ -11,6 +11,7 @@ import { runCli } from "./support/cli.ts";
 import type { FakeSnowflake } from "./support/fake-snowflake.ts";
 import { parseCreateTask } from "./support/fake-snowflake-syntax.ts";
 import {
+  GRAPH_RUN_ID,
   graphTasks,
   passingResults,
   scriptTaskGraph,
@@ -105,7 +106,7 @@ describe("transform on Snowflake: the task graph", () => {
     const done = await result;
 
     expect(state.executed).toBe(1);
-    expect(done.graphRunId).toBe("1762416000000");
+    expect(done.graphRunId).toBe(GRAPH_RUN_ID);
     expect(done.failed).toBe(false);
     // Waited for the finalizer: five polls of the graph run, one sleep between each.
     expect(state.historyPolls).toBe(5);
@@ -125,7 +126,7 @@ describe("transform on Snowflake: the task graph", () => {
       order.map((m, i) => [relations.get(m), "success", 100 + i]),
     );
     expect(done.tests.map((t) => t.name)).toEqual(testNames);
-    expect(state.testResultsRunIds).toEqual(["1762416000000"]);
+    expect(state.testResultsRunIds).toEqual([GRAPH_RUN_ID]);
     const accepted = done.tests.find((t) => t.name === "accepted_values_stg_amplitude__events__event_type")!;
     expect(accepted).toMatchObject({ status: "warn", failures: 7, severity: "warn" });
     // The sample's keys came back as OBJECT_CONSTRUCT(*) makes them and read as the test's own columns.
@@ -181,6 +182,28 @@ describe("transform on Snowflake: the task graph", () => {
     });
     expect(done.tests.find((t) => t.name === "unique_devices__device_id")!.status).toBe("pass");
     expect(done.models.filter((m) => m.status === "success").map((m) => m.name)).not.toContain("events");
+  });
+
+  it("judges each task by its latest attempt when the graph run was retried", async () => {
+    // TASK_AUTO_RETRY_ATTEMPTS retried the run from its failed task before transform read the history.
+    const { warehouse } = await scripted({
+      tasks: [
+        ...graphTasks(order, () => ["SUCCEEDED"]).map((t) =>
+          t.name === "RUN_EVENTS" ? { ...t, states: ["FAILED"], errorMessage: "Numeric value 'abc'" } : t,
+        ),
+        { name: "RUN_EVENTS", states: ["SUCCEEDED"], attempt: 2 },
+        { name: "AMPLITUDE_FINALIZER", states: ["SUCCEEDED"], attempt: 2 },
+      ],
+      testResults: passingResults(testNames),
+      rowCounts: counts(),
+    });
+    const done = await run(warehouse).result;
+    expect(done.failed).toBe(false);
+    expect(done.tasks.find((t) => t.task === "pipeline.run_events")).toMatchObject({
+      state: "SUCCEEDED",
+      attempt: 2,
+    });
+    expect(modelStatus(done).events).toBe("success");
   });
 
   it("reports a SKIPPED task as skipped, and a test the finalizer did not record as an error", async () => {
@@ -279,7 +302,7 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.tests.every((t) => t.status === "pass")).toBe(true);
     expect(state.testResultsRunIds).toEqual(["1762415940000"]);
     // Followed until its finalizer finished; the hour-old run was never looked at.
-    expect(state.polls).toEqual({ "1762416000000": 1, "1762415940000": 4 });
+    expect(state.polls).toEqual({ [GRAPH_RUN_ID]: 1, "1762415940000": 4 });
     expect(done.notice).toBe(
       "the run of pipeline.amplitude_root from EXECUTE TASK was skipped (Snowflake: Task run skipped: overlapping): " +
         "graph run 1762415940000, started by TRIGGER at 2025-11-06T07:59:00.000Z, builds the new rows and is reported here",
@@ -313,7 +336,7 @@ describe("transform on Snowflake: the task graph", () => {
     // A run that finished before the load began built something else: nothing new to build now.
     const older = await scripted(script(serverNow - 600_000));
     const skipped = await run(older.warehouse, { adoptRunsSince: since }).result;
-    expect(skipped.graphRunId).toBe("1762416000000");
+    expect(skipped.graphRunId).toBe(GRAPH_RUN_ID);
     expect(skipped.notice).toMatch(/^nothing new to build/);
     expect(older.state.testResultsRunIds).toEqual([]);
   });
@@ -335,7 +358,7 @@ describe("transform on Snowflake: the task graph", () => {
     expect(done.failed).toBe(true);
     expect(clock.sleeps).toEqual([30_000, 30_000, 30_000, 30_000]);
     expect(state.historyPolls).toBe(5);
-    expect(done.notice).toMatch(/^the graph run 1762416000000 did not finish within 2 min: /);
+    expect(done.notice).toMatch(/^the graph run [\w-]+ did not finish within 2 min: /);
     expect(done.notice).toContain("pipeline.run_stg_amplitude__events EXECUTING");
     expect(done.notice).toContain("pipeline.run_stg_amplitude__event_deliveries SCHEDULED");
     expect(done.notice).toContain("pipeline.amplitude_finalizer not scheduled yet");
@@ -409,6 +432,60 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     expect(state.calls.some((c) => c.startsWith("update"))).toBe(false);
     expect(done.notice).toMatch(/stays pending in pipeline\.stream_batches: a model failed/);
     expect(done.models.find((m) => m.name === "events")!.message).toContain("division by zero");
+  });
+
+  it("suspends the root, waits for the graph run in flight, rebuilds, then resumes the graph", async () => {
+    const { fake, warehouse, state } = await scripted({ tasks: [], rowCounts: counts(), executingPolls: 2 });
+    emptyTests(fake);
+    const { result, clock } = run(warehouse, { fullRefresh: true, pollSeconds: 15 });
+    const done = await result;
+    expect(done.failed).toBe(false);
+    expect(state.graph).toEqual([
+      "alter task pipeline.amplitude_root suspend",
+      "graph run executing? true",
+      "graph run executing? true",
+      "graph run executing? false",
+      "call pipeline.capture_batch('full-refresh 2025-11-06T08:00:00.000Z')",
+      ...order.map((m) => `call pipeline.build_${m}(true)`),
+      "alter task pipeline.amplitude_root resume",
+    ]);
+    expect(clock.sleeps).toEqual([15_000, 15_000]);
+    expect(state.rootState).toBe("started");
+  });
+
+  it("resumes the graph after a rebuild that failed, and leaves a suspended graph suspended", async () => {
+    const failing = await scripted({
+      tasks: [],
+      rowCounts: counts(),
+      failingProcedures: { capture_batch: "Stream RAW.AMPLITUDE_EVENTS_STREAM is stale" },
+    });
+    const error = await run(failing.warehouse, { fullRefresh: true }).result.catch((e: unknown) => e);
+    expect((error as Error).message).toContain("is stale");
+    expect(failing.state.graph.at(-1)).toBe("alter task pipeline.amplitude_root resume");
+    expect(failing.state.rootState).toBe("started");
+
+    const suspended = await scripted({ tasks: [], rowCounts: counts(), rootState: "suspended" });
+    emptyTests(suspended.fake);
+    await run(suspended.warehouse, { fullRefresh: true }).result;
+    expect(suspended.state.graph.filter((s) => s.startsWith("alter task"))).toEqual([]);
+    expect(suspended.state.rootState).toBe("suspended");
+  });
+
+  it("does not rebuild while a graph run outlasts the timeout, and resumes the graph", async () => {
+    const { warehouse, state } = await scripted({ tasks: [], executingPolls: 1000 });
+    const error = await run(warehouse, {
+      fullRefresh: true,
+      timeoutSeconds: 60,
+      pollSeconds: 30,
+    }).result.catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "a graph run of pipeline.amplitude_root was still executing after 1 min, so the full refresh did not start " +
+        "(the graph is resumed as it was): run transform --full-refresh again once the run has finished " +
+        "(CURRENT_TASK_GRAPHS shows it)",
+    );
+    expect(state.calls).toEqual([]);
+    expect(state.graph.at(-1)).toBe("alter task pipeline.amplitude_root resume");
+    expect(state.rootState).toBe("started");
   });
 
   it("rebuilds only the selection, and leaves the batch for the graph to build into the rest", async () => {
@@ -557,7 +634,7 @@ describe("transform --warehouse snowflake from the CLI", () => {
       env,
     });
     expect(cli.code).toBe(1);
-    expect(cli.stderr).toContain("following graph run 1762416000000");
+    expect(cli.stderr).toContain("following graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31");
     expect(cli.stderr).toMatch(
       /^FAILED pipeline\.run_sessions started \S+, 2\.0 s: error 000603 Processing aborted/m,
     );

@@ -12,6 +12,7 @@ import { transformReportStep } from "../src/pipeline/transform.ts";
 import { reportGraphRuns } from "../src/snowflake/graph-report.ts";
 import { runCli } from "./support/cli.ts";
 import {
+  GRAPH_RUN_ID,
   graphTasks,
   passingResults,
   scriptTaskGraph,
@@ -112,8 +113,49 @@ describe("transform --no-wait: the graph runs since the last report", () => {
     const report = await reportGraphRuns({ warehouse, project });
     expect(report.failed).toBe(true);
     const [run] = report.finished;
-    expect(run).toMatchObject({ graphRunId: "1762416000000", scheduledAt: "2025-11-06T08:00:01.000Z" });
+    expect(run).toMatchObject({ graphRunId: GRAPH_RUN_ID, scheduledAt: "2025-11-06T08:00:01.000Z" });
     expect(run!.failures[0]).toBe("pipeline.run_sessions FAILED: Processing aborted");
+  });
+
+  it("reports a failed run again once retried (RETRY LAST), for its latest attempt, and each attempt once", async () => {
+    const { warehouse, state } = await scripted({
+      tasks: graphTasks(order, () => ["SUCCEEDED"]).map((t) =>
+        t.name === "RUN_SESSIONS"
+          ? { ...t, states: ["FAILED"], errorCode: "000603", errorMessage: "Processing aborted" }
+          : t,
+      ),
+      // Attempt 2 runs the task that failed, and the finalizer again.
+      retry: [
+        { name: "RUN_SESSIONS", states: ["SUCCEEDED"] },
+        { name: "AMPLITUDE_FINALIZER", states: ["SUCCEEDED"] },
+      ],
+      testResults: passing(),
+    });
+    const first = await reportGraphRuns({ warehouse, project });
+    expect(first.finished.map((run) => [run.graphRunId, run.attempt, run.failed])).toEqual([
+      [GRAPH_RUN_ID, 1, true],
+    ]);
+
+    await warehouse.execute("execute task pipeline.amplitude_root retry last");
+    const retried = await reportGraphRuns({ warehouse, project });
+    expect(retried.finished.map((run) => [run.graphRunId, run.attempt, run.failed])).toEqual([
+      [GRAPH_RUN_ID, 2, false],
+    ]);
+    const run = retried.finished[0]!;
+    // The first attempt's FAILED row no longer counts: the latest attempt of each task does.
+    expect(run.failures).toEqual([]);
+    expect(run.tasks.find((t) => t.task === "pipeline.run_sessions")).toMatchObject({
+      state: "SUCCEEDED",
+      attempt: 2,
+    });
+    expect(run.tasks.find((t) => t.task === "pipeline.run_events")).toMatchObject({
+      state: "SUCCEEDED",
+      attempt: 1,
+    });
+    expect(state.claims).toEqual([`${GRAPH_RUN_ID} attempt 1`, `${GRAPH_RUN_ID} attempt 2`]);
+
+    const next = await reportGraphRuns({ warehouse, project });
+    expect(next.finished).toEqual([]);
   });
 
   it("fails for an error-severity test that failed, not for a warning", async () => {
@@ -150,13 +192,13 @@ describe("transform --no-wait: the graph runs since the last report", () => {
     });
     const first = await reportGraphRuns({ warehouse, project });
     expect(first.finished).toEqual([]);
-    expect(first.running?.graphRunId).toBe("1762416000000");
+    expect(first.running?.graphRunId).toBe(GRAPH_RUN_ID);
     expect(first.running?.tasks.map((t) => t.state)).toContain("EXECUTING");
     expect(state.graphReports).toEqual([]);
 
     const second = await reportGraphRuns({ warehouse, project });
     expect(second.running).toBeNull();
-    expect(second.finished.map((run) => run.graphRunId)).toEqual(["1762416000000"]);
+    expect(second.finished.map((run) => run.graphRunId)).toEqual([GRAPH_RUN_ID]);
   });
 });
 
@@ -229,7 +271,7 @@ describe("transform --no-wait from the CLI", () => {
     const cli = await runCli(args, { cwd, env });
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(
-      "graph run 1762416000000 (scheduled 2025-11-06T08:00:01.000Z) failed: pipeline.amplitude_finalizer FAILED: tests crashed",
+      "graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 (scheduled 2025-11-06T08:00:01.000Z) failed: pipeline.amplitude_finalizer FAILED: tests crashed",
     );
     expect(cli.json()).toEqual({
       runs_reported: 2,
@@ -302,13 +344,13 @@ describe("the transform action with wait: false, as the runner runs it", () => {
     const { code, log, text } = await runTransformAction(env, { warehouse: "snowflake", wait: "false" });
     expect(code).toBe(1);
     expect(log).toContain(
-      `::error::transform failed: transform of snowflake://acme-test/analytics: graph run 1762416000000 (scheduled 2025-11-06T08:00:01.000Z) failed: test ${erred.name} errored`,
+      `::error::transform failed: transform of snowflake://acme-test/analytics: graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 (scheduled 2025-11-06T08:00:01.000Z) failed: test ${erred.name} errored`,
     );
     expect(log).toContain(
-      "Graph run 1762416000000 scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK: FAILED",
+      "Graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK: FAILED",
     );
     expect(text).toContain(
-      "Graph run 1762416000000 (failed, scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK)",
+      "Graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 (failed, scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK)",
     );
     expect(text).toContain("&lt;b&gt;boom&lt;/b&gt; &amp; more");
     expect(text).not.toContain("<b>boom");

@@ -1,5 +1,7 @@
-{#- The root task's step: reading the stream in an INSERT consumes it, so each new row is captured once.
-    An empty stream records nothing. -#}
+{#- The root task's step: the stream's new rows are copied, by key, into pipeline.captured_rows, and the
+    batch is recorded from what was copied. A stream's offset moves only when the DML that read it
+    commits, so both inserts are one transaction: each new row is captured once, and a failed capture
+    leaves the stream as it was. An empty stream records nothing; a retried root records its batch once. -#}
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
 language sql
@@ -9,6 +11,11 @@ $$
 declare
     captured number default 0;
 begin
+    begin transaction;
+    insert into pipeline.captured_rows (run_id, source_file, file_row_number, loaded_at)
+        select :run_id, source_file, file_row_number, loaded_at
+        from raw.amplitude_events_stream
+        where metadata$action = 'INSERT';
     insert into pipeline.stream_batches (run_id, captured_at, row_count, first_loaded_at, last_loaded_at)
         select
             :run_id,
@@ -16,10 +23,16 @@ begin
             count(*),
             min(loaded_at),
             max(loaded_at)
-        from raw.amplitude_events_stream
-        where metadata$action = 'INSERT'
+        from pipeline.captured_rows
+        where run_id = :run_id
+            and not exists (select 1 from pipeline.stream_batches where run_id = :run_id)
         having count(*) > 0;
     captured := sqlrowcount;
+    commit;
     return 'captured ' || captured || ' batch(es)';
+exception
+    when other then
+        rollback;
+        raise;
 end;
 $$

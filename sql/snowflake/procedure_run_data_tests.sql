@@ -1,7 +1,10 @@
 {#- The finalizer's step: every data test of the graph, each in a block of its own so one that fails
     to run is recorded and the rest go on. After incremental builds the tests check the rows of the
     pending batches, as the embedded runner checks the rows its run wrote. The batches are completed
-    only when every task of this graph run succeeded, so a failed run's batch is built again. -#}
+    only when every task of this graph run succeeded, so a failed run's batch is built again. A retried
+    run (EXECUTE TASK … RETRY LAST, or TASK_AUTO_RETRY_ATTEMPTS) keeps its graph run group id and runs
+    again only what failed: the latest attempt of each task is what counts, so the first attempt's
+    FAILED rows do not hold the batches back once the retry succeeded. -#}
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
 language sql
@@ -13,6 +16,7 @@ declare
     failures number;
     failing_rows variant;
     unfinished number default 0;
+    root_task varchar;
 begin
 {%- for test in tests %}
 
@@ -44,14 +48,22 @@ begin
     end;
 {%- endfor %}
 
+    -- This graph's root by id, as TASK_HISTORY's root_task_id argument takes it; SELECT, as the function's
+    -- usage notes recommend over CALL.
+    select system$task_runtime_info('CURRENT_ROOT_TASK_UUID') into :root_task;
     select count(*) into :unfinished
-    from table(information_schema.task_history(
-        scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
-        result_limit => 10000
-    ))
-    where graph_run_group_id = :run_id
-        and state <> 'SUCCEEDED'
-        and name <> '{{ finalizer_name | upper }}';
+    from (
+        select name, state
+        from table(information_schema.task_history(
+            scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
+            root_task_id => :root_task,
+            result_limit => 10000
+        ))
+        where to_varchar(graph_run_group_id) = :run_id
+            and name <> '{{ finalizer_name | upper }}'
+        qualify row_number() over (partition by name order by attempt_number desc) = 1
+    ) as latest_attempts
+    where state <> 'SUCCEEDED';
     if (unfinished = 0) then
         update pipeline.stream_batches
         set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz

@@ -752,6 +752,8 @@ function addTestTable(budget: SummaryBudget, title: string, tests: readonly Tran
 
 export interface GraphRunReportInput {
   graphRunId: string;
+  /** Above 1 for a retried run (same id, a new attempt). */
+  attempt?: number;
   scheduledAt: string | null;
   scheduledFrom: string | null;
   tasks: readonly TransformTaskInput[];
@@ -799,7 +801,7 @@ export function addGraphReportToSummary(
   if (finished.length === 0 && !report.running)
     budget.addHeader(paragraph(escapeHtml("No graph run has finished since the last report.")));
   const runTitle = (run: GraphRunReportInput, what: string) =>
-    `Graph run ${run.graphRunId} (${what}${run.scheduledAt ? `, scheduled ${run.scheduledAt}` : ""}` +
+    `Graph run ${run.graphRunId}${(run.attempt ?? 1) > 1 ? ` attempt ${run.attempt}` : ""} (${what}${run.scheduledAt ? `, scheduled ${run.scheduledAt}` : ""}` +
     `${run.scheduledFrom ? ` by ${run.scheduledFrom}` : ""})`;
   for (const run of finished) {
     if (run.failures.length > 0)

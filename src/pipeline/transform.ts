@@ -282,6 +282,11 @@ export async function transformReportStep(
   }
 }
 
+/** A retried graph run keeps its id: the attempt says which of its runs this is. */
+function attemptOf(run: ReportedRun): string {
+  return run.attempt > 1 ? ` attempt ${run.attempt}` : "";
+}
+
 /** The terminal's report: each finished run's failures and tasks, the run in progress, the files mended. */
 export function describeReport(result: TransformReportResult): string[] {
   const { report } = result;
@@ -290,7 +295,9 @@ export function describeReport(result: TransformReportResult): string[] {
   const lines: string[] = [];
   if (report.finished.length === 0) lines.push("No task graph run has finished since the last report.");
   for (const run of report.finished) {
-    lines.push(`Graph run ${run.graphRunId}${when(run)}: ${run.failed ? "FAILED" : "finished"}`);
+    lines.push(
+      `Graph run ${run.graphRunId}${attemptOf(run)}${when(run)}: ${run.failed ? "FAILED" : "finished"}`,
+    );
     for (const failure of run.failures) lines.push(`  FAILED ${failure}`);
     for (const task of run.tasks) lines.push(`  ${describeTask(task)}`);
     const notPassed = run.tests.filter((test) => test.status !== "pass");
@@ -300,7 +307,9 @@ export function describeReport(result: TransformReportResult): string[] {
       lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
   }
   if (report.running) {
-    lines.push(`Graph run ${report.running.graphRunId}${when(report.running)}: still running`);
+    lines.push(
+      `Graph run ${report.running.graphRunId}${attemptOf(report.running)}${when(report.running)}: still running`,
+    );
     for (const task of report.running.tasks) lines.push(`  ${describeTask(task)}`);
   }
   if (result.mend) {
@@ -320,7 +329,7 @@ export function reportFailure(result: TransformReportResult): string {
     .filter((run) => run.failed)
     .map(
       (run) =>
-        `graph run ${run.graphRunId}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` +
+        `graph run ${run.graphRunId}${attemptOf(run)}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` +
         // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
         [
           ...run.failures.slice(0, 5),

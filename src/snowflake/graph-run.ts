@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { realSleep } from "../backoff.ts";
-import { ConfigurationError, errorMessage } from "../errors.ts";
+import { ConfigurationError, errorMessage, ExternalServiceError } from "../errors.ts";
 import type { CompiledModel } from "../models/compile.ts";
 import type { PlannedTest } from "../models/data-tests.ts";
 import type { Project } from "../models/project.ts";
@@ -57,6 +57,8 @@ export interface TaskRun {
   seconds: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** TASK_HISTORY's ATTEMPT_NUMBER of the row shown: above 1 once the graph run was retried. */
+  attempt?: number;
   /** Why a task did not run, or what a state means here. */
   message?: string;
 }
@@ -557,6 +559,7 @@ function taskRun(row: HistoryRow): TaskRun {
     errorCode: row.error_code === null || row.error_code === undefined ? null : String(row.error_code),
     errorMessage:
       row.error_message === null || row.error_message === undefined ? null : String(row.error_message),
+    attempt: Number(row.attempt_number ?? 1) || 1,
   };
 }
 
@@ -817,9 +820,97 @@ function figuresOf(models: ModelResult[], tests: TestResult[]): TransformFigures
  * and mark the pending batches complete once every model of the project was rebuilt.
  */
 async function fullRefresh(options: GraphRunOptions): Promise<GraphRunResult> {
-  const { warehouse, project, reporter, signal } = options;
+  const { warehouse, signal } = options;
   const now = options.now ?? (() => new Date());
   const started = now();
+  // Planned first: a selection that names no model fails before the graph is touched.
+  planProject(options.project, "snowflake", options.select);
+  signal?.throwIfAborted();
+  const suspended = await suspendGraph(warehouse, {
+    timeoutSeconds: options.timeoutSeconds,
+    pollMs: (options.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000,
+    sleep: options.sleep ?? realSleep,
+    now,
+    signal,
+  });
+  let result: GraphRunResult;
+  try {
+    result = await rebuild(options, started, now);
+  } catch (error) {
+    if (suspended) await resumeGraph(warehouse, error);
+    throw error;
+  }
+  if (suspended) await resumeGraph(warehouse);
+  return result;
+}
+
+/**
+ * Suspends the root task before a full refresh, so no graph run captures and merges while the procedures
+ * rebuild the same tables from here, and waits for a run already in flight (suspending lets it finish).
+ * True when it suspended the root; false when the graph was suspended already (it stays so after).
+ */
+export async function suspendGraph(
+  warehouse: Warehouse,
+  options: {
+    timeoutSeconds: number;
+    pollMs: number;
+    sleep: (ms: number) => Promise<void>;
+    now: () => Date;
+    signal?: AbortSignal;
+  },
+): Promise<boolean> {
+  const { schema, name } = upperParts(ROOT_TASK);
+  const rows = await warehouse.query<{ name: SqlValue; state: SqlValue }>(
+    `show tasks like ${sqlString(name)} in schema ${schema.toLowerCase()}`,
+  );
+  const state = rows.find((row) => String(row.name).toUpperCase() === name)?.state;
+  if (state === undefined || state === null) {
+    throw new ConfigurationError(
+      `${ROOT_TASK} does not exist in ${warehouse.url}: run \`provision\` first (SHOW TASKS found no such task)`,
+    );
+  }
+  if (String(state).toLowerCase() !== "started") return false;
+  await provisioned(warehouse, `alter task ${ROOT_TASK} suspend`, ROOT_TASK);
+  const deadline = options.now().getTime() + options.timeoutSeconds * 1000;
+  while (true) {
+    const [row] = await warehouse.query<{ n: SqlValue }>(
+      `select count(*) as n from table(information_schema.current_task_graphs(root_task_name => ${sqlString(name)}))
+       where database_name = current_database() and schema_name = ${sqlString(schema)} and state = 'EXECUTING'`,
+    );
+    if (Number(row?.n ?? 0) === 0) return true;
+    if (options.signal?.aborted || options.now().getTime() >= deadline) {
+      await resumeGraph(warehouse);
+      options.signal?.throwIfAborted();
+      throw new ExternalServiceError(
+        "Snowflake",
+        `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, ` +
+          "so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh " +
+          "again once the run has finished (CURRENT_TASK_GRAPHS shows it)",
+        { retryable: true },
+      );
+    }
+    await options.sleep(options.pollMs);
+  }
+}
+
+/**
+ * Resumes the root a full refresh suspended. After a failed rebuild (`failure`) the graph is resumed too,
+ * and a resume that fails then is named beside the rebuild's own error.
+ */
+async function resumeGraph(warehouse: Warehouse, failure?: unknown): Promise<void> {
+  try {
+    await warehouse.execute(`alter task ${ROOT_TASK} resume`);
+  } catch (error) {
+    const message =
+      `${ROOT_TASK} stays suspended: resuming it failed (${errorMessage(error)}); ` +
+      `resume it with ALTER TASK ${ROOT_TASK} RESUME`;
+    if (failure === undefined) throw new ExternalServiceError("Snowflake", message, { retryable: true });
+    if (failure instanceof Error) failure.message = `${failure.message}; ${message}`;
+  }
+}
+
+async function rebuild(options: GraphRunOptions, started: Date, now: () => Date): Promise<GraphRunResult> {
+  const { warehouse, project, reporter, signal } = options;
   const { compiled, order, selected } = planProject(project, "snowflake", options.select);
   options.signal?.throwIfAborted();
   // The batch's run id says who captured it: the graph's runs use their GRAPH_RUN_GROUP_ID.

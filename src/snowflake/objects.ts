@@ -16,6 +16,12 @@ export const CHANGE_HISTORY = `${PIPELINE_SCHEMA}.change_history`;
  */
 export const STREAM_BATCHES = `${PIPELINE_SCHEMA}.stream_batches`;
 
+/**
+ * The keys (source_file, file_row_number) of the rows each capture took from the stream, with its run id:
+ * pipeline.captured_events is exactly these rows, so every step of a graph run reads the same ones.
+ */
+export const CAPTURED_ROWS = `${PIPELINE_SCHEMA}.captured_rows`;
+
 /** One row per data test per graph run, written by the finalizer. */
 export const TEST_RESULTS = `${PIPELINE_SCHEMA}.test_results`;
 
@@ -23,8 +29,9 @@ export const TEST_RESULTS = `${PIPELINE_SCHEMA}.test_results`;
 export const GRAPH_REPORTS = `${PIPELINE_SCHEMA}.graph_reports`;
 
 /**
- * raw.amplitude_events as of the latest capture: every step of one graph run, and its tests, read the
- * same rows however many files Snowpipe loads meanwhile (those wait in the stream for the next run).
+ * raw.amplitude_events as the captures took them (the rows keyed in pipeline.captured_rows): every step
+ * of one graph run, and its tests, read the same rows however many files Snowpipe commits meanwhile, in
+ * whatever order (those wait in the stream for the next run).
  */
 export const CAPTURED_EVENTS = `${PIPELINE_SCHEMA}.captured_events`;
 

@@ -11,6 +11,7 @@ import { SCHEMAS } from "../warehouse/warehouse.ts";
 import {
   buildProcedure,
   CAPTURED_EVENTS,
+  CAPTURED_ROWS,
   DEFAULT_STORAGE_INTEGRATION,
   FINALIZER_TASK,
   GRAPH_REPORTS,
@@ -245,6 +246,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   table(SNAPSHOTS_TABLE, "table_amplitude_snapshots.sql");
   table("raw.lake_manifests", "table_lake_manifests.sql");
   table("pipeline.stream_batches", "table_stream_batches.sql");
+  table(CAPTURED_ROWS, "table_captured_rows.sql");
   table("pipeline.test_results", "table_test_results.sql");
   table(GRAPH_REPORTS, "table_graph_reports.sql");
   // The seeds' load record; the seeds themselves are loaded after the objects are applied (buildSeeds).

@@ -1,8 +1,8 @@
--- amplitude-pipeline provision, statement 1 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
@@ -15,31 +15,31 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists seeds;
 
--- amplitude-pipeline provision, statement 5 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 6 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 7 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 8 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 9 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_string as (value varchar) returns varchar ->
     case
@@ -48,7 +48,7 @@ create masking policy if not exists pipeline.mask_pii_string as (value varchar) 
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 10 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_variant as (value variant) returns variant ->
     case
@@ -57,7 +57,7 @@ create masking policy if not exists pipeline.mask_pii_variant as (value variant)
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 11 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_json_gz
     type = json
@@ -65,7 +65,7 @@ create or replace file format raw.amplitude_json_gz
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 12 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_manifest_json
     type = json
@@ -73,7 +73,7 @@ create or replace file format raw.amplitude_manifest_json
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 13 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
@@ -81,7 +81,7 @@ create stage if not exists raw.amplitude_lake
     file_format = raw.amplitude_json_gz
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 14 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_events (
     json_data variant,
@@ -90,7 +90,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 15 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
@@ -100,7 +100,7 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 16 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
@@ -108,7 +108,7 @@ create table if not exists raw.lake_manifests (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 17 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
@@ -119,7 +119,16 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 18 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create table if not exists pipeline.captured_rows (
+    run_id varchar not null,
+    source_file varchar not null,
+    file_row_number bigint not null,
+    loaded_at timestamp_ntz not null
+);
+
+-- amplitude-pipeline provision, statement 19 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
@@ -131,15 +140,16 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 19 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.graph_reports (
     graph_run_group_id varchar not null,
     scheduled_time timestamp_ntz,
-    reported_at timestamp_ntz not null
+    reported_at timestamp_ntz not null,
+    attempt_number number
 );
 
--- amplitude-pipeline provision, statement 20 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 21 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.seed_loads (
     seed varchar not null,
@@ -149,14 +159,26 @@ create table if not exists raw.seed_loads (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 21 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view pipeline.captured_events as
 select events.*
 from raw.amplitude_events as events
-where events.loaded_at <= (select max(last_loaded_at) from pipeline.stream_batches);
+where exists (
+        select 1
+        from pipeline.captured_rows as captured
+        where captured.source_file = events.source_file
+            and captured.file_row_number = events.file_row_number
+    )
+    or events.loaded_at <= (
+        select max(batches.last_loaded_at)
+        from pipeline.stream_batches as batches
+        where not exists (
+            select 1 from pipeline.captured_rows as captured where captured.run_id = batches.run_id
+        )
+    );
 
--- amplitude-pipeline provision, statement 22 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.extract_windows as
 select
@@ -177,7 +199,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 23 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.load_history as
 with manifest_files as (
@@ -265,7 +287,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 24 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
@@ -283,7 +305,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 25 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
@@ -300,7 +322,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 26 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
@@ -320,7 +342,7 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 27 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
@@ -328,7 +350,7 @@ create stream if not exists raw.amplitude_events_stream
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 28 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
@@ -339,6 +361,11 @@ $$
 declare
     captured number default 0;
 begin
+    begin transaction;
+    insert into pipeline.captured_rows (run_id, source_file, file_row_number, loaded_at)
+        select :run_id, source_file, file_row_number, loaded_at
+        from raw.amplitude_events_stream
+        where metadata$action = 'INSERT';
     insert into pipeline.stream_batches (run_id, captured_at, row_count, first_loaded_at, last_loaded_at)
         select
             :run_id,
@@ -346,15 +373,21 @@ begin
             count(*),
             min(loaded_at),
             max(loaded_at)
-        from raw.amplitude_events_stream
-        where metadata$action = 'INSERT'
+        from pipeline.captured_rows
+        where run_id = :run_id
+            and not exists (select 1 from pipeline.stream_batches where run_id = :run_id)
         having count(*) > 0;
     captured := sqlrowcount;
+    commit;
     return 'captured ' || captured || ' batch(es)';
+exception
+    when other then
+        rollback;
+        raise;
 end;
 $$;
 
--- amplitude-pipeline provision, statement 29 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
@@ -454,7 +487,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
@@ -559,7 +592,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
@@ -623,7 +656,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
@@ -914,7 +947,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
@@ -1094,7 +1127,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
@@ -1264,7 +1297,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
@@ -1414,7 +1447,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
@@ -1694,7 +1727,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 37 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
@@ -1817,7 +1850,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 38 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
@@ -2021,7 +2054,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 39 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
@@ -2096,7 +2129,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 40 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
@@ -2181,7 +2214,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 41 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
@@ -2228,7 +2261,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 42 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
@@ -2297,7 +2330,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 43 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
@@ -2567,7 +2600,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 44 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
@@ -2881,7 +2914,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 45 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
@@ -3276,7 +3309,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 46 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
@@ -3527,7 +3560,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 47 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
@@ -3658,7 +3691,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
@@ -3710,7 +3743,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
@@ -3937,7 +3970,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 50 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
@@ -4896,7 +4929,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 51 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
@@ -4909,6 +4942,7 @@ declare
     failures number;
     failing_rows variant;
     unfinished number default 0;
+    root_task varchar;
 begin
 
     -- freshness_source_amplitude_events (models/staging/amplitude/_amplitude__sources.yml)
@@ -8478,14 +8512,22 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- This graph's root by id, as TASK_HISTORY's root_task_id argument takes it; SELECT, as the function's
+    -- usage notes recommend over CALL.
+    select system$task_runtime_info('CURRENT_ROOT_TASK_UUID') into :root_task;
     select count(*) into :unfinished
-    from table(information_schema.task_history(
-        scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
-        result_limit => 10000
-    ))
-    where graph_run_group_id = :run_id
-        and state <> 'SUCCEEDED'
-        and name <> 'AMPLITUDE_FINALIZER';
+    from (
+        select name, state
+        from table(information_schema.task_history(
+            scheduled_time_range_start => dateadd('day', -1, current_timestamp()),
+            root_task_id => :root_task,
+            result_limit => 10000
+        ))
+        where to_varchar(graph_run_group_id) = :run_id
+            and name <> 'AMPLITUDE_FINALIZER'
+        qualify row_number() over (partition by name order by attempt_number desc) = 1
+    ) as latest_attempts
+    where state <> 'SUCCEEDED';
     if (unfinished = 0) then
         update pipeline.stream_batches
         set completed_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz
@@ -8495,7 +8537,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 52 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
@@ -8508,7 +8550,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 53 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
@@ -8520,7 +8562,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     as
     call pipeline.build_stg_amplitude__cohort_members(false);
 
--- amplitude-pipeline provision, statement 54 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
@@ -8532,7 +8574,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_stg_amplitude__cohorts(false);
 
--- amplitude-pipeline provision, statement 55 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
@@ -8544,7 +8586,7 @@ create or replace task pipeline.run_cohorts
     as
     call pipeline.build_cohorts(false);
 
--- amplitude-pipeline provision, statement 56 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
@@ -8556,7 +8598,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 57 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
@@ -8568,7 +8610,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 58 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 59 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
@@ -8580,7 +8622,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 59 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
@@ -8592,7 +8634,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 60 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
@@ -8604,7 +8646,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 61 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 62 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
@@ -8616,7 +8658,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 62 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 63 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
@@ -8628,7 +8670,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 63 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 64 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
@@ -8640,7 +8682,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     as
     call pipeline.build_stg_amplitude__event_categories(false);
 
--- amplitude-pipeline provision, statement 64 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
@@ -8652,7 +8694,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     as
     call pipeline.build_stg_amplitude__event_types(false);
 
--- amplitude-pipeline provision, statement 65 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
@@ -8664,7 +8706,7 @@ create or replace task pipeline.run_event_categories
     as
     call pipeline.build_event_categories(false);
 
--- amplitude-pipeline provision, statement 66 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
@@ -8676,7 +8718,7 @@ create or replace task pipeline.run_event_types
     as
     call pipeline.build_event_types(false);
 
--- amplitude-pipeline provision, statement 67 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 68 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
@@ -8688,7 +8730,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
--- amplitude-pipeline provision, statement 68 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 69 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
@@ -8700,7 +8742,7 @@ create or replace task pipeline.run_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 69 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
@@ -8712,7 +8754,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 70 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
@@ -8724,7 +8766,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 71 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
@@ -8736,7 +8778,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 72 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
@@ -8748,7 +8790,7 @@ create or replace task pipeline.run_user_cohorts
     as
     call pipeline.build_user_cohorts(false);
 
--- amplitude-pipeline provision, statement 73 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
@@ -8760,7 +8802,7 @@ create or replace task pipeline.run_user_groups
     as
     call pipeline.build_user_groups(false);
 
--- amplitude-pipeline provision, statement 74 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 75 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
@@ -8772,7 +8814,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 75 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 76 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
@@ -8784,6 +8826,6 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 76 of 76 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 77 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 select system$task_dependents_enable('pipeline.amplitude_root');

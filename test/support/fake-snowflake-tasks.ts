@@ -87,9 +87,14 @@ export interface ScriptedTask {
   errorMessage?: string;
   /** Seconds from its query start to its completion. */
   seconds?: number;
+  /** TASK_HISTORY's ATTEMPT_NUMBER (default 1): a retried graph run lists a task again with a higher one. */
+  attempt?: number;
+  /** Polls of its graph run before `states` begins (set for the tasks of a retry). */
+  fromPoll?: number;
 }
 
 export interface TaskGraphScript {
+  /** GRAPH_RUN_GROUP_ID of the EXECUTE TASK run (default GRAPH_RUN_ID, a UUID). */
   graphRunId?: string;
   rootTaskId?: string;
   /** Polls of the root's history before its run shows up (TASK_HISTORY lags a little). */
@@ -127,6 +132,17 @@ export interface TaskGraphScript {
    * its scripted run (`seconds`) times out. Without them, or without the parameter, Snowflake's default applies.
    */
   provisioned?: string[];
+  /** The root task's state as SHOW TASKS gives it (default started); ALTER TASK … SUSPEND / RESUME change it. */
+  rootState?: "started" | "suspended";
+  /** Polls of CURRENT_TASK_GRAPHS that still show a graph run EXECUTING (one started before the suspend). */
+  executingPolls?: number;
+  /** ALTER TASK … RESUME fails with this message. */
+  failingResume?: string;
+  /**
+   * What `execute task pipeline.amplitude_root retry last` runs: the tasks of a new attempt of the last
+   * graph run (given without `attempt`, they get the next attempt number).
+   */
+  retry?: ScriptedTask[];
 }
 
 /** A graph run the root started by itself, e.g. its stream trigger. */
@@ -150,6 +166,12 @@ export interface TaskGraphState {
   testResultsRunIds: unknown[];
   /** pipeline.graph_reports: the runs claimed by a report, in claim order. */
   graphReports: string[];
+  /** The same claims as `<graph run id> attempt <n>`: a retried run is claimed again for its new attempt. */
+  claims: string[];
+  /** The root's state now. */
+  rootState: "started" | "suspended";
+  /** `alter task pipeline.amplitude_root …`, CURRENT_TASK_GRAPHS polls (`graph run executing?`) and calls, in order. */
+  graph: string[];
 }
 
 const SERVER_NOW = Date.parse("2025-11-06T08:00:00.000Z");
@@ -217,9 +239,21 @@ export function triggeredRunStarts(root: ParsedTask, commitsAt: number[], runMs 
   return starts;
 }
 
+/**
+ * The default graph run's GRAPH_RUN_GROUP_ID. "'CURRENT_TASK_GRAPH_RUN_GROUP_ID' Returns a universally
+ * unique identifier (UUID) that represents the current graph run group", and TASK_HISTORY's rows of one
+ * run carry the same id: "The combination of graph_run_group_id, and attempt_number can be used to
+ * uniquely identify a graph run." (The release note calls the column a NUMBER: the pipeline reads it
+ * with to_varchar either way.)
+ * https://docs.snowflake.com/en/sql-reference/functions/system_task_runtime_info
+ * https://docs.snowflake.com/release-notes/bcr-bundles/2023_06/bcr-1279
+ */
+export const GRAPH_RUN_ID = "01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31";
+const RUN_ID = "([\\w-]+)";
+
 /** Scripts a task graph on the fake; returns what the pipeline did to it. */
 export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): TaskGraphState {
-  const graphRunId = script.graphRunId ?? "1762416000000";
+  const graphRunId = script.graphRunId ?? GRAPH_RUN_ID;
   const rootTaskId = script.rootTaskId ?? "01b8a2c4-0000-4f00-8000-0000000000aa";
   const serverNow = script.serverNow ?? SERVER_NOW;
   const state: TaskGraphState = {
@@ -229,7 +263,11 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     calls: [],
     testResultsRunIds: [],
     graphReports: [],
+    claims: [],
+    rootState: script.rootState ?? "started",
+    graph: [],
   };
+  let executingPolls = script.executingPolls ?? 0;
   let rootPolls = 0;
   const ours: ScriptedRun = {
     graphRunId,
@@ -282,61 +320,67 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
       return { columns: rootColumns, rows: found ? [rootRow(ours)] : [] };
     }
     // The other runs of the root, newest first, as the adoption query asks for them.
-    const excluded = /to_varchar\(graph_run_group_id\) <> '(\d+)'/i.exec(query.sql)?.[1];
+    const excluded = new RegExp(`to_varchar\\(graph_run_group_id\\) <> '${RUN_ID}'`, "i").exec(
+      query.sql,
+    )?.[1];
     const others = runs
       .filter((run) => run.graphRunId !== excluded)
       .sort((a, b) => b.scheduledAt - a.scheduledAt);
     return { columns: rootColumns, rows: others.map(rootRow) };
   });
-  fake.on(/information_schema\.task_history\([\s\S]*graph_run_group_id\) = '(\d+)'/i, (query, match) => {
-    const run = runs.find((r) => r.graphRunId === match[1]);
-    const poll = state.polls[match[1]!] ?? 0;
-    state.polls[match[1]!] = poll + 1;
-    if (run === ours) state.historyPolls += 1;
-    const columns: FakeColumn[] = [
-      { name: "NAME", type: "text" },
-      { name: "STATE", type: "text" },
-      { name: "SCHEDULED_TIME", type: "timestamp_ltz", scale: 3 },
-      { name: "QUERY_START_TIME", type: "timestamp_ltz", scale: 3 },
-      { name: "COMPLETED_TIME", type: "timestamp_ltz", scale: 3 },
-      { name: "ERROR_CODE", type: "text" },
-      { name: "ERROR_MESSAGE", type: "text" },
-      { name: "ATTEMPT_NUMBER", type: "fixed" },
-    ];
-    const rooted = query.sql.includes(`root_task_id => '${rootTaskId}'`);
-    if (!run || !rooted) return { columns, rows: [] };
-    const rows: FakeCell[][] = [];
-    run.tasks.forEach((task, i) => {
-      let now = task.states[Math.min(poll, task.states.length - 1)];
-      if (now === null || now === undefined) return;
-      const scheduled = new Date(run.scheduledAt + 1000 * i);
-      const started = now === "SCHEDULED" || now === "SKIPPED" ? null : new Date(scheduled.getTime() + 500);
-      const terminal = !["SCHEDULED", "EXECUTING"].includes(now);
-      // A run longer than its task's USER_TASK_TIMEOUT_MS is canceled at the limit and fails.
-      const limitMs = timeouts.get(task.name.toUpperCase()) ?? DEFAULT_USER_TASK_TIMEOUT_MS;
-      const timedOut = terminal && started !== null && 1000 * (task.seconds ?? 2) > limitMs;
-      if (timedOut) now = "FAILED";
-      const completed =
-        terminal && started
-          ? new Date(started.getTime() + Math.min(1000 * (task.seconds ?? 2), limitMs))
-          : terminal
-            ? scheduled
-            : null;
-      const failed = now !== "SUCCEEDED" && terminal;
-      const error = timedOut ? taskTimeoutError(limitMs) : task;
-      rows.push([
-        task.name,
-        now,
-        scheduled,
-        started,
-        completed,
-        failed ? (error.errorCode ?? null) : null,
-        failed ? (error.errorMessage ?? null) : null,
-        1,
-      ]);
-    });
-    return { columns, rows };
-  });
+  fake.on(
+    new RegExp(`information_schema\\.task_history\\([\\s\\S]*graph_run_group_id\\) = '${RUN_ID}'`, "i"),
+    (query, match) => {
+      const run = runs.find((r) => r.graphRunId === match[1]);
+      const poll = state.polls[match[1]!] ?? 0;
+      state.polls[match[1]!] = poll + 1;
+      if (run === ours) state.historyPolls += 1;
+      const columns: FakeColumn[] = [
+        { name: "NAME", type: "text" },
+        { name: "STATE", type: "text" },
+        { name: "SCHEDULED_TIME", type: "timestamp_ltz", scale: 3 },
+        { name: "QUERY_START_TIME", type: "timestamp_ltz", scale: 3 },
+        { name: "COMPLETED_TIME", type: "timestamp_ltz", scale: 3 },
+        { name: "ERROR_CODE", type: "text" },
+        { name: "ERROR_MESSAGE", type: "text" },
+        { name: "ATTEMPT_NUMBER", type: "fixed" },
+      ];
+      const rooted = query.sql.includes(`root_task_id => '${rootTaskId}'`);
+      if (!run || !rooted) return { columns, rows: [] };
+      const rows: FakeCell[][] = [];
+      run.tasks.forEach((task, i) => {
+        const at = poll - (task.fromPoll ?? 0);
+        let now = at < 0 ? null : task.states[Math.min(at, task.states.length - 1)];
+        if (now === null || now === undefined) return;
+        const scheduled = new Date(run.scheduledAt + 1000 * i);
+        const started = now === "SCHEDULED" || now === "SKIPPED" ? null : new Date(scheduled.getTime() + 500);
+        const terminal = !["SCHEDULED", "EXECUTING"].includes(now);
+        // A run longer than its task's USER_TASK_TIMEOUT_MS is canceled at the limit and fails.
+        const limitMs = timeouts.get(task.name.toUpperCase()) ?? DEFAULT_USER_TASK_TIMEOUT_MS;
+        const timedOut = terminal && started !== null && 1000 * (task.seconds ?? 2) > limitMs;
+        if (timedOut) now = "FAILED";
+        const completed =
+          terminal && started
+            ? new Date(started.getTime() + Math.min(1000 * (task.seconds ?? 2), limitMs))
+            : terminal
+              ? scheduled
+              : null;
+        const failed = now !== "SUCCEEDED" && terminal;
+        const error = timedOut ? taskTimeoutError(limitMs) : task;
+        rows.push([
+          task.name,
+          now,
+          scheduled,
+          started,
+          completed,
+          failed ? (error.errorCode ?? null) : null,
+          failed ? (error.errorMessage ?? null) : null,
+          task.attempt ?? 1,
+        ]);
+      });
+      return { columns, rows };
+    },
+  );
   fake.on(/^select count\(\*\) as n from (\w+\.\w+)$/i, (_query, match) => ({
     columns: [{ name: "N", type: "fixed" }],
     rows: [[script.rowCounts?.[match[1]!.toLowerCase()] ?? 0]],
@@ -364,14 +408,34 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
       ]),
     };
   });
+  // The latest attempt of each graph run a report looks at, from every task's row of the run.
   fake.on(
-    /^select graph_run_group_id from pipeline\.graph_reports where graph_run_group_id in \(([^)]*)\)$/i,
+    /^select to_varchar\(graph_run_group_id\) as graph_run_group_id, max\(attempt_number\) as attempt_number[\s\S]*information_schema\.task_history\(/i,
+    (query) => {
+      const asked = new Set([...query.sql.matchAll(/'([\w-]+)'/g)].map((m) => m[1]!));
+      return {
+        columns: [
+          { name: "GRAPH_RUN_GROUP_ID", type: "text" },
+          { name: "ATTEMPT_NUMBER", type: "fixed" },
+        ],
+        rows: runs
+          .filter((run) => asked.has(run.graphRunId))
+          .map((run) => [run.graphRunId, Math.max(1, ...run.tasks.map((task) => task.attempt ?? 1))]),
+      };
+    },
+  );
+  fake.on(
+    /^select graph_run_group_id, attempt_number from pipeline\.graph_reports where graph_run_group_id in \(([^)]*)\)$/i,
     (_q, match) => ({
-      columns: [{ name: "GRAPH_RUN_GROUP_ID", type: "text" }],
-      rows: [...match[1]!.matchAll(/'(\d+)'/g)]
-        .map((m) => m[1]!)
-        .filter((id) => state.graphReports.includes(id))
-        .map((id) => [id]),
+      columns: [
+        { name: "GRAPH_RUN_GROUP_ID", type: "text" },
+        { name: "ATTEMPT_NUMBER", type: "fixed" },
+      ],
+      rows: [...match[1]!.matchAll(/'([\w-]+)'/g)].flatMap((m) =>
+        state.claims
+          .filter((claim) => claim.startsWith(`${m[1]!} attempt `))
+          .map((claim) => [m[1]!, Number(claim.split(" ").at(-1))]),
+      ),
     }),
   );
   // "The command returns … number of rows inserted" (one column per clause the MERGE has), and "UPDATE,
@@ -380,10 +444,14 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   // https://docs.snowflake.com/en/sql-reference/sql/merge
   // https://docs.snowflake.com/en/sql-reference/transactions#resource-locking
   fake.on(
-    /^merge into pipeline\.graph_reports[\s\S]*using \(select '(\d+)' as graph_run_group_id\)/i,
+    /^merge into pipeline\.graph_reports[\s\S]*using \(select '([\w-]+)' as graph_run_group_id, (\d+) as attempt_number\)/i,
     (_q, match) => {
-      const claimed = !state.graphReports.includes(match[1]!);
-      if (claimed) state.graphReports.push(match[1]!);
+      const claim = `${match[1]!} attempt ${match[2]!}`;
+      const claimed = !state.claims.includes(claim);
+      if (claimed) {
+        state.claims.push(claim);
+        if (!state.graphReports.includes(match[1]!)) state.graphReports.push(match[1]!);
+      }
       return {
         columns: [{ name: "number of rows inserted", type: "fixed" }],
         rows: [[claimed ? 1 : 0]],
@@ -391,6 +459,31 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
       };
     },
   );
+  // "RETRY LAST creates a new graph run which begins execution at the last failed task(s). Specifically,
+  // all FAILED or CANCELED task runs are immediately re-executed, and associated child tasks are scheduled
+  // if all of their predecessors execute successfully", given "The last task graph run must be in state
+  // FAILED or CANCELED." The new attempt keeps the group id (see GRAPH_RUN_ID). Lenient on purpose: the
+  // script says which tasks the retry runs; the refusal's wording is the fake's own.
+  // https://docs.snowflake.com/sql-reference/sql/execute-task
+  fake.on(/^execute task pipeline\.amplitude_root retry last$/i, () => {
+    const attempt = Math.max(1, ...ours.tasks.map((task) => task.attempt ?? 1));
+    const latest = new Map(ours.tasks.map((task) => [task.name, task]));
+    const failed = [...latest.values()].some((task) =>
+      ["FAILED", "CANCELLED"].includes(String(task.states.at(-1))),
+    );
+    if (!failed || !script.retry) {
+      return sqlError(
+        "Cannot retry: the last graph run of AMPLITUDE_ROOT is not in state FAILED or CANCELED.",
+        "091200",
+      );
+    }
+    const fromPoll = state.polls[ours.graphRunId] ?? 0;
+    ours.tasks = [
+      ...ours.tasks,
+      ...script.retry.map((task) => ({ ...task, attempt: task.attempt ?? attempt + 1, fromPoll })),
+    ];
+    return status("Task AMPLITUDE_ROOT is scheduled to run immediately.");
+  });
   fake.on(/system\$stream_has_data\('raw\.amplitude_events_stream'\)/i, {
     columns: [{ name: "HAS_DATA", type: "boolean" }],
     rows: [[script.streamHasData ?? false]],
@@ -399,8 +492,35 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
     columns: [{ name: "N", type: "fixed" }],
     rows: [[script.pendingBatches ?? 0]],
   });
+  fake.on(/^show tasks like 'AMPLITUDE_ROOT' in schema pipeline$/i, () => ({
+    columns: ["created_on", "name", "database_name", "schema_name", "state"].map((name) => ({
+      name,
+      type: "text" as const,
+    })),
+    rows: [["2025-11-01 00:00:00.000 +0000", "AMPLITUDE_ROOT", "ANALYTICS", "PIPELINE", state.rootState]],
+  }));
+  fake.on(/^alter task pipeline\.amplitude_root (suspend|resume)$/i, (query, match) => {
+    state.graph.push(query.sql);
+    if (match[1]!.toLowerCase() === "resume" && script.failingResume)
+      return sqlError(script.failingResume, "003001");
+    state.rootState = match[1]!.toLowerCase() === "suspend" ? "suspended" : "started";
+    return status("Statement executed successfully.");
+  });
+  // "Returns the status of a graph run that is currently scheduled or is executing." A run that began
+  // before the root was suspended goes on to its end: it shows EXECUTING for `executingPolls` polls.
+  // https://docs.snowflake.com/sql-reference/functions/current_task_graphs
+  fake.on(
+    /^select count\(\*\) as n from table\(information_schema\.current_task_graphs\(root_task_name => 'AMPLITUDE_ROOT'\)\)\s+where database_name = current_database\(\) and schema_name = 'PIPELINE' and state = 'EXECUTING'$/i,
+    () => {
+      const executing = executingPolls > 0;
+      executingPolls -= 1;
+      state.graph.push(`graph run executing? ${executing}`);
+      return { columns: [{ name: "N", type: "fixed" }], rows: [[executing ? 1 : 0]] };
+    },
+  );
   fake.on(/^call pipeline\.(\w+)\(([^)]*)\)$/i, (query, match) => {
     state.calls.push(query.sql);
+    state.graph.push(query.sql);
     const failure = script.failingProcedures?.[match[1]!.toLowerCase()];
     if (failure) return sqlError(failure);
     return {
