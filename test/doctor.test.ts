@@ -1,12 +1,14 @@
 import { generateKeyPairSync } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { doctorMain } from "../src/actions/doctor-main.ts";
+import { runAction } from "../src/actions/run-action.ts";
 import { AmplitudeSimulator } from "../src/amplitude/simulator/server.ts";
 import type { Env } from "../src/config.ts";
 import { s3ClientFromEnv } from "../src/lake/s3-lake.ts";
@@ -534,5 +536,61 @@ describe("the doctor command", () => {
       "pass  amplitude app id",
       "pass  warehouse",
     ]);
+  });
+});
+
+describe("command: doctor on the root action", () => {
+  it("writes one summary row per check with its remedy, sets failed, and fails the step when a check fails", async () => {
+    const summaryFile = join(work, "step-summary.md");
+    const outputFile = join(work, "step-output");
+    await writeFile(summaryFile, "");
+    await writeFile(outputFile, "");
+    const { AMP_SECRET_KEY: _secret, SNOWFLAKE_PRIVATE_KEY: _key, ...env } = baseEnv;
+    const stubs: Record<string, string | undefined> = {
+      ...env,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_OUTPUT: outputFile,
+      RUNNER_TEMP: join(work, "runner-temp"),
+      AMP_SECRET_KEY: undefined,
+      SNOWFLAKE_PRIVATE_KEY: undefined,
+      GITHUB_TOKEN: undefined,
+      INPUT_COMMAND: "doctor",
+      INPUT_LAKE: LAKE,
+      INPUT_WAREHOUSE: "snowflake",
+      INPUT_PROJECT: project,
+      "INPUT_GITHUB-TOKEN": "ghs_token",
+      // Secrets come in as inputs: a wrong Amplitude secret is the one fault.
+      "INPUT_AMP-SECRET-KEY": "wrong-secret",
+      "INPUT_SNOWFLAKE-PRIVATE-KEY": privateKey,
+    };
+    for (const [name, value] of Object.entries(stubs)) vi.stubEnv(name, value);
+    const writes: string[] = [];
+    const spy = vi
+      .spyOn(process.stdout, "write")
+      .mockImplementation((chunk) => (writes.push(String(chunk)), true));
+    let code: number | undefined;
+    try {
+      await runAction("doctor", doctorMain, { exit: (c) => (code = c) });
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(code).toBe(1);
+    expect(await readFile(outputFile, "utf8")).toMatch(/^failed<<(.+)\n1\n\1$/m);
+    const summary = await readFile(summaryFile, "utf8");
+    expect(summary).toContain("Doctor: 1 failed, 0 warned");
+    expect(summary).toMatch(
+      /<td>amplitude keys<\/td><td>❌ fail<\/td>.*<td>set AMP_API_KEY and AMP_SECRET_KEY/,
+    );
+    expect(summary).toMatch(/<td>github token<\/td><td>✅ pass<\/td>/);
+    expect(summary).toMatch(/<td>github settings<\/td><td>✅ pass<\/td>/);
+    expect(summary).toMatch(/<td>change history<\/td><td>✅ pass<\/td>/);
+    // Secrets are masked as read (the runner is told with add-mask) and never written otherwise.
+    expect(writes.join("")).toContain("::add-mask::wrong-secret");
+    const log = writes.filter((w) => !w.startsWith("::add-mask::")).join("");
+    expect(log).toMatch(/::error::fail: amplitude keys: /);
+    expect(log + summary).not.toContain("wrong-secret");
+    expect(log + summary).not.toContain(privateKey.split("\n")[1]!);
   });
 });
