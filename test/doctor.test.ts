@@ -200,15 +200,25 @@ const EVERY_LINE = [
   "change history",
 ];
 
+const EMBEDDED = "duckdb:data/never-opened.duckdb";
 let healthy: Record<string, string>;
+let healthyEmbedded: Record<string, string>;
 
-/** Runs doctor with one fault and expects exactly the lines named to differ from the healthy run. */
+/**
+ * Runs doctor with one fault and expects exactly the lines named to differ from the healthy run. Faults of
+ * Amplitude, the lake and GitHub run against the embedded warehouse: rendering the Snowflake objects for the
+ * change-history line takes a second, and those lines do not depend on it.
+ */
 async function expectOnly(
   changed: Record<string, DoctorCheck["status"]>,
   env: Env = baseEnv,
+  warehouse = "snowflake",
 ): Promise<DoctorResult> {
-  const result = await run(env);
-  expect(statuses(result)).toEqual({ ...healthy, ...changed });
+  const result = await run(env, { warehouse });
+  expect(statuses(result)).toEqual({
+    ...(warehouse === "snowflake" ? healthy : healthyEmbedded),
+    ...changed,
+  });
   for (const name of Object.keys(changed)) {
     const check = line(result, name);
     if (check.status === "fail" || check.status === "warn") expect(check.remedy).toBeTruthy();
@@ -235,12 +245,19 @@ describe("doctor on a healthy setup", () => {
     const ddl = catalog.ddl.length;
     await run();
     expect(catalog.ddl.length).toBe(ddl);
+    const embedded = await run(baseEnv, { warehouse: EMBEDDED });
+    expect(embedded.checks.filter((c) => c.status !== "pass")).toEqual([]);
+    healthyEmbedded = statuses(embedded);
   });
 });
 
 describe("each injected fault turns exactly its line", () => {
   it("a wrong Amplitude secret key", async () => {
-    const result = await expectOnly({ "amplitude keys": "fail" }, { ...baseEnv, AMP_SECRET_KEY: "wrong" });
+    const result = await expectOnly(
+      { "amplitude keys": "fail" },
+      { ...baseEnv, AMP_SECRET_KEY: "wrong" },
+      EMBEDDED,
+    );
     expect(line(result, "amplitude keys").detail).toMatch(/refused the API key and secret key \(HTTP 401\)/);
     expect(line(result, "amplitude keys").remedy).toMatch(
       /AMP_API_KEY and AMP_SECRET_KEY .* AMPLITUDE_REGION/,
@@ -250,7 +267,7 @@ describe("each injected fault turns exactly its line", () => {
   it("an Amplitude of another region (403 everywhere)", async () => {
     sim.faults = { forceStatus: 403 };
     try {
-      const result = await expectOnly({ "amplitude keys": "fail" });
+      const result = await expectOnly({ "amplitude keys": "fail" }, baseEnv, EMBEDDED);
       expect(line(result, "amplitude keys").detail).toMatch(/HTTP 403/);
     } finally {
       sim.faults = {};
@@ -260,7 +277,7 @@ describe("each injected fault turns exactly its line", () => {
   it("a bucket the credentials may not write", async () => {
     s3Faults.refusePuts = true;
     try {
-      const result = await expectOnly({ lake: "fail" });
+      const result = await expectOnly({ lake: "fail" }, baseEnv, EMBEDDED);
       expect(line(result, "lake").detail).toMatch(/access to .* was refused/);
       expect(line(result, "lake").remedy).toMatch(/s3:PutObject/);
     } finally {
@@ -271,7 +288,7 @@ describe("each injected fault turns exactly its line", () => {
   it("a bucket in another region than AWS_REGION", async () => {
     s3Faults.region = "eu-west-2";
     try {
-      const result = await expectOnly({ "lake region": "fail", lake: "skip" });
+      const result = await expectOnly({ "lake region": "fail", lake: "skip" }, baseEnv, EMBEDDED);
       expect(line(result, "lake region")).toMatchObject({
         detail: expect.stringContaining("is in eu-west-2, but AWS_REGION is us-east-1"),
         remedy: "set AWS_REGION=eu-west-2 (the bucket's region)",
@@ -425,7 +442,7 @@ describe("doctor in GitHub Actions", () => {
   const actionsEnv = (): Env => ({ ...baseEnv, GITHUB_ACTIONS: "true", GITHUB_TOKEN: "ghs_token" });
 
   it("names the settings present and checks the token's permissions with harmless requests", async () => {
-    const result = await run(actionsEnv());
+    const result = await run(actionsEnv(), { warehouse: EMBEDDED });
     expect(line(result, "github settings")).toMatchObject({ status: "pass" });
     expect(line(result, "github settings").detail).toContain("AMP_API_KEY, AWS_REGION");
     expect(JSON.stringify(result)).not.toContain(sim.apiKey);
@@ -435,7 +452,7 @@ describe("doctor in GitHub Actions", () => {
 
   it("a secret the workflows read that the step does not have", async () => {
     const { AMP_API_KEY: _key, ...env } = actionsEnv();
-    const result = await run(env);
+    const result = await run(env, { warehouse: EMBEDDED });
     // LAKE_URL is optional: not missing.
     expect(line(result, "github settings")).toMatchObject({
       status: "fail",
@@ -449,7 +466,7 @@ describe("doctor in GitHub Actions", () => {
       message: "Resource not accessible by integration",
       times: 1,
     });
-    const result = await run(actionsEnv());
+    const result = await run(actionsEnv(), { warehouse: EMBEDDED });
     expect(line(result, "github token")).toMatchObject({
       status: "fail",
       detail: expect.stringMatching(/^the token lacks actions: read on acme\/analytics/),
@@ -461,7 +478,7 @@ describe("doctor in GitHub Actions", () => {
       message: "Resource not accessible by integration",
       times: 1,
     });
-    const result = await run(actionsEnv());
+    const result = await run(actionsEnv(), { warehouse: EMBEDDED });
     expect(line(result, "github token")).toMatchObject({
       status: "fail",
       detail: expect.stringContaining("the token lacks issues: write"),
@@ -495,7 +512,7 @@ describe("the doctor command", () => {
     expect(output.lines[0]).toMatch(/^pass {2}amplitude keys: /);
 
     const failing = capture();
-    const code = await main([...args, "--json"], {
+    const code = await main(["doctor", "--lake", LAKE, "--project", project, "--json"], {
       env: { ...baseEnv, AMP_SECRET_KEY: "wrong" },
       output: failing,
     });
