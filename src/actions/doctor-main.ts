@@ -36,7 +36,8 @@ export async function doctorMain(run: ActionRun): Promise<void> {
   try {
     result = await doctor(
       {
-        lake: optionalInput(INPUTS.lake) ?? env.LAKE_URL ?? DEFAULT_LAKE,
+        // As the workflows pass it: LAKE_URL, else the bucket's root (s3:// takes AWS_BUCKET_NAME).
+        lake: optionalInput(INPUTS.lake) ?? env.LAKE_URL ?? (env.AWS_BUCKET_NAME ? "s3://" : DEFAULT_LAKE),
         warehouse: optionalInput(INPUTS.warehouse) ?? DEFAULT_WAREHOUSE,
         integration: optionalInput(INPUTS.integration),
         project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT,
