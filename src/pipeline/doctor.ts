@@ -8,6 +8,7 @@ import { sha256OfFile } from "../lake/digest.ts";
 import type { Lake } from "../lake/lake.ts";
 import { lakeApps } from "../lake/manifest.ts";
 import { checkLakeUrl, openLake } from "../lake/open-lake.ts";
+import type { S3Lake } from "../lake/s3-lake.ts";
 import {
   DEFAULT_STORAGE_INTEGRATION,
   EVENTS_PIPE,
@@ -238,7 +239,7 @@ async function checkLake(url: string, env: Env, add: Add): Promise<Lake | undefi
     const configured = env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
     let region: string | null;
     try {
-      region = await (lake as import("../lake/s3-lake.ts").S3Lake).region();
+      region = await (lake as S3Lake).region();
     } catch (error) {
       add(skip("lake region", `the bucket could not be reached: ${errorMessage(error)}`));
       add(fail("lake", errorMessage(error), lakeRemedy(target.bucket)));
