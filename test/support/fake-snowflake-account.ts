@@ -82,6 +82,7 @@ export function installAccount(fake: FakeSnowflake, catalog: FakeCatalog, accoun
   // "SHOW GRANTS TO ROLE" lists created_on, privilege, granted_on, name, granted_to, grantee_name,
   // grant_option, granted_by: "This change aligns the output of SHOW GRANTS TO ROLE and SHOW GRANTS TO USER".
   // https://docs.snowflake.com/en/release-notes/bcr-bundles/2025_01/bcr-1803
+  // Lenient on purpose: every role asked about holds the same grants, and inherited roles are not modelled.
   fake.on(/^show grants to role ("?[\w$]+"?)$/i, (_query, match) =>
     table(
       [
