@@ -65,7 +65,11 @@ describe.each(kinds)("upload to %s", (_name, makeLake) => {
         `^amplitude/_manifests/app=${APP}/\\d{8}T\\d{6}\\.\\d{3}Z_2025-11-04T00_2025-11-04T23_[0-9a-f]{12}\\.json$`,
       ),
     );
-    const lakeManifest = JSON.parse((await readAll(lake, manifestKeys[0]!)).toString()) as LakeManifest;
+    const manifestText = (await readAll(lake, manifestKeys[0]!)).toString();
+    // One compact JSON line: the manifests pipe reads one JSON document per file.
+    expect(manifestText.split("\n")).toEqual([expect.stringMatching(/^\{"[^\n]*\}$/), ""]);
+    expect(manifestText).toBe(JSON.stringify(JSON.parse(manifestText)) + "\n");
+    const lakeManifest = JSON.parse(manifestText) as LakeManifest;
     expect(lakeManifest).toMatchObject({ manifest_version: 2, supersedes: [], status: "exported" });
     expect(lakeManifest.files.find((f) => f.key === hour7)).toBeDefined();
     const stored = await readAll(lake, hour7);

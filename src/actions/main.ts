@@ -12,6 +12,8 @@ const COMMANDS: Record<string, () => Promise<unknown>> = {
   "plan-backfill": () => import("./plan-backfill.ts"),
   report: () => import("./report.ts"),
   validate: () => import("./validate.ts"),
+  // The root action's only: a check of the setup, with no action folder of its own.
+  doctor: () => import("./doctor.ts"),
 };
 
 const command = core.getInput(INPUTS.command).trim();

@@ -401,3 +401,6 @@ export async function runInit(
   for (const file of rendered) for (const line of scheduleCost(file.name, file.text)) say(`  ${line}`);
   return { repo, ref, files, ...settings };
 }
+
+/** The secrets and variables init knows, with what each one is (doctor says which are optional). */
+export { SETTINGS as WORKFLOW_SETTINGS };

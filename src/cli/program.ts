@@ -485,6 +485,44 @@ export function buildProgram(context: ProgramContext): Command {
     });
 
   program
+    .command("doctor")
+    .description(
+      "check a real setup before the first run, one line each with its remedy: the Amplitude keys and app id, " +
+        "the lake (a probe object written and removed), and with --warehouse snowflake the account (login, grants, " +
+        "integration, stage, pipes, stream, tasks, what provision would change); in GitHub Actions also the settings and the token",
+    )
+    .option(
+      "--lake <url>",
+      "file://DIR or s3://bucket/prefix (s3:// alone takes AWS_BUCKET_NAME)",
+      DEFAULT_LAKE,
+    )
+    .option("--warehouse <url>", WAREHOUSE_HELP, DEFAULT_WAREHOUSE)
+    .option(
+      "--integration <name>",
+      "the storage integration the stage uses (default SNOWFLAKE_STORAGE_INTEGRATION or amplitude_pipeline_s3)",
+    )
+    .option("--project <dir>", "the model project provision renders the objects from", DEFAULT_PROJECT)
+    .option("--json", "print the checks as one JSON object on the last line of stdout")
+    .addHelpText(
+      "after",
+      "\nEach line is pass, WARN, FAIL or skip (a check an earlier failure makes pointless), with the remedy under\n" +
+        "what is not a pass. Nothing is changed but a probe object under <lake>/amplitude/_doctor/, removed again.\n" +
+        'JSON: {"checks":[{"name","status","detail","remedy"}],"failed":n,"warned":n}.\n' +
+        "\n" +
+        SNOWFLAKE_ENV_HELP +
+        "\nExit codes: 0 nothing failed (warnings allowed), 1 a check failed, 2 usage or configuration error.",
+    )
+    .action(async (options) => {
+      const { runDoctor } = await import("./doctor-command.ts");
+      const result = await runDoctor(options, {
+        env: context.env,
+        output: context.output,
+        signal: context.signal,
+      });
+      if (result.failed > 0) context.failed = true;
+    });
+
+  program
     .command("seed")
     .description(
       "build the seeds (sql/seeds/*.csv) into the seeds schema, each only when its CSV changed " +

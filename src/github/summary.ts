@@ -953,6 +953,51 @@ export function addUnannotatedToSummary(
   });
 }
 
+/** doctor's checks, as the summary shows them: name, status, detail and remedy (never a secret's value). */
+export interface DoctorSummaryInput {
+  checks: ReadonlyArray<{ name: string; status: string; detail: string; remedy: string | null }>;
+  failed: number;
+  warned: number;
+}
+
+const DOCTOR_MARKS: Record<string, string> = {
+  pass: "✅ pass",
+  warn: "⚠️ warn",
+  fail: "❌ fail",
+  skip: "⏭️ skip",
+};
+
+/** One row per doctor check, with the remedy of each that is not a pass. */
+export function addDoctorToSummary(
+  summary: SummaryBuffer,
+  result: DoctorSummaryInput | undefined,
+  options: SummaryOptions = {},
+): void {
+  const budget = new SummaryBudget(summary, options);
+  const failed = options.error !== undefined || (result?.failed ?? 0) > 0;
+  budget.addHeader(
+    stepHeading(
+      result
+        ? `Doctor: ${formatCount(result.failed)} failed, ${formatCount(result.warned)} warned, ` +
+            `${formatCount(result.checks.length)} check(s)`
+        : "Doctor",
+      failed,
+    ),
+  );
+  addError(budget, "doctor", options.error);
+  if (result && result.checks.length > 0)
+    budget.addTable({
+      what: "checks",
+      head: ["check", "status", "detail", "remedy"],
+      rows: result.checks.map((check) => [
+        check.name,
+        DOCTOR_MARKS[check.status] ?? check.status,
+        raw(escapeShort(check.detail, 1000)),
+        raw(escapeShort(check.remedy ?? "", 1000)),
+      ]),
+    });
+}
+
 // ----- the copy a later report step reads
 
 /**

@@ -32,6 +32,8 @@ export interface Lake {
   /** The names of the folders directly under `prefix` (`app=187520`, …), in order. */
   folders(prefix: string): Promise<string[]>;
   read(key: string): Promise<Readable>;
+  /** Removes one object; a key that is not there is no error (doctor removes its probe with it). */
+  delete(key: string): Promise<void>;
   /** Where a key lives, for messages: `s3://bucket/prefix/key` or a file path. */
   describe(key: string): string;
   /** The key's file on this machine, when the lake is a folder: readers can open it in place. */

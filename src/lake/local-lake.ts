@@ -118,6 +118,10 @@ export class LocalLake implements Lake {
     return createReadStream(this.path(key));
   }
 
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
   private path(key: string): string {
     const path = resolve(this.root, ...key.split("/"));
     if (path !== this.root && !path.startsWith(this.root + sep)) {

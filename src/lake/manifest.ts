@@ -54,6 +54,15 @@ export async function lakeApps(lake: Lake): Promise<string[]> {
     .filter((id): id is string => id !== undefined);
 }
 
+/**
+ * A manifest as the lake stores it: one compact JSON line. The manifests pipe reads each file as JSON
+ * documents (raw.amplitude_manifest_json, one row per document): a single line is one document whatever
+ * a reader splits on, and smaller.
+ */
+export function manifestText(manifest: unknown): string {
+  return JSON.stringify(manifest) + "\n";
+}
+
 /** Reads one manifest, small enough to hold whole; a file that is not one is an error naming it. */
 export async function readLakeManifest(lake: Lake, key: string): Promise<LakeManifest> {
   try {

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -82,6 +83,23 @@ export class S3Lake implements Lake {
     try {
       await this.options.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
     } catch (error) {
+      throw this.explain(error, "open");
+    }
+  }
+
+  /**
+   * The bucket's region as S3 reports it (HeadBucket's x-amz-bucket-region, also on the 301 a client of
+   * another region gets); null where the endpoint does not say (S3-compatible stores).
+   */
+  async region(): Promise<string | null> {
+    try {
+      const head = await this.options.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+      return head.BucketRegion ?? null;
+    } catch (error) {
+      const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
+        "x-amz-bucket-region"
+      ];
+      if (region && statusOf(error) === 301) return region;
       throw this.explain(error, "open");
     }
   }
@@ -240,6 +258,16 @@ export class S3Lake implements Lake {
       return object.Body as Readable;
     } catch (error) {
       throw this.explain(error, "read", key);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.options.client.send(
+        new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }),
+      );
+    } catch (error) {
+      throw this.explain(error, "write", key);
     }
   }
 

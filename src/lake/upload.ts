@@ -11,7 +11,7 @@ import {
 } from "../amplitude/extract.ts";
 import { sha256OfFile } from "./digest.ts";
 import { appFolder, eventKey, FAILURES_PREFIX, manifestKey, type Lake } from "./lake.ts";
-import { deliveryId, listManifestKeys, type LakeManifest } from "./manifest.ts";
+import { deliveryId, listManifestKeys, manifestText, type LakeManifest } from "./manifest.ts";
 
 export interface UploadOptions {
   lake: Lake;
@@ -211,7 +211,7 @@ export async function putJson(lake: Lake, key: string, value: unknown): Promise<
   const dir = await mkdtemp(join(tmpdir(), "amplitude-pipeline-upload-"));
   try {
     const path = join(dir, "object.json");
-    const content = JSON.stringify(value, null, 2) + "\n";
+    const content = manifestText(value);
     await writeFile(path, content);
     await lake.put(key, path, { size: Buffer.byteLength(content), sha256: await sha256OfFile(path) });
   } finally {

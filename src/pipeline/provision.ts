@@ -403,3 +403,30 @@ async function writeDryRun(
     );
   }
 }
+
+/**
+ * What provision would change on the account `warehouse` is signed in to, read without changing anything:
+ * the same settings, rendering and plan as `provision --plan` (doctor's "change history" line).
+ */
+export async function readProvisionPlan(
+  warehouse: Warehouse,
+  options: Pick<ProvisionStepOptions, "lake" | "integration" | "project">,
+  env: Env,
+): Promise<ProvisionPlan> {
+  const project = await readProject(options.project);
+  const lake = stageUrl(options.lake, env);
+  const settings: ProvisionSettings = {
+    warehouse: env.SNOWFLAKE_WAREHOUSE ?? "",
+    lakeUrl: lake.url,
+    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
+    createIntegration: false,
+    awsRoleArn: env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
+    masking: maskingSettings(env, false),
+  };
+  if (settings.masking && !settings.masking.pipelineRole) {
+    const [row] = await warehouse.query<{ role_name: string | null }>("select current_role() as role_name");
+    settings.masking.pipelineRole = String(row?.role_name ?? "");
+  }
+  const catalog = await readCatalog(warehouse, settings.integration, { masking: Boolean(settings.masking) });
+  return planProvision(renderObjects(project, settings), catalog);
+}

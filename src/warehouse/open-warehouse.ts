@@ -72,7 +72,7 @@ export async function warehouseDialect(
 }
 
 /** `duckdb:PATH` with valid settings, or `snowflake`: anything else is a ConfigurationError. */
-function checkWarehouseUrl(url: string): void {
+export function checkWarehouseUrl(url: string): void {
   if (url.startsWith("duckdb:")) {
     parseDuckDbUrl(url);
     return;

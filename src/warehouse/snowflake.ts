@@ -30,6 +30,11 @@ export interface SnowflakeOpenOptions {
   backoff?: Omit<BackoffPolicy, "random">;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * false: sign in even when the session has no current database or warehouse (doctor reports each on a
+   * line of its own); by default that is a ConfigurationError at once.
+   */
+  checkContext?: boolean;
 }
 
 const DEFAULT_LOGIN_ATTEMPTS = 4;
@@ -105,7 +110,7 @@ export class SnowflakeWarehouse implements Warehouse {
     }
     const warehouse = new SnowflakeWarehouse(config, connection);
     try {
-      await warehouse.prepareSession();
+      await warehouse.prepareSession(options.checkContext !== false);
     } catch (error) {
       await warehouse.close();
       throw error;
@@ -224,8 +229,9 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   /** Session settings, then proof that the database and warehouse named at sign-in are the session's. */
-  private async prepareSession(): Promise<void> {
+  private async prepareSession(checkContext: boolean): Promise<void> {
     await this.run(SESSION_SETTINGS, []);
+    if (!checkContext) return;
     const [context] = await this.query<{
       database_name: string | null;
       warehouse_name: string | null;
