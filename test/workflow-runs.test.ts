@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,8 +62,8 @@ let github: FakeGitHub;
 let s3Env: Env;
 let refused: ReturnType<typeof createServer>;
 let refusedUrl: string;
-/** Upload jobs (by name and attempt) whose S3 refuses every request: "the lake unwritable for that attempt". */
-const unwritable = new Set<string>();
+/** Which jobs' S3 refuses every request: "the lake unwritable" for a chunk's upload in one attempt. */
+let unwritable: (job: { id: string; name: string; attempt: number }) => boolean = () => false;
 const snowpipe = {
   events: [] as ScriptedFile[],
   manifests: [] as ScriptedFile[],
@@ -148,7 +149,7 @@ beforeAll(async () => {
     },
     jobEnv: (job) => ({
       ...cache.env({ workspace: job.workspace, temp: job.temp }),
-      ...(unwritable.has(`${job.name}#${job.attempt}`) ? { S3_ENDPOINT: refusedUrl } : {}),
+      ...(unwritable(job) ? { S3_ENDPOINT: refusedUrl } : {}),
     }),
   });
 
@@ -293,4 +294,175 @@ describe("the hourly schedule", () => {
       await writeFile(model, before);
     }
   }, 120_000);
+});
+
+async function lakeKeys(): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3ClientFromEnv(s3Env).client.send(
+      new ListObjectsV2Command({
+        Bucket: BUCKET,
+        Prefix: "prod/amplitude/events/",
+        ContinuationToken: token,
+      }),
+    );
+    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+const names = (run: WorkflowRun) => run.started.map((job) => job.name.split(" (")[0]);
+
+describe("a backfill dispatch", () => {
+  it("plans three chunks, extracts and uploads each in its own job, provisions, transforms once (waiting) and reports", async () => {
+    const backfill = await run({
+      event: "workflow_dispatch",
+      inputs: { start: "2025-11-04", end: "2025-11-06", "chunk-days": 1 },
+    });
+    expectGreen(backfill);
+    expect(names(backfill)).toEqual([
+      "plan",
+      "extract",
+      "extract",
+      "extract",
+      "upload",
+      "upload",
+      "upload",
+      "provision",
+      "transform",
+      "report",
+    ]);
+    expect(backfill.jobs.find((job) => job.id === "hourly")!.conclusion).toBe("skipped");
+    const chunks = backfill.started.filter((job) => job.id === "extract").map((job) => job.matrix!.name);
+    expect(chunks).toEqual([
+      "2025-11-04T00--2025-11-04T23",
+      "2025-11-05T00--2025-11-05T23",
+      "2025-11-06T00--2025-11-06T23",
+    ]);
+    expect(backfill.started.find((job) => job.id === "extract")!.maxParallel).toBe(4);
+    // The waiting transform: wait is not set, so the action's default (true) holds.
+    const transform = backfill.started.find((job) => job.id === "transform")!;
+    expect(transform.steps.find((step) => step.id === "transform")!.with.wait).toBeUndefined();
+    const keys = await lakeKeys();
+    for (const day of ["2025-11-04", "2025-11-05", "2025-11-06"]) {
+      expect(
+        keys.some((key) => key.includes(day)),
+        day,
+      ).toBe(true);
+    }
+    expect(backfill.billedMinutes).toBe(backfill.started.reduce((sum, job) => sum + job.billedMinutes, 0));
+    expect(backfill.billedMinutes).toBeGreaterThanOrEqual(10);
+  }, 180_000);
+
+  it("re-runs a chunk whose upload failed as attempt 2, which uploads attempt 1's backup; the other jobs are kept", async () => {
+    const failing = (job: { id: string; name: string; attempt: number }) =>
+      job.id === "upload" && job.name.includes("2025-11-08T00") && job.attempt === 1;
+    unwritable = failing;
+    let first: WorkflowRun;
+    try {
+      first = await run({
+        event: "workflow_dispatch",
+        inputs: { start: "2025-11-07", end: "2025-11-08", "chunk-days": 1 },
+      });
+    } finally {
+      unwritable = () => false;
+    }
+    const failed = first.jobs.filter((job) => job.conclusion === "failure");
+    expect(failed.map((job) => job.name)).toEqual([expect.stringContaining("upload (2025-11-08T00")]);
+    expect(first.jobs.find((job) => job.id === "transform")!.conclusion).toBe("skipped");
+    expect((await lakeKeys()).some((key) => key.includes("2025-11-08"))).toBe(false);
+    const pattern = `amplitude-backup-2025-11-08T00--2025-11-08T23-${first.runId}-*`;
+
+    const second = await harness.rerunFailed(first);
+    expectGreen(second);
+    expect(second.attempt).toBe(2);
+    expect(second.started.map((job) => job.name)).toEqual([failed[0]!.name, "transform", "report"]);
+    const upload = second.started[0]!;
+    const download = upload.steps.find((step) => step.uses?.startsWith("actions/download-artifact"))!;
+    expect(download.with.pattern).toBe(pattern);
+    expect(download.stdout).toContain("(attempt 1)");
+    expect(Number(upload.steps.find((step) => step.id === "upload")!.outputs.files)).toBeGreaterThan(0);
+    expect((await lakeKeys()).some((key) => key.includes("2025-11-08"))).toBe(true);
+    // Without github-token and run-id, download-artifact sees only this attempt's artifacts: nothing to upload.
+    expect(download.with["github-token"]).toBe(TOKEN);
+    expect(download.with["run-id"]).toBe(String(first.runId));
+    expect(harness.downloadable(first.runId, 2, { pattern, withToken: false })).toEqual([]);
+    expect(harness.downloadable(first.runId, 2, { pattern, withToken: true })).toHaveLength(1);
+    // Kept from attempt 1: plan, the chunks' extracts, the good upload and provision.
+    const kept = second.jobs.filter((job) => job.fromAttempt === 1 && job.started);
+    expect(kept.map((job) => job.id).sort()).toEqual(["extract", "extract", "plan", "provision", "upload"]);
+  }, 240_000);
+
+  it("a dry run extracts nothing and provision renders its SQL only", async () => {
+    const requests = sim.requests.length;
+    const ddl = catalog.ddl.length;
+    const dry = await run({
+      event: "workflow_dispatch",
+      inputs: { start: "2025-11-10", end: "2025-11-12", "chunk-days": 1, "dry-run": true },
+    });
+    expectGreen(dry);
+    expect(names(dry)).toEqual(["plan", "provision"]);
+    for (const id of ["extract", "upload", "transform", "report"]) {
+      expect(dry.jobs.find((job) => job.id === id)!.conclusion, id).toBe("skipped");
+    }
+    expect(sim.requests.length).toBe(requests);
+    expect(catalog.ddl.length).toBe(ddl);
+    const provision = dry.started.find((job) => job.id === "provision")!;
+    expect(provision.steps.find((step) => step.id === "provision")!.with["dry-run"]).toBe("true");
+    expect(provision.steps.find((step) => step.name === "Keep the rendered SQL")!.outcome).toBe("success");
+  }, 120_000);
+});
+
+describe("the concurrency group", () => {
+  it("keeps a backfill pending behind a running hourly run when the next schedule comes (queue: max)", async () => {
+    const setting = await concurrencyOf(source, PIPELINE, { event: "schedule", vars });
+    expect(setting).toEqual({ group: "amplitude-pipeline-TESTDB", cancelInProgress: false, queue: "max" });
+    const group = new ConcurrencyGroup(setting!);
+    group.queue("hourly 10:17");
+    group.queue("backfill");
+    group.queue("hourly 11:17");
+    expect(group.cancelled).toEqual([]);
+    group.finish();
+    expect(group.running).toBe("backfill");
+
+    // Without queue: max, GitHub's default would cancel the pending backfill.
+    const text = await readFile(join(source, PIPELINE), "utf8");
+    await writeFile(join(work, "single.yml"), text.replace(/\n\s*queue: max\n/, "\n"));
+    const single = new ConcurrencyGroup(
+      (await concurrencyOf(work, "single.yml", { event: "schedule", vars }))!,
+    );
+    single.queue("hourly 10:17");
+    single.queue("backfill");
+    single.queue("hourly 11:17");
+    expect(single.cancelled).toEqual(["backfill"]);
+  });
+});
+
+describe("a pull request", () => {
+  it("runs sql-check.yml's validate job, which passes on the repository's models", async () => {
+    const check = await harness.run({
+      workflow: ".github/workflows/sql-check.yml",
+      event: "pull_request",
+      payload: { pull_request: { number: 7 } },
+      // The job runs in a debian:12 container on GitHub; here its steps run on this machine.
+      substitutes: {
+        "Install git and sqlfluff (Debian 12's packages)":
+          "echo 'apt-get: Debian 12 packages, in the container on GitHub'",
+        "Install DuckDB and the SQL parser": `ln -s '${join(fileURLToPath(new URL("..", import.meta.url)), "node_modules")}' node_modules`,
+      },
+    });
+    const [validate] = check.started;
+    expect(check.started.map((job) => job.name)).toEqual(["validate"]);
+    expect(validate!.container).toBe("debian:12");
+    expect(validate!.steps.filter((step) => step.substituted).map((step) => step.name)).toEqual([
+      "Install git and sqlfluff (Debian 12's packages)",
+      "Install DuckDB and the SQL parser",
+    ]);
+    const step = validate!.steps.find((s) => s.id === "validate")!;
+    expect(step.conclusion, `${step.stdout}\n${step.stderr}`).toBe("success");
+    expect(step.outputs.failed).toBe("0");
+    expect(validate!.conclusion).toBe("success");
+  }, 180_000);
 });

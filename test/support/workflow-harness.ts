@@ -14,11 +14,13 @@ import { parse } from "yaml";
 import { loadBundledPackage } from "../../src/github/workflow-check.ts";
 import { inputVariable, parseCommandFile } from "./action-runner.ts";
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- the parser's bundle is untyped: its tokens and expression
+   trees are used with the shapes of @actions/workflow-parser and @actions/expressions */
+
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 // ---- GitHub's parser and expression engine, bundled (they do not import on Node 20) ----
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the bundle is untyped; its shapes are the packages' own */
 type Token = any;
 interface Expressions {
   parseWorkflow(file: { name: string; content: string }, trace: unknown): { context: any; value: Token };
@@ -33,7 +35,6 @@ interface Expressions {
   Parser: new (tokens: unknown[], contexts: string[], functions: unknown[]) => { parse(): unknown };
   data: { reviver(key: string, value: unknown): unknown; Kind: Record<string, number> };
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export const loadWorkflowParser = () =>
   loadBundledPackage<Expressions>(
@@ -66,7 +67,6 @@ function expressionData(lib: Expressions, value: unknown): unknown {
   return JSON.parse(JSON.stringify(value ?? null), lib.data.reviver);
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function plain(lib: Expressions, value: any): unknown {
   const kind = lib.data.Kind;
   switch (value.kind) {
@@ -82,7 +82,6 @@ function plain(lib: Expressions, value: any): unknown {
       return Object.fromEntries(value.pairs().map((p: any) => [p.key, plain(lib, p.value)]));
   }
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Evaluates one expression (the text inside `${{ }}`) with the status functions the runner gives `if:`. */
 function evaluateExpression(lib: Expressions, text: string, contexts: Contexts, status?: Status) {
@@ -96,7 +95,6 @@ function evaluateExpression(lib: Expressions, text: string, contexts: Contexts, 
  * service evaluates; so `format` of one expression with only whitespace around it is that expression.
  */
 function unwrapBlockScalar(tree: any): any {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const name = tree?.functionName?.lexeme?.toLowerCase();
   const template = tree?.args?.[0]?.literal?.value;
   if (name === "format" && tree.args.length === 2 && typeof template === "string") {
@@ -481,7 +479,7 @@ export class WorkflowHarness {
     while (pending.length > 0) {
       const index = pending.findIndex((job) => needsOf(job.id.value).every((need) => results.has(need)));
       if (index === -1) throw new Error(`${options.workflow}: a cycle in needs`);
-      const [job] = pending.splice(index, 1) as [any]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const [job] = pending.splice(index, 1) as [any];
       const id: string = job.id.value;
       if (previous && !rerun.has(id)) {
         const kept = previous.jobs.filter((record) => record.id === id);
@@ -593,7 +591,7 @@ export class WorkflowHarness {
     spec: {
       id: string;
       name: string;
-      job: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      job: any;
       raw: Token;
       matrix: Record<string, unknown> | undefined;
       strategy: Record<string, unknown>;
@@ -638,7 +636,6 @@ export class WorkflowHarness {
     const rawSteps = spec.raw?.find("steps");
 
     for (const [index, step] of (spec.job.steps as any[]).entries()) {
-      // eslint-disable-line @typescript-eslint/no-explicit-any
       const rawStep = rawSteps?.get(index);
       const env = { ...jobEnv, ...added };
       const stepContexts: Contexts = {
@@ -995,7 +992,6 @@ export class WorkflowHarness {
 
 /** Dispatch inputs typed as declared: boolean and number inputs are booleans and numbers in `inputs`. */
 function dispatchInputs(template: any, given: Record<string, unknown>) {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   const declared = (template.events?.workflow_dispatch?.inputs ?? {}) as Record<
     string,
     { type?: string; default?: unknown }
