@@ -135,6 +135,12 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: "S3RVER",
   };
   harness = new WorkflowHarness({
+    // The role session configure-aws-credentials hands out: s3rver takes its key, and ignores the session token.
+    awsSession: {
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+      sessionToken: "FwoGZXIvYXdzEFAKESESSION",
+    },
     dist: built.dist,
     node,
     source,
@@ -232,7 +238,11 @@ function expectGreen(run: WorkflowRun) {
 describe("the hourly schedule", () => {
   it("starts exactly one job and bills one minute: extract, upload, provision, transform, report as its steps", async () => {
     const requests = sim.requests.length;
-    const hourly = await run({ event: "schedule" });
+    // With a role (OIDC) and the access-key secrets still set: the role's session only, all of it.
+    const hourly = await run({
+      event: "schedule",
+      vars: { ...vars, AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/amplitude-pipeline" },
+    });
     expectGreen(hourly);
     expect(hourly.started.map((job) => job.name)).toEqual(["hourly"]);
     expect(
@@ -241,6 +251,7 @@ describe("the hourly schedule", () => {
     expect(hourly.billedMinutes).toBe(1);
     expect(stepNames(hourly, "hourly")).toEqual([
       "actions/checkout@v7",
+      "AWS credentials (OIDC role)",
       "extract",
       "Keep the backup as an artifact",
       "The backup folder exists",
@@ -250,7 +261,11 @@ describe("the hourly schedule", () => {
       "report",
     ]);
     const [job] = hourly.started;
-    expect(job!.steps.find((step) => step.name === "AWS credentials (OIDC role)")?.outcome).toBe("skipped");
+    for (const id of ["extract", "upload", "transform"]) {
+      const step = job!.steps.find((s) => s.id === id)!;
+      expect(step.with["aws-access-key-id"], id).toBe("");
+      expect(step.with["aws-secret-access-key"], id).toBe("");
+    }
     expect(job!.steps.find((step) => step.name === "report the failure")?.outcome).toBe("skipped");
     expect(
       job!.steps.some((step) => /\bnpm\b/.test(step.name) || step.uses?.startsWith("actions/setup-node")),

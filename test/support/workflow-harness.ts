@@ -871,17 +871,15 @@ export class WorkflowHarness {
       .filter(Boolean);
     const wanted = (file: string) =>
       folders.length === 0 || !file.includes("/") || folders.some((folder) => file.startsWith(`${folder}/`));
-    let dist = false;
-    for (const file of await trackedFiles()) {
-      if (!wanted(file)) continue;
-      if (file.startsWith("dist/")) {
-        dist = true;
-        continue;
-      }
-      if (!existsSync(join(this.source, file))) continue;
-      await mkdir(dirname(join(workspace, file)), { recursive: true });
-      await cp(join(this.source, file), join(workspace, file));
-    }
+    const files = (await trackedFiles()).filter(wanted);
+    const dist = files.some((file) => file.startsWith("dist/"));
+    const copied = files.filter((file) => !file.startsWith("dist/") && existsSync(join(this.source, file)));
+    await Promise.all(
+      [...new Set(copied.map((file) => dirname(join(workspace, file))))].map((dir) =>
+        mkdir(dir, { recursive: true }),
+      ),
+    );
+    await Promise.all(copied.map((file) => cp(join(this.source, file), join(workspace, file))));
     if (dist) await symlink(this.options.dist, join(workspace, "dist"), "dir");
     return true;
   }
