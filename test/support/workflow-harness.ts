@@ -808,8 +808,8 @@ export class WorkflowHarness {
     switch (action) {
       case "actions/checkout":
         return this.checkout(at.workspace, inputs);
-      // actions/setup-node "sets up a specific version of Node.js" for `run:` steps; the node24 actions here run on
-      // the runner's own Node 24 whatever it sets up, so this stand-in only records the version asked for.
+      // actions/setup-node puts the requested Node.js on the PATH for `run:` steps; a node24 action runs on the
+      // runner's own Node 24 whatever it sets up, so this stand-in only records the version asked for.
       case "actions/setup-node":
         record.outputs["node-version"] = inputs["node-version"] ?? "";
         return true;
@@ -885,9 +885,10 @@ export class WorkflowHarness {
   }
 
   /**
-   * actions/upload-artifact stand-in (v4 and later). Its README: "Uploading to the same named Artifact multiple times
-   * … it is no longer possible to upload to the same named Artifact multiple times"; `if-no-files-found`: warn (the
-   * default), error or ignore. The artifact belongs to the run and records the attempt that uploaded it.
+   * actions/upload-artifact stand-in (v4 and later). Its docs/MIGRATION.md: "In v4, Artifacts are immutable (unless
+   * deleted). So you must change each of the uploaded Artifacts to have a different name"; a second upload of a name
+   * fails as the service answers it ("(409) Conflict: an artifact with this name already exists on the workflow
+   * run"). `if-no-files-found`: warn (the default), error or ignore. The artifact records the attempt that made it.
    */
   private async uploadArtifact(
     record: StepRecord,
@@ -898,7 +899,7 @@ export class WorkflowHarness {
     const stored = this.artifacts.get(at.spec.runId) ?? [];
     this.artifacts.set(at.spec.runId, stored);
     if (stored.some((artifact) => artifact.name === name)) {
-      record.stderr += `Failed to CreateArtifact: an artifact with this name already exists on the workflow run: ${name}\n`;
+      record.stderr += `Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run (${name})\n`;
       return false;
     }
     const path = resolve(at.workspace, inputs.path ?? "");
@@ -955,9 +956,10 @@ export class WorkflowHarness {
   }
 
   /**
-   * aws-actions/configure-aws-credentials stand-in: its README says the action "will export the credentials as
-   * environment variables" — AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of the role session, and
-   * AWS_REGION and AWS_DEFAULT_REGION — for the later steps.
+   * aws-actions/configure-aws-credentials stand-in. Its README: the action "implements the AWS JavaScript SDK
+   * credential resolution chain and exports session environment variables for your other Actions to use" —
+   * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN of the role session, and the region (AWS_REGION,
+   * AWS_DEFAULT_REGION) — for the later steps of the job.
    */
   private async configureAws(
     record: StepRecord,
