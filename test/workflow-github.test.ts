@@ -329,7 +329,7 @@ describe("sql-check.yml's sqlfluff", () => {
 
 describe("pipeline.yml's runs", () => {
   const DISPATCH = { start: "2026-01-01", end: "2026-01-31", "chunk-days": 7, "dry-run": false };
-  const PLANNED = { provision: "true", matrix: "{}", "max-parallel": "4" };
+  const PLANNED = { matrix: "{}", "max-parallel": "4" };
 
   it("starts exactly one job on a schedule: GitHub bills each job at least a minute", () => {
     expect(startedJobs("schedule", {})).toEqual(["hourly"]);

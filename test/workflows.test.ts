@@ -327,7 +327,6 @@ describe("the repository's workflows", () => {
       "chunk-days",
       "dry-run",
       "end",
-      "provision",
       "retention-days",
       "start",
     ]);

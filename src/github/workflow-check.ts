@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -427,49 +428,69 @@ function findPackageDir(name: string): string {
  * bundled with esbuild (JSON inlined) into a file under the temp folder named for both versions, and reused.
  */
 export function loadLanguageService(): Promise<LanguageService> {
-  languageService ??= (async () => {
-    const packageDir = findPackageDir("@actions/languageservice");
-    const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
-      version: string;
-    };
-    const esbuild = await import("esbuild");
-    const bundle = join(
-      tmpdir(),
-      "amplitude-pipeline",
-      `actions-languageservice-${version}-esbuild-${esbuild.version}.mjs`,
-    );
-    if (!existsSync(bundle)) {
-      const result = await esbuild.build({
-        stdin: {
-          contents:
-            'export { validate } from "@actions/languageservice";\n' +
-            'export { TextDocument } from "vscode-languageserver-textdocument";\n',
-          resolveDir: packageDir,
-          loader: "js",
-        },
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        write: false,
-        loader: { ".json": "json" },
-        banner: {
-          js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
-        },
-        logLevel: "silent",
-      });
-      const [output] = result.outputFiles;
-      if (!output) throw new Error("esbuild produced no bundle of @actions/languageservice");
-      await mkdir(dirname(bundle), { recursive: true });
-      // Written aside and renamed: parallel checks never import half a file.
-      const partial = `${bundle}.${process.pid}.${Date.now()}.tmp`;
-      await writeFile(partial, output.contents);
-      await rename(partial, bundle);
-    }
-    return (await import(pathToFileURL(bundle).href)) as LanguageService;
-  })();
+  languageService ??= loadBundledPackage<LanguageService>(
+    "@actions/languageservice",
+    'export { validate } from "@actions/languageservice";\n' +
+      'export { TextDocument } from "vscode-languageserver-textdocument";\n',
+  );
   languageService.catch(() => {
     languageService = undefined;
   });
   return languageService;
+}
+
+const bundledPackages = new Map<string, Promise<unknown>>();
+
+/**
+ * Imports what `exports` (an ES module's source, resolved from the installed package `name`) exports, bundled with
+ * esbuild into one file under the temp folder: GitHub's packages (`@actions/languageservice`,
+ * `@actions/workflow-parser`) import JSON without import attributes, which Node 20 refuses, so their JSON is
+ * inlined. The file is named for the package's and esbuild's versions and the source, and reused.
+ */
+export function loadBundledPackage<T>(name: string, exports: string): Promise<T> {
+  const key = `${name}\n${exports}`;
+  let loading = bundledPackages.get(key) as Promise<T> | undefined;
+  if (!loading) {
+    loading = bundlePackage<T>(name, exports);
+    bundledPackages.set(key, loading);
+    loading.catch(() => bundledPackages.delete(key));
+  }
+  return loading;
+}
+
+async function bundlePackage<T>(name: string, exports: string): Promise<T> {
+  const packageDir = findPackageDir(name);
+  const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+    version: string;
+  };
+  const esbuild = await import("esbuild");
+  const source = createHash("sha256").update(exports).digest("hex").slice(0, 12);
+  const bundle = join(
+    tmpdir(),
+    "amplitude-pipeline",
+    `${name.replace(/^@/, "").replace(/\//g, "-")}-${version}-esbuild-${esbuild.version}-${source}.mjs`,
+  );
+  if (!existsSync(bundle)) {
+    const result = await esbuild.build({
+      stdin: { contents: exports, resolveDir: packageDir, loader: "js" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      write: false,
+      loader: { ".json": "json" },
+      banner: {
+        js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+      },
+      logLevel: "silent",
+    });
+    const [output] = result.outputFiles;
+    if (!output) throw new Error(`esbuild produced no bundle of ${name}`);
+    await mkdir(dirname(bundle), { recursive: true });
+    // Written aside and renamed: parallel checks never import half a file.
+    const partial = `${bundle}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(partial, output.contents);
+    await rename(partial, bundle);
+  }
+  return (await import(pathToFileURL(bundle).href)) as T;
 }
