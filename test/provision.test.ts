@@ -389,7 +389,10 @@ describe("provision after a change", () => {
     );
     expect(catalog.ddl).toEqual([]);
 
-    catalog.pipePending = [3, 1, 0];
+    // The first two looks are provision reading the account (the refused run, then this one); then the
+    // queue drains 3, 1, 0 while the pipe runs.
+    catalog.pipePending = [0, 0, 3, 1, 0];
+    fake.queries.length = 0;
     // Snowflake's clock is two minutes behind this machine's (the test clock says 09:00).
     catalog.serverMs = Date.parse("2025-11-06T08:58:00.000Z");
     await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
@@ -403,8 +406,10 @@ describe("provision after a change", () => {
       ),
     ]);
     // It waited, the pipe running, until no file was pending, paused it, and checked it again.
-    const statuses = fake.queries.filter((q) => /system\$pipe_status/i.test(q.sql));
-    expect(statuses.length).toBe(4);
+    const statuses = fake.queries.filter((q) =>
+      /system\$pipe_status\('raw\.amplitude_events_pipe'\)/i.test(q.sql),
+    );
+    expect(statuses.length).toBe(1 + 4);
     expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.definition).toContain("on_error = skip_file");
     expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.paused).toBe(false);
     // The stream and the raw table were not touched.
@@ -426,11 +431,14 @@ describe("provision after a change", () => {
       sql.replace("on_error = continue", "on_error = skip_file"),
     );
     // Two files queued, loaded while the pipe runs; after the pause, a new file is queued at every look.
-    catalog.pipePending = [2, 0];
+    catalog.pipePending = [0, 2, 0];
     catalog.pipeArrivals = 1;
     await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
-    const states = fake.queries.filter((q) => /system\$pipe_status/i.test(q.sql)).map((q) => q.sql);
-    expect(states).toHaveLength(3);
+    // Provision's reading of the account, two looks while it runs, one once paused.
+    const states = fake.queries.filter((q) =>
+      /system\$pipe_status\('raw\.amplitude_events_pipe'\)/i.test(q.sql),
+    );
+    expect(states).toHaveLength(1 + 3);
     expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
       "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = true",
       "create or replace pipe raw.amplitude_events_pipe",
@@ -492,6 +500,24 @@ describe("provision after a change", () => {
     expect((await provision({ lake: "s3://amplitude-lake/v2" })).plan.statements).toEqual([]);
   });
 
+  it("recreates a pipe its stage's new URL stopped, refreshing from the last file it loaded", async () => {
+    // As a URL altered in place (by hand, or by an earlier version of provision) leaves it.
+    const events = catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")!;
+    events.stopped = "STOPPED_STAGE_ALTERED";
+    events.lastIngested = Date.parse("2025-11-05T23:10:00.000Z");
+    await expect(provision()).rejects.toThrow(
+      /raw\.amplitude_events_pipe is STOPPED_STAGE_ALTERED \(SYSTEM\$PIPE_STATUS\)[\s\S]*--allow-replace=raw\.amplitude_events_pipe/,
+    );
+    expect(catalog.ddl).toEqual([]);
+    await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "create or replace pipe raw.amplitude_events_pipe",
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
+      "alter pipe raw.amplitude_events_pipe refresh modified_after = '2025-11-05T23:10:00.000Z'",
+    ]);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.stopped).toBeUndefined();
+  });
+
   it("refuses a stale stream, naming how to recreate it, and recreates it with --allow-replace", async () => {
     catalog.staleStreams.add("RAW.AMPLITUDE_EVENTS_STREAM");
     const refused = provision();
@@ -537,6 +563,24 @@ describe("the fake Snowflake's catalog", () => {
         await expect(warehouse.execute(sql), sql).rejects.toThrow(/001003|syntax error/);
       }
       expect(catalog.ddl).toEqual([]);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("stops the auto-ingest pipes on a stage whose URL changes", async () => {
+    await provision();
+    const { SnowflakeWarehouse } = await import("../src/warehouse/snowflake.ts");
+    const { snowflakeConfig } = await import("../src/warehouse/snowflake-config.ts");
+    const warehouse = await SnowflakeWarehouse.open(snowflakeConfig(env()));
+    try {
+      await warehouse.execute(
+        "alter stage raw.amplitude_lake set url = 's3://amplitude-lake/elsewhere/' storage_integration = amplitude_pipeline_s3",
+      );
+      const [row] = await warehouse.query("select system$pipe_status('raw.lake_manifests_pipe')");
+      expect(JSON.parse(String(Object.values(row!)[0]))).toMatchObject({
+        executionState: "STOPPED_STAGE_ALTERED",
+      });
     } finally {
       await warehouse.close();
     }

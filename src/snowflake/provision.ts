@@ -65,7 +65,8 @@ export interface Catalog {
   columns: Map<string, Array<{ name: string; type: string }>>;
   fileFormats: Set<string>;
   stages: Map<string, { url: string }>;
-  pipes: Map<string, { definition: string; notificationChannel: string | null }>;
+  /** `executionState`: SYSTEM$PIPE_STATUS's, e.g. STOPPED_STAGE_ALTERED for a pipe whose stage moved. */
+  pipes: Map<string, { definition: string; notificationChannel: string | null; executionState?: string }>;
   procedures: Set<string>;
   /** `stale`: SHOW STREAMS says the stream's offset is outside the table's retention. */
   streams: Map<string, { table: string; stale?: boolean }>;
@@ -133,6 +134,9 @@ export async function readCatalog(
       notificationChannel:
         row.notification_channel_name == null ? null : String(row.notification_channel_name),
     });
+  }
+  for (const [name, pipe] of catalog.pipes) {
+    pipe.executionState = (await pipeStatus(warehouse, name.toLowerCase())).executionState ?? undefined;
   }
   for (const row of await warehouse.query(
     `select procedure_schema, procedure_name from information_schema.procedures where procedure_schema in (${inList})`,
@@ -312,7 +316,10 @@ export function planProvision(
       if (object.kind === "task") changedTasks.add(object.name);
       continue;
     }
-    if (recorded === object.checksum) {
+    const stopped =
+      object.kind === "pipe" &&
+      catalog.pipes.get(nameKey(object.name))?.executionState === "STOPPED_STAGE_ALTERED";
+    if (recorded === object.checksum && !stopped) {
       changes.push({ object, action: "unchanged", statements: [] });
       continue;
     }
@@ -520,7 +527,10 @@ function evolve(
       return { object, action: "record", statements: [] };
     case "pipe": {
       const current = catalog.pipes.get(id)!;
-      if (normalize(current.definition) === object.definition)
+      // A pipe Snowflake stopped because its stage moved (by an earlier provision, or by hand) loads
+      // nothing until it is recreated.
+      const stopped = current.executionState === "STOPPED_STAGE_ALTERED";
+      if (normalize(current.definition) === object.definition && !stopped)
         return { object, action: "record", statements: [] };
       const replacement: PipeReplacement = {
         pipes: [{ name: object.name, replaceStatement: object.replaceStatement! }],
@@ -531,12 +541,14 @@ function evolve(
           object,
           action: "replace",
           statements: replacementSteps(replacement),
-          detail: "COPY statement changed (--allow-replace)",
+          detail: `${stopped ? "STOPPED_STAGE_ALTERED" : "COPY statement changed"} (--allow-replace)`,
           pipeReplacement: replacement,
         };
       }
       return {
-        reason: `${object.name}: its COPY statement changed, and replacing a pipe drops its load history`,
+        reason: stopped
+          ? `${object.name} is STOPPED_STAGE_ALTERED (SYSTEM$PIPE_STATUS): its stage's URL changed, and it loads nothing until it is recreated, which drops its load history`
+          : `${object.name}: its COPY statement changed, and replacing a pipe drops its load history`,
         remedy:
           `run provision --allow-replace=${object.name}, which lets the pipe finish its queue, pauses it and notes the ` +
           `time on Snowflake's clock, recreates it, resumes it and refreshes the files modified after the pause. By hand:\n` +

@@ -60,8 +60,8 @@ export interface FakeCatalog {
   /** Every DDL statement applied (create, alter, drop, and the task-graph resume), in order. */
   ddl: string[];
   /**
-   * Pending files SYSTEM$PIPE_STATUS reports for a running pipe, one value per call (the last repeats):
-   * its queue drains (or fills) to that count.
+   * Pending files SYSTEM$PIPE_STATUS reports for a running pipe, one value per call for that pipe (the
+   * last repeats): its queue drains (or fills) to that count.
    */
   pipePending: number[];
   /** Files notified to a paused pipe per SYSTEM$PIPE_STATUS call: they queue until it resumes. */
@@ -130,6 +130,8 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
   let clock = 0;
   /** Each pipe's queue: the server time each pending file was queued at. */
   const queues = new Map<string, number[]>();
+  /** How many running-pipe statuses each pipe has reported: its place in `pipePending`. */
+  const looks = new Map<string, number>();
   const iso = (ms: number) => new Date(ms).toISOString();
   let open: string[] | undefined;
   let saved: FakeCatalog["rows"] | undefined;
@@ -375,7 +377,9 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       const state = !pipe ? "STOPPED_MISSING_PIPE" : (pipe.stopped ?? (pipe.paused ? "PAUSED" : "RUNNING"));
       const queue = queues.get(key) ?? [];
       if (state === "RUNNING") {
-        const next = catalog.pipePending.length > 1 ? catalog.pipePending.shift()! : catalog.pipePending[0]!;
+        const look = looks.get(key) ?? 0;
+        looks.set(key, look + 1);
+        const next = catalog.pipePending[Math.min(look, catalog.pipePending.length - 1)]!;
         while (queue.length > next) queue.shift();
         while (queue.length < next) queue.push(catalog.serverMs);
       } else if (state === "PAUSED") {
