@@ -457,7 +457,7 @@ describe("provision after a change", () => {
     );
     catalog.pipePending = [4];
     await expect(provision({ allowReplace: ["raw.amplitude_events_pipe"] })).rejects.toThrow(
-      /raw\.amplitude_events_pipe still had 4 file\(s\) queued after 600 s: nothing was replaced and the pipe keeps running/,
+      /raw\.amplitude_events_pipe still had 4 file\(s\) queued after 600 s: nothing was replaced and the pipe keeps running. Run provision --allow-replace=raw\.amplitude_events_pipe again/,
     );
     expect(catalog.ddl).toEqual([]);
     expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")).toMatchObject({ paused: false });

@@ -249,9 +249,9 @@ export function planProvision(
   const refusals: Refusal[] = [];
   const changedTasks = new Set<string>();
 
-  // "Modifying the URL parameter … can cause any reliant pipes … (AUTO_INGEST = TRUE) to stop working"
-  // (SYSTEM$PIPE_STATUS: STOPPED_STAGE_ALTERED) until they are recreated: a stage's new URL and the
-  // recreation of every pipe that reads it are one change.
+  // "Changing the URL stops every pipe that references the stage, and SYSTEM$PIPE_STATUS reports
+  // STOPPED_STAGE_ALTERED until you recreate the pipes": a stage's new URL and the recreation of every
+  // pipe that reads it are one change.
   const moves = new Map<string, SnowflakeObject[]>();
   for (const object of objects) {
     if (object.kind !== "stage" || !exists(object, catalog)) continue;
@@ -697,7 +697,7 @@ export async function applyProvision(
     for (const change of plan.changes) {
       options.reporter?.change?.(change);
       if (change.pipeReplacement) {
-        await replacePipes(warehouse, change.object.name, change.pipeReplacement, {
+        await replacePipes(warehouse, change.pipeReplacement, {
           run,
           now,
           sleep,
@@ -765,17 +765,13 @@ interface StepContext {
   drainSeconds: number;
 }
 
-async function replacePipes(
-  warehouse: Warehouse,
-  what: string,
-  replacement: PipeReplacement,
-  context: StepContext,
-) {
+async function replacePipes(warehouse: Warehouse, replacement: PipeReplacement, context: StepContext) {
+  const again = `provision --allow-replace=${replacement.pipes.map((pipe) => pipe.name).join(",")}`;
   const since = new Map<string, string | null>();
   const paused: string[] = [];
   try {
     for (const pipe of replacement.pipes) {
-      since.set(pipe.name, await stopPipe(warehouse, pipe.name, what, paused, context));
+      since.set(pipe.name, await stopPipe(warehouse, pipe.name, again, paused, context));
     }
   } catch (error) {
     // Nothing was recreated: the pipes paused so far load again.
@@ -802,7 +798,7 @@ async function replacePipes(
 async function stopPipe(
   warehouse: Warehouse,
   pipe: string,
-  what: string,
+  again: string,
   paused: string[],
   context: StepContext,
 ): Promise<string | null> {
@@ -835,8 +831,8 @@ async function stopPipe(
     if (context.now().getTime() >= deadline) {
       throw new ConfigurationError(
         `${pipe} still had ${status.pendingFileCount} file(s) queued after ${context.drainSeconds} s: nothing was ` +
-          `replaced and the pipe keeps running. Run provision --allow-replace=… again (for ${what}) once ` +
-          `SYSTEM$PIPE_STATUS('${pipe}') shows pendingFileCount 0`,
+          `replaced and the pipe keeps running. Run ${again} again once SYSTEM$PIPE_STATUS('${pipe}') shows ` +
+          "pendingFileCount 0",
       );
     }
     await context.sleep(5000);
