@@ -240,6 +240,17 @@ describe("fake Snowflake with the real snowflake-sdk", () => {
     expect(fake.requests).toContainEqual({ method: "POST", path: "/session" });
   });
 
+  it("starts a session in the account's TIMEZONE, Snowflake's default, until the session sets its own", async () => {
+    const connection = await connect({ password: PASSWORD });
+    const before = fake.queries.length;
+    await execute(connection, "select 1");
+    await execute(connection, "alter session set timezone = 'UTC', timestamp_type_mapping = 'TIMESTAMP_NTZ'");
+    await execute(connection, "select 2");
+    expect(fake.accountTimezone).toBe("America/Los_Angeles");
+    expect(fake.queries.slice(before).map((q) => q.timezone)).toEqual(["America/Los_Angeles", "UTC", "UTC"]);
+    await destroy(connection);
+  });
+
   it("keeps a long statement in progress until the driver has polled for its result", async () => {
     fake.on(/^execute task/i, {
       columns: [{ name: "status", type: "text" }],

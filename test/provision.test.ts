@@ -9,6 +9,7 @@ import { ConfigurationError, SqlExecutionError } from "../src/errors.ts";
 import type { SnowflakeObject } from "../src/snowflake/render.ts";
 import { installCatalog, NOTIFICATION_CHANNEL, type FakeCatalog } from "./support/fake-snowflake-catalog.ts";
 import { startFakeSnowflake, type FakeSnowflake } from "./support/fake-snowflake.ts";
+import { testClock } from "./support/fake-snowflake-tasks.ts";
 import { runCli } from "./support/cli.ts";
 
 const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -48,9 +49,11 @@ function capture(): Output & { lines: string[]; errors: string[] } {
 
 async function provision(options: Partial<ProvisionCommandOptions> = {}) {
   const output = capture();
+  // Waits (a pipe's queue, a graph run in flight) pass on this clock, not the machine's.
+  const clock = testClock(Date.parse("2025-11-06T09:00:00.000Z"));
   const plan = await runProvision(
     { lake: "s3://amplitude-lake/prod", out: join(work, "dry-run"), project, ...options },
-    { env: env(), output, toolVersion: "test", sleep: async () => {} },
+    { env: env(), output, toolVersion: "test", sleep: clock.sleep, now: clock.now },
   );
   return { plan, output };
 }
@@ -229,18 +232,59 @@ describe("provision after a change", () => {
     catalog.ddl.length = 0;
   });
 
-  it("replaces only the procedure of a model whose SQL changed, and leaves the running graph alone", async () => {
+  it("replaces only the procedure of a model whose SQL changed, once the graph's run in flight has finished, and resumes the graph", async () => {
     await edit("models/core/sessions.sql", (sql) =>
       sql.replace(
         "count(*) as event_count,",
         "count(*) as event_count,\n        min(loaded_at) as first_loaded_at,",
       ),
     );
+    // A graph run is executing: it would call the new procedure half-way.
+    catalog.graphRuns.push({ id: "1762418000000", startedAt: catalog.serverMs, polls: 2 });
     const { plan } = await provision();
     expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "alter task pipeline.amplitude_root suspend",
       "create or replace procedure pipeline.build_sessions(full_refresh boolean)",
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
     ]);
+    expect(catalog.changedDuringRun).toEqual([]);
+    expect(catalog.graphRuns[0]!.polls).toBe(0);
     expect(plan.suspendsGraph).toBe(false);
+    expect(plan.pausesRunningGraph).toBe(true);
+    expect(catalog.tasks.get("PIPELINE.AMPLITUDE_ROOT")?.state).toBe("started");
+  });
+
+  it("names the run in flight and leaves the graph as it was when the run outlasts the wait", async () => {
+    await edit("models/core/sessions.sql", (sql) =>
+      sql.replace("count(*) as event_count,", "count(*) as n,"),
+    );
+    catalog.graphRuns.push({ id: "1762418000000", startedAt: catalog.serverMs, polls: 100_000 });
+    const failed = provision();
+    await expect(failed).rejects.toThrow(ConfigurationError);
+    await expect(failed).rejects.toThrow(
+      /run 1762418000000 \(started 2025-11-06T\S+\) was still executing 3600 s after pipeline\.amplitude_root was suspended: provision changed nothing[\s\S]*CURRENT_TASK_GRAPHS/,
+    );
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "alter task pipeline.amplitude_root suspend",
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
+    ]);
+    expect(catalog.tasks.get("PIPELINE.AMPLITUDE_ROOT")?.state).toBe("started");
+  });
+
+  it("resumes the graph it suspended when a later statement fails", async () => {
+    await edit("models/core/sessions.sql", (sql) =>
+      sql.replace("count(*) as event_count,", "count(*) as n,"),
+    );
+    fake.on(/^create or replace procedure pipeline\.build_sessions\(/, () => ({
+      code: "003001",
+      sqlState: "42501",
+      message: "SQL access control error: Insufficient privileges to operate on schema 'PIPELINE'",
+    }));
+    await expect(provision()).rejects.toThrow(SqlExecutionError);
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "alter task pipeline.amplitude_root suspend",
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
+    ]);
     expect(catalog.tasks.get("PIPELINE.AMPLITUDE_ROOT")?.state).toBe("started");
   });
 
@@ -249,9 +293,9 @@ describe("provision after a change", () => {
     await edit("models/marts/company_traffic.sql", (sql) => `-- reads {{ ref('sessions') }}\n${sql}`);
     await provision();
     const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
-    expect(ddl[0]).toBe("create or replace procedure pipeline.build_company_traffic(full_refresh boolean)");
-    expect(ddl.slice(1)).toEqual([
+    expect(ddl).toEqual([
       "alter task pipeline.amplitude_root suspend",
+      "create or replace procedure pipeline.build_company_traffic(full_refresh boolean)",
       "create or replace task pipeline.run_company_traffic",
       "select system$task_dependents_enable('pipeline.amplitude_root')",
     ]);
@@ -290,10 +334,12 @@ describe("provision after a change", () => {
     catalog.ddl.length = 0;
     const { plan } = await provision();
     expect(catalog.ddl.map((sql) => sql.split("\n")[0])).toEqual([
+      "alter task pipeline.amplitude_root suspend",
       "create table if not exists raw.amplitude_snapshots (",
       "create or replace view raw.extract_windows as",
       "create or replace view raw.load_history as",
       "create pipe if not exists raw.amplitude_snapshots_pipe",
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
     ]);
     expect(plan.refusals).toEqual([]);
     expect([...catalog.tasks.values()].every((task) => task.state === "started")).toBe(true);
@@ -308,9 +354,11 @@ describe("provision after a change", () => {
     );
     await provision();
     expect(catalog.ddl).toEqual([
+      "alter task pipeline.amplitude_root suspend",
       "alter table raw.amplitude_events add column if not exists pipe_name varchar",
       // The view over raw's columns is made again, so that it has the new one.
       expect.stringMatching(/^create or replace view pipeline\.captured_events/),
+      "select system$task_dependents_enable('pipeline.amplitude_root')",
     ]);
     expect(catalog.tables.get("RAW.AMPLITUDE_EVENTS")).toEqual([
       "json_data",
@@ -341,7 +389,12 @@ describe("provision after a change", () => {
     );
     expect(catalog.ddl).toEqual([]);
 
-    catalog.pipePending = [3, 1, 0];
+    // The first two looks are provision reading the account (the refused run, then this one); then the
+    // queue drains 3, 1, 0 while the pipe runs.
+    catalog.pipePending = [0, 0, 3, 1, 0];
+    fake.queries.length = 0;
+    // Snowflake's clock is two minutes behind this machine's (the test clock says 09:00).
+    catalog.serverMs = Date.parse("2025-11-06T08:58:00.000Z");
     await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
     const ddl = catalog.ddl.map((sql) => sql.split("\n")[0]!);
     expect(ddl).toEqual([
@@ -349,12 +402,14 @@ describe("provision after a change", () => {
       "create or replace pipe raw.amplitude_events_pipe",
       "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
       expect.stringMatching(
-        /^alter pipe raw\.amplitude_events_pipe refresh modified_after = '\d{4}-\d\d-\d\dT/,
+        /^alter pipe raw\.amplitude_events_pipe refresh modified_after = '2025-11-06T08:58:\d\d\+00:00'$/,
       ),
     ]);
-    // It waited until no file was pending before recreating the pipe.
-    const statuses = fake.queries.filter((q) => /system\$pipe_status/i.test(q.sql));
-    expect(statuses.length).toBe(3);
+    // It waited, the pipe running, until no file was pending, paused it, and checked it again.
+    const statuses = fake.queries.filter((q) =>
+      /system\$pipe_status\('raw\.amplitude_events_pipe'\)/i.test(q.sql),
+    );
+    expect(statuses.length).toBe(1 + 4);
     expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.definition).toContain("on_error = skip_file");
     expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.paused).toBe(false);
     // The stream and the raw table were not touched.
@@ -371,6 +426,113 @@ describe("provision after a change", () => {
     expect(catalog.ddl).toEqual([]);
   });
 
+  it("drains a pipe while it runs, then pauses it, although files keep queueing while it is paused", async () => {
+    await edit("snowflake/pipe_events.sql", (sql) =>
+      sql.replace("on_error = continue", "on_error = skip_file"),
+    );
+    // Two files queued, loaded while the pipe runs; after the pause, a new file is queued at every look.
+    catalog.pipePending = [0, 2, 0];
+    catalog.pipeArrivals = 1;
+    await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
+    // Provision's reading of the account, two looks while it runs, one once paused.
+    const states = fake.queries.filter((q) =>
+      /system\$pipe_status\('raw\.amplitude_events_pipe'\)/i.test(q.sql),
+    );
+    expect(states).toHaveLength(1 + 3);
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = true",
+      "create or replace pipe raw.amplitude_events_pipe",
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
+      expect.stringMatching(
+        /^alter pipe raw\.amplitude_events_pipe refresh modified_after = '2025-11-06T08:\d\d:\d\d\+00:00'$/,
+      ),
+    ]);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")).toMatchObject({ paused: false });
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.definition).toContain("on_error = skip_file");
+  });
+
+  it("replaces nothing and leaves the pipe running when its queue does not drain in time", async () => {
+    await edit("snowflake/pipe_events.sql", (sql) =>
+      sql.replace("on_error = continue", "on_error = skip_file"),
+    );
+    catalog.pipePending = [4];
+    await expect(provision({ allowReplace: ["raw.amplitude_events_pipe"] })).rejects.toThrow(
+      /raw\.amplitude_events_pipe still had 4 file\(s\) queued after 600 s: nothing was replaced and the pipe keeps running. Run provision --allow-replace=raw\.amplitude_events_pipe again/,
+    );
+    expect(catalog.ddl).toEqual([]);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")).toMatchObject({ paused: false });
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.definition).toContain("on_error = continue");
+  });
+
+  it("treats a new lake URL as a replacement of every pipe on the stage: refused, then done the documented way", async () => {
+    const pipes = ["raw.amplitude_events_pipe", "raw.lake_manifests_pipe", "raw.amplitude_snapshots_pipe"];
+    const refused = provision({ lake: "s3://amplitude-lake/v2" });
+    await expect(refused).rejects.toThrow(ConfigurationError);
+    await expect(refused).rejects.toThrow(
+      new RegExp(
+        "raw\\.amplitude_lake: its URL changed from s3://amplitude-lake/prod/ to s3://amplitude-lake/v2/[\\s\\S]*" +
+          `STOPPED_STAGE_ALTERED[\\s\\S]*--allow-replace=${pipes.join(",").replaceAll(".", "\\.")}`,
+      ),
+    );
+    expect(catalog.ddl).toEqual([]);
+    expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
+
+    await provision({ lake: "s3://amplitude-lake/v2", allowReplace: pipes });
+    const ddl = catalog.ddl.map((sql) =>
+      sql.split("\n")[0]!.replace(/'2025-11-06T08:\d\d:\d\d\+00:00'/, "<t>"),
+    );
+    expect(ddl).toEqual([
+      ...pipes.map((pipe) => `alter pipe ${pipe} set pipe_execution_paused = true`),
+      "alter stage raw.amplitude_lake set url = 's3://amplitude-lake/v2/' storage_integration = amplitude_pipeline_s3",
+      ...pipes.flatMap((pipe) => [
+        `create or replace pipe ${pipe}`,
+        `alter pipe ${pipe} set pipe_execution_paused = false`,
+        `alter pipe ${pipe} refresh modified_after = <t>`,
+      ]),
+    ]);
+    expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/v2/");
+    // Every pipe runs on the new URL; none is left STOPPED_STAGE_ALTERED.
+    for (const pipe of catalog.pipes.values()) {
+      expect(pipe.paused).toBe(false);
+      expect(pipe.stopped).toBeUndefined();
+    }
+    catalog.ddl.length = 0;
+    expect((await provision({ lake: "s3://amplitude-lake/v2" })).plan.statements).toEqual([]);
+  });
+
+  it("recreates a pipe its stage's new URL stopped, refreshing from the last file it loaded", async () => {
+    // As a URL altered in place (by hand, or by an earlier version of provision) leaves it.
+    const events = catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")!;
+    events.stopped = "STOPPED_STAGE_ALTERED";
+    events.lastIngested = Date.parse("2025-11-05T23:10:00.000Z");
+    await expect(provision()).rejects.toThrow(
+      /raw\.amplitude_events_pipe is STOPPED_STAGE_ALTERED \(SYSTEM\$PIPE_STATUS\)[\s\S]*--allow-replace=raw\.amplitude_events_pipe/,
+    );
+    expect(catalog.ddl).toEqual([]);
+    await provision({ allowReplace: ["raw.amplitude_events_pipe"] });
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "create or replace pipe raw.amplitude_events_pipe",
+      "alter pipe raw.amplitude_events_pipe set pipe_execution_paused = false",
+      "alter pipe raw.amplitude_events_pipe refresh modified_after = '2025-11-05T23:10:00.000Z'",
+    ]);
+    expect(catalog.pipes.get("RAW.AMPLITUDE_EVENTS_PIPE")?.stopped).toBeUndefined();
+  });
+
+  it("refuses a stale stream, naming how to recreate it, and recreates it with --allow-replace", async () => {
+    catalog.staleStreams.add("RAW.AMPLITUDE_EVENTS_STREAM");
+    const refused = provision();
+    await expect(refused).rejects.toThrow(ConfigurationError);
+    await expect(refused).rejects.toThrow(
+      /raw\.amplitude_events_stream is stale \(SHOW STREAMS\)[\s\S]*--allow-replace=raw\.amplitude_events_stream[\s\S]*create or replace stream raw\.amplitude_events_stream/,
+    );
+    expect(catalog.ddl).toEqual([]);
+    await provision({ allowReplace: ["raw.amplitude_events_stream"] });
+    expect(catalog.ddl.map((sql) => sql.split("\n")[0]!)).toEqual([
+      "create or replace stream raw.amplitude_events_stream",
+    ]);
+    expect(catalog.staleStreams.size).toBe(0);
+  });
+
   it("prints the plan and stops with --plan", async () => {
     await edit("snowflake/view_extract_windows.sql", (sql) =>
       sql.replace("as recorded_at", "as recorded_at,\n    1 as marker"),
@@ -378,7 +540,50 @@ describe("provision after a change", () => {
     const { output } = await provision({ plan: true });
     expect(catalog.ddl).toEqual([]);
     expect(output.lines.join("\n")).toMatch(/replace\s+view\s+raw\.extract_windows\s+definition changed/);
-    expect(output.lines.join("\n")).toContain("Plan only (--plan): 1 statement(s) would run");
+    // The view under the root suspended (and the run in flight waited for), then the graph resumed.
+    expect(output.lines.join("\n")).toContain("Plan only (--plan): 4 statement(s) would run");
+  });
+});
+
+describe("the fake Snowflake's catalog", () => {
+  it("refuses a file format, stage, pipe, stream or view outside its documented syntax", async () => {
+    const { SnowflakeWarehouse } = await import("../src/warehouse/snowflake.ts");
+    const { snowflakeConfig } = await import("../src/warehouse/snowflake-config.ts");
+    const warehouse = await SnowflakeWarehouse.open(snowflakeConfig(env()));
+    try {
+      for (const sql of [
+        // FILE_FORMAT takes ( FORMAT_NAME = '…' ), not a bare name.
+        "create stage if not exists raw.amplitude_lake\n    url = 's3://amplitude-lake/'\n    file_format = raw.amplitude_json_gz",
+        "create or replace file format raw.f\n    compression = gzip",
+        "create pipe if not exists raw.p\n    auto_ingest = true\n    as\n    copy into raw.t from @raw.amplitude_lake",
+        "create stream if not exists raw.s\n    on table raw.t\n    append_only = yes",
+        "create or replace view raw.v\n    select 1",
+        "alter pipe raw.p refresh modified_after = 'yesterday'",
+      ]) {
+        await expect(warehouse.execute(sql), sql).rejects.toThrow(/001003|syntax error/);
+      }
+      expect(catalog.ddl).toEqual([]);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it("stops the auto-ingest pipes on a stage whose URL changes", async () => {
+    await provision();
+    const { SnowflakeWarehouse } = await import("../src/warehouse/snowflake.ts");
+    const { snowflakeConfig } = await import("../src/warehouse/snowflake-config.ts");
+    const warehouse = await SnowflakeWarehouse.open(snowflakeConfig(env()));
+    try {
+      await warehouse.execute(
+        "alter stage raw.amplitude_lake set url = 's3://amplitude-lake/elsewhere/' storage_integration = amplitude_pipeline_s3",
+      );
+      const [row] = await warehouse.query("select system$pipe_status('raw.lake_manifests_pipe')");
+      expect(JSON.parse(String(Object.values(row!)[0]))).toMatchObject({
+        executionState: "STOPPED_STAGE_ALTERED",
+      });
+    } finally {
+      await warehouse.close();
+    }
   });
 });
 

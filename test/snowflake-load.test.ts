@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.ts";
+import { readProject } from "../src/models/project.ts";
+import { DRY_RUN_SETTINGS, renderObjects } from "../src/snowflake/render.ts";
 import { manifestKey } from "../src/lake/lake.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import {
@@ -446,6 +449,83 @@ describe("load on Snowflake: wait for Snowpipe and mend what it missed", () => {
       "amplitude/events/app=1/date=2025-11-02/hour=1",
       "amplitude/events/app=1/date=2025-11-03/hour=",
     ]);
+  });
+});
+
+describe("loaded_at and old files on Snowflake", () => {
+  /** The pipes' COPY statements as provision creates them. */
+  async function pipeCopies(): Promise<Record<string, string>> {
+    const objects = renderObjects(
+      await readProject(fileURLToPath(new URL("../sql", import.meta.url))),
+      DRY_RUN_SETTINGS,
+    );
+    return Object.fromEntries(
+      objects
+        .filter((object) => object.kind === "pipe")
+        .map((object) => [
+          object.name,
+          object.statement.slice(object.statement.search(/\n\s*as\n/)).replace(/^\s*as\s*/, ""),
+        ]),
+    );
+  }
+  const utc = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 23);
+
+  it("writes loaded_at in UTC whether Snowpipe or load's COPY loaded a file, on an account whose TIMEZONE is not UTC, and copies files older than 64 days", async () => {
+    const clock = testClock();
+    const t0 = clock.ms();
+    const { lake, script } = await lakeWith(
+      [
+        {
+          window: "2025-11-06T05_2025-11-06T05",
+          uploadedAt: t0 - 2 * HOUR,
+          files: [{ name: "187520_2025-11-06_5#1.bbbbbbbbbbbb", queued: true, loadsAfterMs: 45_000 }],
+        },
+        {
+          window: "2025-10-27T00_2025-10-27T00",
+          uploadedAt: t0 - 10 * DAY,
+          files: [{ name: "187520_2025-10-27_0#0.dddddddddddd" }],
+        },
+        {
+          // 70 days old, missed with its manifest: COPY cannot know their load status by itself.
+          window: "2025-08-28T00_2025-08-28T00",
+          uploadedAt: t0 - 70 * DAY,
+          files: [{ name: "187520_2025-08-28_0#0.gggggggggggg" }],
+          manifest: { loaded: false },
+        },
+      ],
+      clock,
+    );
+    script.pipeCopies = await pipeCopies();
+    const { fake, open } = await snowflake();
+    // The fake account keeps Snowflake's default TIMEZONE; the pipeline's session sets UTC for itself.
+    expect(fake.accountTimezone).toBe("America/Los_Angeles");
+    const pipe = scriptSnowpipe(fake, script);
+    const warehouse = await open();
+    cleanup.push(() => warehouse.close());
+    const summary = await pipeLoad({
+      lake,
+      warehouse,
+      timeoutSeconds: 1800,
+      now: clock.now,
+      sleep: clock.sleep,
+    });
+
+    const file = (name: string) => script.events.find((f) => f.key.includes(name))!;
+    expect(summary.pending).toEqual([]);
+    expect(summary.copied.sort()).toEqual(
+      [file("2025-10-27_0#0").key, file("2025-08-28_0#0").key, script.manifests[2]!.key].sort(),
+    );
+    expect(pipe.skippedUncertain).toEqual([]);
+    // Only the COPY of the old files says LOAD_UNCERTAIN_FILES.
+    expect(sent(fake, /^copy into/i).map((q) => /load_uncertain_files = true/.test(q.sql))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    // Snowpipe's row and the COPY's rows on one clock: UTC, as every other timestamp the pipeline writes.
+    expect(pipe.loadedAt(file("2025-11-06_5#1").key)).toBe(utc(t0 + 45_000));
+    expect(pipe.loadedAt(file("2025-10-27_0#0").key)).toBe(utc(file("2025-10-27_0#0").copied!.ms));
+    expect(pipe.loadedAt(file("2025-08-28_0#0").key)).toBe(utc(file("2025-08-28_0#0").copied!.ms));
   });
 });
 

@@ -9,7 +9,7 @@ create {{ 'or replace ' if replace }}pipe {{ '' if replace else 'if not exists '
         select
             $1,
             metadata$filename,
-            metadata$start_scan_time
+            convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz
         from @raw.amplitude_lake/amplitude/_manifests/
     )
     file_format = (format_name = 'raw.amplitude_manifest_json')

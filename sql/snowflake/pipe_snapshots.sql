@@ -14,7 +14,7 @@ create {{ 'or replace ' if replace }}pipe {{ '' if replace else 'if not exists '
             $1,
             metadata$filename,
             metadata$file_row_number,
-            metadata$start_scan_time
+            convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz
         from @raw.amplitude_lake/amplitude/
     )
     pattern = '.*(event_types|event_categories|cohorts|cohort_members)/app=[0-9]+/.+[.]json[.]gz'

@@ -2,5 +2,5 @@
 create stage if not exists raw.amplitude_lake
     url = '{{ lake_url }}'
     storage_integration = {{ integration }}
-    file_format = raw.amplitude_json_gz
+    file_format = (format_name = 'raw.amplitude_json_gz')
     comment = 'The Amplitude lake (amplitude-pipeline)'

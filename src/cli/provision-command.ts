@@ -22,6 +22,7 @@ export async function runProvision(
     toolVersion: string;
     signal?: AbortSignal;
     sleep?: (ms: number) => Promise<void>;
+    now?: () => Date;
   },
 ): Promise<ProvisionPlan> {
   const { output } = deps;
@@ -30,6 +31,7 @@ export async function runProvision(
     toolVersion: deps.toolVersion,
     signal: deps.signal,
     sleep: deps.sleep,
+    now: deps.now,
     reporter: {
       warning: (message) => output.err(`warning: ${message}`),
       reading: ({ warehouseUrl }) => output.err(`Reading what ${warehouseUrl} holds…`),
@@ -99,11 +101,12 @@ export function planTable(plan: ProvisionPlan): string[] {
     `Plan: ${figures.create} to create, ${figures.alter} to alter, ${figures.replace} to replace, ${figures.drop} to drop, ` +
       `${figures.unchanged} unchanged` +
       (figures.refused > 0 ? `, ${figures.refused} refused` : "") +
-      (plan.suspendsGraph
-        ? plan.statements.some((sql) => /^alter task \S+ suspend$/.test(sql))
-          ? "; the task graph is suspended while its tasks change and resumed after"
-          : "; the task graph is started once its tasks exist"
-        : "") +
+      (plan.statements.some((sql) => /^alter task \S+ suspend$/.test(sql))
+        ? "; the task graph is suspended, its run in flight waited for, while its procedures, views or tasks change" +
+          (plan.pausesRunningGraph || plan.suspendsGraph ? ", and resumed after" : "")
+        : plan.suspendsGraph
+          ? "; the task graph is started once its tasks exist"
+          : "") +
       ".",
   );
   return lines;

@@ -499,6 +499,7 @@ export interface ProvisionPlanInput {
   refusals: ReadonlyArray<{ object: ProvisionObjectInput; reason: string; remedy?: string }>;
   statements?: readonly string[];
   suspendsGraph?: boolean;
+  pausesRunningGraph?: boolean;
 }
 
 export interface ProvisionSummaryOptions extends SummaryOptions {
@@ -536,8 +537,10 @@ export function addProvisionToSummary(
             ["applied", count(options.applied)],
           ])
         : "") +
-      (plan?.suspendsGraph
-        ? paragraph("The task graph is suspended while its tasks change and resumed after.")
+      (plan?.suspendsGraph || plan?.pausesRunningGraph
+        ? paragraph(
+            "The task graph is suspended, its run in flight waited for, while its procedures, views or tasks change, and resumed after.",
+          )
         : "") +
       (mode === "plan" && statements
         ? paragraph(escapeHtml("Plan only: nothing was run. Run provision without plan to apply."))

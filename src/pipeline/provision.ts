@@ -170,6 +170,8 @@ export async function provisionStep(
     reporter?: ProvisionStepReporter;
     signal?: AbortSignal;
     sleep?: (ms: number) => Promise<void>;
+    /** The clock the waits for a pipe's queue and a graph run are bounded by. */
+    now?: () => Date;
   },
 ): Promise<ProvisionStepResult> {
   const { env, reporter = {} } = context;
@@ -294,6 +296,7 @@ export async function provisionStep(
     await applyProvision(warehouse, plan, {
       toolVersion: context.toolVersion,
       sleep: context.sleep,
+      now: context.now,
       beforeResume: loadSeeds,
       reporter: {
         statement: (sql) => {

@@ -29,6 +29,15 @@ export const DEFAULT_GRACE_SECONDS = 300;
 export const DEFAULT_LOOKBACK_DAYS = 14;
 /** ALTER PIPE … REFRESH sees only files staged within the last 7 days. */
 const REFRESH_WINDOW_MS = 7 * 24 * 3_600_000;
+/**
+ * COPY INTO skips a file whose load status it cannot know, one last modified more than 64 days ago,
+ * unless LOAD_UNCERTAIN_FILES = TRUE. A file's delivery time stands for its LAST_MODIFIED, which can be
+ * a little earlier: a day's margin. Only files raw does not hold are copied, so the option cannot load
+ * one twice; younger files keep COPY's own check of its load metadata.
+ */
+const UNCERTAIN_AFTER_MS = 63 * 24 * 3_600_000;
+/** METADATA$START_SCAN_TIME is a TIMESTAMP_LTZ: loaded_at is its UTC wall clock, as the pipes write it. */
+const SCAN_TIME_UTC = "convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz";
 /** Keys per `in (…)` list, and per COPY INTO FILES list (Snowflake takes at most 1,000 there). */
 const CHUNK = 500;
 /** More refreshes than this are folded into their parent folders. */
@@ -112,8 +121,8 @@ interface Target {
   table: string;
   /** The folder of the stage the pipe copies from: REFRESH takes a prefix relative to it. */
   path: string;
-  /** The COPY INTO that loads exactly the given files as the pipe would. */
-  copy(files: string[]): string;
+  /** The COPY INTO that loads exactly the given files as the pipe would (`uncertain`: files older than 64 days). */
+  copy(files: string[], uncertain?: boolean): string;
 }
 
 const TARGETS = {
@@ -121,37 +130,41 @@ const TARGETS = {
     pipe: EVENTS_PIPE,
     table: EVENTS_TABLE,
     path: EVENTS_PREFIX,
-    copy: (files: string[]) =>
+    copy: (files: string[], uncertain = false) =>
       `copy into ${EVENTS_TABLE} (json_data, source_file, file_row_number, loaded_at)
-       from (select $1, metadata$filename, metadata$file_row_number, metadata$start_scan_time from @${STAGE})
+       from (select $1, metadata$filename, metadata$file_row_number, ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${FILE_FORMAT}') on_error = continue`,
+       file_format = (format_name = '${FILE_FORMAT}') on_error = continue${uncertainOption(uncertain)}`,
   },
   manifests: {
     pipe: MANIFESTS_PIPE,
     table: MANIFESTS_TABLE,
     path: MANIFESTS_PREFIX,
-    copy: (files: string[]) =>
+    copy: (files: string[], uncertain = false) =>
       `copy into ${MANIFESTS_TABLE} (json_data, source_file, loaded_at)
-       from (select $1, metadata$filename, metadata$start_scan_time from @${STAGE})
+       from (select $1, metadata$filename, ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${MANIFEST_FILE_FORMAT}') on_error = continue`,
+       file_format = (format_name = '${MANIFEST_FILE_FORMAT}') on_error = continue${uncertainOption(uncertain)}`,
   },
   snapshots: {
     pipe: SNAPSHOTS_PIPE,
     table: SNAPSHOTS_TABLE,
     // The pipe copies from @stage/amplitude/ with a PATTERN for the four snapshot folders.
     path: "amplitude/",
-    copy: (files: string[]) =>
+    copy: (files: string[], uncertain = false) =>
       `copy into ${SNAPSHOTS_TABLE} (object, json_data, source_file, file_row_number, loaded_at)
        from (select split_part(metadata$filename, '/', 2), $1, metadata$filename, metadata$file_row_number,
-         metadata$start_scan_time from @${STAGE})
+         ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${FILE_FORMAT}') on_error = skip_file`,
+       file_format = (format_name = '${FILE_FORMAT}') on_error = skip_file${uncertainOption(uncertain)}`,
   },
 } satisfies Record<string, Target>;
 
 type Kind = keyof typeof TARGETS;
+
+function uncertainOption(uncertain: boolean): string {
+  return uncertain ? " load_uncertain_files = true" : "";
+}
 
 interface Missing {
   kind: Kind;
@@ -494,9 +507,16 @@ async function mend(
     reporter?.refreshed?.({ pipe: target.pipe, prefix: relative, files: rows.length });
   }
   for (const [, m] of entries.filter(([key]) => recent.includes(key))) m.mended = "refreshed";
-  for (const chunk of chunks(old)) {
+  const uncertain = new Set(
+    entries.filter(([, m]) => nowMs - m.stagedAt >= UNCERTAIN_AFTER_MS).map(([key]) => key),
+  );
+  const batches = [
+    ...chunks(old.filter((key) => !uncertain.has(key))).map((files) => ({ files, uncertain: false })),
+    ...chunks(old.filter((key) => uncertain.has(key))).map((files) => ({ files, uncertain: true })),
+  ];
+  for (const { files: chunk, uncertain: older } of batches) {
     const rows = await warehouse.query<{ file?: SqlValue; status?: SqlValue; first_error?: SqlValue }>(
-      target.copy(chunk),
+      target.copy(chunk, older),
     );
     summary.copied.push(...chunk);
     reporter?.copied?.({ table: target.table, files: chunk.length });

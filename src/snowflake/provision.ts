@@ -19,6 +19,17 @@ export interface PlannedChange {
   statements: string[];
   /** Why, for the plan: "2 new column(s): a, b", "COPY statement changed". */
   detail?: string;
+  /**
+   * Pipes this change recreates the documented way (drain, pause, note the time on Snowflake's clock,
+   * `between`, recreate, resume, refresh what was modified after the pause). `statements` shows the steps.
+   */
+  pipeReplacement?: PipeReplacement;
+}
+
+export interface PipeReplacement {
+  pipes: Array<{ name: string; replaceStatement: string }>;
+  /** Run once every pipe is paused and before any is recreated: a stage's new URL. */
+  between: string[];
 }
 
 export interface Refusal {
@@ -33,6 +44,12 @@ export interface ProvisionPlan {
   refusals: Refusal[];
   /** Set when tasks change: the root is suspended first and the graph resumed after. */
   suspendsGraph: boolean;
+  /**
+   * Set when the root task was started and a procedure, view or task changes: the root is suspended
+   * (and its run in flight waited for) before anything changes, and resumed after, also when a
+   * statement fails.
+   */
+  pausesRunningGraph?: boolean;
   /** Every statement in execution order, DDL only (the change-history rows are written as they apply). */
   statements: string[];
 }
@@ -48,9 +65,11 @@ export interface Catalog {
   columns: Map<string, Array<{ name: string; type: string }>>;
   fileFormats: Set<string>;
   stages: Map<string, { url: string }>;
-  pipes: Map<string, { definition: string; notificationChannel: string | null }>;
+  /** `executionState`: SYSTEM$PIPE_STATUS's, e.g. STOPPED_STAGE_ALTERED for a pipe whose stage moved. */
+  pipes: Map<string, { definition: string; notificationChannel: string | null; executionState?: string }>;
   procedures: Set<string>;
-  streams: Map<string, { table: string }>;
+  /** `stale`: SHOW STREAMS says the stream's offset is outside the table's retention. */
+  streams: Map<string, { table: string; stale?: boolean }>;
   tasks: Map<string, { state: string; predecessors: string[] }>;
   integrations: Set<string>;
   /** `PIPELINE.MASK_PII_STRING`…: read only when masking is on. */
@@ -116,6 +135,9 @@ export async function readCatalog(
         row.notification_channel_name == null ? null : String(row.notification_channel_name),
     });
   }
+  for (const [name, pipe] of catalog.pipes) {
+    pipe.executionState = (await pipeStatus(warehouse, name.toLowerCase())).executionState ?? undefined;
+  }
   for (const row of await warehouse.query(
     `select procedure_schema, procedure_name from information_schema.procedures where procedure_schema in (${inList})`,
   )) {
@@ -123,7 +145,10 @@ export async function readCatalog(
   }
   if (schemas.has("RAW")) {
     for (const row of await warehouse.query(`show streams in schema raw`)) {
-      catalog.streams.set(key(row.schema_name, row.name), { table: String(row.table_name ?? "") });
+      catalog.streams.set(key(row.schema_name, row.name), {
+        table: String(row.table_name ?? ""),
+        stale: String(row.stale ?? "false").toLowerCase() === "true",
+      });
     }
   }
   if (schemas.has("PIPELINE")) {
@@ -224,9 +249,51 @@ export function planProvision(
   const refusals: Refusal[] = [];
   const changedTasks = new Set<string>();
 
+  // "Changing the URL stops every pipe that references the stage, and SYSTEM$PIPE_STATUS reports
+  // STOPPED_STAGE_ALTERED until you recreate the pipes": a stage's new URL and the recreation of every
+  // pipe that reads it are one change.
+  const moves = new Map<string, SnowflakeObject[]>();
+  for (const object of objects) {
+    if (object.kind !== "stage" || !exists(object, catalog)) continue;
+    const [url] = (object.definition ?? "").split(" ");
+    if (catalog.stages.get(nameKey(object.name))!.url === url) continue;
+    const reads = new RegExp(`@${object.name.replaceAll(".", "\\.")}(?![\\w$])`, "i");
+    moves.set(
+      object.name,
+      objects.filter((o) => o.kind === "pipe" && reads.test(o.statement) && exists(o, catalog)),
+    );
+  }
+  const movedWith = new Map(
+    [...moves].flatMap(([stage, pipes]) => pipes.map((pipe) => [pipe.name, stage] as const)),
+  );
+
   for (const object of objects) {
     const present = exists(object, catalog);
     const recorded = catalog.history.get(object.name);
+    if (object.kind === "stage" && moves.has(object.name)) {
+      const moved = planStageMove(object, catalog, moves.get(object.name)!, allowed);
+      if ("reason" in moved) refusals.push({ object, ...moved });
+      else changes.push(moved);
+      continue;
+    }
+    if (object.kind === "pipe" && movedWith.has(object.name)) {
+      // Recreated by its stage's change; refused with it when not every pipe is allowed.
+      if (moves.get(movedWith.get(object.name)!)!.every((pipe) => allowed.has(pipe.name))) {
+        changes.push({
+          object,
+          action: "replace",
+          statements: [],
+          detail: `recreated with ${movedWith.get(object.name)!}, whose URL changed (--allow-replace)`,
+        });
+      }
+      continue;
+    }
+    if (object.kind === "stream" && present && catalog.streams.get(nameKey(object.name))?.stale) {
+      const stale = planStaleStream(object, allowed);
+      if ("reason" in stale) refusals.push({ object, ...stale });
+      else changes.push(stale);
+      continue;
+    }
     if (object.kind === "column masking") {
       changes.push(planColumnMasking(object, catalog, present && recorded !== object.checksum));
       continue;
@@ -249,7 +316,10 @@ export function planProvision(
       if (object.kind === "task") changedTasks.add(object.name);
       continue;
     }
-    if (recorded === object.checksum) {
+    const stopped =
+      object.kind === "pipe" &&
+      catalog.pipes.get(nameKey(object.name))?.executionState === "STOPPED_STAGE_ALTERED";
+    if (recorded === object.checksum && !stopped) {
       changes.push({ object, action: "unchanged", statements: [] });
       continue;
     }
@@ -303,22 +373,87 @@ export function planProvision(
   }
 
   const suspendsGraph = changedTasks.size > 0;
-  const rootExists = catalog.tasks.has(nameKey(ROOT_TASK));
-  const statements: string[] = [];
-  for (const change of changes) {
-    // Snowflake refuses to change a task of a started graph (error 091421): suspend the root first.
-    if (
-      change.object.kind === "task" &&
-      change.statements.length > 0 &&
-      rootExists &&
-      !statements.includes(SUSPEND)
-    ) {
-      statements.push(SUSPEND);
-    }
-    statements.push(...change.statements);
+  const root = catalog.tasks.get(nameKey(ROOT_TASK));
+  // Snowflake refuses to change a task of a started graph (error 091421), and a procedure or view
+  // replaced during a graph run may be what the rest of that run executes: before any of them
+  // changes, the root is suspended and the run in flight is waited for.
+  const suspends =
+    root !== undefined &&
+    changes.some((change) => GRAPH_KINDS.has(change.object.kind) && change.statements.length > 0);
+  const pausesRunningGraph = suspends && root.state === "started";
+  const statements: string[] = suspends ? [SUSPEND, RUN_IN_FLIGHT] : [];
+  for (const change of changes) statements.push(...change.statements);
+  if (suspendsGraph || pausesRunningGraph) statements.push(RESUME);
+  return { changes, refusals, suspendsGraph, pausesRunningGraph, statements };
+}
+
+/** What a graph run executes: changed only with the root suspended and no run in flight. */
+const GRAPH_KINDS: ReadonlySet<string> = new Set(["procedure", "view", "task"]);
+
+/**
+ * The graph's run in flight, if any. "EXECUTING: At least one task run in the graph is still executing,
+ * or the root task ran successfully to completion and one or more child tasks are scheduled."
+ * ROOT_TASK_NAME takes the unqualified name, so the schema and database are checked too.
+ */
+export const RUN_IN_FLIGHT = `select graph_run_group_id, to_varchar(query_start_time) as started
+   from table(information_schema.current_task_graphs(root_task_name => '${upperParts(ROOT_TASK).name}'))
+   where state = 'EXECUTING' and schema_name = '${upperParts(ROOT_TASK).schema}' and database_name = current_database()`;
+
+function planStageMove(
+  object: SnowflakeObject,
+  catalog: Catalog,
+  pipes: SnowflakeObject[],
+  allowed: Set<string>,
+): PlannedChange | Omit<Refusal, "object"> {
+  const [url, integration] = (object.definition ?? "").split(" ");
+  const current = catalog.stages.get(nameKey(object.name))!;
+  const alter = `alter stage ${object.name} set url = ${sqlString(url!)} storage_integration = ${integration}`;
+  const detail = `URL ${current.url || "(none)"} -> ${url}`;
+  if (pipes.length === 0) return { object, action: "alter", statements: [alter], detail };
+  const replacement: PipeReplacement = {
+    pipes: pipes.map((pipe) => ({ name: pipe.name, replaceStatement: pipe.replaceStatement! })),
+    between: [alter],
+  };
+  if (pipes.every((pipe) => allowed.has(pipe.name))) {
+    return {
+      object,
+      action: "alter",
+      statements: replacementSteps(replacement),
+      detail: `${detail}; ${pipes.map((pipe) => pipe.name).join(", ")} recreated (--allow-replace)`,
+      pipeReplacement: replacement,
+    };
   }
-  if (suspendsGraph) statements.push(RESUME);
-  return { changes, refusals, suspendsGraph, statements };
+  return {
+    reason:
+      `${object.name}: its URL changed from ${current.url || "(none)"} to ${url}, and a new URL stops every auto-ingest ` +
+      `pipe that reads the stage (SYSTEM$PIPE_STATUS: STOPPED_STAGE_ALTERED) until it is recreated, which drops its load history`,
+    remedy:
+      `run provision --allow-replace=${pipes.map((pipe) => pipe.name).join(",")}, which lets each pipe finish its queue, ` +
+      "pauses it and notes the time on Snowflake's clock, changes the URL, then recreates each pipe, resumes it and " +
+      `refreshes the files modified after its pause. By hand:\n${byHand(replacement)}`,
+  };
+}
+
+function planStaleStream(
+  object: SnowflakeObject,
+  allowed: Set<string>,
+): PlannedChange | Omit<Refusal, "object"> {
+  if (allowed.has(object.name)) {
+    return {
+      object,
+      action: "replace",
+      statements: [object.replaceStatement!],
+      detail: "stale (--allow-replace: the next graph run reads every row again)",
+    };
+  }
+  return {
+    reason:
+      `${object.name} is stale (SHOW STREAMS): its offset fell outside the data retention of ${object.definition}, ` +
+      "so it can no longer tell which rows are new, and no graph run can read it",
+    remedy:
+      `recreate it: run provision --allow-replace=${object.name} (the new stream shows every row of ${object.definition} ` +
+      `once, so the next graph run builds from all of raw), or by hand:\n  ${object.replaceStatement!.split("\n").join("\n  ")};`,
+  };
 }
 
 /**
@@ -387,39 +522,37 @@ function evolve(
         detail: `new column(s): ${added.map((column) => column.name).join(", ")}`,
       };
     }
-    case "stage": {
-      const [url, integration] = (object.definition ?? "").split(" ");
-      const current = catalog.stages.get(id)!;
-      if (current.url === url) return { object, action: "record", statements: [] };
-      return {
-        object,
-        action: "alter",
-        statements: [
-          `alter stage ${object.name} set url = ${sqlString(url!)} storage_integration = ${integration}`,
-        ],
-        detail: `URL ${current.url || "(none)"} -> ${url}`,
-      };
-    }
+    case "stage":
+      // Same URL (a new one is planned with its pipes, planStageMove): its other settings are the template's.
+      return { object, action: "record", statements: [] };
     case "pipe": {
       const current = catalog.pipes.get(id)!;
-      if (normalize(current.definition) === object.definition)
+      // A pipe Snowflake stopped because its stage moved (by an earlier provision, or by hand) loads
+      // nothing until it is recreated.
+      const stopped = current.executionState === "STOPPED_STAGE_ALTERED";
+      if (normalize(current.definition) === object.definition && !stopped)
         return { object, action: "record", statements: [] };
+      const replacement: PipeReplacement = {
+        pipes: [{ name: object.name, replaceStatement: object.replaceStatement! }],
+        between: [],
+      };
       if (allowed.has(object.name)) {
         return {
           object,
           action: "replace",
-          statements: pipeReplacement(object),
-          detail: "COPY statement changed (--allow-replace)",
+          statements: replacementSteps(replacement),
+          detail: `${stopped ? "STOPPED_STAGE_ALTERED" : "COPY statement changed"} (--allow-replace)`,
+          pipeReplacement: replacement,
         };
       }
       return {
-        reason: `${object.name}: its COPY statement changed, and replacing a pipe drops its load history`,
+        reason: stopped
+          ? `${object.name} is STOPPED_STAGE_ALTERED (SYSTEM$PIPE_STATUS): its stage's URL changed, and it loads nothing until it is recreated, which drops its load history`
+          : `${object.name}: its COPY statement changed, and replacing a pipe drops its load history`,
         remedy:
-          `run provision --allow-replace=${object.name}, which pauses the pipe, waits until no file is pending, recreates it, ` +
-          `resumes it and refreshes the files staged since the pause. By hand:\n` +
-          pipeReplacement(object)
-            .map((statement) => `  ${statement.split("\n").join("\n  ")};`)
-            .join("\n"),
+          `run provision --allow-replace=${object.name}, which lets the pipe finish its queue, pauses it and notes the ` +
+          `time on Snowflake's clock, recreates it, resumes it and refreshes the files modified after the pause. By hand:\n` +
+          byHand(replacement),
       };
     }
     case "stream": {
@@ -455,22 +588,61 @@ function evolve(
   }
 }
 
-/** Placeholder the apply step fills with the moment the old pipe stopped taking files. */
-export const PAUSED_AT = "<paused at>";
+/** Placeholder the apply step fills with the pause time Snowflake gave. */
+export const PAUSE_TIME = "<pause_time>";
 
 /**
- * Snowflake's documented way to recreate a pipe: pause, let pending files finish, recreate, resume, and
- * refresh only the files staged after the pause (a new pipe has no load history: refreshing older files
- * would load them twice).
+ * "Pause the pipe, and then save the current time in the ISO 8601 format that MODIFIED_AFTER uses":
+ * Snowflake's clock, not this machine's.
  */
-function pipeReplacement(object: SnowflakeObject): string[] {
+export const PAUSE_TIME_SQL = `select to_varchar(convert_timezone('UTC', current_timestamp()), 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM') as pause_time`;
+
+const pipeStatusSql = (pipe: string) => `select system$pipe_status('${pipe}')`;
+const pauseSql = (pipe: string) => `alter pipe ${pipe} set pipe_execution_paused = true`;
+const resumeSql = (pipe: string) => `alter pipe ${pipe} set pipe_execution_paused = false`;
+
+/**
+ * Snowflake's documented way to recreate pipes without losing or duplicating files: each pipe finishes
+ * its queue while it runs (a paused pipe keeps queueing notifications, so its count need not reach 0),
+ * is paused, and the time is noted on Snowflake's clock; then a stage's new URL; then each pipe is
+ * recreated, resumed, and refreshed for the files modified after its pause (a new pipe has no load
+ * history: refreshing older files would load them twice).
+ */
+function replacementSteps(replacement: PipeReplacement): string[] {
   return [
-    `alter pipe ${object.name} set pipe_execution_paused = true`,
-    `select system$pipe_status('${object.name}')`,
-    object.replaceStatement!,
-    `alter pipe ${object.name} set pipe_execution_paused = false`,
-    `alter pipe ${object.name} refresh modified_after = '${PAUSED_AT}'`,
+    ...replacement.pipes.flatMap((pipe) => [
+      pipeStatusSql(pipe.name),
+      pauseSql(pipe.name),
+      PAUSE_TIME_SQL,
+      pipeStatusSql(pipe.name),
+    ]),
+    ...replacement.between,
+    ...replacement.pipes.flatMap((pipe) => [
+      pipe.replaceStatement,
+      resumeSql(pipe.name),
+      `alter pipe ${pipe.name} refresh modified_after = '${PAUSE_TIME}'`,
+    ]),
   ];
+}
+
+/** The same steps for a person to run, with what to look for at each. */
+function byHand(replacement: PipeReplacement): string {
+  const steps = replacementSteps(replacement);
+  const notes = new Map<number, string>();
+  replacement.pipes.forEach((pipe, i) => {
+    notes.set(4 * i, `until executionState is RUNNING and pendingFileCount is 0:`);
+    notes.set(4 * i + 2, `note this time (<pause_time> below), on Snowflake's clock:`);
+    notes.set(
+      4 * i + 3,
+      "executionState PAUSED, and pendingFileCount 0 or oldestFileTimestamp after the pause time (otherwise resume the pipe and start again):",
+    );
+  });
+  return steps
+    .map((statement, i) => {
+      const note = notes.get(i);
+      return (note ? `  -- ${note}\n` : "") + `  ${statement.split("\n").join("\n  ")};`;
+    })
+    .join("\n");
 }
 
 export interface ApplyReporter {
@@ -483,8 +655,10 @@ export interface ApplyOptions {
   reporter?: ApplyReporter;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
-  /** How long a pipe being replaced may take to finish its pending files. */
+  /** How long a pipe being replaced may take to finish its queue while it runs. */
   pipeDrainSeconds?: number;
+  /** How long the task graph's run in flight may take to finish once the root is suspended. */
+  graphWaitSeconds?: number;
   /**
    * Runs once every object is applied, before the task graph is resumed: the seeds load here, so no
    * graph run reads a seed table that is not there yet.
@@ -494,7 +668,8 @@ export interface ApplyOptions {
 
 /**
  * Runs the plan's statements in order and records each applied object in the change history once its
- * statements succeeded, so a failure part-way leaves a history that the next run plans from.
+ * statements succeeded, so a failure part-way leaves a history that the next run plans from. A graph the
+ * plan suspended is resumed after, also when a statement fails.
  */
 export async function applyProvision(
   warehouse: Warehouse,
@@ -508,89 +683,181 @@ export async function applyProvision(
     options.reporter?.statement?.(sql);
     await warehouse.execute(sql);
   };
-  const rootExists = plan.statements.includes(SUSPEND);
-  let suspended = false;
   // The pipeline schema comes before the change history: its row waits until the table exists.
   let historyExists =
     plan.changes.find((change) => change.object.name === CHANGE_HISTORY)?.action !== "create";
   const unrecorded: Array<{ object: SnowflakeObject; action: Action }> = [];
-  for (const change of plan.changes) {
-    if (change.object.kind === "task" && change.statements.length > 0 && rootExists && !suspended) {
+  let suspended = false;
+  try {
+    if (plan.statements[0] === SUSPEND) {
       await run(SUSPEND);
       suspended = true;
+      await waitForGraphRun(warehouse, { now, sleep, seconds: options.graphWaitSeconds ?? 3600 });
     }
-    options.reporter?.change?.(change);
-    if (change.object.kind === "pipe" && change.action === "replace") {
-      await replacePipe(warehouse, change, {
-        run,
-        now,
-        sleep,
-        drainSeconds: options.pipeDrainSeconds ?? 600,
-      });
-    } else {
-      for (const sql of change.statements) await run(sql);
-    }
-    if (change.action !== "unchanged" && change.action !== "drop" && "checksum" in change.object) {
-      unrecorded.push({ object: change.object, action: change.action });
-    }
-    if (change.object.name === CHANGE_HISTORY) historyExists = true;
-    if (!historyExists) continue;
-    for (const { object, action } of unrecorded.splice(0)) {
-      await warehouse.execute(
-        `insert into ${CHANGE_HISTORY} (object_name, object_kind, action, checksum, statement, tool_version, applied_by, applied_at)
+    for (const change of plan.changes) {
+      options.reporter?.change?.(change);
+      if (change.pipeReplacement) {
+        await replacePipes(warehouse, change.pipeReplacement, {
+          run,
+          now,
+          sleep,
+          drainSeconds: options.pipeDrainSeconds ?? 600,
+        });
+      } else {
+        for (const sql of change.statements) await run(sql);
+      }
+      if (change.action !== "unchanged" && change.action !== "drop" && "checksum" in change.object) {
+        unrecorded.push({ object: change.object, action: change.action });
+      }
+      if (change.object.name === CHANGE_HISTORY) historyExists = true;
+      if (!historyExists) continue;
+      for (const { object, action } of unrecorded.splice(0)) {
+        await warehouse.execute(
+          `insert into ${CHANGE_HISTORY} (object_name, object_kind, action, checksum, statement, tool_version, applied_by, applied_at)
          select ?, ?, ?, ?, ?, ?, current_user(), convert_timezone('UTC', current_timestamp())::timestamp_ntz`,
-        [object.name, object.kind, action, object.checksum, object.statement, options.toolVersion],
-      );
+          [object.name, object.kind, action, object.checksum, object.statement, options.toolVersion],
+        );
+      }
     }
+    await options.beforeResume?.();
+  } catch (error) {
+    // Leave the graph as it was: running, if it ran before.
+    if (suspended && plan.pausesRunningGraph) {
+      await run(RESUME).catch((resumeError: unknown) => {
+        if (error instanceof Error) {
+          error.message +=
+            ` (and the task graph could not be resumed: ${errorMessage(resumeError)}; ` +
+            `resume it with SELECT SYSTEM$TASK_DEPENDENTS_ENABLE('${ROOT_TASK}'))`;
+        }
+      });
+    }
+    throw error;
   }
-  await options.beforeResume?.();
-  if (plan.suspendsGraph) await run(RESUME);
+  if (plan.statements.at(-1) === RESUME) await run(RESUME);
 }
 
-async function replacePipe(
+/** Waits, with the root suspended, until the graph's run in flight (if any) has finished. */
+async function waitForGraphRun(
   warehouse: Warehouse,
-  change: PlannedChange,
-  context: {
-    run: (sql: string) => Promise<void>;
-    now: () => Date;
-    sleep: (ms: number) => Promise<void>;
-    drainSeconds: number;
-  },
+  context: { now: () => Date; sleep: (ms: number) => Promise<void>; seconds: number },
 ) {
-  const [pause, status, replace, resume, refresh] = change.statements as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  await context.run(pause);
-  const pausedAt = context.now();
-  const deadline = pausedAt.getTime() + context.drainSeconds * 1000;
+  const deadline = context.now().getTime() + context.seconds * 1000;
   for (;;) {
-    const [row] = await warehouse.query(status);
-    const pending = pendingFiles(Object.values(row ?? {})[0]);
-    if (pending === 0) break;
+    const [run] = await warehouse.query(RUN_IN_FLIGHT);
+    if (run === undefined) return;
     if (context.now().getTime() >= deadline) {
       throw new ConfigurationError(
-        `${change.object.name} still has ${pending} pending file(s) after ${context.drainSeconds} s paused: ` +
-          `nothing was replaced; the pipe stays paused. Run provision --allow-replace=${change.object.name} again once ` +
-          `SYSTEM$PIPE_STATUS shows pendingFileCount 0, or resume it with ALTER PIPE ${change.object.name} SET PIPE_EXECUTION_PAUSED = FALSE`,
+        `the task graph's run ${String(run.graph_run_group_id)} (started ${String(run.started)}) was still executing ` +
+          `${context.seconds} s after ${ROOT_TASK} was suspended: provision changed nothing and resumed the graph as it ` +
+          `was. Run provision again once that run has finished (SELECT * FROM TABLE(INFORMATION_SCHEMA.CURRENT_TASK_GRAPHS(` +
+          `ROOT_TASK_NAME => '${upperParts(ROOT_TASK).name}'))), or cancel it first with ` +
+          `SELECT SYSTEM$USER_TASK_CANCEL_ONGOING_EXECUTIONS('${ROOT_TASK}')`,
+      );
+    }
+    await context.sleep(10_000);
+  }
+}
+
+interface StepContext {
+  run: (sql: string) => Promise<void>;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  drainSeconds: number;
+}
+
+async function replacePipes(warehouse: Warehouse, replacement: PipeReplacement, context: StepContext) {
+  const again = `provision --allow-replace=${replacement.pipes.map((pipe) => pipe.name).join(",")}`;
+  const since = new Map<string, string | null>();
+  const paused: string[] = [];
+  try {
+    for (const pipe of replacement.pipes) {
+      since.set(pipe.name, await stopPipe(warehouse, pipe.name, again, paused, context));
+    }
+  } catch (error) {
+    // Nothing was recreated: the pipes paused so far load again.
+    for (const pipe of paused) await context.run(resumeSql(pipe));
+    throw error;
+  }
+  for (const sql of replacement.between) await context.run(sql);
+  for (const pipe of replacement.pipes) {
+    await context.run(pipe.replaceStatement);
+    await context.run(resumeSql(pipe.name));
+    const time = since.get(pipe.name);
+    await context.run(
+      `alter pipe ${pipe.name} refresh` + (time ? ` modified_after = ${sqlString(time)}` : ""),
+    );
+  }
+}
+
+/**
+ * Steps 1 and 2 of recreating a pipe: it finishes its queue while it runs, is paused, and the pause time
+ * is taken from Snowflake; a file queued before the pause and still waiting sends it back to running.
+ * A pipe that already stopped (STOPPED_STAGE_ALTERED…) skips them: its refresh starts from its
+ * lastIngestedTimestamp. Returns the time to refresh from (null: the pipe never loaded a file).
+ */
+async function stopPipe(
+  warehouse: Warehouse,
+  pipe: string,
+  again: string,
+  paused: string[],
+  context: StepContext,
+): Promise<string | null> {
+  const deadline = context.now().getTime() + context.drainSeconds * 1000;
+  for (;;) {
+    const status = await pipeStatus(warehouse, pipe);
+    if (status.executionState !== "RUNNING" && status.executionState !== "PAUSED") {
+      return status.lastIngestedTimestamp ?? null;
+    }
+    if (status.executionState === "PAUSED") {
+      // Paused before provision ran: its queue can only drain while it runs.
+      await context.run(resumeSql(pipe));
+    } else if (status.pendingFileCount === 0) {
+      await context.run(pauseSql(pipe));
+      paused.push(pipe);
+      const [row] = await warehouse.query(PAUSE_TIME_SQL);
+      const pauseTime = String(row?.pause_time ?? "");
+      const after = await pipeStatus(warehouse, pipe);
+      const oldest = after.oldestFileTimestamp ? Date.parse(after.oldestFileTimestamp) : NaN;
+      if (
+        after.executionState === "PAUSED" &&
+        (after.pendingFileCount === 0 || oldest > Date.parse(pauseTime))
+      ) {
+        return pauseTime;
+      }
+      // A file queued before the pause is still waiting: it loads first, then the pipe is paused again.
+      await context.run(resumeSql(pipe));
+      paused.pop();
+    }
+    if (context.now().getTime() >= deadline) {
+      throw new ConfigurationError(
+        `${pipe} still had ${status.pendingFileCount} file(s) queued after ${context.drainSeconds} s: nothing was ` +
+          `replaced and the pipe keeps running. Run ${again} again once SYSTEM$PIPE_STATUS('${pipe}') shows ` +
+          "pendingFileCount 0",
       );
     }
     await context.sleep(5000);
   }
-  await context.run(replace);
-  await context.run(resume);
-  await context.run(refresh.replace(PAUSED_AT, pausedAt.toISOString()));
 }
 
-function pendingFiles(status: unknown): number {
+interface PipeState {
+  executionState: string | null;
+  pendingFileCount: number;
+  oldestFileTimestamp?: string;
+  lastIngestedTimestamp?: string;
+}
+
+async function pipeStatus(warehouse: Warehouse, pipe: string): Promise<PipeState> {
+  const [row] = await warehouse.query(pipeStatusSql(pipe));
+  const status = Object.values(row ?? {})[0];
   try {
-    const parsed = (typeof status === "string" ? JSON.parse(status) : status) as {
-      pendingFileCount?: number;
+    const parsed = (typeof status === "string" ? JSON.parse(status) : status) as Record<string, unknown>;
+    const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+    return {
+      executionState: text(parsed?.executionState)?.toUpperCase() ?? null,
+      pendingFileCount: Number(parsed?.pendingFileCount ?? 0),
+      oldestFileTimestamp: text(parsed?.oldestFileTimestamp),
+      lastIngestedTimestamp: text(parsed?.lastIngestedTimestamp),
     };
-    return Number(parsed?.pendingFileCount ?? 0);
   } catch (error) {
     throw new Error(`SYSTEM$PIPE_STATUS gave ${String(status)}: ${errorMessage(error)}`);
   }

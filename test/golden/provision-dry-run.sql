@@ -78,7 +78,7 @@ create or replace file format raw.amplitude_manifest_json
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
     storage_integration = amplitude_pipeline_s3
-    file_format = raw.amplitude_json_gz
+    file_format = (format_name = 'raw.amplitude_json_gz')
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
 -- amplitude-pipeline provision, statement 14 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
@@ -299,7 +299,7 @@ create pipe if not exists raw.amplitude_events_pipe
             $1,
             metadata$filename,
             metadata$file_row_number,
-            metadata$start_scan_time
+            convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz
         from @raw.amplitude_lake/amplitude/events/
     )
     file_format = (format_name = 'raw.amplitude_json_gz')
@@ -316,7 +316,7 @@ create pipe if not exists raw.lake_manifests_pipe
         select
             $1,
             metadata$filename,
-            metadata$start_scan_time
+            convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz
         from @raw.amplitude_lake/amplitude/_manifests/
     )
     file_format = (format_name = 'raw.amplitude_manifest_json')
@@ -335,7 +335,7 @@ create pipe if not exists raw.amplitude_snapshots_pipe
             $1,
             metadata$filename,
             metadata$file_row_number,
-            metadata$start_scan_time
+            convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz
         from @raw.amplitude_lake/amplitude/
     )
     pattern = '.*(event_types|event_categories|cohorts|cohort_members)/app=[0-9]+/.+[.]json[.]gz'

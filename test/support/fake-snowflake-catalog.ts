@@ -21,14 +21,36 @@ export interface CatalogTask {
   when?: string;
 }
 
+export interface CatalogPipe {
+  /** The COPY statement after AS. */
+  definition: string;
+  paused: boolean;
+  autoIngest?: boolean;
+  /** The stage its COPY reads (`RAW.AMPLITUDE_LAKE`). */
+  stage?: string;
+  /** Set when Snowflake stopped it: `STOPPED_STAGE_ALTERED`. */
+  stopped?: string;
+  /** Epoch ms of the last file it loaded (SYSTEM$PIPE_STATUS lastIngestedTimestamp). */
+  lastIngested?: number;
+}
+
+/** A graph run in flight: CURRENT_TASK_GRAPHS reports it EXECUTING for `polls` more queries. */
+export interface CatalogGraphRun {
+  id: string;
+  startedAt: number;
+  polls: number;
+}
+
 export interface FakeCatalog {
   schemas: Set<string>;
   tables: Map<string, string[]>;
   views: Set<string>;
   fileFormats: Set<string>;
   stages: Map<string, string>;
-  pipes: Map<string, { definition: string; paused: boolean }>;
+  pipes: Map<string, CatalogPipe>;
   streams: Map<string, string>;
+  /** Streams SHOW STREAMS reports stale (`SCHEMA.NAME`). */
+  staleStreams: Set<string>;
   procedures: Set<string>;
   tasks: Map<string, CatalogTask>;
   integrations: Set<string>;
@@ -47,8 +69,19 @@ export interface FakeCatalog {
   transactions: string[][];
   /** Every DDL statement applied (create, alter, drop, and the task-graph resume), in order. */
   ddl: string[];
-  /** Pending files SYSTEM$PIPE_STATUS reports, one value per call (the last repeats). */
+  /**
+   * Pending files SYSTEM$PIPE_STATUS reports for a running pipe, one value per call for that pipe (the
+   * last repeats): its queue drains (or fills) to that count.
+   */
   pipePending: number[];
+  /** Files notified to a paused pipe per SYSTEM$PIPE_STATUS call: they queue until it resumes. */
+  pipeArrivals: number;
+  /** The server's clock (epoch ms): CURRENT_TIMESTAMP(); one second passes per statement. */
+  serverMs: number;
+  /** Runs of the graph in flight, as CURRENT_TASK_GRAPHS shows them. */
+  graphRuns: CatalogGraphRun[];
+  /** Procedure, view and task statements applied while a graph run was in flight (first lines). */
+  changedDuringRun: string[];
   refreshes: string[];
   /** The catalog's answer to a statement: for a test's own script that fails some calls and passes the rest on. */
   answer(query: FakeQuery): FakeAnswer;
@@ -84,6 +117,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     stages: new Map(),
     pipes: new Map(),
     streams: new Map(),
+    staleStreams: new Set(),
     procedures: new Set(),
     tasks: new Map(),
     integrations: new Set(["AMPLITUDE_PIPELINE_S3"]),
@@ -96,10 +130,19 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     transactions: [],
     ddl: [],
     pipePending: [0],
+    pipeArrivals: 0,
+    serverMs: Date.parse("2025-11-06T08:00:00.000Z"),
+    graphRuns: [],
+    changedDuringRun: [],
     refreshes: [],
     answer: (query) => handle(query),
   };
   let clock = 0;
+  /** Each pipe's queue: the server time each pending file was queued at. */
+  const queues = new Map<string, number[]>();
+  /** How many running-pipe statuses each pipe has reported: its place in `pipePending`. */
+  const looks = new Map<string, number>();
+  const iso = (ms: number) => new Date(ms).toISOString();
   let open: string[] | undefined;
   let saved: FakeCatalog["rows"] | undefined;
 
@@ -133,6 +176,7 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     const sql = query.sql.trim();
     const lower = sql.toLowerCase();
     let m: RegExpMatchArray | null;
+    catalog.serverMs += 1000;
 
     // What provision reads.
     if (/from information_schema\.schemata/.test(lower)) {
@@ -184,12 +228,15 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     }
     if (/^show streams/.test(lower)) {
       return table(
-        ["name", "schema_name", "table_name", "mode"],
+        // SHOW STREAMS: "stale — Specifies whether the stream is stale or not."
+        // https://docs.snowflake.com/en/sql-reference/sql/show-streams
+        ["name", "schema_name", "table_name", "mode", "stale"],
         [...catalog.streams].map(([k, source]) => [
           parts(k)[1],
           parts(k)[0],
           `TESTDB.${source}`,
           "APPEND_ONLY",
+          catalog.staleStreams.has(k) ? "true" : "false",
         ]),
       );
     }
@@ -249,6 +296,13 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
       const refused = apply();
       if (refused) return refused;
       catalog.ddl.push(sql);
+      // Not refused by Snowflake, but what a run in flight would execute half old, half new.
+      if (
+        /^(create or replace (procedure|view|task)|drop task)\b/.test(lower) &&
+        catalog.graphRuns.some((run) => run.polls > 0)
+      ) {
+        catalog.changedDuringRun.push(sql.split("\n")[0]!);
+      }
       return status();
     };
 
@@ -322,19 +376,60 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
         statementTypeId: 0x3100,
       };
     }
+    // "While a pipe is paused, Snowpipe doesn't start loading any more files … Snowflake keeps adding new
+    // files to the pipe's queue from event notifications or REST API calls, so pendingFileCount can keep
+    // growing." And "Changing the URL stops every pipe that references the stage, and SYSTEM$PIPE_STATUS
+    // reports STOPPED_STAGE_ALTERED until you recreate the pipes."
+    // https://docs.snowflake.com/en/user-guide/data-load-snowpipe-manage
     if ((m = /^select system\$pipe_status\('([^']+)'\)/i.exec(sql))) {
-      const pending = catalog.pipePending.length > 1 ? catalog.pipePending.shift()! : catalog.pipePending[0]!;
-      const pipe = catalog.pipes.get(id(m[1]!));
+      const key = id(m[1]!);
+      const pipe = catalog.pipes.get(key);
+      const state = !pipe ? "STOPPED_MISSING_PIPE" : (pipe.stopped ?? (pipe.paused ? "PAUSED" : "RUNNING"));
+      const queue = queues.get(key) ?? [];
+      if (state === "RUNNING") {
+        const look = looks.get(key) ?? 0;
+        looks.set(key, look + 1);
+        const next = catalog.pipePending[Math.min(look, catalog.pipePending.length - 1)]!;
+        while (queue.length > next) queue.shift();
+        while (queue.length < next) queue.push(catalog.serverMs);
+      } else if (state === "PAUSED") {
+        for (let i = 0; i < catalog.pipeArrivals; i += 1) queue.push(catalog.serverMs);
+      }
+      queues.set(key, queue);
       return table(
         ["SYSTEM$PIPE_STATUS"],
         [
           [
             JSON.stringify({
-              executionState: pipe?.paused ? "PAUSED" : "RUNNING",
-              pendingFileCount: pending,
+              executionState: state,
+              pendingFileCount: queue.length,
+              ...(queue.length > 0 ? { oldestFileTimestamp: iso(queue[0]!) } : {}),
+              ...(pipe?.lastIngested !== undefined ? { lastIngestedTimestamp: iso(pipe.lastIngested) } : {}),
             }),
           ],
         ],
+      );
+    }
+    if (
+      /^select to_varchar\(convert_timezone\('utc', current_timestamp\(\)\), 'yyyy-mm-dd"t"hh24:mi:sstzh:tzm'\) as pause_time$/.test(
+        lower,
+      )
+    ) {
+      return table(["PAUSE_TIME"], [[iso(catalog.serverMs).replace(/\.\d{3}Z$/, "+00:00")]]);
+    }
+    // CURRENT_TASK_GRAPHS: "EXECUTING: At least one task run in the graph is still executing, or the root
+    // task ran successfully to completion and one or more child tasks are scheduled."
+    // https://docs.snowflake.com/en/sql-reference/functions/current_task_graphs
+    if (
+      /from table\(information_schema\.current_task_graphs\(root_task_name => 'amplitude_root'\)\)/.test(
+        lower,
+      )
+    ) {
+      const executing = catalog.graphRuns.filter((run) => run.polls > 0);
+      for (const run of executing) run.polls -= 1;
+      return table(
+        ["GRAPH_RUN_GROUP_ID", "STARTED"],
+        executing.map((run) => [run.id, iso(run.startedAt)]),
       );
     }
 
@@ -360,35 +455,131 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
         if (!columns.includes(m![2]!.toLowerCase())) columns.push(m![2]!.toLowerCase());
       });
     }
-    if ((m = /^create or replace file format ([\w.]+)/i.exec(sql)))
+    // "CREATE [ OR REPLACE ] … FILE FORMAT [ IF NOT EXISTS ] <name> [ TYPE = { CSV | JSON | AVRO | ORC |
+    // PARQUET | XML | CUSTOM } [ formatTypeOptions ] ] [ COMMENT = '<string_literal>' ]"
+    // https://docs.snowflake.com/en/sql-reference/sql/create-file-format
+    if (/^create (or replace )?file format\b/.test(lower)) {
+      m = /^create (?:or replace )?file format (?:if not exists )?([\w.]+)\s+([\s\S]*)$/i.exec(sql);
+      const options = m && properties(m[2]!, FILE_FORMAT_OPTIONS);
+      if (!m || !options || !/^(csv|json|avro|orc|parquet|xml)$/i.test(options.get("type") ?? "")) {
+        return syntaxError(sql);
+      }
       return ddl(() => void catalog.fileFormats.add(id(m![1]!)));
+    }
     if ((m = /^create storage integration if not exists (\w+)/i.exec(sql))) {
       return ddl(() => void catalog.integrations.add(m![1]!.toUpperCase()));
     }
-    if ((m = /^create stage if not exists ([\w.]+)\s+url = '([^']+)'/i.exec(sql))) {
-      return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
-    }
-    if ((m = /^alter stage ([\w.]+) set url = '([^']+)'/i.exec(sql)))
-      return ddl(() => void catalog.stages.set(id(m![1]!), m![2]!));
-    if ((m = /^create or replace view ([\w.]+)/i.exec(sql)))
-      return ddl(() => void catalog.views.add(id(m![1]!)));
-    if ((m = /^create (or replace )?pipe (if not exists )?([\w.]+)[\s\S]*?\n\s*as\n([\s\S]*)$/i.exec(sql))) {
-      const key = id(m[3]!);
-      const replace = Boolean(m[1]);
+    // "CREATE [ OR REPLACE ] STAGE [ IF NOT EXISTS ] <external_stage_name> externalStageParams …
+    // [ FILE_FORMAT = ( { FORMAT_NAME = '<file_format_name>' | TYPE = { CSV | JSON | … } [ formatTypeOptions ] } ) ]
+    // [ COMMENT = '<string_literal>' ]", externalStageParams (Amazon S3) being "URL = { 's3://<bucket>[/<path>/]' … }
+    // [ { STORAGE_INTEGRATION = <integration_name> } | { CREDENTIALS = ( … ) } ]".
+    // https://docs.snowflake.com/en/sql-reference/sql/create-stage
+    if (/^create (or replace )?stage\b/.test(lower)) {
+      m = /^create (?:or replace )?stage (?:if not exists )?([\w.]+)\s+([\s\S]*)$/i.exec(sql);
+      const options = m && properties(m[2]!, STAGE_OPTIONS);
+      const url = options && quoted(options.get("url"));
+      if (!m || !options || !url || !stageFileFormat(options.get("file_format"))) return syntaxError(sql);
       return ddl(() => {
-        if (replace || !catalog.pipes.has(key))
-          catalog.pipes.set(key, { definition: m![4]!.trim(), paused: false });
+        if (!catalog.stages.has(id(m![1]!))) catalog.stages.set(id(m![1]!), url);
       });
     }
-    if ((m = /^alter pipe ([\w.]+) set pipe_execution_paused = (true|false)/i.exec(sql))) {
-      return ddl(() => void (catalog.pipes.get(id(m![1]!))!.paused = m![2]!.toLowerCase() === "true"));
+    // "ALTER STAGE [ IF EXISTS ] <name> SET { [ externalStageParams ] … }", and "Changing the URL stops every
+    // pipe that references the stage, and SYSTEM$PIPE_STATUS reports STOPPED_STAGE_ALTERED until you recreate
+    // the pipes." https://docs.snowflake.com/en/sql-reference/sql/alter-stage
+    // https://docs.snowflake.com/en/user-guide/data-load-snowpipe-manage
+    if (/^alter stage\b/.test(lower)) {
+      m = /^alter stage (?:if exists )?([\w.]+) set\s+([\s\S]*)$/i.exec(sql);
+      const options = m && properties(m[2]!, STAGE_OPTIONS);
+      if (!m || !options || !stageFileFormat(options.get("file_format"))) return syntaxError(sql);
+      const key = id(m[1]!);
+      const url = quoted(options.get("url"));
+      return ddl(() => {
+        if (!catalog.stages.has(key)) {
+          return {
+            code: "002003",
+            sqlState: "02000",
+            message: `Stage '${key}' does not exist or not authorized.`,
+          };
+        }
+        if (url !== undefined && url !== catalog.stages.get(key)) {
+          catalog.stages.set(key, url);
+          for (const pipe of catalog.pipes.values()) {
+            if (pipe.autoIngest && pipe.stage === key) pipe.stopped = "STOPPED_STAGE_ALTERED";
+          }
+        }
+      });
     }
-    if ((m = /^alter pipe ([\w.]+) refresh/i.exec(sql))) return ddl(() => void catalog.refreshes.push(sql));
-    if ((m = /^create (or replace )?stream (if not exists )?([\w.]+)\s+on table ([\w.]+)/i.exec(sql))) {
+    // "CREATE [ OR REPLACE ] [ SECURE ] … VIEW [ IF NOT EXISTS ] <name> … AS <select_statement>"
+    // https://docs.snowflake.com/en/sql-reference/sql/create-view
+    if (/^create (or replace )?(secure )?view\b/.test(lower)) {
+      m = /^create (?:or replace )?(?:secure )?view (?:if not exists )?([\w.]+)\s+as\s+(select|with)\b/i.exec(
+        sql,
+      );
+      if (!m) return syntaxError(sql);
+      return ddl(() => void catalog.views.add(id(m![1]!)));
+    }
+    // "CREATE [ OR REPLACE ] PIPE [ IF NOT EXISTS ] <name> [ AUTO_INGEST = [ TRUE | FALSE ] ]
+    // [ ERROR_INTEGRATION = <integration_name> ] [ AWS_SNS_TOPIC = '<string>' ] [ INTEGRATION = '<string>' ]
+    // [ COMMENT = '<string_literal>' ] AS <copy_statement>", the COPY being "COPY INTO <table> … FROM
+    // ( SELECT … FROM @<stage> ) … [ PATTERN = '<regex_pattern>' ] [ FILE_FORMAT = ( … ) ] [ copyOptions ]".
+    // https://docs.snowflake.com/en/sql-reference/sql/create-pipe
+    if (/^create (or replace )?pipe\b/.test(lower)) {
+      m = /^create (or replace )?pipe (if not exists )?([\w.]+)\s+([\s\S]*?)\bas\n([\s\S]*)$/i.exec(sql);
+      const options = m && properties(m[4]!, PIPE_OPTIONS);
+      const copy =
+        m &&
+        /^copy into [\w.]+ \([\w, ]+\)\s+from \(\s*select\s[\s\S]+?\sfrom @([\w.]+)(?:\/[\w/=.-]*)?\s*\)\s*([\s\S]*)$/i.exec(
+          m[5]!.trim(),
+        );
+      const copyOptions = copy && properties(copy[2]!, COPY_OPTIONS);
+      if (!m || !options || !copy || !copyOptions || !stageFileFormat(copyOptions.get("file_format"))) {
+        return syntaxError(sql);
+      }
       const key = id(m[3]!);
       const replace = Boolean(m[1]);
       return ddl(() => {
-        if (replace || !catalog.streams.has(key)) catalog.streams.set(key, id(m![4]!));
+        if (replace || !catalog.pipes.has(key)) {
+          queues.delete(key);
+          catalog.pipes.set(key, {
+            definition: m![5]!.trim(),
+            paused: false,
+            autoIngest: options.get("auto_ingest")?.toLowerCase() === "true",
+            stage: id(copy[1]!),
+          });
+        }
+      });
+    }
+    if ((m = /^alter pipe ([\w.]+) set pipe_execution_paused = (true|false)$/i.exec(sql))) {
+      return ddl(() => void (catalog.pipes.get(id(m![1]!))!.paused = m![2]!.toLowerCase() === "true"));
+    }
+    // "ALTER PIPE [ IF EXISTS ] <name> REFRESH { [ PREFIX = '<path>' ] [ MODIFIED_AFTER = <start_time> ] }"
+    // https://docs.snowflake.com/en/sql-reference/sql/alter-pipe
+    if (
+      (m =
+        /^alter pipe ([\w.]+) refresh(?: prefix = '[^']*')?(?: modified_after = '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)')?$/i.exec(
+          sql,
+        ))
+    ) {
+      return ddl(() => void catalog.refreshes.push(sql));
+    }
+    // "CREATE [ OR REPLACE ] STREAM [IF NOT EXISTS] <name> … ON TABLE <table_name> … [ APPEND_ONLY = TRUE | FALSE ]
+    // [ SHOW_INITIAL_ROWS = TRUE | FALSE ] [ COMMENT = '<string_literal>' ]"
+    // https://docs.snowflake.com/en/sql-reference/sql/create-stream
+    if (/^create (or replace )?stream\b/.test(lower)) {
+      m = /^create (or replace )?stream (if not exists )?([\w.]+)\s+on table ([\w.]+)\s*([\s\S]*)$/i.exec(
+        sql,
+      );
+      const options = m && properties(m[5]!, STREAM_OPTIONS);
+      const flags =
+        options && ["append_only", "show_initial_rows"].map((name) => options.get(name) ?? "false");
+      if (!m || !flags || flags.some((flag) => !/^(true|false)$/i.test(flag))) return syntaxError(sql);
+      const key = id(m[3]!);
+      const replace = Boolean(m[1]);
+      return ddl(() => {
+        if (replace || !catalog.streams.has(key)) {
+          catalog.streams.set(key, id(m![4]!));
+          catalog.staleStreams.delete(key);
+        }
       });
     }
     // "CREATE [ OR REPLACE ] MASKING POLICY [ IF NOT EXISTS ] <name> AS ( <arg_name_to_mask>
@@ -542,8 +733,71 @@ export function installCatalog(fake: FakeSnowflake): FakeCatalog {
     (query) => handle(query),
   );
   fake.on(
-    /^\s*(create|alter|drop|show|execute task|insert into pipeline\.change_history|select system\$|select [\s\S]*\bfrom (information_schema\.|pipeline\.change_history))/i,
+    /^\s*(create|alter|drop|show|execute task|insert into pipeline\.change_history|select system\$|select to_varchar\(convert_timezone\('UTC', current_timestamp\(\)\)|select [\s\S]*\bfrom (information_schema\.|table\(information_schema\.current_task_graphs|pipeline\.change_history))/i,
     (query) => handle(query),
   );
   return catalog;
+}
+
+const FILE_FORMAT_OPTIONS = new Set([
+  "type",
+  "compression",
+  "strip_outer_array",
+  "strip_null_values",
+  "ignore_utf8_errors",
+  "date_format",
+  "time_format",
+  "timestamp_format",
+  "binary_format",
+  "trim_space",
+  "null_if",
+  "file_extension",
+  "allow_duplicate",
+  "replace_invalid_characters",
+  "skip_byte_order_mark",
+  "comment",
+]);
+const STAGE_OPTIONS = new Set(["url", "storage_integration", "file_format", "comment"]);
+const PIPE_OPTIONS = new Set(["auto_ingest", "error_integration", "aws_sns_topic", "integration", "comment"]);
+const COPY_OPTIONS = new Set([
+  "files",
+  "pattern",
+  "file_format",
+  "on_error",
+  "load_uncertain_files",
+  "force",
+]);
+const STREAM_OPTIONS = new Set(["append_only", "show_initial_rows", "comment"]);
+
+/**
+ * `name = value` pairs as DDL takes them (a quoted string, a parenthesised list, a word), each name in
+ * `allowed`; undefined when the text is anything else, which Snowflake refuses as a syntax error.
+ */
+function properties(text: string, allowed: Set<string>): Map<string, string> | undefined {
+  const found = new Map<string, string>();
+  let rest = text.trim();
+  while (rest !== "") {
+    const m = /^(\w+)\s*=\s*('(?:[^']|'')*'|\((?:[^()']|'(?:[^']|'')*')*\)|[\w.$-]+)\s*,?\s*/.exec(rest);
+    if (!m || !allowed.has(m[1]!.toLowerCase()) || found.has(m[1]!.toLowerCase())) return undefined;
+    found.set(m[1]!.toLowerCase(), m[2]!);
+    rest = rest.slice(m[0].length);
+  }
+  return found;
+}
+
+function quoted(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : /^'((?:[^']|'')*)'$/.exec(value)?.[1]?.replaceAll("''", "'");
+}
+
+/** FILE_FORMAT = ( FORMAT_NAME = '<file_format_name>' ) or ( TYPE = … ): a bare name is not the syntax. */
+function stageFileFormat(value: string | undefined): boolean {
+  return value === undefined || /^\(\s*(format_name\s*=\s*'[^']+'|type\s*=\s*\w+[^)]*)\s*\)$/i.test(value);
+}
+
+function syntaxError(sql: string): FakeAnswer {
+  return {
+    code: "001003",
+    sqlState: "42000",
+    message: `SQL compilation error: syntax error line 1 at position 0 unexpected '${sql.split("\n")[0]}'.`,
+  };
 }

@@ -66,6 +66,8 @@ export interface FakeQuery {
   binds: Record<string, FakeBind> | undefined;
   queryId: string;
   sessionId: number;
+  /** The session's TIMEZONE when the statement ran: the account's until `alter session set timezone = …`. */
+  timezone: string;
 }
 
 export interface FakeLogin {
@@ -140,13 +142,17 @@ export interface FakeSnowflake {
   latency: FakeLatency;
   /** Answers the next `count` logins with HTTP `status` (default 503) before they are looked at. */
   failNextLogins(count: number, status?: number): void;
+  /** The account's TIMEZONE parameter: what a session starts with, and what Snowpipe's loads run in. */
+  accountTimezone: string;
   close(): Promise<void>;
 }
 
 // The driver formats every timestamp with these and throws without them: result columns take their
 // formats from the `parameters` of their own response, not from the login.
 const DEFAULT_PARAMETERS: Record<string, string | number | boolean> = {
-  TIMEZONE: "UTC",
+  // Snowflake's own default, as an account that never set it has: TIMEZONE "Default: America/Los_Angeles".
+  // https://docs.snowflake.com/en/sql-reference/parameters
+  TIMEZONE: "America/Los_Angeles",
   TIMESTAMP_OUTPUT_FORMAT: "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM",
   TIMESTAMP_NTZ_OUTPUT_FORMAT: "YYYY-MM-DD HH24:MI:SS.FF3",
   TIMESTAMP_LTZ_OUTPUT_FORMAT: "",
@@ -177,6 +183,8 @@ interface Session {
   schema: string | undefined;
   warehouse: string | undefined;
   role: string | undefined;
+  /** TIMEZONE as the session set it (ALTER SESSION SET TIMEZONE = '…'). */
+  timezone: string;
 }
 
 export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Promise<FakeSnowflake> {
@@ -204,7 +212,9 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
   const granted = (names: string[] | undefined, name: string | undefined): boolean =>
     names === undefined || (name !== undefined && names.some((n) => n.toUpperCase() === name.toUpperCase()));
 
+  const accountTimezone = String(parameters.find((p) => p.name === "TIMEZONE")!.value);
   const fake: Omit<FakeSnowflake, "url" | "port" | "close"> = {
+    accountTimezone,
     queries: [],
     logins: [],
     logouts: [],
@@ -268,6 +278,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
       schema: query.schemaName,
       warehouse: granted(options.warehouses, query.warehouse) ? query.warehouse : undefined,
       role: query.roleName ?? "PUBLIC",
+      timezone: accountTimezone,
     };
     const token = `session-${session.id}-${randomUUID()}`;
     sessions.set(token, session);
@@ -337,7 +348,16 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
 
   function execute(session: Session, body: QueryBody): object {
     const sql = String(body.sqlText ?? "");
-    const query: FakeQuery = { sql, binds: body.bindings, queryId: randomUUID(), sessionId: session.id };
+    // "ALTER SESSION SET TIMEZONE = …": the session's time zone, which every result's parameters carry.
+    const timezone = /^\s*alter session set\b[\s\S]*?\btimezone\s*=\s*'([^']+)'/i.exec(sql)?.[1];
+    if (timezone !== undefined) session.timezone = timezone;
+    const query: FakeQuery = {
+      sql,
+      binds: body.bindings,
+      queryId: randomUUID(),
+      sessionId: session.id,
+      timezone: session.timezone,
+    };
     fake.queries.push(query);
     let answer: FakeAnswer = contextAnswer(session, sql) ?? defaultAnswer(sql);
     for (const script of scripts) {
@@ -405,7 +425,7 @@ export async function startFakeSnowflake(options: FakeSnowflakeOptions = {}): Pr
     );
     return {
       data: {
-        parameters,
+        parameters: parameters.map((p) => (p.name === "TIMEZONE" ? { ...p, value: session.timezone } : p)),
         rowtype: answer.columns.map(describeColumn),
         rowset,
         total: rowset.length,

@@ -16,6 +16,8 @@ export interface ScriptedFile {
   stagedAt?: number;
   /** Queued in the pipe (SYSTEM$PIPE_STATUS pendingFileCount) until it loads. */
   queued?: boolean;
+  /** Set by a COPY INTO that loaded it: when it scanned the file, with which loaded_at, in which session. */
+  copied?: { ms: number; expression: string; timezone: string };
 }
 
 export interface PipeScript {
@@ -27,6 +29,11 @@ export interface PipeScript {
   manifestBodies?: Record<string, { uploaded_at: string; files: Array<{ key: string }> }>;
   executionState?: string;
   clock: { ms: () => number };
+  /**
+   * The pipes' COPY statements as provisioned (pipe → the statement after AS): their loaded_at
+   * expression gives the rows Snowpipe loads their loaded_at. Leave out when a test does not read it.
+   */
+  pipeCopies?: Record<string, string>;
 }
 
 export interface PipeState {
@@ -35,11 +42,39 @@ export interface PipeState {
   pipeStatusCalls: number;
   /** Files loaded twice: a COPY over a file Snowpipe also loaded. */
   duplicates: string[];
+  /** Files a COPY INTO skipped as of unknown load status (older than 64 days, no LOAD_UNCERTAIN_FILES). */
+  skippedUncertain: string[];
+  /** The loaded_at (TIMESTAMP_NTZ, `YYYY-MM-DD HH:MM:SS.mmm`) a loaded file's rows got; undefined if not in raw. */
+  loadedAt(key: string): string | undefined;
 }
 
 /** Scripts Snowpipe on the fake: raw holds each file once its time comes, or once refreshed or copied. */
 export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeState {
-  const state: PipeState = { refreshes: [], copies: [], pipeStatusCalls: 0, duplicates: [] };
+  const state: PipeState = {
+    refreshes: [],
+    copies: [],
+    pipeStatusCalls: 0,
+    duplicates: [],
+    skippedUncertain: [],
+    loadedAt: (key) => {
+      for (const [table, files] of Object.entries(tables)) {
+        const file = files.find((f) => f.key === key);
+        if (!file || !inRaw(file)) continue;
+        if (file.copied) return ntzOf(file.copied.expression, file.copied.ms, file.copied.timezone);
+        const pipe = Object.keys(pipes).find((name) => pipes[name] === table)!;
+        const copy = script.pipeCopies?.[pipe];
+        if (copy === undefined) throw new Error(`the fake Snowpipe needs script.pipeCopies["${pipe}"]`);
+        // Snowpipe's COPY runs in no session of ours: in the account's TIMEZONE (an assumption the issue
+        // lists as likely; what Snowflake documents is that TIMESTAMP_LTZ operations use the TIMEZONE in effect).
+        return ntzOf(
+          loadedAtExpression(copy),
+          start + (file.loaded ? 0 : file.loadsAfterMs!),
+          fake.accountTimezone,
+        );
+      }
+      return undefined;
+    },
+  };
   const start = script.clock.ms();
   const tables = {
     "raw.amplitude_events": script.events,
@@ -153,7 +188,7 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
     }
     return { columns: [text("File"), text("Status")], rows: sent };
   });
-  fake.on(/^copy into (raw\.\w+) \([\s\S]*files = \(([\s\S]*?)\)\s*file_format/i, (_query, match) => {
+  fake.on(/^copy into (raw\.\w+) \([\s\S]*files = \(([\s\S]*?)\)\s*file_format/i, (query, match) => {
     const table = match[1]!.toLowerCase() as keyof typeof tables;
     const keys = [...match[2]!.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replaceAll("''", "'"));
     state.copies.push({ table, files: keys });
@@ -165,8 +200,21 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
         rows.push([`s3://lake-bucket/${key}`, "LOAD_FAILED", 0, 0, file.fails]);
         continue;
       }
+      // "If some files were last modified more than 64 days ago, add LOAD_UNCERTAIN_FILES = TRUE. Otherwise,
+      // COPY INTO can skip them because it can't tell whether they were already loaded."
+      // https://docs.snowflake.com/en/user-guide/data-load-snowpipe-manage
+      const uncertain = script.clock.ms() - (file.stagedAt ?? start) > 64 * 24 * 3_600_000;
+      if (uncertain && !/\bload_uncertain_files\s*=\s*true\b/i.test(query.sql)) {
+        state.skippedUncertain.push(key);
+        continue;
+      }
       if (inRaw(file) || file.queued) state.duplicates.push(key);
       file.loaded = true;
+      file.copied = {
+        ms: script.clock.ms(),
+        expression: loadedAtExpression(query.sql),
+        timezone: query.timezone,
+      };
       rows.push([`s3://lake-bucket/${key}`, "LOADED", 3, 3, null]);
     }
     return {
@@ -181,4 +229,61 @@ export function scriptSnowpipe(fake: FakeSnowflake, script: PipeScript): PipeSta
     };
   });
   return state;
+}
+
+/** The expression a COPY INTO … (cols) FROM (SELECT …) writes into loaded_at. */
+function loadedAtExpression(copy: string): string {
+  const m = /^\s*copy into [\w.]+ \(([^)]*)\)\s+from \(\s*select\s+([\s\S]+?)\s+from @/i.exec(copy);
+  if (!m) throw new Error(`the fake Snowpipe cannot read the COPY ${copy.split("\n")[0]}`);
+  const columns = m[1]!.split(",").map((column) => column.trim().toLowerCase());
+  const items: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of m[2]!) {
+    if (char === "," && depth === 0) {
+      items.push(current.trim());
+      current = "";
+      continue;
+    }
+    if (char === "(") depth += 1;
+    if (char === ")") depth -= 1;
+    current += char;
+  }
+  items.push(current.trim());
+  return items[columns.indexOf("loaded_at")]!;
+}
+
+/**
+ * The TIMESTAMP_NTZ a loaded_at expression stores for a scan at `ms`. METADATA$START_SCAN_TIME is
+ * "Returned as TIMESTAMP_LTZ" (https://docs.snowflake.com/en/user-guide/querying-metadata), and "TIMESTAMP_LTZ
+ * internally stores UTC values with a specified precision. However, all operations are performed in the
+ * current session's time zone, controlled by the TIMEZONE session parameter"
+ * (https://docs.snowflake.com/en/sql-reference/data-types-datetime): stored into a TIMESTAMP_NTZ column it
+ * keeps the wall clock of the session's time zone; CONVERT_TIMEZONE('UTC', …)::TIMESTAMP_NTZ keeps UTC's.
+ */
+function ntzOf(expression: string, ms: number, timezone: string): string {
+  const folded = expression.replace(/\s+/g, "").toLowerCase();
+  if (folded === "metadata$start_scan_time") return wallClock(ms, timezone);
+  if (folded === "convert_timezone('utc',metadata$start_scan_time)::timestamp_ntz")
+    return wallClock(ms, "UTC");
+  throw new Error(`the fake Snowpipe does not evaluate loaded_at = ${expression}`);
+}
+
+function wallClock(ms: number, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, part.value]),
+  );
+  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, "0");
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${millis}`;
 }
