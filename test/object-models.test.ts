@@ -688,9 +688,10 @@ describe("the object models compiled for Snowflake", () => {
     expect(groups).toContain(
       "iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names",
     );
-    expect(groups).toContain("name_entry.value::varchar as group_name");
+    expect(groups).toContain("when 'VARCHAR' then name_entry.value::varchar");
+    expect(groups).toContain("name_entry.key as group_name");
     const cohorts = sql("stg_amplitude__cohorts");
-    expect(cohorts).toContain(`and snapshot_lines.json_data:"$snapshot" is null`);
+    expect(cohorts).toContain(`and strip_null_value(snapshot_lines.json_data:"$snapshot") is null`);
     expect(cohorts).toContain(
       "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at",
     );
