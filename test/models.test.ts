@@ -62,6 +62,7 @@ describe("the model project", () => {
     expect(project.singularTests.map((t) => t.name).sort()).toEqual([
       "core_events_match_raw_uuids",
       "duplicate_events",
+      "manifest_files_loaded",
       "raw_rows_match_manifests",
       "user_groups_have_groups",
     ]);
