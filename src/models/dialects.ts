@@ -157,7 +157,7 @@ function duckdbTyped(text: string, type: JsonType, timestamp: (text: string) => 
     case "json":
       return text;
     case "integer":
-      return `case when regexp_full_match(${text}, '${INTEGER_PATTERN}') then cast(${text} as bigint) end`;
+      return `case when regexp_full_match(${text}, '${INTEGER_PATTERN}') then try_cast(${text} as bigint) end`;
     case "number":
       return `case when regexp_full_match(${text}, '${NUMBER_PATTERN}') then try_cast(${text} as double) end`;
     case "bool":
