@@ -62,6 +62,7 @@ describe("the model project", () => {
     expect(project.singularTests.map((t) => t.name).sort()).toEqual([
       "core_events_match_raw_uuids",
       "duplicate_events",
+      "manifest_files_loaded",
       "raw_rows_match_manifests",
       "user_groups_have_groups",
     ]);
@@ -73,12 +74,13 @@ describe("the model project", () => {
     const duck = compileModel(project, staging, { dialect: "duckdb" }).sql;
     const snow = compileModel(project, staging, { dialect: "snowflake" }).sql;
     expect(duck).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","$insert_id":"VARCHAR"`);
-    expect(duck).toContain(`try_cast(record."event_time" as timestamp) as event_time`);
+    expect(duck).toContain(`then try_cast(record."event_time" as timestamp) end as event_time`);
     expect(duck).toContain("from raw.amplitude_events");
-    expect(snow).toContain(`record:"amplitude_id"::number(38, 0) as amplitude_id`);
+    // TRY_ forms on the text of a VARIANT: a plain cast would fail the whole model on one bad value.
     expect(snow).toContain(
-      `try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time`,
+      `iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id`,
     );
+    expect(snow).toContain(`'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time`);
     expect(duck).not.toContain("{{");
 
     const properties = project.models.get("stg_amplitude__event_properties")!;
@@ -86,7 +88,7 @@ describe("the model project", () => {
       "from events, lateral flatten(input => events.event_properties) as property",
     );
     expect(compileModel(project, properties, { dialect: "duckdb" }).sql).toContain(
-      "from events, json_each(events.event_properties) as property",
+      "from events, json_each(case when json_type(events.event_properties) in ('OBJECT', 'ARRAY') then events.event_properties end) as property",
     );
     const paths = project.models.get("page_paths")!;
     expect(compileModel(project, paths, { dialect: "snowflake" }).sql).toContain(
@@ -97,7 +99,7 @@ describe("the model project", () => {
     );
     const events = project.models.get("events")!;
     expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
-      `page:"[Amplitude] Page Counter"::number(38, 0) as page_counter`,
+      `try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter`,
     );
   });
 
@@ -119,9 +121,11 @@ describe("the model project", () => {
     expect(duck.sql).toContain(
       "where (source_file, file_row_number) in (select source_file, file_row_number from kept_deliveries)",
     );
-    expect(duck.sql).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","amplitude_id":"BIGINT"`);
-    expect(snow.sql).toContain(`record:"ip_address"::varchar as ip_address`);
-    expect(snow.sql).toContain(`record:"location_lat"::float as location_lat`);
+    expect(duck.sql).toContain(`json_transform(json_data, '{"uuid":"VARCHAR","amplitude_id":"VARCHAR"`);
+    expect(snow.sql).toContain(`strip_null_value(record:"ip_address")::varchar as ip_address`);
+    expect(snow.sql).toContain(
+      `try_to_double(strip_null_value(record:"location_lat")::varchar), null) as location_lat`,
+    );
   });
 
   it("keeps a column's meta from yml, and refuses a pii mark that is not true or false", async () => {
@@ -159,7 +163,7 @@ describe("the model project", () => {
       `coalesce(\n            nullif(page."[Amplitude] Page Path", ''),\n            ${DIALECTS.duckdb.url_path('page."[Amplitude] Page URL"')}\n        ) as page_path,`,
     );
     expect(snow).toContain(
-      `coalesce(\n            nullif(page:"[Amplitude] Page Path"::varchar, ''),\n            ${DIALECTS.snowflake.url_path('page:"[Amplitude] Page URL"::varchar')}\n        ) as page_path,`,
+      `coalesce(\n            nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),\n            ${DIALECTS.snowflake.url_path('strip_null_value(page:"[Amplitude] Page URL")::varchar')}\n        ) as page_path,`,
     );
   });
 

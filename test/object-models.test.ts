@@ -221,6 +221,8 @@ async function putTaxonomyAndCohorts(lake: LocalLake) {
         size: 0,
         lastComputed: null,
         lastMod: 1_762_214_400_000,
+        // A time as text, which the cohorts client accepts too.
+        createdAt: "2025-11-03T00:00:00.000Z",
         owners: [],
       }),
     ],
@@ -688,11 +690,12 @@ describe("the object models compiled for Snowflake", () => {
     expect(groups).toContain(
       "iff(is_array(type_entry.value), type_entry.value, to_variant(array_construct(type_entry.value))) as group_names",
     );
-    expect(groups).toContain("name_entry.value::varchar as group_name");
+    expect(groups).toContain("when 'VARCHAR' then name_entry.value::varchar");
+    expect(groups).toContain("name_entry.key as group_name");
     const cohorts = sql("stg_amplitude__cohorts");
-    expect(cohorts).toContain(`and snapshot_lines.json_data:"$snapshot" is null`);
+    expect(cohorts).toContain(`and strip_null_value(snapshot_lines.json_data:"$snapshot") is null`);
     expect(cohorts).toContain(
-      "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at",
+      "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),\n            last_computed_text\n        ) as last_computed_at",
     );
     expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
     // An incremental build recomputes the groups of every event delivered since: all its deliveries.

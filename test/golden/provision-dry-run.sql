@@ -211,7 +211,8 @@ with manifest_files as (
         files.value:events::number as manifest_events,
         files.value:rejected::number as manifest_rejected,
         manifests.json_data:app_id::varchar as app_id,
-        manifests.json_data:"window":"start"::varchar || '_' || manifests.json_data:"window":"end"::varchar as extract_window
+        manifests.json_data:"window":"start"::varchar || '_' || manifests.json_data:"window":"end"::varchar as extract_window,
+        manifests.loaded_at as manifest_loaded_at
     from raw.lake_manifests as manifests,
         lateral flatten(input => manifests.json_data:files) as files
     where coalesce(manifests.json_data:kind::varchar, 'window') <> 'snapshot'
@@ -261,15 +262,20 @@ select
     manifest_files.file,
     manifest_files.checksum,
     manifest_files.size,
-    loaded.row_count,
+    coalesce(loaded.row_count, 0) as row_count,
     manifest_files.manifest_events,
     manifest_files.manifest_rejected,
     manifest_files.app_id,
     manifest_files.extract_window,
-    loaded.loaded_at,
+    coalesce(
+        greatest(loaded.loaded_at, manifest_files.manifest_loaded_at),
+        dateadd('hour', 6, manifest_files.manifest_loaded_at)
+    ) as loaded_at,
     'events' as object
 from manifest_files
-inner join loaded on loaded.source_file = manifest_files.file
+left join loaded on loaded.source_file = manifest_files.file
+where loaded.source_file is not null
+    or manifest_files.manifest_loaded_at < dateadd('hour', -6, convert_timezone('UTC', current_timestamp())::timestamp_ntz)
 
 union all
 
@@ -420,7 +426,7 @@ begin
             from raw.amplitude_snapshots as snapshot_lines
             where snapshot_lines.object = 'cohort_members'
                 and snapshot_lines.source_file in (select source_file from snapshot_files)
-                and snapshot_lines.json_data:"$snapshot" is null
+                and strip_null_value(snapshot_lines.json_data:"$snapshot") is null
 
         ),
 
@@ -441,9 +447,9 @@ begin
         typed as (
 
             select
-                record:"cohort_id"::varchar as cohort_id,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                record:"user_id"::varchar as user_id,
+                strip_null_value(record:"cohort_id")::varchar as cohort_id,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                strip_null_value(record:"user_id")::varchar as user_id,
                 json_data,
                 app_id,
                 snapshot_taken_at,
@@ -520,7 +526,7 @@ begin
             from raw.amplitude_snapshots as snapshot_lines
             where snapshot_lines.object = 'cohorts'
                 and snapshot_lines.source_file in (select source_file from snapshot_files)
-                and snapshot_lines.json_data:"$snapshot" is null
+                and strip_null_value(snapshot_lines.json_data:"$snapshot") is null
 
         ),
 
@@ -540,19 +546,22 @@ begin
         typed as (
 
             select
-                record:"id"::varchar as cohort_id,
-                record:"name"::varchar as cohort_name,
-                record:"description"::varchar as description,
-                record:"archived"::boolean as archived,
-                record:"published"::boolean as published,
-                record:"size"::number(38, 0) as size,
-                record:"lastComputed"::number(38, 0) as last_computed_epoch,
-                record:"lastMod"::number(38, 0) as last_modified_epoch,
-                record:"createdAt"::number(38, 0) as created_epoch,
-                record:"hidden"::boolean as hidden,
-                record:"type"::varchar as cohort_type,
-                record:"owners" as owners,
-                record:"definition" as definition,
+                strip_null_value(record:"id")::varchar as cohort_id,
+                strip_null_value(record:"name")::varchar as cohort_name,
+                strip_null_value(record:"description")::varchar as description,
+                case lower(strip_null_value(record:"archived")::varchar) when 'true' then true when 'false' then false end as archived,
+                case lower(strip_null_value(record:"published")::varchar) when 'true' then true when 'false' then false end as published,
+                iff(regexp_like(strip_null_value(record:"size")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"size")::varchar), null) as size,
+                iff(regexp_like(strip_null_value(record:"lastComputed")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"lastComputed")::varchar), null) as last_computed_epoch,
+                iff(regexp_like(strip_null_value(record:"lastMod")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"lastMod")::varchar), null) as last_modified_epoch,
+                iff(regexp_like(strip_null_value(record:"createdAt")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"createdAt")::varchar), null) as created_epoch,
+                iff(regexp_like(strip_null_value(record:"lastComputed")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"lastComputed")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"lastComputed")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"lastComputed")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as last_computed_text,
+                iff(regexp_like(strip_null_value(record:"lastMod")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"lastMod")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"lastMod")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"lastMod")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as last_modified_text,
+                iff(regexp_like(strip_null_value(record:"createdAt")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"createdAt")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"createdAt")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"createdAt")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as created_text,
+                case lower(strip_null_value(record:"hidden")::varchar) when 'true' then true when 'false' then false end as hidden,
+                strip_null_value(record:"type")::varchar as cohort_type,
+                strip_null_value(record:"owners") as owners,
+                strip_null_value(record:"definition") as definition,
                 app_id,
                 snapshot_taken_at,
                 source_file,
@@ -572,9 +581,18 @@ begin
                 published,
                 size,
                 hidden,
-                to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3) as last_computed_at,
-                to_timestamp_ntz((case when last_modified_epoch < 100000000000 then last_modified_epoch * 1000 else last_modified_epoch end)::number(38, 0), 3) as last_modified_at,
-                to_timestamp_ntz((case when created_epoch < 100000000000 then created_epoch * 1000 else created_epoch end)::number(38, 0), 3) as created_at,
+                coalesce(
+                    to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),
+                    last_computed_text
+                ) as last_computed_at,
+                coalesce(
+                    to_timestamp_ntz((case when last_modified_epoch < 100000000000 then last_modified_epoch * 1000 else last_modified_epoch end)::number(38, 0), 3),
+                    last_modified_text
+                ) as last_modified_at,
+                coalesce(
+                    to_timestamp_ntz((case when created_epoch < 100000000000 then created_epoch * 1000 else created_epoch end)::number(38, 0), 3),
+                    created_text
+                ) as created_at,
                 cohort_type,
                 owners,
                 definition,
@@ -699,54 +717,54 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"$insert_id"::varchar as insert_id,
-                record:"$insert_key"::varchar as insert_key,
-                record:"$schema"::varchar as event_schema,
-                record:"adid"::varchar as adid,
-                record:"amplitude_attribution_ids" as amplitude_attribution_ids,
-                record:"amplitude_event_type"::varchar as amplitude_event_type,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                record:"app"::number(38, 0) as app_id,
-                try_to_timestamp_ntz(record:"client_event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_event_time,
-                try_to_timestamp_ntz(record:"client_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_upload_time,
-                record:"data" as event_data,
-                record:"data_type"::varchar as data_type,
-                record:"device_brand"::varchar as device_brand,
-                record:"device_carrier"::varchar as device_carrier,
-                record:"device_family"::varchar as device_family,
-                record:"device_id"::varchar as device_id,
-                record:"device_manufacturer"::varchar as device_manufacturer,
-                record:"device_model"::varchar as device_model,
-                record:"device_type"::varchar as device_type,
-                record:"event_id"::number(38, 0) as event_id,
-                record:"event_properties" as event_properties,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"event_type"::varchar as event_type,
-                record:"global_user_properties" as global_user_properties,
-                record:"group_properties" as group_properties,
-                record:"groups" as event_groups,
-                record:"idfa"::varchar as idfa,
-                record:"is_attribution_event"::boolean as is_attribution_event,
-                record:"language"::varchar as language,
-                record:"library"::varchar as library,
-                record:"os_name"::varchar as os_name,
-                record:"os_version"::varchar as os_version,
-                record:"partner_id"::varchar as partner_id,
-                record:"paying"::varchar as paying,
-                record:"plan" as plan_properties,
-                record:"platform"::varchar as platform,
-                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
-                record:"sample_rate"::float as sample_rate,
-                try_to_timestamp_ntz(record:"server_received_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_received_time,
-                try_to_timestamp_ntz(record:"server_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_upload_time,
-                record:"session_id"::number(38, 0) as session_id,
-                record:"source_id"::varchar as source_id,
-                record:"start_version"::varchar as start_version,
-                try_to_timestamp_ntz(record:"user_creation_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as user_creation_time,
-                record:"user_id"::varchar as user_id,
-                record:"user_properties" as user_properties,
-                record:"version_name"::varchar as version_name,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                strip_null_value(record:"$insert_id")::varchar as insert_id,
+                strip_null_value(record:"$insert_key")::varchar as insert_key,
+                strip_null_value(record:"$schema")::varchar as event_schema,
+                strip_null_value(record:"adid")::varchar as adid,
+                strip_null_value(record:"amplitude_attribution_ids") as amplitude_attribution_ids,
+                strip_null_value(record:"amplitude_event_type")::varchar as amplitude_event_type,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"app")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"app")::varchar), null) as app_id,
+                iff(regexp_like(strip_null_value(record:"client_event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_event_time,
+                iff(regexp_like(strip_null_value(record:"client_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_upload_time,
+                strip_null_value(record:"data") as event_data,
+                strip_null_value(record:"data_type")::varchar as data_type,
+                strip_null_value(record:"device_brand")::varchar as device_brand,
+                strip_null_value(record:"device_carrier")::varchar as device_carrier,
+                strip_null_value(record:"device_family")::varchar as device_family,
+                strip_null_value(record:"device_id")::varchar as device_id,
+                strip_null_value(record:"device_manufacturer")::varchar as device_manufacturer,
+                strip_null_value(record:"device_model")::varchar as device_model,
+                strip_null_value(record:"device_type")::varchar as device_type,
+                iff(regexp_like(strip_null_value(record:"event_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"event_id")::varchar), null) as event_id,
+                strip_null_value(record:"event_properties") as event_properties,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"event_type")::varchar as event_type,
+                strip_null_value(record:"global_user_properties") as global_user_properties,
+                strip_null_value(record:"group_properties") as group_properties,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"idfa")::varchar as idfa,
+                case lower(strip_null_value(record:"is_attribution_event")::varchar) when 'true' then true when 'false' then false end as is_attribution_event,
+                strip_null_value(record:"language")::varchar as language,
+                strip_null_value(record:"library")::varchar as library,
+                strip_null_value(record:"os_name")::varchar as os_name,
+                strip_null_value(record:"os_version")::varchar as os_version,
+                strip_null_value(record:"partner_id")::varchar as partner_id,
+                strip_null_value(record:"paying")::varchar as paying,
+                strip_null_value(record:"plan") as plan_properties,
+                strip_null_value(record:"platform")::varchar as platform,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"sample_rate")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"sample_rate")::varchar), null) as sample_rate,
+                iff(regexp_like(strip_null_value(record:"server_received_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_received_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_received_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_received_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_received_time,
+                iff(regexp_like(strip_null_value(record:"server_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_upload_time,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"source_id")::varchar as source_id,
+                strip_null_value(record:"start_version")::varchar as start_version,
+                iff(regexp_like(strip_null_value(record:"user_creation_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"user_creation_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"user_creation_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"user_creation_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as user_creation_time,
+                strip_null_value(record:"user_id")::varchar as user_id,
+                strip_null_value(record:"user_properties") as user_properties,
+                strip_null_value(record:"version_name")::varchar as version_name,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -758,7 +776,7 @@ begin
             select * from typed
             qualify row_number() over (
                 partition by uuid
-                order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
+                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
             ) = 1
 
         ),
@@ -808,54 +826,54 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"$insert_id"::varchar as insert_id,
-                record:"$insert_key"::varchar as insert_key,
-                record:"$schema"::varchar as event_schema,
-                record:"adid"::varchar as adid,
-                record:"amplitude_attribution_ids" as amplitude_attribution_ids,
-                record:"amplitude_event_type"::varchar as amplitude_event_type,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                record:"app"::number(38, 0) as app_id,
-                try_to_timestamp_ntz(record:"client_event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_event_time,
-                try_to_timestamp_ntz(record:"client_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as client_upload_time,
-                record:"data" as event_data,
-                record:"data_type"::varchar as data_type,
-                record:"device_brand"::varchar as device_brand,
-                record:"device_carrier"::varchar as device_carrier,
-                record:"device_family"::varchar as device_family,
-                record:"device_id"::varchar as device_id,
-                record:"device_manufacturer"::varchar as device_manufacturer,
-                record:"device_model"::varchar as device_model,
-                record:"device_type"::varchar as device_type,
-                record:"event_id"::number(38, 0) as event_id,
-                record:"event_properties" as event_properties,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"event_type"::varchar as event_type,
-                record:"global_user_properties" as global_user_properties,
-                record:"group_properties" as group_properties,
-                record:"groups" as event_groups,
-                record:"idfa"::varchar as idfa,
-                record:"is_attribution_event"::boolean as is_attribution_event,
-                record:"language"::varchar as language,
-                record:"library"::varchar as library,
-                record:"os_name"::varchar as os_name,
-                record:"os_version"::varchar as os_version,
-                record:"partner_id"::varchar as partner_id,
-                record:"paying"::varchar as paying,
-                record:"plan" as plan_properties,
-                record:"platform"::varchar as platform,
-                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
-                record:"sample_rate"::float as sample_rate,
-                try_to_timestamp_ntz(record:"server_received_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_received_time,
-                try_to_timestamp_ntz(record:"server_upload_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as server_upload_time,
-                record:"session_id"::number(38, 0) as session_id,
-                record:"source_id"::varchar as source_id,
-                record:"start_version"::varchar as start_version,
-                try_to_timestamp_ntz(record:"user_creation_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as user_creation_time,
-                record:"user_id"::varchar as user_id,
-                record:"user_properties" as user_properties,
-                record:"version_name"::varchar as version_name,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                strip_null_value(record:"$insert_id")::varchar as insert_id,
+                strip_null_value(record:"$insert_key")::varchar as insert_key,
+                strip_null_value(record:"$schema")::varchar as event_schema,
+                strip_null_value(record:"adid")::varchar as adid,
+                strip_null_value(record:"amplitude_attribution_ids") as amplitude_attribution_ids,
+                strip_null_value(record:"amplitude_event_type")::varchar as amplitude_event_type,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"app")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"app")::varchar), null) as app_id,
+                iff(regexp_like(strip_null_value(record:"client_event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_event_time,
+                iff(regexp_like(strip_null_value(record:"client_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_upload_time,
+                strip_null_value(record:"data") as event_data,
+                strip_null_value(record:"data_type")::varchar as data_type,
+                strip_null_value(record:"device_brand")::varchar as device_brand,
+                strip_null_value(record:"device_carrier")::varchar as device_carrier,
+                strip_null_value(record:"device_family")::varchar as device_family,
+                strip_null_value(record:"device_id")::varchar as device_id,
+                strip_null_value(record:"device_manufacturer")::varchar as device_manufacturer,
+                strip_null_value(record:"device_model")::varchar as device_model,
+                strip_null_value(record:"device_type")::varchar as device_type,
+                iff(regexp_like(strip_null_value(record:"event_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"event_id")::varchar), null) as event_id,
+                strip_null_value(record:"event_properties") as event_properties,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"event_type")::varchar as event_type,
+                strip_null_value(record:"global_user_properties") as global_user_properties,
+                strip_null_value(record:"group_properties") as group_properties,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"idfa")::varchar as idfa,
+                case lower(strip_null_value(record:"is_attribution_event")::varchar) when 'true' then true when 'false' then false end as is_attribution_event,
+                strip_null_value(record:"language")::varchar as language,
+                strip_null_value(record:"library")::varchar as library,
+                strip_null_value(record:"os_name")::varchar as os_name,
+                strip_null_value(record:"os_version")::varchar as os_version,
+                strip_null_value(record:"partner_id")::varchar as partner_id,
+                strip_null_value(record:"paying")::varchar as paying,
+                strip_null_value(record:"plan") as plan_properties,
+                strip_null_value(record:"platform")::varchar as platform,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"sample_rate")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"sample_rate")::varchar), null) as sample_rate,
+                iff(regexp_like(strip_null_value(record:"server_received_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_received_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_received_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_received_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_received_time,
+                iff(regexp_like(strip_null_value(record:"server_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_upload_time,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"source_id")::varchar as source_id,
+                strip_null_value(record:"start_version")::varchar as start_version,
+                iff(regexp_like(strip_null_value(record:"user_creation_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"user_creation_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"user_creation_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"user_creation_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as user_creation_time,
+                strip_null_value(record:"user_id")::varchar as user_id,
+                strip_null_value(record:"user_properties") as user_properties,
+                strip_null_value(record:"version_name")::varchar as version_name,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -867,7 +885,7 @@ begin
             select * from typed
             qualify row_number() over (
                 partition by uuid
-                order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
+                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
             ) = 1
 
         ),
@@ -1001,16 +1019,16 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"ip_address"::varchar as ip_address,
-                record:"city"::varchar as city,
-                record:"region"::varchar as region,
-                record:"country"::varchar as country,
-                record:"dma"::varchar as dma,
-                record:"location_lat"::float as location_lat,
-                record:"location_lng"::float as location_lng,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"ip_address")::varchar as ip_address,
+                strip_null_value(record:"city")::varchar as city,
+                strip_null_value(record:"region")::varchar as region,
+                strip_null_value(record:"country")::varchar as country,
+                strip_null_value(record:"dma")::varchar as dma,
+                iff(regexp_like(strip_null_value(record:"location_lat")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"location_lat")::varchar), null) as location_lat,
+                iff(regexp_like(strip_null_value(record:"location_lng")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"location_lng")::varchar), null) as location_lng,
                 loaded_at
             from parsed
 
@@ -1062,16 +1080,16 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"ip_address"::varchar as ip_address,
-                record:"city"::varchar as city,
-                record:"region"::varchar as region,
-                record:"country"::varchar as country,
-                record:"dma"::varchar as dma,
-                record:"location_lat"::float as location_lat,
-                record:"location_lng"::float as location_lng,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"ip_address")::varchar as ip_address,
+                strip_null_value(record:"city")::varchar as city,
+                strip_null_value(record:"region")::varchar as region,
+                strip_null_value(record:"country")::varchar as country,
+                strip_null_value(record:"dma")::varchar as dma,
+                iff(regexp_like(strip_null_value(record:"location_lat")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"location_lat")::varchar), null) as location_lat,
+                iff(regexp_like(strip_null_value(record:"location_lng")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"location_lng")::varchar), null) as location_lng,
                 loaded_at
             from parsed
 
@@ -1176,12 +1194,12 @@ begin
                 amplitude_id,
                 user_id,
                 device_id,
-                page:"[Amplitude] Page Counter"::number(38, 0) as page_counter,
-                page:"[Amplitude] Page Title"::varchar as page_title,
-                page:"[Amplitude] Page URL"::varchar as page_url,
+                iff(regexp_like(strip_null_value(page:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter,
+                strip_null_value(page:"[Amplitude] Page Title")::varchar as page_title,
+                strip_null_value(page:"[Amplitude] Page URL")::varchar as page_url,
                 coalesce(
-                    nullif(page:"[Amplitude] Page Path"::varchar, ''),
-                    case when page:"[Amplitude] Page URL"::varchar <> '' then coalesce(nullif(regexp_substr(page:"[Amplitude] Page URL"::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                    nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),
+                    case when strip_null_value(page:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(page:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
                 ) as page_path,
                 server_upload_time,
                 processed_time,
@@ -1231,12 +1249,12 @@ begin
                 amplitude_id,
                 user_id,
                 device_id,
-                page:"[Amplitude] Page Counter"::number(38, 0) as page_counter,
-                page:"[Amplitude] Page Title"::varchar as page_title,
-                page:"[Amplitude] Page URL"::varchar as page_url,
+                iff(regexp_like(strip_null_value(page:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter,
+                strip_null_value(page:"[Amplitude] Page Title")::varchar as page_title,
+                strip_null_value(page:"[Amplitude] Page URL")::varchar as page_url,
                 coalesce(
-                    nullif(page:"[Amplitude] Page Path"::varchar, ''),
-                    case when page:"[Amplitude] Page URL"::varchar <> '' then coalesce(nullif(regexp_substr(page:"[Amplitude] Page URL"::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                    nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),
+                    case when strip_null_value(page:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(page:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
                 ) as page_path,
                 server_upload_time,
                 processed_time,
@@ -1340,11 +1358,11 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                record:"session_id"::number(38, 0) as session_id,
-                record:"device_id"::varchar as device_id,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"device_id")::varchar as device_id,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -1385,11 +1403,11 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                try_to_timestamp_ntz(record:"processed_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as processed_time,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                record:"session_id"::number(38, 0) as session_id,
-                record:"device_id"::varchar as device_id,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"device_id")::varchar as device_id,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -1488,7 +1506,7 @@ begin
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
-                order by event_time desc, event_id desc, uuid desc
+                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -1570,7 +1588,7 @@ begin
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
-                order by event_time desc, event_id desc, uuid desc
+                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -1649,7 +1667,7 @@ begin
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
-                order by event_time desc, event_id desc, uuid desc
+                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -1886,19 +1904,30 @@ begin
 
         ),
 
+        ordered as (
+            select
+                scoped.*,
+                row_number() over (
+                    partition by device_id
+                    order by event_time asc nulls first, uuid asc nulls first
+                ) as event_order
+            from scoped
+
+        ),
+
         final as (
             select
                 device_id,
-                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
-                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 max(loaded_at) as loaded_at
-            from scoped
+            from ordered
             group by device_id
 
         )
@@ -1940,19 +1969,30 @@ begin
 
         ),
 
+        ordered as (
+            select
+                scoped.*,
+                row_number() over (
+                    partition by device_id
+                    order by event_time asc nulls first, uuid asc nulls first
+                ) as event_order
+            from scoped
+
+        ),
+
         final as (
             select
                 device_id,
-                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
-                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 max(loaded_at) as loaded_at
-            from scoped
+            from ordered
             group by device_id
 
         )
@@ -1991,19 +2031,30 @@ begin
 
         ),
 
+        ordered as (
+            select
+                scoped.*,
+                row_number() over (
+                    partition by device_id
+                    order by event_time asc nulls first, uuid asc nulls first
+                ) as event_order
+            from scoped
+
+        ),
+
         final as (
             select
                 device_id,
-                max_by(device_family, iff(device_family is null, null, event_time)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_time)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_time)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_time)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_time)) as os_version,
-                max_by(platform, iff(platform is null, null, event_time)) as platform,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 max(loaded_at) as loaded_at
-            from scoped
+            from ordered
             group by device_id
 
         )
@@ -2087,7 +2138,7 @@ begin
             from raw.amplitude_snapshots as snapshot_lines
             where snapshot_lines.object = 'event_categories'
                 and snapshot_lines.source_file in (select source_file from snapshot_files)
-                and snapshot_lines.json_data:"$snapshot" is null
+                and strip_null_value(snapshot_lines.json_data:"$snapshot") is null
 
         ),
 
@@ -2107,8 +2158,8 @@ begin
         typed as (
 
             select
-                record:"id"::number(38, 0) as category_id,
-                record:"name"::varchar as category_name,
+                iff(regexp_like(strip_null_value(record:"id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"id")::varchar), null) as category_id,
+                strip_null_value(record:"name")::varchar as category_name,
                 app_id,
                 snapshot_taken_at,
                 source_file,
@@ -2162,7 +2213,7 @@ begin
             from raw.amplitude_snapshots as snapshot_lines
             where snapshot_lines.object = 'event_types'
                 and snapshot_lines.source_file in (select source_file from snapshot_files)
-                and snapshot_lines.json_data:"$snapshot" is null
+                and strip_null_value(snapshot_lines.json_data:"$snapshot") is null
 
         ),
 
@@ -2182,9 +2233,9 @@ begin
         typed as (
 
             select
-                record:"event_type"::varchar as event_type,
-                record:"category" as category,
-                record:"description"::varchar as description,
+                strip_null_value(record:"event_type")::varchar as event_type,
+                strip_null_value(record:"category") as category,
+                strip_null_value(record:"description")::varchar as description,
                 app_id,
                 snapshot_taken_at,
                 source_file,
@@ -2198,7 +2249,7 @@ begin
 
             select
                 event_type,
-                category:"name"::varchar as category_name,
+                strip_null_value(category:"name")::varchar as category_name,
                 description,
                 app_id,
                 snapshot_taken_at,
@@ -2373,11 +2424,11 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"groups" as event_groups,
-                record:"group_properties" as group_properties,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"group_properties") as group_properties,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -2411,7 +2462,15 @@ begin
 
             select
                 group_values.*,
-                name_entry.value::varchar as group_name
+                case typeof(name_entry.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then name_entry.value::varchar
+                    when 'BOOLEAN' then name_entry.value::varchar
+                    when 'INTEGER' then name_entry.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(name_entry.value::double) < 1e28, to_varchar(name_entry.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(name_entry.value::double) < 1e28, to_varchar(name_entry.value::number(38, 9)), null), '0'), '.')
+                    else to_json(name_entry.value)
+                end as group_name
             from group_values, lateral flatten(input => group_values.group_names) as name_entry
 
         ),
@@ -2478,11 +2537,11 @@ begin
         typed as (
 
             select
-                record:"uuid"::varchar as uuid,
-                record:"amplitude_id"::number(38, 0) as amplitude_id,
-                try_to_timestamp_ntz(record:"event_time"::varchar, 'YYYY-MM-DD HH24:MI:SS.FF6') as event_time,
-                record:"groups" as event_groups,
-                record:"group_properties" as group_properties,
+                strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"group_properties") as group_properties,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -2516,7 +2575,15 @@ begin
 
             select
                 group_values.*,
-                name_entry.value::varchar as group_name
+                case typeof(name_entry.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then name_entry.value::varchar
+                    when 'BOOLEAN' then name_entry.value::varchar
+                    when 'INTEGER' then name_entry.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(name_entry.value::double) < 1e28, to_varchar(name_entry.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(name_entry.value::double) < 1e28, to_varchar(name_entry.value::number(38, 9)), null), '0'), '.')
+                    else to_json(name_entry.value)
+                end as group_name
             from group_values, lateral flatten(input => group_values.group_names) as name_entry
 
         ),
@@ -2653,7 +2720,7 @@ begin
             where group_properties is not null
             qualify row_number() over (
                 partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc
+                order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -2743,7 +2810,7 @@ begin
             where group_properties is not null
             qualify row_number() over (
                 partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc
+                order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -2830,7 +2897,7 @@ begin
             where group_properties is not null
             qualify row_number() over (
                 partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc
+                order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
         ),
@@ -3595,7 +3662,15 @@ begin
             select
                 events.uuid,
                 property.key as property,
-                property.value::varchar as value,
+                case typeof(property.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then property.value::varchar
+                    when 'BOOLEAN' then property.value::varchar
+                    when 'INTEGER' then property.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    else to_json(property.value)
+                end as value,
                 events.loaded_at
             from events, lateral flatten(input => events.event_properties) as property
 
@@ -3619,7 +3694,15 @@ begin
             select
                 events.uuid,
                 property.key as property,
-                property.value::varchar as value,
+                case typeof(property.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then property.value::varchar
+                    when 'BOOLEAN' then property.value::varchar
+                    when 'INTEGER' then property.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    else to_json(property.value)
+                end as value,
                 events.loaded_at
             from events, lateral flatten(input => events.event_properties) as property
 
@@ -3640,7 +3723,15 @@ begin
             select
                 events.uuid,
                 property.key as property,
-                property.value::varchar as value,
+                case typeof(property.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then property.value::varchar
+                    when 'BOOLEAN' then property.value::varchar
+                    when 'INTEGER' then property.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    else to_json(property.value)
+                end as value,
                 events.loaded_at
             from events, lateral flatten(input => events.event_properties) as property
 
@@ -3725,7 +3816,7 @@ begin
             where members.cohort_id in (select cohort_id from cohorts)
             qualify row_number() over (
                 partition by members.cohort_id, members.amplitude_id
-                order by members.file_row_number
+                order by members.source_file, members.file_row_number
             ) = 1
 
         )
@@ -4171,7 +4262,7 @@ begin
                 ) as first_start_time,
                 row_number() over (
                     partition by amplitude_id, session_id, form_key, event_type
-                    order by step_in_session desc
+                    order by step_in_session desc nulls last
                 ) as from_last
             from form_events
 
@@ -4477,7 +4568,7 @@ begin
                 ) as first_start_time,
                 row_number() over (
                     partition by amplitude_id, session_id, form_key, event_type
-                    order by step_in_session desc
+                    order by step_in_session desc nulls last
                 ) as from_last
             from form_events
 
@@ -4780,7 +4871,7 @@ begin
                 ) as first_start_time,
                 row_number() over (
                     partition by amplitude_id, session_id, form_key, event_type
-                    order by step_in_session desc
+                    order by step_in_session desc nulls last
                 ) as from_last
             from form_events
 
@@ -8223,7 +8314,7 @@ begin
         select count(*) into :failures from (
             with raw_uuids as (
 
-                select distinct json_data:"uuid"::varchar as uuid
+                select distinct strip_null_value(json_data:"uuid")::varchar as uuid
                 from pipeline.captured_events
 
                 where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
@@ -8254,7 +8345,7 @@ begin
                 select * from (
                     with raw_uuids as (
 
-                        select distinct json_data:"uuid"::varchar as uuid
+                        select distinct strip_null_value(json_data:"uuid")::varchar as uuid
                         from pipeline.captured_events
 
                         where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
@@ -8382,6 +8473,63 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- manifest_files_loaded (tests/manifest_files_loaded.sql)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select
+                history.file,
+                history.app_id,
+                history.extract_window,
+                history.manifest_events
+            from raw.load_history as history
+            where history.object = 'events'
+                and history.manifest_events > 0
+
+                and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                and not exists (
+                    select 1
+                    from pipeline.captured_events as raw_lines
+                    where raw_lines.source_file = history.file
+                )
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select
+                        history.file,
+                        history.app_id,
+                        history.extract_window,
+                        history.manifest_events
+                    from raw.load_history as history
+                    where history.object = 'events'
+                        and history.manifest_events > 0
+
+                        and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                        and not exists (
+                            select 1
+                            from pipeline.captured_events as raw_lines
+                            where raw_lines.source_file = history.file
+                        )
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'manifest_files_loaded', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'manifest_files_loaded', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- raw_rows_match_manifests (tests/raw_rows_match_manifests.sql)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
@@ -8403,21 +8551,19 @@ begin
 
                 select source_file, count(*) as rows_in_raw
                 from pipeline.captured_events
-
-                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
+                where source_file in (select file from history)
                 group by source_file
 
             )
 
             select
-                coalesce(history.file, loaded.source_file) as file,
+                history.file,
                 history.manifest_events,
-                coalesce(loaded.rows_in_raw, 0) as rows_in_raw
+                loaded.rows_in_raw
             from history
-            full outer join loaded on history.file = loaded.source_file
+            inner join loaded on history.file = loaded.source_file
             where history.manifest_events is null
-                or history.manifest_events <> coalesce(loaded.rows_in_raw, 0)
+                or history.manifest_events <> loaded.rows_in_raw
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
@@ -8438,21 +8584,19 @@ begin
 
                         select source_file, count(*) as rows_in_raw
                         from pipeline.captured_events
-
-                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
+                        where source_file in (select file from history)
                         group by source_file
 
                     )
 
                     select
-                        coalesce(history.file, loaded.source_file) as file,
+                        history.file,
                         history.manifest_events,
-                        coalesce(loaded.rows_in_raw, 0) as rows_in_raw
+                        loaded.rows_in_raw
                     from history
-                    full outer join loaded on history.file = loaded.source_file
+                    inner join loaded on history.file = loaded.source_file
                     where history.manifest_events is null
-                        or history.manifest_events <> coalesce(loaded.rows_in_raw, 0)
+                        or history.manifest_events <> loaded.rows_in_raw
                 ) as failing
                 limit 5
             ) as shown;

@@ -15,7 +15,7 @@ latest_properties as (
     where group_properties is not null
     qualify row_number() over (
         partition by group_type, group_name
-        order by event_time desc nulls last, uuid desc
+        order by event_time desc nulls last, uuid desc nulls last
     ) = 1
 
 ),

@@ -27,7 +27,7 @@ final as (
     {#- A member listed twice in one file is one membership. #}
     qualify row_number() over (
         partition by members.cohort_id, members.amplitude_id
-        order by members.file_row_number
+        order by members.source_file, members.file_row_number
     ) = 1
 
 )

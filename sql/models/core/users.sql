@@ -11,13 +11,15 @@ with events as (
 
 latest_user_ids as (
 
-    {#- The latest user_id (an email on this site) wins; a later event without one never erases it. #}
+    {#- The latest user_id (an email on this site) wins; a later event without one never erases it. An
+        event without a time or an event_id counts as the oldest (nulls last on both engines: Snowflake
+        would put them first in a descending order); uuid makes the order total. #}
     select amplitude_id, user_id
     from scoped
     where user_id is not null
     qualify row_number() over (
         partition by amplitude_id
-        order by event_time desc, event_id desc, uuid desc
+        order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
     ) = 1
 
 ),

@@ -192,7 +192,7 @@ form_starts as (
         ) as first_start_time,
         row_number() over (
             partition by amplitude_id, session_id, form_key, event_type
-            order by step_in_session desc
+            order by step_in_session desc nulls last
         ) as from_last
     from form_events
 

@@ -259,7 +259,10 @@ export class SimulatedObjects {
         type: "redshift",
         lastMod: createdAt,
         createdAt,
-        lastComputed: seconds,
+        // The docs show epoch seconds; the last cohort sends ISO text, which the client and the models
+        // read too.
+        lastComputed:
+          index === COHORT_DEFINITIONS.length - 1 ? new Date(lastComputed).toISOString() : seconds,
         hidden: false,
         metadata: null,
         view_count: null,

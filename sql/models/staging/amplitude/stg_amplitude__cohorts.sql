@@ -4,7 +4,8 @@
 
 {#- The Behavioral Cohorts API's cohorts, from the latest snapshot: a small table rebuilt every run.
     Amplitude documents lastComputed, lastMod and createdAt in epoch seconds; epoch milliseconds are read
-    too (a number from 1e11 on is taken as milliseconds: in seconds that is the year 5138). -#}
+    too (a number from 1e11 on is taken as milliseconds: in seconds that is the year 5138), and so is a
+    time written as text (`2026-12-01T18:30:05.123Z`), which the cohorts client also accepts. -#}
 {%- set fields = [
     ['id', 'cohort_id', 'text'],
     ['name', 'cohort_name', 'text'],
@@ -15,6 +16,9 @@
     ['lastComputed', 'last_computed_epoch', 'integer'],
     ['lastMod', 'last_modified_epoch', 'integer'],
     ['createdAt', 'created_epoch', 'integer'],
+    ['lastComputed', 'last_computed_text', 'timestamp'],
+    ['lastMod', 'last_modified_text', 'timestamp'],
+    ['createdAt', 'created_text', 'timestamp'],
     ['hidden', 'hidden', 'bool'],
     ['type', 'cohort_type', 'text'],
     ['owners', 'owners', 'json'],
@@ -37,8 +41,11 @@ final as (
         published,
         size,
         hidden,
-        {%- for epoch, column in [['last_computed_epoch', 'last_computed_at'], ['last_modified_epoch', 'last_modified_at'], ['created_epoch', 'created_at']] %}
-        {{ epoch_ms_timestamp('case when ' ~ epoch ~ ' < 100000000000 then ' ~ epoch ~ ' * 1000 else ' ~ epoch ~ ' end') }} as {{ column }},
+        {%- for epoch, text, column in [['last_computed_epoch', 'last_computed_text', 'last_computed_at'], ['last_modified_epoch', 'last_modified_text', 'last_modified_at'], ['created_epoch', 'created_text', 'created_at']] %}
+        coalesce(
+            {{ epoch_ms_timestamp('case when ' ~ epoch ~ ' < 100000000000 then ' ~ epoch ~ ' * 1000 else ' ~ epoch ~ ' end') }},
+            {{ text }}
+        ) as {{ column }},
         {%- endfor %}
         cohort_type,
         owners,

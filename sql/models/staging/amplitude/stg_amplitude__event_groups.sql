@@ -41,7 +41,7 @@ group_values as (
         grouped.amplitude_id,
         grouped.event_time,
         grouped.loaded_at,
-        type_entry.key as group_type,
+        {{ flattened_key('type_entry') }} as group_type,
         {{ json_array_of('type_entry.value') }} as group_names
     from grouped, {{ flatten('grouped.event_groups') }} as type_entry
 
@@ -61,8 +61,8 @@ properties as (
     select
         grouped.source_file,
         grouped.file_row_number,
-        type_entry.key as group_type,
-        name_entry.key as group_name,
+        {{ flattened_key('type_entry') }} as group_type,
+        {{ flattened_key('name_entry') }} as group_name,
         name_entry.value as group_properties
     from grouped,
         {{ flatten('grouped.group_properties') }} as type_entry,

@@ -14,7 +14,7 @@ flattened as (
 
     select
         events.uuid,
-        property.key as property,
+        {{ flattened_key('property') }} as property,
         {{ flattened_text('property') }} as value,
         events.loaded_at
     from events, {{ flatten('events.event_properties') }} as property

@@ -72,7 +72,7 @@ latest as (
     select * from typed
     qualify row_number() over (
         partition by uuid
-        order by processed_time desc nulls last, loaded_at desc, source_file desc, file_row_number desc
+        order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
     ) = 1
 
 ),
