@@ -123,7 +123,9 @@ describe("variant-cast: a plain cast of a VARIANT path on Snowflake", () => {
         '    json_data:"user_id"::varchar as user_id,',
         "    json_data:data::variant as data,",
         "    try_to_number(json_data:count::varchar) as counted,",
-        "    try_cast(json_data:other::varchar as int) as other",
+        "    try_cast(json_data:other::varchar as int) as other,",
+        // A cast the SQL guards by the value's type cannot fail; a guard for another type does not help.
+        "    case typeof(props.value) when 'DECIMAL' then props.value::double when 'VARCHAR' then props.value::double end as guarded",
         "from {{ source('amplitude', 'events') }},",
         "    lateral flatten(input => json_data:props) as props",
       ]),
@@ -155,6 +157,7 @@ describe("variant-cast: a plain cast of a VARIANT path on Snowflake", () => {
         /try_cast\(json_data:size as INT\) is refused by Snowflake, whose TRY_CAST takes text and not a VARIANT/,
       ),
       at("core/casts.sql", 8, "variant-cast", /props\.value::NUMBER is a plain cast of a VARIANT path/),
+      at("core/casts.sql", 13, "variant-cast", /props\.value::DOUBLE is a plain cast of a VARIANT path/),
     ]);
   });
 

@@ -234,6 +234,54 @@ function typeName(to: unknown): string {
   return type.precision != null ? `${shown}(${type.precision}, ${type.scale ?? 0})` : shown;
 }
 
+const NUMERIC_TARGETS = new Set([
+  "decimal",
+  "number",
+  "numeric",
+  "int",
+  "integer",
+  "bigint",
+  "smallint",
+  "tinyint",
+  "float",
+  "double",
+  "real",
+]);
+
+/** What a value of Snowflake's TYPEOF name can be cast to without failing. */
+function castableTo(typeName: string): "number" | "boolean" | undefined {
+  if (["INTEGER", "DECIMAL", "DOUBLE"].includes(typeName)) return "number";
+  return typeName === "BOOLEAN" ? "boolean" : undefined;
+}
+
+/**
+ * Casts that cannot fail because the SQL looked at the value's type first:
+ * `case typeof(p.value) when 'DECIMAL' then p.value::double … end`.
+ */
+function typeGuarded(root: unknown, flattened: Set<string>): Set<Node> {
+  const guarded = new Set<Node>();
+  for (const [kind, fields] of nodes(root)) {
+    if (kind !== "case") continue;
+    const operand = kindOf(fields.operand);
+    if (operand?.[0] !== "typeof") continue;
+    const path = variantPath(operand[1].this, flattened)?.text;
+    if (!path) continue;
+    for (const when of (fields.whens as unknown[][] | undefined) ?? []) {
+      const literal = kindOf(when[0]);
+      const allowed =
+        literal?.[0] === "literal" ? castableTo(String(literal[1].value).toUpperCase()) : undefined;
+      if (!allowed) continue;
+      for (const [inner, cast] of nodes(when[1])) {
+        if (inner !== "cast" || variantPath(cast.this, flattened)?.text !== path) continue;
+        const to = (cast.to ?? {}) as { data_type?: string };
+        const target = to.data_type?.toLowerCase() ?? "";
+        if (allowed === "number" ? NUMERIC_TARGETS.has(target) : target === "boolean") guarded.add(cast);
+      }
+    }
+  }
+  return guarded;
+}
+
 /** The TRY_ form of a conversion of `path` to `target` (`NUMBER(38, 0)`, `BOOLEAN`, `TO_DOUBLE`). */
 function tryForm(path: string, target: string): string {
   const text = `${path}::varchar`;
@@ -256,8 +304,10 @@ function variantCasts(root: unknown): Finding[] {
       flattened.add(String(fields.alias).toLowerCase());
     }
   }
+  const guarded = typeGuarded(root, flattened);
   const findings: Finding[] = [];
   for (const [kind, fields] of nodes(root)) {
+    if (guarded.has(fields)) continue;
     let path: { text: string; key?: string } | undefined;
     let target: string | undefined;
     let tried = false;
