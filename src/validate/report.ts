@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from "node:path";
 
 /** The checks `validate` runs, in the order it reports them. */
-export const CHECKS = ["compile", "execute", "tests", "polyglot", "sqlfluff"] as const;
+export const CHECKS = ["compile", "execute", "tests", "polyglot", "parity", "sqlfluff"] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export type Severity = "error" | "warning" | "note";

@@ -8,6 +8,7 @@ import { readProject, type Project } from "../models/project.ts";
 import { rawTableStatements } from "../warehouse/raw-tables.ts";
 import { schemaOfModel } from "../models/compile.ts";
 import { compileEverything, shown, type RenderedStatement } from "./compile-check.ts";
+import { checkEngineParity } from "./engine-parity.ts";
 import {
   checkWithPolyglot,
   tableFromColumns,
@@ -83,8 +84,9 @@ export interface ValidateOptions {
  * The pull-request check. Compiles every model and test for DuckDB and Snowflake; builds every model
  * and runs every test on a temporary DuckDB warehouse over simulator data, a full build and then an
  * incremental run; parses every rendered Snowflake statement with polyglot and checks its names against
- * the project's schema (the raw tables' definitions and the models' columns as DuckDB built them); and,
- * where sqlfluff is installed, parses the caller's DDL and the singular tests with it (and, when asked,
+ * the project's schema (the raw tables' definitions and the models' columns as DuckDB built them); refuses
+ * what cannot give the same rows on both engines (checkEngineParity: plain casts of VARIANT paths, `desc`
+ * without a NULLS placement, row picks without a total order); and, where sqlfluff is installed, parses the caller's DDL and the singular tests with it (and, when asked,
  * every model statement).
  */
 export async function validateProject(options: ValidateOptions): Promise<ValidationReport> {
@@ -186,6 +188,11 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
   if (unbuilt && unbuilt.failed.length > 0) {
     diagnostics.add({ check: "execute", severity: "note", message: skippedLine(unbuilt, leftOut) });
   }
+
+  progress("checking that the models give the same rows on both engines");
+  const parityStarted = clock();
+  const parity = checkEngineParity(project, snowflake, diagnostics);
+  summaries.set("parity", { ...parity, seconds: (clock() - parityStarted) / 1000 });
 
   const fluff = await sqlfluffSettled;
   if ("error" in fluff) {
