@@ -17,11 +17,9 @@ import {
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   backupOrigin,
-  checkLakeUrl,
   checkOrigins,
-  lakeOrigin,
-  openLake
-} from "../chunks/chunk-HTD7FMMR.js";
+  lakeOrigin
+} from "../chunks/chunk-6UMJKXU6.js";
 import {
   ApiExportSource,
   ExportClient,
@@ -32,20 +30,26 @@ import {
   SNAPSHOT_MANIFEST_FILE,
   backupSnapshotFolder,
   checkCohortId,
-  deliveryId,
   extract,
-  lakeApps,
   latestBackupSnapshots,
   latestSnapshotTimes,
   latestSnapshots,
-  listManifestKeys,
   pLimit,
   parseRetryAfter,
   parseWindowFolder,
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-FF6UPXGL.js";
+} from "../chunks/chunk-MYKAMCX5.js";
+import {
+  checkLakeUrl,
+  openLake
+} from "../chunks/chunk-HPKATFGQ.js";
+import {
+  deliveryId,
+  lakeApps,
+  listManifestKeys
+} from "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   FAILURES_PREFIX,
@@ -76,20 +80,22 @@ import {
   DEFAULT_OUT,
   DEFAULT_SETTLE_HOURS,
   DEFAULT_SNAPSHOT_EVERY,
-  DEFAULT_WINDOW_HOURS,
-  openWarehouse,
-  warehouseDialect
-} from "../chunks/chunk-LPEYM73X.js";
+  DEFAULT_WINDOW_HOURS
+} from "../chunks/chunk-UPPOIW6S.js";
 import {
   DEFAULT_HISTORY,
   DEFAULT_MAX_HOURS,
   DEFAULT_MAX_LINE_BYTES
 } from "../chunks/chunk-XV34QLYJ.js";
+import {
+  openWarehouse,
+  warehouseDialect
+} from "../chunks/chunk-7IPRMLEC.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
+} from "../chunks/chunk-RJC7CHS6.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -126,7 +132,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-XXD3JUVQ.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

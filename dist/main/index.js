@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
+} from "../chunks/chunk-RJC7CHS6.js";
 import {
   INPUTS,
   getInput
-} from "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-XXD3JUVQ.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
@@ -24,7 +24,9 @@ var COMMANDS = {
   transform: () => import("../transform/index.js"),
   "plan-backfill": () => import("../plan-backfill/index.js"),
   report: () => import("../report/index.js"),
-  validate: () => import("../validate/index.js")
+  validate: () => import("../validate/index.js"),
+  // The root action's only: a check of the setup, with no action folder of its own.
+  doctor: () => import("../chunks/doctor-6ULPZ2JI.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
+} from "../chunks/chunk-RJC7CHS6.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-XXD3JUVQ.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -5,25 +5,29 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-GAZVV35K.js";
+} from "../chunks/chunk-CNSTIPHL.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
 import {
   checkOrigins,
   lakeOrigin,
-  openLake,
   warehouseOrigin
-} from "../chunks/chunk-HTD7FMMR.js";
+} from "../chunks/chunk-6UMJKXU6.js";
 import {
   SNAPSHOT_OBJECTS,
-  lakeApps,
-  listManifestKeys,
   parseSnapshotManifestKey,
-  readLakeManifest,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-FF6UPXGL.js";
+} from "../chunks/chunk-MYKAMCX5.js";
+import {
+  openLake
+} from "../chunks/chunk-HPKATFGQ.js";
+import {
+  lakeApps,
+  listManifestKeys,
+  readLakeManifest
+} from "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import {
   EVENTS_PREFIX,
@@ -54,12 +58,13 @@ import {
   SNAPSHOTS_TABLE,
   STAGE,
   STREAM_BATCHES,
+  TASK_TIMEOUT_MS,
   TEST_RESULTS,
   buildProcedure,
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-FHIYTMUP.js";
+} from "../chunks/chunk-Y3KH66E3.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -71,7 +76,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-G2JOSARR.js";
+} from "../chunks/chunk-Y5HUTSEO.js";
 import {
   sqlString
 } from "../chunks/chunk-DLZUFQUX.js";
@@ -79,12 +84,14 @@ import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,
   DEFAULT_MEND_AFTER_MINUTES,
-  DEFAULT_TRANSFORM_TIMEOUT_MINUTES,
+  DEFAULT_TRANSFORM_TIMEOUT_MINUTES
+} from "../chunks/chunk-UPPOIW6S.js";
+import "../chunks/chunk-XV34QLYJ.js";
+import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-LPEYM73X.js";
-import "../chunks/chunk-XV34QLYJ.js";
+} from "../chunks/chunk-7IPRMLEC.js";
 import {
   DEFAULT_PROJECT,
   DEFAULT_TARGET_DIR
@@ -92,7 +99,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
+} from "../chunks/chunk-RJC7CHS6.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -109,10 +116,11 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-XXD3JUVQ.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
+  ExternalServiceError,
   errorMessage
 } from "../chunks/chunk-Z6P62WD7.js";
 import {
@@ -3053,6 +3061,8 @@ var DEFAULT_PIPE_POLL_SECONDS = 15;
 var DEFAULT_GRACE_SECONDS = 300;
 var DEFAULT_LOOKBACK_DAYS = 14;
 var REFRESH_WINDOW_MS = 7 * 24 * 36e5;
+var UNCERTAIN_AFTER_MS = 63 * 24 * 36e5;
+var SCAN_TIME_UTC = "convert_timezone('UTC', metadata$start_scan_time)::timestamp_ntz";
 var CHUNK = 500;
 var MAX_REFRESH_PREFIXES = 10;
 function pipeLoadFigures(summary2) {
@@ -3071,32 +3081,35 @@ var TARGETS = {
     pipe: EVENTS_PIPE,
     table: EVENTS_TABLE,
     path: EVENTS_PREFIX,
-    copy: (files) => `copy into ${EVENTS_TABLE} (json_data, source_file, file_row_number, loaded_at)
-       from (select $1, metadata$filename, metadata$file_row_number, metadata$start_scan_time from @${STAGE})
+    copy: (files, uncertain = false) => `copy into ${EVENTS_TABLE} (json_data, source_file, file_row_number, loaded_at)
+       from (select $1, metadata$filename, metadata$file_row_number, ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${FILE_FORMAT}') on_error = continue`
+       file_format = (format_name = '${FILE_FORMAT}') on_error = continue${uncertainOption(uncertain)}`
   },
   manifests: {
     pipe: MANIFESTS_PIPE,
     table: MANIFESTS_TABLE,
     path: MANIFESTS_PREFIX,
-    copy: (files) => `copy into ${MANIFESTS_TABLE} (json_data, source_file, loaded_at)
-       from (select $1, metadata$filename, metadata$start_scan_time from @${STAGE})
+    copy: (files, uncertain = false) => `copy into ${MANIFESTS_TABLE} (json_data, source_file, loaded_at)
+       from (select $1, metadata$filename, ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${MANIFEST_FILE_FORMAT}') on_error = continue`
+       file_format = (format_name = '${MANIFEST_FILE_FORMAT}') on_error = continue${uncertainOption(uncertain)}`
   },
   snapshots: {
     pipe: SNAPSHOTS_PIPE,
     table: SNAPSHOTS_TABLE,
     // The pipe copies from @stage/amplitude/ with a PATTERN for the four snapshot folders.
     path: "amplitude/",
-    copy: (files) => `copy into ${SNAPSHOTS_TABLE} (object, json_data, source_file, file_row_number, loaded_at)
+    copy: (files, uncertain = false) => `copy into ${SNAPSHOTS_TABLE} (object, json_data, source_file, file_row_number, loaded_at)
        from (select split_part(metadata$filename, '/', 2), $1, metadata$filename, metadata$file_row_number,
-         metadata$start_scan_time from @${STAGE})
+         ${SCAN_TIME_UTC} from @${STAGE})
        files = (${files.map(sqlString).join(", ")})
-       file_format = (format_name = '${FILE_FORMAT}') on_error = skip_file`
+       file_format = (format_name = '${FILE_FORMAT}') on_error = skip_file${uncertainOption(uncertain)}`
   }
 };
+function uncertainOption(uncertain) {
+  return uncertain ? " load_uncertain_files = true" : "";
+}
 async function pipeLoad(options) {
   const { lake, warehouse, reporter, signal } = options;
   const now = options.now ?? (() => /* @__PURE__ */ new Date());
@@ -3361,9 +3374,16 @@ async function mend(warehouse, target, entries, nowMs, summary2, reporter) {
     reporter?.refreshed?.({ pipe: target.pipe, prefix: relative3, files: rows.length });
   }
   for (const [, m] of entries.filter(([key]) => recent.includes(key))) m.mended = "refreshed";
-  for (const chunk of chunks(old)) {
+  const uncertain = new Set(
+    entries.filter(([, m]) => nowMs - m.stagedAt >= UNCERTAIN_AFTER_MS).map(([key]) => key)
+  );
+  const batches = [
+    ...chunks(old.filter((key) => !uncertain.has(key))).map((files) => ({ files, uncertain: false })),
+    ...chunks(old.filter((key) => uncertain.has(key))).map((files) => ({ files, uncertain: true }))
+  ];
+  for (const { files: chunk, uncertain: older } of batches) {
     const rows = await warehouse.query(
-      target.copy(chunk)
+      target.copy(chunk, older)
     );
     summary2.copied.push(...chunk);
     reporter?.copied?.({ table: target.table, files: chunk.length });
@@ -3525,13 +3545,51 @@ async function runTaskGraph(options) {
       `--select ${options.select}: on Snowflake the task graph builds every model; a selection is rebuilt only with --full-refresh (transform --full-refresh --select …)`
     );
   }
-  const result = options.fullRefresh ? await fullRefresh(options) : await graphRun(options);
+  let result;
+  if (options.fullRefresh) {
+    result = await fullRefresh(options);
+  } else {
+    const why = await buildsFromSession(options.warehouse, options.project);
+    if (why) {
+      const built = await fullRefresh(options);
+      result = { ...built, notice: [why, built.notice].filter(Boolean).join("; ") };
+    } else {
+      result = await graphRun(options);
+    }
+  }
   if (options.targetDir) {
     const path = join6(options.targetDir, "run_results.json");
     await mkdir(dirname2(path), { recursive: true });
     await writeFile2(path, JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+async function buildsFromSession(warehouse, project) {
+  const { compiled } = planProject(project, "snowflake");
+  const tables = [...compiled.values()].filter((model) => model.config.materialized !== "view").map((model) => {
+    const { schema, name } = upperParts(model.relation);
+    return sqlString(`${schema}.${name}`);
+  });
+  if (tables.length === 0) return null;
+  const [row] = await warehouse.query(
+    `select
+       (select count(*) from information_schema.tables
+        where table_type = 'BASE TABLE' and table_schema || '.' || table_name in (${tables.join(", ")})) as built,
+       (select count(*) from ${EVENTS_TABLE}) as raw_rows,
+       (select count(*) from ${EVENTS_STREAM}) as waiting`
+  );
+  const built = Number(row?.built ?? 0);
+  const rawRows = Number(row?.raw_rows ?? 0);
+  const waiting = Number(row?.waiting ?? 0);
+  if (rawRows === 0) return null;
+  const limit = `a task stops after ${TASK_TIMEOUT_MS / 36e5} hours, a call from here only at the warehouse's statement timeout`;
+  if (built === 0) {
+    return `first build: no model table exists yet, so every model was built from this session, not by the task graph (${limit})`;
+  }
+  if (waiting * 2 > rawRows) {
+    return `first build: ${waiting} of the ${rawRows} rows of ${EVENTS_TABLE} were never built, so every model was rebuilt from this session, not by the task graph (${limit})`;
+  }
+  return null;
 }
 async function graphRun(options) {
   const { warehouse, project, reporter } = options;
@@ -3652,12 +3710,17 @@ async function graphRun(options) {
   const tests = options.fullTests ? await runTests(warehouse, planned, broken, now, reporter, options.signal) : await recordedTests(warehouse, planned, graphRunId, broken, tasks.at(-1), reporter);
   const failedTask = tasks.some((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED");
   const left = adopted && await streamHasData(warehouse) ? `rows loaded after that run captured its batch wait in ${EVENTS_STREAM}: the root's trigger builds them in its next run (or run transform again)` : void 0;
+  const overran = tasks.find(ranOutOfTime);
+  const limited = overran ? `${overran.task} ran into its time limit (USER_TASK_TIMEOUT_MS): the batch stays pending in ${STREAM_BATCHES} and the next graph run would take as long; build it from this session with transform --full-refresh, which no task time limit stops` : void 0;
   return finish({
     models,
     tests,
     failed: failedTask || models.some((m) => m.status === "error"),
-    notice: left
+    notice: [left, limited].filter(Boolean).join("; ") || void 0
   });
+}
+function ranOutOfTime(run) {
+  return run.state.startsWith("FAILED") && (run.errorCode === "000630" || /\btimeout\b/i.test(run.errorMessage ?? ""));
 }
 async function provisioned(warehouse, sql, object) {
   try {
@@ -3770,7 +3833,8 @@ function taskRun(row) {
     completedAt,
     seconds: startedAt && completedAt ? (Date.parse(completedAt) - Date.parse(startedAt)) / 1e3 : null,
     errorCode: row.error_code === null || row.error_code === void 0 ? null : String(row.error_code),
-    errorMessage: row.error_message === null || row.error_message === void 0 ? null : String(row.error_message)
+    errorMessage: row.error_message === null || row.error_message === void 0 ? null : String(row.error_message),
+    attempt: Number(row.attempt_number ?? 1) || 1
   };
 }
 function isoTime(value) {
@@ -3952,9 +4016,71 @@ function figuresOf(models, tests) {
   };
 }
 async function fullRefresh(options) {
-  const { warehouse, project, reporter, signal } = options;
+  const { warehouse, signal } = options;
   const now = options.now ?? (() => /* @__PURE__ */ new Date());
   const started = now();
+  planProject(options.project, "snowflake", options.select);
+  signal?.throwIfAborted();
+  const suspended = await suspendGraph(warehouse, {
+    timeoutSeconds: options.timeoutSeconds,
+    pollMs: (options.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1e3,
+    sleep: options.sleep ?? realSleep,
+    now,
+    signal
+  });
+  let result;
+  try {
+    result = await rebuild(options, started, now);
+  } catch (error) {
+    if (suspended) await resumeGraph(warehouse, error);
+    throw error;
+  }
+  if (suspended) await resumeGraph(warehouse);
+  return result;
+}
+async function suspendGraph(warehouse, options) {
+  const { schema, name } = upperParts(ROOT_TASK);
+  const rows = await warehouse.query(
+    `show tasks like ${sqlString(name)} in schema ${schema.toLowerCase()}`
+  );
+  const state = rows.find((row) => String(row.name).toUpperCase() === name)?.state;
+  if (state === void 0 || state === null) {
+    throw new ConfigurationError(
+      `${ROOT_TASK} does not exist in ${warehouse.url}: run \`provision\` first (SHOW TASKS found no such task)`
+    );
+  }
+  if (String(state).toLowerCase() !== "started") return false;
+  await provisioned(warehouse, `alter task ${ROOT_TASK} suspend`, ROOT_TASK);
+  const deadline = options.now().getTime() + options.timeoutSeconds * 1e3;
+  while (true) {
+    const [row] = await warehouse.query(
+      `select count(*) as n from table(information_schema.current_task_graphs(root_task_name => ${sqlString(name)}))
+       where database_name = current_database() and schema_name = ${sqlString(schema)} and state = 'EXECUTING'`
+    );
+    if (Number(row?.n ?? 0) === 0) return true;
+    if (options.signal?.aborted || options.now().getTime() >= deadline) {
+      await resumeGraph(warehouse);
+      options.signal?.throwIfAborted();
+      throw new ExternalServiceError(
+        "Snowflake",
+        `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh again once the run has finished (CURRENT_TASK_GRAPHS shows it)`,
+        { retryable: true }
+      );
+    }
+    await options.sleep(options.pollMs);
+  }
+}
+async function resumeGraph(warehouse, failure) {
+  try {
+    await warehouse.execute(`alter task ${ROOT_TASK} resume`);
+  } catch (error) {
+    const message = `${ROOT_TASK} stays suspended: resuming it failed (${errorMessage(error)}); resume it with ALTER TASK ${ROOT_TASK} RESUME`;
+    if (failure === void 0) throw new ExternalServiceError("Snowflake", message, { retryable: true });
+    if (failure instanceof Error) failure.message = `${failure.message}; ${message}`;
+  }
+}
+async function rebuild(options, started, now) {
+  const { warehouse, project, reporter, signal } = options;
   const { compiled, order, selected } = planProject(project, "snowflake", options.select);
   options.signal?.throwIfAborted();
   const runId = `full-refresh ${started.toISOString()}`;
@@ -4036,19 +4162,24 @@ async function reportGraphRuns(options) {
     "select date_part(epoch_millisecond, current_timestamp()) as ms"
   );
   const sinceMs = Number(clock?.ms) - REPORT_LOOKBACK_HOURS * 36e5;
-  const roots = (await warehouse.query(rootHistory(sinceMs, `scheduled_time >= ${timestampMs(sinceMs)}`, "", 100))).map(rootRun).sort((a, b) => a.scheduledMs - b.scheduledMs);
-  const claimed = await reportedIds(
-    warehouse,
-    roots.map((r) => r.graphRunId)
-  );
+  const roots = [
+    ...new Map(
+      (await warehouse.query(rootHistory(sinceMs, `scheduled_time >= ${timestampMs(sinceMs)}`, "", 100))).map(rootRun).sort((a, b) => b.scheduledMs - a.scheduledMs).map((root) => [root.graphRunId, root])
+    ).values()
+  ].sort((a, b) => a.scheduledMs - b.scheduledMs);
+  const ids = roots.map((r) => r.graphRunId);
+  const attempts = await latestAttempts(warehouse, sinceMs, ids);
+  const claimed = await reportedAttempts(warehouse, ids);
   const finished = [];
   let running = null;
-  for (const root of roots.filter((r) => !claimed.has(r.graphRunId))) {
+  for (const root of roots) {
+    const attempt = attempts.get(root.graphRunId) ?? 1;
+    if (claimed.has(claimKey(root.graphRunId, attempt))) continue;
     const found = await graphRunTasks(warehouse, root, expected);
     const seen = new Map(found.map((t) => [t.task, t]));
     if (!graphRunDone(seen)) {
       running = {
-        ...runOf(root),
+        ...runOf(root, attempt),
         tasks: expected.flatMap((task) => seen.get(task) ?? []),
         tests: [],
         failed: false,
@@ -4056,16 +4187,21 @@ async function reportGraphRuns(options) {
       };
       continue;
     }
-    if (!await claim(warehouse, root)) continue;
+    if (!await claim(warehouse, root, attempt)) continue;
     const tasks = expected.map((task) => seen.get(task) ?? notRun(task, seen, plan, false));
-    finished.push(await finishedRun(warehouse, project, plan, root, tasks));
+    finished.push(await finishedRun(warehouse, project, plan, root, attempt, tasks));
   }
   return { finished, running, failed: finished.some((run) => run.failed) };
 }
-function runOf(root) {
-  return { graphRunId: root.graphRunId, scheduledAt: root.scheduledAt, scheduledFrom: root.scheduledFrom };
+function runOf(root, attempt) {
+  return {
+    graphRunId: root.graphRunId,
+    attempt,
+    scheduledAt: root.scheduledAt,
+    scheduledFrom: root.scheduledFrom
+  };
 }
-async function finishedRun(warehouse, project, plan, root, tasks) {
+async function finishedRun(warehouse, project, plan, root, attempt, tasks) {
   const skipped = tasks[0]?.state === "SKIPPED";
   const broken = new Set(
     modelResults(plan, tasks).filter((m) => m.status !== "success").map((m) => m.name)
@@ -4083,22 +4219,41 @@ async function finishedRun(warehouse, project, plan, root, tasks) {
     // An error that kept a test from running (e.g. its model was not built) fails it as a failure would.
     ...tests.filter((t) => t.status === "fail" || t.status === "error").map((t) => `test ${t.name} ${t.status === "fail" ? `failed (${t.failures} row(s))` : "errored"}`)
   ];
-  return { ...runOf(root), tasks, tests, failed: failures.length > 0, failures };
+  return { ...runOf(root, attempt), tasks, tests, failed: failures.length > 0, failures };
 }
-async function reportedIds(warehouse, ids) {
+function claimKey(graphRunId, attempt) {
+  return `${graphRunId} ${attempt}`;
+}
+async function latestAttempts(warehouse, sinceMs, ids) {
+  if (ids.length === 0) return /* @__PURE__ */ new Map();
+  const rows = await warehouse.query(
+    `select to_varchar(graph_run_group_id) as graph_run_group_id, max(attempt_number) as attempt_number
+     from table(information_schema.task_history(
+       scheduled_time_range_start => ${timestampMs(sinceMs)},
+       result_limit => 10000))
+     where database_name = current_database() and schema_name = ${sqlString(upperParts(ROOT_TASK).schema)}
+       and to_varchar(graph_run_group_id) in (${ids.map(sqlString).join(", ")})
+     group by 1`
+  );
+  return new Map(rows.map((row) => [String(row.graph_run_group_id), Number(row.attempt_number ?? 1) || 1]));
+}
+async function reportedAttempts(warehouse, ids) {
   if (ids.length === 0) return /* @__PURE__ */ new Set();
   const rows = await warehouse.query(
-    `select graph_run_group_id from ${GRAPH_REPORTS} where graph_run_group_id in (${ids.map(sqlString).join(", ")})`
+    `select graph_run_group_id, attempt_number from ${GRAPH_REPORTS} where graph_run_group_id in (${ids.map(sqlString).join(", ")})`
   );
-  return new Set(rows.map((row) => String(row.graph_run_group_id)));
+  return new Set(
+    rows.map((row) => claimKey(String(row.graph_run_group_id), Number(row.attempt_number ?? 1) || 1))
+  );
 }
-async function claim(warehouse, root) {
+async function claim(warehouse, root, attempt) {
   const rows = await warehouse.query(
     `merge into ${GRAPH_REPORTS} as reported
-     using (select ${sqlString(root.graphRunId)} as graph_run_group_id) as run
+     using (select ${sqlString(root.graphRunId)} as graph_run_group_id, ${Math.trunc(attempt)} as attempt_number) as run
      on reported.graph_run_group_id = run.graph_run_group_id
-     when not matched then insert (graph_run_group_id, scheduled_time, reported_at)
-       values (run.graph_run_group_id, ${Number.isFinite(root.scheduledMs) ? `convert_timezone('UTC', ${timestampMs(root.scheduledMs)})::timestamp_ntz` : "null"}, convert_timezone('UTC', current_timestamp())::timestamp_ntz)`
+       and coalesce(reported.attempt_number, 1) = run.attempt_number
+     when not matched then insert (graph_run_group_id, attempt_number, scheduled_time, reported_at)
+       values (run.graph_run_group_id, run.attempt_number, ${Number.isFinite(root.scheduledMs) ? `convert_timezone('UTC', ${timestampMs(root.scheduledMs)})::timestamp_ntz` : "null"}, convert_timezone('UTC', current_timestamp())::timestamp_ntz)`
   );
   const inserted = rows[0] ? Object.values(rows[0])[0] : 0;
   return Number(inserted ?? 0) > 0;
@@ -4203,13 +4358,18 @@ async function transformReportStep(options, context) {
     await warehouse.close();
   }
 }
+function attemptOf(run) {
+  return run.attempt > 1 ? ` attempt ${run.attempt}` : "";
+}
 function describeReport(result) {
   const { report } = result;
   const when2 = (run) => `${run.scheduledAt ? ` scheduled ${run.scheduledAt}` : ""}${run.scheduledFrom ? ` by ${run.scheduledFrom}` : ""}`;
   const lines = [];
   if (report.finished.length === 0) lines.push("No task graph run has finished since the last report.");
   for (const run of report.finished) {
-    lines.push(`Graph run ${run.graphRunId}${when2(run)}: ${run.failed ? "FAILED" : "finished"}`);
+    lines.push(
+      `Graph run ${run.graphRunId}${attemptOf(run)}${when2(run)}: ${run.failed ? "FAILED" : "finished"}`
+    );
     for (const failure of run.failures) lines.push(`  FAILED ${failure}`);
     for (const task of run.tasks) lines.push(`  ${describeTask(task)}`);
     const notPassed = run.tests.filter((test) => test.status !== "pass");
@@ -4219,7 +4379,9 @@ function describeReport(result) {
       lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
   }
   if (report.running) {
-    lines.push(`Graph run ${report.running.graphRunId}${when2(report.running)}: still running`);
+    lines.push(
+      `Graph run ${report.running.graphRunId}${attemptOf(report.running)}${when2(report.running)}: still running`
+    );
     for (const task of report.running.tasks) lines.push(`  ${describeTask(task)}`);
   }
   if (result.mend) {
@@ -4232,7 +4394,7 @@ function describeReport(result) {
 }
 function reportFailure(result) {
   const runs = result.report.finished.filter((run) => run.failed).map(
-    (run) => `graph run ${run.graphRunId}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` + // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
+    (run) => `graph run ${run.graphRunId}${attemptOf(run)}${run.scheduledAt ? ` (scheduled ${run.scheduledAt})` : ""} failed: ` + // A finalizer that failed leaves every test unrecorded: the first few name the run, the summary has all.
     [
       ...run.failures.slice(0, 5),
       ...run.failures.length > 5 ? [`and ${run.failures.length - 5} more`] : []

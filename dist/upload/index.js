@@ -7,13 +7,12 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-W5CSHHQ7.js";
+} from "../chunks/chunk-3TXQMK5D.js";
 import {
   backupOrigin,
   checkOrigins,
-  lakeOrigin,
-  openLake
-} from "../chunks/chunk-HTD7FMMR.js";
+  lakeOrigin
+} from "../chunks/chunk-6UMJKXU6.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -24,7 +23,11 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-FF6UPXGL.js";
+} from "../chunks/chunk-MYKAMCX5.js";
+import {
+  openLake
+} from "../chunks/chunk-HPKATFGQ.js";
+import "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
 import "../chunks/chunk-6K2WFAIU.js";
@@ -35,13 +38,14 @@ import "../chunks/chunk-MWCMZDA4.js";
 import {
   DEFAULT_OUT,
   DEFAULT_UPLOAD_CONCURRENCY
-} from "../chunks/chunk-LPEYM73X.js";
+} from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
+import "../chunks/chunk-7IPRMLEC.js";
 import "../chunks/chunk-J4DDMN4N.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
+} from "../chunks/chunk-RJC7CHS6.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -55,7 +59,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-XXD3JUVQ.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-IIXGISKS.js";
-import "../chunks/chunk-QV5WNN67.js";
+} from "../chunks/chunk-RJC7CHS6.js";
+import "../chunks/chunk-XXD3JUVQ.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-ZDR5KZPQ.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-Z2APGCEH.js")).validateMain());

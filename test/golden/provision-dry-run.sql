@@ -8145,6 +8145,33 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    -- unique_combination_of_columns_source_amplitude_events__source_file__file_row_number (models/staging/amplitude/_amplitude__sources.yml)
+    started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    failing_rows := null;
+    begin
+        select count(*) into :failures from (
+            select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
+        end if;
+        insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+            select :run_id, 'unique_combination_of_columns_source_amplitude_events__source_file__file_row_number', :failures, :failing_rows, null,
+                timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    exception
+        when other then
+            insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
+                select :run_id, 'unique_combination_of_columns_source_amplitude_events__source_file__file_row_number', null, null, :sqlerrm,
+                    timestampdiff('millisecond', :started, convert_timezone('UTC', current_timestamp())::timestamp_ntz) / 1000,
+                    convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    end;
+
     -- not_null_source_amplitude_events__json_data (models/staging/amplitude/_amplitude__sources.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
