@@ -263,7 +263,7 @@ describe("the warehouse commands", () => {
       join(cwd, "target/compiled/snowflake/models/staging/amplitude/stg_amplitude__events.sql"),
       "utf8",
     );
-    expect(sql).toContain(`record:"uuid"::varchar as uuid`);
+    expect(sql).toContain(`strip_null_value(record:"uuid")::varchar as uuid`);
     const scope = await readFile(
       join(cwd, "target/compiled/snowflake/models/core/sessions.scope.sql"),
       "utf8",

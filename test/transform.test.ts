@@ -330,7 +330,7 @@ describe("transform on the embedded warehouse", () => {
     const sql = await readFile(path, "utf8");
     await writeFile(
       path,
-      sql.replace(/\n\s*\{\{ latest_non_null\('platform', 'event_time'\) \}\} as platform,/, ""),
+      sql.replace(/\n\s*\{\{ latest_non_null\('platform', 'event_order'\) \}\} as platform,/, ""),
     );
     const result = await transform({ warehouse, project: await readProject(root) });
     expect(result.models.find((m) => m.name === "devices")).toMatchObject({
