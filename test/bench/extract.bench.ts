@@ -1,7 +1,10 @@
 /**
  * npm run bench:extract — a one-day export of at least 150,000 simulator events, extracted three ways in
- * the same run: (a) the seed's Python approach, (b) `unzip -p | gzip -dc`, (c) this extract. Prints wall
- * time and peak RSS of each and the ratios c/a and c/b, then (c) on a two-day export to show RSS is flat.
+ * the same run: (a) the seed's Python approach, (b) `unzip -p | gzip -dc`, (c) this extract, events only
+ * (`--objects events`: taxonomy and cohorts are other requests, not the export being measured). Then (c)
+ * on a two-day export to show RSS is flat. One warm-up round of every step, then BENCH_RUNS measured
+ * rounds (default 3); prints min / median / max of each step and the ratios of their medians.
+ * BENCH_EVENTS_PER_HOUR makes the export smaller or larger.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -10,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
-import { measure } from "./measure.ts";
+import { BENCH_RUNS, measure, medianSeconds, printSpreads, spread, type Measurement } from "./measure.ts";
 import fetch from "node-fetch";
 import { ExportClient } from "../../src/amplitude/export-client.ts";
 import { AmplitudeSimulator } from "../../src/amplitude/simulator/server.ts";
@@ -59,21 +62,6 @@ async function main() {
     };
     const outA = join(work, "a");
     const outC = join(work, "c");
-    await mkdir(outA);
-    const a = await measure("(a) seed: in memory, unzip, gunzip to files", [
-      "python3",
-      join(ROOT, "test", "bench", "seed_extract.py"),
-      client.exportUrl(DAY),
-      sim.apiKey,
-      sim.secretKey,
-      outA,
-    ]);
-    await rm(outA, { recursive: true, force: true });
-    const b = await measure("(b) unzip -p | gzip -dc > /dev/null", [
-      "sh",
-      "-c",
-      `unzip -p '${zipPath}' | gzip -dc > /dev/null`,
-    ]);
     const extractArgs = (window: typeof DAY, ...extra: string[]) => [
       process.execPath,
       cli,
@@ -84,34 +72,59 @@ async function main() {
       new Date(window.end * 3_600_000).toISOString().slice(0, 13),
       "--out",
       outC,
+      "--objects",
+      "events",
       "--json",
       ...extra,
     ];
-    const c = await measure("(c) this extract, validating every line", extractArgs(DAY), env);
-    await rm(outC, { recursive: true, force: true });
-    // One 48-hour window: the same concurrency as the one-day run, twice the data in one export.
-    const c2 = await measure(
-      "(c) this extract, two days in one window",
-      extractArgs(TWO_DAYS, "--window-hours", "48"),
-      env,
-    );
-    await rm(outC, { recursive: true, force: true });
-    const c0 = await measure(
-      "(c) this extract, validating on the main thread",
-      extractArgs(DAY, "--validation-threads", "0"),
-      env,
-    );
-    await rm(outC, { recursive: true, force: true });
+    const steps = {
+      a: "(a) seed: in memory, unzip, gunzip to files",
+      b: "(b) unzip -p | gzip -dc > /dev/null",
+      c: "(c) this extract, validating every line",
+      // One 48-hour window: the same concurrency as the one-day run, twice the data in one export.
+      c2: "(c) this extract, two days in one window",
+      c0: "(c) this extract, validating on the main thread",
+    };
+    const measured: Record<keyof typeof steps, Measurement[]> = { a: [], b: [], c: [], c2: [], c0: [] };
+    for (let round = 0; round <= BENCH_RUNS; round++) {
+      console.log(round === 0 ? "warm-up (not counted)" : `\nrun ${round} of ${BENCH_RUNS}`);
+      const keep = (step: keyof typeof steps, m: Measurement) => {
+        if (round > 0) measured[step].push(m);
+      };
+      await mkdir(outA);
+      keep(
+        "a",
+        await measure(steps.a, [
+          "python3",
+          join(ROOT, "test", "bench", "seed_extract.py"),
+          client.exportUrl(DAY),
+          sim.apiKey,
+          sim.secretKey,
+          outA,
+        ]),
+      );
+      await rm(outA, { recursive: true, force: true });
+      keep("b", await measure(steps.b, ["sh", "-c", `unzip -p '${zipPath}' | gzip -dc > /dev/null`]));
+      keep("c", await measure(steps.c, extractArgs(DAY), env));
+      await rm(outC, { recursive: true, force: true });
+      keep("c2", await measure(steps.c2, extractArgs(TWO_DAYS, "--window-hours", "48"), env));
+      await rm(outC, { recursive: true, force: true });
+      keep("c0", await measure(steps.c0, extractArgs(DAY, "--validation-threads", "0"), env));
+      await rm(outC, { recursive: true, force: true });
+    }
 
-    console.log("");
-    console.log(`c/a time ${(c.seconds / a.seconds).toFixed(2)}   (target <= 1.0)`);
-    console.log(`c/b time ${(c.seconds / b.seconds).toFixed(2)}`);
+    printSpreads(Object.entries(steps).map(([key, label]) => [label, measured[key as keyof typeof steps]]));
+    const t = (step: keyof typeof steps) => medianSeconds(measured[step]);
+    const rss = (step: keyof typeof steps) => spread(measured[step].map((m) => m.peakRssMb)).median;
+    console.log("\nRatios of medians:");
+    console.log(`c/a time ${(t("c") / t("a")).toFixed(2)}   (target <= 1.0)`);
+    console.log(`c/b time ${(t("c") / t("b")).toFixed(2)}`);
     console.log(
-      `main-thread validation / worker validation: time ${(c0.seconds / c.seconds).toFixed(2)}, peak RSS ${(c0.peakRssMb / c.peakRssMb).toFixed(2)}`,
+      `main-thread validation / worker validation: time ${(t("c0") / t("c")).toFixed(2)}, peak RSS ${(rss("c0") / rss("c")).toFixed(2)}`,
     );
-    console.log(`c peak RSS ${c.peakRssMb.toFixed(0)} MB (target < 150); a ${a.peakRssMb.toFixed(0)} MB`);
+    console.log(`c peak RSS ${rss("c").toFixed(0)} MB (target < 150); a ${rss("a").toFixed(0)} MB`);
     console.log(
-      `two days / one day: time ${(c2.seconds / c.seconds).toFixed(2)}, peak RSS ${(c2.peakRssMb / c.peakRssMb).toFixed(2)} (flat = ~1.0)`,
+      `two days / one day: time ${(t("c2") / t("c")).toFixed(2)}, peak RSS ${(rss("c2") / rss("c")).toFixed(2)} (flat = ~1.0)`,
     );
   } finally {
     await sim.close();
