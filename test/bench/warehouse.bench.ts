@@ -1,12 +1,18 @@
 /**
  * npm run bench:warehouse — about 1,000,000 simulator events through the embedded warehouse.
  *
- * Prepared untimed: seven days exported from the simulator and uploaded to a local lake, plus one more
- * busy hour (about 1% more data). Then timed, each in a process of its own:
+ * Prepared untimed: N days (`--days N`, default 7) exported from the simulator and uploaded to a local lake,
+ * plus one more busy hour (about 1% more data over seven days), plus one day exported again. Then timed, each
+ * in a process of its own:
  *   (a) the baseline: DuckDB merely reading the same files into a table with read_json;
- *   (b) `load` of the seven days into raw, (c) the full `transform` (models and tests);
+ *   (b) `load` of the N days into raw, (c) the full `transform` (models and tests);
  *   (d) `load` of the extra hour and (e) the incremental `transform` that follows;
  *   (g) `load` of one day exported again with re-processed events, (h) the incremental `transform` after it.
+ * One warm-up round of every step, then BENCH_RUNS measured rounds (default 3), each on a fresh warehouse and
+ * a fresh copy of the lake; prints min / median / max of each step, the ratios of their medians, and the ten
+ * most expensive models and tests of (c) and (e) from the runner's run_results.json.
+ * BENCH_EVENTS_PER_HOUR makes the days smaller or larger; `--figures FILE` writes the medians as JSON
+ * (bench:growth reads them).
  * Targets: (b + c) / a <= 3, and e / c <= 0.10.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -16,15 +22,36 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { AmplitudeSimulator } from "../../src/amplitude/simulator/server.ts";
-import { measure, type Measurement } from "./measure.ts";
+import type { TransformResult } from "../../src/models/runner.ts";
+import { BENCH_RUNS, measure, medianSeconds, printSpreads, spread, type Measurement } from "./measure.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLI = join(ROOT, "lib", "cli", "bin.js");
 const EVENTS_PER_BUSY_HOUR = Number(process.env.BENCH_EVENTS_PER_HOUR ?? 10_700);
-const DAYS = { start: "2025-11-01T00", end: "2025-11-07T23" };
-const EXTRA_HOUR = "2025-11-08T12";
-const REEXPORT_DAY = "2025-11-04";
+const { values: args } = parseArgs({
+  options: { days: { type: "string", default: "7" }, figures: { type: "string" } },
+});
+const DAY_COUNT = Number(args.days);
+if (!Number.isInteger(DAY_COUNT) || DAY_COUNT < 1)
+  throw new Error(`--days: a whole number of days, not ${args.days}`);
+const HOUR_MS = 3_600_000;
+const FIRST_HOUR = Date.parse("2025-11-01T00:00:00Z");
+const hourText = (ms: number) => new Date(ms).toISOString().slice(0, 13);
+const DAYS = { start: hourText(FIRST_HOUR), end: hourText(FIRST_HOUR + (DAY_COUNT * 24 - 1) * HOUR_MS) };
+const EXTRA_HOUR = hourText(FIRST_HOUR + (DAY_COUNT * 24 + 12) * HOUR_MS);
+/** The fourth day, as in the seven-day run (or the last, for fewer days). */
+const REEXPORT_DAY = hourText(FIRST_HOUR + Math.min(3, DAY_COUNT - 1) * 24 * HOUR_MS).slice(0, 10);
+const TOP = 10;
+
+/** The figures bench:growth compares between two history lengths. */
+export interface WarehouseFigures {
+  days: number;
+  events: number;
+  medianSeconds: Record<string, number>;
+  medianPeakRssMb: Record<string, number>;
+}
 
 /** Runs the CLI as a child without blocking: the simulator answering it lives in this process. */
 async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -38,11 +65,39 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return stdout;
 }
 
+type Costs = Map<string, number[]>;
+
+/** Adds one transform's model and test seconds (from its run_results.json) to the measured runs'. */
+async function collectCosts(targetDir: string, into: { models: Costs; tests: Costs; totals: number[] }) {
+  const result = JSON.parse(await readFile(join(targetDir, "run_results.json"), "utf8")) as TransformResult;
+  const add = (costs: Costs, name: string, seconds: number) =>
+    costs.set(name, [...(costs.get(name) ?? []), seconds]);
+  for (const m of result.models) add(into.models, m.name, m.seconds);
+  for (const t of result.tests) add(into.tests, t.name, t.seconds);
+  into.totals.push(result.seconds);
+}
+
+/** The ten most expensive by median seconds over the measured runs, with their share of the step's median. */
+function printTop(title: string, costs: Costs, totals: number[]) {
+  const total = spread(totals).median;
+  const ranked = [...costs]
+    .map(([name, seconds]) => ({ name, median: spread(seconds).median }))
+    .sort((x, y) => y.median - x.median)
+    .slice(0, TOP);
+  console.log(`  ${title} (of ${costs.size}):`);
+  for (const { name, median } of ranked) {
+    const share = total > 0 ? (100 * median) / total : 0;
+    console.log(
+      `    ${name.padEnd(80)} ${median.toFixed(2).padStart(7)} s ${share.toFixed(1).padStart(5)} %`,
+    );
+  }
+}
+
 async function main() {
   if (spawnSync("sh", ["-c", "command -v /usr/bin/time"]).status !== 0)
     throw new Error("the benchmark needs /usr/bin/time");
-  // BENCH_WORK keeps the prepared exports and lake between runs (to iterate on one step); the warehouses
-  // are always made afresh.
+  // BENCH_WORK keeps the prepared exports and lake of each history length between runs (to iterate on one
+  // step); the warehouses are always made afresh.
   const work = process.env.BENCH_WORK ?? (await mkdtemp(join(tmpdir(), "bench-warehouse-")));
   const sim = await new AmplitudeSimulator({ eventsPerHour: EVENTS_PER_BUSY_HOUR }).start();
   try {
@@ -52,30 +107,41 @@ async function main() {
       AMP_API_KEY: sim.apiKey,
       AMP_SECRET_KEY: sim.secretKey,
     };
-    const out = join(work, "exports");
-    const baseLake = join(work, "lake-base");
-    const lake = `file://${join(work, "lake")}`;
+    const out = join(work, `exports-${DAY_COUNT}d`);
+    const baseLake = join(work, `lake-base-${DAY_COUNT}d`);
+    // The base lake plus the extra hour, then plus the re-exported day: each round copies the next one in.
+    const extraLake = join(work, "lake-extra");
+    const reexportLake = join(work, "lake-reexport");
+    const lakeDir = join(work, "lake");
+    const lake = `file://${lakeDir}`;
+    const target = join(work, "target");
     // BENCH_DUCKDB_SETTINGS (e.g. memory_limit=16GB&threads=2) measures other DuckDB settings than the default.
     const settings = process.env.BENCH_DUCKDB_SETTINGS;
     const warehouse = `duckdb:${join(work, "warehouse.duckdb")}${settings ? `?${settings}` : ""}`;
-    for (const stale of [
-      "lake",
-      "warehouse.duckdb",
-      "warehouse.duckdb.wal",
-      "baseline.duckdb",
-      "extra",
-      "reexport",
-    ]) {
-      await rm(join(work, stale), { recursive: true, force: true });
-    }
+    const fresh = async (...names: string[]) => {
+      for (const name of names) await rm(join(work, name), { recursive: true, force: true });
+    };
+    await fresh("lake", "lake-extra", "lake-reexport", "extra", "reexport", "target");
+    await fresh("warehouse.duckdb", "warehouse.duckdb.wal", "baseline.duckdb", "baseline.duckdb.wal");
     console.log(
-      `Preparing: ${DAYS.start} .. ${DAYS.end} from the simulator (${EVENTS_PER_BUSY_HOUR} events in a busy hour)…`,
+      `Preparing: ${DAYS.start} .. ${DAYS.end} (${DAY_COUNT} days) from the simulator (${EVENTS_PER_BUSY_HOUR} events in a busy hour)…`,
     );
     if (!existsSync(baseLake)) {
       await run(["extract", "--start", DAYS.start, "--end", DAYS.end, "--out", out], env);
       await run(["upload", "--from", out, "--lake", `file://${baseLake}`], env);
     }
-    await cp(baseLake, join(work, "lake"), { recursive: true });
+    await cp(baseLake, extraLake, { recursive: true });
+    await run(["extract", "--start", EXTRA_HOUR, "--end", EXTRA_HOUR, "--out", join(work, "extra")], env);
+    await run(["upload", "--from", join(work, "extra"), "--lake", `file://${extraLake}`], env);
+    // A day exported again after Amplitude re-processed part of it: new deliveries of 24 files, some
+    // events moved between sessions and users, which the incremental models must recompute.
+    await cp(extraLake, reexportLake, { recursive: true });
+    sim.reprocess = { round: 1 };
+    await run(
+      ["extract", "--start", REEXPORT_DAY, "--end", REEXPORT_DAY, "--out", join(work, "reexport")],
+      env,
+    );
+    await run(["upload", "--from", join(work, "reexport"), "--lake", `file://${reexportLake}`], env);
     const baseEvents = { events: 0, bytes: 0 };
     for (const manifest of await readdir(join(baseLake, "amplitude/_manifests/app=187520"))) {
       const { totals } = JSON.parse(
@@ -100,51 +166,97 @@ async function main() {
        if (Number(r.getRowObjects()[0].n) <= 0) throw new Error("the baseline read nothing");
        c.closeSync(); db.closeSync();`,
     );
-    const files = join(work, "lake", "amplitude", "events", "**", "*.json.gz");
-    const a = await measure("(a) baseline: DuckDB read_json into a table", [
-      process.execPath,
-      baselineScript,
-      join(work, "baseline.duckdb"),
-      files,
-    ]);
-    const loadStep = (label: string) =>
-      measure(label, [process.execPath, CLI, "load", "--lake", lake, "--warehouse", warehouse], env);
-    const transformStep = (label: string) =>
-      measure(
-        label,
-        [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", join(work, "target")],
-        env,
-      );
-    const b = await loadStep("(b) load: seven days into raw");
-    const c = await transformStep("(c) transform: full build and tests");
+    const files = join(lakeDir, "amplitude", "events", "**", "*.json.gz");
+    const steps = {
+      a: "(a) baseline: DuckDB read_json into a table",
+      b: `(b) load: ${DAY_COUNT} days into raw`,
+      c: "(c) transform: full build and tests",
+      d: "(d) load: one more hour",
+      e: "(e) transform: incremental after that hour",
+      f: "(f) transform: nothing new",
+      g: "(g) load: one day re-exported, re-processed",
+      h: "(h) transform: incremental after that day",
+    };
+    type Step = keyof typeof steps;
+    const measured = Object.fromEntries(Object.keys(steps).map((k) => [k, []])) as unknown as Record<
+      Step,
+      Measurement[]
+    >;
+    const costs = {
+      c: { models: new Map(), tests: new Map(), totals: [] as number[] },
+      e: { models: new Map(), tests: new Map(), totals: [] as number[] },
+    };
+    const command: Record<Step, string[]> = {
+      a: [process.execPath, baselineScript, join(work, "baseline.duckdb"), files],
+      b: [process.execPath, CLI, "load", "--lake", lake, "--warehouse", warehouse],
+      c: [process.execPath, CLI, "transform", "--warehouse", warehouse, "--target-dir", target],
+      d: [],
+      e: [],
+      f: [],
+      g: [],
+      h: [],
+    };
+    command.d = command.g = command.b;
+    command.e = command.f = command.h = command.c;
 
-    await run(["extract", "--start", EXTRA_HOUR, "--end", EXTRA_HOUR, "--out", join(work, "extra")], env);
-    await run(["upload", "--from", join(work, "extra"), "--lake", lake], env);
-    const d = await loadStep("(d) load: one more hour (~1%)");
-    const e = await transformStep("(e) transform: incremental after that hour");
-    await transformStep("(f) transform: nothing new");
+    for (let round = 0; round <= BENCH_RUNS; round++) {
+      console.log(round === 0 ? "warm-up (not counted)" : `\nrun ${round} of ${BENCH_RUNS}`);
+      await fresh("lake", "target", "warehouse.duckdb", "warehouse.duckdb.wal", "baseline.duckdb");
+      await fresh("baseline.duckdb.wal");
+      await cp(baseLake, lakeDir, { recursive: true });
+      const step = async (key: Step) => {
+        const m = await measure(steps[key], command[key], env);
+        if (round > 0) measured[key].push(m);
+        if (round > 0 && (key === "c" || key === "e")) await collectCosts(target, costs[key]);
+      };
+      await step("a");
+      await step("b");
+      await step("c");
+      await fresh("lake");
+      await cp(extraLake, lakeDir, { recursive: true });
+      await step("d");
+      await step("e");
+      await step("f");
+      await fresh("lake");
+      await cp(reexportLake, lakeDir, { recursive: true });
+      await step("g");
+      await step("h");
+    }
 
-    // A day exported again after Amplitude re-processed part of it: new deliveries of 24 files, some
-    // events moved between sessions and users, which the incremental models must recompute.
-    sim.reprocess = { round: 1 };
-    await run(
-      ["extract", "--start", REEXPORT_DAY, "--end", REEXPORT_DAY, "--out", join(work, "reexport")],
-      env,
-    );
-    await run(["upload", "--from", join(work, "reexport"), "--lake", lake], env);
-    const g = await loadStep("(g) load: one day re-exported, re-processed (~14%)");
-    const h = await transformStep("(h) transform: incremental after that day");
-
-    const ratio = (x: Measurement, y: Measurement) => x.seconds / y.seconds;
+    printSpreads(Object.entries(steps).map(([key, label]) => [label, measured[key as Step]]));
+    const t = (key: Step) => medianSeconds(measured[key]);
+    const rss = (key: Step) => spread(measured[key].map((m) => m.peakRssMb)).median;
+    console.log("\nRatios of medians:");
     console.log(
-      `\nload + full transform / baseline (target <= 3):      ${((b.seconds + c.seconds) / a.seconds).toFixed(2)}`,
+      `load + full transform / baseline (target <= 3):      ${((t("b") + t("c")) / t("a")).toFixed(2)}`,
     );
-    console.log(`  load / baseline:                                   ${ratio(b, a).toFixed(2)}`);
-    console.log(`  transform / baseline:                              ${ratio(c, a).toFixed(2)}`);
-    console.log(`incremental transform / full transform (target <= 0.10): ${ratio(e, c).toFixed(3)}`);
-    console.log(`incremental load / full load:                        ${ratio(d, b).toFixed(3)}`);
-    console.log(`re-exported day: transform / full transform:         ${ratio(h, c).toFixed(3)}`);
-    console.log(`re-exported day: load / full load:                   ${ratio(g, b).toFixed(3)}`);
+    console.log(`  load / baseline:                                   ${(t("b") / t("a")).toFixed(2)}`);
+    console.log(`  transform / baseline:                              ${(t("c") / t("a")).toFixed(2)}`);
+    console.log(`incremental transform / full transform (target <= 0.10): ${(t("e") / t("c")).toFixed(3)}`);
+    console.log(`incremental load / full load:                        ${(t("d") / t("b")).toFixed(3)}`);
+    console.log(`re-exported day: transform / full transform:         ${(t("h") / t("c")).toFixed(3)}`);
+    console.log(`re-exported day: load / full load:                   ${(t("g") / t("b")).toFixed(3)}`);
+    console.log(`peak RSS of load (b):                                ${rss("b").toFixed(0)} MB`);
+
+    console.log(
+      `\nWhere the time goes: median seconds over ${BENCH_RUNS} runs (run_results.json) and share of the step's median`,
+    );
+    console.log(`${steps.c}, ${spread(costs.c.totals).median.toFixed(2)} s in the runner`);
+    printTop("models", costs.c.models, costs.c.totals);
+    printTop("tests", costs.c.tests, costs.c.totals);
+    console.log(`${steps.e}, ${spread(costs.e.totals).median.toFixed(2)} s in the runner`);
+    printTop("models", costs.e.models, costs.e.totals);
+    printTop("tests", costs.e.tests, costs.e.totals);
+
+    if (args.figures) {
+      const figures: WarehouseFigures = {
+        days: DAY_COUNT,
+        events: baseEvents.events,
+        medianSeconds: Object.fromEntries(Object.keys(steps).map((k) => [k, t(k as Step)])),
+        medianPeakRssMb: Object.fromEntries(Object.keys(steps).map((k) => [k, rss(k as Step)])),
+      };
+      await writeFile(args.figures, JSON.stringify(figures, null, 2) + "\n");
+    }
   } finally {
     await sim.close();
     if (!process.env.BENCH_WORK) await rm(work, { recursive: true, force: true });
