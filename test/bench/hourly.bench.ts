@@ -4,7 +4,7 @@
 // and with a realistic cost per statement and per login added to the fake, so the output shows what the
 // round trips to Snowflake cost. Loopback only; stops by itself.
 //
-//   npm run bench:hourly            (HOURLY_RUNS=5 for more measured runs; default 3 after one warm-up)
+//   npm run bench:hourly            (BENCH_RUNS=5 for more measured runs; default 3 after one warm-up)
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -36,10 +36,11 @@ import { installCatalog } from "../support/fake-snowflake-catalog.ts";
 import { graphTasks, passingResults, scriptTaskGraph } from "../support/fake-snowflake-tasks.ts";
 import { startFakeSnowflake, type FakeLatency } from "../support/fake-snowflake.ts";
 import { scriptSnowpipe } from "../support/fake-snowpipe.ts";
+import { BENCH_RUNS } from "./measure.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PROJECT_DIR = join(ROOT, "sql");
-const RUNS = Math.max(3, Number(process.env.HOURLY_RUNS ?? 3));
+const RUNS = BENCH_RUNS;
 const LATENCY: FakeLatency = { queryMs: 300, loginMs: 2000 };
 const HOUR = 3_600_000;
 /** The extract action's default: snapshots are taken once a day, so most hourly runs defer them. */
