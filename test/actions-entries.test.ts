@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { planBackfillMain } from "../src/actions/plan-backfill-main.ts";
 import { reportMain } from "../src/actions/report-main.ts";
-import { runAction } from "../src/actions/run-action.ts";
+import { runActionInProcess } from "./support/run-action-in-process.ts";
 import { SQL_CHECK_MARKER, validateMain } from "../src/actions/validate-main.ts";
 import { FAILURE_MARKER } from "../src/github/failure-issue.ts";
 import type { Diagnostic, ValidationReport } from "../src/validate/report.ts";
@@ -65,21 +65,10 @@ async function run(
   vi.stubEnv("GITHUB_STEP_SUMMARY", summaryFile);
   vi.stubEnv("RUNNER_TEMP", runnerTemp);
   for (const [input, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${input.toUpperCase()}`, value);
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  const writes: string[] = [];
-  const spy = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk) => (writes.push(String(chunk)), true));
-  let code: number | undefined;
-  try {
-    await runAction(name, main, { exit: (c) => (code = c) });
-  } finally {
-    spy.mockRestore();
-  }
+  const { code, stdout } = await runActionInProcess(name, main, env);
   const outputs: Record<string, string> = {};
   const text = await readFile(outputFile, "utf8");
   for (const m of text.matchAll(/^(.+?)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-  const stdout = writes.join("");
   return {
     code,
     outputs,

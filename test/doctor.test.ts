@@ -8,7 +8,7 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { doctorMain } from "../src/actions/doctor-main.ts";
-import { runAction } from "../src/actions/run-action.ts";
+import { runActionInProcess } from "./support/run-action-in-process.ts";
 import { AmplitudeSimulator } from "../src/amplitude/simulator/server.ts";
 import type { Env } from "../src/config.ts";
 import { s3ClientFromEnv } from "../src/lake/s3-lake.ts";
@@ -581,18 +581,13 @@ describe("command: doctor on the root action", () => {
       "INPUT_AMP-SECRET-KEY": "wrong-secret",
       "INPUT_SNOWFLAKE-PRIVATE-KEY": privateKey,
     };
-    for (const [name, value] of Object.entries(stubs)) vi.stubEnv(name, value);
-    const writes: string[] = [];
-    const spy = vi
-      .spyOn(process.stdout, "write")
-      .mockImplementation((chunk) => (writes.push(String(chunk)), true));
-    let code: number | undefined;
+    let run: Awaited<ReturnType<typeof runActionInProcess>>;
     try {
-      await runAction("doctor", doctorMain, { exit: (c) => (code = c) });
+      run = await runActionInProcess("doctor", doctorMain, stubs);
     } finally {
-      spy.mockRestore();
       vi.unstubAllEnvs();
     }
+    const { code, stdout } = run;
     expect(code).toBe(1);
     expect(await readFile(outputFile, "utf8")).toMatch(/^failed<<(.+)\n1\n\1$/m);
     const summary = await readFile(summaryFile, "utf8");
@@ -604,8 +599,11 @@ describe("command: doctor on the root action", () => {
     expect(summary).toMatch(/<td>github settings<\/td><td>✅ pass<\/td>/);
     expect(summary).toMatch(/<td>change history<\/td><td>✅ pass<\/td>/);
     // Secrets are masked as read (the runner is told with add-mask) and never written otherwise.
-    expect(writes.join("")).toContain("::add-mask::wrong-secret");
-    const log = writes.filter((w) => !w.startsWith("::add-mask::")).join("");
+    expect(stdout).toContain("::add-mask::wrong-secret");
+    const log = stdout
+      .split("\n")
+      .filter((line) => !line.startsWith("::add-mask::"))
+      .join("\n");
     expect(log).toMatch(/::error::fail: amplitude keys: /);
     expect(log + summary).not.toContain("wrong-secret");
     expect(log + summary).not.toContain(privateKey.split("\n")[1]!);

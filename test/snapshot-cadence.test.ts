@@ -4,7 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { extractMain } from "../src/actions/extract-main.ts";
-import { runAction } from "../src/actions/run-action.ts";
+import { runActionInProcess } from "./support/run-action-in-process.ts";
 import type { AmplitudeSimulator } from "../src/amplitude/simulator/server.ts";
 import { printExtract } from "../src/cli/extract-command.ts";
 import type { Output } from "../src/cli/output.ts";
@@ -198,18 +198,8 @@ describe("the extract action's snapshot-every input", () => {
     vi.stubEnv("GITHUB_STEP_SUMMARY", summaryFile);
     vi.stubEnv("RUNNER_TEMP", scratch);
     for (const [input, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${input.toUpperCase()}`, value);
-    for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-    const writes: string[] = [];
-    const spy = vi
-      .spyOn(process.stdout, "write")
-      .mockImplementation((chunk) => (writes.push(String(chunk)), true));
-    let code: number | undefined;
-    try {
-      await runAction("extract", (run) => extractMain(run, () => NOW), { exit: (c) => (code = c) });
-    } finally {
-      spy.mockRestore();
-    }
-    return { code, stdout: writes.join(""), summary: await readFile(summaryFile, "utf8") };
+    const { code, stdout } = await runActionInProcess("extract", (run) => extractMain(run, () => NOW), env);
+    return { code, stdout, summary: await readFile(summaryFile, "utf8") };
   }
 
   it("reaches the step: 24h puts off a snapshot taken 2 h ago and the summary says when the next is due; 0 takes it", async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { runAction } from "../src/actions/run-action.ts";
+import { runActionInProcess } from "./support/run-action-in-process.ts";
 import { transformMain } from "../src/actions/transform-main.ts";
 import { manifestKey } from "../src/lake/lake.ts";
 import { readProject, type Project } from "../src/models/project.ts";
@@ -306,20 +306,13 @@ async function runTransformAction(env: Record<string, string | undefined>, input
       Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
     ),
   };
-  for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
-  const writes: string[] = [];
-  const spy = vi
-    .spyOn(process.stdout, "write")
-    .mockImplementation((chunk) => (writes.push(String(chunk)), true));
-  let code: number | undefined;
   try {
-    await runAction("transform", transformMain, { exit: (c) => (code = c) });
+    const { code, stdout } = await runActionInProcess("transform", transformMain, vars);
+    return { code, log: stdout, text: await readFile(summaryFile, "utf8") };
   } finally {
-    spy.mockRestore();
     vi.unstubAllEnvs();
     process.exitCode = undefined;
   }
-  return { code, log: writes.join(""), text: await readFile(summaryFile, "utf8") };
 }
 
 describe("the transform action with wait: false, as the runner runs it", () => {
