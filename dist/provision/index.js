@@ -6,10 +6,10 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-425BLGF7.js";
-import "../chunks/chunk-6EYYCIFJ.js";
+} from "../chunks/chunk-BYL5AFI3.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-Y3KH66E3.js";
+import "../chunks/chunk-JYHYPR4B.js";
+import "../chunks/chunk-QTLAS4HY.js";
 import "../chunks/chunk-Y5HUTSEO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-JC7DLJCH.js";

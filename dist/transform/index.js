@@ -44,6 +44,9 @@ import {
   makeFolder
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
+  waitForRunInFlight
+} from "../chunks/chunk-JYHYPR4B.js";
+import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
   EVENTS_STREAM,
@@ -64,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-Y3KH66E3.js";
+} from "../chunks/chunk-QTLAS4HY.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -4051,24 +4054,15 @@ async function suspendGraph(warehouse, options) {
   }
   if (String(state).toLowerCase() !== "started") return false;
   await provisioned(warehouse, `alter task ${ROOT_TASK} suspend`, ROOT_TASK);
-  const deadline = options.now().getTime() + options.timeoutSeconds * 1e3;
-  while (true) {
-    const [row] = await warehouse.query(
-      `select count(*) as n from table(information_schema.current_task_graphs(root_task_name => ${sqlString(name)}))
-       where database_name = current_database() and schema_name = ${sqlString(schema)} and state = 'EXECUTING'`
-    );
-    if (Number(row?.n ?? 0) === 0) return true;
-    if (options.signal?.aborted || options.now().getTime() >= deadline) {
-      await resumeGraph(warehouse);
-      options.signal?.throwIfAborted();
-      throw new ExternalServiceError(
-        "Snowflake",
-        `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh again once the run has finished (CURRENT_TASK_GRAPHS shows it)`,
-        { retryable: true }
-      );
-    }
-    await options.sleep(options.pollMs);
-  }
+  const still = await waitForRunInFlight(warehouse, { ...options, seconds: options.timeoutSeconds });
+  if (still === void 0) return true;
+  await resumeGraph(warehouse);
+  options.signal?.throwIfAborted();
+  throw new ExternalServiceError(
+    "Snowflake",
+    `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh again once the run has finished (CURRENT_TASK_GRAPHS shows it)`,
+    { retryable: true }
+  );
 }
 async function resumeGraph(warehouse, failure) {
   try {

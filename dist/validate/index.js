@@ -12,4 +12,4 @@ import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-Z2APGCEH.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-KH5TG57W.js")).validateMain());

@@ -31,6 +31,7 @@ import {
   upperParts,
 } from "./objects.ts";
 import { EVENTS_TABLE } from "./pipe-load.ts";
+import { waitForRunInFlight } from "./provision.ts";
 
 /** TASK_HISTORY states after which a task run does nothing more. */
 const TERMINAL_STATES = new Set(["SUCCEEDED", "FAILED", "SKIPPED", "CANCELLED", "FAILED_AND_AUTO_SUSPENDED"]);
@@ -871,26 +872,17 @@ export async function suspendGraph(
   }
   if (String(state).toLowerCase() !== "started") return false;
   await provisioned(warehouse, `alter task ${ROOT_TASK} suspend`, ROOT_TASK);
-  const deadline = options.now().getTime() + options.timeoutSeconds * 1000;
-  while (true) {
-    const [row] = await warehouse.query<{ n: SqlValue }>(
-      `select count(*) as n from table(information_schema.current_task_graphs(root_task_name => ${sqlString(name)}))
-       where database_name = current_database() and schema_name = ${sqlString(schema)} and state = 'EXECUTING'`,
-    );
-    if (Number(row?.n ?? 0) === 0) return true;
-    if (options.signal?.aborted || options.now().getTime() >= deadline) {
-      await resumeGraph(warehouse);
-      options.signal?.throwIfAborted();
-      throw new ExternalServiceError(
-        "Snowflake",
-        `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, ` +
-          "so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh " +
-          "again once the run has finished (CURRENT_TASK_GRAPHS shows it)",
-        { retryable: true },
-      );
-    }
-    await options.sleep(options.pollMs);
-  }
+  const still = await waitForRunInFlight(warehouse, { ...options, seconds: options.timeoutSeconds });
+  if (still === undefined) return true;
+  await resumeGraph(warehouse);
+  options.signal?.throwIfAborted();
+  throw new ExternalServiceError(
+    "Snowflake",
+    `a graph run of ${ROOT_TASK} was still executing after ${formatMinutes(options.timeoutSeconds)}, ` +
+      "so the full refresh did not start (the graph is resumed as it was): run transform --full-refresh " +
+      "again once the run has finished (CURRENT_TASK_GRAPHS shows it)",
+    { retryable: true },
+  );
 }
 
 /**

@@ -741,20 +741,46 @@ async function waitForGraphRun(
   warehouse: Warehouse,
   context: { now: () => Date; sleep: (ms: number) => Promise<void>; seconds: number },
 ) {
-  const deadline = context.now().getTime() + context.seconds * 1000;
+  const run = await waitForRunInFlight(warehouse, { ...context, pollMs: 10_000 });
+  if (run === undefined) return;
+  throw new ConfigurationError(
+    `the task graph's run ${run.graphRunId} (started ${run.started}) was still executing ` +
+      `${context.seconds} s after ${ROOT_TASK} was suspended: provision changed nothing and resumed the graph as it ` +
+      `was. Run provision again once that run has finished (SELECT * FROM TABLE(INFORMATION_SCHEMA.CURRENT_TASK_GRAPHS(` +
+      `ROOT_TASK_NAME => '${upperParts(ROOT_TASK).name}'))), or cancel it first with ` +
+      `SELECT SYSTEM$USER_TASK_CANCEL_ONGOING_EXECUTIONS('${ROOT_TASK}')`,
+  );
+}
+
+/** A graph run still executing: its GRAPH_RUN_GROUP_ID and when it started. */
+export interface RunInFlight {
+  graphRunId: string;
+  started: string;
+}
+
+/**
+ * Polls RUN_IN_FLIGHT, with the root suspended (a run already begun goes on to its end), until no graph run
+ * executes; returns the run still executing when `seconds` have passed or `signal` aborted, else undefined.
+ * Provision waits so before it changes what a run executes, a full refresh before it rebuilds.
+ */
+export async function waitForRunInFlight(
+  warehouse: Warehouse,
+  options: {
+    now: () => Date;
+    sleep: (ms: number) => Promise<void>;
+    seconds: number;
+    pollMs: number;
+    signal?: AbortSignal;
+  },
+): Promise<RunInFlight | undefined> {
+  const deadline = options.now().getTime() + options.seconds * 1000;
   for (;;) {
     const [run] = await warehouse.query(RUN_IN_FLIGHT);
-    if (run === undefined) return;
-    if (context.now().getTime() >= deadline) {
-      throw new ConfigurationError(
-        `the task graph's run ${String(run.graph_run_group_id)} (started ${String(run.started)}) was still executing ` +
-          `${context.seconds} s after ${ROOT_TASK} was suspended: provision changed nothing and resumed the graph as it ` +
-          `was. Run provision again once that run has finished (SELECT * FROM TABLE(INFORMATION_SCHEMA.CURRENT_TASK_GRAPHS(` +
-          `ROOT_TASK_NAME => '${upperParts(ROOT_TASK).name}'))), or cancel it first with ` +
-          `SELECT SYSTEM$USER_TASK_CANCEL_ONGOING_EXECUTIONS('${ROOT_TASK}')`,
-      );
+    if (run === undefined) return undefined;
+    if (options.signal?.aborted || options.now().getTime() >= deadline) {
+      return { graphRunId: String(run.graph_run_group_id), started: String(run.started) };
     }
-    await context.sleep(10_000);
+    await options.sleep(options.pollMs);
   }
 }
 

@@ -510,12 +510,18 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
   // before the root was suspended goes on to its end: it shows EXECUTING for `executingPolls` polls.
   // https://docs.snowflake.com/sql-reference/functions/current_task_graphs
   fake.on(
-    /^select count\(\*\) as n from table\(information_schema\.current_task_graphs\(root_task_name => 'AMPLITUDE_ROOT'\)\)\s+where database_name = current_database\(\) and schema_name = 'PIPELINE' and state = 'EXECUTING'$/i,
+    /^select graph_run_group_id, to_varchar\(query_start_time\) as started\s+from table\(information_schema\.current_task_graphs\(root_task_name => 'AMPLITUDE_ROOT'\)\)\s+where state = 'EXECUTING' and schema_name = 'PIPELINE' and database_name = current_database\(\)$/i,
     () => {
       const executing = executingPolls > 0;
       executingPolls -= 1;
       state.graph.push(`graph run executing? ${executing}`);
-      return { columns: [{ name: "N", type: "fixed" }], rows: [[executing ? 1 : 0]] };
+      return {
+        columns: [
+          { name: "GRAPH_RUN_GROUP_ID", type: "text" },
+          { name: "STARTED", type: "text" },
+        ],
+        rows: executing ? [[graphRunId, new Date(serverNow).toISOString()]] : [],
+      };
     },
   );
   fake.on(/^call pipeline\.(\w+)\(([^)]*)\)$/i, (query, match) => {
