@@ -26,7 +26,7 @@ var COMMANDS = {
   report: () => import("../report/index.js"),
   validate: () => import("../validate/index.js"),
   // The root action's only: a check of the setup, with no action folder of its own.
-  doctor: () => import("../chunks/doctor-MQPPCZQI.js")
+  doctor: () => import("../chunks/doctor-I7HMEHY6.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

@@ -6,7 +6,7 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-BYL5AFI3.js";
+} from "../chunks/chunk-42W5KHCP.js";
 import "../chunks/chunk-6YD5DB67.js";
 import "../chunks/chunk-JYHYPR4B.js";
 import "../chunks/chunk-QTLAS4HY.js";

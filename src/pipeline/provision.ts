@@ -195,14 +195,7 @@ export async function provisionStep(
       `--dry-run renders with placeholders: ${placeholders.join("; ")}. Give your own to render the statements you will run.`,
     );
   }
-  const settings: ProvisionSettings = {
-    warehouse: warehouseName,
-    lakeUrl: lake.url,
-    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
-    createIntegration: options.createIntegration === true,
-    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
-    masking: maskingSettings(env, options.dryRun === true),
-  };
+  const settings = provisionSettings(options, env, { warehouse: warehouseName, lakeUrl: lake.url });
   if (!settings.masking) reporter.warning?.(MASKING_OFF_WARNING);
   let objects = renderObjects(project, settings);
   const allowReplace = (options.allowReplace ?? [])
@@ -407,6 +400,21 @@ async function writeDryRun(
   }
 }
 
+/** The settings provision renders with: the options first, then the environment, then the defaults. */
+function provisionSettings(
+  options: Pick<ProvisionStepOptions, "integration" | "createIntegration" | "awsRoleArn" | "dryRun">,
+  env: Env,
+  place: { warehouse: string; lakeUrl: string },
+): ProvisionSettings {
+  return {
+    ...place,
+    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
+    createIntegration: options.createIntegration === true,
+    awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
+    masking: maskingSettings(env, options.dryRun === true),
+  };
+}
+
 /**
  * What provision would change on the account `warehouse` is signed in to, read without changing anything:
  * the same settings, rendering and plan as `provision --plan` (doctor's "change history" line).
@@ -418,14 +426,10 @@ export async function readProvisionPlan(
 ): Promise<ProvisionPlan> {
   const project = await readProject(options.project);
   const lake = stageUrl(options.lake, env);
-  const settings: ProvisionSettings = {
+  const settings = provisionSettings(options, env, {
     warehouse: env.SNOWFLAKE_WAREHOUSE ?? "",
     lakeUrl: lake.url,
-    integration: options.integration || env.SNOWFLAKE_STORAGE_INTEGRATION || DEFAULT_STORAGE_INTEGRATION,
-    createIntegration: false,
-    awsRoleArn: env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
-    masking: maskingSettings(env, false),
-  };
+  });
   if (settings.masking && !settings.masking.pipelineRole) {
     const [row] = await warehouse.query<{ role_name: string | null }>("select current_role() as role_name");
     settings.masking.pipelineRole = String(row?.role_name ?? "");
