@@ -417,7 +417,9 @@ function findPackageDir(name: string): string {
     if (existsSync(join(candidate, "package.json"))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new Error(`${name} is not installed: run npm ci (it is a devDependency of amplitude-pipeline)`);
+      throw new Error(
+        `${name} is not installed: run npm ci (it comes with the devDependency @actions/languageservice)`,
+      );
     }
     dir = parent;
   }
