@@ -1,33 +1,31 @@
 {{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- The groups of every delivered line, not only of the latest delivery of each event: when Amplitude
     re-processes an event out of a group, core.groups and core.user_groups read here which groups (and
     which user's memberships) it left, and compute those again. A line's groups are
     `{"<group type>": "<name>" | ["<name>", …]}`; its group properties
-    `{"<group type>": {"<name>": {…}}}`. -#}
-{%- set fields = [
-    ['uuid', 'uuid', 'text'],
-    ['amplitude_id', 'amplitude_id', 'integer'],
-    ['event_time', 'event_time', 'timestamp'],
-    ['groups', 'event_groups', 'json'],
-    ['group_properties', 'group_properties', 'json']
-] -%}
+    `{"<group type>": {"<name>": {…}}}`. They are read from the deliveries, which parse each raw line. -#}
+with deliveries as (
 
-with source as (
-
-    select * from {{ source('amplitude', 'events') }}
+    select
+        uuid,
+        amplitude_id,
+        event_time,
+        event_groups,
+        group_properties,
+        source_file,
+        file_row_number,
+        loaded_at
+    from {{ ref('stg_amplitude__event_deliveries') }}
     {% if is_incremental() %}
     where loaded_at > {{ incremental_since }}
     {% endif %}
 
 ),
 
-{{ parse_export_fields('source', fields, ['source_file', 'file_row_number', 'loaded_at']) }}
-
 grouped as (
 
-    select * from typed
+    select * from deliveries
     where event_groups is not null
 
 ),
