@@ -144,6 +144,7 @@ export const ACTION_IO: Record<ActionName, { inputs: readonly InputName[]; outpu
         INPUTS.out,
         INPUTS.allowReplace,
         INPUTS.project,
+        INPUTS.fullTestsEvery,
         ...SNOWFLAKE_SECRETS,
       ],
       outputs: [OUTPUTS.changes, OUTPUTS.refusals],
