@@ -798,6 +798,8 @@ export async function recordedPass(
   warehouse: Warehouse,
   graphRunId: string,
 ): Promise<TestsScope | undefined> {
+  // An account not provisioned since passes were recorded has no such table: nothing to read.
+  if (!(await warehouse.tableExists("pipeline", "test_passes"))) return undefined;
   const [row] = await warehouse.query<{
     scope: SqlValue;
     every_hours: SqlValue;
