@@ -460,6 +460,11 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     expect(done.tests.map((t) => [t.name, t.status])).toEqual(testNames.map((n) => [n, "pass"]));
     // Whole tables: no test reads only the rows after a watermark.
     expect(sent(fake, /as failures limit 6$/).some((q) => /loaded_at >/.test(q.sql))).toBe(false);
+    // A whole pass, recorded for the finalizer's schedule.
+    expect(done.testsScope).toMatchObject({ scope: "whole", reason: "full-refresh" });
+    expect(sent(fake, /^insert into pipeline\.test_passes/).map((q) => q.sql.replace(/\s+/g, " "))).toEqual([
+      expect.stringContaining("values ('full-refresh 2025-11-06T08:00:00.000Z', 'whole', null, cast("),
+    ]);
   });
 
   it("skips a failed model's descendants and leaves the batch pending", async () => {
