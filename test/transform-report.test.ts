@@ -336,6 +336,12 @@ describe("the transform action with wait: false, as the runner runs it", () => {
     expect(code).toBe(1);
     expect(log).toContain("::error::input full-refresh needs wait: true");
     expect(text).toContain("input full-refresh needs wait: true");
+
+    const every = await runTransformAction({}, { warehouse: "snowflake", "full-tests-every": "-1" });
+    expect(every.code).toBe(1);
+    expect(every.log).toContain(
+      "::error::input full-tests-every: -1 is out of range: use a whole number from 0 to 8784",
+    );
   });
 
   it("writes each run and the failing test to the summary, escaped, and fails the step naming the run", async () => {
