@@ -723,7 +723,7 @@ export function addTransformToSummary(
 
 /** `tests: whole tables (…)` as a sentence: `Data tests: whole tables (…).` */
 function sentence(line: string): string {
-  return `Data ${line.replace(/^tests:/, "tests:")}.`;
+  return `Data ${line}.`;
 }
 
 function addTaskTable(budget: SummaryBudget, title: string, tasks: readonly TransformTaskInput[]): void {
