@@ -7,7 +7,6 @@ import {
   graphTests,
   procedureQueries,
   renderObjects,
-  wholeGraphTests,
   type SnowflakeObject,
 } from "./render.ts";
 
@@ -47,23 +46,10 @@ export function snowflakeStatements(project: Project): ValidatedStatement[] {
       reads: relation(query.model),
     });
   }
-  // Each test in the two forms the finalizer holds: the rows of the pending batches, and whole tables.
-  const tests = graphTests(project);
-  const scoped = new Map(tests.map((test) => [test.name, test.sql]));
-  for (const test of tests) {
+  for (const test of graphTests(project)) {
     statements.push({
       file: test.declaredIn,
       name: `finalizer test ${test.name}`,
-      sql: test.sql,
-      checks: ["polyglot"],
-      reads: [...test.on.flatMap(relation), ...(test.needs ?? [])],
-    });
-  }
-  for (const test of wholeGraphTests(project)) {
-    if (scoped.get(test.name) === test.sql) continue;
-    statements.push({
-      file: test.declaredIn,
-      name: `finalizer test ${test.name} (whole tables)`,
       sql: test.sql,
       checks: ["polyglot"],
       reads: [...test.on.flatMap(relation), ...(test.needs ?? [])],
@@ -89,7 +75,7 @@ function ddlChecks(object: SnowflakeObject): Array<"polyglot" | "sqlfluff"> {
       // sqlfluff 1.4 knows neither FINALIZE nor an AFTER list of more than one task (Snowflake takes both).
       return /\bfinalize\s*=/.test(object.statement) || (object.after?.length ?? 0) > 1 ? [] : ["sqlfluff"];
     case "procedure":
-      // The body is one string to both parsers (and the tests procedure is 300 KB of it): the queries
+      // The body is one string to both parsers (and the tests procedure is 100 KB of it): the queries
       // inside are checked on their own above.
       return [];
     default:
