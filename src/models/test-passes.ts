@@ -12,16 +12,14 @@ export { DEFAULT_FULL_TESTS_EVERY_HOURS } from "./defaults.ts";
 /** One row per data-test pass: which form ran (the increment's rows or whole tables), and when. */
 export const TEST_PASSES = "pipeline.test_passes";
 
-/** Both engines' definition; Snowflake's provision renders it with timestamp_ntz. */
-export function testPassesStatement(timestamp: "timestamp" | "timestamp_ntz"): string {
-  return `create table if not exists ${TEST_PASSES} (
-    run_id varchar,
-    scope varchar,
+/** The embedded warehouse's table; on Snowflake provision creates it (snowflake/table_test_passes.sql). */
+const TEST_PASSES_TABLE = `create table if not exists ${TEST_PASSES} (
+    run_id varchar not null,
+    scope varchar not null,
     every_hours integer,
-    started_at ${timestamp},
-    finished_at ${timestamp}
+    started_at timestamp not null,
+    finished_at timestamp
 )`;
-}
 
 /**
  * Why the tests of a run checked what they checked. `full-refresh`, `full-tests`: asked for; `rebuilt`: no
@@ -77,11 +75,10 @@ export function describeTestsScope(scope: TestsScope): string {
 }
 
 /** The start of the last whole pass that finished, or null (also when the table does not exist yet). */
-export async function lastWholePass(warehouse: Warehouse, exceptRun?: string): Promise<string | null> {
+export async function lastWholePass(warehouse: Warehouse): Promise<string | null> {
   if (!(await warehouse.tableExists("pipeline", "test_passes"))) return null;
   const rows = await warehouse.query<{ last_pass: SqlValue }>(
-    `select max(started_at) as last_pass from ${TEST_PASSES}
-     where scope = 'whole' and finished_at is not null${exceptRun ? ` and run_id <> ${sqlString(exceptRun)}` : ""}`,
+    `select max(started_at) as last_pass from ${TEST_PASSES} where scope = 'whole' and finished_at is not null`,
   );
   return timestampValue(rows[0]?.last_pass);
 }
@@ -102,7 +99,7 @@ export async function recordTestPass(
 ): Promise<void> {
   if (warehouse.dialect === "duckdb") {
     await warehouse.execute("create schema if not exists pipeline");
-    await warehouse.execute(testPassesStatement("timestamp"));
+    await warehouse.execute(TEST_PASSES_TABLE);
   } else if (!(await warehouse.tableExists("pipeline", "test_passes"))) {
     // Provision creates it on Snowflake: an account not provisioned since keeps no record until then.
     return;
