@@ -54,7 +54,8 @@ describe("--json", () => {
       ...["--warehouse", warehouse, "--project", PROJECT_DIR, "--target-dir", join(work, "target")],
       ...["--select", "stg_amplitude__events", "--json"],
     ]);
-    expect(onlyJson(transform)).toMatchObject({ models: 1 });
+    // A first build tests whole tables, and --json says so.
+    expect(onlyJson(transform)).toMatchObject({ models: 1, tests_scope: "whole" });
     expect(transform.stderr.join("\n")).toMatch(/^staging\.stg_amplitude__events +incremental /m);
 
     const docs = await cli([

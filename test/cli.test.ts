@@ -296,10 +296,12 @@ describe("the warehouse commands", () => {
       join(cwd, "sql/tests/sessions_are_long.sql"),
       "select * from {{ ref('sessions') }} where event_count < 1000\n",
     );
-    const result = await runCli(["transform", "--json"], { cwd });
+    const result = await runCli(["transform", "--full-tests-every", "0", "--json"], { cwd });
     expect(result.code).toBe(1);
+    // The run's first build was a whole pass an instant ago; with --full-tests-every 0, whole tables again.
+    expect(result.stderr).toContain("tests: whole tables (due: every run)");
     expect(result.stderr).toMatch(/FAIL sessions_are_long: e\.g\. amplitude_id=/);
     expect(result.stderr).toMatch(/sessions_are_long +error +fail +[\d,]+/);
-    expect(result.json()).toMatchObject({ models: MODELS, tests_failed: 1 });
+    expect(result.json()).toMatchObject({ models: MODELS, tests_failed: 1, tests_scope: "whole" });
   });
 });

@@ -578,9 +578,17 @@ describe("addTransformToSummary", () => {
         },
       ],
       tests: [],
+      testsScope: {
+        scope: "whole",
+        reason: "due",
+        lastWholePass: "2026-11-30 08:00:00.000",
+        everyHours: 24,
+        startedAt: "2026-12-01 09:30:00.000",
+      },
     });
     const text = await written();
     expect(text).toContain("<h2>❌ Transform (duckdb, select core.events+)</h2>");
+    expect(text).toContain("<p>Data tests: whole tables (due: last whole pass 25 h ago).</p>");
     expect(text).toContain(
       "<tr><th>model</th><th>materialization</th><th>rows</th><th>duration</th><th>status</th></tr>",
     );
@@ -590,7 +598,7 @@ describe("addTransformToSummary", () => {
     expect(text).toContain(
       "<tr><td>core.events</td><td>incremental (incremental)</td><td>1,200</td><td>250 ms</td><td>success</td></tr>",
     );
-    expect(text).not.toContain("Data tests");
+    expect(text).not.toContain("<h4>Data tests");
   });
 
   it("with no result (the warehouse never opened) shows the error", async () => {

@@ -152,7 +152,7 @@ describe("provision on an empty database", () => {
     expect(new Set(catalog.history.map((row) => row.object_name)).size).toBe(created);
     expect(output.lines.join("\n")).toContain(`Snowpipe listens on ${NOTIFICATION_CHANNEL}`);
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 76 to create, 0 to alter, 0 to replace, 0 to drop, 6 unchanged/,
+      /Plan: 77 to create, 0 to alter, 0 to replace, 0 to drop, 6 unchanged/,
     );
     // The plan came before any DDL, and the stage points at the lake root.
     expect(catalog.stages.get("RAW.AMPLITUDE_LAKE")).toBe("s3://amplitude-lake/prod/");
@@ -221,7 +221,7 @@ describe("provision on an empty database", () => {
     expect(plan.statements).toEqual([]);
     expect(output.lines.join("\n")).toContain("Nothing to change");
     expect(output.lines.join("\n")).toMatch(
-      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 82 unchanged/,
+      /Plan: 0 to create, 0 to alter, 0 to replace, 0 to drop, 83 unchanged/,
     );
   });
 });
@@ -628,13 +628,13 @@ describe("provision refuses what it cannot do safely", () => {
     );
     expect(first.code).toBe(0);
     expect(first.json()).toEqual({
-      create: 76,
+      create: 77,
       alter: 0,
       replace: 0,
       drop: 0,
       unchanged: 6,
       refused: 0,
-      statements: 77,
+      statements: 78,
     });
     expect(first.stderr).toContain("create  task");
   });
@@ -814,5 +814,19 @@ describe("provision --dry-run", () => {
     if (process.env.UPDATE_GOLDEN === "1") await writeFile(GOLDEN, text);
     expect(text).toBe(await readFile(GOLDEN, "utf8"));
     expect(fake.queries).toHaveLength(0);
+  });
+
+  it("renders the finalizer's whole-pass schedule from --full-tests-every", async () => {
+    const out = join(work, "dry-run-every");
+    await runProvision(
+      { dryRun: true, out, project: "sql", fullTestsEvery: 6 },
+      { env: {}, output: capture(), toolVersion: "test" },
+    );
+    const file = (await readdir(out)).find((name) =>
+      name.endsWith("_procedure_pipeline.run_data_tests.sql"),
+    )!;
+    const procedure = await readFile(join(out, file), "utf8");
+    expect(procedure).toContain("and started_at > dateadd('hour', -6, :pass_started);");
+    expect(procedure).toContain("select :run_id, iff(:whole, 'whole', 'increment'), 6, :pass_started;");
   });
 });

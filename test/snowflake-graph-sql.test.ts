@@ -89,6 +89,83 @@ describe("the finalizer's check that every task of the graph run succeeded", () 
   });
 });
 
+describe("the finalizer's choice between the rows the run wrote and whole tables", () => {
+  /**
+   * The procedure's `select count(*) = 0 into :whole …` over pipeline.test_passes, at `now`: true when no
+   * whole pass finished in the last N hours.
+   */
+  async function whole(
+    procedure: string,
+    now: string,
+    passes: Array<[scope: string, started: string, finished: string | null]>,
+  ): Promise<boolean> {
+    const query = /select count\(\*\) = 0 into :whole\n([\s\S]*?);/.exec(procedure)?.[1];
+    expect(query, "the finalizer decides from the passes recorded").toBeDefined();
+    const { warehouse } = await testWarehouse();
+    await warehouse.execute("create schema if not exists pipeline");
+    // DATEADD(hour, n, ts): the only part the procedure uses here.
+    await warehouse.execute("create macro dateadd(part, n, ts) as ts + n * interval 1 hour");
+    await warehouse.execute(
+      "create table pipeline.test_passes (run_id varchar, scope varchar, every_hours integer, started_at timestamp, finished_at timestamp)",
+    );
+    for (const [scope, started, finished] of passes) {
+      await warehouse.execute(
+        `insert into pipeline.test_passes values ('r', '${scope}', 24, '${started}', ${finished ? `'${finished}'` : "null"})`,
+      );
+    }
+    const [row] = await warehouse.query<{ whole: SqlValue }>(
+      `select count(*) = 0 as whole\n${query!.replaceAll(":pass_started", `timestamp '${now}'`)}`,
+    );
+    return row!.whole === true;
+  }
+
+  it("holds both forms of a test and records the pass it ran", () => {
+    const procedure = statementOf("pipeline.run_data_tests");
+    const unique = procedure.slice(procedure.indexOf("-- unique_events__uuid ("));
+    const block = unique.slice(0, unique.indexOf("\n    end;"));
+    expect(block).toMatch(
+      /if \(whole\) then\n\s+select count\(\*\) into :failures from \(\n\s+select uuid, count\(\*\) as occurrences from core\.events where true and uuid is not null group by uuid/,
+    );
+    expect(block).toMatch(
+      /else\n[\s\S]*and \(uuid\) in \(select uuid from \(select \* from core\.events where loaded_at > /,
+    );
+    expect(procedure).toMatch(
+      /insert into pipeline\.test_passes \(run_id, scope, every_hours, started_at\)\n\s+select :run_id, iff\(:whole, 'whole', 'increment'\), 24, :pass_started;/,
+    );
+    expect(procedure).toMatch(
+      /update pipeline\.test_passes\n\s+set finished_at = [^;]*\n\s+where run_id = :run_id and started_at = :pass_started/,
+    );
+    expect(statementOf("pipeline.test_passes")).toMatch(/create table if not exists pipeline\.test_passes/);
+  });
+
+  it("tests whole tables when no whole pass finished within the hours provision rendered", async () => {
+    const procedure = statementOf("pipeline.run_data_tests");
+    const now = "2025-11-06 08:00:00";
+    expect(await whole(procedure, now, [])).toBe(true);
+    expect(await whole(procedure, now, [["whole", "2025-11-05 09:00:00", "2025-11-05 09:10:00"]])).toBe(
+      false,
+    );
+    // 25 hours ago; a pass that never finished; increments do not count.
+    expect(
+      await whole(procedure, now, [
+        ["whole", "2025-11-05 07:00:00", "2025-11-05 07:10:00"],
+        ["whole", "2025-11-06 07:00:00", null],
+        ["increment", "2025-11-06 07:30:00", "2025-11-06 07:31:00"],
+      ]),
+    ).toBe(true);
+
+    const project = await readProject(PROJECT_DIR);
+    const every = (hours: number) =>
+      renderObjects(project, { ...DRY_RUN_SETTINGS, fullTestsEveryHours: hours }).find(
+        (object) => object.name === "pipeline.run_data_tests",
+      )!.statement;
+    const recent: Array<[string, string, string]> = [["whole", "2025-11-06 07:00:00", "2025-11-06 07:10:00"]];
+    expect(await whole(every(0), now, recent)).toBe(true);
+    expect(await whole(every(6), now, recent)).toBe(false);
+    expect(await whole(every(6), "2025-11-06 13:00:00", recent)).toBe(true);
+  });
+});
+
 describe("a graph run's snapshot: the rows its capture took, by key", () => {
   type RawRow = [file: string, row: number, loadedAt: string];
 

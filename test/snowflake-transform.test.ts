@@ -99,6 +99,14 @@ describe("transform on Snowflake: the task graph", () => {
             : [null, "EXECUTING", "SUCCEEDED"],
       ),
       testResults: results,
+      testPasses: {
+        [GRAPH_RUN_ID]: {
+          scope: "increment",
+          everyHours: 24,
+          startedAt: "2025-11-06 08:00:30.000",
+          lastWholePass: "2025-11-06 01:00:00.000",
+        },
+      },
       rowCounts: counts(),
     });
     const targetDir = await tempDir();
@@ -141,10 +149,53 @@ describe("transform on Snowflake: the task graph", () => {
       tests_failed: 0,
       tests_warned: 2,
     });
+    // The finalizer tested the rows the run wrote, as it recorded in pipeline.test_passes.
+    expect(done.testsScope).toEqual({
+      scope: "increment",
+      reason: "scheduled",
+      lastWholePass: "2025-11-06 01:00:00.000",
+      everyHours: 24,
+      startedAt: "2025-11-06 08:00:30.000",
+    });
     const written = await readJson<GraphRunResult>(join(targetDir, "run_results.json"));
     expect(written).toEqual(JSON.parse(JSON.stringify(done)));
     expect(written.target).toBe("snowflake");
     expect(fake.unknown).toEqual([]);
+  });
+
+  it("tests whole tables from here when --full-tests-every is due although the finalizer tested the increment", async () => {
+    const { fake, warehouse } = await scripted({
+      tasks: graphTasks(order, () => ["SUCCEEDED"]),
+      testResults: passingResults(testNames),
+      testPasses: {
+        [GRAPH_RUN_ID]: {
+          scope: "increment",
+          everyHours: 24,
+          startedAt: "2025-11-06 08:00:30.000",
+          lastWholePass: "2025-11-05 20:00:00.000",
+        },
+      },
+      rowCounts: counts(),
+    });
+    const done = await run(warehouse, { fullTestsEveryHours: 6 }).result;
+    expect(done.testsScope).toMatchObject({
+      scope: "whole",
+      reason: "due",
+      everyHours: 6,
+      lastWholePass: "2025-11-05 20:00:00.000",
+    });
+    // Each test ran from this session, over whole tables, and the pass is recorded for the finalizer's schedule.
+    const unique = sent(
+      fake,
+      /^select \* from \(\nselect uuid, count\(\*\) as occurrences from core\.events /,
+    );
+    expect(unique.map((q) => q.sql)).toEqual([
+      expect.stringContaining("where true and uuid is not null group by uuid"),
+    ]);
+    const recorded = sent(fake, /^insert into pipeline\.test_passes/);
+    expect(recorded.map((q) => q.sql.replace(/\s+/g, " "))).toEqual([
+      expect.stringMatching(new RegExp(`values \\('${GRAPH_RUN_ID}', 'whole', 6, cast\\('2025-11-06 08:`)),
+    ]);
   });
 
   it("fails with a FAILED task's error, and reports the tasks after it as never run and why", async () => {
@@ -409,6 +460,11 @@ describe("transform --full-refresh on Snowflake: the procedures without the grap
     expect(done.tests.map((t) => [t.name, t.status])).toEqual(testNames.map((n) => [n, "pass"]));
     // Whole tables: no test reads only the rows after a watermark.
     expect(sent(fake, /as failures limit 6$/).some((q) => /loaded_at >/.test(q.sql))).toBe(false);
+    // A whole pass, recorded for the finalizer's schedule.
+    expect(done.testsScope).toMatchObject({ scope: "whole", reason: "full-refresh" });
+    expect(sent(fake, /^insert into pipeline\.test_passes/).map((q) => q.sql.replace(/\s+/g, " "))).toEqual([
+      expect.stringContaining("values ('full-refresh 2025-11-06T08:00:00.000Z', 'whole', null, cast("),
+    ]);
   });
 
   it("skips a failed model's descendants and leaves the batch pending", async () => {

@@ -265,6 +265,14 @@ describe("transform --no-wait from the CLI", () => {
       ),
       otherRuns: [triggered("1762408800000", 120)],
       testResultsByRun: { "1762408800000": passing() },
+      testPasses: {
+        "1762408800000": {
+          scope: "whole",
+          everyHours: 24,
+          startedAt: "2025-11-06 06:05:00.000",
+          lastWholePass: "2025-11-05 05:00:00.000",
+        },
+      },
     });
     const cwd = await tempDir();
     const args = ["transform", "--no-wait", "--warehouse", "snowflake", "--project", PROJECT_DIR, "--json"];
@@ -272,6 +280,10 @@ describe("transform --no-wait from the CLI", () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(
       "graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 (scheduled 2025-11-06T08:00:01.000Z) failed: pipeline.amplitude_finalizer FAILED: tests crashed",
+    );
+    // Which pass the finalizer ran, as it recorded it in pipeline.test_passes.
+    expect(cli.stderr).toMatch(
+      /^Graph run 1762408800000 [^\n]*\n(?: {2}.*\n)* {2}tests: whole tables \(due: last whole pass 25 h ago\)$/m,
     );
     expect(cli.json()).toEqual({
       runs_reported: 2,
@@ -324,6 +336,12 @@ describe("the transform action with wait: false, as the runner runs it", () => {
     expect(code).toBe(1);
     expect(log).toContain("::error::input full-refresh needs wait: true");
     expect(text).toContain("input full-refresh needs wait: true");
+
+    const every = await runTransformAction({}, { warehouse: "snowflake", "full-tests-every": "-1" });
+    expect(every.code).toBe(1);
+    expect(every.log).toContain(
+      "::error::input full-tests-every: -1 is out of range: use a whole number from 0 to 8784",
+    );
   });
 
   it("writes each run and the failing test to the summary, escaped, and fails the step naming the run", async () => {
@@ -333,6 +351,14 @@ describe("the transform action with wait: false, as the runner runs it", () => {
       testResults: passing().map((row) =>
         row.test_name === erred.name ? { ...row, error: "<b>boom</b> & more" } : row,
       ),
+      testPasses: {
+        "01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31": {
+          scope: "increment",
+          everyHours: 24,
+          startedAt: "2025-11-06 08:05:00.000",
+          lastWholePass: "2025-11-06 05:00:00.000",
+        },
+      },
     });
     const { code, log, text } = await runTransformAction(env, { warehouse: "snowflake", wait: "false" });
     expect(code).toBe(1);
@@ -346,6 +372,9 @@ describe("the transform action with wait: false, as the runner runs it", () => {
       "Graph run 01b8a2c5-3f1d-4e6a-9c27-5d0e8f4b7a31 (failed, scheduled 2025-11-06T08:00:01.000Z by EXECUTE TASK)",
     );
     expect(text).toContain("&lt;b&gt;boom&lt;/b&gt; &amp; more");
+    expect(text).toContain(
+      "data tests passed. Data tests: on the rows this run wrote (whole tables last tested 3 h ago, again after 24 h).",
+    );
     expect(text).not.toContain("<b>boom");
     expect(text).toMatch(/<strong>1<\/strong> runs reported/);
   });

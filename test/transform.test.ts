@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { resultTable } from "../src/cli/transform-command.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
 import { readProject } from "../src/models/project.ts";
-import { runTest, transform, type TransformResult } from "../src/models/runner.ts";
+import { planProject, planTests, runTest, transform, type TransformResult } from "../src/models/runner.ts";
+import { describeTestsScope } from "../src/models/test-passes.ts";
 import { load } from "../src/warehouse/load.ts";
-import type { Warehouse } from "../src/warehouse/warehouse.ts";
+import { timestampLiteral, timestampText, type Warehouse } from "../src/warehouse/warehouse.ts";
 import { readJson, tempDir } from "./support/files.ts";
 import {
   CORE_TABLES,
@@ -536,6 +537,77 @@ describe("tests after an incremental build", () => {
     const full = await transform({ warehouse, project, fullTests: true });
     expect(notNull(full)).toMatchObject({ status: "fail", failures: 1 });
     expect(full.tests.find((t) => t.name === "core_events_match_raw_uuids")!.status).toBe("pass");
+    expect(incremental.testsScope).toMatchObject({ scope: "increment", reason: "scheduled", everyHours: 24 });
+    expect(full.testsScope).toMatchObject({ scope: "whole", reason: "full-tests" });
+
+    // The whole pass is recorded in the warehouse: once it is 25 hours old, the next run tests whole tables.
+    const wholeAt = Date.parse(`${full.testsScope!.startedAt.replace(" ", "T")}Z`);
+    const later = (hours: number) => () => new Date(wholeAt + hours * 3_600_000);
+    const due = await transform({ warehouse, project, now: later(25) });
+    expect(due.testsScope).toMatchObject({ scope: "whole", reason: "due" });
+    expect(notNull(due)).toMatchObject({ status: "fail", failures: 1 });
+    expect(resultTable(due, "target")).toContain("tests: whole tables (due: last whole pass 25 h ago)");
+    // An hour after that pass, the rows the run wrote again (--full-tests-every 0: cli.test.ts).
+    const next = await transform({ warehouse, project, now: later(26) });
+    expect(notNull(next).status).toBe("pass");
+    expect(describeTestsScope(next.testsScope!)).toBe(
+      "tests: on the rows this run wrote (whole tables last tested 1 h ago, again after 24 h)",
+    );
+  });
+
+  it("catch a key an increment brings again beside an old row: raw's key, core.events' uuid, reconciliation", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const project = await readProject(PROJECT_DIR);
+    const hour = (h: number, uuids: string[]) =>
+      uploadWindow(lake, { start: `2025-11-04T${h}`, end: `2025-11-04T${h}` }, [
+        {
+          name: `187520_2025-11-04_${h}#0.json.gz`,
+          lines: uuids.map((uuid) => eventLine({ uuid, event_time: `2025-11-04 ${h}:00:00.000000` })),
+        },
+      ]);
+    await hour(10, ["old-1", "old-2"]);
+    await load({ lake, warehouse });
+    expect((await transform({ warehouse, project })).failed).toBe(false);
+
+    // core.events: the increment wrote a row (loaded after the run's start) whose uuid an old row holds.
+    const since = timestampText(await scalar<Date>(warehouse, "select max(loaded_at) from core.events"));
+    await warehouse.execute(
+      "insert into core.events select * replace (loaded_at + interval 1 minute as loaded_at) from core.events where uuid = 'old-2'",
+    );
+    const { compiled, selected } = planProject(project, "duckdb");
+    const scoped = planTests(
+      project,
+      compiled,
+      selected,
+      "duckdb",
+      new Map([["events", timestampLiteral(since)]]),
+    );
+    const clock = () => 0;
+    for (const name of ["unique_events__uuid", "core_events_match_raw_uuids"]) {
+      const test = scoped.find((t) => t.name === name)!;
+      expect(test.sql).toContain(since);
+      expect(await runTest(warehouse, test, new Set(), clock), name).toMatchObject({ failures: 1 });
+    }
+    await warehouse.execute(
+      "delete from core.events where uuid = 'old-2' and loaded_at > " + timestampLiteral(since),
+    );
+
+    // raw: the first file is loaded again (its rows under a new loaded_at), beside the next hour's file.
+    await hour(11, ["new-1"]);
+    await load({ lake, warehouse });
+    await warehouse.execute(
+      "insert into raw.amplitude_events select * replace (loaded_at + interval 1 hour as loaded_at) from raw.amplitude_events where source_file like '%_10#0.%'",
+    );
+    const result = await transform({ warehouse, project });
+    expect(result.testsScope).toMatchObject({ scope: "increment", reason: "scheduled" });
+    const status = (name: string) => result.tests.find((t) => t.name === name);
+    expect(
+      status("unique_combination_of_columns_source_amplitude_events__source_file__file_row_number"),
+    ).toMatchObject({ status: "fail", failures: 2 });
+    expect(status("raw_rows_match_manifests")).toMatchObject({ status: "fail", failures: 1 });
+    // Staging keeps one delivery per uuid: core.events has no duplicate to report.
+    expect(status("unique_events__uuid")!.status).toBe("pass");
   });
 });
 

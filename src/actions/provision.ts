@@ -1,7 +1,11 @@
 import * as core from "@actions/core";
 import { readFileSync } from "node:fs";
 import { addProvisionToSummary } from "../github/summary.ts";
-import { DEFAULT_PROJECT, DEFAULT_PROVISION_OUT } from "../pipeline/defaults.ts";
+import {
+  DEFAULT_FULL_TESTS_EVERY_HOURS,
+  DEFAULT_PROJECT,
+  DEFAULT_PROVISION_OUT,
+} from "../pipeline/defaults.ts";
 import { planFigures, provisionStep } from "../pipeline/provision.ts";
 import type { ProvisionPlan } from "../snowflake/provision.ts";
 import {
@@ -11,6 +15,7 @@ import {
   SNOWFLAKE_SECRETS,
   booleanInput,
   inInputTerms,
+  intInput,
   listInput,
   optionalInput,
   secretEnv,
@@ -39,6 +44,10 @@ async function main(run: ActionRun): Promise<void> {
     out: optionalInput(INPUTS.out) ?? DEFAULT_PROVISION_OUT,
     allowReplace: listInput(INPUTS.allowReplace),
     project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT,
+    fullTestsEvery: intInput(INPUTS.fullTestsEvery, DEFAULT_FULL_TESTS_EVERY_HOURS, {
+      min: 0,
+      max: 24 * 366,
+    }),
   };
   const mode = options.dryRun ? "dry-run" : options.plan ? "plan" : "applied";
   let planned: ProvisionPlan | undefined;

@@ -12,6 +12,7 @@ import {
   DEFAULT_DOCS_OUT,
   DEFAULT_EVENTS_PER_HOUR,
   DEFAULT_EXTRACT_CONCURRENCY,
+  DEFAULT_FULL_TESTS_EVERY_HOURS,
   DEFAULT_HISTORY,
   DEFAULT_LAKE,
   DEFAULT_LOAD_TIMEOUT_MINUTES,
@@ -122,6 +123,13 @@ function addTransformOptions(command: Command): Command {
     .option(
       "--full-tests",
       "test whole tables even after incremental builds (by default, the rows they wrote)",
+    )
+    .addOption(
+      new Option(
+        "--full-tests-every <hours>",
+        "after incremental builds, test whole tables when the last whole pass recorded in the warehouse is " +
+          "this old (0: every run; default 24; on Snowflake the finalizer's schedule is set by provision)",
+      ).argParser(integer(0, 24 * 366)),
     )
     .option("--project <dir>", "the model project (models/ and tests/)", DEFAULT_PROJECT)
     .option("--target-dir <dir>", "where run_results.json and compiled SQL go", DEFAULT_TARGET_DIR)
@@ -463,6 +471,15 @@ export function buildProgram(context: ProgramContext): Command {
       "point the bucket's event notification at Snowpipe's queue (needs s3:PutBucketNotification)",
     )
     .option("--project <dir>", "the model project (models/, tests/, snowflake/)", DEFAULT_PROJECT)
+    .addOption(
+      new Option(
+        "--full-tests-every <hours>",
+        "the finalizer tests whole tables when no whole pass of the data tests finished in this many hours " +
+          "(0: every graph run); otherwise the rows each graph run wrote",
+      )
+        .default(DEFAULT_FULL_TESTS_EVERY_HOURS)
+        .argParser(integer(0, 24 * 366)),
+    )
     .option("--json", "print the figures as one JSON object on the last line of stdout")
     .addHelpText(
       "after",

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Env } from "../config.ts";
 import type { ModelResult, TestResult, TransformResult } from "../models/runner.ts";
+import { describeTestsScope } from "../models/test-passes.ts";
 import {
   compileStep,
   describeReport,
@@ -95,7 +96,8 @@ export function printTransform(
   options: { targetDir: string; json?: boolean; verbose?: boolean },
 ): void {
   for (const line of resultTable(step.result, options.targetDir, options)) output.out(line);
-  if (options.json) printJson(output, step.figures);
+  const scope = step.result.testsScope?.scope;
+  if (options.json) printJson(output, scope ? { ...step.figures, tests_scope: scope } : step.figures);
 }
 
 /**
@@ -142,10 +144,13 @@ export function resultTable(
           `Data tests: ${figures.tests_passed} passed, ${figures.tests_failed} failed, ` +
             `${figures.tests_warned} warned (every test's result: --verbose)`,
         ];
+  // Which form of the tests ran: the rows this run wrote, or whole tables, and why.
+  const scope = result.testsScope ? [describeTestsScope(result.testsScope), ""] : [];
   return [
     ...[models, tests, counted]
       .filter((section) => section.length > 0)
       .flatMap((section) => [...section, ""]),
+    ...scope,
     `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { formatHour } from "../amplitude/hours.ts";
 import { formatBytes, formatCount, formatDuration } from "../cli/output.ts";
 import { ConfigurationError, errorMessage, ExternalServiceError, SqlExecutionError } from "../errors.ts";
+import { describeTestsScope, type TestsScope } from "../models/test-passes.ts";
 import {
   code,
   details,
@@ -637,6 +638,8 @@ export interface TransformSummaryInput {
   graphRunId?: string | null;
   tasks?: readonly TransformTaskInput[];
   notice?: string;
+  /** Which form of the data tests ran (the rows the run wrote, or whole tables) and why. */
+  testsScope?: TestsScope;
 }
 
 const BAD = new Set(["error", "fail", "failed"]);
@@ -697,6 +700,7 @@ export function addTransformToSummary(
           ])
         : "") +
       (result?.graphRunId ? paragraph(`Graph run: ${code(result.graphRunId)}`) : "") +
+      (result?.testsScope ? paragraph(escapeHtml(sentence(describeTestsScope(result.testsScope)))) : "") +
       (result?.notice ? paragraph(escapeShort(result.notice)) : ""),
   );
   addError(budget, "transform", options.error);
@@ -715,6 +719,11 @@ export function addTransformToSummary(
       ]),
     });
   if (tests.length > 0) addTestTable(budget, "Data tests", tests);
+}
+
+/** `tests: whole tables (…)` as a sentence: `Data tests: whole tables (…).` */
+function sentence(line: string): string {
+  return `Data ${line}.`;
 }
 
 function addTaskTable(budget: SummaryBudget, title: string, tasks: readonly TransformTaskInput[]): void {
@@ -761,6 +770,7 @@ export interface GraphRunReportInput {
   scheduledFrom: string | null;
   tasks: readonly TransformTaskInput[];
   tests: readonly TransformTestInput[];
+  testsScope?: TestsScope;
   failed: boolean;
   failures: readonly string[];
 }
@@ -816,7 +826,10 @@ export function addGraphReportToSummary(
     if (run.tests.length > 0)
       budget.addHeader(
         paragraph(
-          escapeHtml(`${formatCount(passed)} of ${formatCount(run.tests.length)} data tests passed.`),
+          escapeHtml(
+            `${formatCount(passed)} of ${formatCount(run.tests.length)} data tests passed.` +
+              (run.testsScope ? ` ${sentence(describeTestsScope(run.testsScope))}` : ""),
+          ),
         ),
       );
   }

@@ -13,6 +13,13 @@ import {
 import { plannedGenericTests, testedSources, type PlannedTest } from "./data-tests.ts";
 import { graphOrder, selectModels } from "./graph.ts";
 import { buildSeeds, seedsRead, type SeedResult } from "./seeds.ts";
+import {
+  DEFAULT_FULL_TESTS_EVERY_HOURS,
+  lastWholePass,
+  recordTestPass,
+  wholePassDue,
+  type TestsScope,
+} from "./test-passes.ts";
 import type { Project, Severity } from "./project.ts";
 import type { Dialect } from "../warehouse/warehouse.ts";
 
@@ -66,6 +73,8 @@ export interface TransformResult {
   seeds?: SeedResult[];
   models: ModelResult[];
   tests: TestResult[];
+  /** Which form of the tests ran (the rows the run wrote, or whole tables) and why. */
+  testsScope?: TestsScope;
   figures: TransformFigures;
   /** True when a model failed or an error-severity test failed: transform exits 1. */
   failed: boolean;
@@ -84,6 +93,11 @@ export interface TransformOptions {
   fullRefresh?: boolean;
   /** Test whole tables even after an incremental build (by default its tests check the rows it wrote). */
   fullTests?: boolean;
+  /**
+   * After incremental builds, test whole tables when the last whole pass recorded in the warehouse is
+   * this many hours old or older (0: every run). Default 24.
+   */
+  fullTestsEveryHours?: number;
   /** Where `run_results.json` goes; undefined writes nothing. */
   targetDir?: string;
   reporter?: TransformReporter;
@@ -183,9 +197,10 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
 
   // After incremental builds, tests look at the rows this run wrote: the hourly run stays small however
-  // large the tables grow. A full refresh, or --full-tests, checks everything.
+  // large the tables grow. A full refresh, --full-tests, or a whole pass that is due checks everything.
+  const testsScope = await embeddedTestsScope(warehouse, options, models);
   const newerThan = new Map<string, string>();
-  if (!options.fullTests) {
+  if (testsScope.scope === "increment") {
     for (const model of models) {
       if (model.newerThan) newerThan.set(model.name, timestampLiteral(model.newerThan));
     }
@@ -196,6 +211,13 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     const result = await runTest(warehouse, test, broken, clock);
     tests.push(result);
     options.reporter?.test?.(result);
+  }
+  // A selection's tests are not the whole pass (nor the increment's) of the warehouse: not recorded.
+  if (!options.select?.trim()) {
+    await recordTestPass(warehouse, {
+      scope: testsScope,
+      finishedAt: timestampText(options.now?.() ?? new Date()),
+    });
   }
 
   const figures: TransformFigures = {
@@ -213,6 +235,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     seeds,
     models,
     tests,
+    testsScope,
     figures,
     failed:
       seeds.some((s) => s.status === "error") ||
@@ -225,6 +248,23 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     await writeFile(path, JSON.stringify(result, null, 2) + "\n");
   }
   return result;
+}
+
+/** Which form of the tests an embedded run takes, from the options and the last whole pass recorded. */
+async function embeddedTestsScope(
+  warehouse: Warehouse,
+  options: TransformOptions,
+  models: ModelResult[],
+): Promise<TestsScope> {
+  const everyHours = options.fullTestsEveryHours ?? DEFAULT_FULL_TESTS_EVERY_HOURS;
+  const startedAt = timestampText(options.now?.() ?? new Date());
+  const last = await lastWholePass(warehouse);
+  const base = { lastWholePass: last, everyHours, startedAt };
+  if (options.fullRefresh) return { ...base, scope: "whole", reason: "full-refresh" };
+  if (options.fullTests) return { ...base, scope: "whole", reason: "full-tests" };
+  if (!models.some((model) => model.newerThan)) return { ...base, scope: "whole", reason: "rebuilt" };
+  if (wholePassDue(last, everyHours, startedAt)) return { ...base, scope: "whole", reason: "due" };
+  return { ...base, scope: "increment", reason: "scheduled" };
 }
 
 async function checkSources(

@@ -10,7 +10,7 @@ export {
   MAX_CONCURRENCY,
 } from "../amplitude/limits.ts";
 export { DEFAULT_LAKE } from "../lake/lake-url.ts";
-export { DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
+export { DEFAULT_FULL_TESTS_EVERY_HOURS, DEFAULT_PROJECT, DEFAULT_TARGET_DIR } from "../models/defaults.ts";
 export { DEFAULT_WAREHOUSE } from "../warehouse/open-warehouse.ts";
 
 /** The backup folder extract writes and upload reads. */

@@ -36,6 +36,8 @@ export interface ProvisionStepOptions {
   out: string;
   project: string;
   configureBucketNotification?: boolean;
+  /** Hours between the finalizer's whole passes of the data tests (0: every graph run; default 24). */
+  fullTestsEvery?: number;
 }
 
 /** What the provision step reports as it goes; every event is optional. */
@@ -402,7 +404,10 @@ async function writeDryRun(
 
 /** The settings provision renders with: the options first, then the environment, then the defaults. */
 function provisionSettings(
-  options: Pick<ProvisionStepOptions, "integration" | "createIntegration" | "awsRoleArn" | "dryRun">,
+  options: Pick<
+    ProvisionStepOptions,
+    "integration" | "createIntegration" | "awsRoleArn" | "dryRun" | "fullTestsEvery"
+  >,
   env: Env,
   place: { warehouse: string; lakeUrl: string },
 ): ProvisionSettings {
@@ -412,6 +417,7 @@ function provisionSettings(
     createIntegration: options.createIntegration === true,
     awsRoleArn: options.awsRoleArn || env.SNOWFLAKE_STORAGE_AWS_ROLE_ARN,
     masking: maskingSettings(env, options.dryRun === true),
+    ...(options.fullTestsEvery === undefined ? {} : { fullTestsEveryHours: options.fullTestsEvery }),
   };
 }
 

@@ -23,6 +23,8 @@ export interface RunPipelineOptions extends ExtractStepOptions {
   select?: string;
   fullRefresh?: boolean;
   fullTests?: boolean;
+  /** Hours between whole passes of the data tests after incremental builds (transform's option). */
+  fullTestsEvery?: number;
   /** Files uploaded at once (default 4). */
   uploadConcurrency?: number;
   /** Snowflake: how long load waits for Snowpipe (default 30). */
@@ -154,6 +156,7 @@ async function runSteps(
       select: options.select,
       fullRefresh: options.fullRefresh,
       fullTests: options.fullTests,
+      fullTestsEvery: options.fullTestsEvery,
       targetDir: options.targetDir,
       timeoutMinutes: options.timeoutMinutes,
       adoptRunsSince: loadStarted,

@@ -5,6 +5,7 @@ import { ConfigurationError } from "../errors.ts";
 import { compileModel } from "../models/compile.ts";
 import { plannedGenericTests } from "../models/data-tests.ts";
 import { readProject } from "../models/project.ts";
+import { describeTestsScope } from "../models/test-passes.ts";
 import type { SeedResult } from "../models/seeds.ts";
 import {
   planProject,
@@ -36,6 +37,12 @@ export interface TransformStepOptions {
   select?: string;
   fullRefresh?: boolean;
   fullTests?: boolean;
+  /**
+   * After incremental builds, test whole tables when the last whole pass is this many hours old (0: every
+   * run). Embedded: default 24. Snowflake: the finalizer's schedule is set at provision; given here, this
+   * transform tests whole tables from here when its own schedule is due.
+   */
+  fullTestsEvery?: number;
   /** Where run_results.json (and, on Snowflake, the graph run's record) goes. */
   targetDir: string;
   /** Snowflake: how long to wait for the task graph run (default 60). */
@@ -110,6 +117,7 @@ export async function transformStep(
       select: options.select,
       fullRefresh: options.fullRefresh,
       fullTests: options.fullTests,
+      fullTestsEveryHours: options.fullTestsEvery,
       targetDir: options.targetDir,
       signal,
       reporter: {
@@ -305,6 +313,7 @@ export function describeReport(result: TransformReportResult): string[] {
       lines.push(`  ${test.status.toUpperCase()} ${test.name}${test.message ? `: ${test.message}` : ""}`);
     if (run.tests.length > 0)
       lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
+    if (run.testsScope) lines.push(`  ${describeTestsScope(run.testsScope)}`);
   }
   if (report.running) {
     lines.push(

@@ -1,11 +1,13 @@
 import type { Project } from "../models/project.ts";
 import { planProject, planTests, type TestResult } from "../models/runner.ts";
+import type { TestsScope } from "../models/test-passes.ts";
 import { sqlString, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
 import {
   graphRunDone,
   graphRunTasks,
   modelResults,
   notRun,
+  recordedPass,
   recordedTests,
   rootHistory,
   rootRun,
@@ -31,6 +33,8 @@ export interface ReportedRun {
   tasks: TaskRun[];
   /** The finalizer's results of this run (pipeline.test_results); empty while it runs or when the root was skipped. */
   tests: TestResult[];
+  /** Which pass of the tests the finalizer ran (whole tables or the rows the run wrote); absent when unrecorded. */
+  testsScope?: TestsScope;
   /** Finished: a task failed or an error-severity test failed. */
   failed: boolean;
   /** What failed, one phrase each: `pipeline.run_events FAILED: …`, `test not_null_… failed (3 rows)`. */
@@ -145,7 +149,15 @@ async function finishedRun(
       .filter((t) => t.status === "fail" || t.status === "error")
       .map((t) => `test ${t.name} ${t.status === "fail" ? `failed (${t.failures} row(s))` : "errored"}`),
   ];
-  return { ...runOf(root, attempt), tasks, tests, failed: failures.length > 0, failures };
+  const testsScope = skipped ? undefined : await recordedPass(warehouse, root.graphRunId);
+  return {
+    ...runOf(root, attempt),
+    tasks,
+    tests,
+    ...(testsScope ? { testsScope } : {}),
+    failed: failures.length > 0,
+    failures,
+  };
 }
 
 function claimKey(graphRunId: string, attempt: number): string {

@@ -16,7 +16,15 @@ import {
   type TransformReporter,
   type TransformResult,
 } from "../models/runner.ts";
-import { sqlString, type Row, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
+import {
+  lastWholePass,
+  recordTestPass,
+  TEST_PASSES,
+  timestampValue,
+  wholePassDue,
+  type TestsScope,
+} from "../models/test-passes.ts";
+import { sqlString, timestampText, type Row, type SqlValue, type Warehouse } from "../warehouse/warehouse.ts";
 import {
   buildProcedure,
   CAPTURE_PROCEDURE,
@@ -110,6 +118,12 @@ export interface GraphRunOptions {
   fullRefresh?: boolean;
   /** Test whole tables from here instead of reading the finalizer's results for the rows the run wrote. */
   fullTests?: boolean;
+  /**
+   * When given: after a graph run whose finalizer tested the rows it wrote, test whole tables from here
+   * if the last whole pass is this many hours old or older. Without it, the finalizer's own schedule
+   * (rendered at provision) is the only one.
+   */
+  fullTestsEveryHours?: number;
   /** Where `run_results.json` goes; undefined writes nothing. */
   targetDir?: string;
   /**
@@ -299,6 +313,7 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
   const finish = (parts: {
     models: ModelResult[];
     tests: TestResult[];
+    testsScope?: TestsScope;
     failed: boolean;
     notice?: string;
   }): GraphRunResult => {
@@ -308,6 +323,7 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
       seconds: (now().getTime() - started.getTime()) / 1000,
       models: parts.models,
       tests: parts.tests,
+      ...(parts.testsScope ? { testsScope: parts.testsScope } : {}),
       figures,
       failed: parts.failed || figures.tests_failed > 0,
     };
@@ -368,9 +384,27 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
   }
   const broken = new Set(models.filter((m) => m.status !== "success").map((m) => m.name));
   const planned = planTests(project, plan.compiled, plan.selected, "snowflake");
-  const tests = options.fullTests
-    ? await runTests(warehouse, planned, broken, now, reporter, options.signal)
-    : await recordedTests(warehouse, planned, graphRunId!, broken, tasks.at(-1)!, reporter);
+  let testsScope = options.fullTests ? undefined : await recordedPass(warehouse, graphRunId!);
+  // The finalizer tested the rows the run wrote, but this transform's schedule says a whole pass is due.
+  const due =
+    testsScope?.scope === "increment" &&
+    options.fullTestsEveryHours !== undefined &&
+    wholePassDue(testsScope.lastWholePass, options.fullTestsEveryHours, timestampText(now()));
+  let tests: TestResult[];
+  if (options.fullTests || due) {
+    const scope: TestsScope = {
+      scope: "whole",
+      reason: due ? "due" : "full-tests",
+      lastWholePass: testsScope?.lastWholePass ?? (await lastWholePass(warehouse)),
+      everyHours: options.fullTestsEveryHours ?? testsScope?.everyHours ?? null,
+      startedAt: timestampText(now()),
+    };
+    tests = await runTests(warehouse, planned, broken, now, reporter, options.signal);
+    await recordTestPass(warehouse, { runId: graphRunId!, scope, finishedAt: timestampText(now()) });
+    testsScope = scope;
+  } else {
+    tests = await recordedTests(warehouse, planned, graphRunId!, broken, tasks.at(-1)!, reporter);
+  }
   const failedTask = tasks.some((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED");
   const left =
     adopted && (await streamHasData(warehouse))
@@ -386,6 +420,7 @@ async function graphRun(options: GraphRunOptions): Promise<GraphRunResult> {
   return finish({
     models,
     tests,
+    testsScope,
     failed: failedTask || models.some((m) => m.status === "error"),
     notice: [left, limited].filter(Boolean).join("; ") || undefined,
   });
@@ -754,6 +789,47 @@ export async function recordedTests(
   return tests;
 }
 
+/**
+ * The pass of the data tests the finalizer recorded for a graph run (whole tables or the rows it wrote),
+ * with the last whole pass before it; undefined when none is recorded (a finalizer that did not run, or
+ * a procedure provisioned before passes were recorded).
+ */
+export async function recordedPass(
+  warehouse: Warehouse,
+  graphRunId: string,
+): Promise<TestsScope | undefined> {
+  // An account not provisioned since passes were recorded has no such table: nothing to read.
+  if (!(await warehouse.tableExists("pipeline", "test_passes"))) return undefined;
+  const [row] = await warehouse.query<{
+    scope: SqlValue;
+    every_hours: SqlValue;
+    started_at: SqlValue;
+    last_whole_pass: SqlValue;
+  }>(
+    `select passes.scope, passes.every_hours, passes.started_at,
+       (select max(earlier.started_at) from ${TEST_PASSES} as earlier
+        where earlier.scope = 'whole' and earlier.finished_at is not null
+          and earlier.started_at < passes.started_at) as last_whole_pass
+     from ${TEST_PASSES} as passes
+     where passes.run_id = ?
+     order by passes.started_at desc
+     limit 1`,
+    [graphRunId],
+  );
+  const scope = row?.scope === undefined || row.scope === null ? "" : String(row.scope).toLowerCase();
+  const startedAt = timestampValue(row?.started_at);
+  if ((scope !== "whole" && scope !== "increment") || startedAt === null) return undefined;
+  const every = row!.every_hours;
+  return {
+    scope,
+    // The finalizer tests whole tables only when its schedule says so.
+    reason: scope === "whole" ? "due" : "scheduled",
+    lastWholePass: timestampValue(row!.last_whole_pass),
+    everyHours: every === null || every === undefined ? null : Number(every),
+    startedAt,
+  };
+}
+
 /** OBJECT_CONSTRUCT(*) makes the sample's keys uppercase; the tests' own columns are lowercase. */
 function sampleRows(sample: SqlValue): Record<string, unknown>[] {
   const value = typeof sample === "string" ? (JSON.parse(sample) as unknown) : sample;
@@ -949,8 +1025,18 @@ async function rebuild(options: GraphRunOptions, started: Date, now: () => Date)
   }
 
   const planned = planTests(project, compiled, selected, "snowflake");
+  const testsScope: TestsScope = {
+    scope: "whole",
+    reason: "full-refresh",
+    lastWholePass: await lastWholePass(warehouse),
+    everyHours: options.fullTestsEveryHours ?? null,
+    startedAt: timestampText(now()),
+  };
   const tests = await runTests(warehouse, planned, broken, now, reporter, signal);
   const everyModel = selected.size === compiled.size;
+  // The whole pass of every model's tests: the finalizer's schedule counts from it.
+  if (everyModel)
+    await recordTestPass(warehouse, { runId, scope: testsScope, finishedAt: timestampText(now()) });
   const built = models.every((m) => m.status === "success");
   let notice: string | undefined;
   if (built && everyModel) {
@@ -973,6 +1059,7 @@ async function rebuild(options: GraphRunOptions, started: Date, now: () => Date)
     seconds: (now().getTime() - started.getTime()) / 1000,
     models,
     tests,
+    testsScope,
     figures,
     failed: !built || figures.tests_failed > 0,
     graphRunId: null,

@@ -7,6 +7,7 @@ import type { PlannedTest } from "../models/data-tests.ts";
 import { isPersonal, type Project } from "../models/project.ts";
 import { planProject, planTests } from "../models/runner.ts";
 import { SEED_LOADS, seedLoadsStatement } from "../models/seeds.ts";
+import { DEFAULT_FULL_TESTS_EVERY_HOURS, TEST_PASSES } from "../models/test-passes.ts";
 import { SCHEMAS } from "../warehouse/warehouse.ts";
 import {
   buildProcedure,
@@ -106,6 +107,11 @@ export interface ProvisionSettings {
    * (SNOWFLAKE_PII_ROLE, a role that may see personal data) read the real values.
    */
   masking?: { pipelineRole: string; piiRole?: string };
+  /**
+   * The finalizer tests whole tables when no whole pass of the data tests finished in this many hours
+   * (0: every graph run); default DEFAULT_FULL_TESTS_EVERY_HOURS.
+   */
+  fullTestsEveryHours?: number;
 }
 
 /** What a graph run's incremental steps read since: the first row of the batches not yet completed. */
@@ -248,6 +254,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
   table("pipeline.stream_batches", "table_stream_batches.sql");
   table(CAPTURED_ROWS, "table_captured_rows.sql");
   table("pipeline.test_results", "table_test_results.sql");
+  table(TEST_PASSES, "table_test_passes.sql");
   table(GRAPH_REPORTS, "table_graph_reports.sql");
   // The seeds' load record; the seeds themselves are loaded after the objects are applied (buildSeeds).
   const seedLoads = seedLoadsStatement("timestamp_ntz");
@@ -309,10 +316,13 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
       model: name,
     });
   }
+  // Each test in both forms: the rows of the pending batches, and the whole table (when a whole pass is due).
+  const whole = new Map(wholeGraphTests(project, compiled).map((test) => [test.name, test.sql]));
   add("procedure", "pipeline.run_data_tests", "procedure_run_data_tests.sql", {
     statement: render("procedure_run_data_tests.sql", {
-      tests: graphTests(project, compiled),
+      tests: graphTests(project, compiled).map((test) => ({ ...test, whole_sql: whole.get(test.name)! })),
       finalizer_name: FINALIZER_TASK.split(".")[1],
+      full_tests_every_hours: fullTestsEveryHours(settings),
     }),
   });
 
@@ -357,6 +367,23 @@ export function graphTests(project: Project, compiled?: Map<string, CompiledMode
     if (model.config.materialized === "incremental") newerThan.set(model.name, PENDING_BATCHES_SINCE);
   }
   return planTests(project, models, new Set(models.keys()), "snowflake", newerThan, GRAPH_SOURCES);
+}
+
+/** The finalizer's tests in their whole-table form, over the rows every capture took. */
+export function wholeGraphTests(project: Project, compiled?: Map<string, CompiledModel>): PlannedTest[] {
+  const models = compiled ?? planProject(project, "snowflake").compiled;
+  return planTests(project, models, new Set(models.keys()), "snowflake", new Map(), GRAPH_SOURCES);
+}
+
+/** The hours between the finalizer's whole passes, checked: a whole number from 0 (every run). */
+export function fullTestsEveryHours(settings: Pick<ProvisionSettings, "fullTestsEveryHours">): number {
+  const hours = settings.fullTestsEveryHours ?? DEFAULT_FULL_TESTS_EVERY_HOURS;
+  if (!Number.isInteger(hours) || hours < 0) {
+    throw new ConfigurationError(
+      `--full-tests-every ${hours}: give a whole number of hours (0 tests whole tables in every graph run)`,
+    );
+  }
+  return hours;
 }
 
 /**

@@ -75,7 +75,7 @@ function ddlChecks(object: SnowflakeObject): Array<"polyglot" | "sqlfluff"> {
       // sqlfluff 1.4 knows neither FINALIZE nor an AFTER list of more than one task (Snowflake takes both).
       return /\bfinalize\s*=/.test(object.statement) || (object.after?.length ?? 0) > 1 ? [] : ["sqlfluff"];
     case "procedure":
-      // The body is one string to both parsers (and the tests procedure is 100 KB of it): the queries
+      // The body is one string to both parsers (and the tests procedure, with two forms of most tests, is 300 KB of it): the queries
       // inside are checked on their own above.
       return [];
     default:

@@ -1,8 +1,8 @@
--- amplitude-pipeline provision, statement 1 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 1 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists pipeline;
 
--- amplitude-pipeline provision, statement 2 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 2 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.change_history (
     object_name varchar not null,
@@ -15,31 +15,31 @@ create table if not exists pipeline.change_history (
     applied_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 3 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 3 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists raw;
 
--- amplitude-pipeline provision, statement 4 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 4 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists seeds;
 
--- amplitude-pipeline provision, statement 5 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 5 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists staging;
 
--- amplitude-pipeline provision, statement 6 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 6 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists core;
 
--- amplitude-pipeline provision, statement 7 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 7 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists marts;
 
--- amplitude-pipeline provision, statement 8 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 8 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create schema if not exists restricted;
 
--- amplitude-pipeline provision, statement 9 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 9 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_string as (value varchar) returns varchar ->
     case
@@ -48,7 +48,7 @@ create masking policy if not exists pipeline.mask_pii_string as (value varchar) 
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 10 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 10 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create masking policy if not exists pipeline.mask_pii_variant as (value variant) returns variant ->
     case
@@ -57,7 +57,7 @@ create masking policy if not exists pipeline.mask_pii_variant as (value variant)
     end
 comment = 'amplitude-pipeline: masks columns marked pii: true in the model yml';
 
--- amplitude-pipeline provision, statement 11 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 11 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_json_gz
     type = json
@@ -65,7 +65,7 @@ create or replace file format raw.amplitude_json_gz
     strip_outer_array = false
     comment = 'Amplitude export files as the pipeline uploads them (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 12 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 12 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace file format raw.amplitude_manifest_json
     type = json
@@ -73,7 +73,7 @@ create or replace file format raw.amplitude_manifest_json
     strip_outer_array = false
     comment = 'Lake manifests, one per delivery of a window (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 13 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 13 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stage if not exists raw.amplitude_lake
     url = 's3://amplitude-lake/'
@@ -81,7 +81,7 @@ create stage if not exists raw.amplitude_lake
     file_format = (format_name = 'raw.amplitude_json_gz')
     comment = 'The Amplitude lake (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 14 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 14 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_events (
     json_data variant,
@@ -90,7 +90,7 @@ create table if not exists raw.amplitude_events (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 15 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 15 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.amplitude_snapshots (
     object varchar not null,
@@ -100,7 +100,7 @@ create table if not exists raw.amplitude_snapshots (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 16 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 16 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.lake_manifests (
     json_data variant not null,
@@ -108,7 +108,7 @@ create table if not exists raw.lake_manifests (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 17 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 17 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.stream_batches (
     run_id varchar not null,
@@ -119,7 +119,7 @@ create table if not exists pipeline.stream_batches (
     completed_at timestamp_ntz
 );
 
--- amplitude-pipeline provision, statement 18 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 18 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.captured_rows (
     run_id varchar not null,
@@ -128,7 +128,7 @@ create table if not exists pipeline.captured_rows (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 19 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 19 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.test_results (
     run_id varchar not null,
@@ -140,7 +140,17 @@ create table if not exists pipeline.test_results (
     recorded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 20 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 20 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create table if not exists pipeline.test_passes (
+    run_id varchar not null,
+    scope varchar not null,
+    every_hours number,
+    started_at timestamp_ntz not null,
+    finished_at timestamp_ntz
+);
+
+-- amplitude-pipeline provision, statement 21 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists pipeline.graph_reports (
     graph_run_group_id varchar not null,
@@ -149,7 +159,7 @@ create table if not exists pipeline.graph_reports (
     attempt_number number
 );
 
--- amplitude-pipeline provision, statement 21 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 22 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create table if not exists raw.seed_loads (
     seed varchar not null,
@@ -159,7 +169,7 @@ create table if not exists raw.seed_loads (
     loaded_at timestamp_ntz not null
 );
 
--- amplitude-pipeline provision, statement 22 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 23 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view pipeline.captured_events as
 select events.*
@@ -178,7 +188,7 @@ where exists (
         )
     );
 
--- amplitude-pipeline provision, statement 23 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 24 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.extract_windows as
 select
@@ -199,7 +209,7 @@ from raw.lake_manifests
 where coalesce(json_data:kind::varchar, 'window') <> 'snapshot'
 qualify row_number() over (partition by source_file order by loaded_at) = 1;
 
--- amplitude-pipeline provision, statement 24 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 25 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace view raw.load_history as
 with manifest_files as (
@@ -293,7 +303,7 @@ select
 from snapshot_files
 inner join snapshots_loaded on snapshots_loaded.source_file = snapshot_files.file;
 
--- amplitude-pipeline provision, statement 25 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 26 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_events_pipe
     auto_ingest = true
@@ -311,7 +321,7 @@ create pipe if not exists raw.amplitude_events_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 26 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 27 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.lake_manifests_pipe
     auto_ingest = true
@@ -328,7 +338,7 @@ create pipe if not exists raw.lake_manifests_pipe
     file_format = (format_name = 'raw.amplitude_manifest_json')
     on_error = continue;
 
--- amplitude-pipeline provision, statement 27 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 28 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create pipe if not exists raw.amplitude_snapshots_pipe
     auto_ingest = true
@@ -348,7 +358,7 @@ create pipe if not exists raw.amplitude_snapshots_pipe
     file_format = (format_name = 'raw.amplitude_json_gz')
     on_error = skip_file;
 
--- amplitude-pipeline provision, statement 28 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 29 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create stream if not exists raw.amplitude_events_stream
     on table raw.amplitude_events
@@ -356,7 +366,7 @@ create stream if not exists raw.amplitude_events_stream
     show_initial_rows = true
     comment = 'New raw events for the task graph (amplitude-pipeline)';
 
--- amplitude-pipeline provision, statement 29 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 30 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.capture_batch(run_id varchar)
 returns varchar
@@ -393,7 +403,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 30 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 31 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohort_members(full_refresh boolean)
 returns varchar
@@ -493,7 +503,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 31 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 32 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__cohorts(full_refresh boolean)
 returns varchar
@@ -610,7 +620,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 32 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 33 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_cohorts(full_refresh boolean)
 returns varchar
@@ -674,7 +684,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 33 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 34 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
 returns varchar
@@ -965,7 +975,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 34 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 35 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
@@ -1145,7 +1155,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
@@ -1315,7 +1325,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
@@ -1465,7 +1475,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 37 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 38 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_users(full_refresh boolean)
 returns varchar
@@ -1745,7 +1755,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 38 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 39 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_company_traffic(full_refresh boolean)
 returns varchar
@@ -1868,7 +1878,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 39 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 40 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_devices(full_refresh boolean)
 returns varchar
@@ -2105,7 +2115,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 40 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 41 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_categories(full_refresh boolean)
 returns varchar
@@ -2180,7 +2190,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 41 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 42 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_types(full_refresh boolean)
 returns varchar
@@ -2265,7 +2275,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 42 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 43 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_categories(full_refresh boolean)
 returns varchar
@@ -2312,7 +2322,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 43 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 44 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_event_types(full_refresh boolean)
 returns varchar
@@ -2381,7 +2391,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 44 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 45 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_groups(full_refresh boolean)
 returns varchar
@@ -2667,7 +2677,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 45 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 46 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
@@ -2981,7 +2991,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 46 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
@@ -3376,7 +3386,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 47 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
@@ -3627,7 +3637,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
@@ -3782,7 +3792,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
@@ -3834,7 +3844,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 50 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
@@ -4061,7 +4071,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 51 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 52 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_web_issues(full_refresh boolean)
 returns varchar
@@ -5020,7 +5030,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 52 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 53 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.run_data_tests(run_id varchar)
 returns varchar
@@ -5034,7 +5044,17 @@ declare
     failing_rows variant;
     unfinished number default 0;
     root_task varchar;
+    pass_started timestamp_ntz;
+    whole boolean default true;
 begin
+    pass_started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+    select count(*) = 0 into :whole
+    from pipeline.test_passes
+    where scope = 'whole'
+        and finished_at is not null
+        and started_at > dateadd('hour', -24, :pass_started);
+    insert into pipeline.test_passes (run_id, scope, every_hours, started_at)
+        select :run_id, iff(:whole, 'whole', 'increment'), 24, :pass_started;
 
     -- freshness_source_amplitude_events (models/staging/amplitude/_amplitude__sources.yml)
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
@@ -5395,16 +5415,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.devices as tested where device_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.devices as tested where device_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where device_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_devices__device_id', :failures, :failing_rows, null,
@@ -5422,16 +5456,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select device_id, count(*) as occurrences from core.devices where true and device_id is not null group by device_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select device_id, count(*) as occurrences from core.devices where true and device_id is not null group by device_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select device_id, count(*) as occurrences from core.devices where true and device_id is not null and (device_id) in (select device_id from (select * from core.devices where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by device_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_devices__device_id', :failures, :failing_rows, null,
@@ -5719,16 +5767,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.events as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.events as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_events__uuid', :failures, :failing_rows, null,
@@ -5746,16 +5808,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from core.events where true and uuid is not null group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from core.events where true and uuid is not null group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from core.events where true and uuid is not null and (uuid) in (select uuid from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_events__uuid', :failures, :failing_rows, null,
@@ -5773,16 +5849,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.events as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.events as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_events__event_type', :failures, :failing_rows, null,
@@ -5800,16 +5890,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.event_type from core.events as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.event_type from core.events as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.event_type from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_events__event_type', :failures, :failing_rows, null,
@@ -5827,16 +5931,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.events as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.events as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_events__event_time', :failures, :failing_rows, null,
@@ -5854,16 +5972,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.events as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.events as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_events__amplitude_id', :failures, :failing_rows, null,
@@ -5881,16 +6013,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.amplitude_id from core.events as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from core.events as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from (select * from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_events__amplitude_id', :failures, :failing_rows, null,
@@ -5908,16 +6054,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_groups__group_type__group_name', :failures, :failing_rows, null,
@@ -5935,16 +6095,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.groups as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.groups as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__group_type', :failures, :failing_rows, null,
@@ -5962,16 +6136,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.groups as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.groups as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__group_name', :failures, :failing_rows, null,
@@ -5989,16 +6177,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.groups as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.groups as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__event_count', :failures, :failing_rows, null,
@@ -6016,16 +6218,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.groups as tested where user_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.groups as tested where user_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__user_count', :failures, :failing_rows, null,
@@ -6043,16 +6259,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from restricted.locations as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from restricted.locations as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_locations__uuid', :failures, :failing_rows, null,
@@ -6070,16 +6300,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from restricted.locations where true and uuid is not null and (uuid) in (select uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_locations__uuid', :failures, :failing_rows, null,
@@ -6097,16 +6341,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.uuid from restricted.locations as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from restricted.locations as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from (select * from restricted.locations where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_locations__uuid', :failures, :failing_rows, null,
@@ -6124,16 +6382,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true group by amplitude_id, session_id, step_in_session having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true group by amplitude_id, session_id, step_in_session having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, session_id, step_in_session, count(*) as occurrences from marts.page_paths where true and (amplitude_id, session_id, step_in_session) in (select amplitude_id, session_id, step_in_session from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id, step_in_session having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_page_paths__amplitude_id__session_id__step_in_session', :failures, :failing_rows, null,
@@ -6151,16 +6423,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__uuid', :failures, :failing_rows, null,
@@ -6178,16 +6464,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from marts.page_paths where true and uuid is not null and (uuid) in (select uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_page_paths__uuid', :failures, :failing_rows, null,
@@ -6205,16 +6505,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.uuid from marts.page_paths as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from marts.page_paths as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_page_paths__uuid', :failures, :failing_rows, null,
@@ -6232,16 +6546,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__amplitude_id', :failures, :failing_rows, null,
@@ -6259,16 +6587,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__session_id', :failures, :failing_rows, null,
@@ -6286,16 +6628,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where step_in_session is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where step_in_session is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where step_in_session is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__step_in_session', :failures, :failing_rows, null,
@@ -6313,16 +6669,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__event_time', :failures, :failing_rows, null,
@@ -6340,16 +6710,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__event_type', :failures, :failing_rows, null,
@@ -6367,16 +6751,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where is_entry_page is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where is_entry_page is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_entry_page is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__is_entry_page', :failures, :failing_rows, null,
@@ -6394,16 +6792,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.page_paths as tested where is_exit_page is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.page_paths as tested where is_exit_page is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.page_paths where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where is_exit_page is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_page_paths__is_exit_page', :failures, :failing_rows, null,
@@ -6421,16 +6833,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select amplitude_id, session_id, count(*) as occurrences from core.sessions where true group by amplitude_id, session_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, session_id, count(*) as occurrences from core.sessions where true group by amplitude_id, session_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, session_id, count(*) as occurrences from core.sessions where true and (amplitude_id, session_id) in (select amplitude_id, session_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, session_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_sessions__amplitude_id__session_id', :failures, :failing_rows, null,
@@ -6448,16 +6874,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.sessions as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.sessions as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_sessions__amplitude_id', :failures, :failing_rows, null,
@@ -6475,16 +6915,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.amplitude_id from core.sessions as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from core.sessions as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_sessions__amplitude_id', :failures, :failing_rows, null,
@@ -6502,16 +6956,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.sessions as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.sessions as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_sessions__session_id', :failures, :failing_rows, null,
@@ -6529,16 +6997,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.sessions as tested where session_start is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.sessions as tested where session_start is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_start is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_sessions__session_start', :failures, :failing_rows, null,
@@ -6556,16 +7038,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.sessions as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.sessions as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_sessions__event_count', :failures, :failing_rows, null,
@@ -6583,16 +7079,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.device_id from core.sessions as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.device_id from core.sessions as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.device_id from (select * from core.sessions where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_sessions__device_id', :failures, :failing_rows, null,
@@ -6826,16 +7336,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true group by source_file, file_row_number having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true group by source_file, file_row_number having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, count(*) as occurrences from staging.stg_amplitude__event_deliveries where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_stg_amplitude__event_deliveries__source_file__file_row_number', :failures, :failing_rows, null,
@@ -6853,16 +7377,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_deliveries as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_deliveries as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_deliveries__uuid', :failures, :failing_rows, null,
@@ -6880,16 +7418,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true group by source_file, file_row_number, group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true group by source_file, file_row_number, group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, group_type, group_name, count(*) as occurrences from staging.stg_amplitude__event_groups where true and (source_file, file_row_number, group_type, group_name) in (select source_file, file_row_number, group_type, group_name from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number, group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_stg_amplitude__event_groups__source_file__file_row_number__group_type__group_name', :failures, :failing_rows, null,
@@ -6907,16 +7459,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_groups as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_groups as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_groups__uuid', :failures, :failing_rows, null,
@@ -6934,16 +7500,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_groups as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_groups as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_groups__group_type', :failures, :failing_rows, null,
@@ -6961,16 +7541,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_groups as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_groups as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_groups__group_name', :failures, :failing_rows, null,
@@ -6988,16 +7582,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true group by uuid, property having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true group by uuid, property having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, property, count(*) as occurrences from staging.stg_amplitude__event_properties where true and (uuid, property) in (select uuid, property from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, property having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_stg_amplitude__event_properties__uuid__property', :failures, :failing_rows, null,
@@ -7015,16 +7623,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_properties as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_properties as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_properties__uuid', :failures, :failing_rows, null,
@@ -7042,16 +7664,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.uuid from staging.stg_amplitude__event_properties as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from staging.stg_amplitude__event_properties as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_stg_amplitude__event_properties__uuid', :failures, :failing_rows, null,
@@ -7069,16 +7705,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__event_properties as tested where property is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__event_properties as tested where property is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__event_properties where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where property is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__event_properties__property', :failures, :failing_rows, null,
@@ -7150,16 +7800,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__events as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__events as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__events__uuid', :failures, :failing_rows, null,
@@ -7177,16 +7841,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, count(*) as occurrences from staging.stg_amplitude__events where true and uuid is not null and (uuid) in (select uuid from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_stg_amplitude__events__uuid', :failures, :failing_rows, null,
@@ -7204,16 +7882,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__events as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__events as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__events__amplitude_id', :failures, :failing_rows, null,
@@ -7231,16 +7923,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__events as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__events as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__events__event_type', :failures, :failing_rows, null,
@@ -7258,16 +7964,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select event_type as value, count(*) as occurrences from staging.stg_amplitude__events as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select event_type as value, count(*) as occurrences from staging.stg_amplitude__events as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select event_type as value, count(*) as occurrences from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_type is not null and event_type not in ('video_loaded', '[Amplitude] Form Started', 'video_started', 'session_start', '[Amplitude] Element Changed', 'video_finished', '[Amplitude] Page Viewed', '[Amplitude] Element Clicked', 'Activate Modal Search', 'video_paused', '[Amplitude] Form Submitted', 'Data Skills Video', '[Amplitude] File Downloaded') group by event_type
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'accepted_values_stg_amplitude__events__event_type', :failures, :failing_rows, null,
@@ -7285,16 +8005,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__events as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__events as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__events__event_time', :failures, :failing_rows, null,
@@ -7312,16 +8046,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from staging.stg_amplitude__events as tested where server_upload_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from staging.stg_amplitude__events as tested where server_upload_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where server_upload_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_stg_amplitude__events__server_upload_time', :failures, :failing_rows, null,
@@ -7474,16 +8222,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true group by amplitude_id, group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true group by amplitude_id, group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, group_type, group_name, count(*) as occurrences from core.user_groups where true and (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id, group_type, group_name having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_user_groups__amplitude_id__group_type__group_name', :failures, :failing_rows, null,
@@ -7501,16 +8263,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.user_groups as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.user_groups as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_user_groups__amplitude_id', :failures, :failing_rows, null,
@@ -7528,16 +8304,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.amplitude_id from core.user_groups as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from core.user_groups as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.amplitude_id from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_user_groups__amplitude_id', :failures, :failing_rows, null,
@@ -7555,16 +8345,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.user_groups as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.user_groups as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_user_groups__group_type', :failures, :failing_rows, null,
@@ -7582,16 +8386,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.user_groups as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.user_groups as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_user_groups__group_name', :failures, :failing_rows, null,
@@ -7609,16 +8427,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.group_name from core.user_groups as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.group_name from core.user_groups as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.group_name from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_user_groups__group_name', :failures, :failing_rows, null,
@@ -7636,16 +8468,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.user_groups as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.user_groups as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.user_groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_user_groups__event_count', :failures, :failing_rows, null,
@@ -7663,16 +8509,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.users as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.users as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_users__amplitude_id', :failures, :failing_rows, null,
@@ -7690,16 +8550,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null group by amplitude_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null group by amplitude_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select amplitude_id, count(*) as occurrences from core.users where true and amplitude_id is not null and (amplitude_id) in (select amplitude_id from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by amplitude_id having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_users__amplitude_id', :failures, :failing_rows, null,
@@ -7717,16 +8591,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.users as tested where first_seen_at is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.users as tested where first_seen_at is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_seen_at is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_users__first_seen_at', :failures, :failing_rows, null,
@@ -7744,16 +8632,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from core.users as tested where last_seen_at is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from core.users as tested where last_seen_at is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from core.users where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_seen_at is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_users__last_seen_at', :failures, :failing_rows, null,
@@ -7771,16 +8673,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select uuid, issue_type, count(*) as occurrences from marts.web_issues where true group by uuid, issue_type having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, issue_type, count(*) as occurrences from marts.web_issues where true group by uuid, issue_type having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select uuid, issue_type, count(*) as occurrences from marts.web_issues where true and (uuid, issue_type) in (select uuid, issue_type from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by uuid, issue_type having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_web_issues__uuid__issue_type', :failures, :failing_rows, null,
@@ -7798,16 +8714,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where amplitude_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__amplitude_id', :failures, :failing_rows, null,
@@ -7825,16 +8755,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where session_id is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__session_id', :failures, :failing_rows, null,
@@ -7852,16 +8796,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__uuid', :failures, :failing_rows, null,
@@ -7879,16 +8837,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select child.uuid from marts.web_issues as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from marts.web_issues as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select child.uuid from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'relationships_web_issues__uuid', :failures, :failing_rows, null,
@@ -7906,16 +8878,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__event_time', :failures, :failing_rows, null,
@@ -7933,16 +8919,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where issue_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where issue_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__issue_type', :failures, :failing_rows, null,
@@ -7960,16 +8960,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select issue_type as value, count(*) as occurrences from marts.web_issues as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select issue_type as value, count(*) as occurrences from marts.web_issues as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select issue_type as value, count(*) as occurrences from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where issue_type is not null and issue_type not in ('repeated_click', 'rage_click', 'form_abandoned', 'page_return', 'page_loop') group by issue_type
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'accepted_values_web_issues__issue_type', :failures, :failing_rows, null,
@@ -7987,16 +9001,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where detail is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where detail is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where detail is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__detail', :failures, :failing_rows, null,
@@ -8014,16 +9042,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where evidence_events is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where evidence_events is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where evidence_events is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__evidence_events', :failures, :failing_rows, null,
@@ -8041,16 +9083,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where first_event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where first_event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where first_event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__first_event_time', :failures, :failing_rows, null,
@@ -8068,16 +9124,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from marts.web_issues as tested where last_event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from marts.web_issues as tested where last_event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from marts.web_issues where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where last_event_time is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_web_issues__last_event_time', :failures, :failing_rows, null,
@@ -8149,16 +9219,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true group by source_file, file_row_number having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true group by source_file, file_row_number having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select source_file, file_row_number, count(*) as occurrences from raw.amplitude_events where true and (source_file, file_row_number) in (select source_file, file_row_number from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by source_file, file_row_number having count(*) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_source_amplitude_events__source_file__file_row_number', :failures, :failing_rows, null,
@@ -8176,16 +9260,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from raw.amplitude_events as tested where json_data is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from raw.amplitude_events as tested where json_data is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where json_data is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_source_amplitude_events__json_data', :failures, :failing_rows, null,
@@ -8203,16 +9301,30 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
-                ) as failing
-                limit 5
-            ) as shown;
+        if (whole) then
+            select count(*) into :failures from (
+                select * from raw.amplitude_events as tested where source_file is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from raw.amplitude_events as tested where source_file is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select * from (select * from raw.amplitude_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where source_file is null
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_source_amplitude_events__source_file', :failures, :failing_rows, null,
@@ -8338,68 +9450,126 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            with raw_uuids as (
+        if (whole) then
+            select count(*) into :failures from (
+                with raw_uuids as (
 
-                select distinct strip_null_value(json_data:"uuid")::varchar as uuid
-                from pipeline.captured_events
+                    select distinct strip_null_value(json_data:"uuid")::varchar as uuid
+                    from pipeline.captured_events
 
-                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                ),
 
-            ),
+                event_uuids as (
 
-            event_uuids as (
+                    select uuid, count(*) as copies
+                    from core.events
 
-                select uuid, count(*) as copies
-                from core.events
+                    group by uuid
 
-                where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                )
 
-                group by uuid
+                select
+                    coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                    raw_uuids.uuid is not null as in_raw,
+                    coalesce(event_uuids.copies, 0) as copies_in_core_events
+                from raw_uuids
+                full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+                where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with raw_uuids as (
 
-            )
+                            select distinct strip_null_value(json_data:"uuid")::varchar as uuid
+                            from pipeline.captured_events
 
-            select
-                coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
-                raw_uuids.uuid is not null as in_raw,
-                coalesce(event_uuids.copies, 0) as copies_in_core_events
-            from raw_uuids
-            full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
-            where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    with raw_uuids as (
+                        ),
 
-                        select distinct strip_null_value(json_data:"uuid")::varchar as uuid
-                        from pipeline.captured_events
+                        event_uuids as (
 
-                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            select uuid, count(*) as copies
+                            from core.events
 
-                    ),
+                            group by uuid
 
-                    event_uuids as (
+                        )
 
-                        select uuid, count(*) as copies
-                        from core.events
+                        select
+                            coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                            raw_uuids.uuid is not null as in_raw,
+                            coalesce(event_uuids.copies, 0) as copies_in_core_events
+                        from raw_uuids
+                        full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+                        where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                with raw_uuids as (
 
-                        where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    select distinct strip_null_value(json_data:"uuid")::varchar as uuid
+                    from pipeline.captured_events
 
-                        group by uuid
+                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
-                    )
+                ),
 
-                    select
-                        coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
-                        raw_uuids.uuid is not null as in_raw,
-                        coalesce(event_uuids.copies, 0) as copies_in_core_events
-                    from raw_uuids
-                    full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
-                    where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
-                ) as failing
-                limit 5
-            ) as shown;
+                event_uuids as (
+
+                    select uuid, count(*) as copies
+                    from core.events
+
+                    where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                    group by uuid
+
+                )
+
+                select
+                    coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                    raw_uuids.uuid is not null as in_raw,
+                    coalesce(event_uuids.copies, 0) as copies_in_core_events
+                from raw_uuids
+                full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+                where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with raw_uuids as (
+
+                            select distinct strip_null_value(json_data:"uuid")::varchar as uuid
+                            from pipeline.captured_events
+
+                            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                        ),
+
+                        event_uuids as (
+
+                            select uuid, count(*) as copies
+                            from core.events
+
+                            where uuid in (select uuid from raw_uuids) or loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                            group by uuid
+
+                        )
+
+                        select
+                            coalesce(raw_uuids.uuid, event_uuids.uuid) as uuid,
+                            raw_uuids.uuid is not null as in_raw,
+                            coalesce(event_uuids.copies, 0) as copies_in_core_events
+                        from raw_uuids
+                        full outer join event_uuids on raw_uuids.uuid = event_uuids.uuid
+                        where raw_uuids.uuid is null or event_uuids.copies is null or event_uuids.copies <> 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'core_events_match_raw_uuids', :failures, :failing_rows, null,
@@ -8417,76 +9587,142 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            with event_changes as (
+        if (whole) then
+            select count(*) into :failures from (
+                with event_changes as (
 
-                select
-                    amplitude_id,
-                    session_id,
-                    event_id,
-                    event_time,
-                    lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
-                    lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
-                from core.events
-                where session_id <> -1
+                    select
+                        amplitude_id,
+                        session_id,
+                        event_id,
+                        event_time,
+                        lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                        lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                    from core.events
+                    where session_id <> -1
 
-                    and (amplitude_id, session_id) in (
-                        select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                    )
+                ),
 
-            ),
+                time_changed as (
 
-            time_changed as (
+                    select amplitude_id, session_id, event_id
+                    from event_changes
+                    where event_time <> previous_event_time
+                        and previous_event_id = event_id
 
-                select amplitude_id, session_id, event_id
-                from event_changes
-                where event_time <> previous_event_time
-                    and previous_event_id = event_id
+                )
 
-            )
+                select amplitude_id, session_id, count(event_id) as repeated_events
+                from time_changed
+                group by amplitude_id, session_id
+                having count(event_id) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with event_changes as (
 
-            select amplitude_id, session_id, count(event_id) as repeated_events
-            from time_changed
-            group by amplitude_id, session_id
-            having count(event_id) > 1
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    with event_changes as (
+                            select
+                                amplitude_id,
+                                session_id,
+                                event_id,
+                                event_time,
+                                lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                                lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                            from core.events
+                            where session_id <> -1
 
-                        select
-                            amplitude_id,
-                            session_id,
-                            event_id,
-                            event_time,
-                            lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
-                            lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
-                        from core.events
-                        where session_id <> -1
+                        ),
 
-                            and (amplitude_id, session_id) in (
-                                select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                            )
+                        time_changed as (
 
-                    ),
+                            select amplitude_id, session_id, event_id
+                            from event_changes
+                            where event_time <> previous_event_time
+                                and previous_event_id = event_id
 
-                    time_changed as (
+                        )
 
-                        select amplitude_id, session_id, event_id
-                        from event_changes
-                        where event_time <> previous_event_time
-                            and previous_event_id = event_id
+                        select amplitude_id, session_id, count(event_id) as repeated_events
+                        from time_changed
+                        group by amplitude_id, session_id
+                        having count(event_id) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                with event_changes as (
 
-                    )
+                    select
+                        amplitude_id,
+                        session_id,
+                        event_id,
+                        event_time,
+                        lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                        lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                    from core.events
+                    where session_id <> -1
 
-                    select amplitude_id, session_id, count(event_id) as repeated_events
-                    from time_changed
-                    group by amplitude_id, session_id
-                    having count(event_id) > 1
-                ) as failing
-                limit 5
-            ) as shown;
+                        and (amplitude_id, session_id) in (
+                            select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                        )
+
+                ),
+
+                time_changed as (
+
+                    select amplitude_id, session_id, event_id
+                    from event_changes
+                    where event_time <> previous_event_time
+                        and previous_event_id = event_id
+
+                )
+
+                select amplitude_id, session_id, count(event_id) as repeated_events
+                from time_changed
+                group by amplitude_id, session_id
+                having count(event_id) > 1
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with event_changes as (
+
+                            select
+                                amplitude_id,
+                                session_id,
+                                event_id,
+                                event_time,
+                                lag(event_time) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_time,
+                                lag(event_id) over (partition by amplitude_id, session_id order by event_time, event_id) as previous_event_id
+                            from core.events
+                            where session_id <> -1
+
+                                and (amplitude_id, session_id) in (
+                                    select amplitude_id, session_id from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                                )
+
+                        ),
+
+                        time_changed as (
+
+                            select amplitude_id, session_id, event_id
+                            from event_changes
+                            where event_time <> previous_event_time
+                                and previous_event_id = event_id
+
+                        )
+
+                        select amplitude_id, session_id, count(event_id) as repeated_events
+                        from time_changed
+                        group by amplitude_id, session_id
+                        having count(event_id) > 1
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'duplicate_events', :failures, :failing_rows, null,
@@ -8504,46 +9740,86 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            select
-                history.file,
-                history.app_id,
-                history.extract_window,
-                history.manifest_events
-            from raw.load_history as history
-            where history.object = 'events'
-                and history.manifest_events > 0
+        if (whole) then
+            select count(*) into :failures from (
+                select
+                    history.file,
+                    history.app_id,
+                    history.extract_window,
+                    history.manifest_events
+                from raw.load_history as history
+                where history.object = 'events'
+                    and history.manifest_events > 0
 
-                and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    and not exists (
+                        select 1
+                        from pipeline.captured_events as raw_lines
+                        where raw_lines.source_file = history.file
+                    )
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select
+                            history.file,
+                            history.app_id,
+                            history.extract_window,
+                            history.manifest_events
+                        from raw.load_history as history
+                        where history.object = 'events'
+                            and history.manifest_events > 0
 
-                and not exists (
-                    select 1
-                    from pipeline.captured_events as raw_lines
-                    where raw_lines.source_file = history.file
-                )
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    select
-                        history.file,
-                        history.app_id,
-                        history.extract_window,
-                        history.manifest_events
-                    from raw.load_history as history
-                    where history.object = 'events'
-                        and history.manifest_events > 0
+                            and not exists (
+                                select 1
+                                from pipeline.captured_events as raw_lines
+                                where raw_lines.source_file = history.file
+                            )
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                select
+                    history.file,
+                    history.app_id,
+                    history.extract_window,
+                    history.manifest_events
+                from raw.load_history as history
+                where history.object = 'events'
+                    and history.manifest_events > 0
 
-                        and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
-                        and not exists (
-                            select 1
-                            from pipeline.captured_events as raw_lines
-                            where raw_lines.source_file = history.file
-                        )
-                ) as failing
-                limit 5
-            ) as shown;
+                    and not exists (
+                        select 1
+                        from pipeline.captured_events as raw_lines
+                        where raw_lines.source_file = history.file
+                    )
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        select
+                            history.file,
+                            history.app_id,
+                            history.extract_window,
+                            history.manifest_events
+                        from raw.load_history as history
+                        where history.object = 'events'
+                            and history.manifest_events > 0
+
+                            and history.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+                            and not exists (
+                                select 1
+                                from pipeline.captured_events as raw_lines
+                                where raw_lines.source_file = history.file
+                            )
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'manifest_files_loaded', :failures, :failing_rows, null,
@@ -8561,72 +9837,148 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        select count(*) into :failures from (
-            with history as (
+        if (whole) then
+            select count(*) into :failures from (
+                with history as (
 
-                select file, sum(manifest_events) as manifest_events
-                from raw.load_history
-                where object = 'events'
+                    select file, sum(manifest_events) as manifest_events
+                    from raw.load_history
+                    where object = 'events'
 
-                    and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    group by file
 
-                group by file
+                ),
 
-            ),
+                loaded as (
 
-            loaded as (
+                    select source_file, count(*) as rows_in_raw
+                    from pipeline.captured_events
+                    where source_file in (select file from history)
+                    group by source_file
 
-                select source_file, count(*) as rows_in_raw
-                from pipeline.captured_events
-                where source_file in (select file from history)
-                group by source_file
+                )
 
-            )
+                select
+                    history.file,
+                    history.manifest_events,
+                    loaded.rows_in_raw
+                from history
+                inner join loaded on history.file = loaded.source_file
+                where history.manifest_events is null
+                    or history.manifest_events <> loaded.rows_in_raw
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with history as (
 
-            select
-                history.file,
-                history.manifest_events,
-                loaded.rows_in_raw
-            from history
-            inner join loaded on history.file = loaded.source_file
-            where history.manifest_events is null
-                or history.manifest_events <> loaded.rows_in_raw
-        ) as failing;
-        if (failures > 0) then
-            select array_agg(object_construct(*)) into :failing_rows from (
-                select * from (
-                    with history as (
+                            select file, sum(manifest_events) as manifest_events
+                            from raw.load_history
+                            where object = 'events'
 
-                        select file, sum(manifest_events) as manifest_events
-                        from raw.load_history
-                        where object = 'events'
+                            group by file
 
-                            and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                        ),
 
-                        group by file
+                        loaded as (
 
-                    ),
+                            select source_file, count(*) as rows_in_raw
+                            from pipeline.captured_events
+                            where source_file in (select file from history)
+                            group by source_file
 
-                    loaded as (
+                        )
 
-                        select source_file, count(*) as rows_in_raw
-                        from pipeline.captured_events
-                        where source_file in (select file from history)
-                        group by source_file
+                        select
+                            history.file,
+                            history.manifest_events,
+                            loaded.rows_in_raw
+                        from history
+                        inner join loaded on history.file = loaded.source_file
+                        where history.manifest_events is null
+                            or history.manifest_events <> loaded.rows_in_raw
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
+        else
+            select count(*) into :failures from (
+                with history as (
 
-                    )
+                    select file, sum(manifest_events) as manifest_events
+                    from raw.load_history
+                    where object = 'events'
 
-                    select
-                        history.file,
-                        history.manifest_events,
-                        loaded.rows_in_raw
-                    from history
-                    inner join loaded on history.file = loaded.source_file
-                    where history.manifest_events is null
-                        or history.manifest_events <> loaded.rows_in_raw
-                ) as failing
-                limit 5
-            ) as shown;
+                        and (
+                            loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            or file in (
+                                select source_file from pipeline.captured_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            )
+                        )
+
+                    group by file
+
+                ),
+
+                loaded as (
+
+                    select source_file, count(*) as rows_in_raw
+                    from pipeline.captured_events
+                    where source_file in (select file from history)
+                    group by source_file
+
+                )
+
+                select
+                    history.file,
+                    history.manifest_events,
+                    loaded.rows_in_raw
+                from history
+                inner join loaded on history.file = loaded.source_file
+                where history.manifest_events is null
+                    or history.manifest_events <> loaded.rows_in_raw
+            ) as failing;
+            if (failures > 0) then
+                select array_agg(object_construct(*)) into :failing_rows from (
+                    select * from (
+                        with history as (
+
+                            select file, sum(manifest_events) as manifest_events
+                            from raw.load_history
+                            where object = 'events'
+
+                                and (
+                                    loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                                    or file in (
+                                        select source_file from pipeline.captured_events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                                    )
+                                )
+
+                            group by file
+
+                        ),
+
+                        loaded as (
+
+                            select source_file, count(*) as rows_in_raw
+                            from pipeline.captured_events
+                            where source_file in (select file from history)
+                            group by source_file
+
+                        )
+
+                        select
+                            history.file,
+                            history.manifest_events,
+                            loaded.rows_in_raw
+                        from history
+                        inner join loaded on history.file = loaded.source_file
+                        where history.manifest_events is null
+                            or history.manifest_events <> loaded.rows_in_raw
+                    ) as failing
+                    limit 5
+                ) as shown;
+            end if;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'raw_rows_match_manifests', :failures, :failing_rows, null,
@@ -8683,6 +10035,10 @@ begin
                     convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     end;
 
+    update pipeline.test_passes
+    set finished_at = convert_timezone('UTC', current_timestamp())::timestamp_ntz
+    where run_id = :run_id and started_at = :pass_started and finished_at is null;
+
     -- This graph's root by id, as TASK_HISTORY's root_task_id argument takes it; SELECT, as the function's
     -- usage notes recommend over CALL.
     select system$task_runtime_info('CURRENT_ROOT_TASK_UUID') into :root_task;
@@ -8708,7 +10064,7 @@ begin
 end;
 $$;
 
--- amplitude-pipeline provision, statement 53 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 54 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_root
     warehouse = amplitude_pipeline
@@ -8721,7 +10077,7 @@ create or replace task pipeline.amplitude_root
     as
     call pipeline.capture_batch(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 54 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 55 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohort_members
     warehouse = amplitude_pipeline
@@ -8733,7 +10089,7 @@ create or replace task pipeline.run_stg_amplitude__cohort_members
     as
     call pipeline.build_stg_amplitude__cohort_members(false);
 
--- amplitude-pipeline provision, statement 55 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 56 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__cohorts
     warehouse = amplitude_pipeline
@@ -8745,7 +10101,7 @@ create or replace task pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_stg_amplitude__cohorts(false);
 
--- amplitude-pipeline provision, statement 56 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 57 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_cohorts
     warehouse = amplitude_pipeline
@@ -8757,7 +10113,7 @@ create or replace task pipeline.run_cohorts
     as
     call pipeline.build_cohorts(false);
 
--- amplitude-pipeline provision, statement 57 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 58 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
@@ -8769,7 +10125,7 @@ create or replace task pipeline.run_stg_amplitude__events
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 58 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 59 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
@@ -8781,7 +10137,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 59 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
@@ -8793,7 +10149,7 @@ create or replace task pipeline.run_events
     as
     call pipeline.build_events(false);
 
--- amplitude-pipeline provision, statement 60 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_deliveries
     warehouse = amplitude_pipeline
@@ -8805,7 +10161,7 @@ create or replace task pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_deliveries(false);
 
--- amplitude-pipeline provision, statement 61 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 62 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_users
     warehouse = amplitude_pipeline
@@ -8817,7 +10173,7 @@ create or replace task pipeline.run_users
     as
     call pipeline.build_users(false);
 
--- amplitude-pipeline provision, statement 62 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 63 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_company_traffic
     warehouse = amplitude_pipeline
@@ -8829,7 +10185,7 @@ create or replace task pipeline.run_company_traffic
     as
     call pipeline.build_company_traffic(false);
 
--- amplitude-pipeline provision, statement 63 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 64 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_devices
     warehouse = amplitude_pipeline
@@ -8841,7 +10197,7 @@ create or replace task pipeline.run_devices
     as
     call pipeline.build_devices(false);
 
--- amplitude-pipeline provision, statement 64 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 65 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_categories
     warehouse = amplitude_pipeline
@@ -8853,7 +10209,7 @@ create or replace task pipeline.run_stg_amplitude__event_categories
     as
     call pipeline.build_stg_amplitude__event_categories(false);
 
--- amplitude-pipeline provision, statement 65 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 66 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_types
     warehouse = amplitude_pipeline
@@ -8865,7 +10221,7 @@ create or replace task pipeline.run_stg_amplitude__event_types
     as
     call pipeline.build_stg_amplitude__event_types(false);
 
--- amplitude-pipeline provision, statement 66 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 67 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_categories
     warehouse = amplitude_pipeline
@@ -8877,7 +10233,7 @@ create or replace task pipeline.run_event_categories
     as
     call pipeline.build_event_categories(false);
 
--- amplitude-pipeline provision, statement 67 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 68 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_event_types
     warehouse = amplitude_pipeline
@@ -8889,7 +10245,7 @@ create or replace task pipeline.run_event_types
     as
     call pipeline.build_event_types(false);
 
--- amplitude-pipeline provision, statement 68 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 69 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_groups
     warehouse = amplitude_pipeline
@@ -8901,7 +10257,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
--- amplitude-pipeline provision, statement 69 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 70 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
@@ -8913,7 +10269,7 @@ create or replace task pipeline.run_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 70 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
@@ -8925,7 +10281,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 71 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
@@ -8937,7 +10293,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 72 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
@@ -8949,7 +10305,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 73 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
@@ -8961,7 +10317,7 @@ create or replace task pipeline.run_user_cohorts
     as
     call pipeline.build_user_cohorts(false);
 
--- amplitude-pipeline provision, statement 74 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 75 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_groups
     warehouse = amplitude_pipeline
@@ -8973,7 +10329,7 @@ create or replace task pipeline.run_user_groups
     as
     call pipeline.build_user_groups(false);
 
--- amplitude-pipeline provision, statement 75 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 76 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_web_issues
     warehouse = amplitude_pipeline
@@ -8985,7 +10341,7 @@ create or replace task pipeline.run_web_issues
     as
     call pipeline.build_web_issues(false);
 
--- amplitude-pipeline provision, statement 76 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 77 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.amplitude_finalizer
     warehouse = amplitude_pipeline
@@ -8997,6 +10353,6 @@ create or replace task pipeline.amplitude_finalizer
     as
     call pipeline.run_data_tests(system$task_runtime_info('CURRENT_TASK_GRAPH_RUN_GROUP_ID'));
 
--- amplitude-pipeline provision, statement 77 of 77 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 78 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 select system$task_dependents_enable('pipeline.amplitude_root');

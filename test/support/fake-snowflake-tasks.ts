@@ -112,6 +112,14 @@ export interface TaskGraphScript {
   }>;
   /** Results of other runs, by GRAPH_RUN_GROUP_ID (transform --no-wait reports several runs). */
   testResultsByRun?: Record<string, NonNullable<TaskGraphScript["testResults"]>>;
+  /**
+   * pipeline.test_passes as the finalizer writes it, by run id: which pass of the tests ran (`whole` or
+   * `increment`), its schedule, when it started, and the last whole pass that finished before it.
+   */
+  testPasses?: Record<
+    string,
+    { scope: "whole" | "increment"; everyHours: number; startedAt: string; lastWholePass: string | null }
+  >;
   /** The run the finalizer recorded testResults for (default: the EXECUTE TASK run). */
   resultsRunId?: string;
   /** count(*) of each relation. */
@@ -406,6 +414,28 @@ export function scriptTaskGraph(fake: FakeSnowflake, script: TaskGraphScript): T
         row.error ?? null,
         row.seconds ?? 0.5,
       ]),
+    };
+  });
+  // The pass the finalizer recorded for a run, with the last whole pass before it; none when not scripted.
+  fake.on(/from pipeline\.test_passes as passes\s+where passes\.run_id = \?/i, (query) => {
+    const pass = script.testPasses?.[String(query.binds?.["1"]?.value)];
+    return {
+      columns: [
+        { name: "SCOPE", type: "text" },
+        { name: "EVERY_HOURS", type: "fixed" },
+        { name: "STARTED_AT", type: "timestamp_ntz", scale: 3 },
+        { name: "LAST_WHOLE_PASS", type: "timestamp_ntz", scale: 3 },
+      ],
+      rows: pass
+        ? [
+            [
+              pass.scope,
+              pass.everyHours,
+              new Date(`${pass.startedAt}Z`),
+              pass.lastWholePass === null ? null : new Date(`${pass.lastWholePass}Z`),
+            ],
+          ]
+        : [],
     };
   });
   // The latest attempt of each graph run a report looks at, from every task's row of the run.
