@@ -686,7 +686,7 @@ $$;
 
 -- amplitude-pipeline provision, statement 34 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
+create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
 returns varchar
 language sql
 execute as owner
@@ -700,13 +700,13 @@ declare
     source_list varchar;
     update_list varchar;
     statement varchar;
-    columns_differ exception (-20001, 'staging.stg_amplitude__events has other columns than the model stg_amplitude__events makes: run transform --full-refresh --select stg_amplitude__events');
+    columns_differ exception (-20001, 'staging.stg_amplitude__event_deliveries has other columns than the model stg_amplitude__event_deliveries makes: run transform --full-refresh --select stg_amplitude__event_deliveries');
 begin
     select count(*) into :present
     from information_schema.tables
-    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and table_type = 'BASE TABLE';
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES' and table_type = 'BASE TABLE';
     if (full_refresh or present = 0) then
-        create or replace table staging.stg_amplitude__events as
+        create or replace table staging.stg_amplitude__event_deliveries as
         with source as (
 
             select * from pipeline.captured_events
@@ -728,53 +728,13 @@ begin
 
             select
                 strip_null_value(record:"uuid")::varchar as uuid,
-                strip_null_value(record:"$insert_id")::varchar as insert_id,
-                strip_null_value(record:"$insert_key")::varchar as insert_key,
-                strip_null_value(record:"$schema")::varchar as event_schema,
-                strip_null_value(record:"adid")::varchar as adid,
-                strip_null_value(record:"amplitude_attribution_ids") as amplitude_attribution_ids,
-                strip_null_value(record:"amplitude_event_type")::varchar as amplitude_event_type,
-                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
-                iff(regexp_like(strip_null_value(record:"app")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"app")::varchar), null) as app_id,
-                iff(regexp_like(strip_null_value(record:"client_event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_event_time,
-                iff(regexp_like(strip_null_value(record:"client_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_upload_time,
-                strip_null_value(record:"data") as event_data,
-                strip_null_value(record:"data_type")::varchar as data_type,
-                strip_null_value(record:"device_brand")::varchar as device_brand,
-                strip_null_value(record:"device_carrier")::varchar as device_carrier,
-                strip_null_value(record:"device_family")::varchar as device_family,
-                strip_null_value(record:"device_id")::varchar as device_id,
-                strip_null_value(record:"device_manufacturer")::varchar as device_manufacturer,
-                strip_null_value(record:"device_model")::varchar as device_model,
-                strip_null_value(record:"device_type")::varchar as device_type,
-                iff(regexp_like(strip_null_value(record:"event_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"event_id")::varchar), null) as event_id,
-                strip_null_value(record:"event_properties") as event_properties,
-                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
-                strip_null_value(record:"event_type")::varchar as event_type,
-                strip_null_value(record:"global_user_properties") as global_user_properties,
-                strip_null_value(record:"group_properties") as group_properties,
-                strip_null_value(record:"groups") as event_groups,
-                strip_null_value(record:"idfa")::varchar as idfa,
-                case lower(strip_null_value(record:"is_attribution_event")::varchar) when 'true' then true when 'false' then false end as is_attribution_event,
-                strip_null_value(record:"language")::varchar as language,
-                strip_null_value(record:"library")::varchar as library,
-                strip_null_value(record:"os_name")::varchar as os_name,
-                strip_null_value(record:"os_version")::varchar as os_version,
-                strip_null_value(record:"partner_id")::varchar as partner_id,
-                strip_null_value(record:"paying")::varchar as paying,
-                strip_null_value(record:"plan") as plan_properties,
-                strip_null_value(record:"platform")::varchar as platform,
                 iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
-                iff(regexp_like(strip_null_value(record:"sample_rate")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"sample_rate")::varchar), null) as sample_rate,
-                iff(regexp_like(strip_null_value(record:"server_received_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_received_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_received_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_received_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_received_time,
-                iff(regexp_like(strip_null_value(record:"server_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_upload_time,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
                 iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
-                strip_null_value(record:"source_id")::varchar as source_id,
-                strip_null_value(record:"start_version")::varchar as start_version,
-                iff(regexp_like(strip_null_value(record:"user_creation_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"user_creation_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"user_creation_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"user_creation_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as user_creation_time,
-                strip_null_value(record:"user_id")::varchar as user_id,
-                strip_null_value(record:"user_properties") as user_properties,
-                strip_null_value(record:"version_name")::varchar as version_name,
+                strip_null_value(record:"device_id")::varchar as device_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"group_properties") as group_properties,
                 source_file,
                 file_row_number,
                 loaded_at
@@ -782,38 +742,17 @@ begin
 
         ),
 
-        latest as (
-            select * from typed
-            qualify row_number() over (
-                partition by uuid
-                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
-            ) = 1
-
-        ),
-
         final as (
 
-            select * from latest
+            select * from typed
 
         )
 
         select * from final;
-        declare
-            policy varchar;
-        begin
-            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
-            from information_schema.columns
-            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_ID';
-            execute immediate 'alter table staging.stg_amplitude__events modify column user_id set masking policy ' || policy;
-            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
-            from information_schema.columns
-            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_PROPERTIES';
-            execute immediate 'alter table staging.stg_amplitude__events modify column user_properties set masking policy ' || policy;
-        end;
         return 'rebuilt';
     end if;
 
-    create or replace transient table staging.stg_amplitude__events__increment as
+    create or replace transient table staging.stg_amplitude__event_deliveries__increment as
         with source as (
 
             select * from pipeline.captured_events
@@ -837,6 +776,126 @@ begin
 
             select
                 strip_null_value(record:"uuid")::varchar as uuid,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"device_id")::varchar as device_id,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"group_properties") as group_properties,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
+        final as (
+
+            select * from typed
+
+        )
+
+        select * from final;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENT_DELIVERIES', 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists staging.stg_amplitude__event_deliveries__increment;
+        drop table if exists staging.stg_amplitude__event_deliveries__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('source_file', 'file_row_number'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT';
+    select count(*) into :processed from staging.stg_amplitude__event_deliveries__increment;
+
+    begin transaction;
+    delete from staging.stg_amplitude__event_deliveries
+    where (source_file, file_row_number) in (select source_file, file_row_number from staging.stg_amplitude__event_deliveries__increment);
+    statement := 'insert into staging.stg_amplitude__event_deliveries (' || column_list || ') select ' || column_list || ' from staging.stg_amplitude__event_deliveries__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists staging.stg_amplitude__event_deliveries__increment;
+    drop table if exists staging.stg_amplitude__event_deliveries__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 35 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace procedure pipeline.build_stg_amplitude__events(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'staging.stg_amplitude__events has other columns than the model stg_amplitude__events makes: run transform --full-refresh --select stg_amplitude__events');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table staging.stg_amplitude__events as
+        with picked as (
+            select source_file, file_row_number
+            from staging.stg_amplitude__event_deliveries
+
+            qualify row_number() over (
+                partition by uuid
+                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
+            ) = 1
+
+        ),
+
+        source as (
+
+            select * from pipeline.captured_events
+            where (source_file, file_row_number) in (select source_file, file_row_number from picked)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                strip_null_value(record:"uuid")::varchar as uuid,
                 strip_null_value(record:"$insert_id")::varchar as insert_id,
                 strip_null_value(record:"$insert_key")::varchar as insert_key,
                 strip_null_value(record:"$schema")::varchar as event_schema,
@@ -891,8 +950,35 @@ begin
 
         ),
 
-        latest as (
+        final as (
+
             select * from typed
+
+        )
+
+        select * from final;
+        declare
+            policy varchar;
+        begin
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_ID';
+            execute immediate 'alter table staging.stg_amplitude__events modify column user_id set masking policy ' || policy;
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENTS' and column_name = 'USER_PROPERTIES';
+            execute immediate 'alter table staging.stg_amplitude__events modify column user_properties set masking policy ' || policy;
+        end;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table staging.stg_amplitude__events__increment as
+        with picked as (
+            select source_file, file_row_number
+            from staging.stg_amplitude__event_deliveries
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
             qualify row_number() over (
                 partition by uuid
                 order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
@@ -900,21 +986,99 @@ begin
 
         ),
 
+        source as (
+
+            select * from pipeline.captured_events
+            where (source_file, file_row_number) in (select source_file, file_row_number from picked)
+
+                and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        parsed as (
+
+            select
+                json_data as record,
+                source_file,
+                file_row_number,
+                loaded_at
+            from source
+
+        ),
+
+        typed as (
+
+            select
+                strip_null_value(record:"uuid")::varchar as uuid,
+                strip_null_value(record:"$insert_id")::varchar as insert_id,
+                strip_null_value(record:"$insert_key")::varchar as insert_key,
+                strip_null_value(record:"$schema")::varchar as event_schema,
+                strip_null_value(record:"adid")::varchar as adid,
+                strip_null_value(record:"amplitude_attribution_ids") as amplitude_attribution_ids,
+                strip_null_value(record:"amplitude_event_type")::varchar as amplitude_event_type,
+                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
+                iff(regexp_like(strip_null_value(record:"app")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"app")::varchar), null) as app_id,
+                iff(regexp_like(strip_null_value(record:"client_event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_event_time,
+                iff(regexp_like(strip_null_value(record:"client_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"client_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"client_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"client_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as client_upload_time,
+                strip_null_value(record:"data") as event_data,
+                strip_null_value(record:"data_type")::varchar as data_type,
+                strip_null_value(record:"device_brand")::varchar as device_brand,
+                strip_null_value(record:"device_carrier")::varchar as device_carrier,
+                strip_null_value(record:"device_family")::varchar as device_family,
+                strip_null_value(record:"device_id")::varchar as device_id,
+                strip_null_value(record:"device_manufacturer")::varchar as device_manufacturer,
+                strip_null_value(record:"device_model")::varchar as device_model,
+                strip_null_value(record:"device_type")::varchar as device_type,
+                iff(regexp_like(strip_null_value(record:"event_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"event_id")::varchar), null) as event_id,
+                strip_null_value(record:"event_properties") as event_properties,
+                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
+                strip_null_value(record:"event_type")::varchar as event_type,
+                strip_null_value(record:"global_user_properties") as global_user_properties,
+                strip_null_value(record:"group_properties") as group_properties,
+                strip_null_value(record:"groups") as event_groups,
+                strip_null_value(record:"idfa")::varchar as idfa,
+                case lower(strip_null_value(record:"is_attribution_event")::varchar) when 'true' then true when 'false' then false end as is_attribution_event,
+                strip_null_value(record:"language")::varchar as language,
+                strip_null_value(record:"library")::varchar as library,
+                strip_null_value(record:"os_name")::varchar as os_name,
+                strip_null_value(record:"os_version")::varchar as os_version,
+                strip_null_value(record:"partner_id")::varchar as partner_id,
+                strip_null_value(record:"paying")::varchar as paying,
+                strip_null_value(record:"plan") as plan_properties,
+                strip_null_value(record:"platform")::varchar as platform,
+                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
+                iff(regexp_like(strip_null_value(record:"sample_rate")::varchar, '-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]+)?'), try_to_double(strip_null_value(record:"sample_rate")::varchar), null) as sample_rate,
+                iff(regexp_like(strip_null_value(record:"server_received_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_received_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_received_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_received_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_received_time,
+                iff(regexp_like(strip_null_value(record:"server_upload_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"server_upload_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"server_upload_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"server_upload_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as server_upload_time,
+                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
+                strip_null_value(record:"source_id")::varchar as source_id,
+                strip_null_value(record:"start_version")::varchar as start_version,
+                iff(regexp_like(strip_null_value(record:"user_creation_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"user_creation_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"user_creation_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"user_creation_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as user_creation_time,
+                strip_null_value(record:"user_id")::varchar as user_id,
+                strip_null_value(record:"user_properties") as user_properties,
+                strip_null_value(record:"version_name")::varchar as version_name,
+                source_file,
+                file_row_number,
+                loaded_at
+            from parsed
+
+        ),
+
         held as (
             select uuid, processed_time
             from staging.stg_amplitude__events
-            where uuid in (select uuid from latest)
+            where uuid in (select uuid from typed)
 
         ),
 
         final as (
-            select latest.*
-            from latest
-            left join held on latest.uuid = held.uuid
+            select typed.*
+            from typed
+            left join held on typed.uuid = held.uuid
             where held.uuid is null
                 or not (
-                    held.processed_time > latest.processed_time
-                    or (latest.processed_time is null and held.processed_time is not null)
+                    held.processed_time > typed.processed_time
+                    or (typed.processed_time is null and held.processed_time is not null)
                 )
 
         )
@@ -975,7 +1139,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 35 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 36 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_locations(full_refresh boolean)
 returns varchar
@@ -1155,7 +1319,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 36 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 37 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_events(full_refresh boolean)
 returns varchar
@@ -1317,156 +1481,6 @@ begin
 
     drop table if exists core.events__increment;
     drop table if exists core.events__scope;
-    return 'merged ' || processed || ' row(s)';
-exception
-    when other then
-        rollback;
-        raise;
-end;
-$$;
-
--- amplitude-pipeline provision, statement 37 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace procedure pipeline.build_stg_amplitude__event_deliveries(full_refresh boolean)
-returns varchar
-language sql
-execute as owner
-as
-$$
-declare
-    present number default 0;
-    differing number default 0;
-    processed number default 0;
-    column_list varchar;
-    source_list varchar;
-    update_list varchar;
-    statement varchar;
-    columns_differ exception (-20001, 'staging.stg_amplitude__event_deliveries has other columns than the model stg_amplitude__event_deliveries makes: run transform --full-refresh --select stg_amplitude__event_deliveries');
-begin
-    select count(*) into :present
-    from information_schema.tables
-    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES' and table_type = 'BASE TABLE';
-    if (full_refresh or present = 0) then
-        create or replace table staging.stg_amplitude__event_deliveries as
-        with source as (
-
-            select * from pipeline.captured_events
-
-        ),
-
-        parsed as (
-
-            select
-                json_data as record,
-                source_file,
-                file_row_number,
-                loaded_at
-            from source
-
-        ),
-
-        typed as (
-
-            select
-                strip_null_value(record:"uuid")::varchar as uuid,
-                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
-                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
-                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
-                strip_null_value(record:"device_id")::varchar as device_id,
-                source_file,
-                file_row_number,
-                loaded_at
-            from parsed
-
-        ),
-
-        final as (
-
-            select * from typed
-
-        )
-
-        select * from final;
-        return 'rebuilt';
-    end if;
-
-    create or replace transient table staging.stg_amplitude__event_deliveries__increment as
-        with source as (
-
-            select * from pipeline.captured_events
-
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        parsed as (
-
-            select
-                json_data as record,
-                source_file,
-                file_row_number,
-                loaded_at
-            from source
-
-        ),
-
-        typed as (
-
-            select
-                strip_null_value(record:"uuid")::varchar as uuid,
-                iff(regexp_like(strip_null_value(record:"processed_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"processed_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"processed_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"processed_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as processed_time,
-                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
-                iff(regexp_like(strip_null_value(record:"session_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"session_id")::varchar), null) as session_id,
-                strip_null_value(record:"device_id")::varchar as device_id,
-                source_file,
-                file_row_number,
-                loaded_at
-            from parsed
-
-        ),
-
-        final as (
-
-            select * from typed
-
-        )
-
-        select * from final;
-
-    -- Columns only one of the two tables has.
-    select count(*) into :differing
-    from (
-        select column_name
-        from information_schema.columns
-        where table_schema = 'STAGING' and table_name in ('STG_AMPLITUDE__EVENT_DELIVERIES', 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT')
-        group by column_name
-        having count(*) = 1
-    );
-    if (differing > 0) then
-        drop table if exists staging.stg_amplitude__event_deliveries__increment;
-        drop table if exists staging.stg_amplitude__event_deliveries__scope;
-        raise columns_differ;
-    end if;
-
-    select
-        listagg(lower(column_name), ', ') within group (order by ordinal_position),
-        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
-        listagg(iff(lower(column_name) in ('source_file', 'file_row_number'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
-            within group (order by ordinal_position)
-    into :column_list, :source_list, :update_list
-    from information_schema.columns
-    where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_DELIVERIES__INCREMENT';
-    select count(*) into :processed from staging.stg_amplitude__event_deliveries__increment;
-
-    begin transaction;
-    delete from staging.stg_amplitude__event_deliveries
-    where (source_file, file_row_number) in (select source_file, file_row_number from staging.stg_amplitude__event_deliveries__increment);
-    statement := 'insert into staging.stg_amplitude__event_deliveries (' || column_list || ') select ' || column_list || ' from staging.stg_amplitude__event_deliveries__increment';
-    execute immediate statement;
-    commit;
-
-    drop table if exists staging.stg_amplitude__event_deliveries__increment;
-    drop table if exists staging.stg_amplitude__event_deliveries__scope;
     return 'merged ' || processed || ' row(s)';
 exception
     when other then
@@ -2414,41 +2428,24 @@ begin
     where table_schema = 'STAGING' and table_name = 'STG_AMPLITUDE__EVENT_GROUPS' and table_type = 'BASE TABLE';
     if (full_refresh or present = 0) then
         create or replace table staging.stg_amplitude__event_groups as
-        with source as (
-
-            select * from pipeline.captured_events
-
-        ),
-
-        parsed as (
+        with deliveries as (
 
             select
-                json_data as record,
+                uuid,
+                amplitude_id,
+                event_time,
+                event_groups,
+                group_properties,
                 source_file,
                 file_row_number,
                 loaded_at
-            from source
-
-        ),
-
-        typed as (
-
-            select
-                strip_null_value(record:"uuid")::varchar as uuid,
-                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
-                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
-                strip_null_value(record:"groups") as event_groups,
-                strip_null_value(record:"group_properties") as group_properties,
-                source_file,
-                file_row_number,
-                loaded_at
-            from parsed
+            from staging.stg_amplitude__event_deliveries
 
         ),
 
         grouped as (
 
-            select * from typed
+            select * from deliveries
             where event_groups is not null
 
         ),
@@ -2525,43 +2522,26 @@ begin
     end if;
 
     create or replace transient table staging.stg_amplitude__event_groups__increment as
-        with source as (
+        with deliveries as (
 
-            select * from pipeline.captured_events
+            select
+                uuid,
+                amplitude_id,
+                event_time,
+                event_groups,
+                group_properties,
+                source_file,
+                file_row_number,
+                loaded_at
+            from staging.stg_amplitude__event_deliveries
 
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
 
-        parsed as (
-
-            select
-                json_data as record,
-                source_file,
-                file_row_number,
-                loaded_at
-            from source
-
-        ),
-
-        typed as (
-
-            select
-                strip_null_value(record:"uuid")::varchar as uuid,
-                iff(regexp_like(strip_null_value(record:"amplitude_id")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(record:"amplitude_id")::varchar), null) as amplitude_id,
-                iff(regexp_like(strip_null_value(record:"event_time")::varchar, '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,6})?Z?'), try_to_timestamp_ntz(substr(strip_null_value(record:"event_time")::varchar, 1, 10) || ' ' || substr(strip_null_value(record:"event_time")::varchar, 12, 8) || '.' || rpad(rtrim(substr(strip_null_value(record:"event_time")::varchar, 21), 'Z'), 6, '0'), 'YYYY-MM-DD HH24:MI:SS.FF6'), null) as event_time,
-                strip_null_value(record:"groups") as event_groups,
-                strip_null_value(record:"group_properties") as group_properties,
-                source_file,
-                file_row_number,
-                loaded_at
-            from parsed
-
-        ),
-
         grouped as (
 
-            select * from typed
+            select * from deliveries
             where event_groups is not null
 
         ),
@@ -10115,17 +10095,29 @@ create or replace task pipeline.run_cohorts
 
 -- amplitude-pipeline provision, statement 58 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace task pipeline.run_stg_amplitude__event_deliveries
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
+    comment = 'Builds staging.stg_amplitude__event_deliveries (amplitude-pipeline)'
+    after pipeline.amplitude_root
+    as
+    call pipeline.build_stg_amplitude__event_deliveries(false);
+
+-- amplitude-pipeline provision, statement 59 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__events
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__events (amplitude-pipeline)'
-    after pipeline.amplitude_root
+    after pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__events(false);
 
--- amplitude-pipeline provision, statement 59 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 60 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_locations
     warehouse = amplitude_pipeline
@@ -10137,7 +10129,7 @@ create or replace task pipeline.run_locations
     as
     call pipeline.build_locations(false);
 
--- amplitude-pipeline provision, statement 60 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 61 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_events
     warehouse = amplitude_pipeline
@@ -10148,18 +10140,6 @@ create or replace task pipeline.run_events
     after pipeline.run_stg_amplitude__events
     as
     call pipeline.build_events(false);
-
--- amplitude-pipeline provision, statement 61 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace task pipeline.run_stg_amplitude__event_deliveries
-    warehouse = amplitude_pipeline
-    timezone = 'UTC'
-    timestamp_type_mapping = 'TIMESTAMP_NTZ'
-    user_task_timeout_ms = 7200000
-    comment = 'Builds staging.stg_amplitude__event_deliveries (amplitude-pipeline)'
-    after pipeline.amplitude_root
-    as
-    call pipeline.build_stg_amplitude__event_deliveries(false);
 
 -- amplitude-pipeline provision, statement 62 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
@@ -10253,7 +10233,7 @@ create or replace task pipeline.run_stg_amplitude__event_groups
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds staging.stg_amplitude__event_groups (amplitude-pipeline)'
-    after pipeline.amplitude_root
+    after pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_stg_amplitude__event_groups(false);
 
