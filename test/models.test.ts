@@ -210,7 +210,7 @@ describe("the model project", () => {
       incrementalSince: since,
     });
     expect(staging.sql).toContain(
-      "from staging.stg_amplitude__events\n    where uuid in (select uuid from latest)",
+      "from staging.stg_amplitude__events\n    where uuid in (select uuid from typed)",
     );
     expect(full.config).toMatchObject({ materialized: "incremental", uniqueKey: ["uuid"], schema: "core" });
   });
@@ -225,7 +225,7 @@ describe("the model project", () => {
 
     const names = (selection: string) => [...selectModels(compiled, selection)].sort();
     expect(names("events")).toEqual(["events"]);
-    expect(names("+events")).toEqual(["events", "stg_amplitude__events"]);
+    expect(names("+events")).toEqual(["events", "stg_amplitude__event_deliveries", "stg_amplitude__events"]);
     expect(names("events+")).toEqual([
       "company_traffic",
       "event_types",
