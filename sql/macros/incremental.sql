@@ -40,3 +40,93 @@ scoped as (
 ),
 {% endif %}
 {%- endmacro %}
+
+{#- The same scope as scope_to_touched, split in two so that an hour's run does not read the whole
+    history of every returning entity. An entity (a user, a device) is appended to when every event of
+    it delivered since the last build is a first delivery (no earlier delivery of its uuid exists, so no
+    event joined or left it by re-processing) and happened after the latest time the model holds for it
+    (`time` later than `held_time`): its new row is then the held row combined with its new events
+    alone. Every other touched entity is recomputed from all its rows, as scope_to_touched does.
+    Renders the CTEs `new_rows` (the rows of `relation` loaded since), `recomputed` (the keys computed
+    again from all their rows), `scoped` (those rows), `appended` (the new rows of every other key, the
+    entities new to the model included), `held` (what the model holds for the appended keys) and
+    `touched` (every key replaced), each followed by a comma. Only for an incremental build. `relation`
+    is a table, not a CTE (read twice, a CTE would be copied whole), and `condition` filters its rows. -#}
+{% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) -%}
+{%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
+new_rows as (
+
+    select *
+    from {{ relation }}
+    where loaded_at > {{ since }}
+        and {{ condition }}
+
+),
+
+delivered_again as (
+
+    {#- Events delivered since that had a delivery before: re-processed, or sent twice. #}
+    select uuid
+    from {{ deliveries }}
+    where loaded_at <= {{ since }}
+        and uuid in (select uuid from {{ deliveries }} where loaded_at > {{ since }})
+
+),
+
+recomputed as (
+
+    {#- Every entity any delivery of such an event belongs to, and the entities whose new events are not
+        all later than what the model holds for them. #}
+    select distinct {{ keys | join(', ') }}
+    from {{ deliveries }}
+    where uuid in (select uuid from delivered_again)
+        and {{ keys | join(' is not null and ') }} is not null
+
+    union
+
+    select distinct {% for key in keys %}new_rows.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+    from new_rows
+    inner join {{ this }} as model
+        on {{ on_keys | replace('{left}', 'new_rows') | replace('{right}', 'model') }}
+    where new_rows.{{ time }} is null
+        or model.{{ held_time }} is null
+        or new_rows.{{ time }} <= model.{{ held_time }}
+
+),
+
+scoped as (
+
+    select source_rows.*
+    from (select * from {{ relation }} where {{ condition }}) as source_rows
+    inner join recomputed
+        on {{ on_keys | replace('{left}', 'source_rows') | replace('{right}', 'recomputed') }}
+
+),
+
+appended as (
+
+    select new_rows.*
+    from new_rows
+    where not exists (
+        select 1 from recomputed
+        where {{ on_keys | replace('{left}', 'recomputed') | replace('{right}', 'new_rows') }}
+    )
+
+),
+
+held as (
+
+    select model.*
+    from {{ this }} as model
+    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
+
+),
+
+touched as (
+
+    select {{ keys | join(', ') }} from recomputed
+    union
+    select {{ keys | join(', ') }} from appended
+
+),
+{%- endmacro %}

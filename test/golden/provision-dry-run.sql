@@ -1548,7 +1548,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
 
             select
                 activity.amplitude_id,
@@ -1559,6 +1559,12 @@ begin
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        ),
+
+        final as (
+
+            select * from computed
 
         )
 
@@ -1581,28 +1587,74 @@ begin
 
         ),
 
-        redelivered as (
+        new_rows as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select *
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and true
 
         ),
 
-        touched as (
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
+        ),
+
+        recomputed as (
             select distinct amplitude_id
             from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
+            where uuid in (select uuid from delivered_again)
+                and amplitude_id is not null
+
+            union
+
+            select distinct new_rows.amplitude_id
+            from new_rows
+            inner join core.users as model
+                on new_rows.amplitude_id = model.amplitude_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
 
         ),
 
         scoped as (
 
-            select events.*
-            from events
-            inner join touched
-                on events.amplitude_id = touched.amplitude_id
+            select source_rows.*
+            from (select * from core.events where true) as source_rows
+            inner join recomputed
+                on source_rows.amplitude_id = recomputed.amplitude_id
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_rows.amplitude_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.users as model
+            where (amplitude_id) in (select amplitude_id from appended)
+
+        ),
+
+        touched as (
+
+            select amplitude_id from recomputed
+            union
+            select amplitude_id from appended
 
         ),
 
@@ -1630,7 +1682,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
 
             select
                 activity.amplitude_id,
@@ -1641,6 +1693,49 @@ begin
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        ),
+
+        appended_user_ids as (
+
+            select amplitude_id, user_id
+            from appended
+            where user_id is not null
+            qualify row_number() over (
+                partition by amplitude_id
+                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
+            ) = 1
+
+        ),
+
+        appended_activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from appended
+            group by amplitude_id
+
+        ),
+
+        final as (
+
+            select * from computed
+
+            union all
+            select
+                appended_activity.amplitude_id,
+                coalesce(appended_user_ids.user_id, held.user_id) as user_id,
+                coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
+                appended_activity.last_seen_at,
+                coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
+                appended_activity.loaded_at
+            from appended_activity
+            left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
+            left join held on appended_activity.amplitude_id = held.amplitude_id
 
         )
 
@@ -1660,28 +1755,74 @@ begin
 
         ),
 
-        redelivered as (
+        new_rows as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select *
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and true
 
         ),
 
-        touched as (
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
+        ),
+
+        recomputed as (
             select distinct amplitude_id
             from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
+            where uuid in (select uuid from delivered_again)
+                and amplitude_id is not null
+
+            union
+
+            select distinct new_rows.amplitude_id
+            from new_rows
+            inner join core.users as model
+                on new_rows.amplitude_id = model.amplitude_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
 
         ),
 
         scoped as (
 
-            select events.*
-            from events
-            inner join touched
-                on events.amplitude_id = touched.amplitude_id
+            select source_rows.*
+            from (select * from core.events where true) as source_rows
+            inner join recomputed
+                on source_rows.amplitude_id = recomputed.amplitude_id
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_rows.amplitude_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.users as model
+            where (amplitude_id) in (select amplitude_id from appended)
+
+        ),
+
+        touched as (
+
+            select amplitude_id from recomputed
+            union
+            select amplitude_id from appended
 
         ),
 
@@ -1709,7 +1850,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
 
             select
                 activity.amplitude_id,
@@ -1720,6 +1861,49 @@ begin
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        ),
+
+        appended_user_ids as (
+
+            select amplitude_id, user_id
+            from appended
+            where user_id is not null
+            qualify row_number() over (
+                partition by amplitude_id
+                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
+            ) = 1
+
+        ),
+
+        appended_activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from appended
+            group by amplitude_id
+
+        ),
+
+        final as (
+
+            select * from computed
+
+            union all
+            select
+                appended_activity.amplitude_id,
+                coalesce(appended_user_ids.user_id, held.user_id) as user_id,
+                coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
+                appended_activity.last_seen_at,
+                coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
+                appended_activity.loaded_at
+            from appended_activity
+            left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
+            left join held on appended_activity.amplitude_id = held.amplitude_id
 
         )
 
@@ -1939,7 +2123,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -1953,6 +2137,12 @@ begin
                 max(loaded_at) as loaded_at
             from ordered
             group by device_id
+
+        ),
+
+        final as (
+
+            select * from computed
 
         )
 
@@ -1968,28 +2158,74 @@ begin
 
         ),
 
-        redelivered as (
+        new_rows as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select *
+            from staging.stg_amplitude__events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and device_id is not null
 
         ),
 
-        touched as (
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
+        ),
+
+        recomputed as (
             select distinct device_id
             from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
+            where uuid in (select uuid from delivered_again)
+                and device_id is not null
+
+            union
+
+            select distinct new_rows.device_id
+            from new_rows
+            inner join core.devices as model
+                on new_rows.device_id = model.device_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
 
         ),
 
         scoped as (
 
-            select events.*
-            from events
-            inner join touched
-                on events.device_id = touched.device_id
+            select source_rows.*
+            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
+            inner join recomputed
+                on source_rows.device_id = recomputed.device_id
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.device_id = new_rows.device_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.devices as model
+            where (device_id) in (select device_id from appended)
+
+        ),
+
+        touched as (
+
+            select device_id from recomputed
+            union
+            select device_id from appended
 
         ),
 
@@ -2004,7 +2240,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -2018,6 +2254,57 @@ begin
                 max(loaded_at) as loaded_at
             from ordered
             group by device_id
+
+        ),
+
+        appended_ordered as (
+
+            select
+                appended.*,
+                row_number() over (
+                    partition by device_id
+                    order by event_time asc nulls first, uuid asc nulls first
+                ) as event_order
+            from appended
+
+        ),
+
+        appended_devices as (
+
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from appended_ordered
+            group by device_id
+
+        ),
+
+        final as (
+
+            select * from computed
+
+            union all
+            select
+                appended_devices.device_id,
+                coalesce(appended_devices.device_family, held.device_family) as device_family,
+                coalesce(appended_devices.device_type, held.device_type) as device_type,
+                coalesce(appended_devices.device_model, held.device_model) as device_model,
+                coalesce(appended_devices.os_name, held.os_name) as os_name,
+                coalesce(appended_devices.os_version, held.os_version) as os_version,
+                coalesce(appended_devices.platform, held.platform) as platform,
+                coalesce(held.first_seen_at, appended_devices.first_seen_at) as first_seen_at,
+                appended_devices.last_seen_at,
+                appended_devices.loaded_at
+            from appended_devices
+            left join held on appended_devices.device_id = held.device_id
 
         )
 
@@ -2030,28 +2317,74 @@ begin
 
         ),
 
-        redelivered as (
+        new_rows as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select *
+            from staging.stg_amplitude__events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and device_id is not null
 
         ),
 
-        touched as (
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
+        ),
+
+        recomputed as (
             select distinct device_id
             from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
+            where uuid in (select uuid from delivered_again)
+                and device_id is not null
+
+            union
+
+            select distinct new_rows.device_id
+            from new_rows
+            inner join core.devices as model
+                on new_rows.device_id = model.device_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
 
         ),
 
         scoped as (
 
-            select events.*
-            from events
-            inner join touched
-                on events.device_id = touched.device_id
+            select source_rows.*
+            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
+            inner join recomputed
+                on source_rows.device_id = recomputed.device_id
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.device_id = new_rows.device_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.devices as model
+            where (device_id) in (select device_id from appended)
+
+        ),
+
+        touched as (
+
+            select device_id from recomputed
+            union
+            select device_id from appended
 
         ),
 
@@ -2066,7 +2399,7 @@ begin
 
         ),
 
-        final as (
+        computed as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -2080,6 +2413,57 @@ begin
                 max(loaded_at) as loaded_at
             from ordered
             group by device_id
+
+        ),
+
+        appended_ordered as (
+
+            select
+                appended.*,
+                row_number() over (
+                    partition by device_id
+                    order by event_time asc nulls first, uuid asc nulls first
+                ) as event_order
+            from appended
+
+        ),
+
+        appended_devices as (
+
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from appended_ordered
+            group by device_id
+
+        ),
+
+        final as (
+
+            select * from computed
+
+            union all
+            select
+                appended_devices.device_id,
+                coalesce(appended_devices.device_family, held.device_family) as device_family,
+                coalesce(appended_devices.device_type, held.device_type) as device_type,
+                coalesce(appended_devices.device_model, held.device_model) as device_model,
+                coalesce(appended_devices.os_name, held.os_name) as os_name,
+                coalesce(appended_devices.os_version, held.os_version) as os_version,
+                coalesce(appended_devices.platform, held.platform) as platform,
+                coalesce(held.first_seen_at, appended_devices.first_seen_at) as first_seen_at,
+                appended_devices.last_seen_at,
+                appended_devices.loaded_at
+            from appended_devices
+            left join held on appended_devices.device_id = held.device_id
 
         )
 
@@ -10149,7 +10533,7 @@ create or replace task pipeline.run_users
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.users (amplitude-pipeline)'
-    after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
+    after pipeline.run_events
     as
     call pipeline.build_users(false);
 
@@ -10173,7 +10557,7 @@ create or replace task pipeline.run_devices
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.devices (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__events
+    after pipeline.run_stg_amplitude__events
     as
     call pipeline.build_devices(false);
 

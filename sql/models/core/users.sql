@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', unique_key='amplitude_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'incremental.sql' import scope_to_touched %}
+{% from 'incremental.sql' import scope_to_touched, scope_to_appended with context %}
 
 with events as (
 
@@ -7,7 +7,11 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['amplitude_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
+{% if is_incremental() %}
+{{ scope_to_appended(ref('events'), 'true', ['amplitude_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
+{% else %}
+{{ scope_to_touched('events', ['amplitude_id'], false, none, none) }}
+{% endif %}
 
 latest_user_ids as (
 
@@ -37,7 +41,7 @@ activity as (
 
 ),
 
-final as (
+computed as (
 
     select
         activity.amplitude_id,
@@ -49,6 +53,59 @@ final as (
     from activity
     left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
 
+),
+
+{% if is_incremental() %}
+appended_user_ids as (
+
+    select amplitude_id, user_id
+    from appended
+    where user_id is not null
+    qualify row_number() over (
+        partition by amplitude_id
+        order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
+    ) = 1
+
+),
+
+appended_activity as (
+
+    select
+        amplitude_id,
+        min(event_time) as first_seen_at,
+        max(event_time) as last_seen_at,
+        count(*) as event_count,
+        max(loaded_at) as loaded_at
+    from appended
+    group by amplitude_id
+
+),
+
+final as (
+
+    select * from computed
+
+    union all
+
+    {#- Every new event is later than all the held ones: the held row goes on from there. #}
+    select
+        appended_activity.amplitude_id,
+        coalesce(appended_user_ids.user_id, held.user_id) as user_id,
+        coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
+        appended_activity.last_seen_at,
+        coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
+        appended_activity.loaded_at
+    from appended_activity
+    left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
+    left join held on appended_activity.amplitude_id = held.amplitude_id
+
 )
+{% else %}
+final as (
+
+    select * from computed
+
+)
+{% endif %}
 
 {{ output('final', scope='touched') }}
