@@ -39,7 +39,7 @@ function defaultMemoryMegabytes(): number {
  * A load's insert streams: each thread holds the row group it is filling (up to 122,880 rows, about 300 MB
  * of Amplitude JSON) and writes it out when full, so a batch needs little memory whatever its size. Given
  * 4 GB, DuckDB kept every block it had written in its pool until the pool was full: a million events
- * peaked at 4.2 GB RSS and spent a quarter more CPU than with 1 GB, which peaked at 1.5 GB.
+ * peaked at 4.2 GB RSS and spent a sixth to a quarter more CPU than with 1 GB, which peaked at 1.5 GB.
  */
 const LOAD_MEMORY_PER_THREAD_MB = 250;
 const LOAD_MEMORY_MIN_MB = 1000;
