@@ -262,6 +262,48 @@ describe("the warehouse URL", () => {
     );
   });
 
+  it("loads with settings of its own, keeps those the URL chose, and puts the others back", async () => {
+    const lake = new LocalLake(await tempDir());
+    const line = (uuid: string) => eventLine({ uuid, event_time: "2025-11-04 10:00:00.000000" });
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      { name: "187520_2025-11-04_10#0.json.gz", lines: [line("u-1")] },
+      { name: "187520_2025-11-04_10#1.json.gz", lines: [line("u-2")] },
+    ]);
+    const dir = await tempDir();
+    const settings = async (warehouse: Warehouse) =>
+      (
+        await warehouse.query<{ memory: string; ordered: boolean }>(
+          "select current_setting('memory_limit') as memory, current_setting('preserve_insertion_order') as ordered",
+        )
+      )[0]!;
+    const choices: Array<Record<string, string>> = [{ threads: "2" }, { threads: "2", memory_limit: "3GB" }];
+    for (const [index, chosen] of choices.entries()) {
+      const warehouse = await DuckDbWarehouse.open(join(dir, `${index}.duckdb`), {
+        create: true,
+        settings: chosen,
+      });
+      try {
+        const before = await settings(warehouse);
+        const during: unknown[] = [];
+        const watched: Warehouse = Object.create(warehouse, {
+          execute: {
+            value: async (sql: string, params?: never[]) => {
+              if (sql.startsWith("insert into raw.amplitude_events")) during.push(await settings(warehouse));
+              return warehouse.execute(sql, params);
+            },
+          },
+        });
+        expect(await load({ lake, warehouse: watched })).toMatchObject({ files: 2, rows: 2, failed: [] });
+        // Two threads: the load's buffer pool is 1 GB, unless the URL gave one; the files' order is not kept.
+        const memory = "memory_limit" in chosen ? before.memory : "953.6 MiB";
+        expect(during).toEqual([{ memory, ordered: false }]);
+        expect(await settings(warehouse)).toEqual(before);
+      } finally {
+        await warehouse.close();
+      }
+    }
+  });
+
   it("creates the file and the contract's schemas on load", async () => {
     const dir = await tempDir();
     const warehouse = await DuckDbWarehouse.open(join(dir, "sub", "w.duckdb"), { create: true });

@@ -88,11 +88,16 @@ interface PendingManifest {
  * in. Lines extract set aside are skipped here too, as Snowflake's `ON_ERROR = CONTINUE` would.
  */
 export async function load(options: LoadOptions): Promise<LoadSummary> {
-  const { lake, warehouse } = options;
+  const { warehouse } = options;
   if (warehouse.dialect !== "duckdb") {
     throw new ConfigurationError("load is for the embedded warehouse: on Snowflake, Snowpipe loads the lake");
   }
   await ensureRawTables(warehouse);
+  return warehouse.withLoadSettings ? warehouse.withLoadSettings(() => loadAll(options)) : loadAll(options);
+}
+
+async function loadAll(options: LoadOptions): Promise<LoadSummary> {
+  const { lake, warehouse } = options;
   const now = options.now ?? (() => new Date());
   const summary: LoadSummary = {
     files: 0,

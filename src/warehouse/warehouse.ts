@@ -30,6 +30,8 @@ export interface Warehouse {
   firstRows(sql: string, max: number): Promise<{ columns: string[]; rows: Row[]; more: boolean }>;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** The embedded warehouse only: runs `work` (a load) with the engine's settings for a bulk insert. */
+  withLoadSettings?<T>(work: () => Promise<T>): Promise<T>;
   tableExists(schema: string, name: string): Promise<boolean>;
   /** The relation's columns in order; empty when it does not exist. */
   columns(schema: string, name: string): Promise<Column[]>;
