@@ -19,7 +19,7 @@ import {
   backupOrigin,
   checkOrigins,
   lakeOrigin
-} from "../chunks/chunk-6UMJKXU6.js";
+} from "../chunks/chunk-IFDKLTLU.js";
 import {
   ApiExportSource,
   ExportClient,
@@ -40,11 +40,11 @@ import {
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-MYKAMCX5.js";
+} from "../chunks/chunk-W5R5VZBT.js";
 import {
   checkLakeUrl,
   openLake
-} from "../chunks/chunk-HPKATFGQ.js";
+} from "../chunks/chunk-IXKHL4DQ.js";
 import {
   deliveryId,
   lakeApps,
@@ -90,12 +90,11 @@ import {
 import {
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-7IPRMLEC.js";
-import "../chunks/chunk-J4DDMN4N.js";
+} from "../chunks/chunk-FRTY72SC.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -132,7 +131,9 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import {
   amplitudeConfig
 } from "../chunks/chunk-DPBKSJN6.js";

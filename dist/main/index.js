@@ -5,11 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   INPUTS,
   getInput
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError
@@ -26,7 +28,7 @@ var COMMANDS = {
   report: () => import("../report/index.js"),
   validate: () => import("../validate/index.js"),
   // The root action's only: a check of the setup, with no action folder of its own.
-  doctor: () => import("../chunks/doctor-I7HMEHY6.js")
+  doctor: () => import("../chunks/doctor-OMB6DATW.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,9 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError

@@ -6,25 +6,21 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-42W5KHCP.js";
+} from "../chunks/chunk-MDM4GJND.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-JYHYPR4B.js";
-import "../chunks/chunk-QTLAS4HY.js";
-import "../chunks/chunk-Y5HUTSEO.js";
-import "../chunks/chunk-DLZUFQUX.js";
+import "../chunks/chunk-4Y3IVNV6.js";
+import "../chunks/chunk-CFFZKRGG.js";
+import "../chunks/chunk-O6O2DAZF.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-7IPRMLEC.js";
-import {
-  DEFAULT_PROJECT
-} from "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-FRTY72SC.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -33,12 +29,18 @@ import {
   addProvisionToSummary,
   booleanInput,
   inInputTerms,
+  intInput,
   listInput,
   optionalInput,
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import {
+  DEFAULT_FULL_TESTS_EVERY_HOURS,
+  DEFAULT_PROJECT
+} from "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
@@ -59,7 +61,11 @@ async function main(run) {
     dryRun: booleanInput(INPUTS.dryRun, false),
     out: optionalInput(INPUTS.out) ?? DEFAULT_PROVISION_OUT,
     allowReplace: listInput(INPUTS.allowReplace),
-    project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT
+    project: optionalInput(INPUTS.project) ?? DEFAULT_PROJECT,
+    fullTestsEvery: intInput(INPUTS.fullTestsEvery, DEFAULT_FULL_TESTS_EVERY_HOURS, {
+      min: 0,
+      max: 24 * 366
+    })
   };
   const mode = options.dryRun ? "dry-run" : options.plan ? "plan" : "applied";
   let planned;

@@ -19,7 +19,7 @@ import {
 } from "../chunks/chunk-KATSHUU2.js";
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -33,7 +33,9 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-CNSTIPHL.js";
+} from "../chunks/chunk-GWBIALD5.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
@@ -13,16 +13,16 @@ import {
   checkOrigins,
   lakeOrigin,
   warehouseOrigin
-} from "../chunks/chunk-6UMJKXU6.js";
+} from "../chunks/chunk-IFDKLTLU.js";
 import {
   SNAPSHOT_OBJECTS,
   parseSnapshotManifestKey,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-MYKAMCX5.js";
+} from "../chunks/chunk-W5R5VZBT.js";
 import {
   openLake
-} from "../chunks/chunk-HPKATFGQ.js";
+} from "../chunks/chunk-IXKHL4DQ.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-JYHYPR4B.js";
+} from "../chunks/chunk-4Y3IVNV6.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-QTLAS4HY.js";
+} from "../chunks/chunk-CFFZKRGG.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,10 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-Y5HUTSEO.js";
-import {
-  sqlString
-} from "../chunks/chunk-DLZUFQUX.js";
+} from "../chunks/chunk-O6O2DAZF.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,
@@ -94,15 +91,11 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-7IPRMLEC.js";
-import {
-  DEFAULT_PROJECT,
-  DEFAULT_TARGET_DIR
-} from "../chunks/chunk-J4DDMN4N.js";
+} from "../chunks/chunk-FRTY72SC.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -119,7 +112,21 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import {
+  DEFAULT_PROJECT,
+  DEFAULT_TARGET_DIR,
+  TEST_PASSES,
+  describeTestsScope,
+  lastWholePass,
+  recordTestPass,
+  timestampValue,
+  wholePassDue
+} from "../chunks/chunk-R47Z7GPO.js";
+import {
+  sqlString,
+  timestampText
+} from "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,
@@ -3668,6 +3675,7 @@ async function graphRun(options) {
       seconds: (now().getTime() - started.getTime()) / 1e3,
       models: parts.models,
       tests: parts.tests,
+      ...parts.testsScope ? { testsScope: parts.testsScope } : {},
       figures,
       failed: parts.failed || figures.tests_failed > 0
     };
@@ -3710,7 +3718,23 @@ async function graphRun(options) {
   }
   const broken = new Set(models.filter((m) => m.status !== "success").map((m) => m.name));
   const planned = planTests(project, plan.compiled, plan.selected, "snowflake");
-  const tests = options.fullTests ? await runTests(warehouse, planned, broken, now, reporter, options.signal) : await recordedTests(warehouse, planned, graphRunId, broken, tasks.at(-1), reporter);
+  let testsScope = options.fullTests ? void 0 : await recordedPass(warehouse, graphRunId);
+  const due = testsScope?.scope === "increment" && options.fullTestsEveryHours !== void 0 && wholePassDue(testsScope.lastWholePass, options.fullTestsEveryHours, timestampText(now()));
+  let tests;
+  if (options.fullTests || due) {
+    const scope = {
+      scope: "whole",
+      reason: due ? "due" : "full-tests",
+      lastWholePass: testsScope?.lastWholePass ?? await lastWholePass(warehouse),
+      everyHours: options.fullTestsEveryHours ?? testsScope?.everyHours ?? null,
+      startedAt: timestampText(now())
+    };
+    tests = await runTests(warehouse, planned, broken, now, reporter, options.signal);
+    await recordTestPass(warehouse, { runId: graphRunId, scope, finishedAt: timestampText(now()) });
+    testsScope = scope;
+  } else {
+    tests = await recordedTests(warehouse, planned, graphRunId, broken, tasks.at(-1), reporter);
+  }
   const failedTask = tasks.some((t) => t.state !== "SUCCEEDED" && t.state !== "SKIPPED");
   const left = adopted && await streamHasData(warehouse) ? `rows loaded after that run captured its batch wait in ${EVENTS_STREAM}: the root's trigger builds them in its next run (or run transform again)` : void 0;
   const overran = tasks.find(ranOutOfTime);
@@ -3718,6 +3742,7 @@ async function graphRun(options) {
   return finish({
     models,
     tests,
+    testsScope,
     failed: failedTask || models.some((m) => m.status === "error"),
     notice: [left, limited].filter(Boolean).join("; ") || void 0
   });
@@ -3975,6 +4000,32 @@ async function recordedTests(warehouse, planned, graphRunId, broken, finalizer, 
   }
   return tests;
 }
+async function recordedPass(warehouse, graphRunId) {
+  if (!await warehouse.tableExists("pipeline", "test_passes")) return void 0;
+  const [row] = await warehouse.query(
+    `select passes.scope, passes.every_hours, passes.started_at,
+       (select max(earlier.started_at) from ${TEST_PASSES} as earlier
+        where earlier.scope = 'whole' and earlier.finished_at is not null
+          and earlier.started_at < passes.started_at) as last_whole_pass
+     from ${TEST_PASSES} as passes
+     where passes.run_id = ?
+     order by passes.started_at desc
+     limit 1`,
+    [graphRunId]
+  );
+  const scope = row?.scope === void 0 || row.scope === null ? "" : String(row.scope).toLowerCase();
+  const startedAt = timestampValue(row?.started_at);
+  if (scope !== "whole" && scope !== "increment" || startedAt === null) return void 0;
+  const every = row.every_hours;
+  return {
+    scope,
+    // The finalizer tests whole tables only when its schedule says so.
+    reason: scope === "whole" ? "due" : "scheduled",
+    lastWholePass: timestampValue(row.last_whole_pass),
+    everyHours: every === null || every === void 0 ? null : Number(every),
+    startedAt
+  };
+}
 function sampleRows2(sample) {
   const value = typeof sample === "string" ? JSON.parse(sample) : sample;
   if (!Array.isArray(value)) return [];
@@ -4118,8 +4169,17 @@ async function rebuild(options, started, now) {
     reporter?.model?.(result);
   }
   const planned = planTests(project, compiled, selected, "snowflake");
+  const testsScope = {
+    scope: "whole",
+    reason: "full-refresh",
+    lastWholePass: await lastWholePass(warehouse),
+    everyHours: options.fullTestsEveryHours ?? null,
+    startedAt: timestampText(now())
+  };
   const tests = await runTests(warehouse, planned, broken, now, reporter, signal);
   const everyModel = selected.size === compiled.size;
+  if (everyModel)
+    await recordTestPass(warehouse, { runId, scope: testsScope, finishedAt: timestampText(now()) });
   const built = models.every((m) => m.status === "success");
   let notice;
   if (built && everyModel) {
@@ -4138,6 +4198,7 @@ async function rebuild(options, started, now) {
     seconds: (now().getTime() - started.getTime()) / 1e3,
     models,
     tests,
+    testsScope,
     figures,
     failed: !built || figures.tests_failed > 0,
     graphRunId: null,
@@ -4213,7 +4274,15 @@ async function finishedRun(warehouse, project, plan, root, attempt, tasks) {
     // An error that kept a test from running (e.g. its model was not built) fails it as a failure would.
     ...tests.filter((t) => t.status === "fail" || t.status === "error").map((t) => `test ${t.name} ${t.status === "fail" ? `failed (${t.failures} row(s))` : "errored"}`)
   ];
-  return { ...runOf(root, attempt), tasks, tests, failed: failures.length > 0, failures };
+  const testsScope = skipped ? void 0 : await recordedPass(warehouse, root.graphRunId);
+  return {
+    ...runOf(root, attempt),
+    tasks,
+    tests,
+    ...testsScope ? { testsScope } : {},
+    failed: failures.length > 0,
+    failures
+  };
 }
 function claimKey(graphRunId, attempt) {
   return `${graphRunId} ${attempt}`;
@@ -4280,6 +4349,7 @@ async function transformStep(options, context) {
       select: options.select,
       fullRefresh: options.fullRefresh,
       fullTests: options.fullTests,
+      fullTestsEveryHours: options.fullTestsEvery,
       targetDir: options.targetDir,
       signal,
       reporter: {
@@ -4371,6 +4441,7 @@ function describeReport(result) {
       lines.push(`  ${test.status.toUpperCase()} ${test.name}${test.message ? `: ${test.message}` : ""}`);
     if (run.tests.length > 0)
       lines.push(`  data tests: ${run.tests.length - notPassed.length} of ${run.tests.length} passed`);
+    if (run.testsScope) lines.push(`  ${describeTestsScope(run.testsScope)}`);
   }
   if (report.running) {
     lines.push(
@@ -4415,6 +4486,7 @@ async function transformMain(run) {
     select: optionalInput(INPUTS.select),
     fullRefresh: booleanInput(INPUTS.fullRefresh, false),
     fullTests: booleanInput(INPUTS.fullTests, false),
+    fullTestsEvery: optionalInput(INPUTS.fullTestsEvery) === void 0 ? void 0 : intInput(INPUTS.fullTestsEvery, 0, { min: 0, max: 24 * 366 }),
     targetDir: DEFAULT_TARGET_DIR,
     timeoutMinutes
   };

@@ -7,12 +7,12 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-3TXQMK5D.js";
+} from "../chunks/chunk-E7TZFCLJ.js";
 import {
   backupOrigin,
   checkOrigins,
   lakeOrigin
-} from "../chunks/chunk-6UMJKXU6.js";
+} from "../chunks/chunk-IFDKLTLU.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -23,10 +23,10 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-MYKAMCX5.js";
+} from "../chunks/chunk-W5R5VZBT.js";
 import {
   openLake
-} from "../chunks/chunk-HPKATFGQ.js";
+} from "../chunks/chunk-IXKHL4DQ.js";
 import "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
@@ -40,12 +40,11 @@ import {
   DEFAULT_UPLOAD_CONCURRENCY
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-7IPRMLEC.js";
-import "../chunks/chunk-J4DDMN4N.js";
+import "../chunks/chunk-FRTY72SC.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -59,7 +58,9 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import {
   ConfigurationError,

@@ -5,11 +5,13 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-RJC7CHS6.js";
-import "../chunks/chunk-XXD3JUVQ.js";
+} from "../chunks/chunk-P2XGRQ4F.js";
+import "../chunks/chunk-PJBTUNED.js";
+import "../chunks/chunk-R47Z7GPO.js";
+import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
 import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-KH5TG57W.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-MRIDBEQ6.js")).validateMain());
