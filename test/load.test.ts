@@ -1,3 +1,4 @@
+import { existsSync, statSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -298,6 +299,9 @@ describe("the warehouse URL", () => {
         const memory = "memory_limit" in chosen ? before.memory : "953.6 MiB";
         expect(during).toEqual([{ memory, ordered: false }]);
         expect(await settings(warehouse)).toEqual(before);
+        // Checkpointed under the load's settings: nothing is left in the WAL for the close to write.
+        const wal = join(dir, `${index}.duckdb.wal`);
+        expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
       } finally {
         await warehouse.close();
       }

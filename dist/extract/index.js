@@ -44,7 +44,7 @@ import {
 import {
   checkLakeUrl,
   openLake
-} from "../chunks/chunk-IXKHL4DQ.js";
+} from "../chunks/chunk-4JDUI5RM.js";
 import {
   deliveryId,
   lakeApps,
@@ -90,7 +90,7 @@ import {
 import {
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-FRTY72SC.js";
+} from "../chunks/chunk-HEVGZTRW.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -6,7 +6,7 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-MDM4GJND.js";
+} from "../chunks/chunk-3CWWRBH2.js";
 import "../chunks/chunk-6YD5DB67.js";
 import "../chunks/chunk-4Y3IVNV6.js";
 import "../chunks/chunk-CFFZKRGG.js";
@@ -16,7 +16,7 @@ import {
   DEFAULT_PROVISION_OUT
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-FRTY72SC.js";
+import "../chunks/chunk-HEVGZTRW.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -22,7 +22,7 @@ import {
 } from "../chunks/chunk-W5R5VZBT.js";
 import {
   openLake
-} from "../chunks/chunk-IXKHL4DQ.js";
+} from "../chunks/chunk-4JDUI5RM.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -91,7 +91,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-FRTY72SC.js";
+} from "../chunks/chunk-HEVGZTRW.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
