@@ -52,10 +52,10 @@ describe("--json", () => {
     const transform = await cli([
       "transform",
       ...["--warehouse", warehouse, "--project", PROJECT_DIR, "--target-dir", join(work, "target")],
-      ...["--select", "stg_amplitude__events", "--json"],
+      ...["--select", "+stg_amplitude__events", "--json"],
     ]);
-    // A first build tests whole tables, and --json says so.
-    expect(onlyJson(transform)).toMatchObject({ models: 1, tests_scope: "whole" });
+    // A first build tests whole tables, and --json says so (staging picks from the deliveries, built first).
+    expect(onlyJson(transform)).toMatchObject({ models: 2, tests_scope: "whole" });
     expect(transform.stderr.join("\n")).toMatch(/^staging\.stg_amplitude__events +incremental /m);
 
     const docs = await cli([

@@ -264,9 +264,9 @@ describe("the model project", () => {
   it("names the file and line of an unknown ref", async () => {
     const root = await projectCopy();
     const path = join(root, "models/core/users.sql");
-    await writeFile(path, (await readFile(path, "utf8")).replace("ref('events')", "ref('event')"));
+    await writeFile(path, (await readFile(path, "utf8")).replaceAll("ref('events')", "ref('event')"));
     expect(await compileError(root)).toMatch(
-      /^models\/core\/users\.sql:6: ref\('event'\) names no model \(did you mean [^)]*\bevents\?\)/,
+      /^models\/core\/users\.sql:7: ref\('event'\) names no model \(did you mean [^)]*\bevents\?\)/,
     );
   });
 

@@ -1512,7 +1512,9 @@ begin
     where table_schema = 'CORE' and table_name = 'USERS' and table_type = 'BASE TABLE';
     if (full_refresh or present = 0) then
         create or replace table core.users as
-        with events as (
+        with
+
+        events as (
 
             select * from core.events
 
@@ -1524,9 +1526,15 @@ begin
 
         ),
 
+        user_events as (
+
+            select * from scoped
+
+        ),
+
         latest_user_ids as (
             select amplitude_id, user_id
-            from scoped
+            from user_events
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1543,28 +1551,23 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from scoped
+            from user_events
             group by amplitude_id
 
         ),
 
-        computed as (
-
+        final as (
             select
                 activity.amplitude_id,
+
                 latest_user_ids.user_id,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
+
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
-
-        ),
-
-        final as (
-
-            select * from computed
 
         )
 
@@ -1581,11 +1584,7 @@ begin
     end if;
 
     create or replace transient table core.users__increment as
-        with events as (
-
-            select * from core.events
-
-        ),
+        with
 
         new_rows as (
 
@@ -1658,9 +1657,16 @@ begin
 
         ),
 
+        user_events as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
         latest_user_ids as (
             select amplitude_id, user_id
-            from scoped
+            from user_events
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1677,65 +1683,25 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from scoped
-            group by amplitude_id
-
-        ),
-
-        computed as (
-
-            select
-                activity.amplitude_id,
-                latest_user_ids.user_id,
-                activity.first_seen_at,
-                activity.last_seen_at,
-                activity.event_count,
-                activity.loaded_at
-            from activity
-            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
-
-        ),
-
-        appended_user_ids as (
-
-            select amplitude_id, user_id
-            from appended
-            where user_id is not null
-            qualify row_number() over (
-                partition by amplitude_id
-                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-            ) = 1
-
-        ),
-
-        appended_activity as (
-
-            select
-                amplitude_id,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from appended
+            from user_events
             group by amplitude_id
 
         ),
 
         final as (
-
-            select * from computed
-
-            union all
             select
-                appended_activity.amplitude_id,
-                coalesce(appended_user_ids.user_id, held.user_id) as user_id,
-                coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
-                appended_activity.last_seen_at,
-                coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
-                appended_activity.loaded_at
-            from appended_activity
-            left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
-            left join held on appended_activity.amplitude_id = held.amplitude_id
+                activity.amplitude_id,
+
+                coalesce(latest_user_ids.user_id, held.user_id) as user_id,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+                activity.last_seen_at,
+                coalesce(held.event_count, 0) + activity.event_count as event_count,
+
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+            left join held on activity.amplitude_id = held.amplitude_id
 
         )
 
@@ -1749,11 +1715,7 @@ begin
         execute immediate 'alter table core.users__increment modify column user_id set masking policy ' || policy;
     end;
     create or replace transient table core.users__scope as
-        with events as (
-
-            select * from core.events
-
-        ),
+        with
 
         new_rows as (
 
@@ -1826,9 +1788,16 @@ begin
 
         ),
 
+        user_events as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
         latest_user_ids as (
             select amplitude_id, user_id
-            from scoped
+            from user_events
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1845,65 +1814,25 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from scoped
-            group by amplitude_id
-
-        ),
-
-        computed as (
-
-            select
-                activity.amplitude_id,
-                latest_user_ids.user_id,
-                activity.first_seen_at,
-                activity.last_seen_at,
-                activity.event_count,
-                activity.loaded_at
-            from activity
-            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
-
-        ),
-
-        appended_user_ids as (
-
-            select amplitude_id, user_id
-            from appended
-            where user_id is not null
-            qualify row_number() over (
-                partition by amplitude_id
-                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-            ) = 1
-
-        ),
-
-        appended_activity as (
-
-            select
-                amplitude_id,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from appended
+            from user_events
             group by amplitude_id
 
         ),
 
         final as (
-
-            select * from computed
-
-            union all
             select
-                appended_activity.amplitude_id,
-                coalesce(appended_user_ids.user_id, held.user_id) as user_id,
-                coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
-                appended_activity.last_seen_at,
-                coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
-                appended_activity.loaded_at
-            from appended_activity
-            left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
-            left join held on appended_activity.amplitude_id = held.amplitude_id
+                activity.amplitude_id,
+
+                coalesce(latest_user_ids.user_id, held.user_id) as user_id,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+                activity.last_seen_at,
+                coalesce(held.event_count, 0) + activity.event_count as event_count,
+
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+            left join held on activity.amplitude_id = held.amplitude_id
 
         )
 
@@ -2099,7 +2028,9 @@ begin
     where table_schema = 'CORE' and table_name = 'DEVICES' and table_type = 'BASE TABLE';
     if (full_refresh or present = 0) then
         create or replace table core.devices as
-        with events as (
+        with
+
+        events as (
 
             select * from staging.stg_amplitude__events
             where device_id is not null
@@ -2112,18 +2043,24 @@ begin
 
         ),
 
+        device_events as (
+
+            select * from scoped
+
+        ),
+
         ordered as (
             select
-                scoped.*,
+                device_events.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from scoped
+            from device_events
 
         ),
 
-        computed as (
+        described as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -2141,8 +2078,18 @@ begin
         ),
 
         final as (
-
-            select * from computed
+            select
+                described.device_id,
+                described.device_family as device_family,
+                described.device_type as device_type,
+                described.device_model as device_model,
+                described.os_name as os_name,
+                described.os_version as os_version,
+                described.platform as platform,
+                described.first_seen_at as first_seen_at,
+                described.last_seen_at,
+                described.loaded_at
+            from described
 
         )
 
@@ -2151,12 +2098,7 @@ begin
     end if;
 
     create or replace transient table core.devices__increment as
-        with events as (
-
-            select * from staging.stg_amplitude__events
-            where device_id is not null
-
-        ),
+        with
 
         new_rows as (
 
@@ -2229,18 +2171,25 @@ begin
 
         ),
 
+        device_events as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
         ordered as (
             select
-                scoped.*,
+                device_events.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from scoped
+            from device_events
 
         ),
 
-        computed as (
+        described as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -2257,65 +2206,27 @@ begin
 
         ),
 
-        appended_ordered as (
-
-            select
-                appended.*,
-                row_number() over (
-                    partition by device_id
-                    order by event_time asc nulls first, uuid asc nulls first
-                ) as event_order
-            from appended
-
-        ),
-
-        appended_devices as (
-
-            select
-                device_id,
-                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
-                max_by(platform, iff(platform is null, null, event_order)) as platform,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                max(loaded_at) as loaded_at
-            from appended_ordered
-            group by device_id
-
-        ),
-
         final as (
-
-            select * from computed
-
-            union all
             select
-                appended_devices.device_id,
-                coalesce(appended_devices.device_family, held.device_family) as device_family,
-                coalesce(appended_devices.device_type, held.device_type) as device_type,
-                coalesce(appended_devices.device_model, held.device_model) as device_model,
-                coalesce(appended_devices.os_name, held.os_name) as os_name,
-                coalesce(appended_devices.os_version, held.os_version) as os_version,
-                coalesce(appended_devices.platform, held.platform) as platform,
-                coalesce(held.first_seen_at, appended_devices.first_seen_at) as first_seen_at,
-                appended_devices.last_seen_at,
-                appended_devices.loaded_at
-            from appended_devices
-            left join held on appended_devices.device_id = held.device_id
+                described.device_id,
+                coalesce(described.device_family, held.device_family) as device_family,
+                coalesce(described.device_type, held.device_type) as device_type,
+                coalesce(described.device_model, held.device_model) as device_model,
+                coalesce(described.os_name, held.os_name) as os_name,
+                coalesce(described.os_version, held.os_version) as os_version,
+                coalesce(described.platform, held.platform) as platform,
+                coalesce(held.first_seen_at, described.first_seen_at) as first_seen_at,
+                described.last_seen_at,
+                described.loaded_at
+            from described
+
+            left join held on described.device_id = held.device_id
 
         )
 
         select * from final;
     create or replace transient table core.devices__scope as
-        with events as (
-
-            select * from staging.stg_amplitude__events
-            where device_id is not null
-
-        ),
+        with
 
         new_rows as (
 
@@ -2388,18 +2299,25 @@ begin
 
         ),
 
+        device_events as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
         ordered as (
             select
-                scoped.*,
+                device_events.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from scoped
+            from device_events
 
         ),
 
-        computed as (
+        described as (
             select
                 device_id,
                 max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
@@ -2416,54 +2334,21 @@ begin
 
         ),
 
-        appended_ordered as (
-
-            select
-                appended.*,
-                row_number() over (
-                    partition by device_id
-                    order by event_time asc nulls first, uuid asc nulls first
-                ) as event_order
-            from appended
-
-        ),
-
-        appended_devices as (
-
-            select
-                device_id,
-                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
-                max_by(platform, iff(platform is null, null, event_order)) as platform,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                max(loaded_at) as loaded_at
-            from appended_ordered
-            group by device_id
-
-        ),
-
         final as (
-
-            select * from computed
-
-            union all
             select
-                appended_devices.device_id,
-                coalesce(appended_devices.device_family, held.device_family) as device_family,
-                coalesce(appended_devices.device_type, held.device_type) as device_type,
-                coalesce(appended_devices.device_model, held.device_model) as device_model,
-                coalesce(appended_devices.os_name, held.os_name) as os_name,
-                coalesce(appended_devices.os_version, held.os_version) as os_version,
-                coalesce(appended_devices.platform, held.platform) as platform,
-                coalesce(held.first_seen_at, appended_devices.first_seen_at) as first_seen_at,
-                appended_devices.last_seen_at,
-                appended_devices.loaded_at
-            from appended_devices
-            left join held on appended_devices.device_id = held.device_id
+                described.device_id,
+                coalesce(described.device_family, held.device_family) as device_family,
+                coalesce(described.device_type, held.device_type) as device_type,
+                coalesce(described.device_model, held.device_model) as device_model,
+                coalesce(described.os_name, held.os_name) as os_name,
+                coalesce(described.os_version, held.os_version) as os_version,
+                coalesce(described.platform, held.platform) as platform,
+                coalesce(held.first_seen_at, described.first_seen_at) as first_seen_at,
+                described.last_seen_at,
+                described.loaded_at
+            from described
+
+            left join held on described.device_id = held.device_id
 
         )
 

@@ -1,17 +1,35 @@
 {{ config(materialized='incremental', unique_key='device_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
 {% from 'incremental.sql' import scope_to_touched, scope_to_appended with context %}
+{%- set fields = ['device_family', 'device_type', 'device_model', 'os_name', 'os_version', 'platform'] %}
 
-with events as (
+with
+
+{% if is_incremental() %}
+{{ scope_to_appended(ref('stg_amplitude__events'), 'device_id is not null', ['device_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
+
+device_events as (
+
+    {#- A device computed again brings all its events; one appended to, its new events alone. #}
+    select * from scoped
+    union all
+    select * from appended
+
+),
+{% else %}
+events as (
 
     select * from {{ ref('stg_amplitude__events') }}
     where device_id is not null
 
 ),
 
-{% if is_incremental() %}
-{{ scope_to_appended(ref('stg_amplitude__events'), 'device_id is not null', ['device_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
-{% else %}
 {{ scope_to_touched('events', ['device_id'], false, none, none) }}
+
+device_events as (
+
+    select * from scoped
+
+),
 {% endif %}
 
 ordered as (
@@ -19,26 +37,23 @@ ordered as (
     {#- A total order of each device's events (uuid breaks ties of event_time), so that the latest value
         is the same on every run and engine; events without a time count as the oldest. #}
     select
-        scoped.*,
+        device_events.*,
         row_number() over (
             partition by device_id
             order by event_time asc nulls first, uuid asc nulls first
         ) as event_order
-    from scoped
+    from device_events
 
 ),
 
-computed as (
+described as (
 
     {#- A device as it last described itself: each field's latest non-null value. #}
     select
         device_id,
-        {{ latest_non_null('device_family', 'event_order') }} as device_family,
-        {{ latest_non_null('device_type', 'event_order') }} as device_type,
-        {{ latest_non_null('device_model', 'event_order') }} as device_model,
-        {{ latest_non_null('os_name', 'event_order') }} as os_name,
-        {{ latest_non_null('os_version', 'event_order') }} as os_version,
-        {{ latest_non_null('platform', 'event_order') }} as platform,
+        {%- for field in fields %}
+        {{ latest_non_null(field, 'event_order') }} as {{ field }},
+        {%- endfor %}
         min(event_time) as first_seen_at,
         max(event_time) as last_seen_at,
         max(loaded_at) as loaded_at
@@ -47,66 +62,24 @@ computed as (
 
 ),
 
-{% if is_incremental() %}
-appended_ordered as (
-
-    select
-        appended.*,
-        row_number() over (
-            partition by device_id
-            order by event_time asc nulls first, uuid asc nulls first
-        ) as event_order
-    from appended
-
-),
-
-appended_devices as (
-
-    select
-        device_id,
-        {{ latest_non_null('device_family', 'event_order') }} as device_family,
-        {{ latest_non_null('device_type', 'event_order') }} as device_type,
-        {{ latest_non_null('device_model', 'event_order') }} as device_model,
-        {{ latest_non_null('os_name', 'event_order') }} as os_name,
-        {{ latest_non_null('os_version', 'event_order') }} as os_version,
-        {{ latest_non_null('platform', 'event_order') }} as platform,
-        min(event_time) as first_seen_at,
-        max(event_time) as last_seen_at,
-        max(loaded_at) as loaded_at
-    from appended_ordered
-    group by device_id
-
-),
-
 final as (
 
-    select * from computed
-
-    union all
-
-    {#- Every new event is later than all the held ones: a field the new events report replaces the
-        held value, the others keep it. #}
+    {#- A device appended to goes on from its held row: every new event is later than all the held ones,
+        so a field they report replaces the held value and the others keep it. `held` has only those
+        devices, so the others are what their events make. #}
     select
-        appended_devices.device_id,
-        coalesce(appended_devices.device_family, held.device_family) as device_family,
-        coalesce(appended_devices.device_type, held.device_type) as device_type,
-        coalesce(appended_devices.device_model, held.device_model) as device_model,
-        coalesce(appended_devices.os_name, held.os_name) as os_name,
-        coalesce(appended_devices.os_version, held.os_version) as os_version,
-        coalesce(appended_devices.platform, held.platform) as platform,
-        coalesce(held.first_seen_at, appended_devices.first_seen_at) as first_seen_at,
-        appended_devices.last_seen_at,
-        appended_devices.loaded_at
-    from appended_devices
-    left join held on appended_devices.device_id = held.device_id
+        described.device_id,
+        {%- for field in fields %}
+        {% if is_incremental() %}coalesce(described.{{ field }}, held.{{ field }}){% else %}described.{{ field }}{% endif %} as {{ field }},
+        {%- endfor %}
+        {% if is_incremental() %}coalesce(held.first_seen_at, described.first_seen_at){% else %}described.first_seen_at{% endif %} as first_seen_at,
+        described.last_seen_at,
+        described.loaded_at
+    from described
+    {% if is_incremental() %}
+    left join held on described.device_id = held.device_id
+    {% endif %}
 
 )
-{% else %}
-final as (
-
-    select * from computed
-
-)
-{% endif %}
 
 {{ output('final', scope='touched') }}

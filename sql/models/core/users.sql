@@ -1,16 +1,33 @@
 {{ config(materialized='incremental', unique_key='amplitude_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
 {% from 'incremental.sql' import scope_to_touched, scope_to_appended with context %}
 
-with events as (
+with
+
+{% if is_incremental() %}
+{{ scope_to_appended(ref('events'), 'true', ['amplitude_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
+
+user_events as (
+
+    {#- A user computed again brings all its events; one appended to, its new events alone. #}
+    select * from scoped
+    union all
+    select * from appended
+
+),
+{% else %}
+events as (
 
     select * from {{ ref('events') }}
 
 ),
 
-{% if is_incremental() %}
-{{ scope_to_appended(ref('events'), 'true', ['amplitude_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
-{% else %}
 {{ scope_to_touched('events', ['amplitude_id'], false, none, none) }}
+
+user_events as (
+
+    select * from scoped
+
+),
 {% endif %}
 
 latest_user_ids as (
@@ -19,7 +36,7 @@ latest_user_ids as (
         event without a time or an event_id counts as the oldest (nulls last on both engines: Snowflake
         would put them first in a descending order); uuid makes the order total. #}
     select amplitude_id, user_id
-    from scoped
+    from user_events
     where user_id is not null
     qualify row_number() over (
         partition by amplitude_id
@@ -36,76 +53,35 @@ activity as (
         max(event_time) as last_seen_at,
         count(*) as event_count,
         max(loaded_at) as loaded_at
-    from scoped
+    from user_events
     group by amplitude_id
 
 ),
 
-computed as (
+final as (
 
+    {#- A user appended to goes on from its held row: every new event is later than all the held ones.
+        `held` has only those users, so the others are what their events make. #}
     select
         activity.amplitude_id,
+        {% if is_incremental() %}
+        coalesce(latest_user_ids.user_id, held.user_id) as user_id,
+        coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+        activity.last_seen_at,
+        coalesce(held.event_count, 0) + activity.event_count as event_count,
+        {% else %}
         latest_user_ids.user_id,
         activity.first_seen_at,
         activity.last_seen_at,
         activity.event_count,
+        {% endif %}
         activity.loaded_at
     from activity
     left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
-
-),
-
-{% if is_incremental() %}
-appended_user_ids as (
-
-    select amplitude_id, user_id
-    from appended
-    where user_id is not null
-    qualify row_number() over (
-        partition by amplitude_id
-        order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-    ) = 1
-
-),
-
-appended_activity as (
-
-    select
-        amplitude_id,
-        min(event_time) as first_seen_at,
-        max(event_time) as last_seen_at,
-        count(*) as event_count,
-        max(loaded_at) as loaded_at
-    from appended
-    group by amplitude_id
-
-),
-
-final as (
-
-    select * from computed
-
-    union all
-
-    {#- Every new event is later than all the held ones: the held row goes on from there. #}
-    select
-        appended_activity.amplitude_id,
-        coalesce(appended_user_ids.user_id, held.user_id) as user_id,
-        coalesce(held.first_seen_at, appended_activity.first_seen_at) as first_seen_at,
-        appended_activity.last_seen_at,
-        coalesce(held.event_count, 0) + appended_activity.event_count as event_count,
-        appended_activity.loaded_at
-    from appended_activity
-    left join appended_user_ids on appended_activity.amplitude_id = appended_user_ids.amplitude_id
-    left join held on appended_activity.amplitude_id = held.amplitude_id
+    {% if is_incremental() %}
+    left join held on activity.amplitude_id = held.amplitude_id
+    {% endif %}
 
 )
-{% else %}
-final as (
-
-    select * from computed
-
-)
-{% endif %}
 
 {{ output('final', scope='touched') }}
