@@ -266,7 +266,7 @@ describe("the model project", () => {
     const path = join(root, "models/core/users.sql");
     await writeFile(path, (await readFile(path, "utf8")).replaceAll("ref('events')", "ref('event')"));
     expect(await compileError(root)).toMatch(
-      /^models\/core\/users\.sql:7: ref\('event'\) names no model \(did you mean [^)]*\bevents\?\)/,
+      /^models\/core\/users\.sql:6: ref\('event'\) names no model \(did you mean [^)]*\bevents\?\)/,
     );
   });
 

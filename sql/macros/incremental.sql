@@ -130,3 +130,29 @@ touched as (
 
 ),
 {%- endmacro %}
+
+{#- The rows an entity model (users, devices) aggregates, as the CTE `entity_rows` (with those of
+    scope_to_appended on an incremental build, `held` among them): on a full build every row of `relation`
+    that `condition` keeps; on an incremental build all the rows of each entity computed again and only the
+    new rows of each entity appended to. Each CTE is followed by a comma. -#}
+{% macro entity_rows(relation, condition, keys, incremental, since, deliveries, time, held_time) -%}
+{% if incremental %}
+{{ scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) }}
+
+entity_rows as (
+
+    {#- An entity computed again brings all its rows; one appended to, its new rows alone. #}
+    select * from scoped
+    union all
+    select * from appended
+
+),
+{% else %}
+entity_rows as (
+
+    select * from {{ relation }}
+    where {{ condition }}
+
+),
+{% endif %}
+{%- endmacro %}

@@ -1514,27 +1514,16 @@ begin
         create or replace table core.users as
         with
 
-        events as (
+        entity_rows as (
 
             select * from core.events
-
-        ),
-
-        scoped as (
-
-            select * from events
-
-        ),
-
-        user_events as (
-
-            select * from scoped
+            where true
 
         ),
 
         latest_user_ids as (
             select amplitude_id, user_id
-            from user_events
+            from entity_rows
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1551,7 +1540,7 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from user_events
+            from entity_rows
             group by amplitude_id
 
         ),
@@ -1657,7 +1646,7 @@ begin
 
         ),
 
-        user_events as (
+        entity_rows as (
             select * from scoped
             union all
             select * from appended
@@ -1666,7 +1655,7 @@ begin
 
         latest_user_ids as (
             select amplitude_id, user_id
-            from user_events
+            from entity_rows
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1683,7 +1672,7 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from user_events
+            from entity_rows
             group by amplitude_id
 
         ),
@@ -1788,7 +1777,7 @@ begin
 
         ),
 
-        user_events as (
+        entity_rows as (
             select * from scoped
             union all
             select * from appended
@@ -1797,7 +1786,7 @@ begin
 
         latest_user_ids as (
             select amplitude_id, user_id
-            from user_events
+            from entity_rows
             where user_id is not null
             qualify row_number() over (
                 partition by amplitude_id
@@ -1814,7 +1803,7 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from user_events
+            from entity_rows
             group by amplitude_id
 
         ),
@@ -2030,33 +2019,21 @@ begin
         create or replace table core.devices as
         with
 
-        events as (
+        entity_rows as (
 
             select * from staging.stg_amplitude__events
             where device_id is not null
 
         ),
 
-        scoped as (
-
-            select * from events
-
-        ),
-
-        device_events as (
-
-            select * from scoped
-
-        ),
-
         ordered as (
             select
-                device_events.*,
+                entity_rows.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from device_events
+            from entity_rows
 
         ),
 
@@ -2171,7 +2148,7 @@ begin
 
         ),
 
-        device_events as (
+        entity_rows as (
             select * from scoped
             union all
             select * from appended
@@ -2180,12 +2157,12 @@ begin
 
         ordered as (
             select
-                device_events.*,
+                entity_rows.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from device_events
+            from entity_rows
 
         ),
 
@@ -2299,7 +2276,7 @@ begin
 
         ),
 
-        device_events as (
+        entity_rows as (
             select * from scoped
             union all
             select * from appended
@@ -2308,12 +2285,12 @@ begin
 
         ordered as (
             select
-                device_events.*,
+                entity_rows.*,
                 row_number() over (
                     partition by device_id
                     order by event_time asc nulls first, uuid asc nulls first
                 ) as event_order
-            from device_events
+            from entity_rows
 
         ),
 
@@ -10418,7 +10395,7 @@ create or replace task pipeline.run_users
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.users (amplitude-pipeline)'
-    after pipeline.run_events
+    after pipeline.run_events, pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_users(false);
 
@@ -10442,7 +10419,7 @@ create or replace task pipeline.run_devices
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.devices (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__events
+    after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__events
     as
     call pipeline.build_devices(false);
 

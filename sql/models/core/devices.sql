@@ -1,48 +1,22 @@
 {{ config(materialized='incremental', unique_key='device_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'incremental.sql' import scope_to_touched, scope_to_appended with context %}
+{% from 'incremental.sql' import entity_rows with context %}
 {%- set fields = ['device_family', 'device_type', 'device_model', 'os_name', 'os_version', 'platform'] %}
 
 with
 
-{% if is_incremental() %}
-{{ scope_to_appended(ref('stg_amplitude__events'), 'device_id is not null', ['device_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
-
-device_events as (
-
-    {#- A device computed again brings all its events; one appended to, its new events alone. #}
-    select * from scoped
-    union all
-    select * from appended
-
-),
-{% else %}
-events as (
-
-    select * from {{ ref('stg_amplitude__events') }}
-    where device_id is not null
-
-),
-
-{{ scope_to_touched('events', ['device_id'], false, none, none) }}
-
-device_events as (
-
-    select * from scoped
-
-),
-{% endif %}
+{{ entity_rows(ref('stg_amplitude__events'), 'device_id is not null', ['device_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
 
 ordered as (
 
     {#- A total order of each device's events (uuid breaks ties of event_time), so that the latest value
         is the same on every run and engine; events without a time count as the oldest. #}
     select
-        device_events.*,
+        entity_rows.*,
         row_number() over (
             partition by device_id
             order by event_time asc nulls first, uuid asc nulls first
         ) as event_order
-    from device_events
+    from entity_rows
 
 ),
 

@@ -1,34 +1,9 @@
 {{ config(materialized='incremental', unique_key='amplitude_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'incremental.sql' import scope_to_touched, scope_to_appended with context %}
+{% from 'incremental.sql' import entity_rows with context %}
 
 with
 
-{% if is_incremental() %}
-{{ scope_to_appended(ref('events'), 'true', ['amplitude_id'], incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
-
-user_events as (
-
-    {#- A user computed again brings all its events; one appended to, its new events alone. #}
-    select * from scoped
-    union all
-    select * from appended
-
-),
-{% else %}
-events as (
-
-    select * from {{ ref('events') }}
-
-),
-
-{{ scope_to_touched('events', ['amplitude_id'], false, none, none) }}
-
-user_events as (
-
-    select * from scoped
-
-),
-{% endif %}
+{{ entity_rows(ref('events'), 'true', ['amplitude_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries'), 'event_time', 'last_seen_at') }}
 
 latest_user_ids as (
 
@@ -36,7 +11,7 @@ latest_user_ids as (
         event without a time or an event_id counts as the oldest (nulls last on both engines: Snowflake
         would put them first in a descending order); uuid makes the order total. #}
     select amplitude_id, user_id
-    from user_events
+    from entity_rows
     where user_id is not null
     qualify row_number() over (
         partition by amplitude_id
@@ -53,7 +28,7 @@ activity as (
         max(event_time) as last_seen_at,
         count(*) as event_count,
         max(loaded_at) as loaded_at
-    from user_events
+    from entity_rows
     group by amplitude_id
 
 ),
