@@ -317,7 +317,7 @@ export function renderObjects(project: Project, settings: ProvisionSettings): Sn
     });
   }
   // Each test in both forms: the rows of the pending batches, and the whole table (when a whole pass is due).
-  const whole = new Map(wholeGraphTests(project, compiled).map((test) => [test.name, test.sql]));
+  const whole = new Map(graphTests(project, compiled, { whole: true }).map((test) => [test.name, test.sql]));
   add("procedure", "pipeline.run_data_tests", "procedure_run_data_tests.sql", {
     statement: render("procedure_run_data_tests.sql", {
       tests: graphTests(project, compiled).map((test) => ({ ...test, whole_sql: whole.get(test.name)! })),
@@ -359,20 +359,22 @@ export function maskedColumns(project: Project, model: CompiledModel): string[] 
     .map((column) => column.name.toLowerCase());
 }
 
-/** The tests the finalizer runs: the embedded runner's list, checking the rows of the pending batches. */
-export function graphTests(project: Project, compiled?: Map<string, CompiledModel>): PlannedTest[] {
+/**
+ * The tests the finalizer runs: the embedded runner's list, checking the rows of the pending batches, or
+ * with `whole`, whole tables (over the rows every capture took).
+ */
+export function graphTests(
+  project: Project,
+  compiled?: Map<string, CompiledModel>,
+  options: { whole?: boolean } = {},
+): PlannedTest[] {
   const models = compiled ?? planProject(project, "snowflake").compiled;
   const newerThan = new Map<string, string>();
   for (const model of models.values()) {
-    if (model.config.materialized === "incremental") newerThan.set(model.name, PENDING_BATCHES_SINCE);
+    if (model.config.materialized === "incremental" && !options.whole)
+      newerThan.set(model.name, PENDING_BATCHES_SINCE);
   }
   return planTests(project, models, new Set(models.keys()), "snowflake", newerThan, GRAPH_SOURCES);
-}
-
-/** The finalizer's tests in their whole-table form, over the rows every capture took. */
-export function wholeGraphTests(project: Project, compiled?: Map<string, CompiledModel>): PlannedTest[] {
-  const models = compiled ?? planProject(project, "snowflake").compiled;
-  return planTests(project, models, new Set(models.keys()), "snowflake", new Map(), GRAPH_SOURCES);
 }
 
 /** The hours between the finalizer's whole passes, checked: a whole number from 0 (every run). */
