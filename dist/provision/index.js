@@ -6,10 +6,10 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-3CWWRBH2.js";
+} from "../chunks/chunk-GKHPKLRF.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-4Y3IVNV6.js";
-import "../chunks/chunk-CFFZKRGG.js";
+import "../chunks/chunk-VTSQDIZR.js";
+import "../chunks/chunk-MFPX3GQC.js";
 import "../chunks/chunk-O6O2DAZF.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {

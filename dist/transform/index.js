@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-4Y3IVNV6.js";
+} from "../chunks/chunk-VTSQDIZR.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-CFFZKRGG.js";
+} from "../chunks/chunk-MFPX3GQC.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -4486,7 +4486,7 @@ async function transformMain(run) {
     select: optionalInput(INPUTS.select),
     fullRefresh: booleanInput(INPUTS.fullRefresh, false),
     fullTests: booleanInput(INPUTS.fullTests, false),
-    fullTestsEvery: optionalInput(INPUTS.fullTestsEvery) === void 0 ? void 0 : intInput(INPUTS.fullTestsEvery, 0, { min: 0, max: 24 * 366 }),
+    fullTestsEvery: intInput(INPUTS.fullTestsEvery, void 0, { min: 0, max: 24 * 366 }),
     targetDir: DEFAULT_TARGET_DIR,
     timeoutMinutes
   };

@@ -224,7 +224,11 @@ export function booleanInput(name: string, fallback: boolean): boolean {
   throw new ConfigurationError(`input ${name}: ${JSON.stringify(value)} is not true or false`);
 }
 
-export function intInput(name: string, fallback?: number): number | undefined;
+export function intInput(
+  name: string,
+  fallback?: undefined,
+  range?: { min?: number; max?: number },
+): number | undefined;
 export function intInput(name: string, fallback: number, range?: { min?: number; max?: number }): number;
 export function intInput(
   name: string,

@@ -40,10 +40,7 @@ export async function transformMain(run: ActionRun): Promise<void> {
     select: optionalInput(INPUTS.select),
     fullRefresh: booleanInput(INPUTS.fullRefresh, false),
     fullTests: booleanInput(INPUTS.fullTests, false),
-    fullTestsEvery:
-      optionalInput(INPUTS.fullTestsEvery) === undefined
-        ? undefined
-        : intInput(INPUTS.fullTestsEvery, 0, { min: 0, max: 24 * 366 }),
+    fullTestsEvery: intInput(INPUTS.fullTestsEvery, undefined, { min: 0, max: 24 * 366 }),
     targetDir: DEFAULT_TARGET_DIR,
     timeoutMinutes,
   };
