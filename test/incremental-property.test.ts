@@ -2,7 +2,8 @@
  * The warehouse contract says incremental models always hold what `transform --full-refresh` builds
  * from the same raw table, whatever the order and content of deliveries. This test generates random
  * delivery sequences from the simulator (windows of random sizes and alignments, overlapping and out
- * of order, re-exports in random re-processing rounds, older rounds after newer ones) and after each
+ * of order, re-exports in random re-processing rounds, older rounds after newer ones, and scheduled runs
+ * of the hours after the newest delivered) and after each
  * delivery compares every model table built incrementally with its full refresh.
  *
  *   PROPERTY_SEED=17 npx vitest run test/incremental-property.test.ts          replay sequence 17
@@ -40,6 +41,9 @@ const LOAD_TIME_COLUMN = /^(.+_)?loaded_at$/;
 const RANGE: HourWindow = { start: hourOf("2025-11-04T00"), end: hourOf("2025-11-05T23") };
 const TRAFFIC = { eventsPerHour: 20, users: 15, duplicateRate: 0.05 };
 const WINDOW_SIZES = [24, 24, 12, 5, 3, 1];
+/** How often a delivery is the scheduled run after the newest delivered hour, and its sizes. */
+const SCHEDULED_RATE = 0.35;
+const SCHEDULED_SIZES = [1, 1, 2, 3];
 /** More of each change than the simulator's defaults: every delivery has more chances to break a model. */
 const REPROCESS_RATES: Partial<ReprocessRates> = {
   propertiesRemoved: 0.15,
@@ -78,6 +82,15 @@ function deliverySequence(seed: number): Delivery[] {
   const delivered: HourWindow[] = [];
   let latest = 0;
   return Array.from({ length: intBetween(random, 4, 7) }, () => {
+    // The scheduled run: the hours right after the newest delivered, in the latest round. Every event
+    // is then later than what the models hold, the path on which they append to held rows.
+    const newest = Math.max(...delivered.map((d) => d.end));
+    if (delivered.length > 0 && newest < RANGE.end && random() < SCHEDULED_RATE) {
+      const hours = Math.min(pick(random, SCHEDULED_SIZES), RANGE.end - newest);
+      const range = { start: newest + 1, end: newest + hours };
+      delivered.push(range);
+      return { range, hoursPerWindow: pick(random, [24, hours]), round: latest };
+    }
     const hours = pick(random, WINDOW_SIZES);
     // Mostly over an hour delivered before (a re-export changes rows already loaded), else anywhere.
     const earlier = delivered.length > 0 && random() < 0.7 ? pick(random, delivered) : RANGE;

@@ -551,6 +551,14 @@ describe("the object models on a hand-made world", () => {
         group_properties: { company: { "gamma.org": { industry: "media" } } },
       }),
       event("u7", 1001, PAGE, "11:00", { event_id: 4, groups: { team: ["blue"] } }),
+      // u4 again, now in a team only: acme.com loses the event its latest properties came from, and no
+      // new event sends any for it (u2 sends none): they are read again from the events it keeps.
+      event("u4", 1001, PAGE, "10:30", {
+        event_id: 3,
+        processed_time: "2025-11-04 11:30:00.000000",
+        groups: { team: ["green"] },
+        group_properties: {},
+      }),
     ]);
     const result = await transform({ warehouse, project });
     expectBuilt(result);
@@ -570,8 +578,8 @@ describe("the object models on a hand-made world", () => {
       {
         group_type: "company",
         group_name: "acme.com",
-        group_properties: '{"industry":"saas"}',
-        event_count: 4,
+        group_properties: '{"industry":"software"}',
+        event_count: 3,
         user_count: 2,
       },
       {
@@ -582,6 +590,7 @@ describe("the object models on a hand-made world", () => {
         user_count: 1,
       },
       { group_type: "team", group_name: "blue", group_properties: null, event_count: 1, user_count: 1 },
+      { group_type: "team", group_name: "green", group_properties: null, event_count: 1, user_count: 1 },
     ]);
     expect(
       await rows(
@@ -589,8 +598,9 @@ describe("the object models on a hand-made world", () => {
         "select * exclude (loaded_at) from core.user_groups order by amplitude_id, group_type, group_name",
       ),
     ).toEqual([
-      membership(1001, "company", "acme.com", "10:00", "10:30", 2),
+      membership(1001, "company", "acme.com", "10:00", "10:00", 1),
       membership(1001, "team", "blue", "11:00", "11:00", 1),
+      membership(1001, "team", "green", "10:30", "10:30", 1),
       membership(1002, "company", "acme.com", "10:10", "10:40", 2),
       membership(1003, "company", "gamma.org", "10:50", "10:50", 1),
     ]);
@@ -610,6 +620,27 @@ describe("the object models on a hand-made world", () => {
       { cohort_id: "c1", amplitude_id: 1001 },
       { cohort_id: "c1", amplitude_id: 1009 },
       { cohort_id: "c2", amplitude_id: 1002 },
+    ]);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+
+    // A later first delivery naming acme.com without properties: the group goes on from its held row.
+    await loadEvents(lake, warehouse, "12", [
+      event("u8", 1002, PAGE, "12:00", { event_id: 3, groups: { company: "acme.com" } }),
+    ]);
+    expectBuilt(await transform({ warehouse, project }));
+    expect(
+      await rows(
+        warehouse,
+        `select group_properties::varchar as group_properties, event_count, user_count, last_seen_at
+         from core.groups where group_name = 'acme.com'`,
+      ),
+    ).toEqual([
+      {
+        group_properties: '{"industry":"software"}',
+        event_count: 4,
+        user_count: 2,
+        last_seen_at: at("12:00"),
+      },
     ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
@@ -698,15 +729,20 @@ describe("the object models compiled for Snowflake", () => {
       "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),\n            last_computed_text\n        ) as last_computed_at",
     );
     expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
-    // An incremental build recomputes the groups of every event delivered since: all its deliveries.
+    // An incremental build touches the groups of every delivery of an event delivered again, and reads
+    // the counts of the groups it touches from their memberships.
     const increment = compileModel(project, project.models.get("groups")!, {
       dialect: "snowflake",
       incremental: true,
       incrementalSince: "cast('2025-11-04 10:00:00' as timestamp)",
     }).sql;
     expect(increment).toContain(
-      "from staging.stg_amplitude__event_deliveries\n    where loaded_at > cast('2025-11-04 10:00:00' as timestamp)",
+      "from staging.stg_amplitude__event_deliveries\n    where loaded_at <= cast('2025-11-04 10:00:00' as timestamp)",
     );
+    expect(increment).toContain(
+      "from staging.stg_amplitude__event_groups\n    where uuid in (select uuid from delivered_again)",
+    );
+    expect(increment).toContain("from core.user_groups\n");
     expect(increment).toContain(
       "where (group_type, group_name) in (select group_type, group_name from touched)",
     );

@@ -48,14 +48,16 @@ async function download(sim: AmplitudeSimulator, cohortId: string) {
 }
 
 describe("the simulator's groups", () => {
-  it("puts company users in their company's group on every event, derived from the user alone", () => {
+  it("puts company users in their company's group on every event, with properties that change over time", () => {
     const sim = new AmplitudeSimulator();
-    const events = [...sim.events({ start: hourOf("2026-11-19T09"), end: hourOf("2026-11-19T12") })];
+    const events = [...sim.events({ start: hourOf("2026-11-19T03"), end: hourOf("2026-11-19T12") })];
     const groupsByUser = new Map<number, string>();
+    const seatsByDomain = new Map<string, Set<number>>();
     let inGroups = 0;
+    let withoutProperties = 0;
     for (const event of events) {
       const groups = event.groups as Record<string, string[]>;
-      const key = JSON.stringify([groups, event.group_properties]);
+      const key = JSON.stringify(groups);
       const seen = groupsByUser.get(event.amplitude_id as number);
       if (seen !== undefined) expect(key).toBe(seen);
       groupsByUser.set(event.amplitude_id as number, key);
@@ -66,15 +68,30 @@ describe("the simulator's groups", () => {
       inGroups += 1;
       const [domain] = groups.company;
       expect(groups.company).toHaveLength(1);
-      const properties = (event.group_properties as Record<string, Record<string, unknown>>).company![
-        domain!
-      ];
+      const sent = event.group_properties as Record<string, Record<string, Record<string, unknown>>>;
+      // An SDK call made before the group call sends none (every fifth event_id).
+      if (!sent.company) {
+        expect(sent).toEqual({});
+        expect(Number(event.event_id) % 5).toBe(0);
+        withoutProperties += 1;
+        continue;
+      }
+      const properties = sent.company[domain!];
       expect(properties).toEqual({
         industry: expect.any(String),
         employees: expect.stringMatching(/^\d+-\d+$/),
+        licensed_seats: expect.any(Number),
       });
+      seatsByDomain.set(
+        domain!,
+        (seatsByDomain.get(domain!) ?? new Set()).add(properties!.licensed_seats as number),
+      );
       if (typeof event.user_id === "string") expect(event.user_id.endsWith(`@${domain}`)).toBe(true);
     }
+    // Ten hours cross a six-hour change of seats: the latest event's properties are not the first's.
+    expect([...seatsByDomain.values()].some((seats) => seats.size > 1)).toBe(true);
+    expect(withoutProperties).toBeGreaterThan(0);
+    expect(withoutProperties).toBeLessThan(inGroups * 0.4);
     // Free-mail users are in no group; identified free-mail users exist and carry none.
     expect(inGroups).toBeGreaterThan(events.length * 0.1);
     expect(inGroups).toBeLessThan(events.length * 0.9);

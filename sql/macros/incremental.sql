@@ -51,8 +51,11 @@ scoped as (
     again from all their rows), `scoped` (those rows), `appended` (the new rows of every other key, the
     entities new to the model included), `held` (what the model holds for the appended keys) and
     `touched` (every key replaced), each followed by a comma. Only for an incremental build. `relation`
-    is a table, not a CTE (read twice, a CTE would be copied whole), and `condition` filters its rows. -#}
-{% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) -%}
+    is a table or a parenthesised query, not a CTE (read twice, a CTE would be copied whole), and
+    `condition` filters its rows. `deliveries` holds every delivered line (its uuid and loaded_at);
+    `delivery_keys` (by default the same) the keys each delivered line belonged to, one row per key. -#}
+{% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time, delivery_keys=none) -%}
+{%- set delivery_keys = delivery_keys or deliveries -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 new_rows as (
 
@@ -78,7 +81,7 @@ recomputed as (
     {#- Every entity any delivery of such an event belongs to, and the entities whose new events are not
         all later than what the model holds for them. #}
     select distinct {{ keys | join(', ') }}
-    from {{ deliveries }}
+    from {{ delivery_keys }}
     where uuid in (select uuid from delivered_again)
         and {{ keys | join(' is not null and ') }} is not null
 
@@ -131,13 +134,13 @@ touched as (
 ),
 {%- endmacro %}
 
-{#- The rows an entity model (users, devices) aggregates, as the CTE `entity_rows` (with those of
+{#- The rows an entity model (users, devices, groups, memberships) aggregates, as the CTE `entity_rows` (with those of
     scope_to_appended on an incremental build, `held` among them): on a full build every row of `relation`
     that `condition` keeps; on an incremental build all the rows of each entity computed again and only the
     new rows of each entity appended to. Each CTE is followed by a comma. -#}
-{% macro entity_rows(relation, condition, keys, incremental, since, deliveries, time, held_time) -%}
+{% macro entity_rows(relation, condition, keys, incremental, since, deliveries, time, held_time, delivery_keys=none) -%}
 {% if incremental %}
-{{ scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) }}
+{{ scope_to_appended(relation, condition, keys, since, deliveries, time, held_time, delivery_keys) }}
 
 entity_rows as (
 

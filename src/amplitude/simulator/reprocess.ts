@@ -201,7 +201,11 @@ export class Reprocessor {
       event.amplitude_id = merged.amplitudeId;
       // Groups belong to the user: an event moved to another user carries that user's groups.
       event.groups = groupsOf(merged);
-      event.group_properties = groupPropertiesOf(merged);
+      event.group_properties = groupPropertiesOf(
+        merged,
+        Date.parse(`${String(original.event_time).replace(" ", "T")}Z`),
+        original.event_id as number | undefined,
+      );
     }
     if (hit("deviceIdChanged")) {
       const r = draw("deviceIdChanged");

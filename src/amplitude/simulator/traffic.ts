@@ -268,9 +268,24 @@ export function groupsOf(user: User): Record<string, string[]> {
   return user.company !== null ? { company: [user.company] } : {};
 }
 
-export function groupPropertiesOf(user: User): Record<string, Record<string, Record<string, string>>> {
-  if (user.company === null) return {};
-  return { company: { [user.company]: { ...COMPANY_PROFILES[user.company]! } } };
+/** How often a company's licensed seats change, and how many plans of seats it goes through. */
+const SEATS_PERIOD_MS = 6 * 3_600_000;
+const SEATS_STEPS = 5;
+
+/**
+ * What an event at `time` (epoch ms) sends as `group_properties` for its user's company: the company's
+ * profile and its licensed seats, which change every six hours, so that which event's properties are the
+ * latest matters. Every fifth event (by `event_id`) sends none: an SDK call made before the group call.
+ */
+export function groupPropertiesOf(
+  user: User,
+  time: number,
+  eventId: number | undefined,
+): Record<string, Record<string, Record<string, string | number>>> {
+  if (user.company === null || (eventId !== undefined && eventId % 5 === 0)) return {};
+  const profile = COMPANY_PROFILES[user.company]!;
+  const seats = 10 * (1 + (Math.floor(time / SEATS_PERIOD_MS) % SEATS_STEPS));
+  return { company: { [user.company]: { ...profile, licensed_seats: seats } } };
 }
 
 /** Events due in an hour, before duplication; zero in quiet hours. */
@@ -541,6 +556,8 @@ function buildEvent(
   const uploaded = time + intBetween(random, 200, 4_000);
   const clientTime = time - intBetween(random, 0, 300);
   const email = ctx.identified ? user.email : null;
+  // Some sources send events without an event_id (undefined leaves the key out of the line).
+  const eventIdSent = type === "[Amplitude] Page Viewed" && pageCounter % 7 === 0 ? undefined : eventId;
   return {
     $insert_id: uuidFrom(random),
     $insert_key: null,
@@ -569,13 +586,12 @@ function buildEvent(
     device_model: device.profile.type === "Mac" ? "Mac" : null,
     device_type: device.profile.type,
     dma: network.place.dma,
-    // Some sources send events without an event_id (undefined leaves the key out of the line).
-    event_id: type === "[Amplitude] Page Viewed" && pageCounter % 7 === 0 ? undefined : eventId,
+    event_id: eventIdSent,
     event_properties: withoutPagePathFor(user, eventProperties(step, page, pageCounter, random)),
     event_time: amplitudeTime(time),
     event_type: type,
     global_user_properties: {},
-    group_properties: groupPropertiesOf(user),
+    group_properties: groupPropertiesOf(user, time, eventIdSent),
     groups: groupsOf(user),
     idfa: null,
     ip_address: network.ip,
