@@ -107,3 +107,27 @@ describe("DuckDB settings in --warehouse duckdb:PATH?…", () => {
     expect(existsSync(join(cwd, "w.duckdb"))).toBe(true);
   });
 });
+
+describe("the columns of a table", () => {
+  it("are listed in order, for tables and views alike, and none for a table or schema that does not exist, also inside a transaction", async () => {
+    const warehouse = await openWarehouse("duckdb::memory:", { create: true });
+    opened.push(warehouse);
+    await warehouse.execute("create schema s");
+    await warehouse.execute('create table s."Odd ""name""" (b varchar, a bigint)');
+    await warehouse.execute('create view s.v as select a from s."Odd ""name"""');
+    expect(await warehouse.columns("s", 'Odd "name"')).toEqual([
+      { name: "b", type: "VARCHAR" },
+      { name: "a", type: "BIGINT" },
+    ]);
+    expect(await warehouse.columns("s", "v")).toEqual([{ name: "a", type: "BIGINT" }]);
+    expect(await warehouse.columns("s", "missing")).toEqual([]);
+    expect(await warehouse.columns("no_schema", "missing")).toEqual([]);
+    // A lookup of a missing table fails inside DuckDB: the transaction around it still commits.
+    await warehouse.transaction(async () => {
+      expect(await warehouse.tableExists("s", "missing")).toBe(false);
+      expect(await warehouse.columns("s", "v")).toEqual([{ name: "a", type: "BIGINT" }]);
+      await warehouse.execute('insert into s."Odd ""name""" values (\'x\', 1)');
+    });
+    expect(await warehouse.query('select count(*) as n from s."Odd ""name"""')).toEqual([{ n: 1n }]);
+  });
+});

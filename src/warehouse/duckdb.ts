@@ -177,13 +177,31 @@ export class DuckDbWarehouse implements Warehouse {
     return (await this.columns(schema, name)).length > 0;
   }
 
+  /**
+   * A table's or view's columns in order, none when it does not exist. `pragma_table_info` answers in about a
+   * millisecond where `information_schema.columns` takes four or five: a transform asks twice per incremental
+   * model. A missing table is a catalog error at binding, which leaves an open transaction usable. For a name
+   * that needs quoting (which `pragma_table_info` does not read), the catalog is asked instead.
+   */
   async columns(schema: string, name: string): Promise<Column[]> {
-    const rows = await this.query<{ name: string; type: string }>(
-      `select column_name as name, data_type as type from information_schema.columns
-       where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position`,
-      [schema, name],
-    );
-    return rows.map((row) => ({ name: row.name, type: row.type }));
+    const plain = /^[a-z_][a-z0-9_]*$/i;
+    if (!plain.test(schema) || !plain.test(name)) {
+      return await this.query<{ name: string; type: string }>(
+        `select column_name as name, data_type as type from information_schema.columns
+         where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position`,
+        [schema, name],
+      );
+    }
+    try {
+      const rows = await this.query<{ name: string; type: string }>(
+        "select name, type from pragma_table_info(?) order by cid",
+        [`${schema}.${name}`],
+      );
+      return rows.map((row) => ({ name: row.name, type: row.type }));
+    } catch (error) {
+      if (/Catalog Error: Table with name .* does not exist/.test(errorMessage(error))) return [];
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
