@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readProject } from "../src/models/project.ts";
@@ -173,44 +173,6 @@ describe("the amplitude-pipeline CLI", () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/AMPLITUDE_REGION must be "us" or "eu"/);
-  });
-
-  it("runs the demo on a fresh folder with no account and no network", async () => {
-    const cwd = await tempDir();
-    const result = await runCli(["demo", "--days", "1", "--json"], { cwd });
-    expect(result.code).toBe(0);
-    const figures = result.json();
-    expect(Object.keys(figures).sort()).toEqual([
-      "events",
-      "models",
-      "tests_failed",
-      "tests_passed",
-      "tests_warned",
-    ]);
-    expect(figures).toMatchObject({ models: MODELS, tests_failed: 0 });
-    expect(figures.events).toBeGreaterThan(1_000);
-    expect(figures.tests_passed).toBeGreaterThan(40);
-    // With --json, the report goes to stderr and stdout holds the figures alone.
-    expect(result.stderr).toMatch(/core\.events +[\d,]+\n/);
-    expect(result.stderr).toMatch(
-      /Web issues by type \(marts\.web_issues\):\n {2}(repeated_click|rage_click|form_abandoned|page_return|page_loop) \| \d+ \| \d+\n/,
-    );
-    const firstWindow = (await readdir(join(cwd, "data", "demo", "exports", "187520")))[0]!;
-    expect(await listFiles(join(cwd, "data", "demo", "lake"))).toContainEqual(
-      expect.stringMatching(
-        new RegExp(
-          `^amplitude/_manifests/app=187520/\\d{8}T\\d{6}\\.\\d{3}Z_${firstWindow}_[0-9a-f]{12}\\.json$`,
-        ),
-      ),
-    );
-    expect(await listFiles(join(cwd, "data", "demo", "target"))).toEqual(["run_results.json"]);
-    // It ends by saying where the data dictionary of what it built is, as a path and a file:// URL.
-    expect(result.stderr).toMatch(
-      /Data dictionary \(\d+ pages, lineage, test results\): data\/demo\/docs\/index\.html · open file:\/\/\/.+\/data\/demo\/docs\/index\.html\n/,
-    );
-    const index = await readFile(join(cwd, "data", "demo", "docs", "index.html"), "utf8");
-    expect(index).toContain('href="models/events.html"');
-    expect(index).not.toContain("Tests have not run yet");
   });
 });
 

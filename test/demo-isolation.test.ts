@@ -1,10 +1,11 @@
-import { cp, readdir } from "node:fs/promises";
+import { cp, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runDemo } from "../src/cli/demo-command.ts";
 import { resultTable } from "../src/cli/transform-command.ts";
 import type { Output } from "../src/cli/output.ts";
 import { ConfigurationError } from "../src/errors.ts";
+import { readProject } from "../src/models/project.ts";
 import type { TestResult, TransformResult } from "../src/models/runner.ts";
 import { extractStep, type ExtractStepOptions } from "../src/pipeline/extract.ts";
 import { loadStep } from "../src/pipeline/load.ts";
@@ -38,11 +39,44 @@ const extractOptions = (cwd: string, overrides: Partial<ExtractStepOptions> = {}
 });
 
 describe("the demo's own folders", () => {
-  it("keeps the demo under data/demo, shows test counts, re-runs changing nothing, and its data is refused where a real project's is expected", async () => {
+  it("runs with no account and no network, keeps the demo under data/demo, shows test counts, re-runs changing nothing, and its data is refused where a real project's is expected", async () => {
     const cwd = await tempDir();
-    const demo = await runCli(["demo", "--days", "1"], { cwd });
-    expect(demo.stderr).not.toMatch(/error/i);
+    const demo = await runCli(["demo", "--days", "1", "--json"], { cwd });
+    // The report shares stderr with --json: no error line in it.
+    expect(demo.stderr).not.toMatch(/^(error|ERROR|FAIL)\b/m);
     expect(demo.code).toBe(0);
+    // With --json, stdout holds the figures alone and the report goes to stderr.
+    const figures = demo.json<Record<string, number>>();
+    expect(Object.keys(figures).sort()).toEqual([
+      "events",
+      "models",
+      "tests_failed",
+      "tests_passed",
+      "tests_warned",
+    ]);
+    expect(figures).toMatchObject({ models: (await readProject("sql")).models.size, tests_failed: 0 });
+    expect(figures.events).toBeGreaterThan(1_000);
+    expect(figures.tests_passed).toBeGreaterThan(40);
+    expect(demo.stderr).toMatch(/core\.events +[\d,]+\n/);
+    expect(demo.stderr).toMatch(
+      /Web issues by type \(marts\.web_issues\):\n {2}(repeated_click|rage_click|form_abandoned|page_return|page_loop) \| \d+ \| \d+\n/,
+    );
+    const firstWindow = (await readdir(join(cwd, "data", "demo", "exports", "187520")))[0]!;
+    expect(await listFiles(join(cwd, "data", "demo", "lake"))).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^amplitude/_manifests/app=187520/\\d{8}T\\d{6}\\.\\d{3}Z_${firstWindow}_[0-9a-f]{12}\\.json$`,
+        ),
+      ),
+    );
+    expect(await listFiles(join(cwd, "data", "demo", "target"))).toEqual(["run_results.json"]);
+    // It ends by saying where the data dictionary of what it built is, as a path and a file:// URL.
+    expect(demo.stderr).toMatch(
+      /Data dictionary \(\d+ pages, lineage, test results\): data\/demo\/docs\/index\.html · open file:\/\/\/.+\/data\/demo\/docs\/index\.html\n/,
+    );
+    const index = await readFile(join(cwd, "data", "demo", "docs", "index.html"), "utf8");
+    expect(index).toContain('href="models/events.html"');
+    expect(index).not.toContain("Tests have not run yet");
     // Everything under data/demo; the real commands' defaults are left untouched.
     expect(await readdir(join(cwd, "data"))).toEqual(["demo"]);
     expect((await readdir(join(cwd, "data", "demo"))).sort()).toEqual([
@@ -52,17 +86,17 @@ describe("the demo's own folders", () => {
       "target",
       "warehouse.duckdb",
     ]);
-    expect(demo.stdout).toMatch(
+    expect(demo.stderr).toMatch(
       /Backups: data\/demo\/exports\/<app>\/<window>\/ · lake: file:\/\/data\/demo\/lake · warehouse: duckdb:data\/demo\/warehouse\.duckdb · results: data\/demo\/target\/run_results\.json/,
     );
     // The terminal shows the result: one line of test counts, no table of a hundred passing tests.
     const counts =
       /^Data tests: (\d+) passed, 0 failed, (\d+) warned \(every test's result: --verbose\)$/m.exec(
-        demo.stdout,
+        demo.stderr,
       );
     expect(counts).not.toBeNull();
     expect(Number(counts![1])).toBeGreaterThan(40);
-    expect(demo.stdout).not.toMatch(/ pass +0$/m);
+    expect(demo.stderr).not.toMatch(/ pass +0$/m);
 
     // The demo's second run (here with --verbose) exports the same windows: nothing new is uploaded or loaded.
     const demoDir = join(cwd, "data", "demo");
