@@ -44,7 +44,7 @@ import {
 import {
   checkLakeUrl,
   openLake
-} from "../chunks/chunk-4JDUI5RM.js";
+} from "../chunks/chunk-BNWA7WZC.js";
 import {
   deliveryId,
   lakeApps,
@@ -90,7 +90,7 @@ import {
 import {
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-HEVGZTRW.js";
+} from "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -6,7 +6,7 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-GKHPKLRF.js";
+} from "../chunks/chunk-CBVJJ23A.js";
 import "../chunks/chunk-6YD5DB67.js";
 import "../chunks/chunk-VTSQDIZR.js";
 import "../chunks/chunk-MFPX3GQC.js";
@@ -16,7 +16,7 @@ import {
   DEFAULT_PROVISION_OUT
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-HEVGZTRW.js";
+import "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

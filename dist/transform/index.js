@@ -22,7 +22,7 @@ import {
 } from "../chunks/chunk-W5R5VZBT.js";
 import {
   openLake
-} from "../chunks/chunk-4JDUI5RM.js";
+} from "../chunks/chunk-BNWA7WZC.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -91,7 +91,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-HEVGZTRW.js";
+} from "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -26,7 +26,7 @@ import {
 } from "../chunks/chunk-W5R5VZBT.js";
 import {
   openLake
-} from "../chunks/chunk-4JDUI5RM.js";
+} from "../chunks/chunk-BNWA7WZC.js";
 import "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
@@ -40,7 +40,7 @@ import {
   DEFAULT_UPLOAD_CONCURRENCY
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-HEVGZTRW.js";
+import "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
