@@ -159,3 +159,18 @@ entity_rows as (
 ),
 {% endif %}
 {%- endmacro %}
+
+{#- The times and count of an entity model's row (users, memberships), from the CTE `activity` (first_seen_at,
+    last_seen_at, event_count of the rows it aggregated) and, on an incremental build, `held`: an entity appended
+    to keeps its held first_seen_at and adds its new events to its held count. Each column followed by a comma. -#}
+{% macro appended_activity(incremental) -%}
+{%- if incremental -%}
+coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+        activity.last_seen_at,
+        coalesce(held.event_count, 0) + activity.event_count as event_count,
+{%- else -%}
+activity.first_seen_at,
+        activity.last_seen_at,
+        activity.event_count,
+{%- endif %}
+{%- endmacro %}

@@ -1548,12 +1548,10 @@ begin
         final as (
             select
                 activity.amplitude_id,
-
-                latest_user_ids.user_id,
+                latest_user_ids.user_id as user_id,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
-
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -1680,12 +1678,10 @@ begin
         final as (
             select
                 activity.amplitude_id,
-
                 coalesce(latest_user_ids.user_id, held.user_id) as user_id,
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
-
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -1811,12 +1807,10 @@ begin
         final as (
             select
                 activity.amplitude_id,
-
                 coalesce(latest_user_ids.user_id, held.user_id) as user_id,
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
-
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -2962,11 +2956,9 @@ begin
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
-
                 activity.loaded_at
             from activity
 
@@ -3091,11 +3083,9 @@ begin
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
-
                 activity.loaded_at
             from activity
 
@@ -3222,11 +3212,9 @@ begin
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
-
                 activity.loaded_at
             from activity
 

@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', unique_key=['amplitude_id', 'group_type', 'group_name'], incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'incremental.sql' import entity_rows with context %}
+{% from 'incremental.sql' import entity_rows, appended_activity with context %}
 {% from 'groups.sql' import current_memberships with context %}
 
 {#- Which groups each user's events named, and when. A membership any re-delivered event belonged to in
@@ -31,15 +31,7 @@ final as (
         activity.amplitude_id,
         activity.group_type,
         activity.group_name,
-        {% if is_incremental() %}
-        coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-        activity.last_seen_at,
-        coalesce(held.event_count, 0) + activity.event_count as event_count,
-        {% else %}
-        activity.first_seen_at,
-        activity.last_seen_at,
-        activity.event_count,
-        {% endif %}
+        {{ appended_activity(is_incremental()) }}
         activity.loaded_at
     from activity
     {% if is_incremental() %}
