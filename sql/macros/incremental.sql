@@ -51,11 +51,8 @@ scoped as (
     again from all their rows), `scoped` (those rows), `appended` (the new rows of every other key, the
     entities new to the model included), `held` (what the model holds for the appended keys) and
     `touched` (every key replaced), each followed by a comma. Only for an incremental build. `relation`
-    is a table or a parenthesised query, not a CTE (read twice, a CTE would be copied whole), and
-    `condition` filters its rows. `deliveries` holds every delivered line (its uuid and loaded_at);
-    `delivery_keys` (by default the same) the keys each delivered line belonged to, one row per key. -#}
-{% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time, delivery_keys=none) -%}
-{%- set delivery_keys = delivery_keys or deliveries -%}
+    is a table, not a CTE (read twice, a CTE would be copied whole), and `condition` filters its rows. -#}
+{% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 new_rows as (
 
@@ -81,7 +78,7 @@ recomputed as (
     {#- Every entity any delivery of such an event belongs to, and the entities whose new events are not
         all later than what the model holds for them. #}
     select distinct {{ keys | join(', ') }}
-    from {{ delivery_keys }}
+    from {{ deliveries }}
     where uuid in (select uuid from delivered_again)
         and {{ keys | join(' is not null and ') }} is not null
 
@@ -134,13 +131,13 @@ touched as (
 ),
 {%- endmacro %}
 
-{#- The rows an entity model (users, devices, groups, memberships) aggregates, as the CTE `entity_rows` (with those of
+{#- The rows an entity model (users, devices) aggregates, as the CTE `entity_rows` (with those of
     scope_to_appended on an incremental build, `held` among them): on a full build every row of `relation`
     that `condition` keeps; on an incremental build all the rows of each entity computed again and only the
     new rows of each entity appended to. Each CTE is followed by a comma. -#}
-{% macro entity_rows(relation, condition, keys, incremental, since, deliveries, time, held_time, delivery_keys=none) -%}
+{% macro entity_rows(relation, condition, keys, incremental, since, deliveries, time, held_time) -%}
 {% if incremental %}
-{{ scope_to_appended(relation, condition, keys, since, deliveries, time, held_time, delivery_keys) }}
+{{ scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) }}
 
 entity_rows as (
 
@@ -158,19 +155,4 @@ entity_rows as (
 
 ),
 {% endif %}
-{%- endmacro %}
-
-{#- The times and count of an entity model's row (users, memberships), from the CTE `activity` (first_seen_at,
-    last_seen_at, event_count of the rows it aggregated) and, on an incremental build, `held`: an entity appended
-    to keeps its held first_seen_at and adds its new events to its held count. Each column followed by a comma. -#}
-{% macro appended_activity(incremental) -%}
-{%- if incremental -%}
-coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-        activity.last_seen_at,
-        coalesce(held.event_count, 0) + activity.event_count as event_count,
-{%- else -%}
-activity.first_seen_at,
-        activity.last_seen_at,
-        activity.event_count,
-{%- endif %}
 {%- endmacro %}

@@ -1548,10 +1548,12 @@ begin
         final as (
             select
                 activity.amplitude_id,
-                latest_user_ids.user_id as user_id,
+
+                latest_user_ids.user_id,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
+
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -1678,10 +1680,12 @@ begin
         final as (
             select
                 activity.amplitude_id,
+
                 coalesce(latest_user_ids.user_id, held.user_id) as user_id,
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
+
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -1807,10 +1811,12 @@ begin
         final as (
             select
                 activity.amplitude_id,
+
                 coalesce(latest_user_ids.user_id, held.user_id) as user_id,
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 coalesce(held.event_count, 0) + activity.event_count as event_count,
+
                 activity.loaded_at
             from activity
             left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
@@ -2899,380 +2905,6 @@ $$;
 
 -- amplitude-pipeline provision, statement 46 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace procedure pipeline.build_user_groups(full_refresh boolean)
-returns varchar
-language sql
-execute as owner
-as
-$$
-declare
-    present number default 0;
-    differing number default 0;
-    processed number default 0;
-    column_list varchar;
-    source_list varchar;
-    update_list varchar;
-    statement varchar;
-    columns_differ exception (-20001, 'core.user_groups has other columns than the model user_groups makes: run transform --full-refresh --select user_groups');
-begin
-    select count(*) into :present
-    from information_schema.tables
-    where table_schema = 'CORE' and table_name = 'USER_GROUPS' and table_type = 'BASE TABLE';
-    if (full_refresh or present = 0) then
-        create or replace table core.user_groups as
-        with
-
-        entity_rows as (
-
-            select * from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where true
-
-        ),
-
-        activity as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from entity_rows
-            group by amplitude_id, group_type, group_name
-
-        ),
-
-        final as (
-            select
-                activity.amplitude_id,
-                activity.group_type,
-                activity.group_name,
-                activity.first_seen_at,
-                activity.last_seen_at,
-                activity.event_count,
-                activity.loaded_at
-            from activity
-
-        )
-
-        select * from final;
-        return 'rebuilt';
-    end if;
-
-    create or replace transient table core.user_groups__increment as
-        with
-
-        new_rows as (
-
-            select *
-            from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and true
-
-        ),
-
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
-
-        ),
-
-        recomputed as (
-            select distinct amplitude_id, group_type, group_name
-            from staging.stg_amplitude__event_groups
-            where uuid in (select uuid from delivered_again)
-                and amplitude_id is not null and group_type is not null and group_name is not null
-
-            union
-
-            select distinct new_rows.amplitude_id, new_rows.group_type, new_rows.group_name
-            from new_rows
-            inner join core.user_groups as model
-                on new_rows.amplitude_id = model.amplitude_id and new_rows.group_type = model.group_type and new_rows.group_name = model.group_name
-            where new_rows.event_time is null
-                or model.last_seen_at is null
-                or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        ) where true) as source_rows
-            inner join recomputed
-                on source_rows.amplitude_id = recomputed.amplitude_id and source_rows.group_type = recomputed.group_type and source_rows.group_name = recomputed.group_name
-
-        ),
-
-        appended as (
-
-            select new_rows.*
-            from new_rows
-            where not exists (
-                select 1 from recomputed
-                where recomputed.amplitude_id = new_rows.amplitude_id and recomputed.group_type = new_rows.group_type and recomputed.group_name = new_rows.group_name
-            )
-
-        ),
-
-        held as (
-
-            select model.*
-            from core.user_groups as model
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
-
-        ),
-
-        touched as (
-
-            select amplitude_id, group_type, group_name from recomputed
-            union
-            select amplitude_id, group_type, group_name from appended
-
-        ),
-
-        entity_rows as (
-            select * from scoped
-            union all
-            select * from appended
-
-        ),
-
-        activity as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from entity_rows
-            group by amplitude_id, group_type, group_name
-
-        ),
-
-        final as (
-            select
-                activity.amplitude_id,
-                activity.group_type,
-                activity.group_name,
-                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-                activity.last_seen_at,
-                coalesce(held.event_count, 0) + activity.event_count as event_count,
-                activity.loaded_at
-            from activity
-
-            left join held
-                on activity.amplitude_id = held.amplitude_id
-                and activity.group_type = held.group_type
-                and activity.group_name = held.group_name
-
-        )
-
-        select * from final;
-    create or replace transient table core.user_groups__scope as
-        with
-
-        new_rows as (
-
-            select *
-            from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and true
-
-        ),
-
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
-
-        ),
-
-        recomputed as (
-            select distinct amplitude_id, group_type, group_name
-            from staging.stg_amplitude__event_groups
-            where uuid in (select uuid from delivered_again)
-                and amplitude_id is not null and group_type is not null and group_name is not null
-
-            union
-
-            select distinct new_rows.amplitude_id, new_rows.group_type, new_rows.group_name
-            from new_rows
-            inner join core.user_groups as model
-                on new_rows.amplitude_id = model.amplitude_id and new_rows.group_type = model.group_type and new_rows.group_name = model.group_name
-            where new_rows.event_time is null
-                or model.last_seen_at is null
-                or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        ) where true) as source_rows
-            inner join recomputed
-                on source_rows.amplitude_id = recomputed.amplitude_id and source_rows.group_type = recomputed.group_type and source_rows.group_name = recomputed.group_name
-
-        ),
-
-        appended as (
-
-            select new_rows.*
-            from new_rows
-            where not exists (
-                select 1 from recomputed
-                where recomputed.amplitude_id = new_rows.amplitude_id and recomputed.group_type = new_rows.group_type and recomputed.group_name = new_rows.group_name
-            )
-
-        ),
-
-        held as (
-
-            select model.*
-            from core.user_groups as model
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
-
-        ),
-
-        touched as (
-
-            select amplitude_id, group_type, group_name from recomputed
-            union
-            select amplitude_id, group_type, group_name from appended
-
-        ),
-
-        entity_rows as (
-            select * from scoped
-            union all
-            select * from appended
-
-        ),
-
-        activity as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from entity_rows
-            group by amplitude_id, group_type, group_name
-
-        ),
-
-        final as (
-            select
-                activity.amplitude_id,
-                activity.group_type,
-                activity.group_name,
-                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-                activity.last_seen_at,
-                coalesce(held.event_count, 0) + activity.event_count as event_count,
-                activity.loaded_at
-            from activity
-
-            left join held
-                on activity.amplitude_id = held.amplitude_id
-                and activity.group_type = held.group_type
-                and activity.group_name = held.group_name
-
-        )
-
-        select distinct amplitude_id, group_type, group_name from touched;
-
-    -- Columns only one of the two tables has.
-    select count(*) into :differing
-    from (
-        select column_name
-        from information_schema.columns
-        where table_schema = 'CORE' and table_name in ('USER_GROUPS', 'USER_GROUPS__INCREMENT')
-        group by column_name
-        having count(*) = 1
-    );
-    if (differing > 0) then
-        drop table if exists core.user_groups__increment;
-        drop table if exists core.user_groups__scope;
-        raise columns_differ;
-    end if;
-
-    select
-        listagg(lower(column_name), ', ') within group (order by ordinal_position),
-        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
-        listagg(iff(lower(column_name) in ('amplitude_id', 'group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
-            within group (order by ordinal_position)
-    into :column_list, :source_list, :update_list
-    from information_schema.columns
-    where table_schema = 'CORE' and table_name = 'USER_GROUPS__INCREMENT';
-    select count(*) into :processed from core.user_groups__increment;
-
-    begin transaction;
-    delete from core.user_groups
-    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__scope);
-    delete from core.user_groups
-    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__increment);
-    statement := 'insert into core.user_groups (' || column_list || ') select ' || column_list || ' from core.user_groups__increment';
-    execute immediate statement;
-    commit;
-
-    drop table if exists core.user_groups__increment;
-    drop table if exists core.user_groups__scope;
-    return 'merged ' || processed || ' row(s)';
-exception
-    when other then
-        rollback;
-        raise;
-end;
-$$;
-
--- amplitude-pipeline provision, statement 47 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_groups(full_refresh boolean)
 returns varchar
 language sql
@@ -3296,16 +2928,31 @@ begin
         create or replace table core.groups as
         with
 
-        latest_properties as (
-            select group_type, group_name, group_properties
-            from (
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        memberships as (
+
             select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
+            from group_deliveries
+            inner join latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
+
+        ),
+
+        latest_properties as (
+            select group_type, group_name, group_properties
+            from memberships
             where group_properties is not null
             qualify row_number() over (
                 partition by group_type, group_name
@@ -3314,35 +2961,36 @@ begin
 
         ),
 
-        members as (
+        activity as (
+
             select
                 group_type,
                 group_name,
-                min(first_seen_at) as first_seen_at,
-                max(last_seen_at) as last_seen_at,
-                cast(sum(event_count) as bigint) as event_count,
-                count(amplitude_id) as user_count,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
-            from core.user_groups
-
+            from memberships
             group by group_type, group_name
 
         ),
 
         final as (
+
             select
-                members.group_type,
-                members.group_name,
+                activity.group_type,
+                activity.group_name,
                 latest_properties.group_properties,
-                members.first_seen_at,
-                members.last_seen_at,
-                members.event_count,
-                members.user_count,
-                members.loaded_at
-            from members
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
             left join latest_properties
-                on members.group_type = latest_properties.group_type
-                and members.group_name = latest_properties.group_name
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
 
         )
 
@@ -3353,156 +3001,86 @@ begin
     create or replace transient table core.groups__increment as
         with
 
-        new_memberships as (
+        group_deliveries as (
 
-            select * from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+            select * from staging.stg_amplitude__event_groups
 
         ),
 
-        delivered_again as (
-            select uuid
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
             from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (
-                    select uuid from staging.stg_amplitude__event_deliveries
-                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                )
-
-        ),
-
-        left_groups as (
-            select distinct group_type, group_name
-            from staging.stg_amplitude__event_groups
-            where uuid in (select uuid from delivered_again)
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
 
         touched as (
 
-            select group_type, group_name from new_memberships
-            union
-            select group_type, group_name from left_groups
+            select distinct group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
 
         ),
 
-        held as (
+        memberships as (
 
-            select group_type, group_name, group_properties, last_seen_at
-            from core.groups
-            where (group_type, group_name) in (select group_type, group_name from touched)
-
-        ),
-
-        new_properties as (
-            select group_type, group_name, group_properties, event_time
-            from new_memberships
-            where group_properties is not null
-            qualify row_number() over (
-                partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc nulls last
-            ) = 1
-
-        ),
-
-        properties_recomputed as (
-            select held.group_type, held.group_name
-            from held
-            left join new_properties
-                on held.group_type = new_properties.group_type
-                and held.group_name = new_properties.group_name
-            where not coalesce(new_properties.event_time > held.last_seen_at, false)
-                and (
-                    new_properties.group_type is not null
-                    or (held.group_type, held.group_name) in (select group_type, group_name from left_groups)
-                )
-
-        ),
-
-        recomputed_properties as (
-
-            select group_type, group_name, group_properties
-            from (
             select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
+            from group_deliveries
+            inner join latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where group_properties is not null
-                and (group_type, group_name) in (select group_type, group_name from properties_recomputed)
-            qualify row_number() over (
-                partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc nulls last
-            ) = 1
+
+            where (group_type, group_name) in (select group_type, group_name from touched)
 
         ),
 
         latest_properties as (
-            select
-                touched.group_type,
-                touched.group_name,
-                case
-                    when held.group_type is null or new_properties.event_time > held.last_seen_at
-                        then new_properties.group_properties
-                    when properties_recomputed.group_type is not null then recomputed_properties.group_properties
-                    else held.group_properties
-                end as group_properties
-            from touched
-            left join held
-                on touched.group_type = held.group_type
-                and touched.group_name = held.group_name
-            left join new_properties
-                on touched.group_type = new_properties.group_type
-                and touched.group_name = new_properties.group_name
-            left join properties_recomputed
-                on touched.group_type = properties_recomputed.group_type
-                and touched.group_name = properties_recomputed.group_name
-            left join recomputed_properties
-                on touched.group_type = recomputed_properties.group_type
-                and touched.group_name = recomputed_properties.group_name
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by event_time desc nulls last, uuid desc nulls last
+            ) = 1
 
         ),
 
-        members as (
+        activity as (
+
             select
                 group_type,
                 group_name,
-                min(first_seen_at) as first_seen_at,
-                max(last_seen_at) as last_seen_at,
-                cast(sum(event_count) as bigint) as event_count,
-                count(amplitude_id) as user_count,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
-            from core.user_groups
-
-            where (group_type, group_name) in (select group_type, group_name from touched)
-
+            from memberships
             group by group_type, group_name
 
         ),
 
         final as (
+
             select
-                members.group_type,
-                members.group_name,
+                activity.group_type,
+                activity.group_name,
                 latest_properties.group_properties,
-                members.first_seen_at,
-                members.last_seen_at,
-                members.event_count,
-                members.user_count,
-                members.loaded_at
-            from members
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
             left join latest_properties
-                on members.group_type = latest_properties.group_type
-                and members.group_name = latest_properties.group_name
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
 
         )
 
@@ -3510,156 +3088,86 @@ begin
     create or replace transient table core.groups__scope as
         with
 
-        new_memberships as (
+        group_deliveries as (
 
-            select * from (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+            select * from staging.stg_amplitude__event_groups
 
         ),
 
-        delivered_again as (
-            select uuid
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
             from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (
-                    select uuid from staging.stg_amplitude__event_deliveries
-                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                )
-
-        ),
-
-        left_groups as (
-            select distinct group_type, group_name
-            from staging.stg_amplitude__event_groups
-            where uuid in (select uuid from delivered_again)
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
 
         touched as (
 
-            select group_type, group_name from new_memberships
-            union
-            select group_type, group_name from left_groups
+            select distinct group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
 
         ),
 
-        held as (
+        memberships as (
 
-            select group_type, group_name, group_properties, last_seen_at
-            from core.groups
-            where (group_type, group_name) in (select group_type, group_name from touched)
-
-        ),
-
-        new_properties as (
-            select group_type, group_name, group_properties, event_time
-            from new_memberships
-            where group_properties is not null
-            qualify row_number() over (
-                partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc nulls last
-            ) = 1
-
-        ),
-
-        properties_recomputed as (
-            select held.group_type, held.group_name
-            from held
-            left join new_properties
-                on held.group_type = new_properties.group_type
-                and held.group_name = new_properties.group_name
-            where not coalesce(new_properties.event_time > held.last_seen_at, false)
-                and (
-                    new_properties.group_type is not null
-                    or (held.group_type, held.group_name) in (select group_type, group_name from left_groups)
-                )
-
-        ),
-
-        recomputed_properties as (
-
-            select group_type, group_name, group_properties
-            from (
             select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join staging.stg_amplitude__events as latest_deliveries
+            from group_deliveries
+            inner join latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
-                and group_deliveries.loaded_at = latest_deliveries.loaded_at
-        )
-            where group_properties is not null
-                and (group_type, group_name) in (select group_type, group_name from properties_recomputed)
-            qualify row_number() over (
-                partition by group_type, group_name
-                order by event_time desc nulls last, uuid desc nulls last
-            ) = 1
+
+            where (group_type, group_name) in (select group_type, group_name from touched)
 
         ),
 
         latest_properties as (
-            select
-                touched.group_type,
-                touched.group_name,
-                case
-                    when held.group_type is null or new_properties.event_time > held.last_seen_at
-                        then new_properties.group_properties
-                    when properties_recomputed.group_type is not null then recomputed_properties.group_properties
-                    else held.group_properties
-                end as group_properties
-            from touched
-            left join held
-                on touched.group_type = held.group_type
-                and touched.group_name = held.group_name
-            left join new_properties
-                on touched.group_type = new_properties.group_type
-                and touched.group_name = new_properties.group_name
-            left join properties_recomputed
-                on touched.group_type = properties_recomputed.group_type
-                and touched.group_name = properties_recomputed.group_name
-            left join recomputed_properties
-                on touched.group_type = recomputed_properties.group_type
-                and touched.group_name = recomputed_properties.group_name
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by event_time desc nulls last, uuid desc nulls last
+            ) = 1
 
         ),
 
-        members as (
+        activity as (
+
             select
                 group_type,
                 group_name,
-                min(first_seen_at) as first_seen_at,
-                max(last_seen_at) as last_seen_at,
-                cast(sum(event_count) as bigint) as event_count,
-                count(amplitude_id) as user_count,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
-            from core.user_groups
-
-            where (group_type, group_name) in (select group_type, group_name from touched)
-
+            from memberships
             group by group_type, group_name
 
         ),
 
         final as (
+
             select
-                members.group_type,
-                members.group_name,
+                activity.group_type,
+                activity.group_name,
                 latest_properties.group_properties,
-                members.first_seen_at,
-                members.last_seen_at,
-                members.event_count,
-                members.user_count,
-                members.loaded_at
-            from members
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
             left join latest_properties
-                on members.group_type = latest_properties.group_type
-                and members.group_name = latest_properties.group_name
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
 
         )
 
@@ -3709,7 +3217,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 47 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
@@ -4104,7 +3612,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 48 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
@@ -4355,7 +3863,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 50 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
@@ -4510,7 +4018,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 51 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
@@ -4559,6 +4067,233 @@ begin
         execute immediate 'alter table core.user_cohorts modify column user_id set masking policy ' || policy;
     end;
     return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 51 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace procedure pipeline.build_user_groups(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+declare
+    present number default 0;
+    differing number default 0;
+    processed number default 0;
+    column_list varchar;
+    source_list varchar;
+    update_list varchar;
+    statement varchar;
+    columns_differ exception (-20001, 'core.user_groups has other columns than the model user_groups makes: run transform --full-refresh --select user_groups');
+begin
+    select count(*) into :present
+    from information_schema.tables
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS' and table_type = 'BASE TABLE';
+    if (full_refresh or present = 0) then
+        create or replace table core.user_groups as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select * from final;
+        return 'rebuilt';
+    end if;
+
+    create or replace transient table core.user_groups__increment as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select * from final;
+    create or replace transient table core.user_groups__scope as
+        with
+
+        group_deliveries as (
+
+            select * from staging.stg_amplitude__event_groups
+
+        ),
+
+        latest_deliveries as (
+
+            select source_file, file_row_number from staging.stg_amplitude__events
+
+        ),
+
+        redelivered as (
+            select distinct uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, group_type, group_name
+            from group_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        memberships as (
+
+            select group_deliveries.*
+            from group_deliveries
+            inner join latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by amplitude_id, group_type, group_name
+
+        )
+
+        select distinct amplitude_id, group_type, group_name from touched;
+
+    -- Columns only one of the two tables has.
+    select count(*) into :differing
+    from (
+        select column_name
+        from information_schema.columns
+        where table_schema = 'CORE' and table_name in ('USER_GROUPS', 'USER_GROUPS__INCREMENT')
+        group by column_name
+        having count(*) = 1
+    );
+    if (differing > 0) then
+        drop table if exists core.user_groups__increment;
+        drop table if exists core.user_groups__scope;
+        raise columns_differ;
+    end if;
+
+    select
+        listagg(lower(column_name), ', ') within group (order by ordinal_position),
+        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
+        listagg(iff(lower(column_name) in ('amplitude_id', 'group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+            within group (order by ordinal_position)
+    into :column_list, :source_list, :update_list
+    from information_schema.columns
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS__INCREMENT';
+    select count(*) into :processed from core.user_groups__increment;
+
+    begin transaction;
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__scope);
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__increment);
+    statement := 'insert into core.user_groups (' || column_list || ') select ' || column_list || ' from core.user_groups__increment';
+    execute immediate statement;
+    commit;
+
+    drop table if exists core.user_groups__increment;
+    drop table if exists core.user_groups__scope;
+    return 'merged ' || processed || ' row(s)';
+exception
+    when other then
+        rollback;
+        raise;
 end;
 $$;
 
@@ -10750,29 +10485,17 @@ create or replace task pipeline.run_stg_amplitude__event_groups
 
 -- amplitude-pipeline provision, statement 70 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace task pipeline.run_user_groups
-    warehouse = amplitude_pipeline
-    timezone = 'UTC'
-    timestamp_type_mapping = 'TIMESTAMP_NTZ'
-    user_task_timeout_ms = 7200000
-    comment = 'Builds core.user_groups (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
-    as
-    call pipeline.build_user_groups(false);
-
--- amplitude-pipeline provision, statement 71 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.groups (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events, pipeline.run_user_groups
+    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 72 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 71 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
@@ -10784,7 +10507,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 73 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
@@ -10796,7 +10519,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 74 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
@@ -10808,7 +10531,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 75 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
@@ -10819,6 +10542,18 @@ create or replace task pipeline.run_user_cohorts
     after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_user_cohorts(false);
+
+-- amplitude-pipeline provision, statement 75 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace task pipeline.run_user_groups
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
+    comment = 'Builds core.user_groups (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_user_groups(false);
 
 -- amplitude-pipeline provision, statement 76 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)

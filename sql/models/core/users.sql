@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', unique_key='amplitude_id', incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'incremental.sql' import entity_rows, appended_activity with context %}
+{% from 'incremental.sql' import entity_rows with context %}
 
 with
 
@@ -39,8 +39,17 @@ final as (
         `held` has only those users, so the others are what their events make. #}
     select
         activity.amplitude_id,
-        {% if is_incremental() %}coalesce(latest_user_ids.user_id, held.user_id){% else %}latest_user_ids.user_id{% endif %} as user_id,
-        {{ appended_activity(is_incremental()) }}
+        {% if is_incremental() %}
+        coalesce(latest_user_ids.user_id, held.user_id) as user_id,
+        coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+        activity.last_seen_at,
+        coalesce(held.event_count, 0) + activity.event_count as event_count,
+        {% else %}
+        latest_user_ids.user_id,
+        activity.first_seen_at,
+        activity.last_seen_at,
+        activity.event_count,
+        {% endif %}
         activity.loaded_at
     from activity
     left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
