@@ -185,6 +185,66 @@ describe("transform on the embedded warehouse", () => {
     expect(await snapshot(warehouse)).toEqual(incremental);
   });
 
+  it("leaves a model as it was when nothing it reads changed, and builds it when its SQL, a seed or a source did", async () => {
+    const first = await simulatedLake([["2025-11-04T00", "2025-11-04T05"]]);
+    const { warehouse } = await testWarehouse();
+    const root = await tempDir();
+    await cp(PROJECT_DIR, root, { recursive: true });
+    const run = async (options: { fullRefresh?: boolean } = {}) =>
+      transform({ warehouse, project: await readProject(root), ...options });
+    const unchanged = (result: TransformResult) =>
+      result.models.filter((m) => m.unchanged).map((m) => m.name);
+    await load({ lake: first.lake, warehouse });
+    const built = await run();
+    expect(unchanged(built)).toEqual([]);
+    const rows = await snapshot(warehouse);
+
+    // Nothing new: every model is left as it was, and its tests still run (on the rows it wrote: none).
+    const idle = await run();
+    expect(unchanged(idle)).toHaveLength(22);
+    expect(idle.models.every((m) => m.status === "success" && m.processed === 0)).toBe(true);
+    expect(reportCells(idle, "core.events")).toEqual(["incremental", "unchanged"]);
+    expect(reportCells(idle, "marts.company_traffic")).toEqual(["table", "unchanged"]);
+    expect(idle.tests).toHaveLength(built.tests.length);
+    expect(failedTests(idle)).toEqual([]);
+    expect(await snapshot(warehouse)).toEqual(rows);
+
+    // New events: the models that read them, and their children, are built; the snapshot models are not.
+    await simulatedLake([["2025-11-04T06", "2025-11-04T07"]], { lake: first.lake });
+    await load({ lake: first.lake, warehouse });
+    const hour = await run();
+    expect(unchanged(hour).sort()).toEqual([
+      "cohorts",
+      "event_categories",
+      "stg_amplitude__cohort_members",
+      "stg_amplitude__cohorts",
+      "stg_amplitude__event_categories",
+      "stg_amplitude__event_types",
+      "user_cohorts",
+    ]);
+    expect(hour.models.find((m) => m.name === "events")!.processed).toBeGreaterThan(0);
+
+    // An edited model is built, and so are the models that read it; a seed's new content likewise.
+    const typesFile = join(root, "models/staging/amplitude/stg_amplitude__event_types.sql");
+    await writeFile(typesFile, (await readFile(typesFile, "utf8")) + "\n-- edited\n");
+    const seedFile = join(root, "seeds/free_email_domains.csv");
+    await writeFile(seedFile, (await readFile(seedFile, "utf8")) + "example-mail.test\n");
+    const edited = await run();
+    const builtNow = edited.models.filter((m) => !m.unchanged).map((m) => m.name);
+    expect(builtNow.sort()).toEqual([
+      "company_traffic",
+      "event_categories",
+      "event_types",
+      "stg_amplitude__event_types",
+    ]);
+
+    // A full refresh builds every model whatever the record says, and ends where the increments did.
+    const before = await snapshot(warehouse);
+    const refreshed = await run({ fullRefresh: true });
+    expect(unchanged(refreshed)).toEqual([]);
+    expect(await snapshot(warehouse)).toEqual(before);
+  });
+
   it("updates a re-delivered uuid with a later processed_time, and keeps a user's email once found", async () => {
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();

@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-CBVJJ23A.js";
+} from "../chunks/chunk-VZ76JTLF.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-VTSQDIZR.js";
-import "../chunks/chunk-MFPX3GQC.js";
-import "../chunks/chunk-O6O2DAZF.js";
+import "../chunks/chunk-FWNVQ7V7.js";
+import "../chunks/chunk-3GEV3QF6.js";
+import "../chunks/chunk-QI5USFDN.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-VTSQDIZR.js";
+} from "../chunks/chunk-FWNVQ7V7.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-MFPX3GQC.js";
+} from "../chunks/chunk-3GEV3QF6.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,7 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-O6O2DAZF.js";
+} from "../chunks/chunk-QI5USFDN.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,

@@ -72,7 +72,7 @@ export function transformReporter(output: Output): TransformStepReporter {
       ),
     model: (m) =>
       output.err(
-        `${m.status === "success" ? "built" : m.status.toUpperCase()} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
+        `${m.status !== "success" ? m.status.toUpperCase() : m.unchanged ? "unchanged" : "built"} ${m.relation}${m.message ? `: ${m.message}` : ""}`,
       ),
     test: (t) => {
       if (t.status !== "pass")
@@ -159,10 +159,12 @@ export function resultTable(
 
 /**
  * What this run did to a model, beside the materialization it declares (which never changes between runs):
- * a full build, an increment merged into the table, a view replaced; on Snowflake the task graph decides.
+ * a full build, an increment merged into the table, a view replaced, a model left as it was because nothing
+ * it reads changed; on Snowflake the task graph decides.
  */
 function buildOf(model: ModelResult, result: TransformResult): string {
   if (model.status === "skipped") return "none";
+  if (model.unchanged) return "unchanged";
   if (model.materialized === "view") return "replaced";
   if (model.incremental) return "increment";
   return result.target === "snowflake" && !result.fullRefresh ? "task graph" : "full";

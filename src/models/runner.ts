@@ -12,6 +12,7 @@ import {
 } from "./compile.ts";
 import { plannedGenericTests, testedSources, type PlannedTest } from "./data-tests.ts";
 import { graphOrder, selectModels } from "./graph.ts";
+import { BuildLedger } from "./model-builds.ts";
 import { buildSeeds, seedsRead, type SeedResult } from "./seeds.ts";
 import {
   DEFAULT_FULL_TESTS_EVERY_HOURS,
@@ -32,6 +33,11 @@ export interface ModelResult {
   materialized: Materialization;
   /** True when an incremental model merged new rows instead of being rebuilt. */
   incremental: boolean;
+  /**
+   * True when the model was left as it was: its SQL and everything it reads are the same as at its last
+   * build (nothing new since), so building it again would make the same table.
+   */
+  unchanged?: boolean;
   status: "success" | "error" | "skipped";
   rows: number | null;
   /** Rows the incremental step processed (new or changed); the whole table for a rebuild. */
@@ -167,6 +173,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     clock,
     reporter: options.reporter,
   });
+  const ledger = await BuildLedger.open(warehouse, project, seeds);
   const models: ModelResult[] = [];
   // A seed that failed to build breaks the models that read it, as a failed model breaks its children.
   const broken = new Set<string>(seeds.filter((s) => s.status === "error").map((s) => s.name));
@@ -189,7 +196,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
         message: `skipped: ${brokenParent} failed`,
       };
     } else {
-      result = await buildModel(warehouse, project, model, options.fullRefresh === true, clock);
+      result = await buildModel(warehouse, project, model, options.fullRefresh === true, clock, ledger);
       if (result.status !== "success") broken.add(name);
     }
     models.push(result);
@@ -212,6 +219,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
     tests.push(result);
     options.reporter?.test?.(result);
   }
+  await ledger.save(timestampText(options.now?.() ?? new Date()));
   // A selection's tests are not the whole pass (nor the increment's) of the warehouse: not recorded.
   if (!options.select?.trim()) {
     await recordTestPass(warehouse, {
@@ -300,6 +308,7 @@ async function buildModel(
   planned: CompiledModel,
   fullRefresh: boolean,
   clock: () => number,
+  ledger: BuildLedger,
 ): Promise<ModelResult> {
   const started = clock();
   const { materialized } = planned.config;
@@ -314,12 +323,29 @@ async function buildModel(
     seconds: 0,
   };
   try {
+    const { definition, reads } = ledger.describe(planned);
+    const inputs = await ledger.inputs(reads);
     const kind = await relationKind(warehouse, planned.relation);
     const wanted = materialized === "view" ? "view" : "table";
     if (kind && kind !== wanted) await warehouse.execute(`drop ${kind} ${planned.relation}`);
     const exists = kind === wanted;
+    const same = exists && !fullRefresh && ledger.unchanged(planned, definition, inputs);
+    let changed = true;
     if (materialized === "view") {
       await warehouse.execute(`create or replace view ${planned.relation} as\n${planned.sql}`);
+      changed = !same;
+    } else if (same) {
+      // Nothing it reads changed since its last build: the same table would come out.
+      result.unchanged = true;
+      result.processed = 0;
+      changed = false;
+      if (materialized === "incremental") {
+        // Its tests look at the rows newer than its newest: none.
+        result.incremental = true;
+        const [schema, name] = planned.relation.split(".");
+        const columns = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
+        result.newerThan = await newestLoad(warehouse, planned.relation, columns);
+      }
     } else if (materialized === "table" || !exists || fullRefresh) {
       await warehouse.execute(`create or replace table ${planned.relation} as\n${planned.sql}`);
     } else {
@@ -340,7 +366,9 @@ async function buildModel(
             scope: true,
           }).sql
         : undefined;
-      result.processed = await mergeIncrement(warehouse, model, columns, scopeSql);
+      const merged = await mergeIncrement(warehouse, model, columns, scopeSql);
+      result.processed = merged.processed;
+      changed = merged.changed;
     }
     if (materialized !== "view") {
       const [row] = await warehouse.query<{ n: bigint | number }>(
@@ -349,6 +377,7 @@ async function buildModel(
       result.rows = Number(row!.n);
       result.processed ??= result.rows;
     }
+    if (!same) ledger.built(planned, definition, inputs, changed);
   } catch (error) {
     result.status = "error";
     result.message = `${planned.path}: ${errorMessage(error)}`;
@@ -380,7 +409,7 @@ async function mergeIncrement(
   model: CompiledModel,
   target: string[],
   scopeSql: string | undefined,
-): Promise<number> {
+): Promise<{ processed: number; changed: boolean }> {
   const [schema, name] = model.relation.split(".");
   // Plain tables beside the model, not temporary ones, so both engines find their columns the same way.
   const temp = `${model.relation}__increment`;
@@ -411,7 +440,7 @@ async function mergeIncrement(
       await warehouse.execute(`create or replace table ${scope} as\n${scopeSql}`);
       scoped = await count(warehouse, scope);
     }
-    if (processed === 0 && scoped === 0) return 0;
+    if (processed === 0 && scoped === 0) return { processed, changed: false };
     const columns = incoming.join(", ");
     await warehouse.transaction(async () => {
       if (model.config.strategy === "delete+insert") {
@@ -438,7 +467,7 @@ async function mergeIncrement(
         );
       }
     });
-    return processed;
+    return { processed, changed: true };
   } finally {
     await warehouse.execute(`drop table if exists ${temp}`);
     await warehouse.execute(`drop table if exists ${scope}`);
