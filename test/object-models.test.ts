@@ -643,6 +643,30 @@ describe("the object models on a hand-made world", () => {
       },
     ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
+
+    // Two users send properties for acme.com in one later hour: the group takes the latest event's,
+    // whichever user sent it.
+    await loadEvents(lake, warehouse, "13", [
+      event("u9", 1002, PAGE, "12:30", {
+        event_id: 4,
+        groups: { company: "acme.com" },
+        group_properties: { company: { "acme.com": { industry: "fintech" } } },
+      }),
+      event("u10", 1003, PAGE, "12:20", {
+        event_id: 2,
+        groups: { company: "acme.com" },
+        group_properties: { company: { "acme.com": { industry: "media" } } },
+      }),
+    ]);
+    expectBuilt(await transform({ warehouse, project }));
+    expect(
+      await rows(
+        warehouse,
+        `select group_properties::varchar as group_properties, event_count, user_count
+         from core.groups where group_name = 'acme.com'`,
+      ),
+    ).toEqual([{ group_properties: '{"industry":"fintech"}', event_count: 6, user_count: 3 }]);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
 });
 
