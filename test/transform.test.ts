@@ -245,6 +245,35 @@ describe("transform on the embedded warehouse", () => {
     expect(await snapshot(warehouse)).toEqual(before);
   });
 
+  it("after a run stopped halfway, the next builds every model the stopped run did not reach", async () => {
+    const lake = (await simulatedLake([["2025-11-04T00", "2025-11-04T03"]])).lake;
+    const { warehouse } = await testWarehouse();
+    const project = await readProject(PROJECT_DIR);
+    await loadAndTransform(lake, warehouse);
+    await simulatedLake([["2025-11-04T04", "2025-11-04T05"]], { lake });
+    await load({ lake, warehouse });
+    // Stopped once staging merged the new hours: the models after it keep the old rows, and no record is
+    // written for the ones it built.
+    const stop = new AbortController();
+    const stopped = transform({
+      warehouse,
+      project,
+      signal: stop.signal,
+      reporter: { model: (m) => m.name === "stg_amplitude__events" && stop.abort(new Error("stopped")) },
+    });
+    await expect(stopped).rejects.toThrow("stopped");
+    const next = await transform({ warehouse, project });
+    // Staging merges nothing now, yet the models that read it are built and take the stopped run's rows.
+    expect(next.models.find((m) => m.name === "stg_amplitude__events")).toMatchObject({ processed: 0 });
+    const events = next.models.find((m) => m.name === "events")!;
+    expect(events.unchanged).toBeFalsy();
+    expect(events.processed).toBeGreaterThan(0);
+    expect(failedTests(next)).toEqual([]);
+    const rows = await snapshot(warehouse);
+    await transform({ warehouse, project, fullRefresh: true });
+    expect(await snapshot(warehouse)).toEqual(rows);
+  });
+
   it("updates a re-delivered uuid with a later processed_time, and keeps a user's email once found", async () => {
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();

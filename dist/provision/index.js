@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-VZ76JTLF.js";
+} from "../chunks/chunk-5ZZC7WAU.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-FWNVQ7V7.js";
-import "../chunks/chunk-3GEV3QF6.js";
-import "../chunks/chunk-QI5USFDN.js";
+import "../chunks/chunk-ZQ324ZQ2.js";
+import "../chunks/chunk-UKKFOKBI.js";
+import "../chunks/chunk-GEZEK4EH.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

@@ -43,6 +43,8 @@ export class BuildLedger {
   private readonly written = new Map<string, ModelBuild & { model: string }>();
 
   private constructor(
+    /** Only the embedded warehouse keeps the record (on Snowflake the runner only builds whole). */
+    private readonly enabled: boolean,
     private readonly warehouse: Warehouse,
     private readonly project: Project,
     private readonly previous: Map<string, ModelBuild>,
@@ -67,7 +69,7 @@ export class BuildLedger {
     const checksums = new Map(
       seeds.filter((s) => s.status !== "error" && s.checksum).map((s) => [s.name, s.checksum!]),
     );
-    return new BuildLedger(warehouse, project, previous, checksums);
+    return new BuildLedger(warehouse.dialect === "duckdb", warehouse, project, previous, checksums);
   }
 
   /**
@@ -76,6 +78,7 @@ export class BuildLedger {
    * events in), so the inputs are those of every form.
    */
   describe(model: CompiledModel): { definition: string; reads: Reads } {
+    if (!this.enabled) return { definition: "", reads: { sources: [], seeds: [], refs: [] } };
     const hash = createHash("sha256").update(model.sql);
     const forms: Reads[] = [model];
     if (model.config.materialized === "incremental") {
@@ -103,6 +106,7 @@ export class BuildLedger {
 
   /** What the model reads now, or null when one of its inputs cannot be told. */
   async inputs(reads: Reads): Promise<string | null> {
+    if (!this.enabled) return null;
     const parts: string[] = [];
     for (const key of reads.sources) parts.push(`source:${key}=${await this.source(key)}`);
     for (const name of reads.seeds) {
@@ -124,16 +128,25 @@ export class BuildLedger {
     return inputs !== null && last?.definition === definition && last.inputs === inputs;
   }
 
-  /** Records a build; `changed`: it wrote to its table (children that read it must run again). */
-  built(model: CompiledModel, definition: string, inputs: string | null, changed: boolean): void {
-    const changedRun = changed ? this.runId : (this.previous.get(model.name)?.changedRun ?? this.runId);
-    // Without known inputs no later run can skip it, but its children still learn whether it changed.
-    this.written.set(model.name, { model: model.name, definition, inputs: inputs ?? "unknown", changedRun });
+  /**
+   * Records a build. Every build counts as a change for the models that read it, even an increment that
+   * merged nothing: a run stopped after a model merged rows but before its record was written leaves the
+   * old record, and its children must not take the model for unchanged on the next run.
+   */
+  built(model: CompiledModel, definition: string, inputs: string | null): void {
+    if (!this.enabled) return;
+    // Without known inputs no later run can skip it, but its children still learn that it changed.
+    this.written.set(model.name, {
+      model: model.name,
+      definition,
+      inputs: inputs ?? "unknown",
+      changedRun: this.runId,
+    });
   }
 
   /** Writes this run's builds (a run stopped halfway records none: its models are built again). */
   async save(builtAt: string): Promise<void> {
-    if (this.warehouse.dialect !== "duckdb" || this.written.size === 0) return;
+    if (!this.enabled || this.written.size === 0) return;
     const rows = [...this.written.values()];
     await this.warehouse.execute("create schema if not exists pipeline");
     await this.warehouse.execute(MODEL_BUILDS_TABLE);

@@ -329,16 +329,14 @@ async function buildModel(
     const wanted = materialized === "view" ? "view" : "table";
     if (kind && kind !== wanted) await warehouse.execute(`drop ${kind} ${planned.relation}`);
     const exists = kind === wanted;
-    const same = exists && !fullRefresh && ledger.unchanged(planned, definition, inputs);
-    let changed = true;
+    const same =
+      exists && !fullRefresh && materialized !== "view" && ledger.unchanged(planned, definition, inputs);
     if (materialized === "view") {
       await warehouse.execute(`create or replace view ${planned.relation} as\n${planned.sql}`);
-      changed = !same;
     } else if (same) {
       // Nothing it reads changed since its last build: the same table would come out.
       result.unchanged = true;
       result.processed = 0;
-      changed = false;
       if (materialized === "incremental") {
         // Its tests look at the rows newer than its newest: none.
         result.incremental = true;
@@ -366,9 +364,7 @@ async function buildModel(
             scope: true,
           }).sql
         : undefined;
-      const merged = await mergeIncrement(warehouse, model, columns, scopeSql);
-      result.processed = merged.processed;
-      changed = merged.changed;
+      result.processed = await mergeIncrement(warehouse, model, columns, scopeSql);
     }
     if (materialized !== "view") {
       const [row] = await warehouse.query<{ n: bigint | number }>(
@@ -377,7 +373,7 @@ async function buildModel(
       result.rows = Number(row!.n);
       result.processed ??= result.rows;
     }
-    if (!same) ledger.built(planned, definition, inputs, changed);
+    if (!same) ledger.built(planned, definition, inputs);
   } catch (error) {
     result.status = "error";
     result.message = `${planned.path}: ${errorMessage(error)}`;
@@ -409,7 +405,7 @@ async function mergeIncrement(
   model: CompiledModel,
   target: string[],
   scopeSql: string | undefined,
-): Promise<{ processed: number; changed: boolean }> {
+): Promise<number> {
   const [schema, name] = model.relation.split(".");
   // Plain tables beside the model, not temporary ones, so both engines find their columns the same way.
   const temp = `${model.relation}__increment`;
@@ -440,7 +436,7 @@ async function mergeIncrement(
       await warehouse.execute(`create or replace table ${scope} as\n${scopeSql}`);
       scoped = await count(warehouse, scope);
     }
-    if (processed === 0 && scoped === 0) return { processed, changed: false };
+    if (processed === 0 && scoped === 0) return 0;
     const columns = incoming.join(", ");
     await warehouse.transaction(async () => {
       if (model.config.strategy === "delete+insert") {
@@ -467,7 +463,7 @@ async function mergeIncrement(
         );
       }
     });
-    return { processed, changed: true };
+    return processed;
   } finally {
     await warehouse.execute(`drop table if exists ${temp}`);
     await warehouse.execute(`drop table if exists ${scope}`);
