@@ -515,9 +515,10 @@ describe("the object models on a hand-made world", () => {
         "select * exclude (loaded_at) from core.user_groups order by amplitude_id, group_type, group_name",
       ),
     ).toEqual([
-      membership(1001, "company", "acme.com", "10:00", "10:30", 2),
+      // The user's latest properties for the group, which core.groups picks the latest of.
+      membership(1001, "company", "acme.com", "10:00", "10:30", 2, ['{"industry":"saas"}', "10:30", "u4"]),
       membership(1002, "company", "acme.com", "10:10", "10:40", 2),
-      membership(1002, "company", "beta.io", "10:10", "10:10", 1),
+      membership(1002, "company", "beta.io", "10:10", "10:10", 1, ['{"industry":"retail"}', "10:10", "u2"]),
       membership(1002, "team", "red", "10:10", "10:10", 1),
     ]);
   });
@@ -562,12 +563,14 @@ describe("the object models on a hand-made world", () => {
     ]);
     const result = await transform({ warehouse, project });
     expectBuilt(result);
-    for (const name of ["stg_amplitude__event_groups", "groups", "user_groups"]) {
+    for (const name of ["stg_amplitude__event_groups", "user_groups"]) {
       expect(
         result.models.find((m) => m.name === name),
         name,
       ).toMatchObject({ incremental: true });
     }
+    // Groups are built whole from the memberships, which hold each user's latest properties.
+    expect(result.models.find((m) => m.name === "groups")).toMatchObject({ incremental: false });
     expect(
       await rows(
         warehouse,
@@ -598,11 +601,15 @@ describe("the object models on a hand-made world", () => {
         "select * exclude (loaded_at) from core.user_groups order by amplitude_id, group_type, group_name",
       ),
     ).toEqual([
-      membership(1001, "company", "acme.com", "10:00", "10:00", 1),
+      membership(1001, "company", "acme.com", "10:00", "10:00", 1, [
+        '{"industry":"software"}',
+        "10:00",
+        "u1",
+      ]),
       membership(1001, "team", "blue", "11:00", "11:00", 1),
       membership(1001, "team", "green", "10:30", "10:30", 1),
       membership(1002, "company", "acme.com", "10:10", "10:40", 2),
-      membership(1003, "company", "gamma.org", "10:50", "10:50", 1),
+      membership(1003, "company", "gamma.org", "10:50", "10:50", 1, ['{"industry":"media"}', "10:50", "u6"]),
     ]);
     expect(
       await rows(
@@ -645,7 +652,7 @@ describe("the object models on a hand-made world", () => {
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
 
     // Two users send properties for acme.com in one later hour: the group takes the latest event's,
-    // whichever user sent it.
+    // whichever user sent it (each membership holds only its own user's latest).
     await loadEvents(lake, warehouse, "13", [
       event("u9", 1002, PAGE, "12:30", {
         event_id: 4,
@@ -677,6 +684,7 @@ function membership(
   first: string,
   last: string,
   events: number,
+  properties: [json: string, time: string, uuid: string] | null = null,
 ) {
   return {
     amplitude_id: amplitudeId,
@@ -685,6 +693,9 @@ function membership(
     first_seen_at: at(first),
     last_seen_at: at(last),
     event_count: events,
+    group_properties: properties?.[0] ?? null,
+    group_properties_event_time: properties ? at(properties[1]) : null,
+    group_properties_uuid: properties?.[2] ?? null,
   };
 }
 
@@ -753,8 +764,8 @@ describe("the object models compiled for Snowflake", () => {
       "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),\n            last_computed_text\n        ) as last_computed_at",
     );
     expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
-    // An incremental build recomputes the groups of every event delivered since: all its deliveries.
-    const increment = compileModel(project, project.models.get("groups")!, {
+    // An incremental build recomputes the memberships of every event delivered since: all its deliveries.
+    const increment = compileModel(project, project.models.get("user_groups")!, {
       dialect: "snowflake",
       incremental: true,
       incrementalSince: "cast('2025-11-04 10:00:00' as timestamp)",
@@ -763,7 +774,7 @@ describe("the object models compiled for Snowflake", () => {
       "from staging.stg_amplitude__event_deliveries\n    where loaded_at > cast('2025-11-04 10:00:00' as timestamp)",
     );
     expect(increment).toContain(
-      "where (group_type, group_name) in (select group_type, group_name from touched)",
+      "where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)",
     );
   });
 });

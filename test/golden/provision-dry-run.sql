@@ -2905,7 +2905,7 @@ $$;
 
 -- amplitude-pipeline provision, statement 46 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace procedure pipeline.build_groups(full_refresh boolean)
+create or replace procedure pipeline.build_user_groups(full_refresh boolean)
 returns varchar
 language sql
 execute as owner
@@ -2919,13 +2919,13 @@ declare
     source_list varchar;
     update_list varchar;
     statement varchar;
-    columns_differ exception (-20001, 'core.groups has other columns than the model groups makes: run transform --full-refresh --select groups');
+    columns_differ exception (-20001, 'core.user_groups has other columns than the model user_groups makes: run transform --full-refresh --select user_groups');
 begin
     select count(*) into :present
     from information_schema.tables
-    where table_schema = 'CORE' and table_name = 'GROUPS' and table_type = 'BASE TABLE';
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS' and table_type = 'BASE TABLE';
     if (full_refresh or present = 0) then
-        create or replace table core.groups as
+        create or replace table core.user_groups as
         with
 
         group_deliveries as (
@@ -2951,11 +2951,11 @@ begin
         ),
 
         latest_properties as (
-            select group_type, group_name, group_properties
+            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from memberships
             where group_properties is not null
             qualify row_number() over (
-                partition by group_type, group_name
+                partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
@@ -2964,32 +2964,35 @@ begin
         activity as (
 
             select
+                amplitude_id,
                 group_type,
                 group_name,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
-                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
             from memberships
-            group by group_type, group_name
+            group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
 
             select
+                activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                latest_properties.group_properties,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
-                activity.user_count,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
-                on activity.group_type = latest_properties.group_type
+                on activity.amplitude_id = latest_properties.amplitude_id
+                and activity.group_type = latest_properties.group_type
                 and activity.group_name = latest_properties.group_name
 
         )
@@ -2998,7 +3001,7 @@ begin
         return 'rebuilt';
     end if;
 
-    create or replace transient table core.groups__increment as
+    create or replace transient table core.user_groups__increment as
         with
 
         group_deliveries as (
@@ -3022,7 +3025,7 @@ begin
 
         touched as (
 
-            select distinct group_type, group_name
+            select distinct amplitude_id, group_type, group_name
             from group_deliveries
             where uuid in (select uuid from redelivered)
 
@@ -3036,16 +3039,16 @@ begin
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
 
-            where (group_type, group_name) in (select group_type, group_name from touched)
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
 
         ),
 
         latest_properties as (
-            select group_type, group_name, group_properties
+            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from memberships
             where group_properties is not null
             qualify row_number() over (
-                partition by group_type, group_name
+                partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
@@ -3054,38 +3057,41 @@ begin
         activity as (
 
             select
+                amplitude_id,
                 group_type,
                 group_name,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
-                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
             from memberships
-            group by group_type, group_name
+            group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
 
             select
+                activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                latest_properties.group_properties,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
-                activity.user_count,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
-                on activity.group_type = latest_properties.group_type
+                on activity.amplitude_id = latest_properties.amplitude_id
+                and activity.group_type = latest_properties.group_type
                 and activity.group_name = latest_properties.group_name
 
         )
 
         select * from final;
-    create or replace transient table core.groups__scope as
+    create or replace transient table core.user_groups__scope as
         with
 
         group_deliveries as (
@@ -3109,7 +3115,7 @@ begin
 
         touched as (
 
-            select distinct group_type, group_name
+            select distinct amplitude_id, group_type, group_name
             from group_deliveries
             where uuid in (select uuid from redelivered)
 
@@ -3123,16 +3129,16 @@ begin
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
 
-            where (group_type, group_name) in (select group_type, group_name from touched)
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
 
         ),
 
         latest_properties as (
-            select group_type, group_name, group_properties
+            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from memberships
             where group_properties is not null
             qualify row_number() over (
-                partition by group_type, group_name
+                partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
             ) = 1
 
@@ -3141,74 +3147,77 @@ begin
         activity as (
 
             select
+                amplitude_id,
                 group_type,
                 group_name,
                 min(event_time) as first_seen_at,
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
-                count(distinct amplitude_id) as user_count,
                 max(loaded_at) as loaded_at
             from memberships
-            group by group_type, group_name
+            group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
 
             select
+                activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                latest_properties.group_properties,
                 activity.first_seen_at,
                 activity.last_seen_at,
                 activity.event_count,
-                activity.user_count,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
-                on activity.group_type = latest_properties.group_type
+                on activity.amplitude_id = latest_properties.amplitude_id
+                and activity.group_type = latest_properties.group_type
                 and activity.group_name = latest_properties.group_name
 
         )
 
-        select distinct group_type, group_name from touched;
+        select distinct amplitude_id, group_type, group_name from touched;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
     from (
         select column_name
         from information_schema.columns
-        where table_schema = 'CORE' and table_name in ('GROUPS', 'GROUPS__INCREMENT')
+        where table_schema = 'CORE' and table_name in ('USER_GROUPS', 'USER_GROUPS__INCREMENT')
         group by column_name
         having count(*) = 1
     );
     if (differing > 0) then
-        drop table if exists core.groups__increment;
-        drop table if exists core.groups__scope;
+        drop table if exists core.user_groups__increment;
+        drop table if exists core.user_groups__scope;
         raise columns_differ;
     end if;
 
     select
         listagg(lower(column_name), ', ') within group (order by ordinal_position),
         listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
-        listagg(iff(lower(column_name) in ('group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
+        listagg(iff(lower(column_name) in ('amplitude_id', 'group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
             within group (order by ordinal_position)
     into :column_list, :source_list, :update_list
     from information_schema.columns
-    where table_schema = 'CORE' and table_name = 'GROUPS__INCREMENT';
-    select count(*) into :processed from core.groups__increment;
+    where table_schema = 'CORE' and table_name = 'USER_GROUPS__INCREMENT';
+    select count(*) into :processed from core.user_groups__increment;
 
     begin transaction;
-    delete from core.groups
-    where (group_type, group_name) in (select group_type, group_name from core.groups__scope);
-    delete from core.groups
-    where (group_type, group_name) in (select group_type, group_name from core.groups__increment);
-    statement := 'insert into core.groups (' || column_list || ') select ' || column_list || ' from core.groups__increment';
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__scope);
+    delete from core.user_groups
+    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__increment);
+    statement := 'insert into core.user_groups (' || column_list || ') select ' || column_list || ' from core.user_groups__increment';
     execute immediate statement;
     commit;
 
-    drop table if exists core.groups__increment;
-    drop table if exists core.groups__scope;
+    drop table if exists core.user_groups__increment;
+    drop table if exists core.user_groups__scope;
     return 'merged ' || processed || ' row(s)';
 exception
     when other then
@@ -3218,6 +3227,73 @@ end;
 $$;
 
 -- amplitude-pipeline provision, statement 47 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace procedure pipeline.build_groups(full_refresh boolean)
+returns varchar
+language sql
+execute as owner
+as
+$$
+begin
+    create or replace table core.groups as
+        with
+
+        memberships as (
+
+            select * from core.user_groups
+
+        ),
+
+        latest_properties as (
+            select group_type, group_name, group_properties
+            from memberships
+            where group_properties is not null
+            qualify row_number() over (
+                partition by group_type, group_name
+                order by group_properties_event_time desc nulls last, group_properties_uuid desc nulls last, amplitude_id
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                group_type,
+                group_name,
+                min(first_seen_at) as first_seen_at,
+                max(last_seen_at) as last_seen_at,
+                cast(sum(event_count) as bigint) as event_count,
+                count(distinct amplitude_id) as user_count,
+                max(loaded_at) as loaded_at
+            from memberships
+            group by group_type, group_name
+
+        ),
+
+        final as (
+
+            select
+                activity.group_type,
+                activity.group_name,
+                latest_properties.group_properties,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+                activity.user_count,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+        )
+
+        select * from final;
+    return 'rebuilt';
+end;
+$$;
+
+-- amplitude-pipeline provision, statement 48 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_page_paths(full_refresh boolean)
 returns varchar
@@ -3612,7 +3688,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 48 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 49 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_sessions(full_refresh boolean)
 returns varchar
@@ -3863,7 +3939,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 49 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 50 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_stg_amplitude__event_properties(full_refresh boolean)
 returns varchar
@@ -4018,7 +4094,7 @@ exception
 end;
 $$;
 
--- amplitude-pipeline provision, statement 50 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 51 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace procedure pipeline.build_user_cohorts(full_refresh boolean)
 returns varchar
@@ -4067,233 +4143,6 @@ begin
         execute immediate 'alter table core.user_cohorts modify column user_id set masking policy ' || policy;
     end;
     return 'rebuilt';
-end;
-$$;
-
--- amplitude-pipeline provision, statement 51 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace procedure pipeline.build_user_groups(full_refresh boolean)
-returns varchar
-language sql
-execute as owner
-as
-$$
-declare
-    present number default 0;
-    differing number default 0;
-    processed number default 0;
-    column_list varchar;
-    source_list varchar;
-    update_list varchar;
-    statement varchar;
-    columns_differ exception (-20001, 'core.user_groups has other columns than the model user_groups makes: run transform --full-refresh --select user_groups');
-begin
-    select count(*) into :present
-    from information_schema.tables
-    where table_schema = 'CORE' and table_name = 'USER_GROUPS' and table_type = 'BASE TABLE';
-    if (full_refresh or present = 0) then
-        create or replace table core.user_groups as
-        with
-
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
-        memberships as (
-
-            select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-
-        ),
-
-        final as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from memberships
-            group by amplitude_id, group_type, group_name
-
-        )
-
-        select * from final;
-        return 'rebuilt';
-    end if;
-
-    create or replace transient table core.user_groups__increment as
-        with
-
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
-        redelivered as (
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        touched as (
-
-            select distinct amplitude_id, group_type, group_name
-            from group_deliveries
-            where uuid in (select uuid from redelivered)
-
-        ),
-
-        memberships as (
-
-            select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
-
-        ),
-
-        final as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from memberships
-            group by amplitude_id, group_type, group_name
-
-        )
-
-        select * from final;
-    create or replace transient table core.user_groups__scope as
-        with
-
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
-        redelivered as (
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        touched as (
-
-            select distinct amplitude_id, group_type, group_name
-            from group_deliveries
-            where uuid in (select uuid from redelivered)
-
-        ),
-
-        memberships as (
-
-            select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
-
-        ),
-
-        final as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from memberships
-            group by amplitude_id, group_type, group_name
-
-        )
-
-        select distinct amplitude_id, group_type, group_name from touched;
-
-    -- Columns only one of the two tables has.
-    select count(*) into :differing
-    from (
-        select column_name
-        from information_schema.columns
-        where table_schema = 'CORE' and table_name in ('USER_GROUPS', 'USER_GROUPS__INCREMENT')
-        group by column_name
-        having count(*) = 1
-    );
-    if (differing > 0) then
-        drop table if exists core.user_groups__increment;
-        drop table if exists core.user_groups__scope;
-        raise columns_differ;
-    end if;
-
-    select
-        listagg(lower(column_name), ', ') within group (order by ordinal_position),
-        listagg('source.' || lower(column_name), ', ') within group (order by ordinal_position),
-        listagg(iff(lower(column_name) in ('amplitude_id', 'group_type', 'group_name'), null, lower(column_name) || ' = source.' || lower(column_name)), ', ')
-            within group (order by ordinal_position)
-    into :column_list, :source_list, :update_list
-    from information_schema.columns
-    where table_schema = 'CORE' and table_name = 'USER_GROUPS__INCREMENT';
-    select count(*) into :processed from core.user_groups__increment;
-
-    begin transaction;
-    delete from core.user_groups
-    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__scope);
-    delete from core.user_groups
-    where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from core.user_groups__increment);
-    statement := 'insert into core.user_groups (' || column_list || ') select ' || column_list || ' from core.user_groups__increment';
-    execute immediate statement;
-    commit;
-
-    drop table if exists core.user_groups__increment;
-    drop table if exists core.user_groups__scope;
-    return 'merged ' || processed || ' row(s)';
-exception
-    when other then
-        rollback;
-        raise;
 end;
 $$;
 
@@ -6280,30 +6129,16 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        if (whole) then
-            select count(*) into :failures from (
-                select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
-        else
-            select count(*) into :failures from (
-                select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select group_type, group_name, count(*) as occurrences from core.groups where true and (group_type, group_name) in (select group_type, group_name from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as fresh) group by group_type, group_name having count(*) > 1
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
+        select count(*) into :failures from (
+            select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select group_type, group_name, count(*) as occurrences from core.groups where true group by group_type, group_name having count(*) > 1
+                ) as failing
+                limit 5
+            ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'unique_combination_of_columns_groups__group_type__group_name', :failures, :failing_rows, null,
@@ -6321,30 +6156,16 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        if (whole) then
-            select count(*) into :failures from (
-                select * from core.groups as tested where group_type is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from core.groups as tested where group_type is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
-        else
-            select count(*) into :failures from (
-                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_type is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
+        select count(*) into :failures from (
+            select * from core.groups as tested where group_type is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.groups as tested where group_type is null
+                ) as failing
+                limit 5
+            ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__group_type', :failures, :failing_rows, null,
@@ -6362,30 +6183,16 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        if (whole) then
-            select count(*) into :failures from (
-                select * from core.groups as tested where group_name is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from core.groups as tested where group_name is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
-        else
-            select count(*) into :failures from (
-                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where group_name is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
+        select count(*) into :failures from (
+            select * from core.groups as tested where group_name is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.groups as tested where group_name is null
+                ) as failing
+                limit 5
+            ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__group_name', :failures, :failing_rows, null,
@@ -6403,30 +6210,16 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        if (whole) then
-            select count(*) into :failures from (
-                select * from core.groups as tested where event_count is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from core.groups as tested where event_count is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
-        else
-            select count(*) into :failures from (
-                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where event_count is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
+        select count(*) into :failures from (
+            select * from core.groups as tested where event_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.groups as tested where event_count is null
+                ) as failing
+                limit 5
+            ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__event_count', :failures, :failing_rows, null,
@@ -6444,30 +6237,16 @@ begin
     started := convert_timezone('UTC', current_timestamp())::timestamp_ntz;
     failing_rows := null;
     begin
-        if (whole) then
-            select count(*) into :failures from (
-                select * from core.groups as tested where user_count is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from core.groups as tested where user_count is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
-        else
-            select count(*) into :failures from (
-                select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
-            ) as failing;
-            if (failures > 0) then
-                select array_agg(object_construct(*)) into :failing_rows from (
-                    select * from (
-                        select * from (select * from core.groups where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)) as tested where user_count is null
-                    ) as failing
-                    limit 5
-                ) as shown;
-            end if;
+        select count(*) into :failures from (
+            select * from core.groups as tested where user_count is null
+        ) as failing;
+        if (failures > 0) then
+            select array_agg(object_construct(*)) into :failing_rows from (
+                select * from (
+                    select * from core.groups as tested where user_count is null
+                ) as failing
+                limit 5
+            ) as shown;
         end if;
         insert into pipeline.test_results (run_id, test_name, failures, failing_rows, error, seconds, recorded_at)
             select :run_id, 'not_null_groups__user_count', :failures, :failing_rows, null,
@@ -10485,17 +10264,29 @@ create or replace task pipeline.run_stg_amplitude__event_groups
 
 -- amplitude-pipeline provision, statement 70 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
+create or replace task pipeline.run_user_groups
+    warehouse = amplitude_pipeline
+    timezone = 'UTC'
+    timestamp_type_mapping = 'TIMESTAMP_NTZ'
+    user_task_timeout_ms = 7200000
+    comment = 'Builds core.user_groups (amplitude-pipeline)'
+    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
+    as
+    call pipeline.build_user_groups(false);
+
+-- amplitude-pipeline provision, statement 71 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_groups
     warehouse = amplitude_pipeline
     timezone = 'UTC'
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds core.groups (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
+    after pipeline.run_user_groups
     as
     call pipeline.build_groups(false);
 
--- amplitude-pipeline provision, statement 71 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 72 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_page_paths
     warehouse = amplitude_pipeline
@@ -10507,7 +10298,7 @@ create or replace task pipeline.run_page_paths
     as
     call pipeline.build_page_paths(false);
 
--- amplitude-pipeline provision, statement 72 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 73 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_sessions
     warehouse = amplitude_pipeline
@@ -10519,7 +10310,7 @@ create or replace task pipeline.run_sessions
     as
     call pipeline.build_sessions(false);
 
--- amplitude-pipeline provision, statement 73 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 74 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_stg_amplitude__event_properties
     warehouse = amplitude_pipeline
@@ -10531,7 +10322,7 @@ create or replace task pipeline.run_stg_amplitude__event_properties
     as
     call pipeline.build_stg_amplitude__event_properties(false);
 
--- amplitude-pipeline provision, statement 74 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
+-- amplitude-pipeline provision, statement 75 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
 create or replace task pipeline.run_user_cohorts
     warehouse = amplitude_pipeline
@@ -10542,18 +10333,6 @@ create or replace task pipeline.run_user_cohorts
     after pipeline.run_stg_amplitude__cohort_members, pipeline.run_stg_amplitude__cohorts
     as
     call pipeline.build_user_cohorts(false);
-
--- amplitude-pipeline provision, statement 75 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
--- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)
-create or replace task pipeline.run_user_groups
-    warehouse = amplitude_pipeline
-    timezone = 'UTC'
-    timestamp_type_mapping = 'TIMESTAMP_NTZ'
-    user_task_timeout_ms = 7200000
-    comment = 'Builds core.user_groups (amplitude-pipeline)'
-    after pipeline.run_stg_amplitude__event_groups, pipeline.run_stg_amplitude__events
-    as
-    call pipeline.build_user_groups(false);
 
 -- amplitude-pipeline provision, statement 76 of 78 (warehouse amplitude_pipeline, stage s3://amplitude-lake/, integration amplitude_pipeline_s3)
 -- placeholders, not your settings: the stage's bucket amplitude-lake (no --lake s3://bucket/prefix or AWS_BUCKET_NAME was given); the warehouse amplitude_pipeline (SNOWFLAKE_WAREHOUSE is not set)

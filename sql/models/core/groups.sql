@@ -1,21 +1,27 @@
-{{ config(materialized='incremental', unique_key=['group_type', 'group_name'], incremental_strategy='delete+insert', tags=['amplitude']) }}
-{% from 'groups.sql' import current_memberships with context %}
+{{ config(materialized='table', tags=['amplitude']) }}
 
 {#- Groups (Amplitude's accounts: a company, a team) as the events name them in `groups`, described by
-    the latest group_properties an event sent for them. -#}
+    the latest group_properties an event sent for them. Built whole on every run from core.user_groups, one
+    row per user and group: a company gets events every hour, and computing it again from all its events
+    read more of history every month; its users' rows are a few per user. -#}
 with
 
-{{ current_memberships(['group_type', 'group_name'], is_incremental(), incremental_since) }}
+memberships as (
+
+    select * from {{ ref('user_groups') }}
+
+),
 
 latest_properties as (
 
-    {#- An event sending no properties for the group never erases the ones sent before. #}
+    {#- The latest of the users' latest: the same event as the latest of all the group's events (an event is
+        one user's, so amplitude_id only completes the order for the engines). #}
     select group_type, group_name, group_properties
     from memberships
     where group_properties is not null
     qualify row_number() over (
         partition by group_type, group_name
-        order by event_time desc nulls last, uuid desc nulls last
+        order by group_properties_event_time desc nulls last, group_properties_uuid desc nulls last, amplitude_id
     ) = 1
 
 ),
@@ -25,9 +31,9 @@ activity as (
     select
         group_type,
         group_name,
-        min(event_time) as first_seen_at,
-        max(event_time) as last_seen_at,
-        count(*) as event_count,
+        min(first_seen_at) as first_seen_at,
+        max(last_seen_at) as last_seen_at,
+        cast(sum(event_count) as bigint) as event_count,
         count(distinct amplitude_id) as user_count,
         max(loaded_at) as loaded_at
     from memberships
@@ -53,4 +59,4 @@ final as (
 
 )
 
-{{ output('final', scope='touched') }}
+select * from final
