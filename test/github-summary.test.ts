@@ -569,6 +569,14 @@ describe("addTransformToSummary", () => {
           seconds: 0.25,
         },
         {
+          name: "core.cohorts",
+          materialized: "table",
+          unchanged: true,
+          status: "success",
+          rows: 4,
+          seconds: 0.01,
+        },
+        {
           name: "marts.web_issues",
           materialized: "table",
           status: "error",
@@ -597,6 +605,10 @@ describe("addTransformToSummary", () => {
     );
     expect(text).toContain(
       "<tr><td>core.events</td><td>incremental (incremental)</td><td>1,200</td><td>250 ms</td><td>success</td></tr>",
+    );
+    // A model nothing new reached is said to be left as it was.
+    expect(text).toContain(
+      "<tr><td>core.cohorts</td><td>table (unchanged)</td><td>4</td><td>10 ms</td><td>success</td></tr>",
     );
     expect(text).not.toContain("<h4>Data tests");
   });

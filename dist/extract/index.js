@@ -19,7 +19,7 @@ import {
   backupOrigin,
   checkOrigins,
   lakeOrigin
-} from "../chunks/chunk-IFDKLTLU.js";
+} from "../chunks/chunk-VV5XJCK3.js";
 import {
   ApiExportSource,
   ExportClient,
@@ -40,7 +40,7 @@ import {
   snapshotDelivery,
   snapshotFileName,
   snapshotSlot
-} from "../chunks/chunk-W5R5VZBT.js";
+} from "../chunks/chunk-Z6PYDREM.js";
 import {
   checkLakeUrl,
   openLake
@@ -94,7 +94,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   ACTION_IO,
   AMPLITUDE_SECRETS,
@@ -131,7 +131,7 @@ import {
   warning,
   which,
   windowHours
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import {

@@ -5,11 +5,11 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   INPUTS,
   getInput
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
@@ -28,7 +28,7 @@ var COMMANDS = {
   report: () => import("../report/index.js"),
   validate: () => import("../validate/index.js"),
   // The root action's only: a check of the setup, with no action folder of its own.
-  doctor: () => import("../chunks/doctor-5IPNNARY.js")
+  doctor: () => import("../chunks/doctor-SI2GZNG3.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

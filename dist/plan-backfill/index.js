@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -24,7 +24,7 @@ import {
   table,
   tableHead,
   tableRow
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";

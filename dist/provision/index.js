@@ -20,7 +20,7 @@ import "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   ACTION_IO,
   INPUTS,
@@ -35,7 +35,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import {
   DEFAULT_FULL_TESTS_EVERY_HOURS,
   DEFAULT_PROJECT

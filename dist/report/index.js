@@ -19,7 +19,7 @@ import {
 } from "../chunks/chunk-KATSHUU2.js";
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   INPUTS,
   OUTPUTS,
@@ -33,7 +33,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";

@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-GWBIALD5.js";
+} from "../chunks/chunk-IXIRIUJO.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
@@ -13,13 +13,13 @@ import {
   checkOrigins,
   lakeOrigin,
   warehouseOrigin
-} from "../chunks/chunk-IFDKLTLU.js";
+} from "../chunks/chunk-VV5XJCK3.js";
 import {
   SNAPSHOT_OBJECTS,
   parseSnapshotManifestKey,
   readLakeSnapshotManifest,
   snapshotFileKey
-} from "../chunks/chunk-W5R5VZBT.js";
+} from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
 } from "../chunks/chunk-BNWA7WZC.js";
@@ -95,7 +95,7 @@ import {
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -112,7 +112,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import {
   DEFAULT_PROJECT,
   DEFAULT_TARGET_DIR,

@@ -7,12 +7,12 @@ import {
   ConflictError,
   putJson,
   upload
-} from "../chunks/chunk-E7TZFCLJ.js";
+} from "../chunks/chunk-ZLWHUGGJ.js";
 import {
   backupOrigin,
   checkOrigins,
   lakeOrigin
-} from "../chunks/chunk-IFDKLTLU.js";
+} from "../chunks/chunk-VV5XJCK3.js";
 import {
   SNAPSHOT_OBJECTS,
   backupSnapshotFolder,
@@ -23,7 +23,7 @@ import {
   snapshotManifestFolderKey,
   snapshotManifestKey,
   snapshotSlot
-} from "../chunks/chunk-W5R5VZBT.js";
+} from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
 } from "../chunks/chunk-BNWA7WZC.js";
@@ -44,7 +44,7 @@ import "../chunks/chunk-J2EDYYYE.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
+} from "../chunks/chunk-WEI66VQV.js";
 import {
   ACTION_IO,
   AWS_SECRETS,
@@ -58,7 +58,7 @@ import {
   secretEnv,
   setOutput,
   summary
-} from "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";

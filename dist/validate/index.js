@@ -5,8 +5,8 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   runAction
-} from "../chunks/chunk-P2XGRQ4F.js";
-import "../chunks/chunk-PJBTUNED.js";
+} from "../chunks/chunk-WEI66VQV.js";
+import "../chunks/chunk-2ZKHZUYU.js";
 import "../chunks/chunk-R47Z7GPO.js";
 import "../chunks/chunk-DLZUFQUX.js";
 import "../chunks/chunk-DPBKSJN6.js";
@@ -14,4 +14,4 @@ import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-YEL2VS4N.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-QPI2D7JQ.js")).validateMain());

@@ -601,6 +601,8 @@ export interface TransformModelInput {
   name: string;
   materialized: string;
   incremental?: boolean;
+  /** Left as it was: nothing it reads changed since its last build. */
+  unchanged?: boolean;
   status: string;
   rows: number | null;
   seconds: number;
@@ -712,7 +714,7 @@ export function addTransformToSummary(
       head: ["model", "materialization", "rows", "duration", "status"],
       rows: badFirst(models).map((model) => [
         model.name,
-        `${model.materialized}${model.incremental ? " (incremental)" : ""}`,
+        `${model.materialized}${model.unchanged ? " (unchanged)" : model.incremental ? " (incremental)" : ""}`,
         count(model.rows),
         seconds(model.seconds),
         statusCell(model.status, model.message),
