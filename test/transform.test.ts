@@ -205,6 +205,8 @@ describe("transform on the embedded warehouse", () => {
     expect(idle.models.every((m) => m.status === "success" && m.processed === 0)).toBe(true);
     expect(reportCells(idle, "core.events")).toEqual(["incremental", "unchanged"]);
     expect(reportCells(idle, "marts.company_traffic")).toEqual(["table", "unchanged"]);
+    expect(resultTable(idle, "target").at(-1)).toMatch(/^0 model\(s\) built, 22 unchanged, 0 not; tests: /);
+    expect(resultTable(built, "target").at(-1)).toMatch(/^22 model\(s\) built, 0 not; tests: /);
     expect(idle.tests).toHaveLength(built.tests.length);
     expect(failedTests(idle)).toEqual([]);
     expect(await snapshot(warehouse)).toEqual(rows);

@@ -151,10 +151,19 @@ export function resultTable(
       .filter((section) => section.length > 0)
       .flatMap((section) => [...section, ""]),
     ...scope,
-    `${figures.models} model(s) built, ${result.models.length - figures.models} not; tests: ${figures.tests_passed} passed, ` +
+    `${modelCounts(result)}; tests: ${figures.tests_passed} passed, ` +
       `${figures.tests_warned} warned, ${figures.tests_failed} failed; ${result.seconds.toFixed(1)} s. ` +
       `Details: ${join(targetDir, "run_results.json")}`,
   ];
+}
+
+/** `20 model(s) built, 2 not`, or with models left as they were `6 model(s) built, 16 unchanged, 0 not`. */
+function modelCounts(result: TransformResult): string {
+  const succeeded = result.figures.models;
+  const unchanged = result.models.filter((m) => m.status === "success" && m.unchanged).length;
+  const not = `${result.models.length - succeeded} not`;
+  if (unchanged === 0) return `${succeeded} model(s) built, ${not}`;
+  return `${succeeded - unchanged} model(s) built, ${unchanged} unchanged, ${not}`;
 }
 
 /**
