@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-5ZZC7WAU.js";
+} from "../chunks/chunk-6OH2EPJY.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-ZQ324ZQ2.js";
-import "../chunks/chunk-UKKFOKBI.js";
-import "../chunks/chunk-GEZEK4EH.js";
+import "../chunks/chunk-FSATZGQX.js";
+import "../chunks/chunk-KHKNOMUT.js";
+import "../chunks/chunk-7NY7GT5R.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

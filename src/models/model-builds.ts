@@ -6,8 +6,7 @@ import type { Project } from "./project.ts";
 import { timestampValue } from "./test-passes.ts";
 
 /**
- * The embedded runner's record of each model's last build: what it read then and which run last changed
- * its table. A model whose definition and inputs are the same as at its last build holds what building it
+ * The embedded runner's record of each model's last build: what it read then, and the run that built it. A model whose definition and inputs are the same as at its last build holds what building it
  * again would make, so the run leaves it as it is (the snapshot models between two snapshots; every model
  * in a run with nothing new). Snowflake's task graph keeps no such record: it runs when a batch arrived.
  */
@@ -25,17 +24,17 @@ const MODEL_BUILDS_TABLE = `create table if not exists ${MODEL_BUILDS} (
 type Reads = Pick<CompiledModel, "sources" | "seeds" | "refs">;
 
 export interface ModelBuild {
-  /** sha256 of the SQL the model runs (its full build, and its increment's when incremental). */
+  /** sha256 of the SQL the model runs (its full build, and its increment's and scope's when incremental). */
   definition: string;
   /** What it read, input by input (`source:…`, `seed:…`, `ref:…`), as JSON. */
   inputs: string;
-  /** The run that last changed the model's table: its children compare it. */
+  /** The run that last built the model: the models that read it compare it with what they recorded. */
   changedRun: string;
 }
 
 /**
- * The inputs of the models of one run, and what the run changed. `fingerprint` returns null when an input
- * cannot be told (a parent never recorded): such a model is always built.
+ * The inputs of the models of one run, and the models it built. `inputs` is null when an input cannot be
+ * told (a model read that was never recorded): such a model is always built.
  */
 export class BuildLedger {
   readonly runId = randomUUID();

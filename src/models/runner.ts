@@ -340,17 +340,14 @@ async function buildModel(
       if (materialized === "incremental") {
         // Its tests look at the rows newer than its newest: none.
         result.incremental = true;
-        const [schema, name] = planned.relation.split(".");
-        const columns = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
-        result.newerThan = await newestLoad(warehouse, planned.relation, columns);
+        result.newerThan = (await heldColumns(warehouse, planned.relation)).newest;
       }
     } else if (materialized === "table" || !exists || fullRefresh) {
       await warehouse.execute(`create or replace table ${planned.relation} as\n${planned.sql}`);
     } else {
       result.incremental = true;
-      const [schema, name] = planned.relation.split(".");
-      const columns = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
-      result.newerThan = await newestLoad(warehouse, planned.relation, columns);
+      const { columns, newest } = await heldColumns(warehouse, planned.relation);
+      result.newerThan = newest;
       const model = compileModel(project, project.models.get(planned.name)!, {
         dialect: warehouse.dialect,
         incremental: true,
@@ -382,17 +379,21 @@ async function buildModel(
   return result;
 }
 
-/** The newest `loaded_at` a model holds, when it has that column (as `YYYY-MM-DD HH:MM:SS.fff`). */
-async function newestLoad(
+/**
+ * A model table's columns (lower case) and the newest `loaded_at` it holds, when it has that column (as
+ * `YYYY-MM-DD HH:MM:SS.fff`).
+ */
+async function heldColumns(
   warehouse: Warehouse,
   relation: string,
-  columns: string[],
-): Promise<string | undefined> {
-  if (!columns.includes("loaded_at")) return undefined;
+): Promise<{ columns: string[]; newest: string | undefined }> {
+  const [schema, name] = relation.split(".");
+  const columns = (await warehouse.columns(schema!, name!)).map((c) => c.name.toLowerCase());
+  if (!columns.includes("loaded_at")) return { columns, newest: undefined };
   const [row] = await warehouse.query<{ newest: Date | null }>(
     `select max(loaded_at) as newest from ${relation}`,
   );
-  return row?.newest ? timestampText(row.newest) : undefined;
+  return { columns, newest: row?.newest ? timestampText(row.newest) : undefined };
 }
 
 /**
