@@ -39,6 +39,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["test/support/global-setup.ts"],
     sequence: { sequencer: SlowestFirst },
     // Most suites spend their time waiting on child processes, loopback servers and DuckDB's own threads:
     // one worker per core (vitest's default leaves one core out, a single worker on a 2-core runner) took

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { availableParallelism, homedir, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { CheckSummary, Diagnostics } from "./report.ts";
 import { templateLine } from "./template-lines.ts";
@@ -17,6 +18,20 @@ export interface SqlfluffStatement {
 /** sqlfluff parses one file at a time: more processes than cores would only wait for each other. */
 const MAX_PROCESSES = 4;
 
+/** sqlfluff's arguments before the folder: part of a cached parse's key. */
+const PARSE_ARGS = [
+  "parse",
+  "--dialect",
+  "snowflake",
+  "--templater",
+  "raw",
+  "--format",
+  "json",
+  "--nocolor",
+  // Statements are checked the same way wherever validate runs: no .sqlfluff of the machine applies.
+  "--ignore-local-config",
+];
+
 export interface SqlfluffFinding {
   statement: SqlfluffStatement;
   /** Line within the statement, when sqlfluff's tree tells it. */
@@ -26,7 +41,31 @@ export interface SqlfluffFinding {
 
 export type SqlfluffOutcome =
   | { installed: false; reason: string }
-  | { installed: true; version: string; findings: SqlfluffFinding[]; checked: number };
+  | {
+      installed: true;
+      version: string;
+      findings: SqlfluffFinding[];
+      checked: number;
+      /** Statements whose parse was read from the cache, not run again. */
+      cached: number;
+    };
+
+/**
+ * What sqlfluff found in one statement: its unparsable sections, or null when it could not lex it.
+ * This is all a finding needs, and what the cache keeps.
+ */
+type ParseResult = Array<{ offset: number; text: string }> | null;
+
+/**
+ * Where parses are kept between runs: `$XDG_CACHE_HOME/amplitude-pipeline/sqlfluff`, else
+ * `~/.cache/amplitude-pipeline/sqlfluff`. One small file per statement, named by the hash of sqlfluff's
+ * version, its arguments and the statement's text: a parse is a function of those alone, so a file
+ * found there is the parse sqlfluff would give again.
+ */
+export function defaultSqlfluffCache(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+  return join(base, "amplitude-pipeline", "sqlfluff");
+}
 
 /** The installed sqlfluff's version, or why there is none to run. */
 export async function sqlfluffVersion(command: string): Promise<{ version: string } | { reason: string }> {
@@ -48,66 +87,147 @@ export async function sqlfluffVersion(command: string): Promise<{ version: strin
  */
 export async function checkWithSqlfluff(
   statements: SqlfluffStatement[],
-  options: { command: string; signal?: AbortSignal },
+  options: {
+    command: string;
+    signal?: AbortSignal;
+    /** Where parses are kept between runs (default: defaultSqlfluffCache()); false keeps none. */
+    cache?: string | false;
+  },
 ): Promise<SqlfluffOutcome> {
   const found = await sqlfluffVersion(options.command);
   if ("reason" in found) return { installed: false, reason: found.reason };
-  if (statements.length === 0) return { installed: true, version: found.version, findings: [], checked: 0 };
+  const files = statements.map(({ sql }) => (sql.endsWith("\n") ? sql : sql + "\n"));
+  const cache =
+    options.cache === false
+      ? undefined
+      : new ParseCache(options.cache ?? defaultSqlfluffCache(), found.version);
+  const results: Array<ParseResult | undefined> = await Promise.all(
+    files.map((text) => (cache ? cache.read(text) : undefined)),
+  );
+  const cached = results.filter((result) => result !== undefined).length;
+  const parsed = await parseStatements(
+    files,
+    files.map((_, i) => i).filter((i) => results[i] === undefined),
+    options,
+  );
+  for (const [i, result] of parsed) {
+    results[i] = result;
+    if (result !== undefined) await cache?.write(files[i]!, result);
+  }
+  const findings: SqlfluffFinding[] = [];
+  statements.forEach((statement, i) => {
+    const sections = results[i];
+    if (sections === undefined) {
+      findings.push({ statement, message: "sqlfluff returned no result for this statement" });
+    } else if (sections === null) {
+      findings.push({
+        statement,
+        message: "sqlfluff could not lex this statement (an unterminated quote?)",
+      });
+    } else {
+      for (const section of sections) {
+        // A section often starts with the line break before it: the line is where its text starts.
+        const lead = section.text.length - section.text.trimStart().length;
+        const line = statement.sql.slice(0, section.offset + lead).split("\n").length;
+        const text = section.text.replace(/\s+/g, " ").trim();
+        findings.push({
+          statement,
+          line,
+          message: `sqlfluff found an unparsable section: '${text.length > 80 ? `${text.slice(0, 77)}...` : text}'`,
+        });
+      }
+    }
+  });
+  return { installed: true, version: found.version, findings, checked: statements.length, cached };
+}
+
+/**
+ * Runs sqlfluff over the files picked (by index): one invocation per core, each over a folder of its share
+ * (largest first). Each file's unparsable sections, null when it could not lex, undefined when sqlfluff
+ * gave no result for it.
+ */
+async function parseStatements(
+  files: string[],
+  picked: number[],
+  options: { command: string; signal?: AbortSignal },
+): Promise<Map<number, ParseResult | undefined>> {
+  const results = new Map<number, ParseResult | undefined>();
+  if (picked.length === 0) return results;
   const folder = await mkdtemp(join(tmpdir(), "amplitude-pipeline-sqlfluff-"));
   try {
-    // One sqlfluff per core, each over a folder of its share of the statements (largest first).
-    const processes = Math.max(1, Math.min(MAX_PROCESSES, availableParallelism(), statements.length));
+    const processes = Math.max(1, Math.min(MAX_PROCESSES, availableParallelism(), picked.length));
     const shares: number[][] = Array.from({ length: processes }, () => []);
     const sizes = new Array<number>(processes).fill(0);
-    const order = statements
-      .map((_, i) => i)
-      .sort((a, b) => statements[b]!.sql.length - statements[a]!.sql.length);
-    for (const i of order) {
+    for (const i of [...picked].sort((a, b) => files[b]!.length - files[a]!.length)) {
       const share = sizes.indexOf(Math.min(...sizes));
       shares[share]!.push(i);
-      sizes[share]! += statements[i]!.sql.length;
+      sizes[share]! += files[i]!.length;
     }
-    const names = statements.map((_, i) => `statement_${String(i).padStart(4, "0")}.sql`);
-    const trees = new Map<string, unknown>();
+    const name = (i: number) => `statement_${String(i).padStart(4, "0")}.sql`;
     await Promise.all(
       shares.map(async (share, n) => {
         const dir = join(folder, String(n));
         await mkdir(dir);
+        for (const i of share) await writeFile(join(dir, name(i)), files[i]!);
+        const trees = await parseFolder(options.command, dir, options.signal);
         for (const i of share) {
-          const sql = statements[i]!.sql;
-          await writeFile(join(dir, names[i]!), sql.endsWith("\n") ? sql : sql + "\n");
+          const tree = trees.get(name(i));
+          results.set(i, tree === undefined ? undefined : tree === null ? null : unparsableSections(tree));
         }
-        for (const [name, tree] of await parseFolder(options.command, dir, options.signal))
-          trees.set(name, tree);
       }),
     );
-    const findings: SqlfluffFinding[] = [];
-    statements.forEach((statement, i) => {
-      const segments = trees.get(names[i]!);
-      if (segments === undefined) {
-        findings.push({ statement, message: "sqlfluff returned no result for this statement" });
-      } else if (segments === null) {
-        findings.push({
-          statement,
-          message: "sqlfluff could not lex this statement (an unterminated quote?)",
-        });
-      } else {
-        for (const section of unparsableSections(segments)) {
-          // A section often starts with the line break before it: the line is where its text starts.
-          const lead = section.text.length - section.text.trimStart().length;
-          const line = statement.sql.slice(0, section.offset + lead).split("\n").length;
-          const text = section.text.replace(/\s+/g, " ").trim();
-          findings.push({
-            statement,
-            line,
-            message: `sqlfluff found an unparsable section: '${text.length > 80 ? `${text.slice(0, 77)}...` : text}'`,
-          });
-        }
-      }
-    });
-    return { installed: true, version: found.version, findings, checked: statements.length };
+    return results;
   } finally {
     await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Parses kept between runs, one file per statement. Best effort both ways: a file that cannot be read
+ * or does not hold a parse is a miss (sqlfluff runs), one that cannot be written is left out.
+ */
+class ParseCache {
+  constructor(
+    private readonly dir: string,
+    private readonly version: string,
+  ) {}
+
+  private path(text: string): string {
+    const key = createHash("sha256")
+      .update(JSON.stringify([this.version, PARSE_ARGS, text]))
+      .digest("hex");
+    return join(this.dir, `${key}.json`);
+  }
+
+  async read(text: string): Promise<ParseResult | undefined> {
+    try {
+      const kept = JSON.parse(await readFile(this.path(text), "utf8")) as { sections?: unknown };
+      const sections = kept.sections;
+      if (sections === null) return null;
+      const valid =
+        Array.isArray(sections) &&
+        sections.every(
+          (s) =>
+            typeof (s as { offset?: unknown }).offset === "number" &&
+            typeof (s as { text?: unknown }).text === "string",
+        );
+      return valid ? (sections as ParseResult) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async write(text: string, sections: ParseResult): Promise<void> {
+    const path = this.path(text);
+    // Written aside and renamed: a reader never sees half a file, whichever of two runs writes last.
+    const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(aside, JSON.stringify({ sections }));
+      await rename(aside, path);
+    } catch {
+      await rm(aside, { force: true }).catch(() => undefined);
+    }
   }
 }
 
@@ -117,19 +237,7 @@ async function parseFolder(
   dir: string,
   signal?: AbortSignal,
 ): Promise<Map<string, unknown>> {
-  const args = [
-    "parse",
-    "--dialect",
-    "snowflake",
-    "--templater",
-    "raw",
-    "--format",
-    "json",
-    "--nocolor",
-    // Statements are checked the same way wherever validate runs: no .sqlfluff of the machine applies.
-    "--ignore-local-config",
-    dir,
-  ];
+  const args = [...PARSE_ARGS, dir];
   const { code, stdout, stderr } = await run(command, args, signal);
   let files: Array<{ filepath: string; segments: unknown }>;
   try {
@@ -237,6 +345,8 @@ export function sqlfluffDiagnostics(
     failed: failed.size,
     warnings: 0,
     skipped: 0,
-    note: `sqlfluff ${outcome.version}`,
+    note:
+      `sqlfluff ${outcome.version}` +
+      (outcome.cached > 0 ? `; ${outcome.cached} of ${outcome.checked} parses kept from an earlier run` : ""),
   };
 }

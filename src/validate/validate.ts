@@ -69,6 +69,8 @@ export interface ValidateOptions {
   targetDir?: string;
   /** The sqlfluff command (default `sqlfluff` on PATH); `false` skips it. */
   sqlfluff?: string | false;
+  /** Where sqlfluff's parses are kept between runs (default: defaultSqlfluffCache()); `false` keeps none. */
+  sqlfluffCache?: string | false;
   /**
    * Also parse every rendered model statement (full, incremental and scope builds) with sqlfluff, not
    * only the singular tests and the extra statements: thorough, and 10-30 s slower on a 2-core machine.
@@ -122,7 +124,11 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
   const sqlfluff: Promise<SqlfluffOutcome | undefined> =
     options.sqlfluff === false
       ? Promise.resolve(undefined)
-      : checkWithSqlfluff(fluffed, { command: options.sqlfluff ?? "sqlfluff", signal: options.signal });
+      : checkWithSqlfluff(fluffed, {
+          command: options.sqlfluff ?? "sqlfluff",
+          signal: options.signal,
+          cache: options.sqlfluffCache,
+        });
   // Settled at once so a failure while the sample run is under way is not an unhandled rejection.
   const sqlfluffSettled = sqlfluff.then(
     (outcome) => ({ outcome, seconds: (clock() - sqlfluffStarted) / 1000 }),

@@ -82,6 +82,8 @@ export interface BundleRun {
 const BASE_ENV = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
+  // validate keeps sqlfluff's parses there (the suite gives every process one folder for the run).
+  ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
   AWS_EC2_METADATA_DISABLED: "true",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",

@@ -40,7 +40,7 @@ export interface CliProcess {
 }
 
 /**
- * Starts lib/cli/bin.js (or the source) with only the environment given (plus PATH and HOME), in a
+ * Starts lib/cli/bin.js (or the source) with only the environment given (plus PATH, HOME and XDG_CACHE_HOME), in a
  * folder of its own.
  */
 export function startBuiltCli(args: string[], options: StartOptions = {}): CliProcess {
@@ -50,6 +50,7 @@ export function startBuiltCli(args: string[], options: StartOptions = {}): CliPr
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
       AWS_EC2_METADATA_DISABLED: "true",
       ...options.env,
     },
