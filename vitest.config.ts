@@ -40,6 +40,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    setupFiles: ["test/support/setup-duckdb.ts"],
     sequence: { sequencer: SlowestFirst },
     // Most suites spend their time waiting on child processes, loopback servers and DuckDB's own threads:
     // one worker per core (vitest's default leaves one core out, a single worker on a 2-core runner) took

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.ts";
 import { defaultMemoryLimit } from "../src/warehouse/duckdb.ts";
+import { processDuckDbSettings } from "../src/warehouse/duckdb-process-settings.ts";
 import { openWarehouse, parseDuckDbUrl } from "../src/warehouse/open-warehouse.ts";
 import type { Warehouse } from "../src/warehouse/warehouse.ts";
 import { runCli } from "./support/cli.ts";
@@ -32,8 +34,8 @@ const bytesOf = (shown: string) => {
 describe("DuckDB settings in --warehouse duckdb:PATH?…", () => {
   it("take effect: memory_limit and threads", async () => {
     const dir = await tempDir();
-    const settings = await settingsOf(`duckdb:${dir}/w.duckdb?memory_limit=1GB&threads=1`);
-    expect(settings).toEqual({ memory: "953.6 MiB", threads: 1 });
+    const settings = await settingsOf(`duckdb:${dir}/w.duckdb?memory_limit=1GB&threads=2`);
+    expect(settings).toEqual({ memory: "953.6 MiB", threads: 2 });
   });
 
   it("limit the buffer pool to 4 GB by default (DuckDB's own is 80% of memory), threads as DuckDB chooses", async () => {
@@ -41,12 +43,33 @@ describe("DuckDB settings in --warehouse duckdb:PATH?…", () => {
     const { memory } = await settingsOf(`duckdb:${dir}/w.duckdb`);
     expect(bytesOf(memory)).toBeLessThanOrEqual(4e9);
     expect(defaultMemoryLimit()).toMatch(/^(4GB|\d+MB)$/);
-    const { threads } = await settingsOf(`duckdb:${dir}/other.duckdb?memory_limit=2GiB`);
-    expect(threads).toBeGreaterThanOrEqual(1);
+    // The suite runs DuckDB on one thread (test/support/setup-duckdb.ts): put DuckDB's own choice back.
+    const suite = processDuckDbSettings.threads;
+    delete processDuckDbSettings.threads;
+    try {
+      const { threads } = await settingsOf(`duckdb:${dir}/other.duckdb?memory_limit=2GiB`);
+      expect(threads).toBe(Math.min(availableParallelism(), 1024));
+    } finally {
+      if (suite !== undefined) processDuckDbSettings.threads = suite;
+    }
+  });
+
+  it("sit above the process's own settings, which sit above the defaults", async () => {
+    const dir = await tempDir();
+    const suite = processDuckDbSettings.threads;
+    processDuckDbSettings.threads = "3";
+    try {
+      expect(await settingsOf(`duckdb:${dir}/a.duckdb`)).toMatchObject({ threads: 3 });
+      expect(await settingsOf(`duckdb:${dir}/b.duckdb?threads=2`)).toMatchObject({ threads: 2 });
+      expect(bytesOf((await settingsOf(`duckdb:${dir}/c.duckdb`)).memory)).toBeLessThanOrEqual(4e9);
+    } finally {
+      if (suite === undefined) delete processDuckDbSettings.threads;
+      else processDuckDbSettings.threads = suite;
+    }
   });
 
   it("apply to an in-memory warehouse too", async () => {
-    expect(await settingsOf("duckdb::memory:?threads=1")).toMatchObject({ threads: 1 });
+    expect(await settingsOf("duckdb::memory:?threads=2")).toMatchObject({ threads: 2 });
   });
 
   it("keep the path apart from the settings", () => {

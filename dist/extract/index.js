@@ -44,7 +44,7 @@ import {
 import {
   checkLakeUrl,
   openLake
-} from "../chunks/chunk-BNWA7WZC.js";
+} from "../chunks/chunk-7VBVLU2K.js";
 import {
   deliveryId,
   lakeApps,
@@ -90,7 +90,7 @@ import {
 import {
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-J2EDYYYE.js";
+} from "../chunks/chunk-VDH2VUPS.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

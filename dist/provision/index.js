@@ -6,7 +6,7 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-6OH2EPJY.js";
+} from "../chunks/chunk-3RRXNHWF.js";
 import "../chunks/chunk-6YD5DB67.js";
 import "../chunks/chunk-FSATZGQX.js";
 import "../chunks/chunk-KHKNOMUT.js";
@@ -16,7 +16,7 @@ import {
   DEFAULT_PROVISION_OUT
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-J2EDYYYE.js";
+import "../chunks/chunk-VDH2VUPS.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -22,7 +22,7 @@ import {
 } from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
-} from "../chunks/chunk-BNWA7WZC.js";
+} from "../chunks/chunk-7VBVLU2K.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -91,7 +91,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-J2EDYYYE.js";
+} from "../chunks/chunk-VDH2VUPS.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

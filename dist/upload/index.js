@@ -26,7 +26,7 @@ import {
 } from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
-} from "../chunks/chunk-BNWA7WZC.js";
+} from "../chunks/chunk-7VBVLU2K.js";
 import "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
@@ -40,7 +40,7 @@ import {
   DEFAULT_UPLOAD_CONCURRENCY
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-J2EDYYYE.js";
+import "../chunks/chunk-VDH2VUPS.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { ConfigurationError, SqlExecutionError, errorMessage } from "../errors.ts";
 import { makeFolder } from "../make-folder.ts";
+import { processDuckDbSettings } from "./duckdb-process-settings.ts";
 import { sqlString, type Column, type Row, type SqlValue, type Warehouse } from "./warehouse.ts";
 
 export interface DuckDbOptions {
@@ -83,7 +84,11 @@ export class DuckDbWarehouse implements Warehouse {
         );
       }
     }
-    const settings: Record<string, string> = { memory_limit: defaultMemoryLimit(), ...options.settings };
+    const settings: Record<string, string> = {
+      memory_limit: defaultMemoryLimit(),
+      ...processDuckDbSettings,
+      ...options.settings,
+    };
     if (options.readOnly) settings.access_mode = "READ_ONLY";
     let instance: DuckDBInstance;
     try {
