@@ -630,9 +630,11 @@ describe("the object models on a hand-made world", () => {
     ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
 
-    // A later first delivery naming acme.com without properties keeps the ones sent before.
+    // Later first deliveries naming acme.com without properties keep the ones sent before: the group's, and
+    // those 1001's membership holds (appended to: its new event is later than all it holds).
     await loadEvents(lake, warehouse, "12", [
       event("u8", 1002, PAGE, "12:00", { event_id: 3, groups: { company: "acme.com" } }),
+      event("u11", 1001, PAGE, "12:10", { event_id: 5, groups: { company: "acme.com" } }),
     ]);
     expectBuilt(await transform({ warehouse, project }));
     expect(
@@ -644,10 +646,24 @@ describe("the object models on a hand-made world", () => {
     ).toEqual([
       {
         group_properties: '{"industry":"software"}',
-        event_count: 4,
+        event_count: 5,
         user_count: 2,
-        last_seen_at: at("12:00"),
+        last_seen_at: at("12:10"),
       },
+    ]);
+    expect(
+      await rows(
+        warehouse,
+        `select * exclude (loaded_at) from core.user_groups
+         where group_name = 'acme.com' order by amplitude_id`,
+      ),
+    ).toEqual([
+      membership(1001, "company", "acme.com", "10:00", "12:10", 2, [
+        '{"industry":"software"}',
+        "10:00",
+        "u1",
+      ]),
+      membership(1002, "company", "acme.com", "10:10", "12:00", 3),
     ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
 
@@ -672,7 +688,7 @@ describe("the object models on a hand-made world", () => {
         `select group_properties::varchar as group_properties, event_count, user_count
          from core.groups where group_name = 'acme.com'`,
       ),
-    ).toEqual([{ group_properties: '{"industry":"fintech"}', event_count: 6, user_count: 3 }]);
+    ).toEqual([{ group_properties: '{"industry":"fintech"}', event_count: 7, user_count: 3 }]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
 });
@@ -764,7 +780,8 @@ describe("the object models compiled for Snowflake", () => {
       "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),\n            last_computed_text\n        ) as last_computed_at",
     );
     expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
-    // An incremental build recomputes the memberships of every event delivered since: all its deliveries.
+    // An incremental build reads every delivery since, computes again the memberships its re-delivered events
+    // belong to, and appends the new memberships of the other keys to their held rows.
     const increment = compileModel(project, project.models.get("user_groups")!, {
       dialect: "snowflake",
       incremental: true,
@@ -774,7 +791,8 @@ describe("the object models compiled for Snowflake", () => {
       "from staging.stg_amplitude__event_deliveries\n    where loaded_at > cast('2025-11-04 10:00:00' as timestamp)",
     );
     expect(increment).toContain(
-      "where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)",
+      "where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)",
     );
+    expect(increment).toContain("activity.event_count + coalesce(held.event_count, 0) as event_count");
   });
 });

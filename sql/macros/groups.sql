@@ -1,24 +1,20 @@
 {#- The current group memberships (one row per event and group, from the delivery of each event that
-    stg_amplitude__events keeps) that an incremental groups model must compute again: those of every
-    key (`keys`: the model's unique key) that an event delivered since the model was last built belongs
-    to in any of its deliveries, the key it joined and the key a re-processed event left. The model then
-    computes each such key again from all its rows, so it holds what a full refresh would.
-    Renders the CTEs `touched` (incremental builds only) and `memberships`, each followed by a comma;
-    end the model with `{{ output('final', scope='touched') }}`. On a full build, `memberships` is every
-    current membership. -#}
+    stg_amplitude__events keeps) that a model keyed on `keys` (amplitude_id, group_type, group_name) must
+    read. On a full build, `memberships` is every current membership. On an incremental build, a key is
+    appended to when every event delivered since for it is a first delivery of its uuid (no event joined or
+    left it by re-processing) and later than the latest event the model holds for it (`last_seen_at`): its
+    new row is the held row combined with the new memberships alone, so an hour's run does not read the
+    whole history of a user active for months. Every other key an event delivered since belongs to, in
+    any of its deliveries, is computed again from all its memberships.
+    Renders `memberships` (the rows of the keys computed again, every row on a full build) and, on an
+    incremental build, `appended` (the new memberships of every other key), `held` (what the model holds
+    for those) and `touched` (every key replaced), each followed by a comma; end the model with
+    `{{ output('final', scope='touched') }}`. -#}
 {% macro current_memberships(keys, incremental, since) -%}
-group_deliveries as (
-
-    select * from {{ ref('stg_amplitude__event_groups') }}
-
-),
-
-latest_deliveries as (
-
-    select source_file, file_row_number from {{ ref('stg_amplitude__events') }}
-
-),
-
+{%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
+{#- stg_amplitude__event_groups is read where each CTE needs it, not through a CTE of its own: read more
+    than once, a CTE is materialized whole, every membership of all history. #}
+{%- set group_deliveries = ref('stg_amplitude__event_groups') %}
 {% if incremental %}
 redelivered as (
 
@@ -29,11 +25,74 @@ redelivered as (
 
 ),
 
+delivered_again as (
+
+    {#- Events delivered since that had a delivery before: re-processed, or sent twice. #}
+    select uuid
+    from {{ ref('stg_amplitude__event_deliveries') }}
+    where loaded_at <= {{ since }}
+        and uuid in (select uuid from redelivered)
+
+),
+
+new_memberships as (
+
+    {#- The memberships of the deliveries since that stg_amplitude__events keeps. #}
+    select group_deliveries.*
+    from {{ group_deliveries }} as group_deliveries
+    where group_deliveries.loaded_at > {{ since }}
+        and (group_deliveries.source_file, group_deliveries.file_row_number) in (
+            select source_file, file_row_number
+            from {{ ref('stg_amplitude__events') }}
+            where loaded_at > {{ since }}
+        )
+
+),
+
+recomputed as (
+
+    {#- Every key any delivery of an event delivered again belongs to, and the keys whose new events are
+        not all later than what the model holds for them. #}
+    select distinct {{ keys | join(', ') }}
+    from {{ group_deliveries }}
+    where uuid in (select uuid from delivered_again)
+
+    union
+
+    select distinct {% for key in keys %}new_memberships.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+    from new_memberships
+    inner join {{ this }} as model
+        on {{ on_keys | replace('{left}', 'new_memberships') | replace('{right}', 'model') }}
+    where new_memberships.event_time is null
+        or model.last_seen_at is null
+        or new_memberships.event_time <= model.last_seen_at
+
+),
+
+appended as (
+
+    select new_memberships.*
+    from new_memberships
+    where not exists (
+        select 1 from recomputed
+        where {{ on_keys | replace('{left}', 'recomputed') | replace('{right}', 'new_memberships') }}
+    )
+
+),
+
+held as (
+
+    select model.*
+    from {{ this }} as model
+    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
+
+),
+
 touched as (
 
-    select distinct {{ keys | join(', ') }}
-    from group_deliveries
-    where uuid in (select uuid from redelivered)
+    select {{ keys | join(', ') }} from recomputed
+    union
+    select {{ keys | join(', ') }} from appended
 
 ),
 {% endif %}
@@ -41,12 +100,12 @@ touched as (
 memberships as (
 
     select group_deliveries.*
-    from group_deliveries
-    inner join latest_deliveries
+    from {{ group_deliveries }} as group_deliveries
+    inner join (select source_file, file_row_number from {{ ref('stg_amplitude__events') }}) as latest_deliveries
         on group_deliveries.source_file = latest_deliveries.source_file
         and group_deliveries.file_row_number = latest_deliveries.file_row_number
     {% if incremental %}
-    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from touched)
+    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from recomputed)
     {% endif %}
 
 ),

@@ -2928,31 +2928,24 @@ begin
         create or replace table core.user_groups as
         with
 
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
         memberships as (
 
             select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
+            from staging.stg_amplitude__event_groups as group_deliveries
+            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
 
         ),
 
+        membership_rows as (
+            select * from memberships
+
+        ),
+
         latest_properties as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
-            from memberships
+            from membership_rows
             where group_properties is not null
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
@@ -2971,20 +2964,19 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from memberships
+            from membership_rows
             group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
-
             select
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                activity.first_seen_at,
+                activity.first_seen_at as first_seen_at,
                 activity.last_seen_at,
-                activity.event_count,
+                activity.event_count as event_count,
                 latest_properties.group_properties,
                 latest_properties.event_time as group_properties_event_time,
                 latest_properties.uuid as group_properties_uuid,
@@ -3004,18 +2996,6 @@ begin
     create or replace transient table core.user_groups__increment as
         with
 
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
         redelivered as (
             select distinct uuid
             from staging.stg_amplitude__event_deliveries
@@ -3023,29 +3003,93 @@ begin
 
         ),
 
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from redelivered)
+
+        ),
+
+        new_memberships as (
+            select group_deliveries.*
+            from staging.stg_amplitude__event_groups as group_deliveries
+            where group_deliveries.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and (group_deliveries.source_file, group_deliveries.file_row_number) in (
+                    select source_file, file_row_number
+                    from staging.stg_amplitude__events
+                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                )
+
+        ),
+
+        recomputed as (
+            select distinct amplitude_id, group_type, group_name
+            from staging.stg_amplitude__event_groups
+            where uuid in (select uuid from delivered_again)
+
+            union
+
+            select distinct new_memberships.amplitude_id, new_memberships.group_type, new_memberships.group_name
+            from new_memberships
+            inner join core.user_groups as model
+                on new_memberships.amplitude_id = model.amplitude_id and new_memberships.group_type = model.group_type and new_memberships.group_name = model.group_name
+            where new_memberships.event_time is null
+                or model.last_seen_at is null
+                or new_memberships.event_time <= model.last_seen_at
+
+        ),
+
+        appended as (
+
+            select new_memberships.*
+            from new_memberships
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_memberships.amplitude_id and recomputed.group_type = new_memberships.group_type and recomputed.group_name = new_memberships.group_name
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.user_groups as model
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
+
+        ),
+
         touched as (
 
-            select distinct amplitude_id, group_type, group_name
-            from group_deliveries
-            where uuid in (select uuid from redelivered)
+            select amplitude_id, group_type, group_name from recomputed
+            union
+            select amplitude_id, group_type, group_name from appended
 
         ),
 
         memberships as (
 
             select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
+            from staging.stg_amplitude__event_groups as group_deliveries
+            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
 
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)
+
+        ),
+
+        membership_rows as (
+            select * from memberships
+
+            union all
+            select * from appended
 
         ),
 
         latest_properties as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
-            from memberships
+            from membership_rows
             where group_properties is not null
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
@@ -3064,29 +3108,33 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from memberships
+            from membership_rows
             group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
-
             select
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                activity.first_seen_at,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
-                activity.event_count,
-                latest_properties.group_properties,
-                latest_properties.event_time as group_properties_event_time,
-                latest_properties.uuid as group_properties_uuid,
+                activity.event_count + coalesce(held.event_count, 0) as event_count,
+                case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
+                case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
+                case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
                 on activity.amplitude_id = latest_properties.amplitude_id
                 and activity.group_type = latest_properties.group_type
                 and activity.group_name = latest_properties.group_name
+
+            left join held
+                on activity.amplitude_id = held.amplitude_id
+                and activity.group_type = held.group_type
+                and activity.group_name = held.group_name
 
         )
 
@@ -3094,18 +3142,6 @@ begin
     create or replace transient table core.user_groups__scope as
         with
 
-        group_deliveries as (
-
-            select * from staging.stg_amplitude__event_groups
-
-        ),
-
-        latest_deliveries as (
-
-            select source_file, file_row_number from staging.stg_amplitude__events
-
-        ),
-
         redelivered as (
             select distinct uuid
             from staging.stg_amplitude__event_deliveries
@@ -3113,29 +3149,93 @@ begin
 
         ),
 
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from redelivered)
+
+        ),
+
+        new_memberships as (
+            select group_deliveries.*
+            from staging.stg_amplitude__event_groups as group_deliveries
+            where group_deliveries.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and (group_deliveries.source_file, group_deliveries.file_row_number) in (
+                    select source_file, file_row_number
+                    from staging.stg_amplitude__events
+                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                )
+
+        ),
+
+        recomputed as (
+            select distinct amplitude_id, group_type, group_name
+            from staging.stg_amplitude__event_groups
+            where uuid in (select uuid from delivered_again)
+
+            union
+
+            select distinct new_memberships.amplitude_id, new_memberships.group_type, new_memberships.group_name
+            from new_memberships
+            inner join core.user_groups as model
+                on new_memberships.amplitude_id = model.amplitude_id and new_memberships.group_type = model.group_type and new_memberships.group_name = model.group_name
+            where new_memberships.event_time is null
+                or model.last_seen_at is null
+                or new_memberships.event_time <= model.last_seen_at
+
+        ),
+
+        appended as (
+
+            select new_memberships.*
+            from new_memberships
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_memberships.amplitude_id and recomputed.group_type = new_memberships.group_type and recomputed.group_name = new_memberships.group_name
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.user_groups as model
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
+
+        ),
+
         touched as (
 
-            select distinct amplitude_id, group_type, group_name
-            from group_deliveries
-            where uuid in (select uuid from redelivered)
+            select amplitude_id, group_type, group_name from recomputed
+            union
+            select amplitude_id, group_type, group_name from appended
 
         ),
 
         memberships as (
 
             select group_deliveries.*
-            from group_deliveries
-            inner join latest_deliveries
+            from staging.stg_amplitude__event_groups as group_deliveries
+            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
                 on group_deliveries.source_file = latest_deliveries.source_file
                 and group_deliveries.file_row_number = latest_deliveries.file_row_number
 
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from touched)
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)
+
+        ),
+
+        membership_rows as (
+            select * from memberships
+
+            union all
+            select * from appended
 
         ),
 
         latest_properties as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
-            from memberships
+            from membership_rows
             where group_properties is not null
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
@@ -3154,29 +3254,33 @@ begin
                 max(event_time) as last_seen_at,
                 count(*) as event_count,
                 max(loaded_at) as loaded_at
-            from memberships
+            from membership_rows
             group by amplitude_id, group_type, group_name
 
         ),
 
         final as (
-
             select
                 activity.amplitude_id,
                 activity.group_type,
                 activity.group_name,
-                activity.first_seen_at,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
-                activity.event_count,
-                latest_properties.group_properties,
-                latest_properties.event_time as group_properties_event_time,
-                latest_properties.uuid as group_properties_uuid,
+                activity.event_count + coalesce(held.event_count, 0) as event_count,
+                case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
+                case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
+                case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
                 on activity.amplitude_id = latest_properties.amplitude_id
                 and activity.group_type = latest_properties.group_type
                 and activity.group_name = latest_properties.group_name
+
+            left join held
+                on activity.amplitude_id = held.amplitude_id
+                and activity.group_type = held.group_type
+                and activity.group_name = held.group_name
 
         )
 

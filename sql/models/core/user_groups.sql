@@ -7,11 +7,22 @@ with
 
 {{ current_memberships(['amplitude_id', 'group_type', 'group_name'], is_incremental(), incremental_since) }}
 
+membership_rows as (
+
+    {#- A key computed again brings all its memberships; one appended to, its new ones alone. #}
+    select * from memberships
+    {% if is_incremental() %}
+    union all
+    select * from appended
+    {% endif %}
+
+),
+
 latest_properties as (
 
     {#- An event sending no properties for the group never erases the ones sent before. #}
     select amplitude_id, group_type, group_name, group_properties, event_time, uuid
-    from memberships
+    from membership_rows
     where group_properties is not null
     qualify row_number() over (
         partition by amplitude_id, group_type, group_name
@@ -30,29 +41,44 @@ activity as (
         max(event_time) as last_seen_at,
         count(*) as event_count,
         max(loaded_at) as loaded_at
-    from memberships
+    from membership_rows
     group by amplitude_id, group_type, group_name
 
 ),
 
 final as (
 
+    {#- A key appended to goes on from its held row: its new events are all later than the held ones, so
+        the held first time stays, the counts add up, and new properties replace the held ones. `held` has
+        only those keys, so the others are what their memberships make. #}
     select
         activity.amplitude_id,
         activity.group_type,
         activity.group_name,
-        activity.first_seen_at,
+        {% if is_incremental() %}coalesce(held.first_seen_at, activity.first_seen_at){% else %}activity.first_seen_at{% endif %} as first_seen_at,
         activity.last_seen_at,
-        activity.event_count,
+        {% if is_incremental() %}activity.event_count + coalesce(held.event_count, 0){% else %}activity.event_count{% endif %} as event_count,
+        {% if is_incremental() -%}
+        case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
+        case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
+        case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
+        {%- else -%}
         latest_properties.group_properties,
         latest_properties.event_time as group_properties_event_time,
         latest_properties.uuid as group_properties_uuid,
+        {%- endif %}
         activity.loaded_at
     from activity
     left join latest_properties
         on activity.amplitude_id = latest_properties.amplitude_id
         and activity.group_type = latest_properties.group_type
         and activity.group_name = latest_properties.group_name
+    {% if is_incremental() %}
+    left join held
+        on activity.amplitude_id = held.amplitude_id
+        and activity.group_type = held.group_type
+        and activity.group_name = held.group_name
+    {% endif %}
 
 )
 
