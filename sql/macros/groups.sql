@@ -10,8 +10,8 @@
     incremental build, `appended` (the new memberships of every other key), `held` (what the model holds
     for those) and `touched` (every key replaced), each followed by a comma; end the model with
     `{{ output('final', scope='touched') }}`. -#}
+{% from 'incremental.sql' import append_or_recompute with context %}
 {% macro current_memberships(keys, incremental, since) -%}
-{%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 {#- stg_amplitude__event_groups is read where each CTE needs it, not through a CTE of its own: read more
     than once, a CTE is materialized whole, every membership of all history. #}
 {%- set group_deliveries = ref('stg_amplitude__event_groups') %}
@@ -49,52 +49,12 @@ new_memberships as (
 
 ),
 
-recomputed as (
-
-    {#- Every key any delivery of an event delivered again belongs to, and the keys whose new events are
-        not all later than what the model holds for them. #}
+{%- set delivered_again_keys %}
     select distinct {{ keys | join(', ') }}
     from {{ group_deliveries }}
     where uuid in (select uuid from delivered_again)
-
-    union
-
-    select distinct {% for key in keys %}new_memberships.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
-    from new_memberships
-    inner join {{ this }} as model
-        on {{ on_keys | replace('{left}', 'new_memberships') | replace('{right}', 'model') }}
-    where new_memberships.event_time is null
-        or model.last_seen_at is null
-        or new_memberships.event_time <= model.last_seen_at
-
-),
-
-appended as (
-
-    select new_memberships.*
-    from new_memberships
-    where not exists (
-        select 1 from recomputed
-        where {{ on_keys | replace('{left}', 'recomputed') | replace('{right}', 'new_memberships') }}
-    )
-
-),
-
-held as (
-
-    select model.*
-    from {{ this }} as model
-    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
-
-),
-
-touched as (
-
-    select {{ keys | join(', ') }} from recomputed
-    union
-    select {{ keys | join(', ') }} from appended
-
-),
+{%- endset %}
+{{ append_or_recompute('new_memberships', keys, 'event_time', 'last_seen_at', delivered_again_keys) }}
 {% endif %}
 
 memberships as (

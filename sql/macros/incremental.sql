@@ -73,26 +73,13 @@ delivered_again as (
 
 ),
 
-recomputed as (
-
-    {#- Every entity any delivery of such an event belongs to, and the entities whose new events are not
-        all later than what the model holds for them. #}
+{%- set delivered_again_keys %}
     select distinct {{ keys | join(', ') }}
     from {{ deliveries }}
     where uuid in (select uuid from delivered_again)
         and {{ keys | join(' is not null and ') }} is not null
-
-    union
-
-    select distinct {% for key in keys %}new_rows.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
-    from new_rows
-    inner join {{ this }} as model
-        on {{ on_keys | replace('{left}', 'new_rows') | replace('{right}', 'model') }}
-    where new_rows.{{ time }} is null
-        or model.{{ held_time }} is null
-        or new_rows.{{ time }} <= model.{{ held_time }}
-
-),
+{%- endset %}
+{{ append_or_recompute('new_rows', keys, time, held_time, delivered_again_keys) }}
 
 scoped as (
 
@@ -100,33 +87,6 @@ scoped as (
     from (select * from {{ relation }} where {{ condition }}) as source_rows
     inner join recomputed
         on {{ on_keys | replace('{left}', 'source_rows') | replace('{right}', 'recomputed') }}
-
-),
-
-appended as (
-
-    select new_rows.*
-    from new_rows
-    where not exists (
-        select 1 from recomputed
-        where {{ on_keys | replace('{left}', 'recomputed') | replace('{right}', 'new_rows') }}
-    )
-
-),
-
-held as (
-
-    select model.*
-    from {{ this }} as model
-    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
-
-),
-
-touched as (
-
-    select {{ keys | join(', ') }} from recomputed
-    union
-    select {{ keys | join(', ') }} from appended
 
 ),
 {%- endmacro %}
@@ -155,4 +115,57 @@ entity_rows as (
 
 ),
 {% endif %}
+{%- endmacro %}
+
+{#- The keys of an incremental model split in two (see scope_to_appended): the CTE `recomputed`, every key
+    `delivered_again_keys` (a query) gives and every key whose new rows (`new_rows`, a CTE or table) are
+    not all later than what the model holds for it (`time` against the model's `held_time`); `appended`,
+    the new rows of every other key (keys new to the model among them); `held`, what the model holds for
+    the appended keys; `touched`, every key replaced. Each CTE is followed by a comma. -#}
+{% macro append_or_recompute(new_rows, keys, time, held_time, delivered_again_keys) -%}
+{%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
+recomputed as (
+
+    {#- Every key any delivery of an event delivered again belongs to, and the keys whose new rows are
+        not all later than what the model holds for them. #}
+    {{ delivered_again_keys }}
+
+    union
+
+    select distinct {% for key in keys %}{{ new_rows }}.{{ key }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ new_rows }}
+    inner join {{ this }} as model
+        on {{ on_keys | replace('{left}', new_rows) | replace('{right}', 'model') }}
+    where {{ new_rows }}.{{ time }} is null
+        or model.{{ held_time }} is null
+        or {{ new_rows }}.{{ time }} <= model.{{ held_time }}
+
+),
+
+appended as (
+
+    select {{ new_rows }}.*
+    from {{ new_rows }}
+    where not exists (
+        select 1 from recomputed
+        where {{ on_keys | replace('{left}', 'recomputed') | replace('{right}', new_rows) }}
+    )
+
+),
+
+held as (
+
+    select model.*
+    from {{ this }} as model
+    where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
+
+),
+
+touched as (
+
+    select {{ keys | join(', ') }} from recomputed
+    union
+    select {{ keys | join(', ') }} from appended
+
+),
 {%- endmacro %}

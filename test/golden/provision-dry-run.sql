@@ -1591,8 +1591,8 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
-
         recomputed as (
+
             select distinct amplitude_id
             from staging.stg_amplitude__event_deliveries
             where uuid in (select uuid from delivered_again)
@@ -1607,15 +1607,6 @@ begin
             where new_rows.event_time is null
                 or model.last_seen_at is null
                 or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from core.events where true) as source_rows
-            inner join recomputed
-                on source_rows.amplitude_id = recomputed.amplitude_id
 
         ),
 
@@ -1643,6 +1634,15 @@ begin
             select amplitude_id from recomputed
             union
             select amplitude_id from appended
+
+        ),
+
+        scoped as (
+
+            select source_rows.*
+            from (select * from core.events where true) as source_rows
+            inner join recomputed
+                on source_rows.amplitude_id = recomputed.amplitude_id
 
         ),
 
@@ -1722,8 +1722,8 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
-
         recomputed as (
+
             select distinct amplitude_id
             from staging.stg_amplitude__event_deliveries
             where uuid in (select uuid from delivered_again)
@@ -1738,15 +1738,6 @@ begin
             where new_rows.event_time is null
                 or model.last_seen_at is null
                 or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from core.events where true) as source_rows
-            inner join recomputed
-                on source_rows.amplitude_id = recomputed.amplitude_id
 
         ),
 
@@ -1774,6 +1765,15 @@ begin
             select amplitude_id from recomputed
             union
             select amplitude_id from appended
+
+        ),
+
+        scoped as (
+
+            select source_rows.*
+            from (select * from core.events where true) as source_rows
+            inner join recomputed
+                on source_rows.amplitude_id = recomputed.amplitude_id
 
         ),
 
@@ -2093,8 +2093,8 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
-
         recomputed as (
+
             select distinct device_id
             from staging.stg_amplitude__event_deliveries
             where uuid in (select uuid from delivered_again)
@@ -2109,15 +2109,6 @@ begin
             where new_rows.event_time is null
                 or model.last_seen_at is null
                 or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
-            inner join recomputed
-                on source_rows.device_id = recomputed.device_id
 
         ),
 
@@ -2145,6 +2136,15 @@ begin
             select device_id from recomputed
             union
             select device_id from appended
+
+        ),
+
+        scoped as (
+
+            select source_rows.*
+            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
+            inner join recomputed
+                on source_rows.device_id = recomputed.device_id
 
         ),
 
@@ -2221,8 +2221,8 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
-
         recomputed as (
+
             select distinct device_id
             from staging.stg_amplitude__event_deliveries
             where uuid in (select uuid from delivered_again)
@@ -2237,15 +2237,6 @@ begin
             where new_rows.event_time is null
                 or model.last_seen_at is null
                 or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
-            inner join recomputed
-                on source_rows.device_id = recomputed.device_id
 
         ),
 
@@ -2273,6 +2264,15 @@ begin
             select device_id from recomputed
             union
             select device_id from appended
+
+        ),
+
+        scoped as (
+
+            select source_rows.*
+            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
+            inner join recomputed
+                on source_rows.device_id = recomputed.device_id
 
         ),
 
@@ -3022,8 +3022,8 @@ begin
                 )
 
         ),
-
         recomputed as (
+
             select distinct amplitude_id, group_type, group_name
             from staging.stg_amplitude__event_groups
             where uuid in (select uuid from delivered_again)
@@ -3168,8 +3168,8 @@ begin
                 )
 
         ),
-
         recomputed as (
+
             select distinct amplitude_id, group_type, group_name
             from staging.stg_amplitude__event_groups
             where uuid in (select uuid from delivered_again)
