@@ -788,7 +788,7 @@ describe("the object models compiled for Snowflake", () => {
       incrementalSince: "cast('2025-11-04 10:00:00' as timestamp)",
     }).sql;
     expect(increment).toContain(
-      "from staging.stg_amplitude__event_deliveries\n    where loaded_at > cast('2025-11-04 10:00:00' as timestamp)",
+      "uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > cast('2025-11-04 10:00:00' as timestamp))",
     );
     expect(increment).toContain(
       "where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)",

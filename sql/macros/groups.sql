@@ -16,25 +16,6 @@
     than once, a CTE is materialized whole, every membership of all history. #}
 {%- set group_deliveries = ref('stg_amplitude__event_groups') %}
 {% if incremental %}
-redelivered as (
-
-    {#- Every line, with or without groups: a new delivery without any still leaves the old ones. #}
-    select distinct uuid
-    from {{ ref('stg_amplitude__event_deliveries') }}
-    where loaded_at > {{ since }}
-
-),
-
-delivered_again as (
-
-    {#- Events delivered since that had a delivery before: re-processed, or sent twice. #}
-    select uuid
-    from {{ ref('stg_amplitude__event_deliveries') }}
-    where loaded_at <= {{ since }}
-        and uuid in (select uuid from redelivered)
-
-),
-
 new_memberships as (
 
     {#- The memberships of the deliveries since that stg_amplitude__events keeps. #}
@@ -54,7 +35,7 @@ new_memberships as (
     from {{ group_deliveries }}
     where uuid in (select uuid from delivered_again)
 {%- endset %}
-{{ append_or_recompute('new_memberships', keys, 'event_time', 'last_seen_at', delivered_again_keys) }}
+{{ append_or_recompute('new_memberships', keys, 'event_time', 'last_seen_at', ref('stg_amplitude__event_deliveries'), since, delivered_again_keys) }}
 {% endif %}
 
 memberships as (

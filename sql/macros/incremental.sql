@@ -63,23 +63,13 @@ new_rows as (
 
 ),
 
-delivered_again as (
-
-    {#- Events delivered since that had a delivery before: re-processed, or sent twice. #}
-    select uuid
-    from {{ deliveries }}
-    where loaded_at <= {{ since }}
-        and uuid in (select uuid from {{ deliveries }} where loaded_at > {{ since }})
-
-),
-
 {%- set delivered_again_keys %}
     select distinct {{ keys | join(', ') }}
     from {{ deliveries }}
     where uuid in (select uuid from delivered_again)
         and {{ keys | join(' is not null and ') }} is not null
 {%- endset %}
-{{ append_or_recompute('new_rows', keys, time, held_time, delivered_again_keys) }}
+{{ append_or_recompute('new_rows', keys, time, held_time, deliveries, since, delivered_again_keys) }}
 
 scoped as (
 
@@ -117,13 +107,26 @@ entity_rows as (
 {% endif %}
 {%- endmacro %}
 
-{#- The keys of an incremental model split in two (see scope_to_appended): the CTE `recomputed`, every key
-    `delivered_again_keys` (a query) gives and every key whose new rows (`new_rows`, a CTE or table) are
-    not all later than what the model holds for it (`time` against the model's `held_time`); `appended`,
-    the new rows of every other key (keys new to the model among them); `held`, what the model holds for
-    the appended keys; `touched`, every key replaced. Each CTE is followed by a comma. -#}
-{% macro append_or_recompute(new_rows, keys, time, held_time, delivered_again_keys) -%}
+{#- The keys of an incremental model split in two (see scope_to_appended). Renders the CTEs
+    `delivered_again` (the uuids delivered since `since` that `deliveries` holds an earlier delivery of);
+    `recomputed`, every key `delivered_again_keys` (a query reading `delivered_again`) gives and every key
+    whose new rows (`new_rows`, a CTE or table) are not all later than what the model holds for it (`time`
+    against the model's `held_time`); `appended`, the new rows of every other key (keys new to the model
+    among them); `held`, what the model holds for the appended keys; `touched`, every key replaced. Each
+    CTE is followed by a comma. -#}
+{% macro append_or_recompute(new_rows, keys, time, held_time, deliveries, since, delivered_again_keys) -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
+delivered_again as (
+
+    {#- Events delivered since that had a delivery before: re-processed, or sent twice. Every line counts,
+        with or without the fields a model reads: a new delivery without them still leaves the old ones. #}
+    select uuid
+    from {{ deliveries }}
+    where loaded_at <= {{ since }}
+        and uuid in (select uuid from {{ deliveries }} where loaded_at > {{ since }})
+
+),
+
 recomputed as (
 
     {#- Every key any delivery of an event delivered again belongs to, and the keys whose new rows are

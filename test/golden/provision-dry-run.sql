@@ -1583,7 +1583,6 @@ begin
                 and true
 
         ),
-
         delivered_again as (
             select uuid
             from staging.stg_amplitude__event_deliveries
@@ -1591,6 +1590,7 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
+
         recomputed as (
 
             select distinct amplitude_id
@@ -1714,7 +1714,6 @@ begin
                 and true
 
         ),
-
         delivered_again as (
             select uuid
             from staging.stg_amplitude__event_deliveries
@@ -1722,6 +1721,7 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
+
         recomputed as (
 
             select distinct amplitude_id
@@ -2085,7 +2085,6 @@ begin
                 and device_id is not null
 
         ),
-
         delivered_again as (
             select uuid
             from staging.stg_amplitude__event_deliveries
@@ -2093,6 +2092,7 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
+
         recomputed as (
 
             select distinct device_id
@@ -2213,7 +2213,6 @@ begin
                 and device_id is not null
 
         ),
-
         delivered_again as (
             select uuid
             from staging.stg_amplitude__event_deliveries
@@ -2221,6 +2220,7 @@ begin
                 and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
+
         recomputed as (
 
             select distinct device_id
@@ -2996,21 +2996,6 @@ begin
     create or replace transient table core.user_groups__increment as
         with
 
-        redelivered as (
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from redelivered)
-
-        ),
-
         new_memberships as (
             select group_deliveries.*
             from staging.stg_amplitude__event_groups as group_deliveries
@@ -3022,6 +3007,14 @@ begin
                 )
 
         ),
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+
+        ),
+
         recomputed as (
 
             select distinct amplitude_id, group_type, group_name
@@ -3142,21 +3135,6 @@ begin
     create or replace transient table core.user_groups__scope as
         with
 
-        redelivered as (
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from redelivered)
-
-        ),
-
         new_memberships as (
             select group_deliveries.*
             from staging.stg_amplitude__event_groups as group_deliveries
@@ -3168,6 +3146,14 @@ begin
                 )
 
         ),
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+
+        ),
+
         recomputed as (
 
             select distinct amplitude_id, group_type, group_name
