@@ -99,7 +99,7 @@ describe("the model project", () => {
     );
     const events = project.models.get("events")!;
     expect(compileModel(project, events, { dialect: "snowflake" }).sql).toContain(
-      `try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter`,
+      `try_to_number(strip_null_value(fields:"[Amplitude] Page Counter")::varchar), null) as page_counter`,
     );
   });
 
@@ -160,10 +160,10 @@ describe("the model project", () => {
     const duck = compileModel(project, events, { dialect: "duckdb" }).sql;
     const snow = compileModel(project, events, { dialect: "snowflake" }).sql;
     expect(duck).toContain(
-      `coalesce(\n            nullif(page."[Amplitude] Page Path", ''),\n            ${DIALECTS.duckdb.url_path('page."[Amplitude] Page URL"')}\n        ) as page_path,`,
+      `coalesce(\n            nullif(fields."[Amplitude] Page Path", ''),\n            ${DIALECTS.duckdb.url_path('fields."[Amplitude] Page URL"')}\n        ) as page_path,`,
     );
     expect(snow).toContain(
-      `coalesce(\n            nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),\n            ${DIALECTS.snowflake.url_path('strip_null_value(page:"[Amplitude] Page URL")::varchar')}\n        ) as page_path,`,
+      `coalesce(\n            nullif(strip_null_value(fields:"[Amplitude] Page Path")::varchar, ''),\n            ${DIALECTS.snowflake.url_path('strip_null_value(fields:"[Amplitude] Page URL")::varchar')}\n        ) as page_path,`,
     );
   });
 
@@ -242,7 +242,6 @@ describe("the model project", () => {
       "locations",
       "page_paths",
       "stg_amplitude__event_deliveries",
-      "stg_amplitude__event_properties",
       "stg_amplitude__events",
       "users",
       "web_issues",

@@ -313,7 +313,7 @@ describe("validate from the command line", () => {
     const errors = result.stderr.split("\n").filter((line) => /: error: /.test(line));
     expect(errors).toEqual([
       expect.stringMatching(
-        /^sql\/models\/core\/events\.sql:33: error: DuckDB could not build core\.events: .*"event_tpye" not found/,
+        /^sql\/models\/core\/events\.sql:39: error: DuckDB could not build core\.events: .*"event_tpye" not found/,
       ),
     ]);
     expect(result.stderr).toMatch(
@@ -332,7 +332,7 @@ describe("validate from the command line", () => {
     expect(annotations).toEqual([
       [
         expect.stringMatching(/^DuckDB could not build core\.events/),
-        expect.objectContaining({ file: "sql/models/core/events.sql", startLine: 33 }),
+        expect.objectContaining({ file: "sql/models/core/events.sql", startLine: 39 }),
       ],
     ]);
     expect(report.checks.find((c) => c.check === "polyglot")).toMatchObject({ failed: 0 });

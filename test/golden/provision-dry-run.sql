@@ -1348,11 +1348,11 @@ begin
 
         ),
 
-        with_page as (
+        with_fields as (
 
             select
                 *,
-                event_properties as page
+                event_properties as fields
             from events
 
         ),
@@ -1368,17 +1368,20 @@ begin
                 amplitude_id,
                 user_id,
                 device_id,
-                iff(regexp_like(strip_null_value(page:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter,
-                strip_null_value(page:"[Amplitude] Page Title")::varchar as page_title,
-                strip_null_value(page:"[Amplitude] Page URL")::varchar as page_url,
+                iff(regexp_like(strip_null_value(fields:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(fields:"[Amplitude] Page Counter")::varchar), null) as page_counter,
+                strip_null_value(fields:"[Amplitude] Page Title")::varchar as page_title,
+                strip_null_value(fields:"[Amplitude] Page URL")::varchar as page_url,
                 coalesce(
-                    nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),
-                    case when strip_null_value(page:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(page:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                    nullif(strip_null_value(fields:"[Amplitude] Page Path")::varchar, ''),
+                    case when strip_null_value(fields:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(fields:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
                 ) as page_path,
+                nullif(strip_null_value(fields:"[Amplitude] Element Selector")::varchar, '') as element_selector,
+                nullif(strip_null_value(fields:"[Amplitude] Element Text")::varchar, '') as element_text,
+                nullif(strip_null_value(fields:"[Amplitude] Form ID")::varchar, '') as form_id,
                 server_upload_time,
                 processed_time,
                 loaded_at
-            from with_page
+            from with_fields
 
         )
 
@@ -1403,11 +1406,11 @@ begin
 
         ),
 
-        with_page as (
+        with_fields as (
 
             select
                 *,
-                event_properties as page
+                event_properties as fields
             from events
 
         ),
@@ -1423,17 +1426,20 @@ begin
                 amplitude_id,
                 user_id,
                 device_id,
-                iff(regexp_like(strip_null_value(page:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(page:"[Amplitude] Page Counter")::varchar), null) as page_counter,
-                strip_null_value(page:"[Amplitude] Page Title")::varchar as page_title,
-                strip_null_value(page:"[Amplitude] Page URL")::varchar as page_url,
+                iff(regexp_like(strip_null_value(fields:"[Amplitude] Page Counter")::varchar, '-?[0-9]{1,18}'), try_to_number(strip_null_value(fields:"[Amplitude] Page Counter")::varchar), null) as page_counter,
+                strip_null_value(fields:"[Amplitude] Page Title")::varchar as page_title,
+                strip_null_value(fields:"[Amplitude] Page URL")::varchar as page_url,
                 coalesce(
-                    nullif(strip_null_value(page:"[Amplitude] Page Path")::varchar, ''),
-                    case when strip_null_value(page:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(page:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
+                    nullif(strip_null_value(fields:"[Amplitude] Page Path")::varchar, ''),
+                    case when strip_null_value(fields:"[Amplitude] Page URL")::varchar <> '' then coalesce(nullif(regexp_substr(strip_null_value(fields:"[Amplitude] Page URL")::varchar, '^(([A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#]*)?([^?#]*)', 1, 1, 'e', 3), ''), '/') end
                 ) as page_path,
+                nullif(strip_null_value(fields:"[Amplitude] Element Selector")::varchar, '') as element_selector,
+                nullif(strip_null_value(fields:"[Amplitude] Element Text")::varchar, '') as element_text,
+                nullif(strip_null_value(fields:"[Amplitude] Form ID")::varchar, '') as form_id,
                 server_upload_time,
                 processed_time,
                 loaded_at
-            from with_page
+            from with_fields
 
         )
 
@@ -3450,7 +3456,10 @@ begin
                     partition by amplitude_id, session_id
                     order by event_time, event_id, uuid
                     rows between unbounded preceding and current row
-                ) as page_title
+                ) as page_title,
+                element_selector,
+                element_text,
+                form_id
             from scoped
 
         ),
@@ -3486,6 +3495,9 @@ begin
                 carried.page_counter,
                 carried.page_path,
                 carried.page_title,
+                carried.element_selector,
+                carried.element_text,
+                carried.form_id,
                 lag(carried.page_path) over (
                     partition by carried.amplitude_id, carried.session_id
                     order by carried.step_in_session
@@ -3568,7 +3580,10 @@ begin
                     partition by amplitude_id, session_id
                     order by event_time, event_id, uuid
                     rows between unbounded preceding and current row
-                ) as page_title
+                ) as page_title,
+                element_selector,
+                element_text,
+                form_id
             from scoped
 
         ),
@@ -3604,6 +3619,9 @@ begin
                 carried.page_counter,
                 carried.page_path,
                 carried.page_title,
+                carried.element_selector,
+                carried.element_text,
+                carried.form_id,
                 lag(carried.page_path) over (
                     partition by carried.amplitude_id, carried.session_id
                     order by carried.step_in_session
@@ -3683,7 +3701,10 @@ begin
                     partition by amplitude_id, session_id
                     order by event_time, event_id, uuid
                     rows between unbounded preceding and current row
-                ) as page_title
+                ) as page_title,
+                element_selector,
+                element_text,
+                form_id
             from scoped
 
         ),
@@ -3719,6 +3740,9 @@ begin
                 carried.page_counter,
                 carried.page_path,
                 carried.page_title,
+                carried.element_selector,
+                carried.element_text,
+                carried.form_id,
                 lag(carried.page_path) over (
                     partition by carried.amplitude_id, carried.session_id
                     order by carried.step_in_session
@@ -4265,28 +4289,9 @@ begin
 
         ),
 
-        event_properties as (
-
-            select * from staging.stg_amplitude__event_properties
-            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
-
-        ),
-
         scoped as (
 
             select * from page_paths
-
-        ),
-
-        elements as (
-            select
-                uuid,
-                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
-                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
-                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
-            from event_properties
-            where uuid in (select uuid from scoped)
-            group by uuid
 
         ),
 
@@ -4294,9 +4299,6 @@ begin
 
             select
                 scoped.*,
-                elements.element_selector,
-                elements.element_text,
-                elements.form_id,
                 lag(scoped.event_id) over (
                     partition by scoped.amplitude_id, scoped.session_id
                     order by scoped.step_in_session
@@ -4306,7 +4308,6 @@ begin
                     order by scoped.step_in_session
                 ) as previous_event_time
             from scoped
-            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -4551,13 +4552,6 @@ begin
 
         ),
 
-        event_properties as (
-
-            select * from staging.stg_amplitude__event_properties
-            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
-
-        ),
-
         redelivered as (
 
             select distinct uuid
@@ -4584,25 +4578,10 @@ begin
 
         ),
 
-        elements as (
-            select
-                uuid,
-                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
-                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
-                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
-            from event_properties
-            where uuid in (select uuid from scoped)
-            group by uuid
-
-        ),
-
         steps as (
 
             select
                 scoped.*,
-                elements.element_selector,
-                elements.element_text,
-                elements.form_id,
                 lag(scoped.event_id) over (
                     partition by scoped.amplitude_id, scoped.session_id
                     order by scoped.step_in_session
@@ -4612,7 +4591,6 @@ begin
                     order by scoped.step_in_session
                 ) as previous_event_time
             from scoped
-            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -4854,13 +4832,6 @@ begin
 
         ),
 
-        event_properties as (
-
-            select * from staging.stg_amplitude__event_properties
-            where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
-
-        ),
-
         redelivered as (
 
             select distinct uuid
@@ -4887,25 +4858,10 @@ begin
 
         ),
 
-        elements as (
-            select
-                uuid,
-                max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
-                max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
-                max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
-            from event_properties
-            where uuid in (select uuid from scoped)
-            group by uuid
-
-        ),
-
         steps as (
 
             select
                 scoped.*,
-                elements.element_selector,
-                elements.element_text,
-                elements.form_id,
                 lag(scoped.event_id) over (
                     partition by scoped.amplitude_id, scoped.session_id
                     order by scoped.step_in_session
@@ -4915,7 +4871,6 @@ begin
                     order by scoped.step_in_session
                 ) as previous_event_time
             from scoped
-            left join elements on scoped.uuid = elements.uuid
 
         ),
 
@@ -10432,7 +10387,7 @@ create or replace task pipeline.run_web_issues
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds marts.web_issues (amplitude-pipeline)'
-    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries, pipeline.run_stg_amplitude__event_properties
+    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_web_issues(false);
 

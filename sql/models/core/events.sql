@@ -15,12 +15,18 @@ with events as (
     ['[Amplitude] Page URL', 'page_url', 'text'],
     ['[Amplitude] Page Path', 'page_path', 'text']
 ] %}
+{#- What a click or form event was on (Amplitude's autocapture); an empty value is none. -#}
+{%- set element_fields = [
+    ['[Amplitude] Element Selector', 'element_selector', 'text'],
+    ['[Amplitude] Element Text', 'element_text', 'text'],
+    ['[Amplitude] Form ID', 'form_id', 'text']
+] %}
 
-with_page as (
+with_fields as (
 
     select
         *,
-        {{ json_record('event_properties', page_fields) }} as page
+        {{ json_record('event_properties', page_fields.concat(element_fields)) }} as fields
     from events
 
 ),
@@ -40,17 +46,20 @@ final as (
         {%- if column == 'page_path' %}
         {#- Older SDKs and hand-made tracking send the URL but no path: the path is read from the URL. #}
         coalesce(
-            nullif({{ record_field('page', key, type) }}, ''),
-            {{ url_path(record_field('page', '[Amplitude] Page URL')) }}
+            nullif({{ record_field('fields', key, type) }}, ''),
+            {{ url_path(record_field('fields', '[Amplitude] Page URL')) }}
         ) as page_path,
         {%- else %}
-        {{ record_field('page', key, type) }} as {{ column }},
+        {{ record_field('fields', key, type) }} as {{ column }},
         {%- endif %}
+        {%- endfor %}
+        {%- for key, column, type in element_fields %}
+        nullif({{ record_field('fields', key, type) }}, '') as {{ column }},
         {%- endfor %}
         server_upload_time,
         processed_time,
         loaded_at
-    from with_page
+    from with_fields
 
 )
 

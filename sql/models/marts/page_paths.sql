@@ -47,7 +47,10 @@ carried as (
             partition by amplitude_id, session_id
             order by event_time, event_id, uuid
             rows between unbounded preceding and current row
-        ) as page_title
+        ) as page_title,
+        element_selector,
+        element_text,
+        form_id
     from scoped
 
 ),
@@ -83,6 +86,9 @@ final as (
         carried.page_counter,
         carried.page_path,
         carried.page_title,
+        carried.element_selector,
+        carried.element_text,
+        carried.form_id,
         lag(carried.page_path) over (
             partition by carried.amplitude_id, carried.session_id
             order by carried.step_in_session

@@ -16,36 +16,12 @@ with page_paths as (
 
 ),
 
-event_properties as (
-
-    select * from {{ ref('stg_amplitude__event_properties') }}
-    where property in ('[Amplitude] Element Selector', '[Amplitude] Element Text', '[Amplitude] Form ID')
-
-),
-
 {{ scope_to_touched('page_paths', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
-
-elements as (
-
-    {#- What was clicked or filled in: the few properties the signs need, one row per event. #}
-    select
-        uuid,
-        max(case when property = '[Amplitude] Element Selector' then nullif(value, '') end) as element_selector,
-        max(case when property = '[Amplitude] Element Text' then nullif(value, '') end) as element_text,
-        max(case when property = '[Amplitude] Form ID' then nullif(value, '') end) as form_id
-    from event_properties
-    where uuid in (select uuid from scoped)
-    group by uuid
-
-),
 
 steps as (
 
     select
         scoped.*,
-        elements.element_selector,
-        elements.element_text,
-        elements.form_id,
         lag(scoped.event_id) over (
             partition by scoped.amplitude_id, scoped.session_id
             order by scoped.step_in_session
@@ -55,7 +31,6 @@ steps as (
             order by scoped.step_in_session
         ) as previous_event_time
     from scoped
-    left join elements on scoped.uuid = elements.uuid
 
 ),
 
