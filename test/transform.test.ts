@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resultTable } from "../src/cli/transform-command.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
-import { readProject } from "../src/models/project.ts";
+import { genericTestSql } from "../src/models/data-tests.ts";
+import { readProject, type DeclaredTest } from "../src/models/project.ts";
 import { planProject, planTests, runTest, transform, type TransformResult } from "../src/models/runner.ts";
 import { describeTestsScope } from "../src/models/test-passes.ts";
 import { load } from "../src/warehouse/load.ts";
@@ -408,6 +409,33 @@ describe("transform on the embedded warehouse", () => {
     const shown = result.message!.replace(/^e\.g\. /, "").split("; ");
     expect(shown).toHaveLength(3);
     expect(new Set(shown).size).toBe(3);
+  });
+
+  it("relationships finds each child whose key no parent holds, on the new rows alone after an increment", async () => {
+    const { warehouse } = await testWarehouse();
+    await warehouse.execute("create table parents as select * from (values (1), (1), (2)) as t(id)");
+    await warehouse.execute(
+      "create table children as select * from (values (1, 1, 'old'), (3, 2, 'old'), (null, 3, 'new'), (2, 4, 'new'), (4, 5, 'new'), (4, 6, 'new'), (1, 7, 'new')) as t(parent_id, n, batch)",
+    );
+    const test = {
+      kind: "relationships",
+      column: "parent_id",
+      to: "ref('parents')",
+      field: "id",
+      file: "children.yml",
+    };
+    const failing = async (newRows?: string) =>
+      (
+        await warehouse.query<{ parent_id: number }>(
+          genericTestSql(test as DeclaredTest, "children", () => "parents", newRows),
+        )
+      )
+        .map((row) => Number(row.parent_id))
+        .sort();
+    // A parent held twice is no failure, a null key is none either; each orphan row is one.
+    expect(await failing()).toEqual([3, 4, 4]);
+    expect(await failing("batch = 'new'")).toEqual([4, 4]);
+    expect(await failing("batch = 'none'")).toEqual([]);
   });
 
   it("asks for a full refresh when a model no longer makes a column its table has, instead of merging", async () => {

@@ -55,7 +55,10 @@ export function genericTestSql(
     case "relationships": {
       const parent = resolve(test.to!);
       const field = identifier(test.field!, test.file);
-      return `select child.${column} from ${rows} as child left join ${parent} as parent on child.${column} = parent.${field} where child.${column} is not null and parent.${field} is null`;
+      // An anti join rather than a left join: DuckDB then builds its hash table on the children (an
+      // increment's few rows, or none) instead of the parent's whole column: at a million events, 0.36 s
+      // -> 0.15 s for an hour's event properties, 0.53 s -> 0.02 s when a run wrote none.
+      return `select child.${column} from ${rows} as child where child.${column} is not null and not exists (select 1 from ${parent} as parent where parent.${field} = child.${column})`;
     }
   }
 }
