@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-XD226UKP.js";
+} from "../chunks/chunk-O6D6J6GJ.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-LALUR2PU.js";
-import "../chunks/chunk-OM2NJHNC.js";
-import "../chunks/chunk-6CA7DA26.js";
+import "../chunks/chunk-DSFTJYAL.js";
+import "../chunks/chunk-DTKQMFF3.js";
+import "../chunks/chunk-E3JK3FQM.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

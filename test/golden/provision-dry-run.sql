@@ -5347,12 +5347,12 @@ begin
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select child.amplitude_id from marts.company_traffic as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+            select child.amplitude_id from marts.company_traffic as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select child.amplitude_id from marts.company_traffic as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                    select child.amplitude_id from marts.company_traffic as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
                 ) as failing
                 limit 5
             ) as shown;
@@ -5807,12 +5807,12 @@ begin
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select child.category_name from core.event_types as child where child.category_name is not null and not exists (select 1 from core.event_categories as parent where parent.category_name = child.category_name)
+            select child.category_name from core.event_types as child left join core.event_categories as parent on child.category_name = parent.category_name where child.category_name is not null and parent.category_name is null
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select child.category_name from core.event_types as child where child.category_name is not null and not exists (select 1 from core.event_categories as parent where parent.category_name = child.category_name)
+                    select child.category_name from core.event_types as child left join core.event_categories as parent on child.category_name = parent.category_name where child.category_name is not null and parent.category_name is null
                 ) as failing
                 limit 5
             ) as shown;
@@ -6012,12 +6012,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.event_type from core.events as child where child.event_type is not null and not exists (select 1 from core.event_types as parent where parent.event_type = child.event_type)
+                select child.event_type from core.events as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.event_type from core.events as child where child.event_type is not null and not exists (select 1 from core.event_types as parent where parent.event_type = child.event_type)
+                        select child.event_type from core.events as child left join core.event_types as parent on child.event_type = parent.event_type where child.event_type is not null and parent.event_type is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -6135,12 +6135,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.amplitude_id from core.events as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                select child.amplitude_id from core.events as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.amplitude_id from core.events as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                        select child.amplitude_id from core.events as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -6393,12 +6393,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.uuid from restricted.locations as child where child.uuid is not null and not exists (select 1 from core.events as parent where parent.uuid = child.uuid)
+                select child.uuid from restricted.locations as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.uuid from restricted.locations as child where child.uuid is not null and not exists (select 1 from core.events as parent where parent.uuid = child.uuid)
+                        select child.uuid from restricted.locations as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -6557,12 +6557,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.uuid from marts.page_paths as child where child.uuid is not null and not exists (select 1 from core.events as parent where parent.uuid = child.uuid)
+                select child.uuid from marts.page_paths as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.uuid from marts.page_paths as child where child.uuid is not null and not exists (select 1 from core.events as parent where parent.uuid = child.uuid)
+                        select child.uuid from marts.page_paths as child left join core.events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -6967,12 +6967,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.amplitude_id from core.sessions as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                select child.amplitude_id from core.sessions as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.amplitude_id from core.sessions as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                        select child.amplitude_id from core.sessions as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -7131,12 +7131,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.device_id from core.sessions as child where child.device_id is not null and not exists (select 1 from core.devices as parent where parent.device_id = child.device_id)
+                select child.device_id from core.sessions as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.device_id from core.sessions as child where child.device_id is not null and not exists (select 1 from core.devices as parent where parent.device_id = child.device_id)
+                        select child.device_id from core.sessions as child left join core.devices as parent on child.device_id = parent.device_id where child.device_id is not null and parent.device_id is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -7716,12 +7716,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.uuid from staging.stg_amplitude__event_properties as child where child.uuid is not null and not exists (select 1 from staging.stg_amplitude__events as parent where parent.uuid = child.uuid)
+                select child.uuid from staging.stg_amplitude__event_properties as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.uuid from staging.stg_amplitude__event_properties as child where child.uuid is not null and not exists (select 1 from staging.stg_amplitude__events as parent where parent.uuid = child.uuid)
+                        select child.uuid from staging.stg_amplitude__event_properties as child left join staging.stg_amplitude__events as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -8192,12 +8192,12 @@ begin
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select child.cohort_id from core.user_cohorts as child where child.cohort_id is not null and not exists (select 1 from core.cohorts as parent where parent.cohort_id = child.cohort_id)
+            select child.cohort_id from core.user_cohorts as child left join core.cohorts as parent on child.cohort_id = parent.cohort_id where child.cohort_id is not null and parent.cohort_id is null
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select child.cohort_id from core.user_cohorts as child where child.cohort_id is not null and not exists (select 1 from core.cohorts as parent where parent.cohort_id = child.cohort_id)
+                    select child.cohort_id from core.user_cohorts as child left join core.cohorts as parent on child.cohort_id = parent.cohort_id where child.cohort_id is not null and parent.cohort_id is null
                 ) as failing
                 limit 5
             ) as shown;
@@ -8246,12 +8246,12 @@ begin
     failing_rows := null;
     begin
         select count(*) into :failures from (
-            select child.amplitude_id from core.user_cohorts as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+            select child.amplitude_id from core.user_cohorts as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
         ) as failing;
         if (failures > 0) then
             select array_agg(object_construct(*)) into :failing_rows from (
                 select * from (
-                    select child.amplitude_id from core.user_cohorts as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                    select child.amplitude_id from core.user_cohorts as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
                 ) as failing
                 limit 5
             ) as shown;
@@ -8356,12 +8356,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.amplitude_id from core.user_groups as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                select child.amplitude_id from core.user_groups as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.amplitude_id from core.user_groups as child where child.amplitude_id is not null and not exists (select 1 from core.users as parent where parent.amplitude_id = child.amplitude_id)
+                        select child.amplitude_id from core.user_groups as child left join core.users as parent on child.amplitude_id = parent.amplitude_id where child.amplitude_id is not null and parent.amplitude_id is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -8479,12 +8479,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.group_name from core.user_groups as child where child.group_name is not null and not exists (select 1 from core.groups as parent where parent.group_name = child.group_name)
+                select child.group_name from core.user_groups as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.group_name from core.user_groups as child where child.group_name is not null and not exists (select 1 from core.groups as parent where parent.group_name = child.group_name)
+                        select child.group_name from core.user_groups as child left join core.groups as parent on child.group_name = parent.group_name where child.group_name is not null and parent.group_name is null
                     ) as failing
                     limit 5
                 ) as shown;
@@ -8889,12 +8889,12 @@ begin
     begin
         if (whole) then
             select count(*) into :failures from (
-                select child.uuid from marts.web_issues as child where child.uuid is not null and not exists (select 1 from marts.page_paths as parent where parent.uuid = child.uuid)
+                select child.uuid from marts.web_issues as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
             ) as failing;
             if (failures > 0) then
                 select array_agg(object_construct(*)) into :failing_rows from (
                     select * from (
-                        select child.uuid from marts.web_issues as child where child.uuid is not null and not exists (select 1 from marts.page_paths as parent where parent.uuid = child.uuid)
+                        select child.uuid from marts.web_issues as child left join marts.page_paths as parent on child.uuid = parent.uuid where child.uuid is not null and parent.uuid is null
                     ) as failing
                     limit 5
                 ) as shown;
