@@ -101,8 +101,9 @@ export async function checkWithSqlfluff(
     options.cache === false
       ? undefined
       : new ParseCache(options.cache ?? defaultSqlfluffCache(), found.version);
+  const kept = files.map((text) => cache?.path(text));
   const results: Array<ParseResult | undefined> = await Promise.all(
-    files.map((text) => (cache ? cache.read(text) : undefined)),
+    kept.map((path) => (cache && path ? cache.read(path) : undefined)),
   );
   const cached = results.filter((result) => result !== undefined).length;
   const parsed = await parseStatements(
@@ -112,7 +113,7 @@ export async function checkWithSqlfluff(
   );
   for (const [i, result] of parsed) {
     results[i] = result;
-    if (result !== undefined) await cache?.write(files[i]!, result);
+    if (result !== undefined) await cache?.write(kept[i]!, result);
   }
   const findings: SqlfluffFinding[] = [];
   statements.forEach((statement, i) => {
@@ -192,16 +193,17 @@ class ParseCache {
     private readonly version: string,
   ) {}
 
-  private path(text: string): string {
+  /** The file of a statement's parse. */
+  path(text: string): string {
     const key = createHash("sha256")
       .update(JSON.stringify([this.version, PARSE_ARGS, text]))
       .digest("hex");
     return join(this.dir, `${key}.json`);
   }
 
-  async read(text: string): Promise<ParseResult | undefined> {
+  async read(path: string): Promise<ParseResult | undefined> {
     try {
-      const kept = JSON.parse(await readFile(this.path(text), "utf8")) as { sections?: unknown };
+      const kept = JSON.parse(await readFile(path, "utf8")) as { sections?: unknown };
       const sections = kept.sections;
       if (sections === null) return null;
       const valid =
@@ -217,8 +219,7 @@ class ParseCache {
     }
   }
 
-  async write(text: string, sections: ParseResult): Promise<void> {
-    const path = this.path(text);
+  async write(path: string, sections: ParseResult): Promise<void> {
     // Written aside and renamed: a reader never sees half a file, whichever of two runs writes last.
     const aside = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     try {
