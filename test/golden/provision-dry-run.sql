@@ -2949,10 +2949,17 @@ begin
 
         ),
 
-        latest_properties as (
+        property_candidates as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from membership_rows
             where group_properties is not null
+
+        ),
+
+        latest_properties as (
+
+            select *
+            from property_candidates
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
@@ -3086,10 +3093,22 @@ begin
 
         ),
 
-        latest_properties as (
+        property_candidates as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from membership_rows
             where group_properties is not null
+
+            union all
+            select amplitude_id, group_type, group_name, group_properties, group_properties_event_time, group_properties_uuid
+            from held
+            where group_properties is not null
+
+        ),
+
+        latest_properties as (
+
+            select *
+            from property_candidates
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
@@ -3120,9 +3139,9 @@ begin
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 activity.event_count + coalesce(held.event_count, 0) as event_count,
-                case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
-                case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
-                case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties
@@ -3225,10 +3244,22 @@ begin
 
         ),
 
-        latest_properties as (
+        property_candidates as (
             select amplitude_id, group_type, group_name, group_properties, event_time, uuid
             from membership_rows
             where group_properties is not null
+
+            union all
+            select amplitude_id, group_type, group_name, group_properties, group_properties_event_time, group_properties_uuid
+            from held
+            where group_properties is not null
+
+        ),
+
+        latest_properties as (
+
+            select *
+            from property_candidates
             qualify row_number() over (
                 partition by amplitude_id, group_type, group_name
                 order by event_time desc nulls last, uuid desc nulls last
@@ -3259,9 +3290,9 @@ begin
                 coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
                 activity.last_seen_at,
                 activity.event_count + coalesce(held.event_count, 0) as event_count,
-                case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
-                case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
-                case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
                 activity.loaded_at
             from activity
             left join latest_properties

@@ -18,12 +18,26 @@ membership_rows as (
 
 ),
 
-latest_properties as (
+property_candidates as (
 
     {#- An event sending no properties for the group never erases the ones sent before. #}
     select amplitude_id, group_type, group_name, group_properties, event_time, uuid
     from membership_rows
     where group_properties is not null
+    {% if is_incremental() %}
+    union all
+    {#- A key appended to keeps its held properties unless a new event sent some: its new events are all later. #}
+    select amplitude_id, group_type, group_name, group_properties, group_properties_event_time, group_properties_uuid
+    from held
+    where group_properties is not null
+    {% endif %}
+
+),
+
+latest_properties as (
+
+    select *
+    from property_candidates
     qualify row_number() over (
         partition by amplitude_id, group_type, group_name
         order by event_time desc nulls last, uuid desc nulls last
@@ -49,8 +63,8 @@ activity as (
 final as (
 
     {#- A key appended to goes on from its held row: its new events are all later than the held ones, so
-        the held first time stays, the counts add up, and new properties replace the held ones. `held` has
-        only those keys, so the others are what their memberships make. #}
+        the held first time stays and the counts add up. `held` has only those keys, so the others are what
+        their memberships make. #}
     select
         activity.amplitude_id,
         activity.group_type,
@@ -58,15 +72,9 @@ final as (
         {% if is_incremental() %}coalesce(held.first_seen_at, activity.first_seen_at){% else %}activity.first_seen_at{% endif %} as first_seen_at,
         activity.last_seen_at,
         {% if is_incremental() %}activity.event_count + coalesce(held.event_count, 0){% else %}activity.event_count{% endif %} as event_count,
-        {% if is_incremental() -%}
-        case when latest_properties.group_properties is not null then latest_properties.group_properties else held.group_properties end as group_properties,
-        case when latest_properties.group_properties is not null then latest_properties.event_time else held.group_properties_event_time end as group_properties_event_time,
-        case when latest_properties.group_properties is not null then latest_properties.uuid else held.group_properties_uuid end as group_properties_uuid,
-        {%- else -%}
         latest_properties.group_properties,
         latest_properties.event_time as group_properties_event_time,
         latest_properties.uuid as group_properties_uuid,
-        {%- endif %}
         activity.loaded_at
     from activity
     left join latest_properties
