@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../src/errors.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
@@ -338,5 +339,33 @@ describe("the warehouse URL", () => {
     } finally {
       await warehouse.close();
     }
+  });
+
+  it("stores raw's JSON in zstd in a new warehouse, and loads a warehouse made before it in its plain form", async () => {
+    const { lake, events } = await simulatedLake([["2025-11-04T10", "2025-11-04T11"]]);
+    const dir = await tempDir();
+    // A warehouse file DuckDB created in its default storage format, as every warehouse was before.
+    const older = join(dir, "older.duckdb");
+    const instance = await DuckDBInstance.create(older);
+    (await instance.connect()).closeSync();
+    instance.closeSync();
+    const stored = async (path: string) => {
+      const warehouse = await DuckDbWarehouse.open(path, { create: true });
+      try {
+        expect(await load({ lake, warehouse })).toMatchObject({ rows: events, failed: [] });
+        const [format] = await warehouse.query<{ version: string }>(
+          `select tags['storage_version'] as version from duckdb_databases() where database_name = current_database()`,
+        );
+        const compression = await warehouse.query<{ compression: string }>(
+          `select distinct compression from pragma_storage_info('raw.amplitude_events')
+           where column_name = 'json_data' and segment_type <> 'VALIDITY' order by 1`,
+        );
+        return { version: format!.version, compression: compression.map((row) => row.compression) };
+      } finally {
+        await warehouse.close();
+      }
+    };
+    expect(await stored(join(dir, "new.duckdb"))).toEqual({ version: "v1.2.0+", compression: ["ZSTD"] });
+    expect(await stored(older)).toEqual({ version: "v1.0.0+", compression: ["Uncompressed"] });
   });
 });

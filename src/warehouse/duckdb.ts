@@ -45,6 +45,14 @@ function defaultMemoryMegabytes(): number {
 const LOAD_MEMORY_PER_THREAD_MB = 250;
 const LOAD_MEMORY_MIN_MB = 1000;
 
+/**
+ * The storage format a new warehouse file is written in. DuckDB writes new files readable by 0.10.2
+ * unless told otherwise, and that format has no zstd, which raw's JSON text is stored in (see
+ * rawTableStatements); 1.2.0 is the first with it, so any DuckDB from 1.2 on can still open the file.
+ * A file keeps the version it was created with: an older warehouse opens as before.
+ */
+export const DUCKDB_STORAGE_VERSION = "v1.2.0";
+
 /** The embedded warehouse: one DuckDB file, one connection, statements run in order. */
 export class DuckDbWarehouse implements Warehouse {
   readonly dialect = "duckdb" as const;
@@ -86,6 +94,7 @@ export class DuckDbWarehouse implements Warehouse {
     }
     const settings: Record<string, string> = {
       memory_limit: defaultMemoryLimit(),
+      storage_compatibility_version: DUCKDB_STORAGE_VERSION,
       ...processDuckDbSettings,
       ...options.settings,
     };
