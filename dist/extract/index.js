@@ -44,7 +44,7 @@ import {
 import {
   checkLakeUrl,
   openLake
-} from "../chunks/chunk-7VBVLU2K.js";
+} from "../chunks/chunk-ONIFMAA2.js";
 import {
   deliveryId,
   lakeApps,
@@ -90,7 +90,7 @@ import {
 import {
   openWarehouse,
   warehouseDialect
-} from "../chunks/chunk-VDH2VUPS.js";
+} from "../chunks/chunk-X6Q3NHRZ.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

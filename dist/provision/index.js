@@ -6,7 +6,7 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-O6D6J6GJ.js";
+} from "../chunks/chunk-OMYD2FQV.js";
 import "../chunks/chunk-6YD5DB67.js";
 import "../chunks/chunk-DSFTJYAL.js";
 import "../chunks/chunk-DTKQMFF3.js";
@@ -16,7 +16,7 @@ import {
   DEFAULT_PROVISION_OUT
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-VDH2VUPS.js";
+import "../chunks/chunk-X6Q3NHRZ.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

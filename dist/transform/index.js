@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-IXIRIUJO.js";
+} from "../chunks/chunk-OSKCHQGK.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
@@ -22,7 +22,7 @@ import {
 } from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
-} from "../chunks/chunk-7VBVLU2K.js";
+} from "../chunks/chunk-ONIFMAA2.js";
 import {
   lakeApps,
   listManifestKeys,
@@ -91,7 +91,7 @@ import {
   DEFAULT_WAREHOUSE,
   openWarehouse,
   parseDuckDbUrl
-} from "../chunks/chunk-VDH2VUPS.js";
+} from "../chunks/chunk-X6Q3NHRZ.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction

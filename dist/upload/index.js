@@ -26,7 +26,7 @@ import {
 } from "../chunks/chunk-Z6PYDREM.js";
 import {
   openLake
-} from "../chunks/chunk-7VBVLU2K.js";
+} from "../chunks/chunk-ONIFMAA2.js";
 import "../chunks/chunk-JXLVV3XL.js";
 import "../chunks/chunk-SZTBGUUW.js";
 import "../chunks/chunk-24GUI5YC.js";
@@ -40,7 +40,7 @@ import {
   DEFAULT_UPLOAD_CONCURRENCY
 } from "../chunks/chunk-UPPOIW6S.js";
 import "../chunks/chunk-XV34QLYJ.js";
-import "../chunks/chunk-VDH2VUPS.js";
+import "../chunks/chunk-X6Q3NHRZ.js";
 import "../chunks/chunk-OYBGSQDJ.js";
 import {
   runAction
