@@ -116,6 +116,44 @@ describe("load", () => {
     expect(Number(longest)).toBeLessThanOrEqual(2500);
   });
 
+  it("reads a line longer than DuckDB's default object size again with the manifest's limit, keeping every line's place", async () => {
+    const lake = new LocalLake(await tempDir());
+    const line = (uuid: string, extra = {}) =>
+      eventLine({ uuid, event_time: "2025-11-04 10:00:00.000000", ...extra });
+    // 40 MB: longer than DuckDB reads by default (its maximum_object_size of 16 MB lets lines of up to 32 MB
+    // through), shorter than the manifest's 128 MB.
+    const long = line("u-long", { event_properties: { note: "x".repeat(40_000_000) } });
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T11" }, [
+      { name: "187520_2025-11-04_10#0.json.gz", lines: [line("u-1"), long, line("u-3")] },
+      { name: "187520_2025-11-04_11#0.json.gz", lines: [line("u-4")] },
+    ]);
+    const { warehouse } = await testWarehouse();
+    const inserts: string[] = [];
+    const watched: Warehouse = Object.create(warehouse, {
+      execute: {
+        value: (sql: string, params?: never[]) => {
+          if (sql.startsWith("insert into raw.amplitude_events")) inserts.push(sql);
+          return warehouse.execute(sql, params);
+        },
+      },
+    });
+    expect(await load({ lake, warehouse: watched })).toMatchObject({ files: 2, rows: 4, failed: [] });
+    const rows = await warehouse.query<{ uuid: string; line: bigint; length: bigint }>(
+      `select json_data->>'uuid' as uuid, file_row_number as line, strlen(json_data::varchar) as length
+       from raw.amplitude_events order by source_file, file_row_number`,
+    );
+    expect(rows.map((row) => [row.uuid, Number(row.line)])).toEqual([
+      ["u-1", 1],
+      ["u-long", 2],
+      ["u-3", 3],
+      ["u-4", 1],
+    ]);
+    expect(Number(rows[1]!.length)).toBe(long.length);
+    // Tried first with DuckDB's limit, then once more with the manifest's, in a transaction of its own.
+    expect(inserts.map((sql) => /maximum_object_size = 134217728/.test(sql))).toEqual([false, true]);
+    expect(await rawCount(warehouse)).toBe(4);
+  });
+
   it("loads a file that is not gzip as an error naming it, and still loads the rest of its batch", async () => {
     const lake = new LocalLake(await tempDir());
     const good = [eventLine({ uuid: "u-1", event_time: "2025-11-04 10:00:00.000000" })];
