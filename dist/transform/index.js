@@ -5,7 +5,7 @@ const __amplitudePipelineFilename = __amplitudePipelineFileURLToPath(import.meta
 const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplitudePipelineFilename.lastIndexOf("/"));
 import {
   load
-} from "../chunks/chunk-OSKCHQGK.js";
+} from "../chunks/chunk-GVOVS6JP.js";
 import {
   lockRun
 } from "../chunks/chunk-TWPKZVYG.js";
