@@ -8,6 +8,8 @@
  *   (b) `load` of the N days into raw, (c) the full `transform` (models and tests);
  *   (d) `load` of the extra hour and (e) the incremental `transform` that follows;
  *   (g) `load` of one day exported again with re-processed events, (h) the incremental `transform` after it.
+ * And (i), a floor of (c): the model tables (c) built, written again into a new file with nothing computed. With
+ * the seconds (c)'s tests took in the runner, it is what the build must cost before it parses, joins or merges.
  * One warm-up round of every step, then BENCH_RUNS measured rounds (default 3), each on a fresh warehouse and
  * a fresh copy of the lake; prints min / median / max of each step, the ratios of their medians, and the ten
  * most expensive models and tests of (c) and (e) from the runner's run_results.json.
@@ -25,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { AmplitudeSimulator } from "../../src/amplitude/simulator/server.ts";
 import type { TransformResult } from "../../src/models/runner.ts";
+import { DUCKDB_STORAGE_VERSION } from "../../src/warehouse/duckdb.ts";
 import { BENCH_RUNS, measure, medianSeconds, printSpreads, spread, type Measurement } from "./measure.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -68,13 +71,17 @@ async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 type Costs = Map<string, number[]>;
 
 /** Adds one transform's model and test seconds (from its run_results.json) to the measured runs'. */
-async function collectCosts(targetDir: string, into: { models: Costs; tests: Costs; totals: number[] }) {
+async function collectCosts(
+  targetDir: string,
+  into: { models: Costs; tests: Costs; totals: number[]; testTotals: number[] },
+) {
   const result = JSON.parse(await readFile(join(targetDir, "run_results.json"), "utf8")) as TransformResult;
   const add = (costs: Costs, name: string, seconds: number) =>
     costs.set(name, [...(costs.get(name) ?? []), seconds]);
   for (const m of result.models) add(into.models, m.name, m.seconds);
   for (const t of result.tests) add(into.tests, t.name, t.seconds);
   into.totals.push(result.seconds);
+  into.testTotals.push(result.tests.reduce((sum, t) => sum + t.seconds, 0));
 }
 
 /** The ten most expensive by median seconds over the measured runs, with their share of the step's median. */
@@ -166,6 +173,22 @@ async function main() {
        if (Number(r.getRowObjects()[0].n) <= 0) throw new Error("the baseline read nothing");
        c.closeSync(); db.closeSync();`,
     );
+    // (i) the tables (c) wrote, copied into a new file in the warehouse's format with transform's memory limit
+    // and checkpoint threshold: the cost of writing the build's output, with nothing computed.
+    const floorScript = join(work, "floor.mjs");
+    await writeFile(
+      floorScript,
+      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+       const [target, warehouse] = process.argv.slice(2);
+       const db = await DuckDBInstance.create(target, { memory_limit: "4GB", storage_compatibility_version: ${JSON.stringify(DUCKDB_STORAGE_VERSION)} });
+       const c = await db.connect();
+       await c.run("set checkpoint_threshold = '1GB'");
+       await c.run("attach " + JSON.stringify(warehouse).replaceAll('"', "'") + " as w (read_only)");
+       const tables = (await c.runAndReadAll("select schema_name as s, table_name as t from duckdb_tables() where database_name = 'w' and schema_name in ('staging', 'core', 'marts', 'restricted')")).getRowObjects();
+       if (tables.length === 0) throw new Error("the warehouse has no model tables");
+       for (const { s, t } of tables) await c.run('create table "' + s + '__' + t + '" as select * from w."' + s + '"."' + t + '"');
+       c.closeSync(); db.closeSync();`,
+    );
     const files = join(lakeDir, "amplitude", "events", "**", "*.json.gz");
     const steps = {
       a: "(a) baseline: DuckDB read_json into a table",
@@ -176,6 +199,7 @@ async function main() {
       f: "(f) transform: nothing new",
       g: "(g) load: one day re-exported, re-processed",
       h: "(h) transform: incremental after that day",
+      i: "(i) floor of (c): its tables written again",
     };
     type Step = keyof typeof steps;
     const measured = Object.fromEntries(Object.keys(steps).map((k) => [k, []])) as unknown as Record<
@@ -183,8 +207,8 @@ async function main() {
       Measurement[]
     >;
     const costs = {
-      c: { models: new Map(), tests: new Map(), totals: [] as number[] },
-      e: { models: new Map(), tests: new Map(), totals: [] as number[] },
+      c: { models: new Map(), tests: new Map(), totals: [] as number[], testTotals: [] as number[] },
+      e: { models: new Map(), tests: new Map(), totals: [] as number[], testTotals: [] as number[] },
     };
     const command: Record<Step, string[]> = {
       a: [process.execPath, baselineScript, join(work, "baseline.duckdb"), files],
@@ -195,6 +219,7 @@ async function main() {
       f: [],
       g: [],
       h: [],
+      i: [process.execPath, floorScript, join(work, "floor.duckdb"), join(work, "warehouse.duckdb")],
     };
     command.d = command.g = command.b;
     command.e = command.f = command.h = command.c;
@@ -202,7 +227,7 @@ async function main() {
     for (let round = 0; round <= BENCH_RUNS; round++) {
       console.log(round === 0 ? "warm-up (not counted)" : `\nrun ${round} of ${BENCH_RUNS}`);
       await fresh("lake", "target", "warehouse.duckdb", "warehouse.duckdb.wal", "baseline.duckdb");
-      await fresh("baseline.duckdb.wal");
+      await fresh("baseline.duckdb.wal", "floor.duckdb", "floor.duckdb.wal");
       await cp(baseLake, lakeDir, { recursive: true });
       const step = async (key: Step) => {
         const m = await measure(steps[key], command[key], env);
@@ -212,6 +237,7 @@ async function main() {
       await step("a");
       await step("b");
       await step("c");
+      await step("i");
       await fresh("lake");
       await cp(extraLake, lakeDir, { recursive: true });
       await step("d");
@@ -238,6 +264,17 @@ async function main() {
     console.log(`re-exported day: transform / full transform (goal <= 0.3): ${(t("h") / t("c")).toFixed(3)}`);
     console.log(`re-exported day: load / full load:                   ${(t("g") / t("b")).toFixed(3)}`);
     console.log(`peak RSS of load (b):                                ${rss("b").toFixed(0)} MB`);
+    // The build must at least write its tables and test them (as fast as its tests ran in (c), warm): what is
+    // left of (c) is every parse, join, window and merge.
+    const tested = spread(costs.c.testTotals).median;
+    const floor = t("i") + tested;
+    console.log(`floor of (c): writing its tables (i) / baseline:      ${(t("i") / t("a")).toFixed(2)}`);
+    console.log(
+      `  and (c)'s tests (${tested.toFixed(1)} s in the runner) / baseline: ${(floor / t("a")).toFixed(2)}`,
+    );
+    console.log(
+      `  left to computing: (c - floor) / baseline:        ${((t("c") - floor) / t("a")).toFixed(2)}`,
+    );
 
     console.log(
       `\nWhere the time goes: median seconds over ${BENCH_RUNS} runs (run_results.json) and share of the step's median`,
