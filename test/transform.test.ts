@@ -357,6 +357,72 @@ describe("transform on the embedded warehouse", () => {
     ]);
   });
 
+  it("merges an increment straight from the model's query, and counts the rows it updated and inserted", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const project = await readProject(PROJECT_DIR);
+    const ids: Record<string, number> = { a: 1, b: 2, c: 3 };
+    const line = (uuid: string, time: string, processed = time) =>
+      eventLine({ uuid, event_id: ids[uuid], event_time: time, processed_time: processed });
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [line("a", "2025-11-04 10:00:00.000000"), line("b", "2025-11-04 10:01:00.000000")],
+      },
+    ]);
+    await loadAndTransform(lake, warehouse);
+    // The next hour: "b" again, processed later, and a new "c".
+    await uploadWindow(lake, { start: "2025-11-04T11", end: "2025-11-04T11" }, [
+      {
+        name: "187520_2025-11-04_11#0.json.gz",
+        lines: [
+          line("b", "2025-11-04 10:01:00.000000", "2025-11-04 11:30:00.000000"),
+          line("c", "2025-11-04 11:00:00.000000"),
+        ],
+      },
+    ]);
+    await load({ lake, warehouse });
+    const statements: string[] = [];
+    const watched: Warehouse = Object.create(warehouse, {
+      execute: {
+        value: async (sql: string, params?: never[]) => {
+          statements.push(sql);
+          return warehouse.execute(sql, params);
+        },
+      },
+      query: {
+        value: async (sql: string, params?: never[]) => {
+          statements.push(sql);
+          return warehouse.query(sql, params);
+        },
+      },
+    });
+    const result = await transform({ warehouse: watched, project });
+    expect(failedTests(result)).toEqual([]);
+    expect(result.models.find((m) => m.name === "stg_amplitude__events")).toMatchObject({
+      incremental: true,
+      processed: 2,
+      rows: 3,
+    });
+    // Only the increment's columns went beside the model; its rows went once, into the model.
+    const beside = statements.filter((sql) =>
+      sql.startsWith("create or replace table staging.stg_amplitude__events__increment"),
+    );
+    expect(beside).toHaveLength(1);
+    expect(beside[0]).toMatch(/\) as increment limit 0$/);
+    expect(
+      statements.some((sql) => sql.startsWith("merge into staging.stg_amplitude__events as target using (")),
+    ).toBe(true);
+    const processed = await warehouse.query<{ uuid: string; processed_time: Date }>(
+      "select uuid, processed_time from staging.stg_amplitude__events order by uuid",
+    );
+    expect(processed.map((r) => [r.uuid, timestampText(r.processed_time)])).toEqual([
+      ["a", "2025-11-04 10:00:00.000"],
+      ["b", "2025-11-04 11:30:00.000"],
+      ["c", "2025-11-04 11:00:00.000"],
+    ]);
+  });
+
   it("fails on an error-severity test, warns on a warn-severity one, and names both", async () => {
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();

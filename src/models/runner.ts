@@ -397,9 +397,12 @@ async function heldColumns(
 }
 
 /**
- * The increment lands in a table beside the model, then merges (or delete+inserts) on the unique key in
- * one transaction. With a scope (the keys the build computed again), every row of those keys is
- * replaced, including keys the increment no longer has: they are gone from a full refresh too.
+ * Merges the increment on the unique key, or deletes its keys and inserts it, in one transaction. With a
+ * scope (the keys the build computed again), every row of those keys is replaced, including keys the
+ * increment no longer has: they are gone from a full refresh too. A delete+insert reads the increment twice
+ * (its keys, then its rows), so it lands in a table beside the model first; a MERGE reads the model's query
+ * as its source, so that its rows are written once, into the model (a re-exported day's 143,000 rows into
+ * staging: 4.4–4.6 s instead of 6.2–6.5 s), and only the increment's columns go beside the model.
  */
 async function mergeIncrement(
   warehouse: Warehouse,
@@ -411,8 +414,13 @@ async function mergeIncrement(
   // Plain tables beside the model, not temporary ones, so both engines find their columns the same way.
   const temp = `${model.relation}__increment`;
   const scope = `${model.relation}__scope`;
+  const merge = model.config.strategy === "merge";
   try {
-    await warehouse.execute(`create or replace table ${temp} as\n${model.sql}`);
+    await warehouse.execute(
+      merge
+        ? `create or replace table ${temp} as\nselect * from (\n${model.sql}\n) as increment limit 0`
+        : `create or replace table ${temp} as\n${model.sql}`,
+    );
     const incoming = (await warehouse.columns(schema!, `${name}__increment`)).map((c) =>
       c.name.toLowerCase(),
     );
@@ -430,6 +438,24 @@ async function mergeIncrement(
         `${model.relation} has column(s) ${dropped.join(", ")} that the model no longer makes: run transform --full-refresh --select ${model.name}`,
       );
     }
+    const columns = incoming.join(", ");
+    if (merge) {
+      const keys = model.config.uniqueKey;
+      const on = keys.map((k) => `target.${k} = source.${k}`).join(" and ");
+      const set = incoming
+        .filter((c) => !keys.includes(c))
+        .map((c) => `${c} = source.${c}`)
+        .join(", ");
+      const [merged] = await warehouse.transaction(() =>
+        warehouse.query(
+          `merge into ${model.relation} as target using (\n${model.sql}\n) as source on ${on}
+           when matched then update set ${set}
+           when not matched then insert (${columns}) values (${incoming.map((c) => `source.${c}`).join(", ")})`,
+        ),
+      );
+      // The rows it updated and inserted: every row of the increment, as each matches or not.
+      return Object.values(merged ?? {}).reduce<number>((sum, value) => sum + Number(value), 0);
+    }
     const processed = await count(warehouse, temp);
     const keyList = model.config.uniqueKey.join(", ");
     let scoped = 0;
@@ -438,31 +464,16 @@ async function mergeIncrement(
       scoped = await count(warehouse, scope);
     }
     if (processed === 0 && scoped === 0) return 0;
-    const columns = incoming.join(", ");
     await warehouse.transaction(async () => {
-      if (model.config.strategy === "delete+insert") {
-        if (scopeSql) {
-          await warehouse.execute(
-            `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${scope})`,
-          );
-        }
+      if (scopeSql) {
         await warehouse.execute(
-          `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${temp})`,
-        );
-        await warehouse.execute(`insert into ${model.relation} (${columns}) select ${columns} from ${temp}`);
-      } else {
-        const keys = model.config.uniqueKey;
-        const on = keys.map((k) => `target.${k} = source.${k}`).join(" and ");
-        const set = incoming
-          .filter((c) => !keys.includes(c))
-          .map((c) => `${c} = source.${c}`)
-          .join(", ");
-        await warehouse.execute(
-          `merge into ${model.relation} as target using ${temp} as source on ${on}
-           when matched then update set ${set}
-           when not matched then insert (${columns}) values (${incoming.map((c) => `source.${c}`).join(", ")})`,
+          `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${scope})`,
         );
       }
+      await warehouse.execute(
+        `delete from ${model.relation} where (${keyList}) in (select ${keyList} from ${temp})`,
+      );
+      await warehouse.execute(`insert into ${model.relation} (${columns}) select ${columns} from ${temp}`);
     });
     return processed;
   } finally {
