@@ -1,6 +1,7 @@
-{#- One model's step. Incremental models merge what the pending batches brought, as the embedded
-    runner does: the increment and its scope land in tables beside the model, then one transaction
-    replaces the rows of their keys. The column lists come from the increment's own columns, and a
+{#- One model's step. Incremental models merge what the pending batches brought: the increment and
+    its scope land in tables beside the model, then one transaction replaces the rows of their keys (the
+    embedded runner does so for delete+insert models, and merges a MERGE model straight from its query,
+    with only the increment's columns beside it). The column lists come from the increment's own columns, and a
     model whose columns no longer match its table asks for a full refresh instead of merging.
     A table created here carries no masking policy: its personal columns (pii: true in the yml) get
     theirs right after, the increment's too. -#}
