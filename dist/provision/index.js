@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-OMYD2FQV.js";
+} from "../chunks/chunk-EBCJHDFL.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-DSFTJYAL.js";
-import "../chunks/chunk-DTKQMFF3.js";
-import "../chunks/chunk-E3JK3FQM.js";
+import "../chunks/chunk-JO4FFVST.js";
+import "../chunks/chunk-6KS3ILYA.js";
+import "../chunks/chunk-L7ZBKATJ.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT
