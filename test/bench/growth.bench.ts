@@ -2,7 +2,8 @@
  * npm run bench:growth — what history costs: bench:warehouse with 7 days, then with 28 (`--short N`,
  * `--long N` to choose others), each printing its own table, then the ratios that decide the bill in year
  * two: the hour's incremental transform (e) and load's peak RSS (b), long history over short, from the
- * medians each run measured. Goals: e within 1.2x, RSS within 20 %.
+ * medians each run measured. Goals: e within 1.2x, RSS within 20 %. Beside them, how the hour's floor (j: its
+ * rows written, their keys looked up in history) and the run with nothing new (f) grow.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -41,6 +42,13 @@ try {
   console.log(
     `  (e) the hour's incremental transform: ${ratio(long.medianSeconds.e!, short.medianSeconds.e!)}` +
       `   (${long.medianSeconds.e!.toFixed(2)} s / ${short.medianSeconds.e!.toFixed(2)} s; goal <= 1.2)`,
+  );
+  console.log(
+    `  (j) the hour's floor:                 ${ratio(long.medianSeconds.j!, short.medianSeconds.j!)}` +
+      `   (${long.medianSeconds.j!.toFixed(2)} s / ${short.medianSeconds.j!.toFixed(2)} s)`,
+  );
+  console.log(
+    `  (f) nothing new:                      ${ratio(long.medianSeconds.f!, short.medianSeconds.f!)}`,
   );
   console.log(
     `  (d) the hour's load:                  ${ratio(long.medianSeconds.d!, short.medianSeconds.d!)}`,

@@ -10,6 +10,9 @@
  *   (g) `load` of one day exported again with re-processed events, (h) the incremental `transform` after it.
  * And (i), a floor of (c): the model tables (c) built, written again into a new file with nothing computed. With
  * the seconds (c)'s tests took in the runner, it is what the build must cost before it parses, joins or merges.
+ * (j) and (k), floors of (e) and (h): a process that opens the warehouse, writes the rows (e) or (h) gave each
+ * incremental model into a new file and looks their unique keys up in the model's history once, nothing computed
+ * or parsed: what an increment costs before any model runs, and the part of it that grows with history.
  * One warm-up round of every step, then BENCH_RUNS measured rounds (default 3), each on a fresh warehouse and
  * a fresh copy of the lake; prints min / median / max of each step, the ratios of their medians, and the ten
  * most expensive models and tests of (c) and (e) from the runner's run_results.json.
@@ -26,6 +29,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { AmplitudeSimulator } from "../../src/amplitude/simulator/server.ts";
+import { compileModel } from "../../src/models/compile.ts";
+import { readProject } from "../../src/models/project.ts";
 import type { TransformResult } from "../../src/models/runner.ts";
 import { DUCKDB_STORAGE_VERSION } from "../../src/warehouse/duckdb.ts";
 import { BENCH_RUNS, measure, medianSeconds, printSpreads, spread, type Measurement } from "./measure.ts";
@@ -56,17 +61,22 @@ export interface WarehouseFigures {
   medianPeakRssMb: Record<string, number>;
 }
 
-/** Runs the CLI as a child without blocking: the simulator answering it lives in this process. */
-async function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Runs a node script as a child without blocking (the simulator answering the CLI lives in this process) and
+ * returns what it printed.
+ */
+async function runNode(args: string[], env = process.env, label = args[0]): Promise<string> {
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d));
   child.stderr.on("data", (d: Buffer) => (stderr += d));
   const [status] = (await once(child, "close")) as [number | null];
-  if (status !== 0) throw new Error(`${args[0]} failed (exit ${status}):\n${stderr.slice(-3000)}`);
+  if (status !== 0) throw new Error(`${label} failed (exit ${status}):\n${stderr.slice(-3000)}`);
   return stdout;
 }
+
+const run = (args: string[], env: NodeJS.ProcessEnv) => runNode([CLI, ...args], env, args[0]);
 
 type Costs = Map<string, number[]>;
 
@@ -189,6 +199,51 @@ async function main() {
        for (const { s, t } of tables) await c.run('create table "' + s + '__' + t + '" as select * from w."' + s + '"."' + t + '"');
        c.closeSync(); db.closeSync();`,
     );
+    // (j), (k): an increment's rows (loaded after `since`) written into a new file, and their keys looked up in
+    // each incremental model's history once (the lookup every merge and uniqueness test of an increment needs:
+    // the keys are in no order an index or a zone map could serve).
+    const project = await readProject(join(ROOT, "sql"));
+    const incrementalKeys = [...project.models.values()]
+      .map((file) => compileModel(project, file, { dialect: "duckdb" }))
+      .filter((model) => model.config.materialized === "incremental")
+      .map((model) => ({ relation: model.relation, key: model.config.uniqueKey }));
+    const incrementScript = join(work, "floor-increment.mjs");
+    await writeFile(
+      incrementScript,
+      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+       const [target, warehouse, since] = process.argv.slice(2);
+       const models = ${JSON.stringify(incrementalKeys)};
+       const db = await DuckDBInstance.create(target, { memory_limit: "4GB", storage_compatibility_version: ${JSON.stringify(DUCKDB_STORAGE_VERSION)} });
+       const c = await db.connect();
+       await c.run("set checkpoint_threshold = '1GB'");
+       await c.run("attach " + JSON.stringify(warehouse).replaceAll('"', "'") + " as w (read_only)");
+       let written = 0;
+       for (const { relation, key } of models) {
+         const table = '"' + relation.replaceAll('"', "").replace(".", "__") + '"';
+         await c.run("create table " + table + " as select * from w." + relation + " where loaded_at > cast('" + since + "' as timestamp)");
+         const keys = key.join(", ");
+         const r = await c.runAndReadAll("select (select count(*) from " + table + ") as written, count(*) as held from w." + relation + " where (" + keys + ") in (select " + keys + " from " + table + ")");
+         written += Number(r.getRowObjects()[0].written);
+       }
+       if (written === 0) throw new Error("no model holds rows loaded after " + since);
+       c.closeSync(); db.closeSync();`,
+    );
+    // The newest row raw holds before a load: what the increment after it is newer than.
+    const sinceScript = join(work, "since.mjs");
+    await writeFile(
+      sinceScript,
+      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+       const db = await DuckDBInstance.create(process.argv[2], { access_mode: "READ_ONLY" });
+       const c = await db.connect();
+       const r = await c.runAndReadAll("select strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S.%f') as since from raw.amplitude_events");
+       process.stdout.write(String(r.getRowObjects()[0].since));
+       c.closeSync(); db.closeSync();`,
+    );
+    const newestLoaded = async () => {
+      const since = await runNode([sinceScript, join(work, "warehouse.duckdb")]);
+      if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(since)) throw new Error(`raw holds no rows: ${since}`);
+      return since;
+    };
     const files = join(lakeDir, "amplitude", "events", "**", "*.json.gz");
     const steps = {
       a: "(a) baseline: DuckDB read_json into a table",
@@ -200,6 +255,8 @@ async function main() {
       g: "(g) load: one day re-exported, re-processed",
       h: "(h) transform: incremental after that day",
       i: "(i) floor of (c): its tables written again",
+      j: "(j) floor of (e): rows written, keys looked up",
+      k: "(k) floor of (h): rows written, keys looked up",
     };
     type Step = keyof typeof steps;
     const measured = Object.fromEntries(Object.keys(steps).map((k) => [k, []])) as unknown as Record<
@@ -220,7 +277,16 @@ async function main() {
       g: [],
       h: [],
       i: [process.execPath, floorScript, join(work, "floor.duckdb"), join(work, "warehouse.duckdb")],
+      j: [],
+      k: [],
     };
+    const incrementFloor = (since: string) => [
+      process.execPath,
+      incrementScript,
+      join(work, "floor-increment.duckdb"),
+      join(work, "warehouse.duckdb"),
+      since,
+    ];
     command.d = command.g = command.b;
     command.e = command.f = command.h = command.c;
 
@@ -228,6 +294,7 @@ async function main() {
       console.log(round === 0 ? "warm-up (not counted)" : `\nrun ${round} of ${BENCH_RUNS}`);
       await fresh("lake", "target", "warehouse.duckdb", "warehouse.duckdb.wal", "baseline.duckdb");
       await fresh("baseline.duckdb.wal", "floor.duckdb", "floor.duckdb.wal");
+      await fresh("floor-increment.duckdb", "floor-increment.duckdb.wal");
       await cp(baseLake, lakeDir, { recursive: true });
       const step = async (key: Step) => {
         const m = await measure(steps[key], command[key], env);
@@ -240,13 +307,17 @@ async function main() {
       await step("i");
       await fresh("lake");
       await cp(extraLake, lakeDir, { recursive: true });
+      command.j = incrementFloor(await newestLoaded());
       await step("d");
       await step("e");
       await step("f");
-      await fresh("lake");
+      await step("j");
+      await fresh("lake", "floor-increment.duckdb", "floor-increment.duckdb.wal");
       await cp(reexportLake, lakeDir, { recursive: true });
+      command.k = incrementFloor(await newestLoaded());
       await step("g");
       await step("h");
+      await step("k");
     }
 
     printSpreads(Object.entries(steps).map(([key, label]) => [label, measured[key as Step]]));
@@ -274,6 +345,13 @@ async function main() {
     );
     console.log(
       `  left to computing: (c - floor) / baseline:        ${((t("c") - floor) / t("a")).toFixed(2)}`,
+    );
+    // An increment must at least start, open the warehouse, write its rows and find their keys in history.
+    console.log(
+      `floor of (e): its rows and key lookups (j) / full transform: ${(t("j") / t("c")).toFixed(3)}`,
+    );
+    console.log(
+      `floor of (h): its rows and key lookups (k) / full transform: ${(t("k") / t("c")).toFixed(3)}`,
     );
 
     console.log(
