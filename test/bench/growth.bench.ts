@@ -3,7 +3,7 @@
  * `--long N` to choose others), each printing its own table, then the ratios that decide the bill in year
  * two: the hour's incremental transform (e) and load's peak RSS (b), long history over short, from the
  * medians each run measured. Goals: e within 1.2x, RSS within 20 %. Beside them, how the hour's floor (j: its
- * rows written, their keys looked up in history) and the run with nothing new (f) grow.
+ * rows put into the warehouse as the models put them, nothing computed) and the run with nothing new (f) grow.
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
