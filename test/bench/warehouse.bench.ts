@@ -52,6 +52,8 @@ const EXTRA_HOUR = hourText(FIRST_HOUR + (DAY_COUNT * 24 + 12) * HOUR_MS);
 /** The fourth day, as in the seven-day run (or the last, for fewer days). */
 const REEXPORT_DAY = hourText(FIRST_HOUR + Math.min(3, DAY_COUNT - 1) * 24 * HOUR_MS).slice(0, 10);
 const TOP = 10;
+/** The first line of each script the bench writes: DuckDB's Node API from this checkout. */
+const IMPORT_DUCKDB = `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};`;
 
 /** The figures bench:growth compares between two history lengths. */
 export interface WarehouseFigures {
@@ -175,7 +177,7 @@ async function main() {
     const baselineScript = join(work, "baseline.mjs");
     await writeFile(
       baselineScript,
-      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+      `${IMPORT_DUCKDB}
        const db = await DuckDBInstance.create(process.argv[2]);
        const c = await db.connect();
        await c.run("create table events as select * from read_json(" + JSON.stringify(process.argv[3]).replaceAll('"', "'") + ", format = 'newline_delimited')");
@@ -188,7 +190,7 @@ async function main() {
     const floorScript = join(work, "floor.mjs");
     await writeFile(
       floorScript,
-      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+      `${IMPORT_DUCKDB}
        const [target, warehouse] = process.argv.slice(2);
        const db = await DuckDBInstance.create(target, { memory_limit: "4GB", storage_compatibility_version: ${JSON.stringify(DUCKDB_STORAGE_VERSION)} });
        const c = await db.connect();
@@ -215,7 +217,7 @@ async function main() {
     const incrementScript = join(work, "floor-increment.mjs");
     await writeFile(
       incrementScript,
-      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+      `${IMPORT_DUCKDB}
        const [before, after, since] = process.argv.slice(2);
        const models = ${JSON.stringify(incrementalModels)};
        const db = await DuckDBInstance.create(before, { memory_limit: "4GB" });
@@ -245,7 +247,7 @@ async function main() {
     const sinceScript = join(work, "since.mjs");
     await writeFile(
       sinceScript,
-      `import { DuckDBInstance } from ${JSON.stringify(join(ROOT, "node_modules/@duckdb/node-api/lib/index.js"))};
+      `${IMPORT_DUCKDB}
        const db = await DuckDBInstance.create(process.argv[2], { access_mode: "READ_ONLY" });
        const c = await db.connect();
        const r = await c.runAndReadAll("select strftime(max(loaded_at), '%Y-%m-%d %H:%M:%S.%f') as since from raw.amplitude_events");
