@@ -780,15 +780,15 @@ describe("the object models compiled for Snowflake", () => {
       "to_timestamp_ntz((case when last_computed_epoch < 100000000000 then last_computed_epoch * 1000 else last_computed_epoch end)::number(38, 0), 3),\n            last_computed_text\n        ) as last_computed_at",
     );
     expect(cohorts).toContain(`'YYYYMMDD"T"HH24MISS.FF3"Z"') as snapshot_taken_at`);
-    // An incremental build reads every delivery since, computes again the memberships its re-delivered events
-    // belong to, and appends the new memberships of the other keys to their held rows.
+    // An incremental build reads the deliveries staging kept since, computes again the memberships of the
+    // events whose kept delivery changed, and appends the new memberships of the other keys to their held rows.
     const increment = compileModel(project, project.models.get("user_groups")!, {
       dialect: "snowflake",
       incremental: true,
       incrementalSince: "cast('2025-11-04 10:00:00' as timestamp)",
     }).sql;
     expect(increment).toContain(
-      "uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > cast('2025-11-04 10:00:00' as timestamp))",
+      "uuid in (select uuid from staging.stg_amplitude__events where loaded_at > cast('2025-11-04 10:00:00' as timestamp))",
     );
     expect(increment).toContain(
       "where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)",

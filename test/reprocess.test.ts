@@ -93,6 +93,51 @@ describe("a re-export whose events Amplitude re-processed", () => {
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
 
+  it("changes nothing when the same events are delivered again unchanged", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    await deliver(lake, original, "2025-11-04T12:00:00.000Z");
+    await loadAndTransform(lake, warehouse);
+    const tables = [
+      "staging.stg_amplitude__events",
+      "core.events",
+      "core.sessions",
+      "core.users",
+      "marts.page_paths",
+    ];
+    const snapshot = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          tables.map(async (table) => [table, await warehouse.query(`select * from ${table} order by all`)]),
+        ),
+      );
+    const before = await snapshot();
+    // The same lines in another member (an overlapping export cut differently): a new file in the lake.
+    await uploadWindow(
+      lake,
+      WINDOW,
+      [{ name: "187520_2025-11-04_10#1.json.gz", lines: original.map(eventLine) }],
+      "2025-11-05T09:00:00.000Z",
+    );
+    const { loaded, result } = await loadAndTransform(lake, warehouse);
+    expect(loaded).toMatchObject({ files: 1, rows: 4 });
+    expect(await scalar(warehouse, "select count(*) from staging.stg_amplitude__event_deliveries")).toBe(8n);
+    // The first delivery stays, with its file, line and load time, and nothing downstream is computed again.
+    expect(await snapshot()).toEqual(before);
+    const processed = (name: string) => result.models.find((m) => m.name === name)?.processed;
+    for (const name of [
+      "stg_amplitude__events",
+      "events",
+      "sessions",
+      "users",
+      "devices",
+      "page_paths",
+      "web_issues",
+    ])
+      expect([name, processed(name)]).toEqual([name, 0]);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+  });
+
   it("loses to the newer delivery when an older one arrives after it", async () => {
     const lake = new LocalLake(await tempDir());
     const { warehouse } = await testWarehouse();

@@ -609,7 +609,7 @@ describe("restricted.locations", () => {
         lines: [
           sent("later-wins", "10.0.0.1", "2025-11-04 10:00:02.000000"),
           sent("older-loses", "10.0.0.3", "2025-11-04 10:00:02.000000"),
-          sent("tie-later-load", "10.0.0.4", "2025-11-04 10:00:02.000000"),
+          sent("tie-first-load", "10.0.0.4", "2025-11-04 10:00:02.000000"),
           sent("null-loses", "10.0.0.11", "2025-11-04 10:00:02.000000"),
         ],
       },
@@ -624,16 +624,16 @@ describe("restricted.locations", () => {
         lines: [
           sent("later-wins", "10.0.0.2", "2025-11-04 11:30:00.000000"),
           sent("older-loses", "10.0.0.9", "2025-11-04 09:00:00.000000"),
-          sent("tie-later-load", "10.0.0.5", "2025-11-04 10:00:02.000000"),
+          sent("tie-first-load", "10.0.0.5", "2025-11-04 10:00:02.000000"),
           sent("null-loses", "10.0.0.12", null),
-          sent("tie-later-row", "10.0.0.6", "2025-11-04 11:00:00.000000"),
-          sent("tie-later-row", "10.0.0.7", "2025-11-04 11:00:00.000000"),
-          sent("tie-later-file", "10.0.0.8", "2025-11-04 11:00:00.000000"),
+          sent("tie-first-row", "10.0.0.6", "2025-11-04 11:00:00.000000"),
+          sent("tie-first-row", "10.0.0.7", "2025-11-04 11:00:00.000000"),
+          sent("tie-first-file", "10.0.0.8", "2025-11-04 11:00:00.000000"),
         ],
       },
       {
         name: "187520_2025-11-04_11#1.json.gz",
-        lines: [sent("tie-later-file", "10.0.0.10", "2025-11-04 11:00:00.000000")],
+        lines: [sent("tie-first-file", "10.0.0.10", "2025-11-04 11:00:00.000000")],
       },
     ]);
     await load({ lake, warehouse });
@@ -650,9 +650,10 @@ describe("restricted.locations", () => {
       ["later-wins", "10.0.0.2"],
       ["null-loses", "10.0.0.11"],
       ["older-loses", "10.0.0.3"],
-      ["tie-later-file", "10.0.0.10"],
-      ["tie-later-load", "10.0.0.5"],
-      ["tie-later-row", "10.0.0.7"],
+      // Processed at the same time: the first delivery stays (loaded first, then the first file and line).
+      ["tie-first-file", "10.0.0.8"],
+      ["tie-first-load", "10.0.0.4"],
+      ["tie-first-row", "10.0.0.6"],
     ].map(([uuid, ip]) => ({
       uuid,
       ip_address: ip,

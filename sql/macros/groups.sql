@@ -1,11 +1,11 @@
 {#- The current group memberships (one row per event and group, from the delivery of each event that
     stg_amplitude__events keeps) that a model keyed on `keys` (amplitude_id, group_type, group_name) must
     read. On a full build, `memberships` is every current membership. On an incremental build, a key is
-    appended to when every event delivered since for it is a first delivery of its uuid (no event joined or
-    left it by re-processing) and later than the latest event the model holds for it (`last_seen_at`): its
-    new row is the held row combined with the new memberships alone, so an hour's run does not read the
-    whole history of a user active for months. Every other key an event delivered since belongs to, in
-    any of its deliveries, is computed again from all its memberships.
+    appended to when every event whose kept delivery changed since is a first delivery of its uuid (no
+    event joined or left it by re-processing) and later than the latest event the model holds for it
+    (`last_seen_at`): its new row is the held row combined with the new memberships alone, so an hour's
+    run does not read the whole history of a user active for months. Every other key such an event
+    belongs to, in any of its deliveries, is computed again from all its memberships.
     Renders `memberships` (the rows of the keys computed again, every row on a full build) and, on an
     incremental build, `appended` (the new memberships of every other key), `held` (what the model holds
     for those) and `touched` (every key replaced), each followed by a comma; end the model with
@@ -35,7 +35,7 @@ new_memberships as (
     from {{ group_deliveries }}
     where uuid in (select uuid from delivered_again)
 {%- endset %}
-{{ append_or_recompute('new_memberships', keys, 'event_time', 'last_seen_at', ref('stg_amplitude__event_deliveries'), since, delivered_again_keys) }}
+{{ append_or_recompute('new_memberships', keys, 'event_time', 'last_seen_at', ref('stg_amplitude__event_deliveries'), since, delivered_again_keys, ref('stg_amplitude__events')) }}
 {% endif %}
 
 memberships as (

@@ -1,16 +1,18 @@
 {#- Entities (sessions, users, devices) an incremental model must compute again, and all the rows of
     those entities: an incremental model computes each of them again from all its rows, so it holds what a
-    full refresh would. An entity is touched when an event delivered since the model was last built
-    belongs to it in any delivery: the entity the event joined, and the one a re-processed event left.
+    full refresh would. An entity is touched when an event whose kept delivery changed since the model was
+    last built (a row of `kept`, a table of one row per uuid such as core.events, loaded since) belongs to
+    it in any delivery: the entity the event joined, and the one a re-processed event left. A delivery
+    that did not change the kept row (the same event delivered again) touches nothing.
     Renders the CTEs `touched` and `scoped`, each followed by a comma; end the model with
     `{{ output('final', scope='touched') }}` so that entities left with no rows are removed.
     On a full build, `scoped` is every row. -#}
-{% macro scope_to_touched(relation, keys, incremental, since, deliveries) -%}
+{% macro scope_to_touched(relation, keys, incremental, since, deliveries, kept) -%}
 {% if incremental %}
 redelivered as (
 
-    select distinct uuid
-    from {{ deliveries }}
+    select uuid
+    from {{ kept }}
     where loaded_at > {{ since }}
 
 ),
@@ -43,15 +45,17 @@ scoped as (
 
 {#- The same scope as scope_to_touched, split in two so that an hour's run does not read the whole
     history of every returning entity. An entity (a user, a device) is appended to when every event of
-    it delivered since the last build is a first delivery (no earlier delivery of its uuid exists, so no
-    event joined or left it by re-processing) and happened after the latest time the model holds for it
+    it whose kept delivery changed since the last build is a first delivery (no earlier delivery of its
+    uuid exists, so no event joined or left it by re-processing) and happened after the latest time the model holds for it
     (`time` later than `held_time`): its new row is then the held row combined with its new events
     alone. Every other touched entity is recomputed from all its rows, as scope_to_touched does.
     Renders the CTEs `new_rows` (the rows of `relation` loaded since), `recomputed` (the keys computed
     again from all their rows), `scoped` (those rows), `appended` (the new rows of every other key, the
     entities new to the model included), `held` (what the model holds for the appended keys) and
     `touched` (every key replaced), each followed by a comma. Only for an incremental build. `relation`
-    is a table, not a CTE (read twice, a CTE would be copied whole), and `condition` filters its rows. -#}
+    is a table of one row per uuid whose rows loaded since are the events whose kept delivery changed
+    (core.events, stg_amplitude__events), not a CTE (read twice, a CTE would be copied whole), and
+    `condition` filters its rows. -#}
 {% macro scope_to_appended(relation, condition, keys, since, deliveries, time, held_time) -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 new_rows as (
@@ -69,7 +73,7 @@ new_rows as (
     where uuid in (select uuid from delivered_again)
         and {{ keys | join(' is not null and ') }} is not null
 {%- endset %}
-{{ append_or_recompute('new_rows', keys, time, held_time, deliveries, since, delivered_again_keys) }}
+{{ append_or_recompute('new_rows', keys, time, held_time, deliveries, since, delivered_again_keys, relation) }}
 
 scoped as (
 
@@ -108,22 +112,24 @@ entity_rows as (
 {%- endmacro %}
 
 {#- The keys of an incremental model split in two (see scope_to_appended). Renders the CTEs
-    `delivered_again` (the uuids delivered since `since` that `deliveries` holds an earlier delivery of);
+    `delivered_again` (the uuids whose kept delivery changed since `since`, rows of `kept` (a table of one
+    row per uuid) loaded since, that `deliveries` holds an earlier delivery of);
     `recomputed`, every key `delivered_again_keys` (a query reading `delivered_again`) gives and every key
     whose new rows (`new_rows`, a CTE or table) are not all later than what the model holds for it (`time`
     against the model's `held_time`); `appended`, the new rows of every other key (keys new to the model
     among them); `held`, what the model holds for the appended keys; `touched`, every key replaced. Each
     CTE is followed by a comma. -#}
-{% macro append_or_recompute(new_rows, keys, time, held_time, deliveries, since, delivered_again_keys) -%}
+{% macro append_or_recompute(new_rows, keys, time, held_time, deliveries, since, delivered_again_keys, kept) -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 delivered_again as (
 
-    {#- Events delivered since that had a delivery before: re-processed, or sent twice. Every line counts,
-        with or without the fields a model reads: a new delivery without them still leaves the old ones. #}
+    {#- Events whose kept delivery changed since and that had a delivery before: re-processed. Every
+        event counts, with or without the fields a model reads: a new delivery without them still leaves
+        the old ones. #}
     select uuid
     from {{ deliveries }}
     where loaded_at <= {{ since }}
-        and uuid in (select uuid from {{ deliveries }} where loaded_at > {{ since }})
+        and uuid in (select uuid from {{ kept }} where loaded_at > {{ since }})
 
 ),
 

@@ -864,20 +864,26 @@ begin
     if (full_refresh or present = 0) then
         create or replace table staging.stg_amplitude__events as
         with picked as (
-            select source_file, file_row_number
+            select uuid, processed_time, source_file, file_row_number
             from staging.stg_amplitude__event_deliveries
 
             qualify row_number() over (
                 partition by uuid
-                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
+                order by processed_time desc nulls last, loaded_at nulls last, source_file nulls last, file_row_number nulls last
             ) = 1
+
+        ),
+
+        kept as (
+
+            select source_file, file_row_number from picked
 
         ),
 
         source as (
 
             select * from pipeline.captured_events
-            where (source_file, file_row_number) in (select source_file, file_row_number from picked)
+            where (source_file, file_row_number) in (select source_file, file_row_number from kept)
 
         ),
 
@@ -974,22 +980,37 @@ begin
 
     create or replace transient table staging.stg_amplitude__events__increment as
         with picked as (
-            select source_file, file_row_number
+            select uuid, processed_time, source_file, file_row_number
             from staging.stg_amplitude__event_deliveries
 
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
             qualify row_number() over (
                 partition by uuid
-                order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
+                order by processed_time desc nulls last, loaded_at nulls last, source_file nulls last, file_row_number nulls last
             ) = 1
+
+        ),
+
+        kept as (
+            select picked.source_file, picked.file_row_number
+            from picked
+            left join (
+                select uuid, processed_time
+                from staging.stg_amplitude__events
+                where uuid in (select uuid from picked)
+            ) as held
+                on picked.uuid = held.uuid
+            where held.uuid is null
+                or picked.processed_time > held.processed_time
+                or (held.processed_time is null and picked.processed_time is not null)
 
         ),
 
         source as (
 
             select * from pipeline.captured_events
-            where (source_file, file_row_number) in (select source_file, file_row_number from picked)
+            where (source_file, file_row_number) in (select source_file, file_row_number from kept)
 
                 and loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
@@ -1064,22 +1085,9 @@ begin
 
         ),
 
-        held as (
-            select uuid, processed_time
-            from staging.stg_amplitude__events
-            where uuid in (select uuid from typed)
-
-        ),
-
         final as (
-            select typed.*
-            from typed
-            left join held on typed.uuid = held.uuid
-            where held.uuid is null
-                or not (
-                    held.processed_time > typed.processed_time
-                    or (typed.processed_time is null and held.processed_time is not null)
-                )
+
+            select * from typed
 
         )
 
@@ -1593,7 +1601,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -1724,7 +1732,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -2095,7 +2103,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -2223,7 +2231,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -3024,7 +3032,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -3175,7 +3183,7 @@ begin
             select uuid
             from staging.stg_amplitude__event_deliveries
             where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__event_deliveries where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
 
         ),
 
@@ -3556,8 +3564,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -3677,8 +3685,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -3915,8 +3923,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -3982,8 +3990,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -4585,8 +4593,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -4865,8 +4873,8 @@ begin
 
         redelivered as (
 
-            select distinct uuid
-            from staging.stg_amplitude__event_deliveries
+            select uuid
+            from core.events
             where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
         ),
@@ -10418,7 +10426,7 @@ create or replace task pipeline.run_web_issues
     timestamp_type_mapping = 'TIMESTAMP_NTZ'
     user_task_timeout_ms = 7200000
     comment = 'Builds marts.web_issues (amplitude-pipeline)'
-    after pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
+    after pipeline.run_events, pipeline.run_page_paths, pipeline.run_stg_amplitude__event_deliveries
     as
     call pipeline.build_web_issues(false);
 

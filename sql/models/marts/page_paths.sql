@@ -12,7 +12,7 @@ with events as (
 
 ),
 
-{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
+{{ scope_to_touched('events', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries'), ref('events')) }}
 
 carried as (
 

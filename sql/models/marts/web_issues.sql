@@ -16,7 +16,7 @@ with page_paths as (
 
 ),
 
-{{ scope_to_touched('page_paths', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries')) }}
+{{ scope_to_touched('page_paths', ['amplitude_id', 'session_id'], is_incremental(), incremental_since, ref('stg_amplitude__event_deliveries'), ref('events')) }}
 
 steps as (
 

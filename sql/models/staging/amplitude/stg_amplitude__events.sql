@@ -57,25 +57,54 @@
 
 with picked as (
 
-    {#- Amplitude can deliver a uuid more than once: the latest processed_time wins. The pick reads the
-        deliveries' few typed columns, so that only the winning lines' JSON is read and typed below (a
-        window over every typed field cost twice the parse). #}
-    select source_file, file_row_number
+    {#- Amplitude can deliver a uuid more than once: the latest processed_time wins, and of deliveries
+        processed at the same time the first loaded stays, so a line delivered again unchanged (an
+        overlapping or repeated export) changes nothing downstream. The pick reads the deliveries' few
+        typed columns, so that only the winning lines' JSON is read and typed below (a window over every
+        typed field cost twice the parse). #}
+    select uuid, processed_time, source_file, file_row_number
     from {{ ref('stg_amplitude__event_deliveries') }}
     {% if is_incremental() %}
     where loaded_at > {{ incremental_since }}
     {% endif %}
     qualify row_number() over (
         partition by uuid
-        order by processed_time desc nulls last, loaded_at desc nulls last, source_file desc nulls last, file_row_number desc nulls last
+        order by processed_time desc nulls last, loaded_at nulls last, source_file nulls last, file_row_number nulls last
     ) = 1
 
 ),
 
+{% if is_incremental() %}
+kept as (
+
+    {#- A new delivery replaces the held row only when it was processed later: on a tie the held row
+        stays, as in a full refresh, where it was loaded first. Decided on the typed columns, before any
+        line is read. #}
+    select picked.source_file, picked.file_row_number
+    from picked
+    left join (
+        select uuid, processed_time
+        from {{ this }}
+        where uuid in (select uuid from picked)
+    ) as held
+        on picked.uuid = held.uuid
+    where held.uuid is null
+        or picked.processed_time > held.processed_time
+        or (held.processed_time is null and picked.processed_time is not null)
+
+),
+{% else %}
+kept as (
+
+    select source_file, file_row_number from picked
+
+),
+{% endif %}
+
 source as (
 
     select * from {{ source('amplitude', 'events') }}
-    where (source_file, file_row_number) in (select source_file, file_row_number from picked)
+    where (source_file, file_row_number) in (select source_file, file_row_number from kept)
     {% if is_incremental() %}
         and loaded_at > {{ incremental_since }}
     {% endif %}
@@ -84,36 +113,10 @@ source as (
 
 {{ parse_export_fields('source', fields, ['source_file', 'file_row_number', 'loaded_at']) }}
 
-{% if is_incremental() %}
-held as (
-
-    {#- What the model already holds for these uuids: only the columns that decide who wins. #}
-    select uuid, processed_time
-    from {{ this }}
-    where uuid in (select uuid from typed)
-
-),
-
-final as (
-
-    {#- A new delivery replaces the held row unless the held one was processed later. On a tie the new
-        one wins, as in a full refresh: load gives every batch a later loaded_at. #}
-    select typed.*
-    from typed
-    left join held on typed.uuid = held.uuid
-    where held.uuid is null
-        or not (
-            held.processed_time > typed.processed_time
-            or (typed.processed_time is null and held.processed_time is not null)
-        )
-
-)
-{% else %}
 final as (
 
     select * from typed
 
 )
-{% endif %}
 
 select * from final
