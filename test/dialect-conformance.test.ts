@@ -152,6 +152,35 @@ describe("the dialect macros' contract, on DuckDB", () => {
     );
     expect(rows).toEqual([{ latest: "b" }]);
   });
+
+  it("time_then_id and number_text sort as their columns do, nulls first", async () => {
+    const { warehouse } = await testWarehouse();
+    const rows = [
+      ["t1", null, null, "b"],
+      ["t2", null, 5, "a"],
+      ["t3", "2025-11-04 10:00:00", null, null],
+      ["t4", "2025-11-04 10:00:00", 9, "z"],
+      ["t5", "2025-11-04 10:00:00", 10, "a"],
+      ["t6", "2025-11-04 10:00:00.000001", 0, "a"],
+      ["t7", "2025-11-04 10:00:00.000001", 0, "b"],
+      ["t8", "2025-11-04 10:00:00.5", 1234567890123, null],
+      ["t9", "2025-11-04 10:00:01", null, "0"],
+      ["t10", "2025-11-04 10:00:01", 0, "0"],
+      ["t11", "2026-01-01 00:00:00", null, null],
+    ];
+    const values = rows
+      .map(([name, time, number, id]) => {
+        const text = (v: unknown) => (v === null ? "null" : `'${String(v)}'`);
+        return `(${text(name)}, cast(${text(time)} as timestamp), cast(${number ?? "null"} as bigint), ${text(id)})`;
+      })
+      .join(", ");
+    const ordered = await warehouse.query<{ name: string }>(
+      `select name from (values ${values}) as t(name, time, number, id)
+       order by ${duck.time_then_id("time", `${duck.number_text("number")} || coalesce(id, '')`)}`,
+    );
+    // The order of (time, number, id), each ascending with nulls first.
+    expect(ordered.map((row) => row.name)).toEqual(rows.map(([name]) => name));
+  });
 });
 
 describe("the Snowflake rendering of the models", () => {

@@ -382,6 +382,53 @@ describe("total-order: a row pick without a total order", () => {
   });
 });
 
+describe("total-order: a text made to order rows", () => {
+  const latest = (order: string) =>
+    [
+      "with ordered as (",
+      "    select user_id, page, " + order + " as click_order",
+      "    from {{ ref('clicks') }}",
+      ")",
+      "",
+      "select user_id, {{ latest_non_null('page', 'click_order') }} as last_page",
+      "from ordered",
+      "group by user_id",
+      "",
+    ].join("\n");
+
+  it("takes time_then_id ending with a unique column as a total order, named or written in the pick", async () => {
+    const byKey = "{{ time_then_id('clicked_at', number_text('page_count') ~ \" || click_id\") }}";
+    expect(await findings({ "models/marts/latest.sql": latest(byKey) })).toEqual([]);
+    expect(
+      await findings({
+        "models/marts/latest.sql": [
+          "select user_id, {{ latest_non_null('page', time_then_id('clicked_at', 'click_id')) }} as last_page",
+          "from {{ ref('clicks') }}",
+          "group by user_id",
+          "",
+        ].join("\n"),
+      }),
+    ).toEqual([]);
+  });
+
+  it("flags one that ends with a column that is not unique, or whose parts before it vary in width", async () => {
+    for (const order of [
+      "{{ time_then_id('clicked_at', 'page') }}",
+      "coalesce(to_char(clicked_at, 'YYYY-MM-DD'), '0000-00-00 00:00:00.000000') || coalesce(click_id, '')",
+      "coalesce(to_varchar(page_count), '') || click_id",
+    ]) {
+      expect(await findings({ "models/marts/latest.sql": latest(order) })).toEqual([
+        at(
+          "marts/latest.sql",
+          6,
+          "total-order",
+          /max_by\(page, …\) picks the row with the greatest click_order/,
+        ),
+      ]);
+    }
+  });
+});
+
 describe("validate with the rules", () => {
   it("fails the pull-request check on a rule's finding and counts it under parity", async () => {
     const root = await project({

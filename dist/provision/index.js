@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-EBCJHDFL.js";
+} from "../chunks/chunk-3PFRV55U.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-JO4FFVST.js";
-import "../chunks/chunk-6KS3ILYA.js";
-import "../chunks/chunk-L7ZBKATJ.js";
+import "../chunks/chunk-6MLVQSBO.js";
+import "../chunks/chunk-KLYVZZN7.js";
+import "../chunks/chunk-RGCVLPOW.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

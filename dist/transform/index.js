@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-JO4FFVST.js";
+} from "../chunks/chunk-6MLVQSBO.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-6KS3ILYA.js";
+} from "../chunks/chunk-KLYVZZN7.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,7 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-L7ZBKATJ.js";
+} from "../chunks/chunk-RGCVLPOW.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,

@@ -1,5 +1,10 @@
 import type { Dialect } from "../warehouse/warehouse.ts";
 
+/** What `time_then_id` writes for a null time: it sorts before any real time's text. */
+const OLDEST_TIME_TEXT = "0000-00-00 00:00:00.000000";
+/** What `number_text` writes for null: `-` sorts before every digit. */
+const NULL_NUMBER_TEXT = "-".repeat(20);
+
 /** The types a JSON field can be read as: the same words on both engines. */
 export type JsonType = "text" | "integer" | "number" | "bool" | "json" | "timestamp";
 const JSON_TYPES: readonly JsonType[] = ["text", "integer", "number", "bool", "json", "timestamp"];
@@ -64,6 +69,17 @@ export interface DialectMacros {
    * pick may change from run to run.
    */
   latest_non_null(expression: string, ordering: string): string;
+  /**
+   * Text that sorts rows as `order by time asc nulls first, id asc nulls first` does, as one value (an
+   * ordering for `latest_non_null` that needs no window): the time to the microsecond in a fixed width
+   * (a null time before every other), then `id` (text; null as empty). Unique when `id` is.
+   */
+  time_then_id(time: string, id: string): string;
+  /**
+   * A whole number from 0 up as text of 20 digits, which sorts as the number does; null as 20 dashes,
+   * before every number. For an `id` of `time_then_id` made of several columns.
+   */
+  number_text(expression: string): string;
   /**
    * The path of a URL as a browser's `location.pathname` gives it, which is what `[Amplitude] Page Path`
    * holds: no scheme, host, query string or fragment; `/` when the URL has no path; not decoded, a
@@ -233,6 +249,12 @@ const duckdb: DialectMacros = {
     // arg_max skips rows whose ordering is null; the filter skips those whose value is.
     return `arg_max(${expression}, ${ordering}) filter (where ${expression} is not null)`;
   },
+  time_then_id(time, id) {
+    return `coalesce(strftime(${time}, '%Y-%m-%d %H:%M:%S.%f'), '${OLDEST_TIME_TEXT}') || coalesce(${id}, '')`;
+  },
+  number_text(expression) {
+    return `coalesce(lpad(cast(${expression} as varchar), 20, '0'), '${NULL_NUMBER_TEXT}')`;
+  },
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_extract(${url}, '${URL_PATH_PATTERN}', 3)`);
   },
@@ -337,6 +359,13 @@ const snowflake: DialectMacros = {
     // the specified maximum value, the function is non-deterministic."
     // (https://docs.snowflake.com/sql-reference/functions/max_by): the ordering must be unique.
     return `max_by(${expression}, iff(${expression} is null, null, ${ordering}))`;
+  },
+  time_then_id(time, id) {
+    // FF6: six digits of the fraction (https://docs.snowflake.com/sql-reference/functions-conversion#label-date-time-format-conversion).
+    return `coalesce(to_char(${time}, 'YYYY-MM-DD HH24:MI:SS.FF6'), '${OLDEST_TIME_TEXT}') || coalesce(${id}, '')`;
+  },
+  number_text(expression) {
+    return `coalesce(lpad(to_varchar(${expression}), 20, '0'), '${NULL_NUMBER_TEXT}')`;
   },
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_substr(${url}, '${URL_PATH_PATTERN}', 1, 1, 'e', 3)`);

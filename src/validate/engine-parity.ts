@@ -417,7 +417,7 @@ const PICKING_AGGREGATES = new Set(["max_by", "min_by", "arg_max", "arg_min"]);
 
 /** The column an ordering expression orders by, seeing through the `iff(x is null, null, c)` the macros write. */
 function orderingColumn(value: unknown): string | undefined {
-  const direct = columnName(value);
+  const direct = columnName(value) ?? keyedTextColumn(value);
   if (direct) return direct;
   const node = kindOf(value);
   if (node?.[0] === "if_func") {
@@ -426,6 +426,73 @@ function orderingColumn(value: unknown): string | undefined {
     if (isNull(node[1].false_value)) return orderingColumn(node[1].true_value);
   }
   return undefined;
+}
+
+/** Snowflake formats `time_then_id` writes, with the width of the text each gives. */
+const FIXED_WIDTH_FORMATS = new Map([["YYYY-MM-DD HH24:MI:SS.FF6", 26]]);
+
+/**
+ * The column that ends a text made to order rows (`time_then_id`, `number_text`): parts joined with `||`,
+ * each but the last of one width (a time in a fixed format or a padded number, a literal of that width where
+ * it is null), the last a column (or that column, null as empty). Two rows tie only when that column does,
+ * so the text orders as totally as the column. Undefined for any other expression.
+ */
+function keyedTextColumn(value: unknown): string | undefined {
+  const parts: unknown[] = [];
+  const flatten = (v: unknown): void => {
+    const node = kindOf(v);
+    if (node?.[0] === "concat") {
+      flatten(node[1].left);
+      flatten(node[1].right);
+    } else if (node?.[0] === "coalesce" && kindOf(coalesced(v)?.[0])?.[0] === "concat") {
+      flatten(coalesced(v)![0]);
+    } else {
+      parts.push(v);
+    }
+  };
+  if (kindOf(value)?.[0] !== "concat" && kindOf(value)?.[0] !== "coalesce") return undefined;
+  flatten(value);
+  if (parts.length < 2) return undefined;
+  const last = parts.pop();
+  const column = columnName(last) ?? columnName(coalesced(last)?.[0]);
+  return column && parts.every(isFixedWidth) ? column : undefined;
+}
+
+/** `coalesce(x, '')`'s x as a one-item list, or undefined for anything else. */
+function coalesced(value: unknown): unknown[] | undefined {
+  const node = kindOf(value);
+  if (node?.[0] !== "coalesce") return undefined;
+  const [inner, fallback] = (node[1].expressions as unknown[] | undefined) ?? [];
+  return stringLiteral(fallback) === "" ? [inner] : undefined;
+}
+
+function stringLiteral(value: unknown): string | undefined {
+  const node = kindOf(value);
+  return node?.[0] === "literal" && node[1].literal_type === "string" ? String(node[1].value) : undefined;
+}
+
+/** `coalesce(to_char(x, '<fixed format>'), '<as wide>')` or `coalesce(lpad(x, n, 'c'), '<n wide>')`. */
+function isFixedWidth(value: unknown): boolean {
+  const node = kindOf(value);
+  if (node?.[0] !== "coalesce") return false;
+  const [inner, fallback] = (node[1].expressions as unknown[] | undefined) ?? [];
+  const text = stringLiteral(fallback);
+  const call = kindOf(inner);
+  if (text === undefined || call?.[0] !== "function") return false;
+  const name = String(call[1].name).toLowerCase();
+  const args = (call[1].args as unknown[] | undefined) ?? [];
+  if (name === "to_char" && args.length === 2) {
+    return FIXED_WIDTH_FORMATS.get(stringLiteral(args[1]) ?? "") === text.length;
+  }
+  if (name === "lpad" && args.length === 3) {
+    const width = kindOf(args[1]);
+    return (
+      width?.[0] === "literal" &&
+      Number(width[1].value) === text.length &&
+      stringLiteral(args[2])?.length === 1
+    );
+  }
+  return false;
 }
 
 function isTotal(partition: Set<string>, order: Set<string>, keys: DeclaredKey[]): boolean {
@@ -501,6 +568,10 @@ function partialOrders(root: unknown, declared: DeclaredKey[]): Finding[] {
     const alias = (fields.alias as { name?: string } | undefined)?.name?.toLowerCase();
     if (!alias) continue;
     for (const window of windowsIn(fields.this)) named.set(window, alias);
+    // A text made to order rows that ends with a unique column is as unique as that column.
+    const column = keyedTextColumn(fields.this);
+    if (column && keys.some((k) => k.columns.size === 1 && k.columns.has(column)))
+      keys.push({ columns: new Set([alias]), label: `${alias} (a text ending with ${column})` });
   }
 
   // A row number over a total order is unique within its partition: it joins the keys (repeat until no more).

@@ -1536,13 +1536,12 @@ begin
         ),
 
         latest_user_ids as (
-            select amplitude_id, user_id
+            select
+                amplitude_id,
+                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
             from entity_rows
             where user_id is not null
-            qualify row_number() over (
-                partition by amplitude_id
-                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-            ) = 1
+            group by amplitude_id
 
         ),
 
@@ -1668,13 +1667,12 @@ begin
         ),
 
         latest_user_ids as (
-            select amplitude_id, user_id
+            select
+                amplitude_id,
+                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
             from entity_rows
             where user_id is not null
-            qualify row_number() over (
-                partition by amplitude_id
-                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-            ) = 1
+            group by amplitude_id
 
         ),
 
@@ -1799,13 +1797,12 @@ begin
         ),
 
         latest_user_ids as (
-            select amplitude_id, user_id
+            select
+                amplitude_id,
+                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
             from entity_rows
             where user_id is not null
-            qualify row_number() over (
-                partition by amplitude_id
-                order by event_time desc nulls last, event_id desc nulls last, uuid desc nulls last
-            ) = 1
+            group by amplitude_id
 
         ),
 
@@ -2043,10 +2040,7 @@ begin
         ordered as (
             select
                 entity_rows.*,
-                row_number() over (
-                    partition by device_id
-                    order by event_time asc nulls first, uuid asc nulls first
-                ) as event_order
+                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
             from entity_rows
 
         ),
@@ -2172,10 +2166,7 @@ begin
         ordered as (
             select
                 entity_rows.*,
-                row_number() over (
-                    partition by device_id
-                    order by event_time asc nulls first, uuid asc nulls first
-                ) as event_order
+                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
             from entity_rows
 
         ),
@@ -2300,10 +2291,7 @@ begin
         ordered as (
             select
                 entity_rows.*,
-                row_number() over (
-                    partition by device_id
-                    order by event_time asc nulls first, uuid asc nulls first
-                ) as event_order
+                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
             from entity_rows
 
         ),
