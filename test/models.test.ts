@@ -210,7 +210,7 @@ describe("the model project", () => {
       incrementalSince: since,
     });
     expect(staging.sql).toContain(
-      "from staging.stg_amplitude__events\n    where uuid in (select uuid from typed)",
+      "from staging.stg_amplitude__events\n        where uuid in (select uuid from picked)",
     );
     expect(full.config).toMatchObject({ materialized: "incremental", uniqueKey: ["uuid"], schema: "core" });
   });
@@ -326,6 +326,21 @@ describe("the model project", () => {
     );
     await writeFile(path, "{{ config(materialized='incremental') }}\nselect 1 as device_id");
     expect(await compileError(root)).toMatch(/devices\.sql: an incremental model needs unique_key/);
+    await writeFile(
+      path,
+      "{{ config(materialized='incremental', unique_key='device_id', incremental_strategy='insert_overwrite') }}\nselect 1 as device_id",
+    );
+    expect(await compileError(root)).toMatch(
+      /devices\.sql: incremental_strategy must be merge, delete\+insert or append/,
+    );
+    await writeFile(
+      path,
+      "{{ config(materialized='incremental', unique_key='device_id', incremental_strategy='append') }}\n" +
+        "with final as (select 1 as device_id), touched as (select 1 as device_id)\n{{ output('final', scope='touched') }}",
+    );
+    expect(await compileError(root)).toMatch(
+      /devices\.sql: output\(\) with a scope replaces the rows of its keys/,
+    );
     await writeFile(path, "select * from {{ source('amplitude', 'cohorts') }}");
     expect(await compileError(root)).toMatch(
       /devices\.sql:1: source\('amplitude', 'cohorts'\) is not declared/,

@@ -13,6 +13,7 @@ import { readJson, tempDir } from "./support/files.ts";
 import {
   CORE_TABLES,
   eventLine,
+  fullRefreshDifferences,
   loadAndTransform,
   personalDataOutsideRestricted,
   PII_COLUMNS,
@@ -421,6 +422,58 @@ describe("transform on the embedded warehouse", () => {
       ["b", "2025-11-04 11:30:00.000"],
       ["c", "2025-11-04 11:00:00.000"],
     ]);
+    // The deliveries append: the hour's two lines inserted straight from the query, nothing deleted.
+    expect(result.models.find((m) => m.name === "stg_amplitude__event_deliveries")).toMatchObject({
+      incremental: true,
+      processed: 2,
+      rows: 4,
+    });
+    const deliveries = statements.filter((sql) => /staging\.stg_amplitude__event_deliveries\b/.test(sql));
+    expect(
+      deliveries.filter((sql) => sql.startsWith("insert into staging.stg_amplitude__event_deliveries (")),
+    ).toEqual([expect.stringMatching(/\) as increment$/)]);
+    expect(deliveries.filter((sql) => sql.startsWith("delete from"))).toEqual([]);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+  });
+
+  it("refuses to append to a model without loaded_at, which would read everything again", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    const root = await tempDir();
+    await cp(PROJECT_DIR, root, { recursive: true });
+    await uploadWindow(lake, { start: "2025-11-04T10", end: "2025-11-04T10" }, [
+      {
+        name: "187520_2025-11-04_10#0.json.gz",
+        lines: [eventLine({ uuid: "a", event_time: "2025-11-04 10:00:00.000000" })],
+      },
+    ]);
+    await load({ lake, warehouse });
+    const path = join(root, "models/staging/amplitude/stg_amplitude__event_groups.sql");
+    const groups = await readFile(path, "utf8");
+    // The same model without its loaded_at column.
+    const [config, ...body] = groups.split("\n");
+    await writeFile(
+      path,
+      [config, "select * exclude (loaded_at) from (", ...body, ") as rows_without_load_time", ""].join("\n"),
+    );
+    const project = await readProject(root);
+    // The memberships read the groups' loaded_at: build the groups and what they read only.
+    const select = "+stg_amplitude__event_groups";
+    expect((await transform({ warehouse, project, select })).failed).toBe(false);
+    await uploadWindow(lake, { start: "2025-11-04T11", end: "2025-11-04T11" }, [
+      {
+        name: "187520_2025-11-04_11#0.json.gz",
+        lines: [eventLine({ uuid: "b", event_time: "2025-11-04 11:00:00.000000" })],
+      },
+    ]);
+    await load({ lake, warehouse });
+    const result = await transform({ warehouse, project, select });
+    expect(result.models.find((m) => m.name === "stg_amplitude__event_groups")).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(
+        /staging\.stg_amplitude__event_groups has no loaded_at column: an append model must carry the loaded_at of what it reads/,
+      ),
+    });
   });
 
   it("fails on an error-severity test, warns on a warn-severity one, and names both", async () => {

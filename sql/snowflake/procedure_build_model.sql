@@ -1,7 +1,9 @@
 {#- One model's step. Incremental models merge what the pending batches brought: the increment and
     its scope land in tables beside the model, then one transaction replaces the rows of their keys (the
-    embedded runner does so for delete+insert models, and merges a MERGE model straight from its query,
-    with only the increment's columns beside it). The column lists come from the increment's own columns, and a
+    embedded runner does so for delete+insert models, and merges a MERGE model or inserts an append
+    model straight from its query, with only the increment's columns beside it). An append model's keys
+    are deleted first here as a delete+insert model's: a graph run that failed is retried on the same
+    pending batches, whose rows the model may already hold. The column lists come from the increment's own columns, and a
     model whose columns no longer match its table asks for a full refresh instead of merging.
     A table created here carries no masking policy: its personal columns (pii: true in the yml) get
     theirs right after, the increment's too. -#}
@@ -80,7 +82,7 @@ begin
     select count(*) into :processed from {{ relation }}__increment;
 
     begin transaction;
-{%- if strategy == 'delete+insert' %}
+{%- if strategy == 'delete+insert' or strategy == 'append' %}
 {%- if scope_sql %}
     delete from {{ relation }}
     where ({{ keys }}) in (select {{ keys }} from {{ relation }}__scope);

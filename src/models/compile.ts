@@ -6,7 +6,13 @@ import { DIALECTS } from "./dialects.ts";
 import { SEED_SCHEMA, type ModelFile, type Project, type Severity, type SingularTest } from "./project.ts";
 
 export type Materialization = "view" | "table" | "incremental";
-export type IncrementalStrategy = "merge" | "delete+insert";
+/**
+ * How an increment goes in: `merge` updates the rows of its keys and inserts the others; `delete+insert`
+ * deletes the rows of its keys (and of its scope) and inserts it; `append` inserts it, for a model whose
+ * increments only ever bring keys it does not hold (one row per raw line loaded since, say).
+ */
+export type IncrementalStrategy = "merge" | "delete+insert" | "append";
+const STRATEGIES: readonly IncrementalStrategy[] = ["merge", "delete+insert", "append"];
 
 export interface ModelConfig {
   materialized: Materialization;
@@ -289,8 +295,8 @@ function modelConfig(model: ModelFile, called: Record<string, unknown>, scope?: 
   const strategy = String(
     merged.incremental_strategy ?? (scope ? "delete+insert" : "merge"),
   ) as IncrementalStrategy;
-  if (strategy !== "merge" && strategy !== "delete+insert") {
-    throw new CompileError(`${model.path}: incremental_strategy must be merge or delete+insert`);
+  if (!STRATEGIES.includes(strategy)) {
+    throw new CompileError(`${model.path}: incremental_strategy must be merge, delete+insert or append`);
   }
   if (scope && strategy !== "delete+insert") {
     throw new CompileError(

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='delete+insert', tags=['amplitude']) }}
+{{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='append', tags=['amplitude']) }}
 {% from 'export_fields.sql' import parse_export_fields with context %}
 
 {#- The fields that place an event (its user, session, device and groups) in every delivery of it, not

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='delete+insert', tags=['amplitude']) }}
+{{ config(materialized='incremental', unique_key=['source_file', 'file_row_number'], incremental_strategy='append', tags=['amplitude']) }}
 
 {#- The groups of every delivered line, not only of the latest delivery of each event: when Amplitude
     re-processes an event out of a group, core.groups and core.user_groups read here which groups (and
