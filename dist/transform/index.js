@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-UCUPZRWQ.js";
+} from "../chunks/chunk-OISSZHPP.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-4INIOKTN.js";
+} from "../chunks/chunk-H6FLGVM3.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,7 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-3TVOKWW6.js";
+} from "../chunks/chunk-TKTDQVW2.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,

@@ -1,9 +1,12 @@
 import type { Dialect } from "../warehouse/warehouse.ts";
 
-/** What `time_then_id` writes for a null time: it sorts before any real time's text. */
-const OLDEST_TIME_TEXT = "0000-00-00 00:00:00.000000";
-/** What `number_text` writes for null: `-` sorts before every digit. */
-const NULL_NUMBER_TEXT = "-".repeat(20);
+/** What `time_then_id` writes for a null time: it sorts before any real time's text, and is as wide. */
+export const OLDEST_TIME_TEXT = "0000-00-00 00:00:00.000000";
+/** The Snowflake format `time_then_id` writes a time in: `OLDEST_TIME_TEXT.length` characters (FF6: six digits of the fraction). */
+export const SNOWFLAKE_TIME_TEXT_FORMAT = "YYYY-MM-DD HH24:MI:SS.FF6";
+/** How many characters `number_text` writes; null as as many dashes, which sort before every digit. */
+export const NUMBER_TEXT_WIDTH = 20;
+const NULL_NUMBER_TEXT = "-".repeat(NUMBER_TEXT_WIDTH);
 
 /** The types a JSON field can be read as: the same words on both engines. */
 export type JsonType = "text" | "integer" | "number" | "bool" | "json" | "timestamp";
@@ -253,7 +256,7 @@ const duckdb: DialectMacros = {
     return `coalesce(strftime(${time}, '%Y-%m-%d %H:%M:%S.%f'), '${OLDEST_TIME_TEXT}') || coalesce(${id}, '')`;
   },
   number_text(expression) {
-    return `coalesce(lpad(cast(${expression} as varchar), 20, '0'), '${NULL_NUMBER_TEXT}')`;
+    return `coalesce(lpad(cast(${expression} as varchar), ${NUMBER_TEXT_WIDTH}, '0'), '${NULL_NUMBER_TEXT}')`;
   },
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_extract(${url}, '${URL_PATH_PATTERN}', 3)`);
@@ -361,11 +364,11 @@ const snowflake: DialectMacros = {
     return `max_by(${expression}, iff(${expression} is null, null, ${ordering}))`;
   },
   time_then_id(time, id) {
-    // FF6: six digits of the fraction (https://docs.snowflake.com/sql-reference/functions-conversion#label-date-time-format-conversion).
-    return `coalesce(to_char(${time}, 'YYYY-MM-DD HH24:MI:SS.FF6'), '${OLDEST_TIME_TEXT}') || coalesce(${id}, '')`;
+    // https://docs.snowflake.com/sql-reference/functions-conversion#label-date-time-format-conversion
+    return `coalesce(to_char(${time}, '${SNOWFLAKE_TIME_TEXT_FORMAT}'), '${OLDEST_TIME_TEXT}') || coalesce(${id}, '')`;
   },
   number_text(expression) {
-    return `coalesce(lpad(to_varchar(${expression}), 20, '0'), '${NULL_NUMBER_TEXT}')`;
+    return `coalesce(lpad(to_varchar(${expression}), ${NUMBER_TEXT_WIDTH}, '0'), '${NULL_NUMBER_TEXT}')`;
   },
   url_path(expression) {
     return urlPath(expression, (url) => `regexp_substr(${url}, '${URL_PATH_PATTERN}', 1, 1, 'e', 3)`);

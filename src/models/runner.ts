@@ -417,6 +417,17 @@ async function mergeIncrement(
   const scope = `${model.relation}__scope`;
   const merge = model.config.strategy === "merge";
   const append = model.config.strategy === "append";
+  if (append && !target.includes("loaded_at")) {
+    throw new ConfigurationError(
+      `${model.relation} has no loaded_at column: an append model must carry the loaded_at of what it reads, so that each run reads only what is newer than its newest row`,
+    );
+  }
+  // One statement straight from the model's query, in a transaction: the rows it wrote, as DuckDB counts
+  // them (a MERGE: updated and inserted, every row of the increment; an insert: inserted).
+  const written = async (sql: string) => {
+    const [counts] = await warehouse.transaction(() => warehouse.query(sql));
+    return Object.values(counts ?? {}).reduce<number>((sum, value) => sum + Number(value), 0);
+  };
   try {
     await warehouse.execute(
       merge || append
@@ -448,30 +459,18 @@ async function mergeIncrement(
         .filter((c) => !keys.includes(c))
         .map((c) => `${c} = source.${c}`)
         .join(", ");
-      const [merged] = await warehouse.transaction(() =>
-        warehouse.query(
-          `merge into ${model.relation} as target using (\n${model.sql}\n) as source on ${on}
-           when matched then update set ${set}
-           when not matched then insert (${columns}) values (${incoming.map((c) => `source.${c}`).join(", ")})`,
-        ),
+      return await written(
+        `merge into ${model.relation} as target using (\n${model.sql}\n) as source on ${on}
+         when matched then update set ${set}
+         when not matched then insert (${columns}) values (${incoming.map((c) => `source.${c}`).join(", ")})`,
       );
-      // The rows it updated and inserted: every row of the increment, as each matches or not.
-      return Object.values(merged ?? {}).reduce<number>((sum, value) => sum + Number(value), 0);
     }
     if (append) {
-      if (!target.includes("loaded_at")) {
-        throw new ConfigurationError(
-          `${model.relation} has no loaded_at column: an append model must carry the loaded_at of what it reads, so that each run reads only what is newer than its newest row`,
-        );
-      }
-      // Its keys are new (it reads only what was loaded after its newest row): inserted straight from the
-      // query, its rows are written once, with no delete that finds nothing.
-      const [inserted] = await warehouse.transaction(() =>
-        warehouse.query(
-          `insert into ${model.relation} (${columns}) select ${columns} from (\n${model.sql}\n) as increment`,
-        ),
+      // Its keys are new (it reads only what was loaded after its newest row): its rows are written once,
+      // with no delete that finds nothing.
+      return await written(
+        `insert into ${model.relation} (${columns}) select ${columns} from (\n${model.sql}\n) as increment`,
       );
-      return Object.values(inserted ?? {}).reduce<number>((sum, value) => sum + Number(value), 0);
     }
     const processed = await count(warehouse, temp);
     const keyList = model.config.uniqueKey.join(", ");

@@ -1,5 +1,6 @@
 import { Dialect, parse } from "@polyglot-sql/sdk";
 import { compileModel, schemaOfModel } from "../models/compile.ts";
+import { OLDEST_TIME_TEXT, SNOWFLAKE_TIME_TEXT_FORMAT } from "../models/dialects.ts";
 import type { DeclaredTest, Project } from "../models/project.ts";
 import type { RenderedStatement } from "./compile-check.ts";
 import type { CheckSummary, Diagnostics } from "./report.ts";
@@ -429,7 +430,7 @@ function orderingColumn(value: unknown): string | undefined {
 }
 
 /** Snowflake formats `time_then_id` writes, with the width of the text each gives. */
-const FIXED_WIDTH_FORMATS = new Map([["YYYY-MM-DD HH24:MI:SS.FF6", 26]]);
+const FIXED_WIDTH_FORMATS = new Map([[SNOWFLAKE_TIME_TEXT_FORMAT, OLDEST_TIME_TEXT.length]]);
 
 /**
  * The column that ends a text made to order rows (`time_then_id`, `number_text`): parts joined with `||`,
@@ -444,8 +445,8 @@ function keyedTextColumn(value: unknown): string | undefined {
     if (node?.[0] === "concat") {
       flatten(node[1].left);
       flatten(node[1].right);
-    } else if (node?.[0] === "coalesce" && kindOf(coalesced(v)?.[0])?.[0] === "concat") {
-      flatten(coalesced(v)![0]);
+    } else if (kindOf(emptyIfNull(v))?.[0] === "concat") {
+      flatten(emptyIfNull(v));
     } else {
       parts.push(v);
     }
@@ -454,43 +455,44 @@ function keyedTextColumn(value: unknown): string | undefined {
   flatten(value);
   if (parts.length < 2) return undefined;
   const last = parts.pop();
-  const column = columnName(last) ?? columnName(coalesced(last)?.[0]);
+  const column = columnName(last) ?? columnName(emptyIfNull(last));
   return column && parts.every(isFixedWidth) ? column : undefined;
 }
 
-/** `coalesce(x, '')`'s x as a one-item list, or undefined for anything else. */
-function coalesced(value: unknown): unknown[] | undefined {
+/** `coalesce(x, <text literal>)` as x and the literal's text, or undefined for anything else. */
+function coalescedWithText(value: unknown): { inner: unknown; text: string } | undefined {
   const node = kindOf(value);
   if (node?.[0] !== "coalesce") return undefined;
   const [inner, fallback] = (node[1].expressions as unknown[] | undefined) ?? [];
-  return stringLiteral(fallback) === "" ? [inner] : undefined;
+  const text = literalText(fallback, "string");
+  return text === undefined ? undefined : { inner, text };
 }
 
-function stringLiteral(value: unknown): string | undefined {
+/** `coalesce(x, '')`'s x, or undefined for anything else. */
+function emptyIfNull(value: unknown): unknown {
+  const coalesced = coalescedWithText(value);
+  return coalesced?.text === "" ? coalesced.inner : undefined;
+}
+
+/** A literal's text when it is of that type (`'a'` a string, `1` a number), else undefined. */
+function literalText(value: unknown, type: "string" | "number"): string | undefined {
   const node = kindOf(value);
-  return node?.[0] === "literal" && node[1].literal_type === "string" ? String(node[1].value) : undefined;
+  return node?.[0] === "literal" && node[1].literal_type === type ? String(node[1].value) : undefined;
 }
 
 /** `coalesce(to_char(x, '<fixed format>'), '<as wide>')` or `coalesce(lpad(x, n, 'c'), '<n wide>')`. */
 function isFixedWidth(value: unknown): boolean {
-  const node = kindOf(value);
-  if (node?.[0] !== "coalesce") return false;
-  const [inner, fallback] = (node[1].expressions as unknown[] | undefined) ?? [];
-  const text = stringLiteral(fallback);
-  const call = kindOf(inner);
-  if (text === undefined || call?.[0] !== "function") return false;
+  const coalesced = coalescedWithText(value);
+  const call = kindOf(coalesced?.inner);
+  if (!coalesced || call?.[0] !== "function") return false;
+  const width = coalesced.text.length;
   const name = String(call[1].name).toLowerCase();
   const args = (call[1].args as unknown[] | undefined) ?? [];
   if (name === "to_char" && args.length === 2) {
-    return FIXED_WIDTH_FORMATS.get(stringLiteral(args[1]) ?? "") === text.length;
+    return FIXED_WIDTH_FORMATS.get(literalText(args[1], "string") ?? "") === width;
   }
   if (name === "lpad" && args.length === 3) {
-    const width = kindOf(args[1]);
-    return (
-      width?.[0] === "literal" &&
-      Number(width[1].value) === text.length &&
-      stringLiteral(args[2])?.length === 1
-    );
+    return Number(literalText(args[1], "number")) === width && literalText(args[2], "string")?.length === 1;
   }
   return false;
 }
@@ -514,12 +516,7 @@ function windowFunction(fields: Node): string | undefined {
 
 /** `x = 1`, `1 = x`, `x <= 1`, `x < 2`: the column or window compared, else undefined. */
 function comparedWithOne(kind: string, fields: Node): unknown {
-  const number = (v: unknown) => {
-    const literal = kindOf(v);
-    return literal?.[0] === "literal" && literal[1].literal_type === "number"
-      ? Number(literal[1].value)
-      : NaN;
-  };
+  const number = (v: unknown) => Number(literalText(v, "number") ?? NaN);
   const { left, right } = fields as { left?: unknown; right?: unknown };
   if (kind === "eq") return number(right) === 1 ? left : number(left) === 1 ? right : undefined;
   if (kind === "lte") return number(right) === 1 ? left : undefined;
