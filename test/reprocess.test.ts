@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { resultTable } from "../src/cli/transform-command.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
+import { REBUILD_SHARE } from "../src/models/runner.ts";
 import { tempDir } from "./support/files.ts";
 import {
   eventLine,
@@ -90,6 +92,44 @@ describe("a re-export whose events Amplitude re-processed", () => {
       await scalar(warehouse, "select count(*) from marts.page_paths where session_id = " + SESSION_B),
     ).toBe(0n);
     expect(await scalar(warehouse, "select count(*) from marts.web_issues")).toBe(0n);
+    expect(await fullRefreshDifferences(warehouse)).toEqual({});
+  });
+
+  it("rebuilds a model whole when its increment computes half its rows again or more, the others by increment", async () => {
+    const lake = new LocalLake(await tempDir());
+    const { warehouse } = await testWarehouse();
+    // Two more visitors, one session each, whom the re-processing does not touch.
+    const others = [43, 44].map((id) =>
+      pageView(`o${id}`, 1, 5, "/d", {
+        amplitude_id: id,
+        device_id: `device-${id}`,
+        session_id: SESSION_B + id,
+      }),
+    );
+    await deliver(lake, [...original, ...others], "2025-11-04T12:00:00.000Z");
+    await loadAndTransform(lake, warehouse, { rebuildShare: REBUILD_SHARE });
+
+    await deliver(lake, reprocessed, "2025-11-05T09:00:00.000Z");
+    const { result } = await loadAndTransform(lake, warehouse, { rebuildShare: REBUILD_SHARE });
+    const model = (name: string) => result.models.find((m) => m.name === name)!;
+    // Sessions A and B are computed again: 2 of 4 rows, so the table is rebuilt from the full query.
+    expect(model("sessions")).toMatchObject({ incremental: true, rebuilt: { scope: 2, rows: 4 }, rows: 3 });
+    // One user of three, one device of three, two sessions' pages of six: deleted and inserted.
+    for (const name of ["users", "devices", "page_paths"]) {
+      expect(model(name), name).toMatchObject({ incremental: true, status: "success" });
+      expect(model(name).rebuilt, name).toBeUndefined();
+    }
+    const report = resultTable(result, "target").join("\n");
+    expect(report).toMatch(/core\.sessions +incremental +rebuilt /);
+    expect(report).toMatch(/core\.users +incremental +increment /);
+    expect(result.tests.filter((t) => t.status === "fail" || t.status === "error")).toEqual([]);
+    expect(
+      await warehouse.query("select session_id, event_count from core.sessions order by session_id"),
+    ).toEqual([
+      { session_id: BigInt(SESSION_A), event_count: 4n },
+      { session_id: BigInt(SESSION_B + 43), event_count: 1n },
+      { session_id: BigInt(SESSION_B + 44), event_count: 1n },
+    ]);
     expect(await fullRefreshDifferences(warehouse)).toEqual({});
   });
 

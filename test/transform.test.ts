@@ -850,6 +850,16 @@ describe("tests after an incremental build", () => {
     expect(status("raw_rows_match_manifests")).toMatchObject({ status: "fail", failures: 1 });
     // Staging keeps one delivery per uuid: core.events has no duplicate to report.
     expect(status("unique_events__uuid")!.status).toBe("pass");
+
+    // The scoped reconciliation reads the uuids of raw's new lines from their deliveries: a new line with
+    // no delivery is caught (a row with no uuid), and so is the core.events row nothing new in raw explains.
+    const reconciliation = scoped.find((t) => t.name === "core_events_match_raw_uuids")!;
+    expect(reconciliation.sql).toContain("stg_amplitude__event_deliveries");
+    expect(await runTest(warehouse, reconciliation, new Set(), clock)).toMatchObject({ failures: 0 });
+    await warehouse.execute(
+      "delete from staging.stg_amplitude__event_deliveries where source_file like '%_11#0.%'",
+    );
+    expect(await runTest(warehouse, reconciliation, new Set(), clock)).toMatchObject({ failures: 2 });
   });
 });
 

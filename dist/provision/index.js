@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-2N2CFTP2.js";
+} from "../chunks/chunk-6F57M3XL.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-OISSZHPP.js";
-import "../chunks/chunk-H6FLGVM3.js";
-import "../chunks/chunk-TKTDQVW2.js";
+import "../chunks/chunk-KOEFTIIX.js";
+import "../chunks/chunk-WNMMJ7OM.js";
+import "../chunks/chunk-X4NRG2PW.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

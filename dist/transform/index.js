@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-OISSZHPP.js";
+} from "../chunks/chunk-KOEFTIIX.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-H6FLGVM3.js";
+} from "../chunks/chunk-WNMMJ7OM.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,7 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-TKTDQVW2.js";
+} from "../chunks/chunk-X4NRG2PW.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,

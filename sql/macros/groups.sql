@@ -7,9 +7,9 @@
     run does not read the whole history of a user active for months. Every other key such an event
     belongs to, in any of its deliveries, is computed again from all its memberships.
     Renders `memberships` (the rows of the keys computed again, every row on a full build) and, on an
-    incremental build, `appended` (the new memberships of every other key), `held` (what the model holds
-    for those) and `touched` (every key replaced), each followed by a comma; end the model with
-    `{{ output('final', scope='touched') }}`. -#}
+    incremental build, `recomputed` (the keys computed again), `appended` (the new memberships of every
+    other key) and `held` (what the model holds for those), each followed by a comma; end the model with
+    `{{ output('final', scope='recomputed') }}`. -#}
 {% from 'incremental.sql' import append_or_recompute with context %}
 {% macro current_memberships(keys, incremental, since) -%}
 {#- stg_amplitude__event_groups is read where each CTE needs it, not through a CTE of its own: read more

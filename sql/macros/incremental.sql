@@ -51,8 +51,11 @@ scoped as (
     alone. Every other touched entity is recomputed from all its rows, as scope_to_touched does.
     Renders the CTEs `new_rows` (the rows of `relation` loaded since), `recomputed` (the keys computed
     again from all their rows), `scoped` (those rows), `appended` (the new rows of every other key, the
-    entities new to the model included), `held` (what the model holds for the appended keys) and
-    `touched` (every key replaced), each followed by a comma. Only for an incremental build. `relation`
+    entities new to the model included) and `held` (what the model holds for the appended keys), each
+    followed by a comma; end the model with `{{ output('final', scope='recomputed') }}`: an appended key
+    is replaced through its new row, and the runner deletes every recomputed key first, so that one left
+    with no rows is removed (the runner rebuilds the whole model when those are half its rows or more).
+    Only for an incremental build. `relation`
     is a table of one row per uuid whose rows loaded since are the events whose kept delivery changed
     (core.events, stg_amplitude__events), not a CTE (read twice, a CTE would be copied whole), and
     `condition` filters its rows. -#}
@@ -117,8 +120,7 @@ entity_rows as (
     `recomputed`, every key `delivered_again_keys` (a query reading `delivered_again`) gives and every key
     whose new rows (`new_rows`, a CTE or table) are not all later than what the model holds for it (`time`
     against the model's `held_time`); `appended`, the new rows of every other key (keys new to the model
-    among them); `held`, what the model holds for the appended keys; `touched`, every key replaced. Each
-    CTE is followed by a comma. -#}
+    among them); `held`, what the model holds for the appended keys. Each CTE is followed by a comma. -#}
 {% macro append_or_recompute(new_rows, keys, time, held_time, deliveries, since, delivered_again_keys, kept) -%}
 {%- set on_keys %}{% for key in keys %}{{ '' if loop.first else ' and ' }}{left}.{{ key }} = {right}.{{ key }}{% endfor %}{% endset -%}
 delivered_again as (
@@ -167,14 +169,6 @@ held as (
     select model.*
     from {{ this }} as model
     where ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from appended)
-
-),
-
-touched as (
-
-    select {{ keys | join(', ') }} from recomputed
-    union
-    select {{ keys | join(', ') }} from appended
 
 ),
 {%- endmacro %}

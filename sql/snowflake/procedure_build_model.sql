@@ -4,7 +4,9 @@
     model straight from its query, with only the increment's columns beside it). An append model's keys
     are deleted first here as a delete+insert model's: a graph run that failed is retried on the same
     pending batches, whose rows the model may already hold. The column lists come from the increment's own columns, and a
-    model whose columns no longer match its table asks for a full refresh instead of merging.
+    model whose columns no longer match its table asks for a full refresh instead of merging. A scope
+    holding at least half as many keys as the model has rows rebuilds it from its full query, as the
+    embedded runner does.
     A table created here carries no masking policy: its personal columns (pii: true in the yml) get
     theirs right after, the increment's too. -#}
 {%- macro mask(target, kind, table_name) %}
@@ -32,6 +34,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -48,13 +52,23 @@ begin
         return 'rebuilt';
     end if;
 
-    create or replace transient table {{ relation }}__increment as
-{{ increment_sql | indent(8, true) }};
-{{- mask(relation ~ '__increment', 'table', (name ~ '__increment') | upper) }}
 {%- if scope_sql %}
     create or replace transient table {{ relation }}__scope as
 {{ scope_sql | indent(8, true) }};
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from {{ relation }}__scope;
+    select count(*) into :model_rows from {{ relation }};
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table {{ relation }} as
+{{ full_sql | indent(8, true) }};
+{{- mask(relation, 'table', name | upper) | indent(4) }}
+        drop table if exists {{ relation }}__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
 {%- endif %}
+    create or replace transient table {{ relation }}__increment as
+{{ increment_sql | indent(8, true) }};
+{{- mask(relation ~ '__increment', 'table', (name ~ '__increment') | upper) }}
 
     -- Columns only one of the two tables has.
     select count(*) into :differing

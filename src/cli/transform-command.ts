@@ -175,6 +175,8 @@ function buildOf(model: ModelResult, result: TransformResult): string {
   if (model.status === "skipped") return "none";
   if (model.unchanged) return "unchanged";
   if (model.materialized === "view") return "replaced";
+  // An increment that computed most of the model again rebuilt it from its full query.
+  if (model.rebuilt) return "rebuilt";
   if (model.incremental) return "increment";
   return result.target === "snowflake" && !result.fullRefresh ? "task graph" : "full";
 }

@@ -696,6 +696,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -751,7 +753,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
     create or replace transient table staging.stg_amplitude__event_deliveries__increment as
         with source as (
 
@@ -852,6 +853,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -977,7 +980,6 @@ begin
         end;
         return 'rebuilt';
     end if;
-
     create or replace transient table staging.stg_amplitude__events__increment as
         with picked as (
             select uuid, processed_time, source_file, file_row_number
@@ -1159,6 +1161,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -1225,7 +1229,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
     create or replace transient table restricted.locations__increment as
         with source as (
 
@@ -1339,6 +1342,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -1404,7 +1409,6 @@ begin
         end;
         return 'rebuilt';
     end if;
-
     create or replace transient table core.events__increment as
         with events as (
 
@@ -1515,6 +1519,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -1584,8 +1590,7 @@ begin
         end;
         return 'rebuilt';
     end if;
-
-    create or replace transient table core.users__increment as
+    create or replace transient table core.users__scope as
         with
 
         new_rows as (
@@ -1642,11 +1647,181 @@ begin
 
         ),
 
-        touched as (
+        scoped as (
 
-            select amplitude_id from recomputed
+            select source_rows.*
+            from (select * from core.events where true) as source_rows
+            inner join recomputed
+                on source_rows.amplitude_id = recomputed.amplitude_id
+
+        ),
+
+        entity_rows as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
+        latest_user_ids as (
+            select
+                amplitude_id,
+                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
+            from entity_rows
+            where user_id is not null
+            group by amplitude_id
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from entity_rows
+            group by amplitude_id
+
+        ),
+
+        final as (
+            select
+                activity.amplitude_id,
+
+                coalesce(latest_user_ids.user_id, held.user_id) as user_id,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+                activity.last_seen_at,
+                coalesce(held.event_count, 0) + activity.event_count as event_count,
+
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+            left join held on activity.amplitude_id = held.amplitude_id
+
+        )
+
+        select distinct amplitude_id from recomputed;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from core.users__scope;
+    select count(*) into :model_rows from core.users;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table core.users as
+        with
+
+        entity_rows as (
+
+            select * from core.events
+            where true
+
+        ),
+
+        latest_user_ids as (
+            select
+                amplitude_id,
+                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
+            from entity_rows
+            where user_id is not null
+            group by amplitude_id
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from entity_rows
+            group by amplitude_id
+
+        ),
+
+        final as (
+            select
+                activity.amplitude_id,
+
+                latest_user_ids.user_id,
+                activity.first_seen_at,
+                activity.last_seen_at,
+                activity.event_count,
+
+                activity.loaded_at
+            from activity
+            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
+
+        )
+
+        select * from final;
+        declare
+            policy varchar;
+        begin
+            select iff(data_type = 'VARIANT', 'pipeline.mask_pii_variant', 'pipeline.mask_pii_string') into :policy
+            from information_schema.columns
+            where table_schema = 'CORE' and table_name = 'USERS' and column_name = 'USER_ID';
+            execute immediate 'alter table core.users modify column user_id set masking policy ' || policy;
+        end;
+        drop table if exists core.users__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table core.users__increment as
+        with
+
+        new_rows as (
+
+            select *
+            from core.events
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and true
+
+        ),
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+
+        ),
+
+        recomputed as (
+
+            select distinct amplitude_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from delivered_again)
+                and amplitude_id is not null
+
             union
-            select amplitude_id from appended
+
+            select distinct new_rows.amplitude_id
+            from new_rows
+            inner join core.users as model
+                on new_rows.amplitude_id = model.amplitude_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_rows.amplitude_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.users as model
+            where (amplitude_id) in (select amplitude_id from appended)
 
         ),
 
@@ -1715,128 +1890,6 @@ begin
         where table_schema = 'CORE' and table_name = 'USERS__INCREMENT' and column_name = 'USER_ID';
         execute immediate 'alter table core.users__increment modify column user_id set masking policy ' || policy;
     end;
-    create or replace transient table core.users__scope as
-        with
-
-        new_rows as (
-
-            select *
-            from core.events
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and true
-
-        ),
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from core.events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
-
-        ),
-
-        recomputed as (
-
-            select distinct amplitude_id
-            from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from delivered_again)
-                and amplitude_id is not null
-
-            union
-
-            select distinct new_rows.amplitude_id
-            from new_rows
-            inner join core.users as model
-                on new_rows.amplitude_id = model.amplitude_id
-            where new_rows.event_time is null
-                or model.last_seen_at is null
-                or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        appended as (
-
-            select new_rows.*
-            from new_rows
-            where not exists (
-                select 1 from recomputed
-                where recomputed.amplitude_id = new_rows.amplitude_id
-            )
-
-        ),
-
-        held as (
-
-            select model.*
-            from core.users as model
-            where (amplitude_id) in (select amplitude_id from appended)
-
-        ),
-
-        touched as (
-
-            select amplitude_id from recomputed
-            union
-            select amplitude_id from appended
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from core.events where true) as source_rows
-            inner join recomputed
-                on source_rows.amplitude_id = recomputed.amplitude_id
-
-        ),
-
-        entity_rows as (
-            select * from scoped
-            union all
-            select * from appended
-
-        ),
-
-        latest_user_ids as (
-            select
-                amplitude_id,
-                max_by(user_id, iff(user_id is null, null, coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(coalesce(lpad(to_varchar(event_id), 20, '0'), '--------------------') || coalesce(uuid, ''), ''))) as user_id
-            from entity_rows
-            where user_id is not null
-            group by amplitude_id
-
-        ),
-
-        activity as (
-
-            select
-                amplitude_id,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from entity_rows
-            group by amplitude_id
-
-        ),
-
-        final as (
-            select
-                activity.amplitude_id,
-
-                coalesce(latest_user_ids.user_id, held.user_id) as user_id,
-                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-                activity.last_seen_at,
-                coalesce(held.event_count, 0) + activity.event_count as event_count,
-
-                activity.loaded_at
-            from activity
-            left join latest_user_ids on activity.amplitude_id = latest_user_ids.amplitude_id
-
-            left join held on activity.amplitude_id = held.amplitude_id
-
-        )
-
-        select distinct amplitude_id from touched;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -2017,6 +2070,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -2081,8 +2136,7 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
-    create or replace transient table core.devices__increment as
+    create or replace transient table core.devices__scope as
         with
 
         new_rows as (
@@ -2139,11 +2193,179 @@ begin
 
         ),
 
-        touched as (
+        scoped as (
 
-            select device_id from recomputed
+            select source_rows.*
+            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
+            inner join recomputed
+                on source_rows.device_id = recomputed.device_id
+
+        ),
+
+        entity_rows as (
+            select * from scoped
+            union all
+            select * from appended
+
+        ),
+
+        ordered as (
+            select
+                entity_rows.*,
+                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
+            from entity_rows
+
+        ),
+
+        described as (
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by device_id
+
+        ),
+
+        final as (
+            select
+                described.device_id,
+                coalesce(described.device_family, held.device_family) as device_family,
+                coalesce(described.device_type, held.device_type) as device_type,
+                coalesce(described.device_model, held.device_model) as device_model,
+                coalesce(described.os_name, held.os_name) as os_name,
+                coalesce(described.os_version, held.os_version) as os_version,
+                coalesce(described.platform, held.platform) as platform,
+                coalesce(held.first_seen_at, described.first_seen_at) as first_seen_at,
+                described.last_seen_at,
+                described.loaded_at
+            from described
+
+            left join held on described.device_id = held.device_id
+
+        )
+
+        select distinct device_id from recomputed;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from core.devices__scope;
+    select count(*) into :model_rows from core.devices;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table core.devices as
+        with
+
+        entity_rows as (
+
+            select * from staging.stg_amplitude__events
+            where device_id is not null
+
+        ),
+
+        ordered as (
+            select
+                entity_rows.*,
+                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
+            from entity_rows
+
+        ),
+
+        described as (
+            select
+                device_id,
+                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
+                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
+                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
+                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
+                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
+                max_by(platform, iff(platform is null, null, event_order)) as platform,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by device_id
+
+        ),
+
+        final as (
+            select
+                described.device_id,
+                described.device_family as device_family,
+                described.device_type as device_type,
+                described.device_model as device_model,
+                described.os_name as os_name,
+                described.os_version as os_version,
+                described.platform as platform,
+                described.first_seen_at as first_seen_at,
+                described.last_seen_at,
+                described.loaded_at
+            from described
+
+        )
+
+        select * from final;
+        drop table if exists core.devices__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table core.devices__increment as
+        with
+
+        new_rows as (
+
+            select *
+            from staging.stg_amplitude__events
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and device_id is not null
+
+        ),
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+
+        ),
+
+        recomputed as (
+
+            select distinct device_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from delivered_again)
+                and device_id is not null
+
             union
-            select device_id from appended
+
+            select distinct new_rows.device_id
+            from new_rows
+            inner join core.devices as model
+                on new_rows.device_id = model.device_id
+            where new_rows.event_time is null
+                or model.last_seen_at is null
+                or new_rows.event_time <= model.last_seen_at
+
+        ),
+
+        appended as (
+
+            select new_rows.*
+            from new_rows
+            where not exists (
+                select 1 from recomputed
+                where recomputed.device_id = new_rows.device_id
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.devices as model
+            where (device_id) in (select device_id from appended)
 
         ),
 
@@ -2207,131 +2429,6 @@ begin
         )
 
         select * from final;
-    create or replace transient table core.devices__scope as
-        with
-
-        new_rows as (
-
-            select *
-            from staging.stg_amplitude__events
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and device_id is not null
-
-        ),
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
-
-        ),
-
-        recomputed as (
-
-            select distinct device_id
-            from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from delivered_again)
-                and device_id is not null
-
-            union
-
-            select distinct new_rows.device_id
-            from new_rows
-            inner join core.devices as model
-                on new_rows.device_id = model.device_id
-            where new_rows.event_time is null
-                or model.last_seen_at is null
-                or new_rows.event_time <= model.last_seen_at
-
-        ),
-
-        appended as (
-
-            select new_rows.*
-            from new_rows
-            where not exists (
-                select 1 from recomputed
-                where recomputed.device_id = new_rows.device_id
-            )
-
-        ),
-
-        held as (
-
-            select model.*
-            from core.devices as model
-            where (device_id) in (select device_id from appended)
-
-        ),
-
-        touched as (
-
-            select device_id from recomputed
-            union
-            select device_id from appended
-
-        ),
-
-        scoped as (
-
-            select source_rows.*
-            from (select * from staging.stg_amplitude__events where device_id is not null) as source_rows
-            inner join recomputed
-                on source_rows.device_id = recomputed.device_id
-
-        ),
-
-        entity_rows as (
-            select * from scoped
-            union all
-            select * from appended
-
-        ),
-
-        ordered as (
-            select
-                entity_rows.*,
-                coalesce(to_char(event_time, 'YYYY-MM-DD HH24:MI:SS.FF6'), '0000-00-00 00:00:00.000000') || coalesce(uuid, '') as event_order
-            from entity_rows
-
-        ),
-
-        described as (
-            select
-                device_id,
-                max_by(device_family, iff(device_family is null, null, event_order)) as device_family,
-                max_by(device_type, iff(device_type is null, null, event_order)) as device_type,
-                max_by(device_model, iff(device_model is null, null, event_order)) as device_model,
-                max_by(os_name, iff(os_name is null, null, event_order)) as os_name,
-                max_by(os_version, iff(os_version is null, null, event_order)) as os_version,
-                max_by(platform, iff(platform is null, null, event_order)) as platform,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                max(loaded_at) as loaded_at
-            from ordered
-            group by device_id
-
-        ),
-
-        final as (
-            select
-                described.device_id,
-                coalesce(described.device_family, held.device_family) as device_family,
-                coalesce(described.device_type, held.device_type) as device_type,
-                coalesce(described.device_model, held.device_model) as device_model,
-                coalesce(described.os_name, held.os_name) as os_name,
-                coalesce(described.os_version, held.os_version) as os_version,
-                coalesce(described.platform, held.platform) as platform,
-                coalesce(held.first_seen_at, described.first_seen_at) as first_seen_at,
-                described.last_seen_at,
-                described.loaded_at
-            from described
-
-            left join held on described.device_id = held.device_id
-
-        )
-
-        select distinct device_id from touched;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -2665,6 +2762,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -2768,7 +2867,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
     create or replace transient table staging.stg_amplitude__event_groups__increment as
         with deliveries as (
 
@@ -2917,6 +3015,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -3001,8 +3101,7 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
-    create or replace transient table core.user_groups__increment as
+    create or replace transient table core.user_groups__scope as
         with
 
         new_memberships as (
@@ -3061,11 +3160,225 @@ begin
 
         ),
 
-        touched as (
+        memberships as (
 
-            select amplitude_id, group_type, group_name from recomputed
+            select group_deliveries.*
+            from staging.stg_amplitude__event_groups as group_deliveries
+            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)
+
+        ),
+
+        membership_rows as (
+            select * from memberships
+
+            union all
+            select * from appended
+
+        ),
+
+        property_candidates as (
+            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
+            from membership_rows
+            where group_properties is not null
+
+            union all
+            select amplitude_id, group_type, group_name, group_properties, group_properties_event_time, group_properties_uuid
+            from held
+            where group_properties is not null
+
+        ),
+
+        latest_properties as (
+
+            select *
+            from property_candidates
+            qualify row_number() over (
+                partition by amplitude_id, group_type, group_name
+                order by event_time desc nulls last, uuid desc nulls last
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from membership_rows
+            group by amplitude_id, group_type, group_name
+
+        ),
+
+        final as (
+            select
+                activity.amplitude_id,
+                activity.group_type,
+                activity.group_name,
+                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
+                activity.last_seen_at,
+                activity.event_count + coalesce(held.event_count, 0) as event_count,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.amplitude_id = latest_properties.amplitude_id
+                and activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+            left join held
+                on activity.amplitude_id = held.amplitude_id
+                and activity.group_type = held.group_type
+                and activity.group_name = held.group_name
+
+        )
+
+        select distinct amplitude_id, group_type, group_name from recomputed;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from core.user_groups__scope;
+    select count(*) into :model_rows from core.user_groups;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table core.user_groups as
+        with
+
+        memberships as (
+
+            select group_deliveries.*
+            from staging.stg_amplitude__event_groups as group_deliveries
+            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
+                on group_deliveries.source_file = latest_deliveries.source_file
+                and group_deliveries.file_row_number = latest_deliveries.file_row_number
+
+        ),
+
+        membership_rows as (
+            select * from memberships
+
+        ),
+
+        property_candidates as (
+            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
+            from membership_rows
+            where group_properties is not null
+
+        ),
+
+        latest_properties as (
+
+            select *
+            from property_candidates
+            qualify row_number() over (
+                partition by amplitude_id, group_type, group_name
+                order by event_time desc nulls last, uuid desc nulls last
+            ) = 1
+
+        ),
+
+        activity as (
+
+            select
+                amplitude_id,
+                group_type,
+                group_name,
+                min(event_time) as first_seen_at,
+                max(event_time) as last_seen_at,
+                count(*) as event_count,
+                max(loaded_at) as loaded_at
+            from membership_rows
+            group by amplitude_id, group_type, group_name
+
+        ),
+
+        final as (
+            select
+                activity.amplitude_id,
+                activity.group_type,
+                activity.group_name,
+                activity.first_seen_at as first_seen_at,
+                activity.last_seen_at,
+                activity.event_count as event_count,
+                latest_properties.group_properties,
+                latest_properties.event_time as group_properties_event_time,
+                latest_properties.uuid as group_properties_uuid,
+                activity.loaded_at
+            from activity
+            left join latest_properties
+                on activity.amplitude_id = latest_properties.amplitude_id
+                and activity.group_type = latest_properties.group_type
+                and activity.group_name = latest_properties.group_name
+
+        )
+
+        select * from final;
+        drop table if exists core.user_groups__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table core.user_groups__increment as
+        with
+
+        new_memberships as (
+            select group_deliveries.*
+            from staging.stg_amplitude__event_groups as group_deliveries
+            where group_deliveries.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and (group_deliveries.source_file, group_deliveries.file_row_number) in (
+                    select source_file, file_row_number
+                    from staging.stg_amplitude__events
+                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                )
+
+        ),
+        delivered_again as (
+            select uuid
+            from staging.stg_amplitude__event_deliveries
+            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
+
+        ),
+
+        recomputed as (
+
+            select distinct amplitude_id, group_type, group_name
+            from staging.stg_amplitude__event_groups
+            where uuid in (select uuid from delivered_again)
+
             union
-            select amplitude_id, group_type, group_name from appended
+
+            select distinct new_memberships.amplitude_id, new_memberships.group_type, new_memberships.group_name
+            from new_memberships
+            inner join core.user_groups as model
+                on new_memberships.amplitude_id = model.amplitude_id and new_memberships.group_type = model.group_type and new_memberships.group_name = model.group_name
+            where new_memberships.event_time is null
+                or model.last_seen_at is null
+                or new_memberships.event_time <= model.last_seen_at
+
+        ),
+
+        appended as (
+
+            select new_memberships.*
+            from new_memberships
+            where not exists (
+                select 1 from recomputed
+                where recomputed.amplitude_id = new_memberships.amplitude_id and recomputed.group_type = new_memberships.group_type and recomputed.group_name = new_memberships.group_name
+            )
+
+        ),
+
+        held as (
+
+            select model.*
+            from core.user_groups as model
+            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
 
         ),
 
@@ -3153,157 +3466,6 @@ begin
         )
 
         select * from final;
-    create or replace transient table core.user_groups__scope as
-        with
-
-        new_memberships as (
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            where group_deliveries.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and (group_deliveries.source_file, group_deliveries.file_row_number) in (
-                    select source_file, file_row_number
-                    from staging.stg_amplitude__events
-                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                )
-
-        ),
-        delivered_again as (
-            select uuid
-            from staging.stg_amplitude__event_deliveries
-            where loaded_at <= (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-                and uuid in (select uuid from staging.stg_amplitude__events where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null))
-
-        ),
-
-        recomputed as (
-
-            select distinct amplitude_id, group_type, group_name
-            from staging.stg_amplitude__event_groups
-            where uuid in (select uuid from delivered_again)
-
-            union
-
-            select distinct new_memberships.amplitude_id, new_memberships.group_type, new_memberships.group_name
-            from new_memberships
-            inner join core.user_groups as model
-                on new_memberships.amplitude_id = model.amplitude_id and new_memberships.group_type = model.group_type and new_memberships.group_name = model.group_name
-            where new_memberships.event_time is null
-                or model.last_seen_at is null
-                or new_memberships.event_time <= model.last_seen_at
-
-        ),
-
-        appended as (
-
-            select new_memberships.*
-            from new_memberships
-            where not exists (
-                select 1 from recomputed
-                where recomputed.amplitude_id = new_memberships.amplitude_id and recomputed.group_type = new_memberships.group_type and recomputed.group_name = new_memberships.group_name
-            )
-
-        ),
-
-        held as (
-
-            select model.*
-            from core.user_groups as model
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from appended)
-
-        ),
-
-        touched as (
-
-            select amplitude_id, group_type, group_name from recomputed
-            union
-            select amplitude_id, group_type, group_name from appended
-
-        ),
-
-        memberships as (
-
-            select group_deliveries.*
-            from staging.stg_amplitude__event_groups as group_deliveries
-            inner join (select source_file, file_row_number from staging.stg_amplitude__events) as latest_deliveries
-                on group_deliveries.source_file = latest_deliveries.source_file
-                and group_deliveries.file_row_number = latest_deliveries.file_row_number
-
-            where (amplitude_id, group_type, group_name) in (select amplitude_id, group_type, group_name from recomputed)
-
-        ),
-
-        membership_rows as (
-            select * from memberships
-
-            union all
-            select * from appended
-
-        ),
-
-        property_candidates as (
-            select amplitude_id, group_type, group_name, group_properties, event_time, uuid
-            from membership_rows
-            where group_properties is not null
-
-            union all
-            select amplitude_id, group_type, group_name, group_properties, group_properties_event_time, group_properties_uuid
-            from held
-            where group_properties is not null
-
-        ),
-
-        latest_properties as (
-
-            select *
-            from property_candidates
-            qualify row_number() over (
-                partition by amplitude_id, group_type, group_name
-                order by event_time desc nulls last, uuid desc nulls last
-            ) = 1
-
-        ),
-
-        activity as (
-
-            select
-                amplitude_id,
-                group_type,
-                group_name,
-                min(event_time) as first_seen_at,
-                max(event_time) as last_seen_at,
-                count(*) as event_count,
-                max(loaded_at) as loaded_at
-            from membership_rows
-            group by amplitude_id, group_type, group_name
-
-        ),
-
-        final as (
-            select
-                activity.amplitude_id,
-                activity.group_type,
-                activity.group_name,
-                coalesce(held.first_seen_at, activity.first_seen_at) as first_seen_at,
-                activity.last_seen_at,
-                activity.event_count + coalesce(held.event_count, 0) as event_count,
-                latest_properties.group_properties,
-                latest_properties.event_time as group_properties_event_time,
-                latest_properties.uuid as group_properties_uuid,
-                activity.loaded_at
-            from activity
-            left join latest_properties
-                on activity.amplitude_id = latest_properties.amplitude_id
-                and activity.group_type = latest_properties.group_type
-                and activity.group_name = latest_properties.group_name
-
-            left join held
-                on activity.amplitude_id = held.amplitude_id
-                and activity.group_type = held.group_type
-                and activity.group_name = held.group_name
-
-        )
-
-        select distinct amplitude_id, group_type, group_name from touched;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -3428,6 +3590,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -3541,128 +3705,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
-    create or replace transient table marts.page_paths__increment as
-        with events as (
-
-            select * from core.events
-            where session_id is not null and session_id <> -1
-
-        ),
-
-        redelivered as (
-
-            select uuid
-            from core.events
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        touched as (
-
-            select distinct amplitude_id, session_id
-            from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
-
-        ),
-
-        scoped as (
-
-            select events.*
-            from events
-            inner join touched
-                on events.amplitude_id = touched.amplitude_id
-                and events.session_id = touched.session_id
-
-        ),
-
-        carried as (
-
-            select
-                uuid,
-                amplitude_id,
-                session_id,
-                event_id,
-                event_time,
-                event_type,
-                loaded_at,
-                row_number() over (
-                    partition by amplitude_id, session_id
-                    order by event_time, event_id, uuid
-                ) as step_in_session,
-                last_value(page_counter) ignore nulls over (
-                    partition by amplitude_id, session_id
-                    order by event_time, event_id, uuid
-                    rows between unbounded preceding and current row
-                ) as page_counter,
-                nullif(
-                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
-                        partition by amplitude_id, session_id
-                        order by event_time, event_id, uuid
-                        rows between unbounded preceding and current row
-                    ),
-                    ''
-                ) as page_path,
-                last_value(page_title) ignore nulls over (
-                    partition by amplitude_id, session_id
-                    order by event_time, event_id, uuid
-                    rows between unbounded preceding and current row
-                ) as page_title,
-                element_selector,
-                element_text,
-                form_id
-            from scoped
-
-        ),
-
-        page_views as (
-
-            select
-                uuid,
-                lead(event_time) over (
-                    partition by amplitude_id, session_id
-                    order by step_in_session
-                ) as next_page_view_at,
-                row_number() over (
-                    partition by amplitude_id, session_id
-                    order by step_in_session
-                ) as page_view_in_session,
-                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
-            from carried
-            where event_type = '[Amplitude] Page Viewed'
-
-        ),
-
-        final as (
-
-            select
-                carried.uuid,
-                carried.amplitude_id,
-                carried.session_id,
-                carried.step_in_session,
-                carried.event_id,
-                carried.event_time,
-                carried.event_type,
-                carried.page_counter,
-                carried.page_path,
-                carried.page_title,
-                carried.element_selector,
-                carried.element_text,
-                carried.form_id,
-                lag(carried.page_path) over (
-                    partition by carried.amplitude_id, carried.session_id
-                    order by carried.step_in_session
-                ) as previous_step_page_path,
-                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
-                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
-                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
-                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
-            from carried
-            left join page_views on carried.uuid = page_views.uuid
-
-        )
-
-        select * from final;
     create or replace transient table marts.page_paths__scope as
         with events as (
 
@@ -3784,6 +3826,235 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from marts.page_paths__scope;
+    select count(*) into :model_rows from marts.page_paths;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table marts.page_paths as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        carried as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                event_id,
+                event_time,
+                event_type,
+                loaded_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as step_in_session,
+                last_value(page_counter) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_counter,
+                nullif(
+                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
+                        partition by amplitude_id, session_id
+                        order by event_time, event_id, uuid
+                        rows between unbounded preceding and current row
+                    ),
+                    ''
+                ) as page_path,
+                last_value(page_title) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_title,
+                element_selector,
+                element_text,
+                form_id
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                uuid,
+                lead(event_time) over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as next_page_view_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as page_view_in_session,
+                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
+            from carried
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        final as (
+
+            select
+                carried.uuid,
+                carried.amplitude_id,
+                carried.session_id,
+                carried.step_in_session,
+                carried.event_id,
+                carried.event_time,
+                carried.event_type,
+                carried.page_counter,
+                carried.page_path,
+                carried.page_title,
+                carried.element_selector,
+                carried.element_text,
+                carried.form_id,
+                lag(carried.page_path) over (
+                    partition by carried.amplitude_id, carried.session_id
+                    order by carried.step_in_session
+                ) as previous_step_page_path,
+                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
+                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
+                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
+                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
+            from carried
+            left join page_views on carried.uuid = page_views.uuid
+
+        )
+
+        select * from final;
+        drop table if exists marts.page_paths__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table marts.page_paths__increment as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select uuid
+            from core.events
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        carried as (
+
+            select
+                uuid,
+                amplitude_id,
+                session_id,
+                event_id,
+                event_time,
+                event_type,
+                loaded_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as step_in_session,
+                last_value(page_counter) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_counter,
+                nullif(
+                    last_value(case when event_type = '[Amplitude] Page Viewed' then coalesce(page_path, '') else page_path end) ignore nulls over (
+                        partition by amplitude_id, session_id
+                        order by event_time, event_id, uuid
+                        rows between unbounded preceding and current row
+                    ),
+                    ''
+                ) as page_path,
+                last_value(page_title) ignore nulls over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                    rows between unbounded preceding and current row
+                ) as page_title,
+                element_selector,
+                element_text,
+                form_id
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                uuid,
+                lead(event_time) over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as next_page_view_at,
+                row_number() over (
+                    partition by amplitude_id, session_id
+                    order by step_in_session
+                ) as page_view_in_session,
+                count(*) over (partition by amplitude_id, session_id) as page_views_in_session
+            from carried
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        final as (
+
+            select
+                carried.uuid,
+                carried.amplitude_id,
+                carried.session_id,
+                carried.step_in_session,
+                carried.event_id,
+                carried.event_time,
+                carried.event_type,
+                carried.page_counter,
+                carried.page_path,
+                carried.page_title,
+                carried.element_selector,
+                carried.element_text,
+                carried.form_id,
+                lag(carried.page_path) over (
+                    partition by carried.amplitude_id, carried.session_id
+                    order by carried.step_in_session
+                ) as previous_step_page_path,
+                datediff('millisecond', carried.event_time, page_views.next_page_view_at) / 1000.0 as time_on_page_seconds,
+                coalesce(page_views.page_view_in_session = 1, false) as is_entry_page,
+                coalesce(page_views.page_view_in_session = page_views.page_views_in_session, false) as is_exit_page,
+                max(carried.loaded_at) over (partition by carried.amplitude_id, carried.session_id) as loaded_at
+            from carried
+            left join page_views on carried.uuid = page_views.uuid
+
+        )
+
+        select * from final;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -3841,6 +4112,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -3900,74 +4173,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
-    create or replace transient table core.sessions__increment as
-        with events as (
-
-            select * from core.events
-            where session_id is not null and session_id <> -1
-
-        ),
-
-        redelivered as (
-
-            select uuid
-            from core.events
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        touched as (
-
-            select distinct amplitude_id, session_id
-            from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
-
-        ),
-
-        scoped as (
-
-            select events.*
-            from events
-            inner join touched
-                on events.amplitude_id = touched.amplitude_id
-                and events.session_id = touched.session_id
-
-        ),
-
-        ordered as (
-
-            select
-                amplitude_id,
-                session_id,
-                event_time,
-                loaded_at,
-                page_url,
-                first_value(device_id) over (
-                    partition by amplitude_id, session_id
-                    order by event_time, event_id, uuid
-                ) as device_id
-            from scoped
-
-        ),
-
-        final as (
-
-            select
-                amplitude_id,
-                session_id,
-                min(event_time) as session_start,
-                max(event_time) as session_end,
-                count(*) as event_count,
-                count(distinct page_url) as pages_viewed,
-                max(device_id) as device_id,
-                max(loaded_at) as loaded_at
-            from ordered
-            group by amplitude_id, session_id
-
-        )
-
-        select * from final;
     create or replace transient table core.sessions__scope as
         with events as (
 
@@ -4035,6 +4240,127 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from core.sessions__scope;
+    select count(*) into :model_rows from core.sessions;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table core.sessions as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        scoped as (
+
+            select * from events
+
+        ),
+
+        ordered as (
+
+            select
+                amplitude_id,
+                session_id,
+                event_time,
+                loaded_at,
+                page_url,
+                first_value(device_id) over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as device_id
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(event_time) as session_start,
+                max(event_time) as session_end,
+                count(*) as event_count,
+                count(distinct page_url) as pages_viewed,
+                max(device_id) as device_id,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by amplitude_id, session_id
+
+        )
+
+        select * from final;
+        drop table if exists core.sessions__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table core.sessions__increment as
+        with events as (
+
+            select * from core.events
+            where session_id is not null and session_id <> -1
+
+        ),
+
+        redelivered as (
+
+            select uuid
+            from core.events
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select events.*
+            from events
+            inner join touched
+                on events.amplitude_id = touched.amplitude_id
+                and events.session_id = touched.session_id
+
+        ),
+
+        ordered as (
+
+            select
+                amplitude_id,
+                session_id,
+                event_time,
+                loaded_at,
+                page_url,
+                first_value(device_id) over (
+                    partition by amplitude_id, session_id
+                    order by event_time, event_id, uuid
+                ) as device_id
+            from scoped
+
+        ),
+
+        final as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(event_time) as session_start,
+                max(event_time) as session_end,
+                count(*) as event_count,
+                count(distinct page_url) as pages_viewed,
+                max(device_id) as device_id,
+                max(loaded_at) as loaded_at
+            from ordered
+            group by amplitude_id, session_id
+
+        )
+
+        select * from final;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -4092,6 +4418,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -4131,36 +4459,6 @@ begin
         select * from flattened;
         return 'rebuilt';
     end if;
-
-    create or replace transient table staging.stg_amplitude__event_properties__increment as
-        with events as (
-
-            select uuid, event_properties, loaded_at
-            from staging.stg_amplitude__events
-
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        flattened as (
-
-            select
-                events.uuid,
-                property.key as property,
-                case typeof(property.value)
-                    when 'NULL_VALUE' then null
-                    when 'VARCHAR' then property.value::varchar
-                    when 'BOOLEAN' then property.value::varchar
-                    when 'INTEGER' then property.value::varchar
-                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
-                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
-                    else to_json(property.value)
-                end as value,
-                events.loaded_at
-            from events, lateral flatten(input => events.event_properties) as property
-
-        )
-        select * from flattened;
     create or replace transient table staging.stg_amplitude__event_properties__scope as
         with events as (
 
@@ -4190,6 +4488,69 @@ begin
 
         )
         select distinct uuid from events;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from staging.stg_amplitude__event_properties__scope;
+    select count(*) into :model_rows from staging.stg_amplitude__event_properties;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table staging.stg_amplitude__event_properties as
+        with events as (
+
+            select uuid, event_properties, loaded_at
+            from staging.stg_amplitude__events
+
+        ),
+
+        flattened as (
+
+            select
+                events.uuid,
+                property.key as property,
+                case typeof(property.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then property.value::varchar
+                    when 'BOOLEAN' then property.value::varchar
+                    when 'INTEGER' then property.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    else to_json(property.value)
+                end as value,
+                events.loaded_at
+            from events, lateral flatten(input => events.event_properties) as property
+
+        )
+        select * from flattened;
+        drop table if exists staging.stg_amplitude__event_properties__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table staging.stg_amplitude__event_properties__increment as
+        with events as (
+
+            select uuid, event_properties, loaded_at
+            from staging.stg_amplitude__events
+
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        flattened as (
+
+            select
+                events.uuid,
+                property.key as property,
+                case typeof(property.value)
+                    when 'NULL_VALUE' then null
+                    when 'VARCHAR' then property.value::varchar
+                    when 'BOOLEAN' then property.value::varchar
+                    when 'INTEGER' then property.value::varchar
+                    when 'DECIMAL' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    when 'DOUBLE' then rtrim(rtrim(iff(abs(property.value::double) < 1e28, to_varchar(property.value::number(38, 9)), null), '0'), '.')
+                    else to_json(property.value)
+                end as value,
+                events.loaded_at
+            from events, lateral flatten(input => events.event_properties) as property
+
+        )
+        select * from flattened;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -4299,6 +4660,8 @@ declare
     present number default 0;
     differing number default 0;
     processed number default 0;
+    scope_keys number default 0;
+    model_rows number default 0;
     column_list varchar;
     source_list varchar;
     update_list varchar;
@@ -4571,287 +4934,6 @@ begin
         select * from final;
         return 'rebuilt';
     end if;
-
-    create or replace transient table marts.web_issues__increment as
-        with page_paths as (
-
-            select * from marts.page_paths
-
-        ),
-
-        redelivered as (
-
-            select uuid
-            from core.events
-            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
-
-        ),
-
-        touched as (
-
-            select distinct amplitude_id, session_id
-            from staging.stg_amplitude__event_deliveries
-            where uuid in (select uuid from redelivered)
-
-        ),
-
-        scoped as (
-
-            select page_paths.*
-            from page_paths
-            inner join touched
-                on page_paths.amplitude_id = touched.amplitude_id
-                and page_paths.session_id = touched.session_id
-
-        ),
-
-        steps as (
-
-            select
-                scoped.*,
-                lag(scoped.event_id) over (
-                    partition by scoped.amplitude_id, scoped.session_id
-                    order by scoped.step_in_session
-                ) as previous_event_id,
-                lag(scoped.event_time) over (
-                    partition by scoped.amplitude_id, scoped.session_id
-                    order by scoped.step_in_session
-                ) as previous_event_time
-            from scoped
-
-        ),
-
-        page_views as (
-
-            select
-                *,
-                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
-                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
-                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
-                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
-                -- a loop either: comparing null paths in page_loops is never true.)
-                case when page_path is not null then row_number() over (
-                    partition by amplitude_id, session_id, page_path
-                    order by step_in_session
-                ) end as visit_of_page,
-                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
-            from scoped
-            where event_type = '[Amplitude] Page Viewed'
-
-        ),
-
-        repeated_clicks as (
-
-            select
-                amplitude_id, session_id, uuid, event_time, page_path,
-                'repeated_click' as issue_type,
-                event_type as detail,
-                element_selector,
-                element_text,
-                cast(null as varchar) as form_id,
-                2 as evidence_events,
-                previous_event_time as first_event_time,
-                event_time as last_event_time
-            from steps
-            where event_id = previous_event_id and event_time <> previous_event_time
-
-        ),
-
-        clicks as (
-            select
-                *,
-                lag(event_time) over (
-                    partition by amplitude_id, session_id, page_path, element_selector, element_text
-                    order by step_in_session
-                ) as previous_click_time
-            from steps
-            where event_type = '[Amplitude] Element Clicked'
-                and (element_selector is not null or element_text is not null)
-
-        ),
-
-        click_bursts as (
-            select
-                *,
-                sum(case
-                    when previous_click_time is null
-                        or datediff('millisecond', previous_click_time, event_time) > 2000
-                        then 1
-                    else 0
-                end) over (
-                    partition by amplitude_id, session_id, page_path, element_selector, element_text
-                    order by step_in_session
-                    rows between unbounded preceding and current row
-                ) as burst
-            from clicks
-
-        ),
-
-        bursts as (
-
-            select
-                amplitude_id,
-                session_id,
-                min(step_in_session) as first_step,
-                count(*) as clicks,
-                min(event_time) as first_click_time,
-                max(event_time) as last_click_time
-            from click_bursts
-            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
-            having count(*) >= 3
-
-        ),
-
-        rage_clicks as (
-
-            select
-                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
-                click_bursts.page_path,
-                'rage_click' as issue_type,
-                cast(bursts.clicks as varchar) || ' clicks on '
-                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
-                click_bursts.element_selector,
-                click_bursts.element_text,
-                cast(null as varchar) as form_id,
-                bursts.clicks as evidence_events,
-                bursts.first_click_time as first_event_time,
-                bursts.last_click_time as last_event_time
-            from bursts
-            inner join click_bursts
-                on bursts.amplitude_id = click_bursts.amplitude_id
-                and bursts.session_id = click_bursts.session_id
-                and bursts.first_step = click_bursts.step_in_session
-
-        ),
-
-        form_events as (
-            select
-                *,
-                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
-            from steps
-            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
-
-        ),
-
-        form_starts as (
-
-            select
-                *,
-                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
-                    partition by amplitude_id, session_id, form_key
-                ) as last_submit_step,
-                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
-                    partition by amplitude_id, session_id, form_key
-                ) as starts,
-                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
-                    partition by amplitude_id, session_id, form_key
-                ) as first_start_time,
-                row_number() over (
-                    partition by amplitude_id, session_id, form_key, event_type
-                    order by step_in_session desc nulls last
-                ) as from_last
-            from form_events
-
-        ),
-
-        form_abandonments as (
-            select
-                amplitude_id, session_id, uuid, event_time, page_path,
-                'form_abandoned' as issue_type,
-                'form ' || form_key || case
-                    when last_submit_step is null then ' started, never submitted'
-                    else ' started again after it was submitted, not submitted again'
-                end as detail,
-                cast(null as varchar) as element_selector,
-                cast(null as varchar) as element_text,
-                form_id,
-                starts as evidence_events,
-                first_start_time as first_event_time,
-                event_time as last_event_time
-            from form_starts
-            where event_type = '[Amplitude] Form Started'
-                and from_last = 1
-                and (last_submit_step is null or last_submit_step < step_in_session)
-
-        ),
-
-        page_returns as (
-
-            select
-                amplitude_id, session_id, uuid, event_time, page_path,
-                'page_return' as issue_type,
-                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
-                cast(null as varchar) as element_selector,
-                cast(null as varchar) as element_text,
-                cast(null as varchar) as form_id,
-                visit_of_page as evidence_events,
-                first_visit_time as first_event_time,
-                event_time as last_event_time
-            from page_views
-            where visit_of_page > 1
-
-        ),
-
-        page_loops as (
-
-            select
-                amplitude_id, session_id, uuid, event_time, page_path,
-                'page_loop' as issue_type,
-                'back from ' || previous_page as detail,
-                cast(null as varchar) as element_selector,
-                cast(null as varchar) as element_text,
-                cast(null as varchar) as form_id,
-                3 as evidence_events,
-                time_before_previous as first_event_time,
-                event_time as last_event_time
-            from page_views
-            where page_path = page_before_previous and page_path <> previous_page
-
-        ),
-
-        unioned as (
-
-            select * from repeated_clicks
-            union all
-            select * from rage_clicks
-            union all
-            select * from form_abandonments
-            union all
-            select * from page_returns
-            union all
-            select * from page_loops
-
-        ),
-
-        final as (
-
-            select
-                unioned.amplitude_id,
-                unioned.session_id,
-                unioned.uuid,
-                unioned.event_time,
-                unioned.page_path,
-                unioned.issue_type,
-                unioned.detail,
-                unioned.element_selector,
-                unioned.element_text,
-                unioned.form_id,
-                cast(unioned.evidence_events as bigint) as evidence_events,
-                unioned.first_event_time,
-                unioned.last_event_time,
-                session_loads.loaded_at
-            from unioned
-            inner join (
-                select amplitude_id, session_id, max(loaded_at) as loaded_at
-                from scoped
-                group by amplitude_id, session_id
-            ) as session_loads
-                on unioned.amplitude_id = session_loads.amplitude_id
-                and unioned.session_id = session_loads.session_id
-
-        )
-
-        select * from final;
     create or replace transient table marts.web_issues__scope as
         with page_paths as (
 
@@ -5132,6 +5214,553 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
+    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    select count(*) into :scope_keys from marts.web_issues__scope;
+    select count(*) into :model_rows from marts.web_issues;
+    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+        create or replace table marts.web_issues as
+        with page_paths as (
+
+            select * from marts.page_paths
+
+        ),
+
+        scoped as (
+
+            select * from page_paths
+
+        ),
+
+        steps as (
+
+            select
+                scoped.*,
+                lag(scoped.event_id) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_id,
+                lag(scoped.event_time) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_time
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                *,
+                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
+                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
+                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+                -- a loop either: comparing null paths in page_loops is never true.)
+                case when page_path is not null then row_number() over (
+                    partition by amplitude_id, session_id, page_path
+                    order by step_in_session
+                ) end as visit_of_page,
+                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
+            from scoped
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        repeated_clicks as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'repeated_click' as issue_type,
+                event_type as detail,
+                element_selector,
+                element_text,
+                cast(null as varchar) as form_id,
+                2 as evidence_events,
+                previous_event_time as first_event_time,
+                event_time as last_event_time
+            from steps
+            where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        clicks as (
+            select
+                *,
+                lag(event_time) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                ) as previous_click_time
+            from steps
+            where event_type = '[Amplitude] Element Clicked'
+                and (element_selector is not null or element_text is not null)
+
+        ),
+
+        click_bursts as (
+            select
+                *,
+                sum(case
+                    when previous_click_time is null
+                        or datediff('millisecond', previous_click_time, event_time) > 2000
+                        then 1
+                    else 0
+                end) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                    rows between unbounded preceding and current row
+                ) as burst
+            from clicks
+
+        ),
+
+        bursts as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(step_in_session) as first_step,
+                count(*) as clicks,
+                min(event_time) as first_click_time,
+                max(event_time) as last_click_time
+            from click_bursts
+            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
+            having count(*) >= 3
+
+        ),
+
+        rage_clicks as (
+
+            select
+                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
+                click_bursts.page_path,
+                'rage_click' as issue_type,
+                cast(bursts.clicks as varchar) || ' clicks on '
+                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
+                click_bursts.element_selector,
+                click_bursts.element_text,
+                cast(null as varchar) as form_id,
+                bursts.clicks as evidence_events,
+                bursts.first_click_time as first_event_time,
+                bursts.last_click_time as last_event_time
+            from bursts
+            inner join click_bursts
+                on bursts.amplitude_id = click_bursts.amplitude_id
+                and bursts.session_id = click_bursts.session_id
+                and bursts.first_step = click_bursts.step_in_session
+
+        ),
+
+        form_events as (
+            select
+                *,
+                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
+            from steps
+            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
+
+        ),
+
+        form_starts as (
+
+            select
+                *,
+                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as last_submit_step,
+                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as starts,
+                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as first_start_time,
+                row_number() over (
+                    partition by amplitude_id, session_id, form_key, event_type
+                    order by step_in_session desc nulls last
+                ) as from_last
+            from form_events
+
+        ),
+
+        form_abandonments as (
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'form_abandoned' as issue_type,
+                'form ' || form_key || case
+                    when last_submit_step is null then ' started, never submitted'
+                    else ' started again after it was submitted, not submitted again'
+                end as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                form_id,
+                starts as evidence_events,
+                first_start_time as first_event_time,
+                event_time as last_event_time
+            from form_starts
+            where event_type = '[Amplitude] Form Started'
+                and from_last = 1
+                and (last_submit_step is null or last_submit_step < step_in_session)
+
+        ),
+
+        page_returns as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_return' as issue_type,
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                visit_of_page as evidence_events,
+                first_visit_time as first_event_time,
+                event_time as last_event_time
+            from page_views
+            where visit_of_page > 1
+
+        ),
+
+        page_loops as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_loop' as issue_type,
+                'back from ' || previous_page as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                3 as evidence_events,
+                time_before_previous as first_event_time,
+                event_time as last_event_time
+            from page_views
+            where page_path = page_before_previous and page_path <> previous_page
+
+        ),
+
+        unioned as (
+
+            select * from repeated_clicks
+            union all
+            select * from rage_clicks
+            union all
+            select * from form_abandonments
+            union all
+            select * from page_returns
+            union all
+            select * from page_loops
+
+        ),
+
+        final as (
+
+            select
+                unioned.amplitude_id,
+                unioned.session_id,
+                unioned.uuid,
+                unioned.event_time,
+                unioned.page_path,
+                unioned.issue_type,
+                unioned.detail,
+                unioned.element_selector,
+                unioned.element_text,
+                unioned.form_id,
+                cast(unioned.evidence_events as bigint) as evidence_events,
+                unioned.first_event_time,
+                unioned.last_event_time,
+                session_loads.loaded_at
+            from unioned
+            inner join (
+                select amplitude_id, session_id, max(loaded_at) as loaded_at
+                from scoped
+                group by amplitude_id, session_id
+            ) as session_loads
+                on unioned.amplitude_id = session_loads.amplitude_id
+                and unioned.session_id = session_loads.session_id
+
+        )
+
+        select * from final;
+        drop table if exists marts.web_issues__scope;
+        return 'rebuilt: ' || scope_keys || ' key(s) to compute again of ' || model_rows || ' row(s)';
+    end if;
+    create or replace transient table marts.web_issues__increment as
+        with page_paths as (
+
+            select * from marts.page_paths
+
+        ),
+
+        redelivered as (
+
+            select uuid
+            from core.events
+            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+
+        ),
+
+        touched as (
+
+            select distinct amplitude_id, session_id
+            from staging.stg_amplitude__event_deliveries
+            where uuid in (select uuid from redelivered)
+
+        ),
+
+        scoped as (
+
+            select page_paths.*
+            from page_paths
+            inner join touched
+                on page_paths.amplitude_id = touched.amplitude_id
+                and page_paths.session_id = touched.session_id
+
+        ),
+
+        steps as (
+
+            select
+                scoped.*,
+                lag(scoped.event_id) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_id,
+                lag(scoped.event_time) over (
+                    partition by scoped.amplitude_id, scoped.session_id
+                    order by scoped.step_in_session
+                ) as previous_event_time
+            from scoped
+
+        ),
+
+        page_views as (
+
+            select
+                *,
+                lag(page_path) over (partition by amplitude_id, session_id order by step_in_session) as previous_page,
+                lag(page_path, 2) over (partition by amplitude_id, session_id order by step_in_session) as page_before_previous,
+                lag(event_time, 2) over (partition by amplitude_id, session_id order by step_in_session) as time_before_previous,
+                -- A page view with no path shows no known page: it is never a visit again. (It is never part of
+                -- a loop either: comparing null paths in page_loops is never true.)
+                case when page_path is not null then row_number() over (
+                    partition by amplitude_id, session_id, page_path
+                    order by step_in_session
+                ) end as visit_of_page,
+                min(event_time) over (partition by amplitude_id, session_id, page_path) as first_visit_time
+            from scoped
+            where event_type = '[Amplitude] Page Viewed'
+
+        ),
+
+        repeated_clicks as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'repeated_click' as issue_type,
+                event_type as detail,
+                element_selector,
+                element_text,
+                cast(null as varchar) as form_id,
+                2 as evidence_events,
+                previous_event_time as first_event_time,
+                event_time as last_event_time
+            from steps
+            where event_id = previous_event_id and event_time <> previous_event_time
+
+        ),
+
+        clicks as (
+            select
+                *,
+                lag(event_time) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                ) as previous_click_time
+            from steps
+            where event_type = '[Amplitude] Element Clicked'
+                and (element_selector is not null or element_text is not null)
+
+        ),
+
+        click_bursts as (
+            select
+                *,
+                sum(case
+                    when previous_click_time is null
+                        or datediff('millisecond', previous_click_time, event_time) > 2000
+                        then 1
+                    else 0
+                end) over (
+                    partition by amplitude_id, session_id, page_path, element_selector, element_text
+                    order by step_in_session
+                    rows between unbounded preceding and current row
+                ) as burst
+            from clicks
+
+        ),
+
+        bursts as (
+
+            select
+                amplitude_id,
+                session_id,
+                min(step_in_session) as first_step,
+                count(*) as clicks,
+                min(event_time) as first_click_time,
+                max(event_time) as last_click_time
+            from click_bursts
+            group by amplitude_id, session_id, page_path, element_selector, element_text, burst
+            having count(*) >= 3
+
+        ),
+
+        rage_clicks as (
+
+            select
+                click_bursts.amplitude_id, click_bursts.session_id, click_bursts.uuid, click_bursts.event_time,
+                click_bursts.page_path,
+                'rage_click' as issue_type,
+                cast(bursts.clicks as varchar) || ' clicks on '
+                    || coalesce(click_bursts.element_text, click_bursts.element_selector) as detail,
+                click_bursts.element_selector,
+                click_bursts.element_text,
+                cast(null as varchar) as form_id,
+                bursts.clicks as evidence_events,
+                bursts.first_click_time as first_event_time,
+                bursts.last_click_time as last_event_time
+            from bursts
+            inner join click_bursts
+                on bursts.amplitude_id = click_bursts.amplitude_id
+                and bursts.session_id = click_bursts.session_id
+                and bursts.first_step = click_bursts.step_in_session
+
+        ),
+
+        form_events as (
+            select
+                *,
+                coalesce('id ' || form_id, 'on ' || coalesce(page_path, 'an unknown page')) as form_key
+            from steps
+            where event_type in ('[Amplitude] Form Started', '[Amplitude] Form Submitted')
+
+        ),
+
+        form_starts as (
+
+            select
+                *,
+                max(case when event_type = '[Amplitude] Form Submitted' then step_in_session end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as last_submit_step,
+                count(case when event_type = '[Amplitude] Form Started' then 1 end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as starts,
+                min(case when event_type = '[Amplitude] Form Started' then event_time end) over (
+                    partition by amplitude_id, session_id, form_key
+                ) as first_start_time,
+                row_number() over (
+                    partition by amplitude_id, session_id, form_key, event_type
+                    order by step_in_session desc nulls last
+                ) as from_last
+            from form_events
+
+        ),
+
+        form_abandonments as (
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'form_abandoned' as issue_type,
+                'form ' || form_key || case
+                    when last_submit_step is null then ' started, never submitted'
+                    else ' started again after it was submitted, not submitted again'
+                end as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                form_id,
+                starts as evidence_events,
+                first_start_time as first_event_time,
+                event_time as last_event_time
+            from form_starts
+            where event_type = '[Amplitude] Form Started'
+                and from_last = 1
+                and (last_submit_step is null or last_submit_step < step_in_session)
+
+        ),
+
+        page_returns as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_return' as issue_type,
+                'visit ' || cast(visit_of_page as varchar) || ' of this page' as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                visit_of_page as evidence_events,
+                first_visit_time as first_event_time,
+                event_time as last_event_time
+            from page_views
+            where visit_of_page > 1
+
+        ),
+
+        page_loops as (
+
+            select
+                amplitude_id, session_id, uuid, event_time, page_path,
+                'page_loop' as issue_type,
+                'back from ' || previous_page as detail,
+                cast(null as varchar) as element_selector,
+                cast(null as varchar) as element_text,
+                cast(null as varchar) as form_id,
+                3 as evidence_events,
+                time_before_previous as first_event_time,
+                event_time as last_event_time
+            from page_views
+            where page_path = page_before_previous and page_path <> previous_page
+
+        ),
+
+        unioned as (
+
+            select * from repeated_clicks
+            union all
+            select * from rage_clicks
+            union all
+            select * from form_abandonments
+            union all
+            select * from page_returns
+            union all
+            select * from page_loops
+
+        ),
+
+        final as (
+
+            select
+                unioned.amplitude_id,
+                unioned.session_id,
+                unioned.uuid,
+                unioned.event_time,
+                unioned.page_path,
+                unioned.issue_type,
+                unioned.detail,
+                unioned.element_selector,
+                unioned.element_text,
+                unioned.form_id,
+                cast(unioned.evidence_events as bigint) as evidence_events,
+                unioned.first_event_time,
+                unioned.last_event_time,
+                session_loads.loaded_at
+            from unioned
+            inner join (
+                select amplitude_id, session_id, max(loaded_at) as loaded_at
+                from scoped
+                group by amplitude_id, session_id
+            ) as session_loads
+                on unioned.amplitude_id = session_loads.amplitude_id
+                and unioned.session_id = session_loads.session_id
+
+        )
+
+        select * from final;
 
     -- Columns only one of the two tables has.
     select count(*) into :differing
@@ -9587,10 +10216,16 @@ begin
             select count(*) into :failures from (
                 with raw_uuids as (
 
-                    select distinct strip_null_value(json_data:"uuid")::varchar as uuid
-                    from pipeline.captured_events
-
-                    where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    select distinct deliveries.uuid
+                    from pipeline.captured_events as raw_lines
+                    left join (
+                        select uuid, source_file, file_row_number
+                        from staging.stg_amplitude__event_deliveries
+                        where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                    ) as deliveries
+                        on raw_lines.source_file = deliveries.source_file
+                        and raw_lines.file_row_number = deliveries.file_row_number
+                    where raw_lines.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                 ),
 
@@ -9618,10 +10253,16 @@ begin
                     select * from (
                         with raw_uuids as (
 
-                            select distinct strip_null_value(json_data:"uuid")::varchar as uuid
-                            from pipeline.captured_events
-
-                            where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            select distinct deliveries.uuid
+                            from pipeline.captured_events as raw_lines
+                            left join (
+                                select uuid, source_file, file_row_number
+                                from staging.stg_amplitude__event_deliveries
+                                where loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
+                            ) as deliveries
+                                on raw_lines.source_file = deliveries.source_file
+                                and raw_lines.file_row_number = deliveries.file_row_number
+                            where raw_lines.loaded_at > (select timestampadd('microsecond', -1, min(first_loaded_at)) from pipeline.stream_batches where completed_at is null)
 
                         ),
 

@@ -146,13 +146,23 @@ export async function uploadWindow(
   if (summary.failures.length > 0) throw new Error(summary.failures.map((f) => f.error).join("; "));
 }
 
+/**
+ * Loads what the lake has and transforms. Unless `rebuildShare` says otherwise, no incremental model is
+ * rebuilt whole: a test's few rows would often put half a model in scope, and the incremental SQL is what
+ * these tests check.
+ */
 export async function loadAndTransform(
   lake: LocalLake,
   warehouse: Warehouse,
   options: Omit<TransformOptions, "warehouse" | "project"> = {},
 ) {
   const loaded = await load({ lake, warehouse });
-  const result = await transform({ warehouse, project: await readProject(PROJECT_DIR), ...options });
+  const result = await transform({
+    warehouse,
+    project: await readProject(PROJECT_DIR),
+    rebuildShare: Infinity,
+    ...options,
+  });
   return { loaded, result };
 }
 

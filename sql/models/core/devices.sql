@@ -55,4 +55,4 @@ final as (
 
 )
 
-{{ output('final', scope='touched') }}
+{{ output('final', scope='recomputed') }}

@@ -90,4 +90,4 @@ final as (
 
 )
 
-{{ output('final', scope='touched') }}
+{{ output('final', scope='recomputed') }}

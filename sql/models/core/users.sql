@@ -59,4 +59,4 @@ final as (
 
 )
 
-{{ output('final', scope='touched') }}
+{{ output('final', scope='recomputed') }}
