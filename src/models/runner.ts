@@ -31,7 +31,10 @@ export interface ModelResult {
   name: string;
   relation: string;
   materialized: Materialization;
-  /** True when an incremental model merged new rows instead of being rebuilt. */
+  /**
+   * True when an incremental model was built from what is new instead of by a full refresh (its tests check
+   * the rows it wrote), also when its scope made the runner rebuild it (`rebuilt`).
+   */
   incremental: boolean;
   /**
    * True when the model was left as it was: its SQL and everything it reads are the same as at its last
@@ -50,8 +53,9 @@ export interface ModelResult {
    */
   newerThan?: string;
   /**
-   * For an incremental build whose scope held at least half as many keys as the model had rows: the model
-   * was rebuilt from its full query (the same rows, at less cost than deleting and inserting most of them).
+   * For an incremental build whose scope's keys were at least the rebuild share of the model's rows (half by
+   * default): the keys in scope and the rows the model held. The model was rebuilt from its full query (the
+   * same rows, for less than deleting and inserting most of them).
    */
   rebuilt?: { scope: number; rows: number };
 }
