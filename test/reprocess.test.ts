@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resultTable } from "../src/cli/transform-command.ts";
 import { LocalLake } from "../src/lake/local-lake.ts";
-import { REBUILD_SHARE } from "../src/models/runner.ts";
+import { REBUILD_SHARE } from "../src/models/compile.ts";
 import { tempDir } from "./support/files.ts";
 import {
   eventLine,

@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-6F57M3XL.js";
+} from "../chunks/chunk-JXHMRLUU.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-KOEFTIIX.js";
-import "../chunks/chunk-WNMMJ7OM.js";
-import "../chunks/chunk-X4NRG2PW.js";
+import "../chunks/chunk-DGO63AXH.js";
+import "../chunks/chunk-VRPAUCKM.js";
+import "../chunks/chunk-7HYQHZS7.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

@@ -5,7 +5,7 @@
     are deleted first here as a delete+insert model's: a graph run that failed is retried on the same
     pending batches, whose rows the model may already hold. The column lists come from the increment's own columns, and a
     model whose columns no longer match its table asks for a full refresh instead of merging. A scope
-    holding at least half as many keys as the model has rows rebuilds it from its full query, as the
+    whose keys reach `rebuild_share` of the model's rows rebuilds it from its full query, as the
     embedded runner does.
     A table created here carries no masking policy: its personal columns (pii: true in the yml) get
     theirs right after, the increment's too. -#}
@@ -55,10 +55,10 @@ begin
 {%- if scope_sql %}
     create or replace transient table {{ relation }}__scope as
 {{ scope_sql | indent(8, true) }};
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of {{ rebuild_share }} of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from {{ relation }}__scope;
     select count(*) into :model_rows from {{ relation }};
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * {{ rebuild_share }}) then
         create or replace table {{ relation }} as
 {{ full_sql | indent(8, true) }};
 {{- mask(relation, 'table', name | upper) | indent(4) }}

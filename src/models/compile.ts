@@ -14,6 +14,13 @@ export type Materialization = "view" | "table" | "incremental";
 export type IncrementalStrategy = "merge" | "delete+insert" | "append";
 const STRATEGIES: readonly IncrementalStrategy[] = ["merge", "delete+insert", "append"];
 
+/**
+ * An incremental build whose scope's keys reach this share of the model's rows is rebuilt from the model's
+ * full query instead (the same rows, for less than deleting and inserting most of them): the embedded
+ * runner's default, and the share Snowflake's build procedures are rendered with.
+ */
+export const REBUILD_SHARE = 0.5;
+
 export interface ModelConfig {
   materialized: Materialization;
   schema: string;

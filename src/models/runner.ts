@@ -6,6 +6,7 @@ import { DIALECTS } from "./dialects.ts";
 import {
   compileModel,
   compileSingularTest,
+  REBUILD_SHARE,
   type CompiledModel,
   type CompiledTest,
   type Materialization,
@@ -127,9 +128,6 @@ export interface TransformOptions {
    */
   rebuildShare?: number;
 }
-
-/** The share of a model's rows its incremental scope must reach for the model to be rebuilt whole. */
-export const REBUILD_SHARE = 0.5;
 
 /** Compiles every model for the graph and plans the tests, without touching a warehouse. */
 export function planProject(project: Project, dialect: Dialect, select?: string) {
@@ -387,7 +385,7 @@ async function buildModel(
         sql: planned.sql,
         share: build.rebuildShare,
       });
-      result.processed = merged.processed;
+      result.processed = merged.processed ?? null;
       if (merged.rebuilt) result.rebuilt = merged.rebuilt;
     }
     if (materialized !== "view") {
@@ -442,7 +440,7 @@ async function mergeIncrement(
   target: string[],
   scopeSql: string | undefined,
   rebuild: { sql: string; share: number },
-): Promise<{ processed: number; rebuilt?: { scope: number; rows: number } }> {
+): Promise<{ processed?: number; rebuilt?: { scope: number; rows: number } }> {
   const [schema, name] = model.relation.split(".");
   // Plain tables beside the model, not temporary ones, so both engines find their columns the same way.
   const temp = `${model.relation}__increment`;
@@ -468,7 +466,8 @@ async function mergeIncrement(
       const rows = await count(warehouse, model.relation);
       if (scoped > 0 && scoped >= rows * rebuild.share) {
         await warehouse.execute(`create or replace table ${model.relation} as\n${rebuild.sql}`);
-        return { processed: await count(warehouse, model.relation), rebuilt: { scope: scoped, rows } };
+        // Processed: the whole table, which the caller counts.
+        return { rebuilt: { scope: scoped, rows } };
       }
     }
     await warehouse.execute(

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import nunjucks from "nunjucks";
 import { ConfigurationError } from "../errors.ts";
-import { compileModel, type CompiledModel } from "../models/compile.ts";
+import { compileModel, REBUILD_SHARE, type CompiledModel } from "../models/compile.ts";
 import type { PlannedTest } from "../models/data-tests.ts";
 import { isPersonal, type Project } from "../models/project.ts";
 import { planProject, planTests } from "../models/runner.ts";
@@ -433,6 +433,7 @@ function buildVariables(project: Project, model: CompiledModel) {
     full_sql: compile({}),
     increment_sql: incremental ? compile({ incremental: true }) : "",
     scope_sql: incremental && model.config.scope ? compile({ incremental: true, scope: true }) : "",
+    rebuild_share: REBUILD_SHARE,
   };
 }
 

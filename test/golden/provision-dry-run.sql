@@ -1704,10 +1704,10 @@ begin
         )
 
         select distinct amplitude_id from recomputed;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from core.users__scope;
     select count(*) into :model_rows from core.users;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table core.users as
         with
 
@@ -2253,10 +2253,10 @@ begin
         )
 
         select distinct device_id from recomputed;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from core.devices__scope;
     select count(*) into :model_rows from core.devices;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table core.devices as
         with
 
@@ -3244,10 +3244,10 @@ begin
         )
 
         select distinct amplitude_id, group_type, group_name from recomputed;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from core.user_groups__scope;
     select count(*) into :model_rows from core.user_groups;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table core.user_groups as
         with
 
@@ -3826,10 +3826,10 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from marts.page_paths__scope;
     select count(*) into :model_rows from marts.page_paths;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table marts.page_paths as
         with events as (
 
@@ -4240,10 +4240,10 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from core.sessions__scope;
     select count(*) into :model_rows from core.sessions;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table core.sessions as
         with events as (
 
@@ -4488,10 +4488,10 @@ begin
 
         )
         select distinct uuid from events;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from staging.stg_amplitude__event_properties__scope;
     select count(*) into :model_rows from staging.stg_amplitude__event_properties;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table staging.stg_amplitude__event_properties as
         with events as (
 
@@ -5214,10 +5214,10 @@ begin
         )
 
         select distinct amplitude_id, session_id from touched;
-    -- A scope of half the model's rows or more: the full query makes the same rows for less.
+    -- A scope of 0.5 of the model's rows or more: the full query makes the same rows for less.
     select count(*) into :scope_keys from marts.web_issues__scope;
     select count(*) into :model_rows from marts.web_issues;
-    if (scope_keys > 0 and scope_keys * 2 >= model_rows) then
+    if (scope_keys > 0 and scope_keys >= model_rows * 0.5) then
         create or replace table marts.web_issues as
         with page_paths as (
 
