@@ -795,6 +795,12 @@ describe("tests after an incremental build", () => {
     expect(describeTestsScope(next.testsScope!)).toBe(
       "tests: on the rows this run wrote (whole tables last tested 1 h ago, again after 24 h)",
     );
+    // tests: false builds the models only, though a whole pass is due and would fail, and records no pass.
+    const untested = await transform({ warehouse, project, now: later(60), tests: false });
+    expect(untested).toMatchObject({ tests: [], failed: false, testsScope: undefined });
+    expect(untested.models.every((m) => m.status === "success")).toBe(true);
+    const after = await transform({ warehouse, project, now: later(61) });
+    expect(describeTestsScope(after.testsScope!)).toBe("tests: whole tables (due: last whole pass 36 h ago)");
   });
 
   it("catch a key an increment brings again beside an old row: raw's key, core.events' uuid, reconciliation", async () => {

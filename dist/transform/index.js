@@ -45,7 +45,7 @@ import {
 } from "../chunks/chunk-MWCMZDA4.js";
 import {
   waitForRunInFlight
-} from "../chunks/chunk-DGO63AXH.js";
+} from "../chunks/chunk-YNPQL5LI.js";
 import {
   CAPTURE_PROCEDURE,
   EVENTS_PIPE,
@@ -67,7 +67,7 @@ import {
   modelOfTask,
   modelTask,
   upperParts
-} from "../chunks/chunk-VRPAUCKM.js";
+} from "../chunks/chunk-BR6BCA5O.js";
 import {
   DEFAULT_FRESHNESS_WARN_HOURS,
   SEED_SCHEMA,
@@ -79,7 +79,7 @@ import {
   testName,
   testOutcome,
   transform
-} from "../chunks/chunk-7HYQHZS7.js";
+} from "../chunks/chunk-BN3JFA3F.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_LOAD_TIMEOUT_MINUTES,

@@ -109,6 +109,8 @@ export interface TransformOptions {
   fullRefresh?: boolean;
   /** Test whole tables even after an incremental build (by default its tests check the rows it wrote). */
   fullTests?: boolean;
+  /** `false` builds the models only: no test runs, and no test pass is recorded. Default true. */
+  tests?: boolean;
   /**
    * After incremental builds, test whole tables when the last whole pass recorded in the warehouse is
    * this many hours old or older (0: every run). Default 24.
@@ -226,14 +228,15 @@ export async function transform(options: TransformOptions): Promise<TransformRes
 
   // After incremental builds, tests look at the rows this run wrote: the hourly run stays small however
   // large the tables grow. A full refresh, --full-tests, or a whole pass that is due checks everything.
-  const testsScope = await embeddedTestsScope(warehouse, options, models);
+  const testsScope =
+    options.tests === false ? undefined : await embeddedTestsScope(warehouse, options, models);
   const newerThan = new Map<string, string>();
-  if (testsScope.scope === "increment") {
+  if (testsScope?.scope === "increment") {
     for (const model of models) {
       if (model.newerThan) newerThan.set(model.name, timestampLiteral(model.newerThan));
     }
   }
-  const planned = planTests(project, compiled, selected, warehouse.dialect, newerThan);
+  const planned = testsScope ? planTests(project, compiled, selected, warehouse.dialect, newerThan) : [];
   const tests: TestResult[] = [];
   for (const test of planned) {
     const result = await runTest(warehouse, test, broken, clock);
@@ -242,7 +245,7 @@ export async function transform(options: TransformOptions): Promise<TransformRes
   }
   await ledger.save(timestampText(options.now?.() ?? new Date()));
   // A selection's tests are not the whole pass (nor the increment's) of the warehouse: not recorded.
-  if (!options.select?.trim()) {
+  if (testsScope && !options.select?.trim()) {
     await recordTestPass(warehouse, {
       scope: testsScope,
       finishedAt: timestampText(options.now?.() ?? new Date()),
