@@ -82,8 +82,9 @@ export interface BundleRun {
 const BASE_ENV = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
-  // validate keeps sqlfluff's parses there (the suite gives every process one folder for the run).
+  // validate keeps sqlfluff's parses there, and temporary files go to the run's folder (test/support/global-setup.ts).
   ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
+  ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
   AWS_EC2_METADATA_DISABLED: "true",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",

@@ -40,7 +40,7 @@ export interface CliProcess {
 }
 
 /**
- * Starts lib/cli/bin.js (or the source) with only the environment given (plus PATH, HOME and XDG_CACHE_HOME), in a
+ * Starts lib/cli/bin.js (or the source) with only the environment given (plus PATH, HOME, XDG_CACHE_HOME and TMPDIR), in a
  * folder of its own.
  */
 export function startBuiltCli(args: string[], options: StartOptions = {}): CliProcess {
@@ -51,6 +51,7 @@ export function startBuiltCli(args: string[], options: StartOptions = {}): CliPr
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
+      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
       AWS_EC2_METADATA_DISABLED: "true",
       ...options.env,
     },
