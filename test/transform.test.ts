@@ -633,6 +633,33 @@ describe("transform on the embedded warehouse", () => {
       message: "skipped: it reads core.users, which has not been built (add it to --select)",
     });
   });
+
+  it("replaces a view with a table and a table with a view when a model's materialization changes", async () => {
+    const { lake } = await simulatedLake([["2025-11-04T09", "2025-11-04T10"]]);
+    const { warehouse } = await testWarehouse();
+    await load({ lake, warehouse });
+    const root = await tempDir();
+    await cp(PROJECT_DIR, root, { recursive: true });
+    const file = join(root, "models/marts/company_traffic.sql");
+    const sql = await readFile(file, "utf8");
+    const materialize = async (as: string) => {
+      await writeFile(file, sql.replace("materialized='table'", `materialized='${as}'`));
+      const result = await transform({ warehouse, project: await readProject(root) });
+      expect(result.models.filter((m) => m.status !== "success")).toEqual([]);
+      const [kind] = await warehouse.query<{ kind: string }>(
+        "select table_type as kind from information_schema.tables where table_schema = 'marts' and table_name = 'company_traffic'",
+      );
+      return {
+        kind: kind!.kind,
+        rows: await warehouse.query("select * from marts.company_traffic order by all"),
+      };
+    };
+    const table = await materialize("table");
+    expect(table.kind).toBe("BASE TABLE");
+    expect(table.rows.length).toBeGreaterThan(0);
+    expect(await materialize("view")).toEqual({ kind: "VIEW", rows: table.rows });
+    expect(await materialize("table")).toEqual(table);
+  });
 });
 
 describe("restricted.locations", () => {

@@ -28,7 +28,7 @@ var COMMANDS = {
   report: () => import("../report/index.js"),
   validate: () => import("../validate/index.js"),
   // The root action's only: a check of the setup, with no action folder of its own.
-  doctor: () => import("../chunks/doctor-B5MXTT4W.js")
+  doctor: () => import("../chunks/doctor-AII424CI.js")
 };
 var command = getInput(INPUTS.command).trim();
 var start = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : void 0;

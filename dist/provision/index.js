@@ -6,11 +6,11 @@ const __amplitudePipelineDirname = __amplitudePipelineFilename.slice(0, __amplit
 import {
   planFigures,
   provisionStep
-} from "../chunks/chunk-7NH75LMV.js";
+} from "../chunks/chunk-YS4ASIOH.js";
 import "../chunks/chunk-6YD5DB67.js";
-import "../chunks/chunk-YNPQL5LI.js";
-import "../chunks/chunk-BR6BCA5O.js";
-import "../chunks/chunk-BN3JFA3F.js";
+import "../chunks/chunk-NNGNHO3L.js";
+import "../chunks/chunk-R2LSW7R3.js";
+import "../chunks/chunk-KVYT4TEJ.js";
 import "../chunks/chunk-JC7DLJCH.js";
 import {
   DEFAULT_PROVISION_OUT

@@ -14,4 +14,4 @@ import "../chunks/chunk-Z6P62WD7.js";
 import "../chunks/chunk-QNAMUATI.js";
 
 // src/actions/validate.ts
-void runAction("validate", async () => (await import("../chunks/validate-main-X3ACC2VD.js")).validateMain());
+void runAction("validate", async () => (await import("../chunks/validate-main-EGSKUOZF.js")).validateMain());
