@@ -478,6 +478,9 @@ describe("a pull request", () => {
     const step = validate!.steps.find((s) => s.id === "validate")!;
     expect(step.conclusion, `${step.stdout}\n${step.stderr}`).toBe("success");
     expect(step.outputs.failed).toBe("0");
+    expect(step.stdout).not.toContain("::error");
+    // The checks' table in the job summary.
+    expect(step.summary).toContain("compile");
     expect(validate!.conclusion).toBe("success");
   }, 180_000);
 });
