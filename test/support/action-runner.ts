@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach } from "vitest";
+import { runFolderEnv } from "./global-setup.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BUILD_SCRIPT = join(ROOT, "scripts", "build-actions.mjs");
@@ -83,8 +84,7 @@ const BASE_ENV = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   // validate keeps sqlfluff's parses there, and temporary files go to the run's folder (test/support/global-setup.ts).
-  ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
-  ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+  ...runFolderEnv(),
   AWS_EC2_METADATA_DISABLED: "true",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { runFolderEnv } from "./global-setup.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BUILT_BIN = fileURLToPath(new URL("../../lib/cli/bin.js", import.meta.url));
@@ -50,8 +51,7 @@ export function startBuiltCli(args: string[], options: StartOptions = {}): CliPr
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
-      ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+      ...runFolderEnv(),
       AWS_EC2_METADATA_DISABLED: "true",
       ...options.env,
     },

@@ -33,3 +33,16 @@ async function hasRoom(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The run folder's variables as this process inherited them, for the processes a test starts with an environment of
+ * its own (CLIs, bundles, workflow jobs): none outside a run of the suite.
+ */
+export function runFolderEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["TMPDIR", "XDG_CACHE_HOME"] as const) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}

@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { parse } from "yaml";
 import { loadBundledPackage } from "../../src/github/workflow-check.ts";
 import { inputVariable, parseCommandFile } from "./action-runner.ts";
+import { runFolderEnv } from "./global-setup.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the parser's bundle is untyped: its tokens and expression
    trees are used with the shapes of @actions/workflow-parser and @actions/expressions */
@@ -314,8 +315,7 @@ const BASE_ENV = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   // validate keeps sqlfluff's parses there, and temporary files go to the run's folder (test/support/global-setup.ts).
-  ...(process.env.XDG_CACHE_HOME ? { XDG_CACHE_HOME: process.env.XDG_CACHE_HOME } : {}),
-  ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+  ...runFolderEnv(),
   AWS_EC2_METADATA_DISABLED: "true",
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   SNOWFLAKE_DISABLE_PLATFORM_DETECTION: "true",
